@@ -1,0 +1,52 @@
+# Sahl: `make run` serves everything on SQLite; `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+PEOPLE ?= 3000
+
+.PHONY: run test lint unit integration browser lock messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.base: $(BIN)/python requirements/base.txt pyproject.toml
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.test: $(VENV)/.base requirements/test.txt
+	$(BIN)/pip install --quiet -r requirements/test.txt
+	touch $@
+
+run: $(VENV)/.base
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) load_catalogue
+	$(MANAGE) seed_demo --people $(PEOPLE)
+	PORT=$(PORT) BIN=$(BIN) scripts/serve.sh
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy src
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest
+
+unit: $(VENV)/.test
+	$(BIN)/pytest tests/unit
+
+browser: $(VENV)/.test
+	$(BIN)/pytest tests/e2e
+
+messages: $(VENV)/.base
+	cd src/sahl && ../../$(MANAGE) makemessages -l ar -l en --no-obsolete && ../../$(MANAGE) compilemessages
+
+lock:
+	scripts/lock.sh
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,54 @@
+"""The JSON API under /api/v1/: one NinjaAPI, routers from the apps, errors as problem details."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+from ninja import NinjaAPI, Swagger
+from ninja.errors import ValidationError
+
+from sahl.catalogue.api import router as catalogue_router
+from sahl.core.errors import BadInput, NotFound, SahlError
+from sahl.core.messages import both, message
+
+api = NinjaAPI(
+    title="Sahl API",
+    version="1",
+    description="Sahl's public API. Text comes in Arabic (`ar`) and English (`en`); errors are "
+    "RFC 9457 problem details whose `title` follows the Accept-Language header.",
+    urls_namespace="api",
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+api.add_router("/", catalogue_router)
+
+
+def problem(
+    request: HttpRequest, status: int, code: str, extra: dict[str, object] | None = None, **params: object
+) -> HttpResponse:
+    language = get_language() or "ar"
+    response = api.create_response(
+        request,
+        (extra or {}) | {
+            "type": f"urn:sahl:problem:{code}",
+            "title": message(code, language, **params),
+            "status": status,
+            "code": code,
+            "messages": both(code, **params),
+        },
+        status=status,
+    )
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@api.exception_handler(SahlError)
+def on_domain_error(request: HttpRequest, error: SahlError) -> HttpResponse:
+    status = 404 if isinstance(error, NotFound) else 400 if isinstance(error, BadInput) else 422
+    return problem(request, status, error.code, **error.params)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    # Which parameter was wrong, without echoing the value (it may be personal data).
+    fields = [{"location": list(map(str, e.get("loc", []))), "type": e.get("type")} for e in error.errors]
+    return problem(request, 400, "request.bad", extra={"errors": fields})

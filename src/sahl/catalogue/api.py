@@ -1,0 +1,196 @@
+"""The public catalogue API: agencies, categories, services (with their form schema) and search."""
+
+
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from sahl.catalogue import services
+from sahl.catalogue.models import Agency, Category, Service
+
+router = Router(tags=["catalogue"])
+
+
+class Text(Schema):
+    ar: str
+    en: str
+
+
+class AgencyOut(Schema):
+    code: str
+    name: Text
+    description: Text
+    services: int
+
+    @staticmethod
+    def from_model(agency: Agency) -> "AgencyOut":
+        return AgencyOut(
+            code=agency.code,
+            name=Text(**agency.name.as_dict()),
+            description=Text(**agency.description.as_dict()),
+            services=getattr(agency, "count", 0),
+        )
+
+
+class CategoryOut(Schema):
+    code: str
+    name: Text
+    services: int
+
+
+class Fee(Schema):
+    amount: str
+    currency: str
+
+
+class ServiceOut(Schema):
+    code: str
+    agency: str
+    category: str
+    name: Text
+    description: Text
+    fee: Fee
+    working_days: int
+    processing: str
+    audience: list[str]
+    popular: bool
+
+    @staticmethod
+    def from_model(service: Service) -> "ServiceOut":
+        return ServiceOut(
+            code=service.code,
+            agency=service.agency.code,
+            category=service.category.code,
+            name=Text(**service.name.as_dict()),
+            description=Text(**service.description.as_dict()),
+            fee=Fee(amount=service.fee.amount, currency=service.fee.currency),
+            working_days=service.working_days,
+            processing=service.processing,
+            audience=[a for a, on in (("individual", service.for_individuals),
+                                      ("business", service.for_businesses)) if on],  # fmt: skip
+            popular=service.popular,
+        )
+
+
+class ServicePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ServiceOut]
+
+
+class RuleOut(Schema):
+    rule: str
+    reason: Text
+
+
+class DocumentOut(Schema):
+    code: str
+    name: Text
+    formats: list[str]
+    max_size_mb: int
+    required: bool
+
+
+class OutputOut(Schema):
+    document: str
+    valid_for: str | None
+
+
+class PartyOut(Schema):
+    role: str
+    name: Text
+    consent_required: bool
+
+
+class ServiceDetail(ServiceOut):
+    version: int
+    published_at: str
+    eligibility: list[RuleOut]
+    form: dict[str, Any]
+    required_documents: list[DocumentOut]
+    outputs: list[OutputOut]
+    parties: list[PartyOut]
+
+
+class ServiceFilters(Schema):
+    agency: str | None = Field(None, max_length=20)
+    category: str | None = Field(None, max_length=40)
+    audience: Literal["individual", "business"] | None = None
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class SearchQuery(Schema):
+    q: str  # its length is checked by the search itself, with a bilingual message
+
+
+@router.get("/agencies", response=list[AgencyOut], summary="All agencies that publish services")
+def list_agencies(request: HttpRequest) -> list[AgencyOut]:
+    return [AgencyOut.from_model(a) for a in services.agencies_with_counts()]
+
+
+@router.get("/agencies/{code}", response=AgencyOut, summary="One agency")
+def get_agency(request: HttpRequest, code: str) -> "AgencyOut":
+    agency = services.get_agency(code)
+    agency.count = len(services.services_of_agency(agency))  # type: ignore[attr-defined]
+    return AgencyOut.from_model(agency)
+
+
+@router.get("/categories", response=list[CategoryOut], summary="Categories of services")
+def list_categories(request: HttpRequest) -> list[CategoryOut]:
+    return [
+        CategoryOut(code=c.code, name=Text(**c.name.as_dict()), services=c.count)  # type: ignore[attr-defined]
+        for c in services.categories_with_counts()
+    ]
+
+
+@router.get("/services", response=ServicePage, summary="Services, optionally filtered, a page at a time")
+def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> ServicePage:
+    found = services.active_services().order_by("agency__position", "code")
+    if filters.agency:
+        found = found.filter(agency__code=filters.agency)
+    if filters.category:
+        found = found.filter(category__code=filters.category)
+    if filters.audience == "individual":
+        found = found.filter(for_individuals=True)
+    elif filters.audience == "business":
+        found = found.filter(for_businesses=True)
+    page = found[filters.offset : filters.offset + filters.limit]
+    return ServicePage(
+        count=found.count(),
+        limit=filters.limit,
+        offset=filters.offset,
+        items=[ServiceOut.from_model(s) for s in page],
+    )
+
+
+@router.get("/services/{code}", response=ServiceDetail, summary="One service with its form schema")
+def get_service(request: HttpRequest, code: str) -> ServiceDetail:
+    service = services.get_service(code)
+    version = service.current_version
+    assert version is not None
+    definition = services.definition_of(version)
+    return ServiceDetail(
+        **ServiceOut.from_model(service).model_dump(),
+        version=version.number,
+        published_at=version.published_at.isoformat(),
+        eligibility=[RuleOut(rule=r.source, reason=Text(**r.reason.as_dict())) for r in definition.eligibility],
+        form=definition.form,
+        required_documents=[
+            DocumentOut(code=d.code, name=Text(**d.name.as_dict()), formats=list(d.formats),
+                        max_size_mb=d.max_size_mb, required=d.required)
+            for d in definition.required_documents
+        ],  # fmt: skip
+        outputs=[OutputOut(document=o.document, valid_for=o.valid_for) for o in definition.outputs],
+        parties=[
+            PartyOut(role=p.role, name=Text(**p.name.as_dict()), consent_required=p.consent_required)
+            for p in definition.parties
+        ],
+    )
+
+
+@router.get("/search", response=list[ServiceOut], summary="Search services in Arabic or English")
+def search(request: HttpRequest, query: Query[SearchQuery]) -> list[ServiceOut]:
+    return [ServiceOut.from_model(s) for s in services.search(query.q)]

@@ -1,0 +1,345 @@
+"""A service definition: parsed and validated from one YAML file, before anything is stored.
+
+Every check names the field and the reason, so a bad file can be fixed without reading code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sahl.core.bilingual import BilingualText
+from sahl.core.money import Money
+from sahl.core.errors import BadInput
+from sahl.catalogue.rules import Rule, RuleError, check_rule
+from sahl.registry.facts import CHOICE_KEYS, EXAMPLE, VALUE_SOURCES
+
+AUDIENCES = ("individual", "business")
+PROCESSING_MODES = ("automatic", "backoffice", "agency_api")
+DOCUMENT_FORMATS = ("pdf", "jpeg", "png")
+PARTY_ROLES = (
+    "applicant subject buyer seller mother father spouse guardian attorney heir witness "
+    "employer worker sponsor partner tenant landlord owner"
+).split()
+PROPERTY_TYPES = ("string", "integer", "number", "boolean")
+STRING_FORMATS = ("date", "email")
+TOP_LEVEL = {
+    "code", "agency", "name", "description", "audience", "category", "fee", "service_level",
+    "processing", "popular", "keywords", "eligibility", "form", "required_documents",
+    "outputs", "parties",
+}  # fmt: skip
+_CODE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+(-[a-z0-9]+)*$")
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+_DURATION = re.compile(r"^P(?=\d)(\d+Y)?(\d+M)?(\d+D)?$")
+
+
+class DefinitionError(ValueError):
+    def __init__(self, source: str, field: str, reason: str) -> None:
+        super().__init__(f"{source}: {field}: {reason}")
+        self.source, self.field, self.reason = source, field, reason
+
+
+@dataclass(frozen=True)
+class RequiredDocument:
+    code: str
+    name: BilingualText
+    formats: tuple[str, ...]
+    max_size_mb: int
+    required: bool
+
+
+@dataclass(frozen=True)
+class Output:
+    document: str
+    valid_for: str | None
+
+
+@dataclass(frozen=True)
+class Party:
+    role: str
+    name: BilingualText
+    consent_required: bool
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    code: str
+    agency: str
+    name: BilingualText
+    description: BilingualText
+    audience: tuple[str, ...]
+    category: str
+    fee: Money
+    working_days: int
+    processing: str
+    popular: bool
+    keywords: BilingualText | None
+    eligibility: tuple[Rule, ...]
+    form: dict[str, Any]
+    required_documents: tuple[RequiredDocument, ...]
+    outputs: tuple[Output, ...]
+    parties: tuple[Party, ...]
+    raw: dict[str, Any]
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of the content: a new digest means a new published version."""
+        canonical = json.dumps(self.raw, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def parse_definition(
+    data: Any, *, source: str, agencies: set[str], categories: set[str], slug: str | None = None
+) -> ServiceDefinition:
+    """Validate one definition; raise DefinitionError naming the first problem found."""
+    p = _Parser(source)
+    if not isinstance(data, dict):
+        raise DefinitionError(source, "(file)", "must be a mapping of fields")
+    unknown = set(data) - TOP_LEVEL
+    if unknown:
+        raise p.error(sorted(unknown)[0], "unknown field")
+    code = p.string(data, "code")
+    if not _CODE.match(code):
+        raise p.error("code", "must look like '<agency>.<slug>' in lower case with hyphens")
+    agency = p.string(data, "agency")
+    if agency not in agencies:
+        raise p.error("agency", f"unknown agency '{agency}'")
+    if code.split(".")[0] != agency:
+        raise p.error("code", f"must start with the agency code '{agency}.'")
+    if slug is not None and code.split(".", 1)[1] != slug:
+        raise p.error("code", f"must end with the file name '{slug}'")
+    category = p.string(data, "category")
+    if category not in categories:
+        raise p.error("category", f"unknown category '{category}'")
+    audience = p.list(data, "audience", min_items=1)
+    for item in audience:
+        if item not in AUDIENCES:
+            raise p.error("audience", f"'{item}' is not one of {', '.join(AUDIENCES)}")
+    if len(set(audience)) != len(audience):
+        raise p.error("audience", "has a repeated value")
+    processing = p.string(data, "processing")
+    if processing not in PROCESSING_MODES:
+        raise p.error("processing", f"must be one of {', '.join(PROCESSING_MODES)}")
+    popular = data.get("popular", False)
+    if not isinstance(popular, bool):
+        raise p.error("popular", "must be true or false")
+    return ServiceDefinition(
+        code=code,
+        agency=agency,
+        name=p.bilingual(data, "name", max_length=120),
+        description=p.bilingual(data, "description", min_length=20, max_length=600),
+        audience=tuple(audience),
+        category=category,
+        fee=p.fee(data),
+        working_days=p.working_days(data, processing),
+        processing=processing,
+        popular=popular,
+        keywords=p.keywords(data),
+        eligibility=p.eligibility(data),
+        form=p.form(data),
+        required_documents=p.documents(data),
+        outputs=p.outputs(data),
+        parties=p.parties(data),
+        raw=data,
+    )
+
+
+class _Parser:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def error(self, field: str, reason: str) -> DefinitionError:
+        return DefinitionError(self.source, field, reason)
+
+    def string(self, data: dict[str, Any], field: str, where: str = "") -> str:
+        value = data.get(field)
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(where + field, "is required and must be text")
+        return value.strip()
+
+    def list(self, data: dict[str, Any], field: str, min_items: int = 0, where: str = "") -> list[Any]:
+        value = data.get(field)
+        if not isinstance(value, list):
+            raise self.error(where + field, "is required and must be a list")
+        if len(value) < min_items:
+            raise self.error(where + field, f"needs at least {min_items} item(s)")
+        return value
+
+    def bilingual(
+        self, data: dict[str, Any], field: str, where: str = "", min_length: int = 1, max_length: int = 2000
+    ) -> BilingualText:
+        try:
+            text = BilingualText.from_dict(data.get(field))
+        except ValueError as exc:
+            raise self.error(where + field, str(exc)) from None
+        for lang in ("ar", "en"):
+            value = getattr(text, lang)
+            if not min_length <= len(value) <= max_length:
+                raise self.error(f"{where}{field}.{lang}", f"must be {min_length} to {max_length} characters")
+        if not re.search("[\u0600-\u06ff]", text.ar):
+            raise self.error(f"{where}{field}.ar", "must be written in Arabic")
+        return text
+
+    def fee(self, data: dict[str, Any]) -> Money:
+        fee = data.get("fee")
+        if not isinstance(fee, dict) or set(fee) != {"amount", "currency"}:
+            raise self.error("fee", "must be {amount: \"10.000\", currency: KWD}")
+        if not isinstance(fee["amount"], str):
+            raise self.error("fee.amount", "must be quoted text with three decimals, e.g. \"5.000\"")
+        try:
+            return Money.parse(fee["amount"], str(fee["currency"]))
+        except BadInput:
+            raise self.error("fee", "amount must have exactly three decimals and currency must be KWD") from None
+
+    def working_days(self, data: dict[str, Any], processing: str) -> int:
+        level = data.get("service_level")
+        days = level.get("working_days") if isinstance(level, dict) else None
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 365:
+            raise self.error("service_level.working_days", "must be a whole number from 0 to 365")
+        if days == 0 and processing != "automatic":
+            raise self.error("service_level.working_days", "can be 0 only for automatic processing")
+        return days
+
+    def keywords(self, data: dict[str, Any]) -> BilingualText | None:
+        value = data.get("keywords")
+        if value is None:
+            return None
+        if not isinstance(value, dict) or set(value) - {"ar", "en"}:
+            raise self.error("keywords", "must be {ar: [...], en: [...]}")
+        words: dict[str, str] = {}
+        for lang in ("ar", "en"):
+            items = value.get(lang, [])
+            if not isinstance(items, list) or not all(isinstance(w, str) and w.strip() for w in items):
+                raise self.error(f"keywords.{lang}", "must be a list of words")
+            words[lang] = " ".join(items) or "-"
+        return BilingualText(**words)
+
+    def eligibility(self, data: dict[str, Any]) -> tuple[Rule, ...]:
+        rules = []
+        for i, item in enumerate(self.list(data, "eligibility")):
+            where = f"eligibility[{i}]."
+            if not isinstance(item, dict) or set(item) != {"rule", "reason"}:
+                raise self.error(f"eligibility[{i}]", "must have exactly 'rule' and 'reason'")
+            source = self.string(item, "rule", where)
+            try:
+                check_rule(source, EXAMPLE)
+            except RuleError as exc:
+                raise self.error(where + "rule", str(exc)) from None
+            rules.append(Rule(source, self.bilingual(item, "reason", where)))
+        return tuple(rules)
+
+    def form(self, data: dict[str, Any]) -> dict[str, Any]:
+        form = data.get("form")
+        if not isinstance(form, dict) or set(form) - {"properties", "required"}:
+            raise self.error("form", "must have 'properties' and optionally 'required'")
+        properties = form.get("properties")
+        if not isinstance(properties, dict):
+            raise self.error("form.properties", "must be a mapping of field names")
+        for name, prop in properties.items():
+            self.form_property(str(name), prop)
+        required = form.get("required", [])
+        if not isinstance(required, list) or not all(r in properties for r in required):
+            raise self.error("form.required", "must list names of fields in form.properties")
+        return form
+
+    def form_property(self, name: str, prop: Any) -> None:
+        where = f"form.properties.{name}"
+        if not _SNAKE.match(name):
+            raise self.error(where, "field names are snake_case")
+        if not isinstance(prop, dict):
+            raise self.error(where, "must be a mapping")
+        allowed = {
+            "type", "title", "description", "format", "maxLength", "minLength", "pattern", "enum",
+            "x-enum-titles", "minimum", "maximum", "x-prefill",
+        }  # fmt: skip
+        unknown = set(prop) - allowed
+        if unknown:
+            raise self.error(f"{where}.{sorted(unknown)[0]}", "unknown keyword")
+        kind = prop.get("type")
+        if kind not in PROPERTY_TYPES:
+            raise self.error(f"{where}.type", f"must be one of {', '.join(PROPERTY_TYPES)}")
+        self.bilingual(prop, "title", where + ".", max_length=120)
+        if "description" in prop:
+            self.bilingual(prop, "description", where + ".")
+        prefill = prop.get("x-prefill")
+        if prefill is not None and prefill not in CHOICE_KEYS and prefill not in VALUE_SOURCES:
+            raise self.error(f"{where}.x-prefill", f"unknown source '{prefill}'")
+        if "format" in prop and prop["format"] not in STRING_FORMATS:
+            raise self.error(f"{where}.format", f"must be one of {', '.join(STRING_FORMATS)}")
+        if "pattern" in prop:
+            try:
+                re.compile(prop["pattern"])
+            except (re.error, TypeError):
+                raise self.error(f"{where}.pattern", "is not a valid regular expression") from None
+        if "enum" in prop:
+            values = prop["enum"]
+            titles = prop.get("x-enum-titles")
+            if not isinstance(values, list) or not values or len(set(map(str, values))) != len(values):
+                raise self.error(f"{where}.enum", "must be a non-empty list of distinct values")
+            if not isinstance(titles, dict) or {str(v) for v in titles} != {str(v) for v in values}:
+                raise self.error(f"{where}.x-enum-titles", "must give a bilingual title for every enum value")
+            for value in values:
+                self.bilingual(titles, value, f"{where}.x-enum-titles.")
+        if kind == "string" and not ({"maxLength", "enum", "x-prefill", "format"} & set(prop)):
+            raise self.error(where, "a text field needs maxLength, enum, format or x-prefill")
+        for bound in ("maxLength", "minLength"):
+            if bound in prop and (not isinstance(prop[bound], int) or prop[bound] < 0 or kind != "string"):
+                raise self.error(f"{where}.{bound}", "must be a whole number on a string field")
+        for bound in ("minimum", "maximum"):
+            if bound in prop and (kind not in ("integer", "number") or not isinstance(prop[bound], int | float)):
+                raise self.error(f"{where}.{bound}", "must be a number on a numeric field")
+
+    def documents(self, data: dict[str, Any]) -> tuple[RequiredDocument, ...]:
+        docs = []
+        seen: set[str] = set()
+        for i, item in enumerate(self.list(data, "required_documents")):
+            where = f"required_documents[{i}]."
+            if not isinstance(item, dict) or set(item) - {"code", "name", "formats", "max_size_mb", "required"}:
+                raise self.error(f"required_documents[{i}]", "has unknown or missing keys")
+            code = self.string(item, "code", where)
+            if not _SNAKE.match(code) or code in seen:
+                raise self.error(where + "code", "must be snake_case and unique")
+            seen.add(code)
+            formats = self.list(item, "formats", min_items=1, where=where)
+            if not all(f in DOCUMENT_FORMATS for f in formats):
+                raise self.error(where + "formats", f"must be among {', '.join(DOCUMENT_FORMATS)}")
+            size = item.get("max_size_mb")
+            if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 10:
+                raise self.error(where + "max_size_mb", "must be a whole number from 1 to 10")
+            required = item.get("required", True)
+            if not isinstance(required, bool):
+                raise self.error(where + "required", "must be true or false")
+            docs.append(RequiredDocument(code, self.bilingual(item, "name", where), tuple(formats), size, required))
+        return tuple(docs)
+
+    def outputs(self, data: dict[str, Any]) -> tuple[Output, ...]:
+        outputs = []
+        for i, item in enumerate(self.list(data, "outputs")):
+            where = f"outputs[{i}]."
+            if not isinstance(item, dict) or set(item) - {"document", "valid_for"}:
+                raise self.error(f"outputs[{i}]", "must be {document: ..., valid_for: P1Y}")
+            document = self.string(item, "document", where)
+            if not _SNAKE.match(document):
+                raise self.error(where + "document", "must be snake_case")
+            valid_for = item.get("valid_for")
+            if valid_for is not None and (not isinstance(valid_for, str) or not _DURATION.match(valid_for)):
+                raise self.error(where + "valid_for", "must be an ISO 8601 duration such as P1Y or P6M")
+            outputs.append(Output(document, valid_for))
+        return tuple(outputs)
+
+    def parties(self, data: dict[str, Any]) -> tuple[Party, ...]:
+        parties = []
+        for i, item in enumerate(self.list(data, "parties")):
+            where = f"parties[{i}]."
+            if not isinstance(item, dict) or set(item) != {"role", "name", "consent"}:
+                raise self.error(f"parties[{i}]", "must have exactly role, name and consent")
+            role = self.string(item, "role", where)
+            if role not in PARTY_ROLES:
+                raise self.error(where + "role", f"unknown role '{role}'")
+            if item["consent"] not in ("required", "none"):
+                raise self.error(where + "consent", "must be 'required' or 'none'")
+            parties.append(Party(role, self.bilingual(item, "name", where), item["consent"] == "required"))
+        return tuple(parties)

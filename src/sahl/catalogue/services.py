@@ -1,0 +1,218 @@
+"""Use cases of the catalogue: publish the definitions, find services, read one service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from sahl.catalogue.definition import ServiceDefinition, parse_definition
+from sahl.catalogue.files import DEFINITIONS, CatalogueFiles, read_catalogue
+from sahl.catalogue.models import Agency, Category, Service, ServiceVersion
+from sahl.catalogue.rules import Eligibility, assess
+from sahl.core.arabic import normalize
+from sahl.core.errors import BadInput, NotFound
+from sahl.registry.adapters import registers
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    published: int
+    unchanged: int
+    withdrawn: int
+
+
+def load_catalogue(root: Path = DEFINITIONS) -> LoadReport:
+    """Validate every file first, then publish in one transaction: all or nothing.
+
+    A service whose content changed gets a new version; unchanged ones are left as they are, so
+    running the load twice publishes nothing the second time.
+    """
+    files = read_catalogue(root)
+    with transaction.atomic():
+        return _publish(files)
+
+
+def _publish(files: CatalogueFiles) -> LoadReport:
+    now = timezone.now()
+    agencies = {}
+    for position, entry in enumerate(files.agencies):
+        agencies[entry.code], _ = Agency.objects.update_or_create(
+            code=entry.code,
+            defaults={
+                "name_ar": entry.name.ar, "name_en": entry.name.en,
+                "description_ar": entry.description.ar, "description_en": entry.description.en,
+                "position": position,
+            },
+        )  # fmt: skip
+    categories = {}
+    for position, category in enumerate(files.categories):
+        categories[category.code], _ = Category.objects.update_or_create(
+            code=category.code,
+            defaults={"name_ar": category.name.ar, "name_en": category.name.en, "position": position},
+        )
+    existing = {s.code: s for s in Service.objects.select_related("current_version")}
+    published = unchanged = 0
+    for definition in files.services:
+        service = existing.get(definition.code)
+        if service and service.is_active and service.current_version and (
+            service.current_version.digest == definition.digest
+        ):
+            unchanged += 1
+            continue
+        summary = _summary(definition, agencies[definition.agency], categories[definition.category])
+        if service is None:
+            service = Service.objects.create(code=definition.code, **summary)
+            number = 1
+        else:
+            for name, value in summary.items():
+                setattr(service, name, value)
+            number = (service.current_version.number if service.current_version else 0) + 1
+        version = ServiceVersion.objects.create(
+            service=service, number=number, digest=definition.digest,
+            definition=definition.raw, source=f"{definition.agency}/{definition.code.split('.', 1)[1]}.yaml",
+            published_at=now,
+        )  # fmt: skip
+        service.current_version = version
+        service.is_active = True
+        service.save()
+        published += 1
+    codes = {d.code for d in files.services}
+    withdrawn = Service.objects.filter(is_active=True).exclude(code__in=codes).update(is_active=False)
+    return LoadReport(published, unchanged, withdrawn)
+
+
+def _summary(definition: ServiceDefinition, agency: Agency, category: Category) -> dict[str, object]:
+    words = [definition.name.ar, definition.name.en, agency.name_ar, agency.name_en]
+    if definition.keywords:
+        words += [definition.keywords.ar, definition.keywords.en]
+    return {
+        "agency": agency,
+        "category": category,
+        "name_ar": definition.name.ar,
+        "name_en": definition.name.en,
+        "description_ar": definition.description.ar,
+        "description_en": definition.description.en,
+        "fee_fils": definition.fee.fils,
+        "working_days": definition.working_days,
+        "processing": definition.processing,
+        "for_individuals": "individual" in definition.audience,
+        "for_businesses": "business" in definition.audience,
+        "popular": definition.popular,
+        "search_text": normalize(" ".join(words)),
+    }
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def active_services() -> QuerySet[Service]:
+    return Service.objects.filter(is_active=True).select_related("agency", "category")
+
+
+def search(query: str) -> list[Service]:
+    """Services whose names, keywords or agency contain every word of the query.
+
+    Arabic spelling variants are forgiven (see core.arabic); services whose own name matches come
+    first, then popular ones.
+    """
+    limit = settings.SAHL_SEARCH_MAX_LENGTH
+    if len(query) > limit:
+        raise BadInput("search.too_long", limit=limit)
+    words = normalize(query).split()
+    if not words:
+        raise BadInput("search.empty")
+    services = active_services()
+    for word in words:
+        services = services.filter(search_text__contains=word)
+    found = list(services.order_by("name_en")[:100])
+
+    def rank(service: Service) -> tuple[int, int]:
+        names = normalize(f"{service.name_ar} {service.name_en}")
+        return (-sum(word in names for word in words), -int(service.popular))
+
+    return sorted(found, key=rank)
+
+
+def get_service(code: str) -> Service:
+    service = active_services().select_related("current_version").filter(code=code).first()
+    if service is None:
+        raise NotFound("service.not_found")
+    return service
+
+
+def get_agency(code: str) -> Agency:
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise NotFound("agency.not_found")
+    return agency
+
+
+def get_category(code: str) -> Category:
+    category = Category.objects.filter(code=code).first()
+    if category is None:
+        raise NotFound("category.not_found")
+    return category
+
+
+def definition_of(version: ServiceVersion) -> ServiceDefinition:
+    """The typed definition of a published version (parsed once per version and kept)."""
+    return _parsed(version.digest, version.source, version.definition)
+
+
+def _parsed(digest: str, source: str, raw: dict[str, object]) -> ServiceDefinition:
+    cached = _PARSED.get(digest)
+    if cached is None:
+        # It was validated against the whole catalogue when published; its own codes suffice now.
+        cached = parse_definition(
+            raw, source=source, agencies={str(raw["agency"])}, categories={str(raw["category"])}
+        )
+        _PARSED[digest] = cached
+    return cached
+
+
+_PARSED: dict[str, ServiceDefinition] = {}  # keyed by content digest, so never stale
+
+
+def eligibility_for(service: Service, civil_id: str, today: dt.date | None = None) -> Eligibility | None:
+    """The eligibility of the person for the service, from the registers; None if not on record."""
+    if service.current_version is None:
+        return None
+    today = today or timezone.localdate()
+    profile = registers().profile(civil_id, today)
+    if profile is None:
+        return None
+    return assess(definition_of(service.current_version).eligibility, profile.facts)
+
+
+def popular_services(limit: int = 8) -> list[Service]:
+    return list(active_services().filter(popular=True).order_by("agency__position", "name_en")[:limit])
+
+
+def categories_with_counts() -> list[Category]:
+    return list(
+        Category.objects.annotate(count=Count("services", filter=Q(services__is_active=True)))
+        .filter(count__gt=0)
+        .order_by("position")
+    )
+
+
+def agencies_with_counts() -> list[Agency]:
+    return list(
+        Agency.objects.annotate(count=Count("services", filter=Q(services__is_active=True)))
+        .filter(count__gt=0)
+        .order_by("position")
+    )
+
+
+def services_of_agency(agency: Agency) -> list[Service]:
+    return list(active_services().filter(agency=agency).order_by("category__position", "name_en"))
+
+
+def services_in_category(category: Category) -> list[Service]:
+    return list(active_services().filter(category=category).order_by("agency__position", "name_en"))

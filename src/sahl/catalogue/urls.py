@@ -1,0 +1,13 @@
+from django.urls import path
+
+from sahl.catalogue import views
+
+app_name = "catalogue"
+urlpatterns = [
+    path("search", views.search, name="search"),
+    path("agencies", views.agencies, name="agencies"),
+    path("agencies/<slug:code>", views.agency, name="agency"),
+    path("categories", views.categories, name="categories"),
+    path("categories/<slug:code>", views.category, name="category"),
+    path("services/<str:code>", views.service, name="service"),
+]

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from sahl.catalogue import services
+from sahl.core.errors import SahlError
+from sahl.web.errors import for_error
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    try:
+        results = services.search(query)
+    except SahlError as error:
+        return for_error(request, error)
+    return render(request, "catalogue/search.html", {"query": query, "results": results})
+
+
+@require_GET
+def agencies(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalogue/agencies.html", {"agencies": services.agencies_with_counts()})
+
+
+@require_GET
+def agency(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        found = services.get_agency(code)
+    except SahlError as error:
+        return for_error(request, error)
+    return render(
+        request, "catalogue/agency.html", {"agency": found, "services": services.services_of_agency(found)}
+    )
+
+
+@require_GET
+def categories(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalogue/categories.html", {"categories": services.categories_with_counts()})
+
+
+@require_GET
+def category(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        found = services.get_category(code)
+    except SahlError as error:
+        return for_error(request, error)
+    return render(
+        request,
+        "catalogue/category.html",
+        {"category": found, "services": services.services_in_category(found)},
+    )
+
+
+@require_GET
+def service(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        found = services.get_service(code)
+    except SahlError as error:
+        return for_error(request, error)
+    assert found.current_version is not None  # every active service has one
+    user = request.user
+    eligibility = None
+    if not isinstance(user, AnonymousUser) and user.is_authenticated:
+        eligibility = services.eligibility_for(found, user.civil_id)
+    return render(
+        request,
+        "catalogue/service.html",
+        {
+            "service": found,
+            "definition": services.definition_of(found.current_version),
+            "version": found.current_version,
+            "eligibility": eligibility,
+        },
+    )

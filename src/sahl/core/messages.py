@@ -1,0 +1,53 @@
+"""The bilingual text of every error code a person can meet."""
+
+from __future__ import annotations
+
+from sahl.core.bilingual import BilingualText
+
+MESSAGES: dict[str, BilingualText] = {
+    "civil_id.format": BilingualText(
+        "الرقم المدني يتكون من 12 رقماً.", "A civil ID has exactly 12 digits."
+    ),
+    "civil_id.birth_date": BilingualText(
+        "الرقم المدني غير صحيح: أرقامه الأولى لا تطابق تاريخ ميلاد.",
+        "This civil ID is not valid: its first digits are not a birth date.",
+    ),
+    "civil_id.check_digit": BilingualText(
+        "الرقم المدني غير صحيح: تحقق من الأرقام المدخلة.",
+        "This civil ID is not valid: please check the digits you typed.",
+    ),
+    "money.format": BilingualText(
+        "المبلغ يكتب بالدينار مع ثلاث خانات عشرية، مثل 10.000.",
+        "An amount is written in dinars with three decimals, such as 10.000.",
+    ),
+    "money.negative": BilingualText("لا يمكن أن يكون المبلغ سالباً.", "An amount cannot be negative."),
+    "money.currency": BilingualText("العملة المقبولة هي الدينار الكويتي.", "The only currency is the Kuwaiti dinar."),
+    "search.too_long": BilingualText(
+        "نص البحث طويل جداً؛ اكتب {limit} حرفاً على الأكثر.",
+        "The search text is too long; use at most {limit} characters.",
+    ),
+    "search.empty": BilingualText("اكتب كلمة للبحث عنها.", "Type a word to search for."),
+    "service.not_found": BilingualText(
+        "لم نجد هذه الخدمة. ربما تغير رابطها؛ ابحث عنها في دليل الخدمات.",
+        "We could not find this service. Its address may have changed; search for it in the catalogue.",
+    ),
+    "agency.not_found": BilingualText("لم نجد هذه الجهة.", "We could not find this agency."),
+    "category.not_found": BilingualText("لم نجد هذا التصنيف.", "We could not find this category."),
+    "page.not_found": BilingualText("لم نجد هذه الصفحة.", "We could not find this page."),
+    "request.bad": BilingualText("الطلب غير صحيح.", "The request is not valid."),
+    "request.forbidden": BilingualText("لا تملك صلاحية الوصول إلى هذه الصفحة.", "You may not open this page."),
+    "server.error": BilingualText(
+        "حدث خطأ من جهتنا ولم يتغير شيء. حاول مرة أخرى بعد قليل.",
+        "Something went wrong on our side and nothing was changed. Please try again shortly.",
+    ),
+    "page.invalid": BilingualText("رقم الصفحة غير صحيح.", "The page number is not valid."),
+}
+
+
+def message(code: str, language: str, **params: object) -> str:
+    text = MESSAGES.get(code, MESSAGES["request.bad"]).get(language)
+    return text.format(**params) if params else text
+
+
+def both(code: str, **params: object) -> dict[str, str]:
+    return {lang: message(code, lang, **params) for lang in ("ar", "en")}

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.forms import LoginForm
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sahl.core.civil_id import CivilId
+from sahl.core.errors import BadInput
+from sahl.core.messages import message
+
+
+class CivilIdLoginForm(LoginForm):  # type: ignore[misc]
+    """allauth's login form, asking for a civil ID and checking its form before any lookup."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = _("Civil ID")
+        login.widget = forms.TextInput(
+            attrs={"autocomplete": "username", "inputmode": "numeric", "maxlength": "14", "dir": "ltr"}
+        )
+        self.fields["password"].label = _("Password")
+        self.fields.pop("remember", None)
+
+    def clean_login(self) -> str:
+        try:
+            return CivilId.parse(self.cleaned_data["login"]).value
+        except BadInput as exc:
+            raise forms.ValidationError(message(exc.code, get_language() or "ar")) from None

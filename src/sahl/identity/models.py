@@ -1,0 +1,61 @@
+"""People who log in (tied to a civil ID) and the agency staff among them."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, civil_id: str, password: str | None = None, **fields: Any) -> User:
+        user = self.model(civil_id=civil_id, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, civil_id: str, password: str | None = None, **fields: Any) -> User:
+        return self.create_user(civil_id, password, is_staff=True, is_superuser=True, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Language(models.TextChoices):
+        ARABIC = "ar", "العربية"
+        ENGLISH = "en", "English"
+
+    civil_id = models.CharField(max_length=12, unique=True)
+    name_ar = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    preferred_language = models.CharField(max_length=2, choices=Language.choices, default=Language.ARABIC)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="may open the operators' admin site")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    USERNAME_FIELD = "civil_id"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return f"user {self.pk}"
+
+    def display_name(self, language: str) -> str:
+        return self.name_en if language.startswith("en") else self.name_ar
+
+
+class StaffMembership(models.Model):
+    """A user working for one agency, in one role."""
+
+    class Role(models.TextChoices):
+        CASEWORKER = "caseworker", "موظف معاملات / Caseworker"
+        SUPERVISOR = "supervisor", "مشرف / Supervisor"
+        AGENCY_ADMIN = "agency_admin", "مسؤول الجهة / Agency administrator"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    agency = models.ForeignKey("catalogue.Agency", on_delete=models.PROTECT, related_name="staff")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    since = models.DateTimeField(default=timezone.now)

@@ -1,0 +1,28 @@
+"""Use cases of identity: creating the accounts of people and of agency staff."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from sahl.catalogue.models import Agency
+from sahl.identity.models import StaffMembership, User
+from sahl.registry.models import Person
+
+
+@transaction.atomic
+def open_account(person: Person, password: str, language: str = "ar") -> User:
+    """Give a person of the population register a login (idempotent on the civil ID)."""
+    user, created = User.objects.get_or_create(
+        civil_id=person.civil_id,
+        defaults={"name_ar": person.name_ar, "name_en": person.name_en, "preferred_language": language},
+    )
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def appoint_staff(user: User, agency: Agency, role: str) -> StaffMembership:
+    membership, _ = StaffMembership.objects.update_or_create(user=user, defaults={"agency": agency, "role": role})
+    return membership

@@ -1,0 +1,149 @@
+"""Reading the registers. Sahl asks through `Registers`; `DatabaseRegisters` is the simulated
+twin backed by the seeded tables in this app. A real deployment plugs the agencies' systems in
+behind the same Protocol (setting SAHL_REGISTERS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Protocol
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.utils.module_loading import import_string
+
+from sahl.core.bilingual import BilingualText
+from sahl.registry import models as m
+from sahl.registry.facts import ApplicantFacts
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of the person's own records, offered in a form instead of being typed."""
+
+    value: str
+    label: BilingualText
+
+
+@dataclass(frozen=True)
+class Profile:
+    civil_id: str
+    name: BilingualText
+    facts: ApplicantFacts
+    choices: dict[str, tuple[Choice, ...]] = field(default_factory=dict)
+
+
+class Registers(Protocol):
+    def profile(self, civil_id: str, today: dt.date) -> Profile | None:
+        """What the registers hold about one person, or None if the civil ID is unknown."""
+
+
+@cache
+def registers() -> Registers:
+    return import_string(settings.SAHL_REGISTERS)()  # type: ignore[no-any-return]
+
+
+def age_on(birth_date: dt.date, today: dt.date) -> int:
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def _days(until: dt.date | None, today: dt.date) -> int:
+    return (until - today).days if until else 0
+
+
+class DatabaseRegisters:
+    """The simulated registers: the tables of this app, filled by `manage.py seed_demo`."""
+
+    def profile(self, civil_id: str, today: dt.date) -> Profile | None:
+        person = m.Person.objects.filter(civil_id=civil_id).first()
+        if person is None:
+            return None
+        vehicles = list(
+            person.vehicles.annotate(
+                unpaid=Count("fines", filter=Q(fines__paid_on__isnull=True)),
+                unpaid_fils=Sum("fines__amount_fils", filter=Q(fines__paid_on__isnull=True)),
+            ).order_by("plate")
+        )
+        licences = list(person.driving_licences.order_by("number"))
+        passports = list(person.passports.order_by("-expires_on"))
+        roles = list(person.company_roles.select_related("company").order_by("company__number"))
+        children = list(
+            m.Person.objects.filter(Q(father=person) | Q(mother=person)).order_by("birth_date")
+        )
+        marriages = m.Marriage.objects.filter(Q(husband=person) | Q(wife=person), ended_on__isnull=True)
+        spouses = [mar.wife if mar.husband_id == person.pk else mar.husband for mar in
+                   marriages.select_related("husband", "wife")]  # fmt: skip
+        workers = list(person.sponsored.filter(residency=m.Residency.ARTICLE_20).order_by("civil_id"))
+
+        facts: ApplicantFacts = {
+            "civil_id": person.civil_id,
+            "age": age_on(person.birth_date, today),
+            "sex": person.sex,
+            "nationality": person.nationality,
+            "is_kuwaiti": person.nationality == "KW",
+            "marital_status": person.marital_status,
+            "governorate": person.governorate,
+            "residency": person.residency,
+            "residency_days_left": _days(person.residency_expiry, today),
+            "civil_id_days_left": _days(person.civil_id_expiry, today),
+            "employment": person.employment,
+            "is_insured": person.is_insured,
+            "has_disability": person.has_disability,
+            "spouses": [{"civil_id": s.civil_id, "nationality": s.nationality} for s in spouses],
+            "children": [
+                {"civil_id": c.civil_id, "age": age_on(c.birth_date, today), "sex": c.sex} for c in children
+            ],
+            "domestic_workers": [
+                {"civil_id": w.civil_id, "residency_days_left": _days(w.residency_expiry, today)}
+                for w in workers
+            ],
+            "vehicles": [
+                {
+                    "plate": v.plate,
+                    "make": v.make,
+                    "model": v.model,
+                    "year": v.year,
+                    "registration_days_left": _days(v.registration_expiry, today),
+                    "insurance_days_left": _days(v.insurance_expiry, today),
+                    "unpaid_fines": v.unpaid,  # type: ignore[attr-defined]
+                    "unpaid_fines_fils": v.unpaid_fils or 0,  # type: ignore[attr-defined]
+                }
+                for v in vehicles
+            ],
+            "driving_licences": [
+                {"number": d.number, "category": d.category, "days_left": _days(d.expires_on, today)}
+                for d in licences
+            ],
+            "passports": [{"number": p.number, "days_left": _days(p.expires_on, today)} for p in passports],
+            "companies": [
+                {
+                    "number": r.company.number,
+                    "role": r.role,
+                    "licence_days_left": _days(r.company.licence_expiry, today),
+                }
+                for r in roles
+            ],
+        }
+        choices = {
+            "applicant.vehicles": tuple(
+                Choice(v.plate, BilingualText(f"{v.make} {v.model} {v.year} ({v.colour_ar}) — {v.plate}",
+                                              f"{v.make} {v.model} {v.year} ({v.colour_en}) — {v.plate}"))
+                for v in vehicles
+            ),  # fmt: skip
+            "applicant.children": tuple(Choice(c.civil_id, BilingualText(c.name_ar, c.name_en)) for c in children),
+            "applicant.spouses": tuple(Choice(s.civil_id, BilingualText(s.name_ar, s.name_en)) for s in spouses),
+            "applicant.domestic_workers": tuple(
+                Choice(w.civil_id, BilingualText(w.name_ar, w.name_en)) for w in workers
+            ),
+            "applicant.passports": tuple(
+                Choice(p.number, BilingualText(f"جواز رقم {p.number}", f"Passport {p.number}")) for p in passports
+            ),
+            "applicant.driving_licences": tuple(
+                Choice(d.number, BilingualText(f"رخصة رقم {d.number}", f"Licence {d.number}")) for d in licences
+            ),
+            "applicant.companies": tuple(
+                Choice(r.company.number, BilingualText(r.company.name_ar, r.company.name_en)) for r in roles
+            ),
+        }
+        return Profile(person.civil_id, BilingualText(person.name_ar, person.name_en), facts, choices)

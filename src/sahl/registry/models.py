@@ -1,0 +1,138 @@
+"""The base registers the agencies own, as simulated by Sahl: people, vehicles, licences,
+passports and companies. A real deployment reads the agencies' systems through `adapters`."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "ذكر / Male"
+    FEMALE = "F", "أنثى / Female"
+
+
+class MaritalStatus(models.TextChoices):
+    SINGLE = "single", "أعزب / Single"
+    MARRIED = "married", "متزوج / Married"
+    DIVORCED = "divorced", "مطلق / Divorced"
+    WIDOWED = "widowed", "أرمل / Widowed"
+
+
+class Residency(models.TextChoices):
+    NONE = "none", "مواطن / Citizen"  # Kuwaitis hold no residence permit
+    ARTICLE_17 = "article-17", "مادة 17 / Article 17"  # government work
+    ARTICLE_18 = "article-18", "مادة 18 / Article 18"  # private-sector work
+    ARTICLE_19 = "article-19", "مادة 19 / Article 19"  # partner or investor
+    ARTICLE_20 = "article-20", "مادة 20 / Article 20"  # domestic work
+    ARTICLE_22 = "article-22", "مادة 22 / Article 22"  # family joining a resident
+    ARTICLE_24 = "article-24", "مادة 24 / Article 24"  # self-sponsored
+
+
+class Employment(models.TextChoices):
+    GOVERNMENT = "government", "حكومي / Government"
+    PRIVATE = "private", "خاص / Private"
+    SELF_EMPLOYED = "self-employed", "عمل حر / Self-employed"
+    RETIRED = "retired", "متقاعد / Retired"
+    STUDENT = "student", "طالب / Student"
+    NONE = "none", "لا يعمل / Not working"
+
+
+class Person(models.Model):
+    civil_id = models.CharField(max_length=12, unique=True)
+    name_ar = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    nationality = models.CharField(max_length=2, help_text="ISO 3166 alpha-2; KW for Kuwaitis")
+    governorate = models.CharField(max_length=5)
+    area = models.CharField(max_length=20, help_text="area code from registry/data/areas.json")
+    marital_status = models.CharField(max_length=10, choices=MaritalStatus.choices)
+    residency = models.CharField(max_length=12, choices=Residency.choices, default=Residency.NONE)
+    residency_expiry = models.DateField(null=True, blank=True)
+    civil_id_expiry = models.DateField()
+    employment = models.CharField(max_length=16, choices=Employment.choices)
+    is_insured = models.BooleanField(default=False)
+    has_disability = models.BooleanField(default=False)
+    father = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    mother = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    sponsor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="sponsored"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["father"]), models.Index(fields=["mother"])]
+
+    def __str__(self) -> str:
+        return self.civil_id
+
+
+class Marriage(models.Model):
+    husband = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="marriages_as_husband")
+    wife = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="marriages_as_wife")
+    married_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+
+class Vehicle(models.Model):
+    plate = models.CharField(max_length=12, unique=True)
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="vehicles")
+    make = models.CharField(max_length=40)
+    model = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField()
+    colour_ar = models.CharField(max_length=30)
+    colour_en = models.CharField(max_length=30)
+    registration_expiry = models.DateField()
+    insurance_expiry = models.DateField()
+
+
+class TrafficFine(models.Model):
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="fines")
+    amount_fils = models.PositiveIntegerField()
+    offence_ar = models.CharField(max_length=120)
+    offence_en = models.CharField(max_length=120)
+    issued_on = models.DateField()
+    paid_on = models.DateField(null=True, blank=True)
+
+
+class DrivingLicence(models.Model):
+    class Category(models.TextChoices):
+        PRIVATE = "private", "خصوصي / Private"
+        MOTORCYCLE = "motorcycle", "دراجة نارية / Motorcycle"
+        TAXI = "taxi", "أجرة / Taxi"
+        TRUCK = "truck", "نقل / Truck"
+
+    number = models.CharField(max_length=20, unique=True)
+    holder = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="driving_licences")
+    category = models.CharField(max_length=12, choices=Category.choices)
+    issued_on = models.DateField()
+    expires_on = models.DateField()
+
+
+class Passport(models.Model):
+    number = models.CharField(max_length=12, unique=True)
+    holder = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="passports")
+    issued_on = models.DateField()
+    expires_on = models.DateField()
+
+
+class Company(models.Model):
+    number = models.CharField(max_length=20, unique=True, help_text="commercial registration number")
+    name_ar = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    activity_ar = models.CharField(max_length=120)
+    activity_en = models.CharField(max_length=120)
+    licence_expiry = models.DateField()
+
+
+class CompanyRole(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "مالك / Owner"
+        PARTNER = "partner", "شريك / Partner"
+        SIGNATORY = "signatory", "المفوض بالتوقيع / Authorised signatory"
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="roles")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="company_roles")
+    role = models.CharField(max_length=10, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "person"], name="one_role_per_person")]

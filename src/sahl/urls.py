@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from sahl.api_urls import api
+from sahl.web import errors
+
+urlpatterns = [
+    path("", include("sahl.web.urls")),
+    path("", include("sahl.catalogue.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler400 = errors.bad_request
+handler403 = errors.forbidden
+handler404 = errors.not_found
+handler500 = errors.server_error

@@ -1,0 +1,41 @@
+"""Error pages and the translation of domain errors into HTTP answers, in the person's language."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from sahl.core.errors import BadInput, NotFound, SahlError
+from sahl.core.messages import message
+
+
+def error_page(request: HttpRequest, status: int, code: str, **params: object) -> HttpResponse:
+    language = get_language() or "ar"
+    return render(
+        request,
+        "web/error.html",
+        {"status": status, "text": message(code, language, **params)},
+        status=status,
+    )
+
+
+def for_error(request: HttpRequest, error: SahlError) -> HttpResponse:
+    status = 404 if isinstance(error, NotFound) else 400 if isinstance(error, BadInput) else 422
+    return error_page(request, status, error.code, **error.params)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 400, "request.bad")
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 403, "request.forbidden")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 404, "page.not_found")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return error_page(request, 500, "server.error")

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from sahl.catalogue.models import Agency
+from sahl.identity.services import appoint_staff, open_account
+from sahl.registry.models import Person
+from sahl.registry.seed import demo_persons, seed_registers
+
+# Demo accounts only exist in databases filled by this command; set SAHL_DEMO_PASSWORD to change it.
+DEFAULT_DEMO_PASSWORD = "sahl-demo-2026"  # noqa: S105
+ACCOUNTS = ("father", "mother", "expat", "fines", "owner", "caseworker", "paci-staff")
+STAFF = {"caseworker": ("moi", "caseworker"), "paci-staff": ("paci", "caseworker")}
+
+
+class Command(BaseCommand):
+    help = "Fill the simulated registers with a deterministic demo population and demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=3000, help="size of the population (default 3000)")
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["people"] < 0:
+            raise CommandError("--people must be 0 or more")
+        today = timezone.localdate()
+        report = seed_registers(options["people"], today, options["seed"])
+        password = os.environ.get("SAHL_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+        persons = {p.key: p for p in demo_persons(today)}
+        lines = []
+        for key in ACCOUNTS:
+            person = Person.objects.get(civil_id=report.named[key])
+            user = open_account(person, password)
+            if key in STAFF:
+                agency_code, role = STAFF[key]
+                agency = Agency.objects.filter(code=agency_code).first()
+                if agency is None:
+                    raise CommandError("load the catalogue first: manage.py load_catalogue")
+                appoint_staff(user, agency, role)
+            lines.append(f"  {person.civil_id}  {person.name_en:<26} {persons[key].story_en}")
+        if report.people:
+            self.stdout.write(
+                f"registers: {report.people} people, {report.vehicles} vehicles, {report.fines} fines, "
+                f"{report.licences} licences, {report.passports} passports, {report.companies} companies"
+            )
+        else:
+            self.stdout.write("registers: already seeded, nothing created")
+        self.stdout.write(f"demo logins (password: {password}):")
+        self.stdout.write("\n".join(lines))

@@ -1,0 +1,34 @@
+"""Template helpers for bilingual data and money."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import get_language
+
+from sahl.core.bilingual import BilingualText
+from sahl.core.money import Money
+
+register = template.Library()
+
+
+def _english() -> bool:
+    return (get_language() or "ar").startswith("en")
+
+
+@register.filter
+def tr(obj: object, field: str = "name") -> str:
+    """`{{ service|tr:"name" }}` reads `name_en` or `name_ar` as the page's language asks."""
+    if isinstance(obj, BilingualText):
+        return obj.en if _english() else obj.ar
+    if isinstance(obj, dict):
+        return str(obj.get("en" if _english() else "ar", ""))
+    return str(getattr(obj, f"{field}_{'en' if _english() else 'ar'}", ""))
+
+
+@register.filter
+def fils(amount: int) -> str:
+    """An amount in fils as the person reads it: "10.000 د.ك" or "KWD 10.000"."""
+    money = Money(int(amount))
+    if money.is_free:
+        return "Free" if _english() else "مجاناً"
+    return f"KWD {money.amount}" if _english() else f"{money.amount} د.ك"

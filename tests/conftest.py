@@ -1,0 +1,31 @@
+"""Shared fixtures: a database holding the real catalogue and a small seeded population."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from sahl.registry.seed import demo_persons, seed_registers
+
+DEMO_PASSWORD = "sahl-demo-2026"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load every definition and seed 400 people once per test session; tests roll back."""
+    with django_db_blocker.unblock():
+        call_command("load_catalogue", verbosity=0)
+        call_command("seed_demo", people=400, verbosity=0)
+
+
+@pytest.fixture
+def demo(db) -> dict[str, str]:
+    """Civil IDs of the named demo persons, by key (father, expat, fines, owner, caseworker...)."""
+    today = timezone.localdate()
+    return seed_registers(0, today).named | {}
+
+
+@pytest.fixture
+def demo_names() -> dict[str, str]:
+    return {p.key: p.name_en for p in demo_persons(timezone.localdate())}

@@ -1,0 +1,113 @@
+"""A definition is validated when loaded: a bad file names its field and reason."""
+
+import copy
+
+import pytest
+import yaml
+
+from sahl.catalogue.definition import DefinitionError, parse_definition
+from sahl.catalogue.files import DEFINITIONS
+
+AGENCIES = {"moi", "paci"}
+CATEGORIES = {"traffic", "identity"}
+
+
+@pytest.fixture
+def good() -> dict:
+    path = DEFINITIONS / "moi" / "vehicle-registration-renewal.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def parse(data: dict, slug: str = "vehicle-registration-renewal"):
+    return parse_definition(data, source="moi/x.yaml", agencies=AGENCIES, categories=CATEGORIES, slug=slug)
+
+
+def test_a_good_definition_parses_with_fee_in_fils_and_rules(good):
+    definition = parse(good)
+    assert definition.fee.fils == 10_000
+    assert definition.processing == "automatic"
+    assert definition.name.ar == "تجديد ترخيص المركبة (الدفتر)"
+    assert [r.source for r in definition.eligibility][0] == "size(applicant.vehicles) > 0"
+    assert definition.outputs[0].valid_for == "P1Y"
+
+
+def test_the_digest_changes_when_the_content_changes(good):
+    changed = copy.deepcopy(good)
+    changed["fee"]["amount"] = "12.000"
+    assert parse(good).digest != parse(changed).digest
+    assert parse(good).digest == parse(copy.deepcopy(good)).digest
+
+
+def break_(data: dict, path: str, value) -> dict:
+    data = copy.deepcopy(data)
+    target = data
+    keys = path.split(".")
+    for key in keys[:-1]:
+        target = target[int(key)] if isinstance(target, list) else target[key]
+    if value is KeyError:
+        del target[keys[-1]]
+    else:
+        target[keys[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "reason"),
+    [
+        ("fee", {"amount": 10, "currency": "KWD"}, "fee.amount", "quoted text"),
+        ("fee", {"amount": "10.5", "currency": "KWD"}, "fee", "three decimals"),
+        ("fee", {"amount": "10.000", "currency": "USD"}, "fee", "KWD"),
+        ("category", "weather", "category", "unknown category"),
+        ("agency", "nasa", "agency", "unknown agency"),
+        ("audience", ["tourist"], "audience", "not one of"),
+        ("processing", "magic", "processing", "must be one of"),
+        ("name", {"ar": "", "en": "Renewal"}, "name", "'ar' is missing or empty"),
+        ("name", {"ar": "Renewal", "en": "Renewal"}, "name.ar", "written in Arabic"),
+        ("description", "just text", "description", "mapping"),
+        ("service_level", {"working_days": "one"}, "service_level.working_days", "whole number"),
+        ("eligibility.0.rule", "applicant.cars > 0", "eligibility[0].rule", "unknown field applicant.cars"),
+        ("eligibility.0.rule", "size(applicant.vehicles) +", "eligibility[0].rule", "does not compile"),
+        ("eligibility.0.rule", "applicant.age + 1", "eligibility[0].rule", "not true or false"),
+        ("eligibility.1.rule", "applicant.vehicles.exists(v, v.colour == 1)", "eligibility[1].rule", "cannot be"),
+        ("form.properties.plate_number.type", "date", "form.properties.plate_number.type", "must be one of"),
+        ("form.properties.plate_number.x-prefill", "applicant.cars", "form.properties.plate_number.x-prefill", "unknown"),
+        ("form.required", ["plate"], "form.required", "must list names"),
+        ("outputs", [{"document": "Vehicle Book"}], "outputs[0].document", "snake_case"),
+        ("outputs", [{"document": "book", "valid_for": "1 year"}], "outputs[0].valid_for", "ISO 8601"),
+        ("code", "moi.other-name", "code", "file name"),
+        ("popular", "yes", "popular", "true or false"),
+        ("colour", "red", "colour", "unknown field"),
+    ],
+)
+def test_a_bad_definition_names_the_field_and_the_reason(good, path, value, field, reason):
+    with pytest.raises(DefinitionError) as error:
+        parse(break_(good, path, value))
+    assert error.value.field == field
+    assert reason in error.value.reason
+    assert error.value.source == "moi/x.yaml"
+
+
+def test_working_days_zero_is_only_for_automatic_services(good):
+    data = break_(good, "processing", "backoffice")
+    with pytest.raises(DefinitionError, match="only for automatic"):
+        parse(data)
+
+
+def test_an_enum_needs_a_bilingual_title_for_every_value(good):
+    data = copy.deepcopy(good)
+    data["form"]["properties"]["delivery"] = {
+        "type": "string",
+        "title": {"ar": "الاستلام", "en": "Delivery"},
+        "enum": ["wallet", "courier"],
+        "x-enum-titles": {"wallet": {"ar": "المحفظة", "en": "Wallet"}},
+    }
+    with pytest.raises(DefinitionError) as error:
+        parse(data)
+    assert error.value.field == "form.properties.delivery.x-enum-titles"
+
+
+def test_a_free_text_field_needs_a_length_limit(good):
+    data = copy.deepcopy(good)
+    data["form"]["properties"]["note"] = {"type": "string", "title": {"ar": "ملاحظة", "en": "Note"}}
+    with pytest.raises(DefinitionError, match="maxLength"):
+        parse(data)

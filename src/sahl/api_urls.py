@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from ninja import NinjaAPI, Swagger
@@ -23,12 +25,18 @@ api.add_router("/", catalogue_router)
 
 
 def problem(
-    request: HttpRequest, status: int, code: str, extra: dict[str, object] | None = None, **params: object
+    request: HttpRequest,
+    status: int,
+    code: str,
+    params: Mapping[str, object] | None = None,
+    extra: dict[str, object] | None = None,
 ) -> HttpResponse:
+    params = params or {}
     language = get_language() or "ar"
     response = api.create_response(
         request,
-        (extra or {}) | {
+        (extra or {})
+        | {
             "type": f"urn:sahl:problem:{code}",
             "title": message(code, language, **params),
             "status": status,
@@ -44,7 +52,7 @@ def problem(
 @api.exception_handler(SahlError)
 def on_domain_error(request: HttpRequest, error: SahlError) -> HttpResponse:
     status = 404 if isinstance(error, NotFound) else 400 if isinstance(error, BadInput) else 422
-    return problem(request, status, error.code, **error.params)
+    return problem(request, status, error.code, error.params)
 
 
 @api.exception_handler(ValidationError)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "sahl.web",  # first, so that its templates override allauth's
     "allauth",
     "allauth.account",
     "ninja",
@@ -57,7 +58,6 @@ INSTALLED_APPS = [
     "sahl.registry",
     "sahl.identity",
     "sahl.catalogue",
-    "sahl.web",
 ]
 
 MIDDLEWARE = [

@@ -71,7 +71,11 @@ def _database_env(tmp: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("server")
-    env = os.environ | _database_env(tmp) | {"DJANGO_SETTINGS_MODULE": "sahl.settings", "SAHL_LOG_LEVEL": "WARNING"}
+    env = (
+        os.environ
+        | _database_env(tmp)
+        | {"DJANGO_SETTINGS_MODULE": "sahl.settings", "SAHL_LOG_LEVEL": "WARNING"}
+    )
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--noinput", "-v0"], ["load_catalogue"], ["seed_demo", "--people", "200"]):
         subprocess.run(manage + command, env=env, check=True, capture_output=True, cwd=ROOT)
@@ -79,8 +83,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = (tmp / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "sahl.wsgi", "--bind", f"localhost:{port}", "--workers", "2"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://localhost:{port}"
     try:
         for _ in range(100):

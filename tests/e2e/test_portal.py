@@ -62,8 +62,16 @@ def test_a_malformed_civil_id_is_explained_in_arabic(page):
 
 
 @pytest.mark.parametrize("language", ["ar", "en"])
-@pytest.mark.parametrize("path", ["/", "/services/moi.vehicle-registration-renewal", "/accounts/login/",
-                                  "/search?q=passport", "/agencies"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/services/moi.vehicle-registration-renewal",
+        "/accounts/login/",
+        "/search?q=passport",
+        "/agencies",
+    ],
+)
 def test_pages_have_no_serious_accessibility_problems(page, server, language, path):
     page.context.add_cookies([{"name": "sahl_language", "value": language, "url": server}])
     page.goto(path)

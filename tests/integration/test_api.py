@@ -33,9 +33,14 @@ def test_one_service_carries_its_form_schema_rules_and_version(client):
 
 def test_search_in_arabic_and_english(client):
     arabic = client.get("/api/v1/search", {"q": "اصدار جواز"}).json()
-    assert any(s["code"] == "moi.passport-renewal" for s in client.get("/api/v1/search", {"q": "جواز"}).json())
+    assert any(
+        s["code"] == "moi.passport-renewal" for s in client.get("/api/v1/search", {"q": "جواز"}).json()
+    )
     assert isinstance(arabic, list)
-    assert any(s["code"] == "moi.vehicle-registration-renewal" for s in client.get("/api/v1/search", {"q": "dafter"}).json())
+    assert any(
+        s["code"] == "moi.vehicle-registration-renewal"
+        for s in client.get("/api/v1/search", {"q": "dafter"}).json()
+    )
 
 
 def test_an_unknown_service_is_a_404_problem_in_both_languages(client):

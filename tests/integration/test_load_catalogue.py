@@ -63,7 +63,9 @@ def test_a_changed_definition_becomes_a_new_version_and_the_old_stays_readable(t
 
 def test_a_bad_file_stops_the_load_and_changes_nothing(tree):
     edit(tree, RENEWAL, lambda d: d["fee"].update(amount="12.500"))  # a good change...
-    edit(tree, "paci/civil-id-renewal.yaml", lambda d: d.update(fee={"amount": 5, "currency": "KWD"}))  # ...a bad one
+    edit(
+        tree, "paci/civil-id-renewal.yaml", lambda d: d.update(fee={"amount": 5, "currency": "KWD"})
+    )  # ...a bad one
     before = list(ServiceVersion.objects.values_list("pk", flat=True))
 
     with pytest.raises(DefinitionError) as error:
@@ -80,7 +82,7 @@ def test_a_removed_file_withdraws_its_service(tree):
     report = services.load_catalogue(tree)
     assert report.withdrawn == 1
     assert not Service.objects.get(code="moi.vehicle-registration-renewal").is_active
-    with pytest.raises(Exception, match="service.not_found"):
+    with pytest.raises(Exception, match=r"service\.not_found"):
         services.get_service("moi.vehicle-registration-renewal")
 
 
@@ -88,5 +90,7 @@ def test_the_load_command_reports_a_bad_file_with_its_field(tree):
     from django.core.management import CommandError, call_command
 
     edit(tree, RENEWAL, lambda d: d.update(category="weather"))
-    with pytest.raises(CommandError, match=r"moi/vehicle-registration-renewal.yaml: category: unknown category"):
+    with pytest.raises(
+        CommandError, match=r"moi/vehicle-registration-renewal\.yaml: category: unknown category"
+    ):
         call_command("load_catalogue", path=tree)

@@ -61,7 +61,10 @@ def test_search_forgives_spelling_and_works_in_both_languages(client, typed, fou
 
 
 def test_search_finds_by_colloquial_keyword(client):
-    assert "/services/moi.vehicle-registration-renewal" in client.get("/search", {"q": "الدفتر"}).content.decode()
+    assert (
+        "/services/moi.vehicle-registration-renewal"
+        in client.get("/search", {"q": "الدفتر"}).content.decode()
+    )
 
 
 def test_an_overlong_search_gets_a_clear_error_in_the_persons_language(client, english):
@@ -128,9 +131,14 @@ def test_pages_make_no_request_to_another_host(client):
 
 @pytest.mark.parametrize(
     ("path", "queries"),
-    [("/", 5), ("/agencies", 1), ("/categories/traffic", 2), ("/services/moi.passport-renewal", 1),
-     ("/search?q=passport", 1)],
-)  # fmt: skip
+    [
+        ("/", 5),
+        ("/agencies", 1),
+        ("/categories/traffic", 2),
+        ("/services/moi.passport-renewal", 1),
+        ("/search?q=passport", 1),
+    ],
+)
 def test_each_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, path, queries):
     with django_assert_num_queries(queries):
         assert client.get(path).status_code == 200

@@ -38,8 +38,15 @@ def test_the_population_is_the_same_for_the_same_seed():
                 Person.objects.all().update(civil_id_expiry=today)  # keep the originals untouched
                 from sahl.registry import models as m
 
-                for model in (m.TrafficFine, m.Vehicle, m.DrivingLicence, m.Passport, m.CompanyRole, m.Company,
-                              m.Marriage):  # fmt: skip
+                for model in (
+                    m.TrafficFine,
+                    m.Vehicle,
+                    m.DrivingLicence,
+                    m.Passport,
+                    m.CompanyRole,
+                    m.Company,
+                    m.Marriage,
+                ):
                     model.objects.all().delete()
                 from sahl.identity.models import User
 

@@ -33,7 +33,9 @@ def test_both_languages_are_filled_everywhere(catalogue):
         for rule in service.eligibility:
             assert ARABIC.search(rule.reason.ar) and not ARABIC.search(rule.reason.en), service.code
         for name, prop in service.form.get("properties", {}).items():
-            assert ARABIC.search(prop["title"]["ar"]) and prop["title"]["en"].strip(), f"{service.code}.{name}"
+            assert ARABIC.search(prop["title"]["ar"]) and prop["title"]["en"].strip(), (
+                f"{service.code}.{name}"
+            )
 
 
 def test_no_two_services_share_a_name_or_a_description(catalogue):

@@ -27,7 +27,7 @@ def test_a_good_definition_parses_with_fee_in_fils_and_rules(good):
     assert definition.fee.fils == 10_000
     assert definition.processing == "automatic"
     assert definition.name.ar == "تجديد ترخيص المركبة (الدفتر)"
-    assert [r.source for r in definition.eligibility][0] == "size(applicant.vehicles) > 0"
+    assert next(r.source for r in definition.eligibility) == "size(applicant.vehicles) > 0"
     assert definition.outputs[0].valid_for == "P1Y"
 
 
@@ -68,9 +68,19 @@ def break_(data: dict, path: str, value) -> dict:
         ("eligibility.0.rule", "applicant.cars > 0", "eligibility[0].rule", "unknown field applicant.cars"),
         ("eligibility.0.rule", "size(applicant.vehicles) +", "eligibility[0].rule", "does not compile"),
         ("eligibility.0.rule", "applicant.age + 1", "eligibility[0].rule", "not true or false"),
-        ("eligibility.1.rule", "applicant.vehicles.exists(v, v.colour == 1)", "eligibility[1].rule", "cannot be"),
+        (
+            "eligibility.1.rule",
+            "applicant.vehicles.exists(v, v.colour == 1)",
+            "eligibility[1].rule",
+            "cannot be",
+        ),
         ("form.properties.plate_number.type", "date", "form.properties.plate_number.type", "must be one of"),
-        ("form.properties.plate_number.x-prefill", "applicant.cars", "form.properties.plate_number.x-prefill", "unknown"),
+        (
+            "form.properties.plate_number.x-prefill",
+            "applicant.cars",
+            "form.properties.plate_number.x-prefill",
+            "unknown",
+        ),
         ("form.required", ["plate"], "form.required", "must list names"),
         ("outputs", [{"document": "Vehicle Book"}], "outputs[0].document", "snake_case"),
         ("outputs", [{"document": "book", "valid_for": "1 year"}], "outputs[0].valid_for", "ISO 8601"),

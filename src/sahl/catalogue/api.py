@@ -1,13 +1,14 @@
 """The public catalogue API: agencies, categories, services (with their form schema) and search."""
 
-
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from sahl.catalogue import services
-from sahl.catalogue.models import Agency, Category, Service
+
+if TYPE_CHECKING:  # the API reads models through services only
+    from sahl.catalogue.models import Agency, Service
 
 router = Router(tags=["catalogue"])
 
@@ -24,7 +25,7 @@ class AgencyOut(Schema):
     services: int
 
     @staticmethod
-    def from_model(agency: Agency) -> "AgencyOut":
+    def from_model(agency: "Agency") -> "AgencyOut":
         return AgencyOut(
             code=agency.code,
             name=Text(**agency.name.as_dict()),
@@ -57,7 +58,7 @@ class ServiceOut(Schema):
     popular: bool
 
     @staticmethod
-    def from_model(service: Service) -> "ServiceOut":
+    def from_model(service: "Service") -> "ServiceOut":
         return ServiceOut(
             code=service.code,
             agency=service.agency.code,
@@ -67,8 +68,11 @@ class ServiceOut(Schema):
             fee=Fee(amount=service.fee.amount, currency=service.fee.currency),
             working_days=service.working_days,
             processing=service.processing,
-            audience=[a for a, on in (("individual", service.for_individuals),
-                                      ("business", service.for_businesses)) if on],  # fmt: skip
+            audience=[
+                a
+                for a, on in (("individual", service.for_individuals), ("business", service.for_businesses))
+                if on
+            ],
             popular=service.popular,
         )
 
@@ -176,13 +180,20 @@ def get_service(request: HttpRequest, code: str) -> ServiceDetail:
         **ServiceOut.from_model(service).model_dump(),
         version=version.number,
         published_at=version.published_at.isoformat(),
-        eligibility=[RuleOut(rule=r.source, reason=Text(**r.reason.as_dict())) for r in definition.eligibility],
+        eligibility=[
+            RuleOut(rule=r.source, reason=Text(**r.reason.as_dict())) for r in definition.eligibility
+        ],
         form=definition.form,
         required_documents=[
-            DocumentOut(code=d.code, name=Text(**d.name.as_dict()), formats=list(d.formats),
-                        max_size_mb=d.max_size_mb, required=d.required)
+            DocumentOut(
+                code=d.code,
+                name=Text(**d.name.as_dict()),
+                formats=list(d.formats),
+                max_size_mb=d.max_size_mb,
+                required=d.required,
+            )
             for d in definition.required_documents
-        ],  # fmt: skip
+        ],
         outputs=[OutputOut(document=o.document, valid_for=o.valid_for) for o in definition.outputs],
         parties=[
             PartyOut(role=p.role, name=Text(**p.name.as_dict()), consent_required=p.consent_required)

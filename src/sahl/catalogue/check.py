@@ -1,7 +1,7 @@
 """Check definition files without a database.
 
-    python -m sahl.catalogue.check            # the whole catalogue
-    python -m sahl.catalogue.check moi kff    # only these agencies' folders
+python -m sahl.catalogue.check            # the whole catalogue
+python -m sahl.catalogue.check moi kff    # only these agencies' folders
 """
 
 from __future__ import annotations

@@ -11,26 +11,55 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sahl.core.bilingual import BilingualText
-from sahl.core.money import Money
-from sahl.core.errors import BadInput
 from sahl.catalogue.rules import Rule, RuleError, check_rule
+from sahl.core.bilingual import BilingualText
+from sahl.core.errors import BadInput
+from sahl.core.money import Money
 from sahl.registry.facts import CHOICE_KEYS, EXAMPLE, VALUE_SOURCES
 
 AUDIENCES = ("individual", "business")
 PROCESSING_MODES = ("automatic", "backoffice", "agency_api")
 DOCUMENT_FORMATS = ("pdf", "jpeg", "png")
-PARTY_ROLES = (
-    "applicant subject buyer seller mother father spouse guardian attorney heir witness "
-    "employer worker sponsor partner tenant landlord owner"
-).split()
+PARTY_ROLES = [
+    "applicant",
+    "subject",
+    "buyer",
+    "seller",
+    "mother",
+    "father",
+    "spouse",
+    "guardian",
+    "attorney",
+    "heir",
+    "witness",
+    "employer",
+    "worker",
+    "sponsor",
+    "partner",
+    "tenant",
+    "landlord",
+    "owner",
+]
 PROPERTY_TYPES = ("string", "integer", "number", "boolean")
 STRING_FORMATS = ("date", "email")
 TOP_LEVEL = {
-    "code", "agency", "name", "description", "audience", "category", "fee", "service_level",
-    "processing", "popular", "keywords", "eligibility", "form", "required_documents",
-    "outputs", "parties",
-}  # fmt: skip
+    "code",
+    "agency",
+    "name",
+    "description",
+    "audience",
+    "category",
+    "fee",
+    "service_level",
+    "processing",
+    "popular",
+    "keywords",
+    "eligibility",
+    "form",
+    "required_documents",
+    "outputs",
+    "parties",
+}
 _CODE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+(-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _DURATION = re.compile(r"^P(?=\d)(\d+Y)?(\d+M)?(\d+D)?$")
@@ -186,13 +215,15 @@ class _Parser:
     def fee(self, data: dict[str, Any]) -> Money:
         fee = data.get("fee")
         if not isinstance(fee, dict) or set(fee) != {"amount", "currency"}:
-            raise self.error("fee", "must be {amount: \"10.000\", currency: KWD}")
+            raise self.error("fee", 'must be {amount: "10.000", currency: KWD}')
         if not isinstance(fee["amount"], str):
-            raise self.error("fee.amount", "must be quoted text with three decimals, e.g. \"5.000\"")
+            raise self.error("fee.amount", 'must be quoted text with three decimals, e.g. "5.000"')
         try:
             return Money.parse(fee["amount"], str(fee["currency"]))
         except BadInput:
-            raise self.error("fee", "amount must have exactly three decimals and currency must be KWD") from None
+            raise self.error(
+                "fee", "amount must have exactly three decimals and currency must be KWD"
+            ) from None
 
     def working_days(self, data: dict[str, Any], processing: str) -> int:
         level = data.get("service_level")
@@ -252,9 +283,19 @@ class _Parser:
         if not isinstance(prop, dict):
             raise self.error(where, "must be a mapping")
         allowed = {
-            "type", "title", "description", "format", "maxLength", "minLength", "pattern", "enum",
-            "x-enum-titles", "minimum", "maximum", "x-prefill",
-        }  # fmt: skip
+            "type",
+            "title",
+            "description",
+            "format",
+            "maxLength",
+            "minLength",
+            "pattern",
+            "enum",
+            "x-enum-titles",
+            "minimum",
+            "maximum",
+            "x-prefill",
+        }
         unknown = set(prop) - allowed
         if unknown:
             raise self.error(f"{where}.{sorted(unknown)[0]}", "unknown keyword")
@@ -289,7 +330,9 @@ class _Parser:
             if bound in prop and (not isinstance(prop[bound], int) or prop[bound] < 0 or kind != "string"):
                 raise self.error(f"{where}.{bound}", "must be a whole number on a string field")
         for bound in ("minimum", "maximum"):
-            if bound in prop and (kind not in ("integer", "number") or not isinstance(prop[bound], int | float)):
+            if bound in prop and (
+                kind not in ("integer", "number") or not isinstance(prop[bound], int | float)
+            ):
                 raise self.error(f"{where}.{bound}", "must be a number on a numeric field")
 
     def documents(self, data: dict[str, Any]) -> tuple[RequiredDocument, ...]:
@@ -297,7 +340,13 @@ class _Parser:
         seen: set[str] = set()
         for i, item in enumerate(self.list(data, "required_documents")):
             where = f"required_documents[{i}]."
-            if not isinstance(item, dict) or set(item) - {"code", "name", "formats", "max_size_mb", "required"}:
+            if not isinstance(item, dict) or set(item) - {
+                "code",
+                "name",
+                "formats",
+                "max_size_mb",
+                "required",
+            }:
                 raise self.error(f"required_documents[{i}]", "has unknown or missing keys")
             code = self.string(item, "code", where)
             if not _SNAKE.match(code) or code in seen:
@@ -312,7 +361,9 @@ class _Parser:
             required = item.get("required", True)
             if not isinstance(required, bool):
                 raise self.error(where + "required", "must be true or false")
-            docs.append(RequiredDocument(code, self.bilingual(item, "name", where), tuple(formats), size, required))
+            docs.append(
+                RequiredDocument(code, self.bilingual(item, "name", where), tuple(formats), size, required)
+            )
         return tuple(docs)
 
     def outputs(self, data: dict[str, Any]) -> tuple[Output, ...]:

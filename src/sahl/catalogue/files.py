@@ -51,7 +51,9 @@ def read_catalogue(root: Path = DEFINITIONS, only: set[str] | None = None) -> Ca
             continue
         source = str(path.relative_to(root))
         if path.parent.name not in agency_codes:
-            raise DefinitionError(source, "(folder)", f"'{path.parent.name}' is not an agency in agencies.yaml")
+            raise DefinitionError(
+                source, "(folder)", f"'{path.parent.name}' is not an agency in agencies.yaml"
+            )
         definition = parse_definition(
             _load(path), source=source, agencies=agency_codes, categories=category_codes, slug=path.stem
         )

@@ -45,11 +45,13 @@ def _publish(files: CatalogueFiles) -> LoadReport:
         agencies[entry.code], _ = Agency.objects.update_or_create(
             code=entry.code,
             defaults={
-                "name_ar": entry.name.ar, "name_en": entry.name.en,
-                "description_ar": entry.description.ar, "description_en": entry.description.en,
+                "name_ar": entry.name.ar,
+                "name_en": entry.name.en,
+                "description_ar": entry.description.ar,
+                "description_en": entry.description.en,
                 "position": position,
             },
-        )  # fmt: skip
+        )
     categories = {}
     for position, category in enumerate(files.categories):
         categories[category.code], _ = Category.objects.update_or_create(
@@ -60,8 +62,11 @@ def _publish(files: CatalogueFiles) -> LoadReport:
     published = unchanged = 0
     for definition in files.services:
         service = existing.get(definition.code)
-        if service and service.is_active and service.current_version and (
-            service.current_version.digest == definition.digest
+        if (
+            service
+            and service.is_active
+            and service.current_version
+            and (service.current_version.digest == definition.digest)
         ):
             unchanged += 1
             continue
@@ -74,10 +79,13 @@ def _publish(files: CatalogueFiles) -> LoadReport:
                 setattr(service, name, value)
             number = (service.current_version.number if service.current_version else 0) + 1
         version = ServiceVersion.objects.create(
-            service=service, number=number, digest=definition.digest,
-            definition=definition.raw, source=f"{definition.agency}/{definition.code.split('.', 1)[1]}.yaml",
+            service=service,
+            number=number,
+            digest=definition.digest,
+            definition=definition.raw,
+            source=f"{definition.agency}/{definition.code.split('.', 1)[1]}.yaml",
             published_at=now,
-        )  # fmt: skip
+        )
         service.current_version = version
         service.is_active = True
         service.save()

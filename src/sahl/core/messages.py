@@ -5,9 +5,7 @@ from __future__ import annotations
 from sahl.core.bilingual import BilingualText
 
 MESSAGES: dict[str, BilingualText] = {
-    "civil_id.format": BilingualText(
-        "الرقم المدني يتكون من 12 رقماً.", "A civil ID has exactly 12 digits."
-    ),
+    "civil_id.format": BilingualText("الرقم المدني يتكون من 12 رقماً.", "A civil ID has exactly 12 digits."),
     "civil_id.birth_date": BilingualText(
         "الرقم المدني غير صحيح: أرقامه الأولى لا تطابق تاريخ ميلاد.",
         "This civil ID is not valid: its first digits are not a birth date.",
@@ -21,7 +19,9 @@ MESSAGES: dict[str, BilingualText] = {
         "An amount is written in dinars with three decimals, such as 10.000.",
     ),
     "money.negative": BilingualText("لا يمكن أن يكون المبلغ سالباً.", "An amount cannot be negative."),
-    "money.currency": BilingualText("العملة المقبولة هي الدينار الكويتي.", "The only currency is the Kuwaiti dinar."),
+    "money.currency": BilingualText(
+        "العملة المقبولة هي الدينار الكويتي.", "The only currency is the Kuwaiti dinar."
+    ),
     "search.too_long": BilingualText(
         "نص البحث طويل جداً؛ اكتب {limit} حرفاً على الأكثر.",
         "The search text is too long; use at most {limit} characters.",
@@ -35,7 +35,9 @@ MESSAGES: dict[str, BilingualText] = {
     "category.not_found": BilingualText("لم نجد هذا التصنيف.", "We could not find this category."),
     "page.not_found": BilingualText("لم نجد هذه الصفحة.", "We could not find this page."),
     "request.bad": BilingualText("الطلب غير صحيح.", "The request is not valid."),
-    "request.forbidden": BilingualText("لا تملك صلاحية الوصول إلى هذه الصفحة.", "You may not open this page."),
+    "request.forbidden": BilingualText(
+        "لا تملك صلاحية الوصول إلى هذه الصفحة.", "You may not open this page."
+    ),
     "server.error": BilingualText(
         "حدث خطأ من جهتنا ولم يتغير شيء. حاول مرة أخرى بعد قليل.",
         "Something went wrong on our side and nothing was changed. Please try again shortly.",

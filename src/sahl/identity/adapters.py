@@ -4,7 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
 
-class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+class AccountAdapter(DefaultAccountAdapter):
     """Accounts are created from the population register, never by self-signup (for now)."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:

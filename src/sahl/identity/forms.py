@@ -12,7 +12,7 @@ from sahl.core.errors import BadInput
 from sahl.core.messages import message
 
 
-class CivilIdLoginForm(LoginForm):  # type: ignore[misc]
+class CivilIdLoginForm(LoginForm):
     """allauth's login form, asking for a civil ID and checking its form before any lookup."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -59,3 +59,6 @@ class StaffMembership(models.Model):
     agency = models.ForeignKey("catalogue.Agency", on_delete=models.PROTECT, related_name="staff")
     role = models.CharField(max_length=16, choices=Role.choices)
     since = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.role} at agency {self.agency_id}"

@@ -24,5 +24,7 @@ def open_account(person: Person, password: str, language: str = "ar") -> User:
 
 @transaction.atomic
 def appoint_staff(user: User, agency: Agency, role: str) -> StaffMembership:
-    membership, _ = StaffMembership.objects.update_or_create(user=user, defaults={"agency": agency, "role": role})
+    membership, _ = StaffMembership.objects.update_or_create(
+        user=user, defaults={"agency": agency, "role": role}
+    )
     return membership

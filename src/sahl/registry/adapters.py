@@ -41,7 +41,7 @@ class Registers(Protocol):
 
 @cache
 def registers() -> Registers:
-    return import_string(settings.SAHL_REGISTERS)()  # type: ignore[no-any-return]
+    return import_string(settings.SAHL_REGISTERS)()
 
 
 def age_on(birth_date: dt.date, today: dt.date) -> int:
@@ -68,12 +68,12 @@ class DatabaseRegisters:
         licences = list(person.driving_licences.order_by("number"))
         passports = list(person.passports.order_by("-expires_on"))
         roles = list(person.company_roles.select_related("company").order_by("company__number"))
-        children = list(
-            m.Person.objects.filter(Q(father=person) | Q(mother=person)).order_by("birth_date")
-        )
+        children = list(m.Person.objects.filter(Q(father=person) | Q(mother=person)).order_by("birth_date"))
         marriages = m.Marriage.objects.filter(Q(husband=person) | Q(wife=person), ended_on__isnull=True)
-        spouses = [mar.wife if mar.husband_id == person.pk else mar.husband for mar in
-                   marriages.select_related("husband", "wife")]  # fmt: skip
+        spouses = [
+            mar.wife if mar.husband_id == person.pk else mar.husband
+            for mar in marriages.select_related("husband", "wife")
+        ]
         workers = list(person.sponsored.filter(residency=m.Residency.ARTICLE_20).order_by("civil_id"))
 
         facts: ApplicantFacts = {
@@ -106,8 +106,8 @@ class DatabaseRegisters:
                     "year": v.year,
                     "registration_days_left": _days(v.registration_expiry, today),
                     "insurance_days_left": _days(v.insurance_expiry, today),
-                    "unpaid_fines": v.unpaid,  # type: ignore[attr-defined]
-                    "unpaid_fines_fils": v.unpaid_fils or 0,  # type: ignore[attr-defined]
+                    "unpaid_fines": v.unpaid,
+                    "unpaid_fines_fils": v.unpaid_fils or 0,
                 }
                 for v in vehicles
             ],
@@ -127,20 +127,31 @@ class DatabaseRegisters:
         }
         choices = {
             "applicant.vehicles": tuple(
-                Choice(v.plate, BilingualText(f"{v.make} {v.model} {v.year} ({v.colour_ar}) — {v.plate}",
-                                              f"{v.make} {v.model} {v.year} ({v.colour_en}) — {v.plate}"))
+                Choice(
+                    v.plate,
+                    BilingualText(
+                        f"{v.make} {v.model} {v.year} ({v.colour_ar}) — {v.plate}",
+                        f"{v.make} {v.model} {v.year} ({v.colour_en}) — {v.plate}",
+                    ),
+                )
                 for v in vehicles
-            ),  # fmt: skip
-            "applicant.children": tuple(Choice(c.civil_id, BilingualText(c.name_ar, c.name_en)) for c in children),
-            "applicant.spouses": tuple(Choice(s.civil_id, BilingualText(s.name_ar, s.name_en)) for s in spouses),
+            ),
+            "applicant.children": tuple(
+                Choice(c.civil_id, BilingualText(c.name_ar, c.name_en)) for c in children
+            ),
+            "applicant.spouses": tuple(
+                Choice(s.civil_id, BilingualText(s.name_ar, s.name_en)) for s in spouses
+            ),
             "applicant.domestic_workers": tuple(
                 Choice(w.civil_id, BilingualText(w.name_ar, w.name_en)) for w in workers
             ),
             "applicant.passports": tuple(
-                Choice(p.number, BilingualText(f"جواز رقم {p.number}", f"Passport {p.number}")) for p in passports
+                Choice(p.number, BilingualText(f"جواز رقم {p.number}", f"Passport {p.number}"))
+                for p in passports
             ),
             "applicant.driving_licences": tuple(
-                Choice(d.number, BilingualText(f"رخصة رقم {d.number}", f"Licence {d.number}")) for d in licences
+                Choice(d.number, BilingualText(f"رخصة رقم {d.number}", f"Licence {d.number}"))
+                for d in licences
             ),
             "applicant.companies": tuple(
                 Choice(r.company.number, BilingualText(r.company.name_ar, r.company.name_en)) for r in roles

@@ -15,5 +15,7 @@ class Area(TypedDict):
 
 
 _DATA = json.loads((Path(__file__).parent / "data" / "areas.json").read_text(encoding="utf-8"))
-GOVERNORATES: dict[str, tuple[str, str]] = {g["code"]: (g["name_ar"], g["name_en"]) for g in _DATA["governorates"]}
+GOVERNORATES: dict[str, tuple[str, str]] = {
+    g["code"]: (g["name_ar"], g["name_en"]) for g in _DATA["governorates"]
+}
 AREAS: list[Area] = _DATA["areas"]

@@ -63,7 +63,7 @@ class Person(models.Model):
         indexes = [models.Index(fields=["father"]), models.Index(fields=["mother"])]
 
     def __str__(self) -> str:
-        return self.civil_id
+        return f"person {self.pk}"  # never personal data: it may reach logs
 
 
 class Marriage(models.Model):
@@ -71,6 +71,9 @@ class Marriage(models.Model):
     wife = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="marriages_as_wife")
     married_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"marriage {self.pk}"
 
 
 class Vehicle(models.Model):
@@ -84,6 +87,9 @@ class Vehicle(models.Model):
     registration_expiry = models.DateField()
     insurance_expiry = models.DateField()
 
+    def __str__(self) -> str:
+        return f"vehicle {self.pk}"
+
 
 class TrafficFine(models.Model):
     vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="fines")
@@ -92,6 +98,9 @@ class TrafficFine(models.Model):
     offence_en = models.CharField(max_length=120)
     issued_on = models.DateField()
     paid_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"fine {self.pk}"
 
 
 class DrivingLicence(models.Model):
@@ -107,12 +116,18 @@ class DrivingLicence(models.Model):
     issued_on = models.DateField()
     expires_on = models.DateField()
 
+    def __str__(self) -> str:
+        return f"driving licence {self.pk}"
+
 
 class Passport(models.Model):
     number = models.CharField(max_length=12, unique=True)
     holder = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="passports")
     issued_on = models.DateField()
     expires_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"passport {self.pk}"
 
 
 class Company(models.Model):
@@ -122,6 +137,9 @@ class Company(models.Model):
     activity_ar = models.CharField(max_length=120)
     activity_en = models.CharField(max_length=120)
     licence_expiry = models.DateField()
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class CompanyRole(models.Model):
@@ -136,3 +154,6 @@ class CompanyRole(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["company", "person"], name="one_role_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.role} of company {self.company_id}"

@@ -41,6 +41,12 @@ class DemoPerson:
     sex: str
     nationality: str
     story_en: str
+    marital_status: str
+    employment: str
+    governorate: str
+    is_insured: bool = False
+    residency: str = "none"
+    residency_days: int = 0  # days left on the residence permit (expatriates)
 
 
 @dataclass
@@ -70,27 +76,33 @@ def _years_ago(today: dt.date, years: int, days: int = 0) -> dt.date:
 
 
 def demo_persons(today: dt.date) -> list[DemoPerson]:
+    P = DemoPerson
     return [
-        DemoPerson("father", "أحمد خالد المطيري", "Ahmad Khalid Al-Mutairi", dt.date(1988, 3, 14), "M", "KW",
-                   "Kuwaiti father of a newborn; his car can be renewed; his passport expires soon"),
-        DemoPerson("mother", "فاطمة يوسف العنزي", "Fatima Yousef Al-Enezi", dt.date(1991, 7, 2), "F", "KW",
-                   "Kuwaiti mother of the newborn"),
-        DemoPerson("daughter", "سارة أحمد المطيري", "Sara Ahmad Al-Mutairi", _years_ago(today, 6, 40), "F", "KW",
-                   "their 6-year-old daughter"),
-        DemoPerson("newborn", "خالد أحمد المطيري", "Khalid Ahmad Al-Mutairi", today - dt.timedelta(days=10), "M",
-                   "KW", "their son, born 10 days ago"),
-        DemoPerson("worker", "ماريا سانتوس", "Maria Santos", dt.date(1990, 2, 11), "F", "PH",
-                   "the family's domestic worker (article 20)"),
-        DemoPerson("expat", "راجيش كومار", "Rajesh Kumar", dt.date(1985, 11, 20), "M", "IN",
-                   "expatriate engineer whose car registration expires next week"),
-        DemoPerson("fines", "محمد سالم العجمي", "Mohammad Salem Al-Ajmi", dt.date(1979, 1, 5), "M", "KW",
-                   "has 2 unpaid traffic fines on his car"),
-        DemoPerson("owner", "نورة حمد الرشيدي", "Noura Hamad Al-Rashidi", dt.date(1983, 9, 9), "F", "KW",
-                   "owns a trading company whose licence expires in a month"),
-        DemoPerson("caseworker", "يوسف علي الكندري", "Yousef Ali Al-Kandari", dt.date(1986, 5, 22), "M", "KW",
-                   "caseworker at the Ministry of Interior"),
-        DemoPerson("paci-staff", "ريم بدر العوضي", "Reem Bader Al-Awadhi", dt.date(1992, 12, 3), "F", "KW",
-                   "caseworker at the Public Authority for Civil Information"),
+        P("father", "أحمد خالد المطيري", "Ahmad Khalid Al-Mutairi", dt.date(1988, 3, 14), "M", "KW",
+          "Kuwaiti father of a newborn; his car can be renewed; his passport expires soon",
+          "married", "government", "KW-HA", is_insured=True),
+        P("mother", "فاطمة يوسف العنزي", "Fatima Yousef Al-Enezi", dt.date(1991, 7, 2), "F", "KW",
+          "Kuwaiti mother of the newborn", "married", "private", "KW-HA", is_insured=True),
+        P("daughter", "سارة أحمد المطيري", "Sara Ahmad Al-Mutairi", _years_ago(today, 6, 40), "F", "KW",
+          "their 6-year-old daughter", "single", "student", "KW-HA"),
+        P("newborn", "خالد أحمد المطيري", "Khalid Ahmad Al-Mutairi", today - dt.timedelta(days=10), "M", "KW",
+          "their son, born 10 days ago", "single", "none", "KW-HA"),
+        P("worker", "ماريا سانتوس", "Maria Santos", dt.date(1990, 2, 11), "F", "PH",
+          "the family's domestic worker (article 20)", "single", "private", "KW-HA",
+          residency="article-20", residency_days=200),
+        P("expat", "راجيش كومار", "Rajesh Kumar", dt.date(1985, 11, 20), "M", "IN",
+          "expatriate engineer whose car registration expires next week", "married", "private", "KW-FA",
+          residency="article-18", residency_days=300),
+        P("fines", "محمد سالم العجمي", "Mohammad Salem Al-Ajmi", dt.date(1979, 1, 5), "M", "KW",
+          "has 2 unpaid traffic fines on his car", "married", "government", "KW-JA", is_insured=True),
+        P("owner", "نورة حمد الرشيدي", "Noura Hamad Al-Rashidi", dt.date(1983, 9, 9), "F", "KW",
+          "owns a trading company whose licence expires in a month", "divorced", "self-employed", "KW-KU",
+          is_insured=True),
+        P("caseworker", "يوسف علي الكندري", "Yousef Ali Al-Kandari", dt.date(1986, 5, 22), "M", "KW",
+          "caseworker at the Ministry of Interior", "married", "government", "KW-MU", is_insured=True),
+        P("paci-staff", "ريم بدر العوضي", "Reem Bader Al-Awadhi", dt.date(1992, 12, 3), "F", "KW",
+          "caseworker at the Public Authority for Civil Information", "single", "government", "KW-AH",
+          is_insured=True),
     ]  # fmt: skip
 
 
@@ -111,33 +123,24 @@ def seed_registers(people: int, today: dt.date, seed: int = 2026) -> SeedReport:
 def _seed_named(today: dt.date, ids: dict[str, str], report: SeedReport) -> None:
     area = {a["governorate"]: a for a in reversed(AREAS)}
     persons: dict[str, m.Person] = {}
-    details = {
-        "father": dict(marital_status="married", employment="government", is_insured=True, governorate="KW-HA"),
-        "mother": dict(marital_status="married", employment="private", is_insured=True, governorate="KW-HA"),
-        "daughter": dict(marital_status="single", employment="student", governorate="KW-HA"),
-        "newborn": dict(marital_status="single", employment="none", governorate="KW-HA"),
-        "worker": dict(marital_status="single", employment="private", governorate="KW-HA",
-                       residency="article-20", residency_days=200),
-        "expat": dict(marital_status="married", employment="private", governorate="KW-FA",
-                      residency="article-18", residency_days=300),
-        "fines": dict(marital_status="married", employment="government", is_insured=True, governorate="KW-JA"),
-        "owner": dict(marital_status="divorced", employment="self-employed", is_insured=True, governorate="KW-KU"),
-        "caseworker": dict(marital_status="married", employment="government", is_insured=True, governorate="KW-MU"),
-        "paci-staff": dict(marital_status="single", employment="government", is_insured=True, governorate="KW-AH"),
-    }  # fmt: skip
     for person in demo_persons(today):
-        d: dict[str, object] = dict(details[person.key])
-        residency_days = d.pop("residency_days", None)
-        governorate = str(d.pop("governorate"))
-        expiry = today + dt.timedelta(days=int(residency_days)) if residency_days else None  # type: ignore[call-overload]
+        expiry = today + dt.timedelta(days=person.residency_days) if person.residency_days else None
         persons[person.key] = m.Person.objects.create(
-            civil_id=ids[person.key], name_ar=person.name_ar, name_en=person.name_en,
-            birth_date=person.birth_date, sex=person.sex, nationality=person.nationality,
-            governorate=governorate, area=area[governorate]["code"],
-            residency=d.pop("residency", "none"), residency_expiry=expiry,
+            civil_id=ids[person.key],
+            name_ar=person.name_ar,
+            name_en=person.name_en,
+            birth_date=person.birth_date,
+            sex=person.sex,
+            nationality=person.nationality,
+            governorate=person.governorate,
+            area=area[person.governorate]["code"],
+            marital_status=person.marital_status,
+            employment=person.employment,
+            is_insured=person.is_insured,
+            residency=person.residency,
+            residency_expiry=expiry,
             civil_id_expiry=expiry or today + dt.timedelta(days=900),
-            **d,
-        )  # fmt: skip
+        )
     father, mother = persons["father"], persons["mother"]
     for child in ("daughter", "newborn"):
         persons[child].father, persons[child].mother = father, mother
@@ -146,35 +149,59 @@ def _seed_named(today: dt.date, ids: dict[str, str], report: SeedReport) -> None
     persons["worker"].save(update_fields=["sponsor"])
     m.Marriage.objects.create(husband=father, wife=mother, married_on=dt.date(2017, 4, 20))
 
-    def vehicle(owner: m.Person, plate: str, make: str, model: str, year: int, reg: int, ins: int) -> m.Vehicle:
+    def vehicle(
+        owner: m.Person, plate: str, make: str, model: str, year: int, reg: int, ins: int
+    ) -> m.Vehicle:
         report.vehicles += 1
         return m.Vehicle.objects.create(
-            plate=plate, owner=owner, make=make, model=model, year=year, colour_ar="أبيض", colour_en="white",
-            registration_expiry=today + dt.timedelta(days=reg), insurance_expiry=today + dt.timedelta(days=ins),
-        )  # fmt: skip
+            plate=plate,
+            owner=owner,
+            make=make,
+            model=model,
+            year=year,
+            colour_ar="أبيض",
+            colour_en="white",
+            registration_expiry=today + dt.timedelta(days=reg),
+            insurance_expiry=today + dt.timedelta(days=ins),
+        )
 
     vehicle(father, "12-10001", "Toyota", "Land Cruiser", 2021, 40, 200)
     vehicle(persons["expat"], "45-20002", "Toyota", "Camry", 2019, 7, 180)
     fined = vehicle(persons["fines"], "7-30003", "Nissan", "Patrol", 2018, 20, 150)
     for offence_ar, offence_en, fils in OFFENCES[:2]:
-        m.TrafficFine.objects.create(vehicle=fined, amount_fils=fils, offence_ar=offence_ar,
-                                     offence_en=offence_en, issued_on=today - dt.timedelta(days=45))  # fmt: skip
+        m.TrafficFine.objects.create(
+            vehicle=fined,
+            amount_fils=fils,
+            offence_ar=offence_ar,
+            offence_en=offence_en,
+            issued_on=today - dt.timedelta(days=45),
+        )
         report.fines += 1
     for key, days in (("father", 2900), ("expat", 400), ("fines", 1500), ("owner", 2000)):
-        m.DrivingLicence.objects.create(number=f"DL{ids[key]}", holder=persons[key], category="private",
-                                        issued_on=today - dt.timedelta(days=1000),
-                                        expires_on=today + dt.timedelta(days=days))  # fmt: skip
+        m.DrivingLicence.objects.create(
+            number=f"DL{ids[key]}",
+            holder=persons[key],
+            category="private",
+            issued_on=today - dt.timedelta(days=1000),
+            expires_on=today + dt.timedelta(days=days),
+        )
         report.licences += 1
     for key, days in (("father", 60), ("mother", 1500), ("fines", 900), ("owner", 2500)):
-        m.Passport.objects.create(number=f"K{ids[key][-8:]}", holder=persons[key],
-                                  issued_on=today - dt.timedelta(days=3000),
-                                  expires_on=today + dt.timedelta(days=days))  # fmt: skip
+        m.Passport.objects.create(
+            number=f"K{ids[key][-8:]}",
+            holder=persons[key],
+            issued_on=today - dt.timedelta(days=3000),
+            expires_on=today + dt.timedelta(days=days),
+        )
         report.passports += 1
     company = m.Company.objects.create(
-        number="CR-100001", name_ar="شركة الرشيدي للتجارة العامة والمقاولات",
-        name_en="Al-Rashidi General Trading and Contracting Co.", activity_ar=ACTIVITIES[0][0],
-        activity_en=ACTIVITIES[0][1], licence_expiry=today + dt.timedelta(days=30),
-    )  # fmt: skip
+        number="CR-100001",
+        name_ar="شركة الرشيدي للتجارة العامة والمقاولات",
+        name_en="Al-Rashidi General Trading and Contracting Co.",
+        activity_ar=ACTIVITIES[0][0],
+        activity_en=ACTIVITIES[0][1],
+        licence_expiry=today + dt.timedelta(days=30),
+    )
     m.CompanyRole.objects.create(company=company, person=persons["owner"], role="owner")
     report.companies += 1
     report.people += len(persons)
@@ -205,26 +232,33 @@ class _Population:
     def _birth(self, age_from: int, age_to: int) -> dt.date:
         return self.today - dt.timedelta(days=self.rng.randint(age_from * 365 + 1, age_to * 365 + 364))
 
-    def _person(self, name: tuple[Name, ...], sex: str, nationality: str, birth: dt.date,
-                **fields: object) -> m.Person:  # fmt: skip
+    def _person(
+        self, name: tuple[Name, ...], sex: str, nationality: str, birth: dt.date, **fields: object
+    ) -> m.Person:
         area = self.rng.choice(AREAS)
         days = self.rng.randint(-30, 1800)
         return m.Person(
             civil_id=self._civil_id(birth),
-            name_ar=" ".join(part[0] for part in name), name_en=" ".join(part[1] for part in name),
-            birth_date=birth, sex=sex, nationality=nationality,
-            governorate=area["governorate"], area=area["code"],
+            name_ar=" ".join(part[0] for part in name),
+            name_en=" ".join(part[1] for part in name),
+            birth_date=birth,
+            sex=sex,
+            nationality=nationality,
+            governorate=area["governorate"],
+            area=area["code"],
             civil_id_expiry=self.today + dt.timedelta(days=days),
             has_disability=self.rng.random() < 0.02,
             **fields,
-        )  # fmt: skip
+        )
 
     def _households(self, size: int) -> Iterator[list[tuple[m.Person, str | None]]]:
         """Yield households as [(person, role)], roles: father, mother, child, worker."""
         made = 0
         while made < size:
             kind = self.rng.random()
-            household = self._kuwaiti() if kind < 0.4 else self._expat_family() if kind < 0.6 else self._single()
+            household = (
+                self._kuwaiti() if kind < 0.4 else self._expat_family() if kind < 0.6 else self._single()
+            )
             made += len(household)
             yield household
 
@@ -235,34 +269,70 @@ class _Population:
         father_first = rng.choice(KUWAITI_MALE)
         age = rng.randint(24, 75)
         employment = "retired" if age > 58 else rng.choice(["government"] * 4 + ["private", "self-employed"])
-        father = self._person((father_first, grandfather, family), "M", "KW", self._birth(age, age),
-                              marital_status="married", employment=employment, is_insured=True)  # fmt: skip
+        father = self._person(
+            (father_first, grandfather, family),
+            "M",
+            "KW",
+            self._birth(age, age),
+            marital_status="married",
+            employment=employment,
+            is_insured=True,
+        )
         mother_age = max(20, age - rng.randint(0, 10))
-        mother = self._person((rng.choice(KUWAITI_FEMALE), rng.choice(KUWAITI_MALE), rng.choice(KUWAITI_FAMILY)),
-                              "F", "KW", self._birth(mother_age, mother_age), marital_status="married",
-                              employment=rng.choice(["government", "private", "none"]), is_insured=True)  # fmt: skip
+        mother = self._person(
+            (rng.choice(KUWAITI_FEMALE), rng.choice(KUWAITI_MALE), rng.choice(KUWAITI_FAMILY)),
+            "F",
+            "KW",
+            self._birth(mother_age, mother_age),
+            marital_status="married",
+            employment=rng.choice(["government", "private", "none"]),
+            is_insured=True,
+        )
         members: list[tuple[m.Person, str | None]] = [(father, "father"), (mother, "mother")]
         for _ in range(rng.choice([0, 1, 2, 2, 3, 3, 4, 5])):
             child_age = rng.randint(0, max(0, min(mother_age - 19, 30)))
             sex = rng.choice("MF")
             first = rng.choice(KUWAITI_MALE if sex == "M" else KUWAITI_FEMALE)
             employment = "student" if 5 <= child_age <= 22 else "none" if child_age < 5 else "government"
-            members.append((self._person((first, father_first, family), sex, "KW", self._birth(child_age, child_age),
-                                         marital_status="single", employment=employment,
-                                         is_insured=child_age > 22), "child"))  # fmt: skip
+            members.append(
+                (
+                    self._person(
+                        (first, father_first, family),
+                        sex,
+                        "KW",
+                        self._birth(child_age, child_age),
+                        marital_status="single",
+                        employment=employment,
+                        is_insured=child_age > 22,
+                    ),
+                    "child",
+                )
+            )
         if rng.random() < 0.35:
-            nationality, males, females, lasts = rng.choice(EXPATRIATES)
-            members.append((self._expat(nationality, "F", rng.choice(females), rng.choice(lasts), "article-20"),
-                            "worker"))  # fmt: skip
+            nationality, _, females, lasts = rng.choice(EXPATRIATES)
+            members.append(
+                (
+                    self._expat(nationality, "F", rng.choice(females), rng.choice(lasts), "article-20"),
+                    "worker",
+                )
+            )
         return members
 
-    def _expat(self, nationality: str, sex: str, first: Name, last: Name, residency: str,
-               age: int | None = None) -> m.Person:  # fmt: skip
+    def _expat(
+        self, nationality: str, sex: str, first: Name, last: Name, residency: str, age: int | None = None
+    ) -> m.Person:
         age = age if age is not None else self.rng.randint(22, 60)
         expiry = self.today + dt.timedelta(days=self.rng.randint(-20, 700))
-        person = self._person((first, last), sex, nationality, self._birth(age, age), marital_status="single",
-                              employment="private" if residency != "article-22" else "none",
-                              residency=residency, residency_expiry=expiry)  # fmt: skip
+        person = self._person(
+            (first, last),
+            sex,
+            nationality,
+            self._birth(age, age),
+            marital_status="single",
+            employment="private" if residency != "article-22" else "none",
+            residency=residency,
+            residency_expiry=expiry,
+        )
         person.civil_id_expiry = expiry
         return person
 
@@ -270,15 +340,23 @@ class _Population:
         rng = self.rng
         nationality, males, females, lasts = rng.choice(EXPATRIATES)
         last = rng.choice(lasts)
-        father = self._expat(nationality, "M", rng.choice(males), last, rng.choice(["article-18"] * 3 + ["article-17"]))
+        father = self._expat(
+            nationality, "M", rng.choice(males), last, rng.choice(["article-18"] * 3 + ["article-17"])
+        )
         father.marital_status = "married"
         mother = self._expat(nationality, "F", rng.choice(females), last, "article-22")
         mother.marital_status = "married"
         members: list[tuple[m.Person, str | None]] = [(father, "father"), (mother, "mother")]
         for _ in range(rng.randint(0, 3)):
             sex = rng.choice("MF")
-            child = self._expat(nationality, sex, rng.choice(males if sex == "M" else females), last,
-                                "article-22", age=rng.randint(0, 17))  # fmt: skip
+            child = self._expat(
+                nationality,
+                sex,
+                rng.choice(males if sex == "M" else females),
+                last,
+                "article-22",
+                age=rng.randint(0, 17),
+            )
             child.employment = "student"
             members.append((child, "child"))
         return members
@@ -288,8 +366,18 @@ class _Population:
         nationality, males, females, lasts = rng.choice(EXPATRIATES)
         sex = "M" if rng.random() < 0.75 else "F"
         residency = rng.choice(["article-18"] * 6 + ["article-17", "article-19", "article-24"])
-        return [(self._expat(nationality, sex, rng.choice(males if sex == "M" else females),
-                             rng.choice(lasts), residency), None)]  # fmt: skip
+        return [
+            (
+                self._expat(
+                    nationality,
+                    sex,
+                    rng.choice(males if sex == "M" else females),
+                    rng.choice(lasts),
+                    residency,
+                ),
+                None,
+            )
+        ]
 
     def _batch(self, size: int) -> None:
         households = list(self._households(size))
@@ -307,11 +395,15 @@ class _Population:
                     others.append(person)
         m.Person.objects.bulk_create(others)
         m.Marriage.objects.bulk_create(
-            m.Marriage(husband=h_roles["father"], wife=h_roles["mother"],
-                       married_on=max(h_roles["father"].birth_date, h_roles["mother"].birth_date)
-                       + dt.timedelta(days=365 * 20))
-            for h_roles in ({role: p for p, role in h} for h in households) if "father" in h_roles
-        )  # fmt: skip
+            m.Marriage(
+                husband=h_roles["father"],
+                wife=h_roles["mother"],
+                married_on=max(h_roles["father"].birth_date, h_roles["mother"].birth_date)
+                + dt.timedelta(days=365 * 20),
+            )
+            for h_roles in ({role: p for p, role in h} for h in households)
+            if "father" in h_roles
+        )
         self.report.people += len(heads) + len(others)
         self._belongings([p for p in heads + others if self._age(p) >= 18])
 
@@ -324,37 +416,57 @@ class _Population:
         for person in adults:
             kuwaiti = person.nationality == "KW"
             if person.residency != "article-20" and rng.random() < (0.7 if kuwaiti else 0.3):
-                licences.append(m.DrivingLicence(
-                    number=f"DL{person.civil_id}", holder=person, category="private",
-                    issued_on=today - dt.timedelta(days=rng.randint(30, 3000)),
-                    expires_on=today + dt.timedelta(days=rng.randint(-60, 5000 if kuwaiti else 1000)),
-                ))  # fmt: skip
+                licences.append(
+                    m.DrivingLicence(
+                        number=f"DL{person.civil_id}",
+                        holder=person,
+                        category="private",
+                        issued_on=today - dt.timedelta(days=rng.randint(30, 3000)),
+                        expires_on=today + dt.timedelta(days=rng.randint(-60, 5000 if kuwaiti else 1000)),
+                    )
+                )
                 for _ in range(rng.choice([1, 1, 1, 2])):
                     make, model = rng.choice(VEHICLES)
                     colour = rng.choice(COLOURS)
                     registration = rng.randint(-60, 365)
                     self.plate += 1
-                    vehicles.append(m.Vehicle(
-                        plate=f"{rng.randint(1, 99)}-{self.plate}", owner=person, make=make, model=model,
-                        year=rng.randint(2008, today.year), colour_ar=colour[0], colour_en=colour[1],
-                        registration_expiry=today + dt.timedelta(days=registration),
-                        insurance_expiry=today + dt.timedelta(days=registration + rng.choice([0, 0, 0, -90])),
-                    ))  # fmt: skip
+                    vehicles.append(
+                        m.Vehicle(
+                            plate=f"{rng.randint(1, 99)}-{self.plate}",
+                            owner=person,
+                            make=make,
+                            model=model,
+                            year=rng.randint(2008, today.year),
+                            colour_ar=colour[0],
+                            colour_en=colour[1],
+                            registration_expiry=today + dt.timedelta(days=registration),
+                            insurance_expiry=today
+                            + dt.timedelta(days=registration + rng.choice([0, 0, 0, -90])),
+                        )
+                    )
             if kuwaiti:
-                passports.append(m.Passport(
-                    number=f"K{person.civil_id[-8:]}", holder=person,
-                    issued_on=today - dt.timedelta(days=rng.randint(30, 3600)),
-                    expires_on=today + dt.timedelta(days=rng.randint(-100, 3600)),
-                ))  # fmt: skip
+                passports.append(
+                    m.Passport(
+                        number=f"K{person.civil_id[-8:]}",
+                        holder=person,
+                        issued_on=today - dt.timedelta(days=rng.randint(30, 3600)),
+                        expires_on=today + dt.timedelta(days=rng.randint(-100, 3600)),
+                    )
+                )
                 if rng.random() < 0.04:
                     self.company += 1
                     activity = rng.choice(ACTIVITIES)
                     family_ar, family_en = person.name_ar.split()[-1], person.name_en.split()[-1]
-                    companies.append(m.Company(
-                        number=f"CR-{self.company}", name_ar=f"شركة {family_ar} - {activity[0]}",
-                        name_en=f"{family_en} {activity[1]} Co.", activity_ar=activity[0], activity_en=activity[1],
-                        licence_expiry=today + dt.timedelta(days=rng.randint(-30, 1000)),
-                    ))  # fmt: skip
+                    companies.append(
+                        m.Company(
+                            number=f"CR-{self.company}",
+                            name_ar=f"شركة {family_ar} - {activity[0]}",
+                            name_en=f"{family_en} {activity[1]} Co.",
+                            activity_ar=activity[0],
+                            activity_en=activity[1],
+                            licence_expiry=today + dt.timedelta(days=rng.randint(-30, 1000)),
+                        )
+                    )
                     roles.append(m.CompanyRole(company=companies[-1], person=person, role="owner"))
         m.Vehicle.objects.bulk_create(vehicles)
         m.DrivingLicence.objects.bulk_create(licences)
@@ -366,11 +478,16 @@ class _Population:
             if rng.random() < 0.2:
                 for _ in range(rng.randint(1, 3)):
                     offence = rng.choice(OFFENCES)
-                    fines.append(m.TrafficFine(
-                        vehicle=v, amount_fils=offence[2], offence_ar=offence[0], offence_en=offence[1],
-                        issued_on=today - dt.timedelta(days=rng.randint(1, 400)),
-                        paid_on=today if rng.random() < 0.3 else None,
-                    ))  # fmt: skip
+                    fines.append(
+                        m.TrafficFine(
+                            vehicle=v,
+                            amount_fils=offence[2],
+                            offence_ar=offence[0],
+                            offence_en=offence[1],
+                            issued_on=today - dt.timedelta(days=rng.randint(1, 400)),
+                            paid_on=today if rng.random() < 0.3 else None,
+                        )
+                    )
         m.TrafficFine.objects.bulk_create(fines)
         self.report.vehicles += len(vehicles)
         self.report.licences += len(licences)

@@ -15,5 +15,4 @@ cat <<MSG
   The background worker logs to var/worker.log. Stop with Ctrl-C.
 
 MSG
-"$BIN/gunicorn" sahl.wsgi --bind "localhost:$PORT" --workers "${WORKERS:-2}" --access-logfile - \
-  --access-logformat '{"time": "%(t)s", "logger": "gunicorn.access", "status": %(s)s, "path": "%(U)s", "request_id": "%({x-request-id}o)s"}'
+"$BIN/gunicorn" sahl.wsgi --bind "localhost:$PORT" --workers "${WORKERS:-2}"

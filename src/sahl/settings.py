@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "sahl.registry",
     "sahl.identity",
     "sahl.catalogue",
+    "sahl.applications",
+    "sahl.backoffice",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +176,18 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even when serving from finders
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Uploaded and issued files: private, served only through views that check who asks ---------
+MEDIA_ROOT = Path(os.environ.get("SAHL_MEDIA_DIR", VAR_DIR / "media"))
+MEDIA_URL = "/media-not-served/"  # never served directly
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "sahl.web.uploads.CappedUploadHandler",  # refuses a file over the largest allowed size while it streams
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+SAHL_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 # --- Logs: one JSON object per line, with the request id ---------------------------------------
 LOGGING = {

@@ -6,6 +6,8 @@ from sahl.web import errors
 urlpatterns = [
     path("", include("sahl.web.urls")),
     path("", include("sahl.catalogue.urls")),
+    path("", include("sahl.applications.urls")),
+    path("", include("sahl.backoffice.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

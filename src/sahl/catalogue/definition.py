@@ -15,6 +15,7 @@ from sahl.catalogue.rules import Rule, RuleError, check_rule
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput
 from sahl.core.money import Money
+from sahl.registry.effects import EFFECTS
 from sahl.registry.facts import CHOICE_KEYS, EXAMPLE, VALUE_SOURCES
 
 AUDIENCES = ("individual", "business")
@@ -59,6 +60,7 @@ TOP_LEVEL = {
     "required_documents",
     "outputs",
     "parties",
+    "effects",
 }
 _CODE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+(-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -88,9 +90,13 @@ class Output:
 
 @dataclass(frozen=True)
 class Party:
+    """Another person on the case. With `civil_id_field`, the form names them; the first party
+    without it is the applicant in that role (e.g. the seller); others are for information."""
+
     role: str
     name: BilingualText
     consent_required: bool
+    civil_id_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,7 @@ class ServiceDefinition:
     required_documents: tuple[RequiredDocument, ...]
     outputs: tuple[Output, ...]
     parties: tuple[Party, ...]
+    effects: tuple[str, ...]
     raw: dict[str, Any]
 
     @property
@@ -172,6 +179,7 @@ def parse_definition(
         required_documents=p.documents(data),
         outputs=p.outputs(data),
         parties=p.parties(data),
+        effects=p.effects(data),
         raw=data,
     )
 
@@ -385,12 +393,38 @@ class _Parser:
         parties = []
         for i, item in enumerate(self.list(data, "parties")):
             where = f"parties[{i}]."
-            if not isinstance(item, dict) or set(item) != {"role", "name", "consent"}:
-                raise self.error(f"parties[{i}]", "must have exactly role, name and consent")
+            if not isinstance(item, dict) or not {"role", "name", "consent"} <= set(item) <= {
+                "role",
+                "name",
+                "consent",
+                "civil_id_field",
+            }:
+                raise self.error(
+                    f"parties[{i}]", "must have role, name, consent and optionally civil_id_field"
+                )
             role = self.string(item, "role", where)
             if role not in PARTY_ROLES:
                 raise self.error(where + "role", f"unknown role '{role}'")
             if item["consent"] not in ("required", "none"):
                 raise self.error(where + "consent", "must be 'required' or 'none'")
-            parties.append(Party(role, self.bilingual(item, "name", where), item["consent"] == "required"))
+            field = item.get("civil_id_field")
+            properties = data.get("form", {}).get("properties", {})
+            if field is not None and (field not in properties or properties[field].get("type") != "string"):
+                raise self.error(where + "civil_id_field", "must name a text field of the form")
+            parties.append(
+                Party(role, self.bilingual(item, "name", where), item["consent"] == "required", field)
+            )
         return tuple(parties)
+
+    def effects(self, data: dict[str, Any]) -> tuple[str, ...]:
+        effects = data.get("effects", [])
+        if not isinstance(effects, list):
+            raise self.error("effects", "must be a list of effect names")
+        properties = data.get("form", {}).get("properties", {})
+        for i, effect in enumerate(effects):
+            if effect not in EFFECTS:
+                raise self.error(f"effects[{i}]", f"unknown effect '{effect}'; known: {', '.join(EFFECTS)}")
+            missing = [f for f in EFFECTS[effect] if f not in properties]
+            if missing:
+                raise self.error(f"effects[{i}]", f"needs the form field(s) {', '.join(missing)}")
+        return tuple(effects)

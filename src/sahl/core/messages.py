@@ -53,3 +53,62 @@ def message(code: str, language: str, **params: object) -> str:
 
 def both(code: str, **params: object) -> dict[str, str]:
     return {lang: message(code, lang, **params) for lang in ("ar", "en")}
+
+MESSAGES.update(
+    {
+        "application.form_invalid": BilingualText(
+            "راجع الحقول المشار إليها ثم أعد المحاولة.", "Please correct the fields shown and try again."
+        ),
+        "application.illegal_transition": BilingualText(
+            "لا يمكن تنفيذ هذا الإجراء على المعاملة في حالتها الحالية.",
+            "This cannot be done to the application in its current state.",
+        ),
+        "application.not_found": BilingualText("لم نجد هذه المعاملة.", "We could not find this application."),
+        "application.not_eligible": BilingualText(
+            "لا يمكنك التقديم على هذه الخدمة: {reason}", "You cannot apply for this service: {reason}"
+        ),
+        "application.already_taken": BilingualText(
+            "تولّى موظف آخر هذه المعاملة للتو.", "Another caseworker has just taken this application."
+        ),
+        "application.not_assigned": BilingualText(
+            "تولَّ المعاملة أولاً قبل اتخاذ قرار فيها.", "Take the application before deciding it."
+        ),
+        "application.reason_required": BilingualText(
+            "اكتب سبب الرفض؛ سيظهر لمقدم الطلب.", "Write the reason for the rejection; the applicant will see it."
+        ),
+        "application.message_required": BilingualText(
+            "اكتب ما تطلبه من مقدم الطلب.", "Write what you need from the applicant."
+        ),
+        "application.no_open_request": BilingualText(
+            "لا يوجد طلب معلومات مفتوح على هذه المعاملة.", "There is no open request for information on this application."
+        ),
+        "application.answer_required": BilingualText(
+            "أرفق المستند المطلوب أو اكتب ردك.", "Attach the document asked for or write your answer."
+        ),
+        "application.party_unknown": BilingualText(
+            "الرقم المدني للطرف الآخر غير مسجل في السجل المدني.",
+            "The other party's civil ID is not in the civil register.",
+        ),
+        "application.party_is_applicant": BilingualText(
+            "لا يمكن أن تكون طرفاً ثانياً في معاملتك.", "You cannot be the other party of your own application.",
+        ),
+        "idempotency.conflict": BilingualText(
+            "استُخدم مفتاح الطلب هذا لطلب مختلف.", "This request key was already used for a different request."
+        ),
+        "idempotency.missing": BilingualText(
+            "مفتاح الطلب (Idempotency-Key) مطلوب.", "An Idempotency-Key is required."
+        ),
+        "file.too_large": BilingualText(
+            "الملف أكبر من الحد المسموح ({limit} ميغابايت).", "The file is larger than the limit ({limit} MB)."
+        ),
+        "file.empty": BilingualText("الملف فارغ.", "The file is empty."),
+        "file.wrong_type": BilingualText(
+            "نوع الملف غير مقبول؛ الأنواع المقبولة: {formats}.",
+            "This kind of file is not accepted; accepted kinds: {formats}.",
+        ),
+        "file.unknown_document": BilingualText(
+            "هذا المستند غير مطلوب في هذه الخدمة.", "This document is not part of this service."
+        ),
+        "document.not_found": BilingualText("لم نجد هذا المستند.", "We could not find this document."),
+    }
+)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
@@ -37,6 +37,9 @@ class Profile:
 class Registers(Protocol):
     def profile(self, civil_id: str, today: dt.date) -> Profile | None:
         """What the registers hold about one person, or None if the civil ID is unknown."""
+
+    def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> BilingualText:
+        """Carry out an effect (see registry.effects) for the person; returns what changed."""
 
 
 @cache
@@ -158,3 +161,45 @@ class DatabaseRegisters:
             ),
         }
         return Profile(person.civil_id, BilingualText(person.name_ar, person.name_en), facts, choices)
+
+    def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> BilingualText:
+        person = m.Person.objects.get(civil_id=civil_id)
+        if effect == "vehicle.renew_registration":
+            vehicle = m.Vehicle.objects.select_for_update().get(plate=answers["plate_number"], owner=person)
+            vehicle.registration_expiry = _plus_years(max(vehicle.registration_expiry, today), 1)
+            vehicle.save(update_fields=["registration_expiry"])
+            until = vehicle.registration_expiry.isoformat()
+            return BilingualText(f"تجدد ترخيص المركبة حتى {until}", f"Vehicle registration renewed until {until}")
+        if effect == "vehicle.transfer_ownership":
+            vehicle = m.Vehicle.objects.select_for_update().get(plate=answers["plate_number"], owner=person)
+            vehicle.owner = m.Person.objects.get(civil_id=answers["buyer_civil_id"])
+            vehicle.save(update_fields=["owner"])
+            return BilingualText("انتقلت ملكية المركبة إلى المشتري", "Vehicle ownership moved to the buyer")
+        if effect == "passport.renew":
+            passport = m.Passport.objects.select_for_update().get(number=answers["passport_number"], holder=person)
+            passport.issued_on, passport.expires_on = today, _plus_years(today, 5)
+            passport.save(update_fields=["issued_on", "expires_on"])
+            until = passport.expires_on.isoformat()
+            return BilingualText(f"صدر جواز جديد صالح حتى {until}", f"New passport valid until {until}")
+        if effect == "civil_id.renew":
+            expiry = person.residency_expiry if person.residency_expiry else _plus_years(today, 5)
+            person.civil_id_expiry = expiry
+            person.save(update_fields=["civil_id_expiry"])
+            until = expiry.isoformat()
+            return BilingualText(f"تجددت البطاقة المدنية حتى {until}", f"Civil ID card renewed until {until}")
+        if effect == "driving_licence.issue":
+            years = 15 if person.nationality == "KW" else 1
+            m.DrivingLicence.objects.update_or_create(
+                number=f"DL{person.civil_id}",
+                defaults={"holder": person, "category": "private", "issued_on": today,
+                          "expires_on": _plus_years(today, years)},
+            )  # fmt: skip
+            return BilingualText("صدرت رخصة القيادة", "Driving licence issued")
+        raise ValueError(f"unknown effect {effect}")
+
+
+def _plus_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

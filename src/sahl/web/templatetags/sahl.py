@@ -32,3 +32,9 @@ def fils(amount: int) -> str:
     if money.is_free:
         return "Free" if _english() else "مجاناً"
     return f"KWD {money.amount}" if _english() else f"{money.amount} د.ك"
+
+
+@register.filter
+def pick(mapping: object, key: object) -> object:
+    """`{{ states|pick:application.state }}`: a value from a mapping in a template."""
+    return mapping.get(key) if isinstance(mapping, dict) else None

@@ -1,0 +1,204 @@
+"""Applications: the case from draft to outcome, with parties, attachments, requests for
+information, decisions, issued documents and an append-only history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from sahl.applications.states import CATEGORY, Category, State
+
+
+class Application(models.Model):
+    reference = models.CharField(max_length=20, unique=True, help_text="shown to people, e.g. 2026-0000123")
+    service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT, related_name="applications")
+    version = models.ForeignKey(
+        "catalogue.ServiceVersion", on_delete=models.PROTECT, help_text="the definition it was filed under"
+    )
+    agency = models.ForeignKey("catalogue.Agency", on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
+    subject_civil_id = models.CharField(max_length=12, help_text="for whom; the applicant unless under a mandate")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    form_data = models.JSONField(default=dict)
+    fee_fils = models.PositiveIntegerField(default=0)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_cases"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True, help_text="service-level due date; moves when paused")
+    paused_since = models.DateField(null=True, blank=True, help_text="set while the clock is stopped")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["applicant", "-created_at"]),
+            models.Index(fields=["agency", "state", "due_on"]),
+            models.Index(fields=["subject_civil_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def category(self) -> Category:
+        return CATEGORY[State(self.state)]
+
+
+class Party(models.Model):
+    """Someone else on the case (buyer, seller, mother...), with their consent."""
+
+    class Consent(models.TextChoices):
+        NOT_NEEDED = "not_needed", "not needed"
+        PENDING = "pending", "pending"
+        GIVEN = "given", "given"
+        DECLINED = "declined", "declined"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(max_length=20)
+    civil_id = models.CharField(max_length=12)
+    consent = models.CharField(max_length=12, choices=Consent.choices)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "role"], name="one_party_per_role")]
+        indexes = [models.Index(fields=["civil_id", "consent"])]
+
+    def __str__(self) -> str:
+        return f"{self.role} on {self.application_id}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name never carries the uploaded name (it may hold personal data or tricks).
+    return f"applications/{instance.application_id}/{instance.sha256[:16]}.{instance.extension}"
+
+
+class InfoRequest(models.Model):
+    """The agency asks the applicant for something (a document, an answer)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="info_requests")
+    message = models.TextField()
+    document_code = models.CharField(max_length=60, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"request {self.pk} on {self.application_id}"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    document_code = models.CharField(max_length=60)
+    file = models.FileField(upload_to=attachment_path)
+    content_type = models.CharField(max_length=40)
+    extension = models.CharField(max_length=5)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    info_request = models.ForeignKey(InfoRequest, null=True, blank=True, on_delete=models.PROTECT)
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "approved"
+        REJECTED = "rejected", "rejected"
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # null: decided by the service's rules
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.outcome} {self.application_id}"
+
+
+class IssuedDocument(models.Model):
+    """A document the application produced, as a PDF with a verification code."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    document = models.CharField(max_length=60)
+    title_ar = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200)
+    holder_civil_id = models.CharField(max_length=12)
+    verification_code = models.CharField(max_length=20, unique=True)
+    issued_on = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    pdf = models.FileField(upload_to="documents/")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.verification_code
+
+
+class HistoryEvent(models.Model):
+    """One thing that happened to an application. Rows are only ever added."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "created"
+        SAVED = "saved", "saved"
+        SUBMITTED = "submitted", "submitted"
+        CONSENT_GIVEN = "consent_given", "consent given"
+        CONSENT_DECLINED = "consent_declined", "consent declined"
+        SENT_TO_AGENCY = "sent_to_agency", "sent to the agency"
+        TAKEN = "taken", "taken"
+        INFO_REQUESTED = "info_requested", "information requested"
+        INFO_PROVIDED = "info_provided", "information provided"
+        APPROVED = "approved", "approved"
+        REJECTED = "rejected", "rejected"
+        DOCUMENT_ISSUED = "document_issued", "document issued"
+        REGISTER_UPDATED = "register_updated", "register updated"
+        COMPLETED = "completed", "completed"
+        CANCELLED = "cancelled", "cancelled"
+        WITHDRAWN = "withdrawn", "withdrawn"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    on_behalf_of = models.CharField(max_length=12, blank=True, help_text="civil ID of the person acted for")
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True, help_text="the why: a reason, a message")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.application_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("history is append-only")
+
+
+class IdempotencyKey(models.Model):
+    """A client's key for one submission: the same key gives the same application."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=80)
+    request_hash = models.CharField(max_length=64)
+    application = models.ForeignKey(Application, null=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_use_per_key")]
+
+    def __str__(self) -> str:
+        return f"key {self.pk}"
+

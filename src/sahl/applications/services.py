@@ -1,0 +1,582 @@
+"""Use cases of applications, for the person (apply, follow, answer, consent, withdraw).
+
+Each public function is one transaction. The caseworkers' use cases live in `backoffice`, and
+share the decision steps defined here (`approve`, `reject`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import secrets
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from dateutil.relativedelta import relativedelta
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from sahl.applications import clock
+from sahl.applications.models import (
+    Application,
+    Attachment,
+    Decision,
+    HistoryEvent,
+    IdempotencyKey,
+    InfoRequest,
+    IssuedDocument,
+    Party,
+)
+from sahl.applications.pdf import PdfDocument, render_pdf
+from sahl.applications.rules import FileRefused, FormInvalid, check_file, clean_form
+from sahl.applications.states import CLOCK_PAUSED, TRANSITIONS, State, check_transition
+from sahl.catalogue.definition import RequiredDocument, ServiceDefinition
+from sahl.catalogue.models import Service
+from sahl.catalogue.rules import Eligibility, assess
+from sahl.catalogue.services import definition_of, get_service
+from sahl.core.bilingual import BilingualText
+from sahl.core.errors import BadInput, NotFound, SahlError
+from sahl.identity.models import User
+from sahl.registry.adapters import Profile, registers
+
+Kind = HistoryEvent.Kind
+
+
+class Upload(Protocol):
+    """A file as it arrives (Django's UploadedFile fits)."""
+
+    size: int | None
+
+    def read(self, size: int = -1) -> bytes: ...
+
+    def seek(self, offset: int) -> int: ...
+
+
+class IdempotencyConflict(SahlError):
+    def __init__(self) -> None:
+        super().__init__("idempotency.conflict")
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplyPage:
+    service: Service
+    definition: ServiceDefinition
+    profile: Profile | None
+    eligibility: Eligibility | None
+    draft: Application | None
+
+
+def apply_page(user: User, code: str) -> ApplyPage:
+    service = get_service(code)
+    assert service.current_version is not None
+    definition = definition_of(service.current_version)
+    profile = registers().profile(user.civil_id, today())
+    eligibility = assess(definition.eligibility, profile.facts) if profile else None
+    draft = (
+        Application.objects.filter(applicant=user, service=service, state=State.DRAFT).order_by("-updated_at").first()
+    )
+    return ApplyPage(service, definition, profile, eligibility, draft)
+
+
+def my_applications(user: User) -> QuerySet[Application]:
+    """The person's own applications, and those where they are a party (e.g. the buyer)."""
+    return (
+        Application.objects.filter(Q(applicant=user) | Q(parties__civil_id=user.civil_id))
+        .distinct()
+        .select_related("service", "agency")
+        .order_by("-created_at")
+    )
+
+
+def application_for(user: User, reference: str) -> Application:
+    """The application if this person may see it; otherwise NotFound, exactly as if it did not exist."""
+    found = my_applications(user).filter(reference=reference).select_related("version", "decision").first()
+    if found is None:
+        raise NotFound("application.not_found")
+    return found
+
+
+def definition_for(application: Application) -> ServiceDefinition:
+    """The definition the application was filed under (never the current one)."""
+    return definition_of(application.version)
+
+
+def document_for(user: User, reference: str, document_id: int) -> IssuedDocument:
+    application = application_for(user, reference)
+    document = application.documents.filter(pk=document_id).first()
+    if document is None:
+        raise NotFound("document.not_found")
+    return document
+
+
+def attachment_for(application: Application, attachment_id: int) -> Attachment:
+    attachment = application.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("document.not_found")
+    return attachment
+
+
+def verify_document(code: str) -> IssuedDocument:
+    document = IssuedDocument.objects.select_related("application__agency").filter(verification_code=code).first()
+    if document is None:
+        raise NotFound("document.not_found")
+    return document
+
+
+# --- Applying ---------------------------------------------------------------------------------
+
+
+def save_draft(user: User, code: str, answers: Mapping[str, Any]) -> Application:
+    page = apply_page(user, code)
+    profile = _require_profile(page)
+    clean = clean_form(page.definition.form, answers, profile, partial=True)
+    with transaction.atomic():
+        draft = page.draft
+        if draft is None:
+            draft = _new_application(user, page.service, clean)
+            record(draft, Kind.CREATED, user)
+        else:
+            draft.form_data = clean
+            draft.save(update_fields=["form_data", "updated_at"])
+            record(draft, Kind.SAVED, user)
+    return draft
+
+
+def submit(
+    user: User,
+    code: str,
+    answers: Mapping[str, Any],
+    files: Mapping[str, Upload],
+    idempotency_key: str,
+) -> Application:
+    """File an application. The same key with the same request gives the same application."""
+    if not idempotency_key or len(idempotency_key) > 80:
+        raise BadInput("idempotency.missing")
+    page = apply_page(user, code)
+    profile = _require_profile(page)
+    request_hash = _fingerprint(code, page.definition, answers, files)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                key = IdempotencyKey.objects.create(user=user, key=idempotency_key, request_hash=request_hash)
+        except IntegrityError:
+            return _replay(user, idempotency_key, request_hash)
+        if page.eligibility is not None and not page.eligibility.eligible:
+            assert page.eligibility.reason is not None
+            raise BadInput("application.not_eligible", reason=page.eligibility.reason)
+        clean = clean_form(page.definition.form, answers, profile)
+        parties = _parties(page.definition, clean, user)
+        checked = _check_files(page.definition, files)
+        application = page.draft or _new_application(user, page.service, clean)
+        application.form_data = clean
+        application.version = page.service.current_version  # type: ignore[assignment]
+        application.fee_fils = page.definition.fee.fils
+        application.save()
+        transition(application, State.SUBMITTED, user, Kind.SUBMITTED)
+        application.submitted_at = timezone.now()
+        application.save(update_fields=["submitted_at"])
+        for document, (upload, kind_) in checked.items():
+            _store_attachment(application, document, upload, kind_, user)
+        Party.objects.bulk_create(parties_for(application, parties))
+        key.application = application
+        key.save(update_fields=["application"])
+        _route(application, page.definition, user)
+    return application
+
+
+def _replay(user: User, key: str, request_hash: str) -> Application:
+    existing = IdempotencyKey.objects.select_related("application").get(user=user, key=key)
+    if existing.request_hash != request_hash or existing.application is None:
+        raise IdempotencyConflict()
+    return existing.application
+
+
+def _fingerprint(code: str, definition: ServiceDefinition, answers: Mapping[str, Any], files: Mapping[str, Upload]) -> str:
+    fields = {name: str(answers.get(name, "")) for name in definition.form.get("properties", {})}
+    digests = {}
+    for name, upload in sorted(files.items()):
+        upload.seek(0)
+        digests[name] = hashlib.sha256(upload.read()).hexdigest()
+        upload.seek(0)
+    payload = json.dumps({"service": code, "answers": fields, "files": digests}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _require_profile(page: ApplyPage) -> Profile:
+    if page.profile is None:
+        raise NotFound("application.not_found")
+    return page.profile
+
+
+def _new_application(user: User, service: Service, answers: dict[str, Any]) -> Application:
+    assert service.current_version is not None
+    application = Application.objects.create(
+        reference=uuid.uuid4().hex[:20],
+        service=service,
+        version=service.current_version,
+        agency_id=service.agency_id,
+        applicant=user,
+        subject_civil_id=user.civil_id,
+        form_data=answers,
+    )
+    application.reference = f"{application.created_at.year}-{application.pk:07d}"
+    application.save(update_fields=["reference"])
+    return application
+
+
+@dataclass(frozen=True)
+class _PartySpec:
+    role: str
+    civil_id: str
+    consent: str
+
+
+def _parties(definition: ServiceDefinition, answers: dict[str, Any], user: User) -> list[_PartySpec]:
+    specs: list[_PartySpec] = []
+    for index, party in enumerate(definition.parties):
+        if party.civil_id_field is None:
+            if index == 0:  # the applicant, in this role (e.g. the seller); filing is their consent
+                specs.append(_PartySpec(party.role, user.civil_id, Party.Consent.GIVEN))
+            continue
+        civil_id = str(answers.get(party.civil_id_field, ""))
+        if civil_id == user.civil_id:
+            raise FormInvalid({party.civil_id_field: _message("application.party_is_applicant")})
+        if registers().profile(civil_id, today()) is None:
+            raise FormInvalid({party.civil_id_field: _message("application.party_unknown")})
+        consent = Party.Consent.PENDING if party.consent_required else Party.Consent.NOT_NEEDED
+        specs.append(_PartySpec(party.role, civil_id, consent))
+    return specs
+
+
+def parties_for(application: Application, specs: list[_PartySpec]) -> list[Party]:
+    now = timezone.now()
+    return [
+        Party(
+            application=application,
+            role=s.role,
+            civil_id=s.civil_id,
+            consent=s.consent,
+            responded_at=now if s.consent == Party.Consent.GIVEN else None,
+        )
+        for s in specs
+    ]
+
+
+def _message(code: str) -> BilingualText:
+    from sahl.core.messages import MESSAGES
+
+    return MESSAGES[code]
+
+
+def _check_files(definition: ServiceDefinition, files: Mapping[str, Upload]) -> dict[RequiredDocument, tuple[Upload, Any]]:
+    """Every file checked by content and size before anything is stored."""
+    checked: dict[RequiredDocument, tuple[Upload, Any]] = {}
+    errors: dict[str, BilingualText] = {}
+    for document in definition.required_documents:
+        upload = files.get(document.code)
+        if upload is None:
+            if document.required:
+                errors[document.code] = _required()
+            continue
+        try:
+            checked[document] = (upload, _sniff(upload, document))
+        except FileRefused as refused:
+            errors[document.code] = _file_message(refused)
+    if errors:
+        raise FormInvalid(errors)
+    return checked
+
+
+def _required() -> BilingualText:
+    from sahl.applications.rules import MESSAGES
+
+    return MESSAGES["required"]
+
+
+def _file_message(refused: SahlError) -> BilingualText:
+    text = _message(refused.code)
+    return BilingualText(text.ar.format(**refused.params), text.en.format(**refused.params))
+
+
+def _sniff(upload: Upload, document: RequiredDocument) -> Any:
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    return check_file(head, upload.size or 0, document)
+
+
+def _store_attachment(
+    application: Application,
+    document: RequiredDocument | str,
+    upload: Upload,
+    kind: Any,
+    user: User,
+    request: InfoRequest | None = None,
+) -> Attachment:
+    upload.seek(0)
+    content = upload.read()
+    attachment = Attachment(
+        application=application,
+        document_code=document.code if isinstance(document, RequiredDocument) else document,
+        content_type=kind.content_type,
+        extension=kind.extension,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+        info_request=request,
+    )
+    attachment.file.save("upload", ContentFile(content), save=False)
+    attachment.save()
+    return attachment
+
+
+# --- Moving the case --------------------------------------------------------------------------
+
+
+def record(
+    application: Application, kind: str, actor: User | None, note: str = "", from_state: str = "", to_state: str = ""
+) -> HistoryEvent:
+    return HistoryEvent.objects.create(
+        application=application,
+        kind=kind,
+        actor=actor,
+        on_behalf_of=application.subject_civil_id if actor and actor.civil_id != application.subject_civil_id else "",
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+    )
+
+
+def transition(application: Application, target: State, actor: User | None, kind: str, note: str = "") -> None:
+    """Move along the transition table (or raise IllegalTransition) and record it."""
+    current = application.state
+    check_transition(current, target)
+    day = today()
+    if target in CLOCK_PAUSED and application.paused_since is None:
+        application.paused_since = day
+    elif current in CLOCK_PAUSED and target not in CLOCK_PAUSED and application.paused_since:
+        if application.due_on:
+            paused = clock.working_days_between(application.paused_since, day, clock.kuwait_holidays())
+            application.due_on = clock.add_working_days(application.due_on, paused, clock.kuwait_holidays())
+        application.paused_since = None
+    application.state = target
+    application.save(update_fields=["state", "paused_since", "due_on", "updated_at"])
+    record(application, kind, actor, note, current, target)
+
+
+def _route(application: Application, definition: ServiceDefinition, actor: User) -> None:
+    """After filing (and each consent): wait for parties, or decide at once, or send to the agency."""
+    if application.parties.filter(consent=Party.Consent.PENDING).exists():
+        return
+    # Fees are charged by the payments issue; until then the fee is recorded on the application.
+    if definition.processing == "automatic":
+        approve(application, None, "")
+        return
+    application.due_on = clock.add_working_days(today(), definition.working_days, clock.kuwait_holidays())
+    application.save(update_fields=["due_on"])
+    transition(application, State.IN_REVIEW, actor, Kind.SENT_TO_AGENCY)
+
+
+def approve(application: Application, actor: User | None, reason: str) -> None:
+    """Decide yes, issue the documents, update the registers, complete. One transaction."""
+    definition = definition_for(application)
+    transition(application, State.APPROVED, actor, Kind.APPROVED, reason)
+    application.decided_at = timezone.now()
+    application.save(update_fields=["decided_at"])
+    Decision.objects.create(application=application, outcome=Decision.Outcome.APPROVED, reason=reason, decided_by=actor)
+    for output in definition.outputs:
+        document = _issue(application, definition, output.document, output.valid_for)
+        record(application, Kind.DOCUMENT_ISSUED, actor, document.verification_code)
+    for effect in definition.effects:
+        change = registers().apply(effect, application.subject_civil_id, application.form_data, today())
+        record(application, Kind.REGISTER_UPDATED, actor, f"{change.ar} | {change.en}")
+    transition(application, State.COMPLETED, actor, Kind.COMPLETED)
+
+
+def reject(application: Application, actor: User | None, reason: str) -> None:
+    if not reason.strip():
+        raise BadInput("application.reason_required")
+    transition(application, State.REJECTED, actor, Kind.REJECTED, reason.strip())
+    application.decided_at = timezone.now()
+    application.save(update_fields=["decided_at"])
+    Decision.objects.create(
+        application=application, outcome=Decision.Outcome.REJECTED, reason=reason.strip(), decided_by=actor
+    )
+
+
+def _issue(application: Application, definition: ServiceDefinition, document: str, valid_for: str | None) -> IssuedDocument:
+    day = today()
+    profile = registers().profile(application.subject_civil_id, day)
+    assert profile is not None
+    code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
+    valid_until = _add_duration(day, valid_for) if valid_for else None
+    pdf = render_pdf(
+        PdfDocument(
+            title=definition.name,
+            agency=application.agency.name,
+            reference=application.reference,
+            verification_code=code,
+            verify_url=f"/verify/{code}",
+            holder_name=profile.name,
+            holder_civil_id=profile.civil_id,
+            issued_on=day,
+            valid_until=valid_until,
+            fields=tuple(answer_rows(definition, application.form_data, profile)),
+        )
+    )
+    issued = IssuedDocument(
+        application=application,
+        document=document,
+        title_ar=definition.name.ar,
+        title_en=definition.name.en,
+        holder_civil_id=profile.civil_id,
+        verification_code=code,
+        issued_on=day,
+        valid_until=valid_until,
+    )
+    issued.pdf.save(f"{application.reference}-{document}.pdf", ContentFile(pdf), save=False)
+    issued.save()
+    return issued
+
+
+def answer_rows(
+    definition: ServiceDefinition, answers: Mapping[str, Any], profile: Profile | None
+) -> list[tuple[BilingualText, str]]:
+    """The answers as a person reads them: titles in both languages, choices by their label."""
+    rows = []
+    for name, prop in definition.form.get("properties", {}).items():
+        if name not in answers:
+            continue
+        value = answers[name]
+        title = BilingualText.from_dict(prop["title"])
+        if "x-enum-titles" in prop and str(value) in prop["x-enum-titles"]:
+            label = BilingualText.from_dict(prop["x-enum-titles"][str(value)])
+            text = f"{label.ar} / {label.en}"
+        elif profile and prop.get("x-prefill") in profile.choices:
+            labels = {c.value: c.label for c in profile.choices[prop["x-prefill"]]}
+            text = labels[value].en if value in labels else str(value)
+        elif isinstance(value, bool):
+            text = "نعم / Yes" if value else "لا / No"
+        else:
+            text = str(value)
+        rows.append((title, text))
+    return rows
+
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
+
+
+def _add_duration(day: dt.date, duration: str) -> dt.date:
+    """`day` plus an ISO 8601 duration of years, months and days (validated when published)."""
+    match = _DURATION.match(duration)
+    assert match is not None
+    years, months, days = (int(part or 0) for part in match.groups())
+    return day + relativedelta(years=years, months=months, days=days)
+
+
+# --- The person's other actions ---------------------------------------------------------------
+
+
+def answer_consent(user: User, reference: str, agree: bool) -> Application:
+    with transaction.atomic():
+        application = application_for(user, reference)
+        Application.objects.select_for_update().filter(pk=application.pk).first()
+        party = application.parties.filter(civil_id=user.civil_id, consent=Party.Consent.PENDING).first()
+        if party is None or application.state != State.SUBMITTED:
+            raise NotFound("application.not_found")
+        party.consent = Party.Consent.GIVEN if agree else Party.Consent.DECLINED
+        party.responded_at = timezone.now()
+        party.save(update_fields=["consent", "responded_at"])
+        if agree:
+            record(application, Kind.CONSENT_GIVEN, user, party.role)
+            _route(application, definition_for(application), user)
+        else:
+            record(application, Kind.CONSENT_DECLINED, user, party.role)
+            transition(application, State.CANCELLED, user, Kind.CANCELLED, party.role)
+    return application
+
+
+def withdraw(user: User, reference: str, reason: str = "") -> Application:
+    with transaction.atomic():
+        application = application_for(user, reference)
+        if application.applicant_id != user.pk:
+            raise NotFound("application.not_found")
+        Application.objects.select_for_update().filter(pk=application.pk).first()
+        application.refresh_from_db()
+        transition(application, State.WITHDRAWN, user, Kind.WITHDRAWN, reason.strip())
+    return application
+
+
+def open_request(application: Application) -> InfoRequest | None:
+    return application.info_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+
+
+def respond(user: User, reference: str, answer: str, upload: Upload | None) -> Application:
+    """Answer the agency's request for information (a text, a document, or both)."""
+    with transaction.atomic():
+        application = application_for(user, reference)
+        if application.applicant_id != user.pk:
+            raise NotFound("application.not_found")
+        Application.objects.select_for_update().filter(pk=application.pk).first()
+        application.refresh_from_db()
+        request = open_request(application)
+        if request is None or application.state != State.ACTION_NEEDED:
+            raise BadInput("application.no_open_request")
+        if not answer.strip() and upload is None:
+            raise BadInput("application.answer_required")
+        if upload is not None:
+            definition = definition_for(application)
+            document = next(
+                (d for d in definition.required_documents if d.code == request.document_code),
+                RequiredDocument(request.document_code or "additional_document", _message("document.not_found"),
+                                 ("pdf", "jpeg", "png"), 10, True),
+            )  # fmt: skip
+            kind = _sniff(upload, document)
+            _store_attachment(application, document, upload, kind, user, request)
+        request.answer = answer.strip()
+        request.answered_at = timezone.now()
+        request.save(update_fields=["answer", "answered_at"])
+        transition(application, State.IN_REVIEW, user, Kind.INFO_PROVIDED, answer.strip())
+    return application
+
+
+def file_too_large() -> BilingualText:
+    return _file_message(FileRefused("file.too_large", limit=10))
+
+
+def detail_context(user: User, application: Application) -> dict[str, Any]:
+    """Everything the person's page about one application shows."""
+    definition = definition_for(application)
+    profile = registers().profile(application.subject_civil_id, today())
+    parties = list(application.parties.all())
+    is_applicant = application.applicant_id == user.pk
+    return {
+        "application": application,
+        "definition": definition,
+        "rows": answer_rows(definition, application.form_data, profile if is_applicant else None),
+        "history": list(application.history.all()),
+        "parties": parties,
+        "my_consent": next(
+            (p for p in parties if p.civil_id == user.civil_id and p.consent == Party.Consent.PENDING), None
+        )
+        if application.state == State.SUBMITTED
+        else None,
+        "open_request": open_request(application) if is_applicant else None,
+        "documents": list(application.documents.all()),
+        "attachments": list(application.attachments.all()) if is_applicant else [],
+        "decision": getattr(application, "decision", None),
+        "is_applicant": is_applicant,
+        "can_withdraw": is_applicant and State.WITHDRAWN in TRANSITIONS[State(application.state)],
+    }

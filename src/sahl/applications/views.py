@@ -1,0 +1,158 @@
+"""The person's pages: apply, follow, answer, consent, withdraw, download."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sahl.applications import services
+from sahl.applications.forms import form_fields
+from sahl.applications.rules import FormInvalid
+from sahl.applications.texts import CATEGORIES, CONSENTS, EVENTS, STATES
+from sahl.core.errors import SahlError
+from sahl.web.errors import for_error
+
+TEXTS = {"states": STATES, "categories": CATEGORIES, "events": EVENTS, "consents": CONSENTS}
+
+
+def _files(request: HttpRequest) -> dict[str, object]:
+    if getattr(request, "sahl_upload_refused", False):
+        raise FormInvalid({"form": services.file_too_large()})
+    return dict(request.FILES.items())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    user = request.user
+    try:
+        page = services.apply_page(user, code)  # type: ignore[arg-type]
+    except SahlError as error:
+        return for_error(request, error)
+    errors: dict[str, object] = {}
+    answers: dict[str, object] = dict(page.draft.form_data) if page.draft else {}
+    status = 200
+    if request.method == "POST":
+        answers = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "idempotency_key")}
+        try:
+            if "save_draft" in request.POST:
+                services.save_draft(user, code, request.POST)  # type: ignore[arg-type]
+                return redirect("applications:apply", code=code)
+            application = services.submit(
+                user,  # type: ignore[arg-type]
+                code,
+                request.POST,
+                _files(request),  # type: ignore[arg-type]
+                request.POST.get("idempotency_key", ""),
+            )
+            return redirect("applications:detail", reference=application.reference)
+        except FormInvalid as invalid:
+            errors, status = dict(invalid.errors), 400
+        except SahlError as error:
+            return for_error(request, error)
+    return render(
+        request,
+        "applications/apply.html",
+        {
+            "page": page,
+            "fields": form_fields(page.definition, page.profile, answers, errors),
+            "documents": page.definition.required_documents,
+            "errors": errors,
+            "idempotency_key": uuid.uuid4().hex,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    applications = list(services.my_applications(request.user))  # type: ignore[arg-type]
+    return render(request, "applications/mine.html", {"applications": applications} | TEXTS)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        application = services.application_for(request.user, reference)  # type: ignore[arg-type]
+    except SahlError as error:
+        return for_error(request, error)
+    return render(request, "applications/detail.html", services.detail_context(request.user, application) | TEXTS)  # type: ignore[arg-type]
+
+
+def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    user = request.user
+    try:
+        if action == "consent":
+            services.answer_consent(user, reference, request.POST.get("agree") == "yes")  # type: ignore[arg-type]
+        elif action == "withdraw":
+            services.withdraw(user, reference, request.POST.get("reason", ""))  # type: ignore[arg-type]
+        else:
+            upload = _files(request).get("document")
+            services.respond(user, reference, request.POST.get("answer", ""), upload)  # type: ignore[arg-type]
+    except FormInvalid as invalid:
+        application = services.application_for(user, reference)  # type: ignore[arg-type]
+        context = services.detail_context(user, application) | TEXTS | {"errors": invalid.errors}  # type: ignore[arg-type]
+        return render(request, "applications/detail.html", context, status=400)
+    except SahlError as error:
+        return for_error(request, error)
+    return redirect("applications:detail", reference=reference)
+
+
+@login_required
+@require_POST
+def consent(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "consent")
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "withdraw")
+
+
+@login_required
+@require_POST
+def respond(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "respond")
+
+
+@login_required
+@require_GET
+def document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    try:
+        issued = services.document_for(request.user, reference, document_id)  # type: ignore[arg-type]
+    except SahlError as error:
+        return for_error(request, error)
+    return FileResponse(
+        issued.pdf.open("rb"), as_attachment=True, filename=f"{reference}-{issued.document}.pdf",
+        content_type="application/pdf",
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
+    try:
+        application = services.application_for(request.user, reference)  # type: ignore[arg-type]
+        stored = services.attachment_for(application, attachment_id)
+    except SahlError as error:
+        return for_error(request, error)
+    return FileResponse(
+        stored.file.open("rb"), as_attachment=True, filename=f"{stored.document_code}.{stored.extension}",
+        content_type=stored.content_type,
+    )  # fmt: skip
+
+
+@require_GET
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        issued = services.verify_document(code)
+    except SahlError:
+        return render(request, "applications/verify.html", {"found": None, "code": code}, status=404)
+    return render(request, "applications/verify.html", {"found": issued, "code": code})

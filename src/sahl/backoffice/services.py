@@ -1,0 +1,121 @@
+"""Use cases of caseworkers: the agency's queue, taking a case, asking for information, deciding.
+
+A caseworker sees only their agency's applications; another agency's case answers NotFound."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from sahl.applications import services as applications
+from sahl.applications.models import Application, HistoryEvent, InfoRequest
+from sahl.applications.states import State
+from sahl.core.errors import BadInput, NotFound, SahlError
+from sahl.identity.models import StaffMembership, User
+
+WORKABLE = (State.IN_REVIEW, State.ACTION_NEEDED)
+
+
+class AlreadyTaken(SahlError):
+    def __init__(self) -> None:
+        super().__init__("application.already_taken")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    service: str = ""
+    state: str = ""
+    overdue: bool = False
+    mine: bool = False
+
+
+def membership_of(user: User) -> StaffMembership:
+    membership = StaffMembership.objects.select_related("agency").filter(user=user).first()
+    if membership is None:
+        raise NotFound("page.not_found")
+    return membership
+
+
+def queue(user: User, wanted: QueueFilter) -> QuerySet[Application]:
+    """The agency's open cases, the most urgent first."""
+    membership = membership_of(user)
+    cases = Application.objects.filter(agency=membership.agency).select_related("service", "assigned_to")
+    cases = cases.filter(state=wanted.state) if wanted.state else cases.filter(state__in=WORKABLE)
+    if wanted.service:
+        cases = cases.filter(service__code=wanted.service)
+    if wanted.overdue:
+        cases = cases.filter(due_on__lt=applications.today(), state=State.IN_REVIEW)
+    if wanted.mine:
+        cases = cases.filter(assigned_to=user)
+    return cases.order_by("due_on", "submitted_at")
+
+
+def case_for(user: User, reference: str) -> Application:
+    membership = membership_of(user)
+    case = (
+        Application.objects.filter(agency=membership.agency, reference=reference)
+        .exclude(state=State.DRAFT)
+        .select_related("service", "version", "applicant", "assigned_to")
+        .first()
+    )
+    if case is None:
+        raise NotFound("application.not_found")
+    return case
+
+
+def _locked(user: User, reference: str) -> Application:
+    case = case_for(user, reference)
+    return Application.objects.select_for_update().select_related("agency", "version").get(pk=case.pk)
+
+
+def take(user: User, reference: str) -> Application:
+    with transaction.atomic():
+        case = _locked(user, reference)
+        if case.assigned_to_id not in (None, user.pk):
+            raise AlreadyTaken()
+        if case.state not in WORKABLE:
+            raise BadInput("application.illegal_transition", current=case.state, target="taken")
+        if case.assigned_to_id is None:
+            case.assigned_to = user
+            case.save(update_fields=["assigned_to", "updated_at"])
+            applications.record(case, HistoryEvent.Kind.TAKEN, user)
+    return case
+
+
+def _assigned(user: User, reference: str) -> Application:
+    case = _locked(user, reference)
+    if case.assigned_to_id is None:
+        raise BadInput("application.not_assigned")
+    if case.assigned_to_id != user.pk:
+        raise AlreadyTaken()
+    return case
+
+
+def request_information(user: User, reference: str, message: str, document_code: str = "") -> Application:
+    if not message.strip():
+        raise BadInput("application.message_required")
+    with transaction.atomic():
+        case = _assigned(user, reference)
+        InfoRequest.objects.create(
+            application=case, message=message.strip(), document_code=document_code.strip()[:60], requested_by=user
+        )
+        applications.transition(case, State.ACTION_NEEDED, user, HistoryEvent.Kind.INFO_REQUESTED, message.strip())
+    return case
+
+
+def approve(user: User, reference: str, note: str = "") -> Application:
+    with transaction.atomic():
+        case = _assigned(user, reference)
+        applications.approve(case, user, note.strip())
+    return case
+
+
+def reject(user: User, reference: str, reason: str) -> Application:
+    if not reason.strip():
+        raise BadInput("application.reason_required")
+    with transaction.atomic():
+        case = _assigned(user, reference)
+        applications.reject(case, user, reason)
+    return case

@@ -1,0 +1,119 @@
+"""The caseworkers' pages: the agency's queue and one case with its actions."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from sahl.applications import services as applications
+from sahl.applications.states import State
+from sahl.applications.texts import CONSENTS, EVENTS, STATES
+from sahl.backoffice import services
+from sahl.core.errors import SahlError
+from sahl.core.messages import message
+from sahl.identity.models import User
+from sahl.web.errors import for_error
+
+TEXTS = {"states": STATES, "events": EVENTS, "consents": CONSENTS}
+
+
+def _staff(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    wanted = services.QueueFilter(
+        service=request.GET.get("service", "")[:80],
+        state=request.GET.get("state", "") if request.GET.get("state") in State.values else "",
+        overdue=request.GET.get("overdue") == "1",
+        mine=request.GET.get("mine") == "1",
+    )
+    try:
+        membership = services.membership_of(_staff(request))
+        cases = list(services.queue(_staff(request), wanted)[:200])
+    except SahlError as error:
+        return for_error(request, error)
+    return render(
+        request,
+        "backoffice/queue.html",
+        {"membership": membership, "cases": cases, "wanted": wanted, "today": applications.today(),
+         "services": membership.agency.services.filter(is_active=True).order_by("name_en")} | TEXTS,
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def case(request: HttpRequest, reference: str, problem: str = "") -> HttpResponse:
+    try:
+        found = services.case_for(_staff(request), reference)
+    except SahlError as error:
+        return for_error(request, error)
+    return _case_page(request, found, problem)
+
+
+def _case_page(request: HttpRequest, found: object, problem: str = "", status: int = 200) -> HttpResponse:
+    application = found  # an Application the staff member may see
+    definition = applications.definition_for(application)  # type: ignore[arg-type]
+    return render(
+        request,
+        "backoffice/case.html",
+        {
+            "case": application,
+            "definition": definition,
+            "rows": applications.answer_rows(definition, application.form_data, None),  # type: ignore[attr-defined]
+            "history": list(application.history.select_related("actor")),  # type: ignore[attr-defined]
+            "parties": list(application.parties.all()),  # type: ignore[attr-defined]
+            "attachments": list(application.attachments.all()),  # type: ignore[attr-defined]
+            "requests": list(application.info_requests.all()),  # type: ignore[attr-defined]
+            "documents": list(application.documents.all()),  # type: ignore[attr-defined]
+            "problem": problem,
+            "workable": application.state in services.WORKABLE,  # type: ignore[attr-defined]
+        }
+        | TEXTS,
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    staff = _staff(request)
+    try:
+        if action == "take":
+            services.take(staff, reference)
+        elif action == "request-information":
+            services.request_information(
+                staff, reference, request.POST.get("message", ""), request.POST.get("document_code", "")
+            )
+        elif action == "approve":
+            services.approve(staff, reference, request.POST.get("note", ""))
+        elif action == "reject":
+            services.reject(staff, reference, request.POST.get("reason", ""))
+        else:
+            return for_error(request, SahlError("page.not_found"))
+    except SahlError as error:
+        try:
+            found = services.case_for(staff, reference)
+        except SahlError as missing:
+            return for_error(request, missing)
+        text = message(error.code, request.LANGUAGE_CODE, **error.params)
+        return _case_page(request, found, text, status=409 if error.code == "application.already_taken" else 400)
+    return redirect("backoffice:case", reference=reference)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
+    try:
+        found = services.case_for(_staff(request), reference)
+        stored = applications.attachment_for(found, attachment_id)
+    except SahlError as error:
+        return for_error(request, error)
+    return FileResponse(
+        stored.file.open("rb"), as_attachment=True, filename=f"{stored.document_code}.{stored.extension}",
+        content_type=stored.content_type,
+    )  # fmt: skip

@@ -9,8 +9,11 @@ from django.utils.translation import get_language
 from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError
 
+from sahl.applications.api import router as applications_router
+from sahl.applications.rules import FormInvalid
+from sahl.backoffice.api import router as backoffice_router
 from sahl.catalogue.api import router as catalogue_router
-from sahl.core.errors import BadInput, NotFound, SahlError
+from sahl.core.errors import NotFound, SahlError
 from sahl.core.messages import both, message
 
 api = NinjaAPI(
@@ -22,6 +25,11 @@ api = NinjaAPI(
     docs=Swagger(settings={"validatorUrl": None}),
 )
 api.add_router("/", catalogue_router)
+api.add_router("/", applications_router)
+api.add_router("/", backoffice_router)
+
+# Codes that are not plain bad input: a conflict with the state of things.
+CONFLICTS = {"idempotency.conflict", "application.already_taken", "application.illegal_transition"}
 
 
 def problem(
@@ -51,7 +59,10 @@ def problem(
 
 @api.exception_handler(SahlError)
 def on_domain_error(request: HttpRequest, error: SahlError) -> HttpResponse:
-    status = 404 if isinstance(error, NotFound) else 400 if isinstance(error, BadInput) else 422
+    if isinstance(error, FormInvalid):
+        fields = {name: text.as_dict() for name, text in error.errors.items()}
+        return problem(request, 400, error.code, extra={"fields": fields})
+    status = 404 if isinstance(error, NotFound) else 409 if error.code in CONFLICTS else 400
     return problem(request, status, error.code, error.params)
 
 

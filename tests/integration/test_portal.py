@@ -132,7 +132,7 @@ def test_pages_make_no_request_to_another_host(client):
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
-        ("/", 5),
+        ("/", 6),
         ("/agencies", 1),
         ("/categories/traffic", 2),
         ("/services/moi.passport-renewal", 1),

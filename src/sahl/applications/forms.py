@@ -29,7 +29,10 @@ class Field:
 
 
 def form_fields(
-    definition: ServiceDefinition, profile: Profile | None, answers: Mapping[str, Any], errors: Mapping[str, Any]
+    definition: ServiceDefinition,
+    profile: Profile | None,
+    answers: Mapping[str, Any],
+    errors: Mapping[str, Any],
 ) -> list[Field]:
     schema = definition.form
     required = set(schema.get("required", []))

@@ -18,13 +18,21 @@ class Application(models.Model):
         "catalogue.ServiceVersion", on_delete=models.PROTECT, help_text="the definition it was filed under"
     )
     agency = models.ForeignKey("catalogue.Agency", on_delete=models.PROTECT, related_name="applications")
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
-    subject_civil_id = models.CharField(max_length=12, help_text="for whom; the applicant unless under a mandate")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    subject_civil_id = models.CharField(
+        max_length=12, help_text="for whom; the applicant unless under a mandate"
+    )
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     form_data = models.JSONField(default=dict)
     fee_fils = models.PositiveIntegerField(default=0)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_cases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -166,7 +174,9 @@ class HistoryEvent(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     on_behalf_of = models.CharField(max_length=12, blank=True, help_text="civil ID of the person acted for")
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
@@ -201,4 +211,3 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"key {self.pk}"
-

@@ -13,10 +13,11 @@ import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -47,14 +48,7 @@ from sahl.registry.adapters import Profile, registers
 Kind = HistoryEvent.Kind
 
 
-class Upload(Protocol):
-    """A file as it arrives (Django's UploadedFile fits)."""
-
-    size: int | None
-
-    def read(self, size: int = -1) -> bytes: ...
-
-    def seek(self, offset: int) -> int: ...
+Upload = UploadedFile  # a file as it arrives in a request
 
 
 class IdempotencyConflict(SahlError):
@@ -85,7 +79,9 @@ def apply_page(user: User, code: str) -> ApplyPage:
     profile = registers().profile(user.civil_id, today())
     eligibility = assess(definition.eligibility, profile.facts) if profile else None
     draft = (
-        Application.objects.filter(applicant=user, service=service, state=State.DRAFT).order_by("-updated_at").first()
+        Application.objects.filter(applicant=user, service=service, state=State.DRAFT)
+        .order_by("-updated_at")
+        .first()
     )
     return ApplyPage(service, definition, profile, eligibility, draft)
 
@@ -129,7 +125,9 @@ def attachment_for(application: Application, attachment_id: int) -> Attachment:
 
 
 def verify_document(code: str) -> IssuedDocument:
-    document = IssuedDocument.objects.select_related("application__agency").filter(verification_code=code).first()
+    document = (
+        IssuedDocument.objects.select_related("application__agency").filter(verification_code=code).first()
+    )
     if document is None:
         raise NotFound("document.not_found")
     return document
@@ -203,7 +201,9 @@ def _replay(user: User, key: str, request_hash: str) -> Application:
     return existing.application
 
 
-def _fingerprint(code: str, definition: ServiceDefinition, answers: Mapping[str, Any], files: Mapping[str, Upload]) -> str:
+def _fingerprint(
+    code: str, definition: ServiceDefinition, answers: Mapping[str, Any], files: Mapping[str, Upload]
+) -> str:
     fields = {name: str(answers.get(name, "")) for name in definition.form.get("properties", {})}
     digests = {}
     for name, upload in sorted(files.items()):
@@ -280,7 +280,9 @@ def _message(code: str) -> BilingualText:
     return MESSAGES[code]
 
 
-def _check_files(definition: ServiceDefinition, files: Mapping[str, Upload]) -> dict[RequiredDocument, tuple[Upload, Any]]:
+def _check_files(
+    definition: ServiceDefinition, files: Mapping[str, Upload]
+) -> dict[RequiredDocument, tuple[Upload, Any]]:
     """Every file checked by content and size before anything is stored."""
     checked: dict[RequiredDocument, tuple[Upload, Any]] = {}
     errors: dict[str, BilingualText] = {}
@@ -346,20 +348,29 @@ def _store_attachment(
 
 
 def record(
-    application: Application, kind: str, actor: User | None, note: str = "", from_state: str = "", to_state: str = ""
+    application: Application,
+    kind: str,
+    actor: User | None,
+    note: str = "",
+    from_state: str = "",
+    to_state: str = "",
 ) -> HistoryEvent:
     return HistoryEvent.objects.create(
         application=application,
         kind=kind,
         actor=actor,
-        on_behalf_of=application.subject_civil_id if actor and actor.civil_id != application.subject_civil_id else "",
+        on_behalf_of=application.subject_civil_id
+        if actor and actor.civil_id != application.subject_civil_id
+        else "",
         from_state=from_state,
         to_state=to_state,
         note=note,
     )
 
 
-def transition(application: Application, target: State, actor: User | None, kind: str, note: str = "") -> None:
+def transition(
+    application: Application, target: State, actor: User | None, kind: str, note: str = ""
+) -> None:
     """Move along the transition table (or raise IllegalTransition) and record it."""
     current = application.state
     check_transition(current, target)
@@ -395,7 +406,9 @@ def approve(application: Application, actor: User | None, reason: str) -> None:
     transition(application, State.APPROVED, actor, Kind.APPROVED, reason)
     application.decided_at = timezone.now()
     application.save(update_fields=["decided_at"])
-    Decision.objects.create(application=application, outcome=Decision.Outcome.APPROVED, reason=reason, decided_by=actor)
+    Decision.objects.create(
+        application=application, outcome=Decision.Outcome.APPROVED, reason=reason, decided_by=actor
+    )
     for output in definition.outputs:
         document = _issue(application, definition, output.document, output.valid_for)
         record(application, Kind.DOCUMENT_ISSUED, actor, document.verification_code)
@@ -416,7 +429,9 @@ def reject(application: Application, actor: User | None, reason: str) -> None:
     )
 
 
-def _issue(application: Application, definition: ServiceDefinition, document: str, valid_for: str | None) -> IssuedDocument:
+def _issue(
+    application: Application, definition: ServiceDefinition, document: str, valid_for: str | None
+) -> IssuedDocument:
     day = today()
     profile = registers().profile(application.subject_civil_id, day)
     assert profile is not None
@@ -540,9 +555,14 @@ def respond(user: User, reference: str, answer: str, upload: Upload | None) -> A
             definition = definition_for(application)
             document = next(
                 (d for d in definition.required_documents if d.code == request.document_code),
-                RequiredDocument(request.document_code or "additional_document", _message("document.not_found"),
-                                 ("pdf", "jpeg", "png"), 10, True),
-            )  # fmt: skip
+                RequiredDocument(
+                    request.document_code or "additional_document",
+                    _message("document.not_found"),
+                    ("pdf", "jpeg", "png"),
+                    10,
+                    True,
+                ),
+            )
             kind = _sniff(upload, document)
             _store_attachment(application, document, upload, kind, user, request)
         request.answer = answer.strip()

@@ -49,7 +49,14 @@ CATEGORY = {
 TRANSITIONS: dict[State, frozenset[State]] = {
     State.DRAFT: frozenset({State.SUBMITTED, State.WITHDRAWN}),
     State.SUBMITTED: frozenset(
-        {State.AWAITING_PAYMENT, State.IN_REVIEW, State.APPROVED, State.REJECTED, State.CANCELLED, State.WITHDRAWN}
+        {
+            State.AWAITING_PAYMENT,
+            State.IN_REVIEW,
+            State.APPROVED,
+            State.REJECTED,
+            State.CANCELLED,
+            State.WITHDRAWN,
+        }
     ),
     State.AWAITING_PAYMENT: frozenset({State.IN_REVIEW, State.APPROVED, State.CANCELLED, State.WITHDRAWN}),
     State.IN_REVIEW: frozenset({State.ACTION_NEEDED, State.APPROVED, State.REJECTED, State.WITHDRAWN}),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,12 +16,21 @@ from sahl.applications.forms import form_fields
 from sahl.applications.rules import FormInvalid
 from sahl.applications.texts import CATEGORIES, CONSENTS, EVENTS, STATES
 from sahl.core.errors import SahlError
+from sahl.identity.current import person_of
+
+if TYPE_CHECKING:
+    from sahl.identity.models import User
 from sahl.web.errors import for_error
+
+
+def _person(request: HttpRequest) -> User:
+    return person_of(request)
+
 
 TEXTS = {"states": STATES, "categories": CATEGORIES, "events": EVENTS, "consents": CONSENTS}
 
 
-def _files(request: HttpRequest) -> dict[str, object]:
+def _files(request: HttpRequest) -> dict[str, Any]:
     if getattr(request, "sahl_upload_refused", False):
         raise FormInvalid({"form": services.file_too_large()})
     return dict(request.FILES.items())
@@ -28,25 +39,27 @@ def _files(request: HttpRequest) -> dict[str, object]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, code: str) -> HttpResponse:
-    user = request.user
+    user = _person(request)
     try:
-        page = services.apply_page(user, code)  # type: ignore[arg-type]
+        page = services.apply_page(user, code)
     except SahlError as error:
         return for_error(request, error)
     errors: dict[str, object] = {}
     answers: dict[str, object] = dict(page.draft.form_data) if page.draft else {}
     status = 200
     if request.method == "POST":
-        answers = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "idempotency_key")}
+        answers = {
+            k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "idempotency_key")
+        }
         try:
             if "save_draft" in request.POST:
-                services.save_draft(user, code, request.POST)  # type: ignore[arg-type]
+                services.save_draft(user, code, request.POST)
                 return redirect("applications:apply", code=code)
             application = services.submit(
-                user,  # type: ignore[arg-type]
+                user,
                 code,
                 request.POST,
-                _files(request),  # type: ignore[arg-type]
+                _files(request),
                 request.POST.get("idempotency_key", ""),
             )
             return redirect("applications:detail", reference=application.reference)
@@ -71,7 +84,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    applications = list(services.my_applications(request.user))  # type: ignore[arg-type]
+    applications = list(services.my_applications(_person(request)))
     return render(request, "applications/mine.html", {"applications": applications} | TEXTS)
 
 
@@ -79,25 +92,27 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     try:
-        application = services.application_for(request.user, reference)  # type: ignore[arg-type]
+        application = services.application_for(_person(request), reference)
     except SahlError as error:
         return for_error(request, error)
-    return render(request, "applications/detail.html", services.detail_context(request.user, application) | TEXTS)  # type: ignore[arg-type]
+    return render(
+        request, "applications/detail.html", services.detail_context(_person(request), application) | TEXTS
+    )
 
 
 def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    user = request.user
+    user = _person(request)
     try:
         if action == "consent":
-            services.answer_consent(user, reference, request.POST.get("agree") == "yes")  # type: ignore[arg-type]
+            services.answer_consent(user, reference, request.POST.get("agree") == "yes")
         elif action == "withdraw":
-            services.withdraw(user, reference, request.POST.get("reason", ""))  # type: ignore[arg-type]
+            services.withdraw(user, reference, request.POST.get("reason", ""))
         else:
             upload = _files(request).get("document")
-            services.respond(user, reference, request.POST.get("answer", ""), upload)  # type: ignore[arg-type]
+            services.respond(user, reference, request.POST.get("answer", ""), upload)
     except FormInvalid as invalid:
-        application = services.application_for(user, reference)  # type: ignore[arg-type]
-        context = services.detail_context(user, application) | TEXTS | {"errors": invalid.errors}  # type: ignore[arg-type]
+        application = services.application_for(user, reference)
+        context = services.detail_context(user, application) | TEXTS | {"errors": invalid.errors}
         return render(request, "applications/detail.html", context, status=400)
     except SahlError as error:
         return for_error(request, error)
@@ -124,29 +139,33 @@ def respond(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+def document(request: HttpRequest, reference: str, document_id: int) -> HttpResponseBase:
     try:
-        issued = services.document_for(request.user, reference, document_id)  # type: ignore[arg-type]
+        issued = services.document_for(_person(request), reference, document_id)
     except SahlError as error:
         return for_error(request, error)
     return FileResponse(
-        issued.pdf.open("rb"), as_attachment=True, filename=f"{reference}-{issued.document}.pdf",
+        issued.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{reference}-{issued.document}.pdf",
         content_type="application/pdf",
-    )  # fmt: skip
+    )
 
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
     try:
-        application = services.application_for(request.user, reference)  # type: ignore[arg-type]
+        application = services.application_for(_person(request), reference)
         stored = services.attachment_for(application, attachment_id)
     except SahlError as error:
         return for_error(request, error)
     return FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=f"{stored.document_code}.{stored.extension}",
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=f"{stored.document_code}.{stored.extension}",
         content_type=stored.content_type,
-    )  # fmt: skip
+    )
 
 
 @require_GET

@@ -99,9 +99,14 @@ def request_information(user: User, reference: str, message: str, document_code:
     with transaction.atomic():
         case = _assigned(user, reference)
         InfoRequest.objects.create(
-            application=case, message=message.strip(), document_code=document_code.strip()[:60], requested_by=user
+            application=case,
+            message=message.strip(),
+            document_code=document_code.strip()[:60],
+            requested_by=user,
         )
-        applications.transition(case, State.ACTION_NEEDED, user, HistoryEvent.Kind.INFO_REQUESTED, message.strip())
+        applications.transition(
+            case, State.ACTION_NEEDED, user, HistoryEvent.Kind.INFO_REQUESTED, message.strip()
+        )
     return case
 
 

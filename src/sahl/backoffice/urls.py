@@ -6,6 +6,10 @@ app_name = "backoffice"
 urlpatterns = [
     path("backoffice/", views.queue, name="queue"),
     path("backoffice/cases/<str:reference>", views.case, name="case"),
-    path("backoffice/cases/<str:reference>/attachments/<int:attachment_id>", views.attachment, name="attachment"),
+    path(
+        "backoffice/cases/<str:reference>/attachments/<int:attachment_id>",
+        views.attachment,
+        name="attachment",
+    ),
     path("backoffice/cases/<str:reference>/<slug:action>", views.act, name="act"),
 ]

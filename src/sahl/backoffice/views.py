@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,14 +16,17 @@ from sahl.applications.texts import CONSENTS, EVENTS, STATES
 from sahl.backoffice import services
 from sahl.core.errors import SahlError
 from sahl.core.messages import message
-from sahl.identity.models import User
+from sahl.identity.current import person_of
+
+if TYPE_CHECKING:
+    from sahl.identity.models import User
 from sahl.web.errors import for_error
 
 TEXTS = {"states": STATES, "events": EVENTS, "consents": CONSENTS}
 
 
 def _staff(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+    return person_of(request)
 
 
 @login_required
@@ -40,9 +46,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/queue.html",
-        {"membership": membership, "cases": cases, "wanted": wanted, "today": applications.today(),
-         "services": membership.agency.services.filter(is_active=True).order_by("name_en")} | TEXTS,
-    )  # fmt: skip
+        {
+            "membership": membership,
+            "cases": cases,
+            "wanted": wanted,
+            "today": applications.today(),
+            "services": membership.agency.services.filter(is_active=True).order_by("name_en"),
+        }
+        | TEXTS,
+    )
 
 
 @login_required
@@ -101,19 +113,23 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
         except SahlError as missing:
             return for_error(request, missing)
         text = message(error.code, request.LANGUAGE_CODE, **error.params)
-        return _case_page(request, found, text, status=409 if error.code == "application.already_taken" else 400)
+        return _case_page(
+            request, found, text, status=409 if error.code == "application.already_taken" else 400
+        )
     return redirect("backoffice:case", reference=reference)
 
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
     try:
         found = services.case_for(_staff(request), reference)
         stored = applications.attachment_for(found, attachment_id)
     except SahlError as error:
         return for_error(request, error)
     return FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=f"{stored.document_code}.{stored.extension}",
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=f"{stored.document_code}.{stored.extension}",
         content_type=stored.content_type,
-    )  # fmt: skip
+    )

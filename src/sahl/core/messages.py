@@ -54,6 +54,7 @@ def message(code: str, language: str, **params: object) -> str:
 def both(code: str, **params: object) -> dict[str, str]:
     return {lang: message(code, lang, **params) for lang in ("ar", "en")}
 
+
 MESSAGES.update(
     {
         "application.form_invalid": BilingualText(
@@ -74,13 +75,15 @@ MESSAGES.update(
             "تولَّ المعاملة أولاً قبل اتخاذ قرار فيها.", "Take the application before deciding it."
         ),
         "application.reason_required": BilingualText(
-            "اكتب سبب الرفض؛ سيظهر لمقدم الطلب.", "Write the reason for the rejection; the applicant will see it."
+            "اكتب سبب الرفض؛ سيظهر لمقدم الطلب.",
+            "Write the reason for the rejection; the applicant will see it.",
         ),
         "application.message_required": BilingualText(
             "اكتب ما تطلبه من مقدم الطلب.", "Write what you need from the applicant."
         ),
         "application.no_open_request": BilingualText(
-            "لا يوجد طلب معلومات مفتوح على هذه المعاملة.", "There is no open request for information on this application."
+            "لا يوجد طلب معلومات مفتوح على هذه المعاملة.",
+            "There is no open request for information on this application.",
         ),
         "application.answer_required": BilingualText(
             "أرفق المستند المطلوب أو اكتب ردك.", "Attach the document asked for or write your answer."
@@ -90,7 +93,8 @@ MESSAGES.update(
             "The other party's civil ID is not in the civil register.",
         ),
         "application.party_is_applicant": BilingualText(
-            "لا يمكن أن تكون طرفاً ثانياً في معاملتك.", "You cannot be the other party of your own application.",
+            "لا يمكن أن تكون طرفاً ثانياً في معاملتك.",
+            "You cannot be the other party of your own application.",
         ),
         "idempotency.conflict": BilingualText(
             "استُخدم مفتاح الطلب هذا لطلب مختلف.", "This request key was already used for a different request."
@@ -99,7 +103,8 @@ MESSAGES.update(
             "مفتاح الطلب (Idempotency-Key) مطلوب.", "An Idempotency-Key is required."
         ),
         "file.too_large": BilingualText(
-            "الملف أكبر من الحد المسموح ({limit} ميغابايت).", "The file is larger than the limit ({limit} MB)."
+            "الملف أكبر من الحد المسموح ({limit} ميغابايت).",
+            "The file is larger than the limit ({limit} MB).",
         ),
         "file.empty": BilingualText("الملف فارغ.", "The file is empty."),
         "file.wrong_type": BilingualText(

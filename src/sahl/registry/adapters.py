@@ -169,14 +169,18 @@ class DatabaseRegisters:
             vehicle.registration_expiry = _plus_years(max(vehicle.registration_expiry, today), 1)
             vehicle.save(update_fields=["registration_expiry"])
             until = vehicle.registration_expiry.isoformat()
-            return BilingualText(f"تجدد ترخيص المركبة حتى {until}", f"Vehicle registration renewed until {until}")
+            return BilingualText(
+                f"تجدد ترخيص المركبة حتى {until}", f"Vehicle registration renewed until {until}"
+            )
         if effect == "vehicle.transfer_ownership":
             vehicle = m.Vehicle.objects.select_for_update().get(plate=answers["plate_number"], owner=person)
             vehicle.owner = m.Person.objects.get(civil_id=answers["buyer_civil_id"])
             vehicle.save(update_fields=["owner"])
             return BilingualText("انتقلت ملكية المركبة إلى المشتري", "Vehicle ownership moved to the buyer")
         if effect == "passport.renew":
-            passport = m.Passport.objects.select_for_update().get(number=answers["passport_number"], holder=person)
+            passport = m.Passport.objects.select_for_update().get(
+                number=answers["passport_number"], holder=person
+            )
             passport.issued_on, passport.expires_on = today, _plus_years(today, 5)
             passport.save(update_fields=["issued_on", "expires_on"])
             until = passport.expires_on.isoformat()
@@ -191,9 +195,13 @@ class DatabaseRegisters:
             years = 15 if person.nationality == "KW" else 1
             m.DrivingLicence.objects.update_or_create(
                 number=f"DL{person.civil_id}",
-                defaults={"holder": person, "category": "private", "issued_on": today,
-                          "expires_on": _plus_years(today, years)},
-            )  # fmt: skip
+                defaults={
+                    "holder": person,
+                    "category": "private",
+                    "issued_on": today,
+                    "expires_on": _plus_years(today, years),
+                },
+            )
             return BilingualText("صدرت رخصة القيادة", "Driving licence issued")
         raise ValueError(f"unknown effect {effect}")
 

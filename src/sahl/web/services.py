@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from sahl.applications.models import Application
+from sahl.applications.states import State
 from sahl.catalogue.models import Agency, Service
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,7 @@ class Statistics:
     agencies: int
     services: int
     users: int
+    completed: int
 
 
 def statistics() -> Statistics:
@@ -55,4 +58,5 @@ def statistics() -> Statistics:
         agencies=Agency.objects.filter(services__is_active=True).distinct().count(),
         services=Service.objects.filter(is_active=True).count(),
         users=get_user_model().objects.filter(is_active=True).count(),
+        completed=Application.objects.filter(state=State.COMPLETED).count(),
     )

@@ -1,0 +1,236 @@
+"""The person's applications in JSON: the same use cases as the pages, through the same services."""
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, HttpRequest
+from ninja import Form, Router, Schema
+from ninja.security import django_auth
+
+from sahl.applications import services
+from sahl.applications.rules import FormInvalid
+from sahl.applications.texts import CATEGORIES, EVENTS, STATES
+from sahl.core.errors import BadInput
+from sahl.identity.current import person_of
+
+if TYPE_CHECKING:
+    from sahl.identity.models import User
+
+router = Router(tags=["applications"], auth=django_auth)
+
+
+class Text(Schema):
+    ar: str
+    en: str
+
+
+class ApplicationOut(Schema):
+    reference: str
+    service: str
+    name: Text
+    state: str
+    state_text: Text
+    category: str
+    category_text: Text
+    submitted_at: dt.datetime | None
+    due_on: dt.date | None
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    kind: str
+    text: Text
+    note: str
+
+
+class PartyOut(Schema):
+    role: str
+    civil_id: str
+    consent: str
+
+
+class DocumentOut(Schema):
+    id: int
+    document: str
+    title: Text
+    verification_code: str
+    issued_on: dt.date
+    valid_until: dt.date | None
+    download: str
+
+
+class RequestOut(Schema):
+    message: str
+    document_code: str
+    requested_at: dt.datetime
+
+
+class DecisionOut(Schema):
+    outcome: str
+    reason: str
+    decided_at: dt.datetime
+
+
+class ApplicationDetail(ApplicationOut):
+    version: int
+    fee: str
+    answers: dict[str, Any]
+    parties: list[PartyOut]
+    history: list[EventOut]
+    documents: list[DocumentOut]
+    open_request: RequestOut | None
+    decision: DecisionOut | None
+
+
+class SubmitForm(Schema):
+    service: str
+    answers: str = "{}"  # a JSON object of the form's answers, as text (files travel beside it)
+
+
+class ConsentIn(Schema):
+    agree: bool
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class ResponseForm(Schema):
+    answer: str = ""
+
+
+def _person(request: HttpRequest) -> "User":
+    return person_of(request)
+
+
+def summary(application: Any) -> ApplicationOut:
+    return ApplicationOut(
+        reference=application.reference,
+        service=application.service.code,
+        name=Text(ar=application.service.name_ar, en=application.service.name_en),
+        state=application.state,
+        state_text=Text(**STATES[application.state].as_dict()),
+        category=application.category,
+        category_text=Text(**CATEGORIES[application.category].as_dict()),
+        submitted_at=application.submitted_at,
+        due_on=application.due_on,
+    )
+
+
+def detail(user: "User", application: Any) -> ApplicationDetail:
+    context = services.detail_context(user, application)
+    request = context["open_request"]
+    decision = context["decision"]
+    return ApplicationDetail(
+        **summary(application).model_dump(),
+        version=application.version.number,
+        fee=f"{application.fee_fils // 1000}.{application.fee_fils % 1000:03d}",
+        answers=application.form_data if context["is_applicant"] else {},
+        parties=[PartyOut(role=p.role, civil_id=p.civil_id, consent=p.consent) for p in context["parties"]],
+        history=[
+            EventOut(at=e.at, kind=e.kind, text=Text(**EVENTS[e.kind].as_dict()), note=e.note)
+            for e in context["history"]
+        ],
+        documents=[
+            DocumentOut(
+                id=d.pk,
+                document=d.document,
+                title=Text(ar=d.title_ar, en=d.title_en),
+                verification_code=d.verification_code,
+                issued_on=d.issued_on,
+                valid_until=d.valid_until,
+                download=f"/api/v1/applications/{application.reference}/documents/{d.pk}",
+            )
+            for d in context["documents"]
+        ],
+        open_request=RequestOut(
+            message=request.message, document_code=request.document_code, requested_at=request.requested_at
+        )
+        if request
+        else None,
+        decision=DecisionOut(outcome=decision.outcome, reason=decision.reason, decided_at=decision.decided_at)
+        if decision
+        else None,
+    )
+
+
+@router.get("/applications", response=list[ApplicationOut], summary="My applications, newest first")
+def list_applications(request: HttpRequest) -> list[ApplicationOut]:
+    return [summary(a) for a in services.my_applications(_person(request))[:200]]
+
+
+@router.get("/applications/{reference}", response=ApplicationDetail, summary="One of my applications")
+def get_application(request: HttpRequest, reference: str) -> ApplicationDetail:
+    return detail(_person(request), services.application_for(_person(request), reference))
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationDetail},
+    summary="File an application (multipart: service, answers as JSON text, one file part per document code)",
+    description="Requires an `Idempotency-Key` header: the same key with the same request returns the same "
+    "application; the same key with a different request answers 409.",
+)
+def create_application(request: HttpRequest, form: Form[SubmitForm]) -> tuple[int, ApplicationDetail]:
+    try:
+        answers = json.loads(form.answers)
+    except json.JSONDecodeError:
+        raise BadInput("request.bad") from None
+    if not isinstance(answers, dict):
+        raise BadInput("request.bad")
+    if getattr(request, "sahl_upload_refused", False):
+        raise FormInvalid({"form": services.file_too_large()})
+    user = _person(request)
+    application = services.submit(
+        user,
+        form.service,
+        answers,
+        {name: upload for name, upload in request.FILES.items() if isinstance(upload, UploadedFile)},
+        request.headers.get("Idempotency-Key", ""),
+    )
+    return 201, detail(user, services.application_for(user, application.reference))
+
+
+@router.post(
+    "/applications/{reference}/consent", response=ApplicationDetail, summary="Agree or decline as a party"
+)
+def consent(request: HttpRequest, reference: str, body: ConsentIn) -> ApplicationDetail:
+    user = _person(request)
+    services.answer_consent(user, reference, body.agree)
+    return detail(user, services.application_for(user, reference))
+
+
+@router.post(
+    "/applications/{reference}/withdraw", response=ApplicationDetail, summary="Withdraw my application"
+)
+def withdraw(request: HttpRequest, reference: str, body: WithdrawIn) -> ApplicationDetail:
+    user = _person(request)
+    services.withdraw(user, reference, body.reason)
+    return detail(user, services.application_for(user, reference))
+
+
+@router.post(
+    "/applications/{reference}/response",
+    response=ApplicationDetail,
+    summary="Answer a request for information (multipart: answer text and/or a `document` file)",
+)
+def respond(request: HttpRequest, reference: str, form: Form[ResponseForm]) -> ApplicationDetail:
+    user = _person(request)
+    if getattr(request, "sahl_upload_refused", False):
+        raise FormInvalid({"document": services.file_too_large()})
+    document = request.FILES.get("document")
+    services.respond(user, reference, form.answer, document if isinstance(document, UploadedFile) else None)
+    return detail(user, services.application_for(user, reference))
+
+
+@router.get("/applications/{reference}/documents/{document_id}", summary="Download an issued document (PDF)")
+def download(request: HttpRequest, reference: str, document_id: int) -> FileResponse:
+    issued = services.document_for(_person(request), reference, document_id)
+    return FileResponse(
+        issued.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{reference}-{issued.document}.pdf",
+        content_type="application/pdf",
+    )

@@ -1,0 +1,106 @@
+"""The caseworkers' actions in JSON, through the same services as the back-office pages."""
+
+import datetime as dt
+from typing import TYPE_CHECKING, cast
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.security import django_auth
+
+from sahl.applications import services as applications
+from sahl.applications.api import ApplicationOut, summary
+from sahl.applications.states import State
+from sahl.backoffice import services
+from sahl.identity.current import person_of
+
+if TYPE_CHECKING:
+    from sahl.identity.models import User
+
+router = Router(tags=["back office"], auth=django_auth)
+
+
+class QueueQuery(Schema):
+    service: str = ""
+    state: State | None = None
+    overdue: bool = False
+    mine: bool = False
+
+
+class CaseOut(ApplicationOut):
+    applicant_civil_id: str
+    assigned_to: str | None
+    answers: dict[str, object]
+    submitted: dt.datetime | None
+
+
+class InfoIn(Schema):
+    message: str
+    document_code: str = ""
+
+
+class ApproveIn(Schema):
+    note: str = ""
+
+
+class RejectIn(Schema):
+    reason: str
+
+
+def _staff(request: HttpRequest) -> "User":
+    return person_of(request)
+
+
+def _case(case: object) -> CaseOut:
+    application = cast(applications.Application, case)
+    return CaseOut(
+        **summary(application).model_dump(),
+        applicant_civil_id=application.applicant.civil_id,
+        assigned_to=application.assigned_to.civil_id if application.assigned_to else None,
+        answers=application.form_data,
+        submitted=application.submitted_at,
+    )
+
+
+@router.get(
+    "/backoffice/cases", response=list[ApplicationOut], summary="The agency's queue, most urgent first"
+)
+def queue(request: HttpRequest, query: Query[QueueQuery]) -> list[ApplicationOut]:
+    wanted = services.QueueFilter(
+        query.service, query.state.value if query.state else "", query.overdue, query.mine
+    )
+    return [summary(c) for c in services.queue(_staff(request), wanted)[:200]]
+
+
+@router.get("/backoffice/cases/{reference}", response=CaseOut, summary="One case of the agency")
+def get_case(request: HttpRequest, reference: str) -> CaseOut:
+    return _case(services.case_for(_staff(request), reference))
+
+
+@router.post(
+    "/backoffice/cases/{reference}/take", response=CaseOut, summary="Take the case (one caseworker only)"
+)
+def take(request: HttpRequest, reference: str) -> CaseOut:
+    services.take(_staff(request), reference)
+    return _case(services.case_for(_staff(request), reference))
+
+
+@router.post(
+    "/backoffice/cases/{reference}/request-information", response=CaseOut, summary="Ask the applicant"
+)
+def request_information(request: HttpRequest, reference: str, body: InfoIn) -> CaseOut:
+    services.request_information(_staff(request), reference, body.message, body.document_code)
+    return _case(services.case_for(_staff(request), reference))
+
+
+@router.post(
+    "/backoffice/cases/{reference}/approve", response=CaseOut, summary="Approve: documents are issued"
+)
+def approve(request: HttpRequest, reference: str, body: ApproveIn) -> CaseOut:
+    services.approve(_staff(request), reference, body.note)
+    return _case(services.case_for(_staff(request), reference))
+
+
+@router.post("/backoffice/cases/{reference}/reject", response=CaseOut, summary="Reject, with a reason")
+def reject(request: HttpRequest, reference: str, body: RejectIn) -> CaseOut:
+    services.reject(_staff(request), reference, body.reason)
+    return _case(services.case_for(_staff(request), reference))

@@ -13,7 +13,7 @@ from sahl.applications.api import router as applications_router
 from sahl.applications.rules import FormInvalid
 from sahl.backoffice.api import router as backoffice_router
 from sahl.catalogue.api import router as catalogue_router
-from sahl.core.errors import NotFound, SahlError
+from sahl.core.errors import SahlError, http_status
 from sahl.core.messages import both, message
 
 api = NinjaAPI(
@@ -27,9 +27,6 @@ api = NinjaAPI(
 api.add_router("/", catalogue_router)
 api.add_router("/", applications_router)
 api.add_router("/", backoffice_router)
-
-# Codes that are not plain bad input: a conflict with the state of things.
-CONFLICTS = {"idempotency.conflict", "application.already_taken", "application.illegal_transition"}
 
 
 def problem(
@@ -62,8 +59,7 @@ def on_domain_error(request: HttpRequest, error: SahlError) -> HttpResponse:
     if isinstance(error, FormInvalid):
         fields = {name: text.as_dict() for name, text in error.errors.items()}
         return problem(request, 400, error.code, extra={"fields": fields})
-    status = 404 if isinstance(error, NotFound) else 409 if error.code in CONFLICTS else 400
-    return problem(request, status, error.code, error.params)
+    return problem(request, http_status(error), error.code, error.params)
 
 
 @api.exception_handler(ValidationError)

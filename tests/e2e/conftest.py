@@ -82,7 +82,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log = (tmp / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "sahl.wsgi", "--bind", f"localhost:{port}", "--workers", "2"],
+        # Threads as well as processes, so that simultaneous requests really run at the same time.
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "sahl.wsgi",
+            "--bind",
+            f"localhost:{port}",
+            "--workers",
+            "3",
+            "--threads",
+            "4",
+        ],
         env=env,
         cwd=ROOT,
         stdout=log,
@@ -130,3 +142,18 @@ def phone(browser, server):  # type: ignore[no-untyped-def]
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def open_page(browser, server):  # type: ignore[no-untyped-def]
+    """Open another person's browser (a context of its own, so its own cookies), in Arabic."""
+    contexts = []
+
+    def open_page(locale: str = "ar-KW"):  # type: ignore[no-untyped-def]
+        context = browser.new_context(base_url=server, locale=locale)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

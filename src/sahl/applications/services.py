@@ -41,7 +41,7 @@ from sahl.catalogue.models import Service
 from sahl.catalogue.rules import Eligibility, assess
 from sahl.catalogue.services import definition_of, get_service
 from sahl.core.bilingual import BilingualText
-from sahl.core.errors import BadInput, NotFound, SahlError
+from sahl.core.errors import BadInput, Conflict, NotFound, SahlError
 from sahl.identity.models import User
 from sahl.registry.adapters import Profile, registers
 
@@ -51,7 +51,7 @@ Kind = HistoryEvent.Kind
 Upload = UploadedFile  # a file as it arrives in a request
 
 
-class IdempotencyConflict(SahlError):
+class IdempotencyConflict(Conflict):
     def __init__(self) -> None:
         super().__init__("idempotency.conflict")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from sahl.core.errors import SahlError
+from sahl.core.errors import Conflict
 
 
 class State(models.TextChoices):
@@ -73,7 +73,7 @@ OPEN = frozenset(s for s, targets in TRANSITIONS.items() if targets) - {State.DR
 CLOCK_PAUSED = frozenset({State.ACTION_NEEDED, State.AWAITING_PAYMENT})
 
 
-class IllegalTransition(SahlError):
+class IllegalTransition(Conflict):
     """The application cannot go from its state to the one asked for; nothing was changed."""
 
     def __init__(self, current: str, target: str) -> None:

@@ -12,13 +12,13 @@ from django.db.models import QuerySet
 from sahl.applications import services as applications
 from sahl.applications.models import Application, HistoryEvent, InfoRequest
 from sahl.applications.states import State
-from sahl.core.errors import BadInput, NotFound, SahlError
+from sahl.core.errors import BadInput, Conflict, NotFound
 from sahl.identity.models import StaffMembership, User
 
 WORKABLE = (State.IN_REVIEW, State.ACTION_NEEDED)
 
 
-class AlreadyTaken(SahlError):
+class AlreadyTaken(Conflict):
     def __init__(self) -> None:
         super().__init__("application.already_taken")
 

@@ -14,7 +14,7 @@ from sahl.applications import services as applications
 from sahl.applications.states import State
 from sahl.applications.texts import CONSENTS, EVENTS, STATES
 from sahl.backoffice import services
-from sahl.core.errors import SahlError
+from sahl.core.errors import SahlError, http_status
 from sahl.core.messages import message
 from sahl.identity.current import person_of
 
@@ -113,9 +113,7 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
         except SahlError as missing:
             return for_error(request, missing)
         text = message(error.code, request.LANGUAGE_CODE, **error.params)
-        return _case_page(
-            request, found, text, status=409 if error.code == "application.already_taken" else 400
-        )
+        return _case_page(request, found, text, status=http_status(error))
     return redirect("backoffice:case", reference=reference)
 
 

@@ -18,3 +18,16 @@ class BadInput(SahlError):
 
 class NotFound(SahlError):
     """The thing does not exist, or the person may not know that it does."""
+
+
+class Conflict(SahlError):
+    """The request clashes with the current state of things (someone else acted first)."""
+
+
+def http_status(error: SahlError) -> int:
+    """The HTTP status that tells a client what kind of error this is."""
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, Conflict):
+        return 409
+    return 400

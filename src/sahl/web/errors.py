@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from sahl.core.errors import BadInput, NotFound, SahlError
+from sahl.core.errors import SahlError, http_status
 from sahl.core.messages import message
 
 
@@ -21,8 +21,7 @@ def error_page(request: HttpRequest, status: int, code: str, **params: object) -
 
 
 def for_error(request: HttpRequest, error: SahlError) -> HttpResponse:
-    status = 404 if isinstance(error, NotFound) else 400 if isinstance(error, BadInput) else 422
-    return error_page(request, status, error.code, **error.params)
+    return error_page(request, http_status(error), error.code, **error.params)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

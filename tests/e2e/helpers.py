@@ -1,0 +1,148 @@
+"""What the application tests share: the demo people, logging in (browser or plain HTTP), files."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import io
+import re
+import struct
+import unicodedata
+import urllib.error
+import urllib.parse
+import urllib.request
+import zlib
+from dataclasses import dataclass
+
+from sahl.registry.seed import civil_id_for, demo_persons
+from tests.conftest import DEMO_PASSWORD
+
+# Direction marks, embeddings/overrides and isolates: invisible, and PDF extractors keep them.
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def civil_id(key: str) -> str:
+    """The civil ID of a named demo person (father, mother, expat, caseworker, ...)."""
+    from django.utils import timezone
+
+    persons = demo_persons(timezone.localdate())
+    index = next(i for i, person in enumerate(persons) if person.key == key)
+    return civil_id_for(persons[index].birth_date, index + 1)
+
+
+def log_in(page, key: str, next_path: str = "/") -> None:  # type: ignore[no-untyped-def]
+    """Log in through the login form (Arabic or English labels), then land on `next_path`."""
+    page.goto(f"/accounts/login/?next={urllib.parse.quote(next_path)}")
+    page.locator("input[name=login]").fill(civil_id(key))
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    page.wait_for_url(re.compile(re.escape(next_path.split("?")[0]) + r"(\?.*)?$"))
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF as a reader would copy it: NFKC-normalised, without bidi controls."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return _BIDI_CONTROLS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def tiny_png() -> bytes:
+    """A valid 1x1 white PNG (the server checks the first bytes, a viewer the rest)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 1x1, 8-bit RGB
+    pixels = zlib.compress(b"\x00\xff\xff\xff")  # filter byte, then one white pixel
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+# --- Plain HTTP (no browser): for setting the scene quickly and for concurrency -----------------
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    location: str
+    text: str
+
+
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None  # a redirect is an answer to look at, not to follow
+
+
+class HttpClient:
+    """A person's session over plain HTTP, with its own cookie jar (copied by `clone`)."""
+
+    def __init__(self, base: str, jar: http.cookiejar.CookieJar | None = None) -> None:
+        assert base.startswith(("http://", "https://")), base
+        self.base = base
+        self.jar = jar if jar is not None else http.cookiejar.CookieJar()
+        self._opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _KeepRedirects
+        )
+
+    def clone(self) -> HttpClient:
+        jar = http.cookiejar.CookieJar()
+        for cookie in self.jar:
+            jar.set_cookie(cookie)
+        return HttpClient(self.base, jar)
+
+    def cookie(self, name: str) -> str:
+        return next((c.value or "" for c in self.jar if c.name == name), "")
+
+    def _send(self, request: urllib.request.Request) -> Response:
+        try:
+            with self._opener.open(request, timeout=30) as answer:
+                return Response(answer.status, answer.headers.get("Location", ""), answer.read().decode())
+        except urllib.error.HTTPError as answer:  # 3xx (not followed), 4xx and 5xx
+            return Response(answer.code, answer.headers.get("Location", ""), answer.read().decode())
+
+    def get(self, path: str) -> Response:
+        return self._send(urllib.request.Request(self.base + path))  # noqa: S310 (checked in __init__)
+
+    def post(self, path: str, fields: dict[str, str]) -> Response:
+        fields = {"csrfmiddlewaretoken": self.cookie("csrftoken")} | fields
+        request = urllib.request.Request(  # noqa: S310 (the scheme is checked in __init__)
+            self.base + path,
+            data=urllib.parse.urlencode(fields).encode(),
+            headers={"Referer": self.base + path, "Content-Type": "application/x-www-form-urlencoded"},
+            method="POST",
+        )
+        return self._send(request)
+
+    def log_in(self, key: str) -> HttpClient:
+        form = self.get("/accounts/login/")
+        answer = self.post(
+            "/accounts/login/",
+            {
+                "csrfmiddlewaretoken": hidden_input(form.text, "csrfmiddlewaretoken"),
+                "login": civil_id(key),
+                "password": DEMO_PASSWORD,
+            },
+        )
+        assert answer.status == 302, f"login of {key} answered {answer.status}"
+        return self
+
+    def apply(self, code: str, answers: dict[str, str]) -> str:
+        """File an application through the form; returns its reference."""
+        form = self.get(f"/services/{code}/apply")
+        assert form.status == 200, f"{code}: the apply page answered {form.status}"
+        key = hidden_input(form.text, "idempotency_key")
+        answer = self.post(f"/services/{code}/apply", {"idempotency_key": key, "submit": "1"} | answers)
+        assert answer.status == 302, f"{code}: submitting answered {answer.status}"
+        return reference_in(answer.location)
+
+
+def hidden_input(html: str, name: str) -> str:
+    match = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html)
+    assert match is not None, f"no {name} field on the page"
+    return match.group(1)
+
+
+def reference_in(location: str) -> str:
+    match = re.fullmatch(r".*/applications/([\w-]+)", location)
+    assert match is not None, f"not an application page: {location!r}"
+    return match.group(1)

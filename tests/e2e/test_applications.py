@@ -1,0 +1,245 @@
+"""People apply, follow and receive; a caseworker decides. In Arabic, in a real browser.
+
+The server and its database are shared by every test of the session, so each story uses people
+and records no other story changes: the expat's car renewal (45-20002), the father's passport,
+the father's car (12-10001) sold to the expat, and the mother's applications for the axe checks.
+"""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import HttpClient, civil_id, log_in, pdf_text, tiny_png
+
+axe = Axe()
+
+APPLICATION_URL = re.compile(r"/applications/\d{4}-\d{7}$")
+COMPLETED = "منجزة"
+IN_REVIEW = "قيد المراجعة"
+RECEIVED = "مستلمة"
+ACTION_NEEDED = "مطلوب إجراء منك"
+
+
+def serious(page) -> list[str]:
+    results = axe.run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def reference_of(page) -> str:
+    return page.url.rsplit("/", 1)[-1]
+
+
+def submit(page) -> None:
+    page.locator("button[name=submit]").click()
+    expect(page).to_have_url(APPLICATION_URL)
+
+
+def open_case(staff, reference: str) -> None:
+    """From the agency's queue to the case, as a caseworker does."""
+    staff.goto("/backoffice/")
+    staff.get_by_role("link", name=reference, exact=True).click()
+    expect(staff).to_have_url(re.compile(rf"/backoffice/cases/{reference}$"))
+    expect(staff.get_by_role("heading", level=1)).to_contain_text(reference)
+
+
+def case_action(staff, action: str):  # type: ignore[no-untyped-def]
+    return staff.locator(f"form[action$='/{action}']")
+
+
+def test_the_expat_renews_his_car_at_once_and_downloads_the_registration(page):
+    # Given the expat, whose car registration expires in a week, logged in
+    log_in(page, "expat", "/services/moi.vehicle-registration-renewal")
+    expect(page.locator(".apply [role=status]")).to_have_text("تنطبق عليك شروط هذه الخدمة.")
+
+    # When he starts the application, chooses his car and submits
+    page.locator(".apply a[href='/services/moi.vehicle-registration-renewal/apply']").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("تجديد ترخيص المركبة")
+    page.locator("select[name=plate_number]").select_option("45-20002")
+    submit(page)
+
+    # Then it is completed at once, with the new registration as a PDF bearing his Arabic name
+    expect(page.locator("#status")).to_have_text(COMPLETED)
+    link = page.locator("#documents-title + ul a[href*='/documents/']")
+    expect(link).to_have_count(1)
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    data = download.path().read_bytes()
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    assert "راجيش كومار" in text
+    assert "45-20002" in text
+
+    # And the history tells what happened: the document was issued and the register updated
+    history = page.locator("#history-title + ol")
+    for event in ("قُدّم الطلب", "صدر المستند", "حُدّث السجل", "أُنجزت المعاملة"):
+        expect(history).to_contain_text(event)
+
+
+def test_a_caseworker_asks_for_a_photo_then_renews_the_fathers_passport(page, open_page, tmp_path):
+    # Given the father, whose passport expires in 60 days, files a renewal to be delivered
+    log_in(page, "father", "/services/moi.passport-renewal/apply")
+    page.locator("select[name=passport_number]").select_option(f"K{civil_id('father')[-8:]}")
+    page.locator("select[name=delivery]").select_option("courier")
+    submit(page)
+    expect(page.locator("#status")).to_contain_text(IN_REVIEW)
+    reference = reference_of(page)
+
+    # When the caseworker at the Ministry of Interior takes it and asks for a photo
+    staff = open_page()
+    log_in(staff, "caseworker", "/backoffice/")
+    open_case(staff, reference)
+    case_action(staff, "take").get_by_role("button").click()
+    expect(staff.locator("dl.facts")).to_contain_text("يوسف علي الكندري")
+    request = case_action(staff, "request-information")
+    request.locator("textarea[name=message]").fill("أرفق صورة شخصية حديثة بخلفية بيضاء من فضلك.")
+    request.locator("select[name=document_code]").select_option("personal_photo")
+    request.get_by_role("button").click()
+    expect(staff.locator("#status")).to_have_text(ACTION_NEEDED)
+
+    # Then the father reads the request and sends the photo
+    page.reload()
+    expect(page.locator("#status")).to_have_text(ACTION_NEEDED)
+    expect(page.locator(".message")).to_have_text("أرفق صورة شخصية حديثة بخلفية بيضاء من فضلك.")
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(tiny_png())
+    respond = page.locator("form[action$='/respond']")
+    respond.locator("input[name=document]").set_input_files(photo)
+    respond.locator("textarea[name=answer]").fill("هذه صورتي.")
+    respond.locator("button[type=submit]").click()
+    expect(page.locator("#status")).to_contain_text(IN_REVIEW)
+    expect(page.locator("form[action$='/respond']")).to_have_count(0)
+
+    # And the caseworker sees the photo and the answer, and approves
+    staff.reload()
+    expect(staff.locator("#status")).to_contain_text(IN_REVIEW)
+    expect(staff.get_by_role("link", name="personal_photo.png")).to_be_visible()
+    expect(staff.locator("#req-title + ul")).to_contain_text("هذه صورتي.")
+    case_action(staff, "approve").get_by_role("button").click()
+    expect(staff.locator("#status")).to_have_text(COMPLETED)
+
+    # So the father sees the decision, the completed status and his new passport's document
+    page.reload()
+    expect(page.locator("#status")).to_have_text(COMPLETED)
+    expect(page.locator("#decision-title + p.ok")).to_be_visible()
+    expect(page.locator("#documents-title + ul a[href*='/documents/']")).to_have_count(1)
+
+    # And his passport, valid for five more years, can no longer be renewed
+    page.goto("/services/moi.passport-renewal")
+    expect(page.locator(".apply [role=status]")).to_contain_text("لا يمكنك التقديم حالياً")
+
+
+def test_the_father_sells_his_car_to_the_expat_who_agrees_before_the_ministry_approves(page, open_page):
+    # Given the father files the transfer of his car to the expat, paid by bank transfer
+    log_in(page, "father", "/services/moi.vehicle-ownership-transfer/apply")
+    page.locator("select[name=plate_number]").select_option("12-10001")
+    page.locator("input[name=buyer_civil_id]").fill(civil_id("expat"))
+    page.locator("select[name=payment_method]").select_option("bank_transfer")
+    page.locator("input[name=sale_price]").fill("4500")
+    submit(page)
+    reference = reference_of(page)
+
+    # Then it waits for the buyer: nothing goes to the ministry before he agrees
+    expect(page.locator("#status")).to_have_text(RECEIVED)
+    buyer_party = page.locator("#answers-title ~ ul li").filter(has_text=civil_id("expat"))
+    expect(buyer_party).to_contain_text("بانتظار الموافقة")
+
+    # When the expat finds it among his applications and agrees
+    buyer = open_page()
+    log_in(buyer, "expat", "/applications")
+    buyer.get_by_role("link", name=reference, exact=True).click()
+    expect(buyer.locator("#consent-title")).to_be_visible()
+    buyer.locator("button[name=agree][value=yes]").click()
+    expect(buyer.locator("#status")).to_contain_text(IN_REVIEW)
+    expect(buyer.locator("#consent-title")).to_have_count(0)
+
+    # And the caseworker takes the case and approves it
+    staff = open_page()
+    log_in(staff, "caseworker", "/backoffice/")
+    open_case(staff, reference)
+    expect(staff.locator("#parties-title + ul")).to_contain_text(civil_id("expat"))
+    case_action(staff, "take").get_by_role("button").click()
+    case_action(staff, "approve").get_by_role("button").click()
+    expect(staff.locator("#status")).to_have_text(COMPLETED)
+
+    # Then the seller sees it completed, and he has no car left to transfer
+    page.reload()
+    expect(page.locator("#status")).to_have_text(COMPLETED)
+    page.goto("/services/moi.vehicle-ownership-transfer")
+    expect(page.locator(".apply [role=status]")).to_contain_text("لا توجد مركبة مسجلة باسمك.")
+
+    # And the buyer now has the car among his vehicles
+    buyer.goto("/services/moi.vehicle-registration-renewal/apply")
+    expect(buyer.locator("select[name=plate_number] option[value='12-10001']")).to_have_count(1)
+
+
+# --- Accessibility of the application and back-office pages -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def scene(server) -> dict[str, object]:
+    """Over plain HTTP: the mother has one application in review (taken by the caseworker) and
+    one where the ministry waits for her answer."""
+    mother = HttpClient(server).log_in("mother")
+    caseworker = HttpClient(server).log_in("caseworker")
+    answers = {
+        "accident_date": "2026-01-15",
+        "governorate": "KW-HA",
+        "report_number": "HA-2026-0042",
+        "plate_number": "3-77120",
+        "purpose": "insurance",
+    }
+    in_review = mother.apply("moi.traffic-accident-certificate", answers)
+    waiting = mother.apply("moi.traffic-accident-certificate", answers)
+    for reference in (in_review, waiting):
+        assert caseworker.post(f"/backoffice/cases/{reference}/take", {}).status == 302
+    asked = caseworker.post(
+        f"/backoffice/cases/{waiting}/request-information",
+        {"message": "أرفق تقرير الحادث.", "document_code": ""},
+    )
+    assert asked.status == 302
+    return {"mother": mother, "caseworker": caseworker, "in_review": in_review, "waiting": waiting}
+
+
+def browse_as(page, server: str, client: HttpClient, language: str) -> None:
+    cookies = [{"name": c.name, "value": c.value or "", "url": server} for c in client.jar]
+    page.context.add_cookies([*cookies, {"name": "sahl_language", "value": language, "url": server}])
+
+
+PAGES = {
+    "apply": ("mother", "/services/moi.traffic-accident-certificate/apply"),
+    "my applications": ("mother", "/applications"),
+    "application in review": ("mother", "/applications/{in_review}"),
+    "application waiting for an answer": ("mother", "/applications/{waiting}"),
+    "queue": ("caseworker", "/backoffice/"),
+    "case with its actions": ("caseworker", "/backoffice/cases/{in_review}"),
+    "case waiting for the applicant": ("caseworker", "/backoffice/cases/{waiting}"),
+}
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_application_pages_have_no_serious_accessibility_problems(page, server, scene, language, name):
+    who, path = PAGES[name]
+    browse_as(page, server, scene[who], language)
+    answer = page.goto(path.format(**scene))
+    assert answer is not None and answer.status == 200
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    assert serious(page) == []
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_a_form_with_mistakes_has_no_serious_accessibility_problems(page, server, scene, language):
+    browse_as(page, server, scene["mother"], language)
+    page.goto("/services/moi.traffic-accident-certificate/apply")
+    page.locator("button[name=submit]").click()
+    expect(page.locator(".errors[role=alert]")).to_be_visible()
+    expect(page.locator("[aria-invalid=true]")).to_have_count(4)
+    assert serious(page) == []

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -52,7 +53,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _database_env(tmp: Path) -> dict[str, str]:
+def _database_env(tmp: Path, suffix: str = "e2e") -> dict[str, str]:
     """A fresh database for the server: SQLite under tmp, or a new PostgreSQL database."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -60,7 +61,7 @@ def _database_env(tmp: Path) -> dict[str, str]:
     import psycopg
 
     parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'sahl'}_e2e"
+    name = f"{parts.path.lstrip('/') or 'sahl'}_{suffix}"
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -68,12 +69,12 @@ def _database_env(tmp: Path) -> dict[str, str]:
     return {"DATABASE_URL": urlunsplit(parts._replace(path=f"/{name}")), "SAHL_VAR_DIR": str(tmp)}
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("server")
+@contextmanager
+def _serve(tmp: Path, suffix: str = "e2e") -> Iterator[str]:
+    """gunicorn on a fresh, seeded database; yields its base URL."""
     env = (
         os.environ
-        | _database_env(tmp)
+        | _database_env(tmp, suffix)
         | {"DJANGO_SETTINGS_MODULE": "sahl.settings", "SAHL_LOG_LEVEL": "WARNING"}
     )
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -81,20 +82,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         subprocess.run(manage + command, env=env, check=True, capture_output=True, cwd=ROOT)
     port = _free_port()
     log = (tmp / "server.log").open("w")
+    # Threads as well as processes, so that simultaneous requests really run at the same time.
+    command = [sys.executable, "-m", "gunicorn", "sahl.wsgi", "--bind", f"localhost:{port}"]
     process = subprocess.Popen(
-        # Threads as well as processes, so that simultaneous requests really run at the same time.
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "sahl.wsgi",
-            "--bind",
-            f"localhost:{port}",
-            "--workers",
-            "3",
-            "--threads",
-            "4",
-        ],
+        [*command, "--workers", "3", "--threads", "4"],
         env=env,
         cwd=ROOT,
         stdout=log,
@@ -116,6 +107,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _serve(tmp_path_factory.mktemp("server")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def own_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of the module's own, for stories that change the registers (a renewed passport,
+    a sold car) that other modules' tests take as the demo data describes them. A module uses it
+    by defining `server` as `own_server`, so that `page` and `open_page` go there too."""
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    with _serve(tmp_path_factory.mktemp(name), f"e2e_{name}") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

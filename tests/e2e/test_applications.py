@@ -1,8 +1,9 @@
 """People apply, follow and receive; a caseworker decides. In Arabic, in a real browser.
 
-The server and its database are shared by every test of the session, so each story uses people
-and records no other story changes: the expat's car renewal (45-20002), the father's passport,
-the father's car (12-10001) sold to the expat, and the mother's applications for the axe checks.
+The tests of this module share one server and database (see `server` below), so each story uses
+people and records no other story changes, and none depends on another having run: the expat's
+car renewal (45-20002), the father's passport, the father's car (12-10001) sold to the expat, and
+the mother's applications for the accessibility checks.
 """
 
 import re
@@ -20,6 +21,13 @@ COMPLETED = "منجزة"
 IN_REVIEW = "قيد المراجعة"
 RECEIVED = "مستلمة"
 ACTION_NEEDED = "مطلوب إجراء منك"
+
+
+@pytest.fixture(scope="module")
+def server(own_server: str) -> str:
+    """These stories renew the father's passport and sell his car: other modules' tests must still
+    find him as the demo data describes him, so this module has a server of its own."""
+    return own_server
 
 
 def serious(page) -> list[str]:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest
-from ninja import Form, Router, Schema
+from ninja import Form, Router, Schema, Status
 from ninja.security import django_auth
 
 from sahl.applications import services
@@ -173,7 +173,7 @@ def get_application(request: HttpRequest, reference: str) -> ApplicationDetail:
     description="Requires an `Idempotency-Key` header: the same key with the same request returns the same "
     "application; the same key with a different request answers 409.",
 )
-def create_application(request: HttpRequest, form: Form[SubmitForm]) -> tuple[int, ApplicationDetail]:
+def create_application(request: HttpRequest, form: Form[SubmitForm]) -> Status:
     try:
         answers = json.loads(form.answers)
     except json.JSONDecodeError:
@@ -190,7 +190,7 @@ def create_application(request: HttpRequest, form: Form[SubmitForm]) -> tuple[in
         {name: upload for name, upload in request.FILES.items() if isinstance(upload, UploadedFile)},
         request.headers.get("Idempotency-Key", ""),
     )
-    return 201, detail(user, services.application_for(user, application.reference))
+    return Status(201, detail(user, services.application_for(user, application.reference)))
 
 
 @router.post(

@@ -588,6 +588,7 @@ def detail_context(user: User, application: Application) -> dict[str, Any]:
         "rows": answer_rows(definition, application.form_data, profile if is_applicant else None),
         "history": list(application.history.all()),
         "parties": parties,
+        "roles": {party.role: party.name for party in definition.parties},
         "my_consent": next(
             (p for p in parties if p.civil_id == user.civil_id and p.consent == Party.Consent.PENDING), None
         )

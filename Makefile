@@ -43,7 +43,7 @@ browser: $(VENV)/.test
 	$(BIN)/pytest tests/e2e
 
 messages: $(VENV)/.base
-	cd src/sahl && ../../$(MANAGE) makemessages -l ar -l en --no-obsolete && ../../$(MANAGE) compilemessages
+	cd src/sahl && ../../$(MANAGE) makemessages -l ar --no-obsolete -i "*/definitions/*" && ../../$(MANAGE) compilemessages
 
 lock:
 	scripts/lock.sh

@@ -29,3 +29,11 @@ def demo(db) -> dict[str, str]:
 @pytest.fixture
 def demo_names() -> dict[str, str]:
     return {p.key: p.name_en for p in demo_persons(timezone.localdate())}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth counts login attempts in the cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -53,11 +53,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _database_env(tmp: Path, suffix: str = "e2e") -> dict[str, str]:
-    """A fresh database for the server: SQLite under tmp, or a new PostgreSQL database."""
+@contextmanager
+def _fresh_database(tmp: Path, suffix: str) -> Iterator[dict[str, str]]:
+    """The environment of a fresh database: SQLite under tmp, or a new PostgreSQL database
+    (dropped afterwards)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        return {"SAHL_VAR_DIR": str(tmp)}
+        yield {"SAHL_VAR_DIR": str(tmp)}
+        return
     import psycopg
 
     parts = urlsplit(url)
@@ -66,17 +69,22 @@ def _database_env(tmp: Path, suffix: str = "e2e") -> dict[str, str]:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    return {"DATABASE_URL": urlunsplit(parts._replace(path=f"/{name}")), "SAHL_VAR_DIR": str(tmp)}
+    try:
+        yield {"DATABASE_URL": urlunsplit(parts._replace(path=f"/{name}")), "SAHL_VAR_DIR": str(tmp)}
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager
 def _serve(tmp: Path, suffix: str = "e2e") -> Iterator[str]:
     """gunicorn on a fresh, seeded database; yields its base URL."""
-    env = (
-        os.environ
-        | _database_env(tmp, suffix)
-        | {"DJANGO_SETTINGS_MODULE": "sahl.settings", "SAHL_LOG_LEVEL": "WARNING"}
-    )
+    with _fresh_database(tmp, suffix) as database:
+        yield from _serve_on(tmp, os.environ | database)
+
+
+def _serve_on(tmp: Path, env: Mapping[str, str]) -> Iterator[str]:
+    env = {**env, "DJANGO_SETTINGS_MODULE": "sahl.settings", "SAHL_LOG_LEVEL": "WARNING"}
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--noinput", "-v0"], ["load_catalogue"], ["seed_demo", "--people", "200"]):
         subprocess.run(manage + command, env=env, check=True, capture_output=True, cwd=ROOT)

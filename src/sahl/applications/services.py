@@ -395,6 +395,8 @@ def _route(application: Application, definition: ServiceDefinition, actor: User)
     if definition.processing == "automatic":
         approve(application, None, "")
         return
+    # backoffice and agency_api both land in the agency's queue here; delivering agency_api cases to
+    # the agency's own system (signed webhook) is the integrations issue's seam, at this line.
     application.due_on = clock.add_working_days(today(), definition.working_days, clock.kuwait_holidays())
     application.save(update_fields=["due_on"])
     transition(application, State.IN_REVIEW, actor, Kind.SENT_TO_AGENCY)

@@ -121,3 +121,26 @@ def test_a_free_text_field_needs_a_length_limit(good):
     data["form"]["properties"]["note"] = {"type": "string", "title": {"ar": "ملاحظة", "en": "Note"}}
     with pytest.raises(DefinitionError, match="maxLength"):
         parse(data)
+
+
+def test_a_required_consent_must_say_whose(good):
+    data = copy.deepcopy(good)
+    data["parties"] = [{"role": "buyer", "name": {"ar": "المشتري", "en": "Buyer"}, "consent": "required"}]
+    with pytest.raises(DefinitionError) as error:
+        parse(data)
+    assert error.value.field == "parties[0].consent"
+    data["parties"][0]["civil_id_field"] = "plate_number"
+    assert parse(data).parties[0].civil_id_field == "plate_number"
+    data["parties"][0]["civil_id_field"] = "no_such_field"
+    with pytest.raises(DefinitionError, match="must name a text field"):
+        parse(data)
+
+
+def test_effects_must_be_known_and_have_their_answers(good):
+    data = copy.deepcopy(good)
+    data["effects"] = ["vehicle.teleport"]
+    with pytest.raises(DefinitionError, match="unknown effect"):
+        parse(data)
+    data["effects"] = ["vehicle.transfer_ownership"]
+    with pytest.raises(DefinitionError, match="buyer_civil_id"):
+        parse(data)

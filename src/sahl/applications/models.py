@@ -72,7 +72,9 @@ class Party(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["application", "role"], name="one_party_per_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "role", "civil_id"], name="one_party_per_role_and_person")
+        ]
         indexes = [models.Index(fields=["civil_id", "consent"])]
 
     def __str__(self) -> str:

@@ -245,12 +245,15 @@ class _PartySpec:
 
 def _parties(definition: ServiceDefinition, answers: dict[str, Any], user: User) -> list[_PartySpec]:
     specs: list[_PartySpec] = []
-    for index, party in enumerate(definition.parties):
-        if party.civil_id_field is None:
-            if index == 0:  # the applicant, in this role (e.g. the seller); filing is their consent
-                specs.append(_PartySpec(party.role, user.civil_id, Party.Consent.GIVEN))
+    for party in definition.parties:
+        if party.is_applicant:  # the applicant in this role (e.g. the seller): filing is consent
+            specs.append(_PartySpec(party.role, user.civil_id, Party.Consent.GIVEN))
+            continue
+        if party.civil_id_field is None:  # takes part outside Sahl
             continue
         civil_id = str(answers.get(party.civil_id_field, ""))
+        if not civil_id:  # an optional party left out
+            continue
         if civil_id == user.civil_id:
             raise FormInvalid({party.civil_id_field: _message("application.party_is_applicant")})
         if registers().profile(civil_id, today()) is None:

@@ -90,13 +90,15 @@ class Output:
 
 @dataclass(frozen=True)
 class Party:
-    """Another person on the case. With `civil_id_field`, the form names them; the first party
-    without it is the applicant in that role (e.g. the seller); others are for information."""
+    """A person on the case: the applicant in a role (`is_applicant`, e.g. the seller), someone the
+    form names by civil ID (`civil_id_field`, e.g. the buyer), or, with neither, someone who takes
+    part outside Sahl (shown on the service page, not tracked)."""
 
     role: str
     name: BilingualText
     consent_required: bool
     civil_id_field: str | None = None
+    is_applicant: bool = False
 
 
 @dataclass(frozen=True)
@@ -398,6 +400,7 @@ class _Parser:
                 "name",
                 "consent",
                 "civil_id_field",
+                "is_applicant",
             }:
                 raise self.error(
                     f"parties[{i}]", "must have role, name, consent and optionally civil_id_field"
@@ -408,12 +411,17 @@ class _Parser:
             if item["consent"] not in ("required", "none"):
                 raise self.error(where + "consent", "must be 'required' or 'none'")
             field = item.get("civil_id_field")
+            is_applicant = item.get("is_applicant", False)
             properties = data.get("form", {}).get("properties", {})
             if field is not None and (field not in properties or properties[field].get("type") != "string"):
                 raise self.error(where + "civil_id_field", "must name a text field of the form")
-            parties.append(
-                Party(role, self.bilingual(item, "name", where), item["consent"] == "required", field)
-            )
+            if not isinstance(is_applicant, bool) or (is_applicant and field is not None):
+                raise self.error(where + "is_applicant", "must be true or false, and not beside civil_id_field")
+            consent = item["consent"] == "required"
+            if consent and field is None and not is_applicant:
+                raise self.error(where + "consent", "a required consent needs civil_id_field (who must agree)")
+            name = self.bilingual(item, "name", where)
+            parties.append(Party(role, name, consent, field, is_applicant))
         return tuple(parties)
 
     def effects(self, data: dict[str, Any]) -> tuple[str, ...]:

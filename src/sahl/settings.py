@@ -6,6 +6,7 @@ DATABASE_URL            e.g. postgres://user@127.0.0.1:5432/sahl (default: SQLit
 SAHL_ALLOWED_HOSTS      comma-separated host names (default: localhost,127.0.0.1)
 SAHL_HTTPS=1            behind TLS: secure cookies and HSTS
 SAHL_LOG_LEVEL          INFO by default
+SAHL_PUBLIC_URL         the address people use (default http://localhost:8000); QR codes point there
 """
 
 from __future__ import annotations
@@ -208,5 +209,7 @@ LOGGING = {
 
 # --- Sahl -------------------------------------------------------------------------------------
 SAHL_REGISTERS = "sahl.registry.adapters.DatabaseRegisters"
+# The address people reach Sahl at; QR codes on documents point there.
+SAHL_PUBLIC_URL = os.environ.get("SAHL_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 SAHL_SEARCH_MAX_LENGTH = 200
 NINJA_PAGINATION_PER_PAGE = 50

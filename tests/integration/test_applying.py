@@ -50,6 +50,7 @@ def test_the_issued_pdf_carries_the_arabic_name_in_logical_order(login, demo):
     assert response["Content-Type"] == "application/pdf" and pdf.startswith(b"%PDF")
     text = plain("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
     assert "راجيش كومار" in text and document.verification_code in text and reference in text
+    assert f"http://localhost:8000/verify/{document.verification_code}" in text  # the QR's address, absolute
     verify = expat.get(f"/verify/{document.verification_code}").content.decode()
     assert "هذا المستند صحيح" in verify or "This document is genuine" in verify
 

@@ -227,3 +227,44 @@ def test_overdue_cases_are_flagged(login, demo, passport_case):
     Application.objects.filter(reference=reference).update(due_on=timezone.localdate() - dt.timedelta(days=2))
     caseworker = login(demo["caseworker"], "en")
     assert reference in caseworker.get("/backoffice/?overdue=1").content.decode()
+
+
+def test_the_new_registration_is_issued_to_the_buyer_not_the_seller(login, demo, transfer):
+    father, reference = transfer
+    buyer = login(demo["expat"], "en")
+    buyer.post(f"/applications/{reference}/consent", {"agree": "yes"})
+    caseworker = User.objects.get(civil_id=demo["caseworker"])
+    backoffice.take(caseworker, reference)
+    backoffice.approve(caseworker, reference)
+    document = Application.objects.get(reference=reference).documents.get()
+    assert document.holder_civil_id == demo["expat"]
+    assert buyer.get(f"/applications/{reference}/documents/{document.pk}").status_code == 200
+    assert father.get(f"/applications/{reference}/documents/{document.pk}").status_code == 404
+    assert "(PDF)" not in father.get(f"/applications/{reference}").content.decode()
+
+
+def test_a_car_cannot_be_sold_twice(login, demo, transfer):
+    father, first = transfer
+    second = apply(
+        father,
+        "moi.vehicle-ownership-transfer",
+        {"plate_number": "12-10001", "buyer_civil_id": demo["owner"], "payment_method": "bank_transfer"},
+    )
+    assert second.status_code == 409
+    assert (
+        f"You already have an open application for the same thing, number {first}" in second.content.decode()
+    )
+    assert Application.objects.filter(service__code="moi.vehicle-ownership-transfer").count() == 1
+
+
+def test_an_approval_that_finds_the_register_changed_changes_nothing(login, demo, transfer):
+    _, reference = transfer
+    login(demo["expat"]).post(f"/applications/{reference}/consent", {"agree": "yes"})
+    # Meanwhile the car left the seller by another channel.
+    Vehicle.objects.filter(plate="12-10001").update(owner=Vehicle.objects.get(plate="45-20002").owner)
+    caseworker = login(demo["caseworker"], "en")
+    caseworker.post(f"/backoffice/cases/{reference}/take")
+    response = caseworker.post(f"/backoffice/cases/{reference}/approve")
+    assert response.status_code == 409 and "The register has changed" in response.content.decode()
+    application = Application.objects.get(reference=reference)
+    assert application.state == "in_review" and not application.documents.exists()

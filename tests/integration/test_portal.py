@@ -142,3 +142,13 @@ def test_pages_make_no_request_to_another_host(client):
 def test_each_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, path, queries):
     with django_assert_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+def test_every_service_page_opens_in_both_languages(client, english):
+    from sahl.catalogue.models import Service
+
+    codes = list(Service.objects.filter(is_active=True).values_list("code", flat=True))
+    assert len(codes) >= 254
+    for code in codes:
+        assert client.get(f"/services/{code}").status_code == 200, code
+        assert english.get(f"/api/v1/services/{code}").status_code == 200, code

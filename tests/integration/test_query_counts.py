@@ -20,7 +20,9 @@ def count(client, path: str) -> int:
 def case(login, demo):
     father = login(demo["father"])
     passport = Passport.objects.get(holder__civil_id=demo["father"]).number
-    reference = reference_of(apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"}))
+    reference = reference_of(
+        apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
+    )
     return father, login(demo["caseworker"]), reference
 
 

@@ -73,7 +73,9 @@ class Party(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["application", "role", "civil_id"], name="one_party_per_role_and_person")
+            models.UniqueConstraint(
+                fields=["application", "role", "civil_id"], name="one_party_per_role_and_person"
+            )
         ]
         indexes = [models.Index(fields=["civil_id", "consent"])]
 

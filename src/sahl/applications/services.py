@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -44,6 +45,7 @@ from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, Conflict, NotFound, SahlError
 from sahl.identity.models import User
 from sahl.registry.adapters import Profile, registers
+from sahl.registry.facts import CHOICE_KEYS
 
 Kind = HistoryEvent.Kind
 
@@ -111,7 +113,7 @@ def definition_for(application: Application) -> ServiceDefinition:
 
 def document_for(user: User, reference: str, document_id: int) -> IssuedDocument:
     application = application_for(user, reference)
-    document = application.documents.filter(pk=document_id).first()
+    document = application.documents.filter(pk=document_id, holder_civil_id=user.civil_id).first()
     if document is None:
         raise NotFound("document.not_found")
     return document
@@ -175,6 +177,7 @@ def submit(
             assert page.eligibility.reason is not None
             raise BadInput("application.not_eligible", reason=page.eligibility.reason)
         clean = clean_form(page.definition.form, answers, profile)
+        _refuse_a_second_open_application(page, clean, user)
         parties = _parties(page.definition, clean, user)
         checked = _check_files(page.definition, files)
         application = page.draft or _new_application(user, page.service, clean)
@@ -192,6 +195,24 @@ def submit(
         key.save(update_fields=["application"])
         _route(application, page.definition, user)
     return application
+
+
+OPEN_STATES = (State.SUBMITTED, State.AWAITING_PAYMENT, State.IN_REVIEW, State.ACTION_NEEDED)
+
+
+def _refuse_a_second_open_application(page: ApplyPage, answers: dict[str, Any], user: User) -> None:
+    """One open application per service and per chosen record (a car cannot be sold twice)."""
+    for name, prop in page.definition.form.get("properties", {}).items():
+        if prop.get("x-prefill") not in CHOICE_KEYS or name not in answers:
+            continue
+        open_ones = Application.objects.filter(
+            service=page.service, subject_civil_id=user.civil_id, state__in=OPEN_STATES
+        ).filter(**{f"form_data__{name}": answers[name]})
+        if page.draft is not None:
+            open_ones = open_ones.exclude(pk=page.draft.pk)
+        clash = open_ones.first()
+        if clash is not None:
+            raise Conflict("application.already_open", reference=clash.reference)
 
 
 def _replay(user: User, key: str, request_hash: str) -> Application:
@@ -415,7 +436,10 @@ def approve(application: Application, actor: User | None, reason: str) -> None:
         application=application, outcome=Decision.Outcome.APPROVED, reason=reason, decided_by=actor
     )
     for output in definition.outputs:
-        document = _issue(application, definition, output.document, output.valid_for)
+        holder = application.subject_civil_id
+        if output.holder:
+            holder = application.parties.get(role=output.holder).civil_id
+        document = _issue(application, definition, output.document, output.valid_for, holder)
         record(application, Kind.DOCUMENT_ISSUED, actor, document.verification_code)
     for effect in definition.effects:
         change = registers().apply(effect, application.subject_civil_id, application.form_data, today())
@@ -435,10 +459,10 @@ def reject(application: Application, actor: User | None, reason: str) -> None:
 
 
 def _issue(
-    application: Application, definition: ServiceDefinition, document: str, valid_for: str | None
+    application: Application, definition: ServiceDefinition, document: str, valid_for: str | None, holder: str
 ) -> IssuedDocument:
     day = today()
-    profile = registers().profile(application.subject_civil_id, day)
+    profile = registers().profile(holder, day)
     assert profile is not None
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
     valid_until = _add_duration(day, valid_for) if valid_for else None
@@ -448,7 +472,7 @@ def _issue(
             agency=application.agency.name,
             reference=application.reference,
             verification_code=code,
-            verify_url=f"/verify/{code}",
+            verify_url=f"{settings.SAHL_PUBLIC_URL}/verify/{code}",
             holder_name=profile.name,
             holder_civil_id=profile.civil_id,
             issued_on=day,
@@ -513,6 +537,7 @@ def answer_consent(user: User, reference: str, agree: bool) -> Application:
     with transaction.atomic():
         application = application_for(user, reference)
         Application.objects.select_for_update().filter(pk=application.pk).first()
+        application.refresh_from_db()  # the state as it is now that we hold the lock
         party = application.parties.filter(civil_id=user.civil_id, consent=Party.Consent.PENDING).first()
         if party is None or application.state != State.SUBMITTED:
             raise NotFound("application.not_found")
@@ -600,7 +625,7 @@ def detail_context(user: User, application: Application) -> dict[str, Any]:
         if application.state == State.SUBMITTED
         else None,
         "open_request": open_request(application) if is_applicant else None,
-        "documents": list(application.documents.all()),
+        "documents": list(application.documents.filter(holder_civil_id=user.civil_id)),
         "attachments": list(application.attachments.all()) if is_applicant else [],
         "decision": getattr(application, "decision", None),
         "is_applicant": is_applicant,

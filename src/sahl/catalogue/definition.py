@@ -86,6 +86,7 @@ class RequiredDocument:
 class Output:
     document: str
     valid_for: str | None
+    holder: str | None = None  # a party role; by default the subject of the application
 
 
 @dataclass(frozen=True)
@@ -332,8 +333,10 @@ class _Parser:
                 raise self.error(f"{where}.enum", "must be a non-empty list of distinct values")
             if not isinstance(titles, dict) or {str(v) for v in titles} != {str(v) for v in values}:
                 raise self.error(f"{where}.x-enum-titles", "must give a bilingual title for every enum value")
+            # Titles are looked up by the value as text: JSON storage turns number keys into text.
+            titles_by_text = {str(key): title for key, title in titles.items()}
             for value in values:
-                self.bilingual(titles, value, f"{where}.x-enum-titles.")
+                self.bilingual(titles_by_text, str(value), f"{where}.x-enum-titles.")
         if kind == "string" and not ({"maxLength", "enum", "x-prefill", "format"} & set(prop)):
             raise self.error(where, "a text field needs maxLength, enum, format or x-prefill")
         for bound in ("maxLength", "minLength"):
@@ -380,7 +383,7 @@ class _Parser:
         outputs = []
         for i, item in enumerate(self.list(data, "outputs")):
             where = f"outputs[{i}]."
-            if not isinstance(item, dict) or set(item) - {"document", "valid_for"}:
+            if not isinstance(item, dict) or set(item) - {"document", "valid_for", "holder"}:
                 raise self.error(f"outputs[{i}]", "must be {document: ..., valid_for: P1Y}")
             document = self.string(item, "document", where)
             if not _SNAKE.match(document):
@@ -388,7 +391,11 @@ class _Parser:
             valid_for = item.get("valid_for")
             if valid_for is not None and (not isinstance(valid_for, str) or not _DURATION.match(valid_for)):
                 raise self.error(where + "valid_for", "must be an ISO 8601 duration such as P1Y or P6M")
-            outputs.append(Output(document, valid_for))
+            holder = item.get("holder")
+            roles = {p.get("role") for p in data.get("parties", []) if isinstance(p, dict)}
+            if holder is not None and holder not in roles:
+                raise self.error(where + "holder", "must be the role of one of the parties")
+            outputs.append(Output(document, valid_for, holder))
         return tuple(outputs)
 
     def parties(self, data: dict[str, Any]) -> tuple[Party, ...]:
@@ -416,10 +423,14 @@ class _Parser:
             if field is not None and (field not in properties or properties[field].get("type") != "string"):
                 raise self.error(where + "civil_id_field", "must name a text field of the form")
             if not isinstance(is_applicant, bool) or (is_applicant and field is not None):
-                raise self.error(where + "is_applicant", "must be true or false, and not beside civil_id_field")
+                raise self.error(
+                    where + "is_applicant", "must be true or false, and not beside civil_id_field"
+                )
             consent = item["consent"] == "required"
             if consent and field is None and not is_applicant:
-                raise self.error(where + "consent", "a required consent needs civil_id_field (who must agree)")
+                raise self.error(
+                    where + "consent", "a required consent needs civil_id_field (who must agree)"
+                )
             name = self.bilingual(item, "name", where)
             parties.append(Party(role, name, consent, field, is_applicant))
         return tuple(parties)

@@ -114,6 +114,14 @@ MESSAGES.update(
         "file.unknown_document": BilingualText(
             "هذا المستند غير مطلوب في هذه الخدمة.", "This document is not part of this service."
         ),
+        "application.already_open": BilingualText(
+            "لديك معاملة مفتوحة لهذا الطلب نفسه برقم {reference}؛ تابعها أو اسحبها أولاً.",
+            "You already have an open application for the same thing, number {reference}; follow it or withdraw it first.",
+        ),
+        "register.changed": BilingualText(
+            "تغيرت بيانات السجل منذ تقديم الطلب ({detail})؛ لم يتغير شيء.",
+            "The register has changed since the application was filed ({detail}); nothing was changed.",
+        ),
         "document.not_found": BilingualText("لم نجد هذا المستند.", "We could not find this document."),
     }
 )

@@ -14,8 +14,16 @@ from django.db.models import Count, Q, Sum
 from django.utils.module_loading import import_string
 
 from sahl.core.bilingual import BilingualText
+from sahl.core.errors import Conflict
 from sahl.registry import models as m
 from sahl.registry.facts import ApplicantFacts
+
+
+class RegisterChanged(Conflict):
+    """The record an effect needs is no longer as the application found it."""
+
+    def __init__(self, effect: str) -> None:
+        super().__init__("register.changed", detail=effect)
 
 
 @dataclass(frozen=True)
@@ -163,6 +171,13 @@ class DatabaseRegisters:
         return Profile(person.civil_id, BilingualText(person.name_ar, person.name_en), facts, choices)
 
     def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> BilingualText:
+        try:
+            return self._apply(effect, civil_id, answers, today)
+        except (m.Person.DoesNotExist, m.Vehicle.DoesNotExist, m.Passport.DoesNotExist):
+            # e.g. the car was sold by another application in the meantime
+            raise RegisterChanged(effect) from None
+
+    def _apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> BilingualText:
         person = m.Person.objects.get(civil_id=civil_id)
         if effect == "vehicle.renew_registration":
             vehicle = m.Vehicle.objects.select_for_update().get(plate=answers["plate_number"], owner=person)

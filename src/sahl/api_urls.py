@@ -15,6 +15,8 @@ from sahl.backoffice.api import router as backoffice_router
 from sahl.catalogue.api import router as catalogue_router
 from sahl.core.errors import SahlError, http_status
 from sahl.core.messages import both, message
+from sahl.notifications.api import router as notifications_router
+from sahl.payments.api import router as payments_router
 
 api = NinjaAPI(
     title="Sahl API",
@@ -27,6 +29,8 @@ api = NinjaAPI(
 api.add_router("/", catalogue_router)
 api.add_router("/", applications_router)
 api.add_router("/", backoffice_router)
+api.add_router("/", notifications_router)
+api.add_router("/", payments_router)
 
 
 def problem(

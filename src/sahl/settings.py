@@ -7,6 +7,9 @@ SAHL_ALLOWED_HOSTS      comma-separated host names (default: localhost,127.0.0.1
 SAHL_HTTPS=1            behind TLS: secure cookies and HSTS
 SAHL_LOG_LEVEL          INFO by default
 SAHL_PUBLIC_URL         the address people use (default http://localhost:8000); QR codes point there
+SAHL_SMTP_HOST/PORT     the SMTP server for e-mail (default localhost:1025, a dev server);
+SAHL_SMTP_USER/PASSWORD/TLS  its login and STARTTLS; SAHL_EMAIL_FROM the sender
+SAHL_DEV_OUTBOX=1       show /dev/sms (what the simulated SMS gateway sent) without SAHL_DEBUG
 """
 
 from __future__ import annotations
@@ -61,6 +64,9 @@ INSTALLED_APPS = [
     "sahl.catalogue",
     "sahl.applications",
     "sahl.backoffice",
+    "sahl.notifications",
+    "sahl.payments",
+    "sahl.knet_sim",  # the simulated payment gateway (a separate system reached over HTTP)
 ]
 
 MIDDLEWARE = [
@@ -209,7 +215,25 @@ LOGGING = {
 
 # --- Sahl -------------------------------------------------------------------------------------
 SAHL_REGISTERS = "sahl.registry.adapters.DatabaseRegisters"
+# The payment gateway: the simulated KNET-style one unless configured otherwise.
+SAHL_PAYMENT_GATEWAY = "sahl.payments.adapters.KnetGateway"
+SAHL_KNET_URL = os.environ.get("SAHL_KNET_URL", "http://localhost:8000/sim/knet")
+SAHL_KNET_SECRET = os.environ.get("SAHL_KNET_SECRET") or _secret_key()[:32]  # shared with the gateway
+SAHL_PAYMENT_MINUTES = 15  # an unpaid intent expires after this
 # The address people reach Sahl at; QR codes on documents point there.
 SAHL_PUBLIC_URL = os.environ.get("SAHL_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 SAHL_SEARCH_MAX_LENGTH = 200
+
+# --- Notifications: e-mail through SMTP (a dev server on localhost:1025 by default), SMS through a
+# provider adapter (simulated unless configured), and the dev outbox page (/dev/sms) ---------------
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("SAHL_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SAHL_SMTP_PORT", "1025"))
+EMAIL_HOST_USER = os.environ.get("SAHL_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SAHL_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _flag("SAHL_SMTP_TLS")
+EMAIL_TIMEOUT = 20  # seconds; a send never outlives the claim timeout of notifications.rules
+DEFAULT_FROM_EMAIL = os.environ.get("SAHL_EMAIL_FROM", "Sahl <no-reply@sahl.localhost>")
+SAHL_SMS_GATEWAY = os.environ.get("SAHL_SMS_GATEWAY", "sahl.notifications.adapters.SimulatedSmsGateway")
+SAHL_DEV_OUTBOX = DEBUG or _flag("SAHL_DEV_OUTBOX")
 NINJA_PAGINATION_PER_PAGE = 50

@@ -8,6 +8,9 @@ urlpatterns = [
     path("", include("sahl.catalogue.urls")),
     path("", include("sahl.applications.urls")),
     path("", include("sahl.backoffice.urls")),
+    path("", include("sahl.notifications.urls")),
+    path("", include("sahl.payments.urls")),
+    path("", include("sahl.knet_sim.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from django.test import Client
 
@@ -40,3 +42,71 @@ def apply(client: Client, code: str, answers: dict, files: dict | None = None, k
 def reference_of(response) -> str:
     assert response.status_code == 302, response.content.decode()[:500]
     return response["Location"].rsplit("/", 1)[1]
+
+
+class DjangoTransport(httpx.BaseTransport):
+    """An httpx transport that hands the HTTP request to Django's test client: real requests and
+    responses (headers, body, signatures), served in-process inside the test's transaction."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
+        response = Client().generic(
+            request.method,
+            request.url.raw_path.decode(),
+            data=request.read(),
+            content_type=request.headers.get("content-type", ""),
+            headers=headers,
+        )
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return httpx.Response(response.status_code, headers=dict(response.items()), content=body)
+
+
+@pytest.fixture(autouse=True)
+def _gateway_in_process(monkeypatch):
+    """Sahl and the simulated gateway talk HTTP to each other, carried in-process."""
+
+    def client() -> httpx.Client:
+        return httpx.Client(transport=DjangoTransport(), timeout=10.0, follow_redirects=False)
+
+    monkeypatch.setattr("sahl.payments.adapters.http_client", client)
+    monkeypatch.setattr("sahl.knet_sim.tasks.http_client", client)
+
+
+def local(url: str) -> str:
+    """The path and query of an absolute address (the test client serves every host)."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+CARDS = {"ok": "4242424242424242", "declined": "4000000000000002", "timeout": "4000000000000119"}
+
+
+def pay(client: Client, reference: str, card: str = "ok", cancel: bool = False):
+    """Pay as a person would: Sahl sends them to the gateway page, they pay, the gateway sends them back."""
+    to_gateway = client.post(f"/applications/{reference}/pay")
+    assert to_gateway.status_code == 302, to_gateway.content.decode()[:300]
+    page = local(to_gateway["Location"])
+    form = (
+        {"cancel": "1"}
+        if cancel
+        else {"card_number": CARDS[card], "expiry": "12/29", "pin": "1234", "pay": "1"}
+    )
+    back = client.post(page, form)
+    assert back.status_code == 302
+    return client.get(local(back["Location"]))
+
+
+def run_tasks() -> None:
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
+
+
+def paid(client: Client, response) -> str:
+    """The reference of a filed application, after paying its fee if one is due."""
+    reference = reference_of(response)
+    from sahl.applications.models import Application
+
+    if Application.objects.get(reference=reference).state == "awaiting_payment":
+        pay(client, reference)
+    return reference

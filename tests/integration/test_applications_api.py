@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sahl.applications.models import Application
 from sahl.registry.models import Passport
+from tests.integration.conftest import pay
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -20,11 +21,26 @@ def create(client, service, answers, key, **files):
     )
 
 
+def created_and_paid(client, service, answers, key) -> str:
+    response = create(client, service, answers, key)
+    assert response.status_code == 201, response.content
+    reference = response.json()["reference"]
+    if response.json()["state"] == "awaiting_payment":
+        started = client.post(f"/api/v1/applications/{reference}/payments")
+        assert started.status_code == 201 and started.json()["payment_url"].endswith(
+            started.json()["payment_url"][-16:]
+        )
+        pay(client, reference)
+    return reference
+
+
 def test_create_with_an_idempotency_key_list_and_detail(login, demo):
     expat = login(demo["expat"])
     response = create(expat, "moi.vehicle-registration-renewal", {"plate_number": "45-20002"}, "key-1")
     assert response.status_code == 201
-    body = response.json()
+    assert response.json()["state"] == "awaiting_payment"
+    pay(expat, response.json()["reference"])
+    body = expat.get(f"/api/v1/applications/{response.json()['reference']}").json()
     assert body["state"] == "completed" and body["category_text"]["en"] == "Completed"
     assert body["fee"] == "10.000" and body["documents"][0]["verification_code"]
     again = create(expat, "moi.vehicle-registration-renewal", {"plate_number": "45-20002"}, "key-1")
@@ -83,9 +99,9 @@ def test_anonymous_callers_are_refused(client):
 def test_caseworker_actions_and_the_applicants_answer(login, demo):
     father = login(demo["father"])
     passport = Passport.objects.get(holder__civil_id=demo["father"]).number
-    reference = create(
+    reference = created_and_paid(
         father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"}, "k"
-    ).json()["reference"]
+    )
     staff = login(demo["caseworker"])
     queue = staff.get("/api/v1/backoffice/cases").json()
     assert reference in [c["reference"] for c in queue]
@@ -133,7 +149,7 @@ def test_consent_and_withdraw_through_the_api(login, demo):
     agreed = buyer.post(
         f"/api/v1/applications/{reference}/consent", {"agree": True}, content_type="application/json"
     )
-    assert agreed.json()["state"] == "in_review"
+    assert agreed.json()["state"] == "awaiting_payment"
     withdrawn = father.post(
         f"/api/v1/applications/{reference}/withdraw",
         {"reason": "sold elsewhere"},

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from sahl.applications.models import Application, Attachment, HistoryEvent
 from sahl.registry.models import Passport, Vehicle
-from tests.integration.conftest import apply, form_key, reference_of
+from tests.integration.conftest import apply, form_key, paid, reference_of
 
 pytestmark = pytest.mark.django_db
 RENEWAL = "moi.vehicle-registration-renewal"
@@ -25,25 +25,33 @@ def plain(text: str) -> str:
     )
 
 
-def test_an_automatic_renewal_completes_in_the_same_request(login, demo):
+def test_an_automatic_renewal_completes_as_soon_as_it_is_paid(login, demo):
     expat = login(demo["expat"], "en")
     before = Vehicle.objects.get(plate="45-20002").registration_expiry
 
-    reference = reference_of(apply(expat, RENEWAL, {"plate_number": "45-20002"}))
+    reference = paid(expat, apply(expat, RENEWAL, {"plate_number": "45-20002"}))
 
     application = Application.objects.get(reference=reference)
     assert application.state == "completed"
     assert application.version.number >= 1 and application.fee_fils == 10_000
     assert Vehicle.objects.get(plate="45-20002").registration_expiry == before.replace(year=before.year + 1)
     kinds = list(application.history.values_list("kind", flat=True))
-    assert kinds == ["submitted", "approved", "document_issued", "register_updated", "completed"]
+    assert kinds == [
+        "submitted",
+        "payment_due",
+        "paid",
+        "approved",
+        "document_issued",
+        "register_updated",
+        "completed",
+    ]
     html = expat.get(f"/applications/{reference}").content.decode()
     assert "Completed" in html and "Vehicle registration renewal (PDF)" in html
 
 
 def test_the_issued_pdf_carries_the_arabic_name_in_logical_order(login, demo):
     expat = login(demo["expat"])
-    reference = reference_of(apply(expat, RENEWAL, {"plate_number": "45-20002"}))
+    reference = paid(expat, apply(expat, RENEWAL, {"plate_number": "45-20002"}))
     document = Application.objects.get(reference=reference).documents.get()
     response = expat.get(f"/applications/{reference}/documents/{document.pk}")
     pdf = b"".join(response.streaming_content)
@@ -81,7 +89,7 @@ def test_a_fee_or_a_state_sent_by_the_client_is_ignored(login, demo):
         )
     )
     application = Application.objects.get(reference=reference)
-    assert application.fee_fils == 10_000 and application.state == "completed"
+    assert application.fee_fils == 10_000 and application.state == "awaiting_payment"
     assert "fee" not in application.form_data and "state" not in application.form_data
 
 
@@ -106,8 +114,8 @@ def test_a_draft_is_saved_and_resumed(login, demo):
     assert draft.state == "draft" and draft.form_data == {"passport_number": passport}
     page = father.get("/services/moi.passport-renewal/apply").content.decode()
     assert f'value="{passport}" selected' in page
-    reference = reference_of(
-        apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
+    reference = paid(
+        father, apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
     )
     assert reference == draft.reference
     assert Application.objects.get(pk=draft.pk).state == "in_review"
@@ -163,7 +171,7 @@ def test_an_accepted_attachment_is_stored_under_a_name_of_ours(login, demo):
 
 def test_another_persons_application_answers_404_like_a_missing_one(login, demo):
     expat = login(demo["expat"])
-    reference = reference_of(apply(expat, RENEWAL, {"plate_number": "45-20002"}))
+    reference = paid(expat, apply(expat, RENEWAL, {"plate_number": "45-20002"}))
     stranger = login(demo["owner"])
     assert stranger.get(f"/applications/{reference}").status_code == 404
     assert stranger.get("/applications/2026-9999999").status_code == 404
@@ -175,8 +183,8 @@ def test_another_persons_application_answers_404_like_a_missing_one(login, demo)
 def test_my_applications_lists_status_reference_and_due_date(login, demo):
     father = login(demo["father"], "en")
     passport = Passport.objects.get(holder__civil_id=demo["father"]).number
-    reference = reference_of(
-        apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
+    reference = paid(
+        father, apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
     )
     application = Application.objects.get(reference=reference)
     html = father.get("/applications").content.decode()
@@ -188,8 +196,8 @@ def test_my_applications_lists_status_reference_and_due_date(login, demo):
 def test_withdrawing_is_recorded_and_final(login, demo):
     father = login(demo["father"], "en")
     passport = Passport.objects.get(holder__civil_id=demo["father"]).number
-    reference = reference_of(
-        apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
+    reference = paid(
+        father, apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
     )
     assert (
         father.post(f"/applications/{reference}/withdraw", {"reason": "changed my mind"}).status_code == 302
@@ -204,7 +212,7 @@ def test_withdrawing_is_recorded_and_final(login, demo):
 
 def test_history_is_append_only(login, demo):
     expat = login(demo["expat"])
-    reference = reference_of(apply(expat, RENEWAL, {"plate_number": "45-20002"}))
+    reference = paid(expat, apply(expat, RENEWAL, {"plate_number": "45-20002"}))
     event = Application.objects.get(reference=reference).history.first()
     event.note = "rewritten"
     with pytest.raises(ValueError, match="append-only"):
@@ -219,8 +227,9 @@ def test_the_passport_renewal_updates_the_register_when_approved(login, demo):
 
     father = login(demo["father"])
     passport = Passport.objects.get(holder__civil_id=demo["father"])
-    reference = reference_of(
-        apply(father, "moi.passport-renewal", {"passport_number": passport.number, "delivery": "kiosk"})
+    reference = paid(
+        father,
+        apply(father, "moi.passport-renewal", {"passport_number": passport.number, "delivery": "kiosk"}),
     )
     caseworker = User.objects.get(civil_id=demo["caseworker"])
     backoffice.take(caseworker, reference)

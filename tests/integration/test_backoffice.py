@@ -11,7 +11,7 @@ from sahl.applications.models import Application
 from sahl.backoffice import services as backoffice
 from sahl.identity.models import User
 from sahl.registry.models import Passport, Vehicle
-from tests.integration.conftest import apply, reference_of
+from tests.integration.conftest import apply, paid, pay, reference_of
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -21,8 +21,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def passport_case(login, demo):
     father = login(demo["father"], "en")
     passport = Passport.objects.get(holder__civil_id=demo["father"]).number
-    reference = reference_of(
-        apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
+    reference = paid(
+        father, apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
     )
     return father, reference
 
@@ -77,6 +77,8 @@ def test_request_information_upload_and_approve(login, demo, passport_case):
     kinds = list(Application.objects.get(reference=reference).history.values_list("kind", flat=True))
     assert kinds == [
         "submitted",
+        "payment_due",
+        "paid",
         "sent_to_agency",
         "taken",
         "info_requested",
@@ -185,6 +187,8 @@ def test_the_buyer_sees_the_transfer_and_agrees_then_the_agency_decides(login, d
     assert reference in buyer.get("/applications").content.decode()
     assert "Your agreement is needed" in buyer.get(f"/applications/{reference}").content.decode()
     assert buyer.post(f"/applications/{reference}/consent", {"agree": "yes"}).status_code == 302
+    assert Application.objects.get(reference=reference).state == "awaiting_payment"
+    pay(father, reference)  # the seller pays the transfer fee
     assert Application.objects.get(reference=reference).state == "in_review"
 
     backoffice.take(caseworker, reference)
@@ -233,6 +237,7 @@ def test_the_new_registration_is_issued_to_the_buyer_not_the_seller(login, demo,
     father, reference = transfer
     buyer = login(demo["expat"], "en")
     buyer.post(f"/applications/{reference}/consent", {"agree": "yes"})
+    pay(father, reference)
     caseworker = User.objects.get(civil_id=demo["caseworker"])
     backoffice.take(caseworker, reference)
     backoffice.approve(caseworker, reference)
@@ -258,8 +263,9 @@ def test_a_car_cannot_be_sold_twice(login, demo, transfer):
 
 
 def test_an_approval_that_finds_the_register_changed_changes_nothing(login, demo, transfer):
-    _, reference = transfer
+    father, reference = transfer
     login(demo["expat"]).post(f"/applications/{reference}/consent", {"agree": "yes"})
+    pay(father, reference)
     # Meanwhile the car left the seller by another channel.
     Vehicle.objects.filter(plate="12-10001").update(owner=Vehicle.objects.get(plate="45-20002").owner)
     caseworker = login(demo["caseworker"], "en")

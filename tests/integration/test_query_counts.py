@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sahl.registry.models import Passport
-from tests.integration.conftest import apply, reference_of
+from tests.integration.conftest import apply, paid
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,8 @@ def count(client, path: str) -> int:
 def case(login, demo):
     father = login(demo["father"])
     passport = Passport.objects.get(holder__civil_id=demo["father"]).number
-    reference = reference_of(
-        apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
+    reference = paid(
+        father, apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
     )
     return father, login(demo["caseworker"]), reference
 

@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from sahl.applications import clock
@@ -39,7 +40,7 @@ from sahl.applications.rules import FileRefused, FormInvalid, check_file, clean_
 from sahl.applications.states import CLOCK_PAUSED, TRANSITIONS, State, check_transition
 from sahl.catalogue.definition import RequiredDocument, ServiceDefinition
 from sahl.catalogue.models import Service
-from sahl.catalogue.rules import Eligibility, assess
+from sahl.catalogue.rules import Eligibility, assess, fee_for
 from sahl.catalogue.services import definition_of, get_service
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, Conflict, NotFound, SahlError
@@ -183,9 +184,10 @@ def submit(
         application = page.draft or _new_application(user, page.service, clean)
         application.form_data = clean
         application.version = page.service.current_version  # type: ignore[assignment]
-        application.fee_fils = page.definition.fee.fils
+        fee, exemption = fee_for(page.definition, profile.facts)
+        application.fee_fils = fee.fils
         application.save()
-        transition(application, State.SUBMITTED, user, Kind.SUBMITTED)
+        transition(application, State.SUBMITTED, user, Kind.SUBMITTED, exemption.en if exemption else "")
         application.submitted_at = timezone.now()
         application.save(update_fields=["submitted_at"])
         for document, (upload, kind_) in checked.items():
@@ -196,6 +198,10 @@ def submit(
         _route(application, page.definition, user)
     return application
 
+
+# Ended without the service being delivered: a paid fee goes back (payments listens).
+ENDED_WITHOUT_SERVICE = (State.REJECTED, State.CANCELLED, State.WITHDRAWN)
+application_ended = Signal()
 
 OPEN_STATES = (State.SUBMITTED, State.AWAITING_PAYMENT, State.IN_REVIEW, State.ACTION_NEEDED)
 
@@ -379,7 +385,7 @@ def record(
     from_state: str = "",
     to_state: str = "",
 ) -> HistoryEvent:
-    return HistoryEvent.objects.create(
+    event = HistoryEvent.objects.create(
         application=application,
         kind=kind,
         actor=actor,
@@ -390,6 +396,10 @@ def record(
         to_state=to_state,
         note=note,
     )
+    from sahl.notifications.services import application_changed  # the messages, in this transaction
+
+    application_changed(application, event)
+    return event
 
 
 def transition(
@@ -409,13 +419,39 @@ def transition(
     application.state = target
     application.save(update_fields=["state", "paused_since", "due_on", "updated_at"])
     record(application, kind, actor, note, current, target)
+    if target in ENDED_WITHOUT_SERVICE:
+        application_ended.send(sender=Application, application=application)
 
 
 def _route(application: Application, definition: ServiceDefinition, actor: User) -> None:
-    """After filing (and each consent): wait for parties, or decide at once, or send to the agency."""
+    """After filing (and each consent): wait for parties, then for the fee, then process."""
     if application.parties.filter(consent=Party.Consent.PENDING).exists():
         return
-    # Fees are charged by the payments issue; until then the fee is recorded on the application.
+    if application.fee_fils > 0:
+        transition(application, State.AWAITING_PAYMENT, actor, Kind.PAYMENT_DUE)
+        return
+    _process(application, definition, actor)
+
+
+def payment_received(application: Application) -> bool:
+    """The fee was captured: carry on. False when the application ended meanwhile (refund it)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.state != State.AWAITING_PAYMENT:
+        return locked.state not in (State.REJECTED, State.CANCELLED, State.WITHDRAWN)
+    _process(locked, definition_for(locked), None, Kind.PAID)
+    return True
+
+
+def _process(
+    application: Application,
+    definition: ServiceDefinition,
+    actor: User | None,
+    kind: str = Kind.SENT_TO_AGENCY,
+) -> None:
+    """Decide at once (automatic) or send to the agency's queue."""
+    if kind == Kind.PAID:
+        record(application, Kind.PAID, None)
+        kind = Kind.SENT_TO_AGENCY
     if definition.processing == "automatic":
         approve(application, None, "")
         return
@@ -423,7 +459,7 @@ def _route(application: Application, definition: ServiceDefinition, actor: User)
     # the agency's own system (signed webhook) is the integrations issue's seam, at this line.
     application.due_on = clock.add_working_days(today(), definition.working_days, clock.kuwait_holidays())
     application.save(update_fields=["due_on"])
-    transition(application, State.IN_REVIEW, actor, Kind.SENT_TO_AGENCY)
+    transition(application, State.IN_REVIEW, actor, kind)
 
 
 def approve(application: Application, actor: User | None, reason: str) -> None:

@@ -17,6 +17,8 @@ from sahl.applications.rules import FormInvalid
 from sahl.applications.texts import CATEGORIES, CONSENTS, EVENTS, STATES
 from sahl.core.errors import SahlError
 from sahl.identity.current import person_of
+from sahl.payments import services as payments
+from sahl.payments.texts import STATES as PAYMENT_STATES
 
 if TYPE_CHECKING:
     from sahl.identity.models import User
@@ -100,6 +102,11 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _detail(request: HttpRequest, application: Any) -> dict[str, Any]:
+    context = services.detail_context(_person(request), application) | TEXTS
+    return context | {"payments": payments.for_application(application), "payment_states": PAYMENT_STATES}
+
+
 def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     user = _person(request)
     try:
@@ -112,7 +119,7 @@ def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
             services.respond(user, reference, request.POST.get("answer", ""), upload)
     except FormInvalid as invalid:
         application = services.application_for(user, reference)
-        context = services.detail_context(user, application) | TEXTS | {"errors": invalid.errors}
+        context = _detail(request, application) | {"errors": invalid.errors}
         return render(request, "applications/detail.html", context, status=400)
     except SahlError as error:
         return for_error(request, error)

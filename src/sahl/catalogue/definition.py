@@ -61,6 +61,7 @@ TOP_LEVEL = {
     "outputs",
     "parties",
     "effects",
+    "fee_exemptions",
 }
 _CODE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+(-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -111,6 +112,7 @@ class ServiceDefinition:
     audience: tuple[str, ...]
     category: str
     fee: Money
+    fee_exemptions: tuple[Rule, ...]  # any that holds makes the fee nil, with its reason
     working_days: int
     processing: str
     popular: bool
@@ -173,6 +175,7 @@ def parse_definition(
         audience=tuple(audience),
         category=category,
         fee=p.fee(data),
+        fee_exemptions=p.rules(data, "fee_exemptions", required=False),
         working_days=p.working_days(data, processing),
         processing=processing,
         popular=popular,
@@ -260,11 +263,17 @@ class _Parser:
         return BilingualText(**words)
 
     def eligibility(self, data: dict[str, Any]) -> tuple[Rule, ...]:
+        return self.rules(data, "eligibility")
+
+    def rules(self, data: dict[str, Any], field: str, required: bool = True) -> tuple[Rule, ...]:
+        """Rules with a bilingual reason each (eligibility, fee exemptions)."""
+        if not required and field not in data:
+            return ()
         rules = []
-        for i, item in enumerate(self.list(data, "eligibility")):
-            where = f"eligibility[{i}]."
+        for i, item in enumerate(self.list(data, field)):
+            where = f"{field}[{i}]."
             if not isinstance(item, dict) or set(item) != {"rule", "reason"}:
-                raise self.error(f"eligibility[{i}]", "must have exactly 'rule' and 'reason'")
+                raise self.error(f"{field}[{i}]", "must have exactly 'rule' and 'reason'")
             source = self.string(item, "rule", where)
             try:
                 check_rule(source, EXAMPLE)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import celpy
 from celpy import celtypes
 
 from sahl.core.bilingual import BilingualText
+from sahl.core.money import Money
 from sahl.registry.facts import ApplicantFacts
+
+if TYPE_CHECKING:
+    from sahl.catalogue.definition import ServiceDefinition
 
 _ENV = celpy.Environment()
 _APPLICANT_FIELD = re.compile(r"\bapplicant\.([A-Za-z_][A-Za-z0-9_]*)")
@@ -68,3 +72,11 @@ def assess(rules: tuple[Rule, ...], facts: ApplicantFacts) -> Eligibility:
         if not evaluate(rule.source, facts):
             return Eligibility(False, rule.reason)
     return Eligibility(True)
+
+
+def fee_for(definition: ServiceDefinition, facts: ApplicantFacts) -> tuple[Money, BilingualText | None]:
+    """The fee the person pays: nil with the reason when an exemption holds."""
+    for rule in definition.fee_exemptions:
+        if evaluate(rule.source, facts):
+            return Money.zero(), rule.reason
+    return definition.fee, None

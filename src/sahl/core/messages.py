@@ -122,6 +122,20 @@ MESSAGES.update(
             "تغيرت بيانات السجل منذ تقديم الطلب ({detail})؛ لم يتغير شيء.",
             "The register has changed since the application was filed ({detail}); nothing was changed.",
         ),
+        "payment.not_due": BilingualText(
+            "لا توجد رسوم مستحقة على هذه المعاملة الآن.", "No fee is due on this application now."
+        ),
+        "payment.already_paid": BilingualText(
+            "دُفعت رسوم هذه المعاملة من قبل.", "The fee of this application is already paid."
+        ),
+        "payment.result_refused": BilingualText(
+            "لم نقبل نتيجة الدفع هذه لأنها غير موثقة؛ لم يتغير شيء.",
+            "We did not accept this payment result because it could not be verified; nothing was changed.",
+        ),
+        "payment.gateway_unavailable": BilingualText(
+            "بوابة الدفع لا تستجيب الآن؛ لم يُخصم شيء. حاول بعد قليل.",
+            "The payment gateway is not answering now; nothing was charged. Please try again shortly.",
+        ),
         "document.not_found": BilingualText("لم نجد هذا المستند.", "We could not find this document."),
     }
 )

@@ -30,6 +30,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     name_en = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     preferred_language = models.CharField(max_length=2, choices=Language.choices, default=Language.ARABIC)
+    # Notifications: where and how the person hears about their applications and official notices.
+    phone = models.CharField(max_length=12, blank=True, help_text="Kuwaiti mobile as +965XXXXXXXX")
+    notify_by_email = models.BooleanField(default=False)
+    notify_by_sms = models.BooleanField(default=False)
+    unread_messages = models.PositiveIntegerField(
+        default=0, help_text="unread inbox messages, kept by notifications (the header shows it)"
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="may open the operators' admin site")
     date_joined = models.DateTimeField(default=timezone.now)

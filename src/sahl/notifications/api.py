@@ -1,0 +1,248 @@
+"""Notifications in JSON: the person's settings and inbox, and the agency's official notices.
+The same use cases as the pages, through the same services."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.security import django_auth
+
+from sahl.identity.current import person_of
+from sahl.notifications import services, texts
+
+router = Router(tags=["notifications"], auth=django_auth)
+
+
+class Text(Schema):
+    ar: str
+    en: str
+
+
+class PreferencesIn(Schema):
+    email: str = ""
+    phone: str = ""
+    notify_by_email: bool = False
+    notify_by_sms: bool = False
+    language: str = "ar"
+
+
+class PreferencesOut(Schema):
+    email: str
+    phone: str
+    notify_by_email: bool
+    notify_by_sms: bool
+    language: str
+
+
+class DeliveryOut(Schema):
+    channel: str
+    state: str
+    state_text: Text
+    attempts: int
+    sent_at: dt.datetime | None
+    next_attempt_at: dt.datetime | None
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    event: str
+    language: str
+    subject: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class MessageDetail(MessageOut):
+    body: str
+    link: str
+    notice: str | None
+    also_notified: list[Text]
+    deliveries: list[DeliveryOut]
+
+
+class InboxOut(Schema):
+    unread: int
+    page: int
+    has_next: bool
+    messages: list[MessageOut]
+
+
+class NoticeIn(Schema):
+    civil_id: str
+    subject: str
+    body: str
+    due_on: str = ""
+
+
+class NoticeOut(Schema):
+    reference: str
+    civil_id: str
+    subject: str
+    body: str
+    due_on: dt.date | None
+    created_at: dt.datetime
+
+
+class RecipientOut(Schema):
+    role: str
+    role_text: Text
+    delivered_at: dt.datetime | None
+    read_at: dt.datetime | None
+    deliveries: list[DeliveryOut]
+
+
+class LogOut(Schema):
+    at: dt.datetime
+    event: str
+    text: Text
+    role: str
+    channel: str
+
+
+class NoticeDetail(NoticeOut):
+    recipients: list[RecipientOut]
+    log: list[LogOut]
+
+
+def _preferences(found: services.Preferences) -> PreferencesOut:
+    return PreferencesOut(
+        email=found.email,
+        phone=found.phone,
+        notify_by_email=found.notify_by_email,
+        notify_by_sms=found.notify_by_sms,
+        language=found.language,
+    )
+
+
+def _delivery(d: Any) -> DeliveryOut:
+    return DeliveryOut(
+        channel=d.channel,
+        state=d.state,
+        state_text=Text(**texts.DELIVERY_STATES[d.state].as_dict()),
+        attempts=d.attempts,
+        sent_at=d.sent_at,
+        next_attempt_at=d.next_attempt_at,
+    )
+
+
+def _message(m: Any) -> MessageOut:
+    return MessageOut(
+        id=m.pk,
+        kind=m.kind,
+        event=m.event,
+        language=m.language,
+        subject=m.subject,
+        created_at=m.created_at,
+        read_at=m.read_at,
+    )
+
+
+def _notice(n: Any) -> NoticeOut:
+    return NoticeOut(
+        reference=n.reference,
+        civil_id=n.civil_id,
+        subject=n.subject,
+        body=n.body,
+        due_on=n.due_on,
+        created_at=n.created_at,
+    )
+
+
+@router.get("/me/notification-settings", response=PreferencesOut, summary="My notification settings")
+def get_preferences(request: HttpRequest) -> PreferencesOut:
+    return _preferences(services.preferences_of(person_of(request)))
+
+
+@router.put(
+    "/me/notification-settings",
+    response=PreferencesOut,
+    summary="Change my e-mail, phone, channels and language of messages",
+    description="A malformed e-mail or phone answers 400 with a bilingual message per field; nothing is saved.",
+)
+def put_preferences(request: HttpRequest, body: PreferencesIn) -> PreferencesOut:
+    saved = services.save_preferences(
+        person_of(request),
+        email=body.email,
+        phone=body.phone,
+        notify_by_email=body.notify_by_email,
+        notify_by_sms=body.notify_by_sms,
+        language=body.language,
+    )
+    return _preferences(saved)
+
+
+@router.get("/inbox", response=InboxOut, summary="My messages, newest first (20 a page)")
+def get_inbox(request: HttpRequest, page: int = 1) -> InboxOut:
+    found = services.inbox(person_of(request), page)
+    return InboxOut(
+        unread=found.unread,
+        page=found.page,
+        has_next=found.has_next,
+        messages=[_message(m) for m in found.messages],
+    )
+
+
+@router.get("/inbox/{message_id}", response=MessageDetail, summary="One of my messages (marks it read)")
+def get_message(request: HttpRequest, message_id: int) -> MessageDetail:
+    view = services.open_message(person_of(request), message_id)
+    return MessageDetail(
+        **_message(view.message).model_dump(),
+        body=view.message.body,
+        link=view.message.link,
+        notice=view.notice.reference if view.notice else None,
+        also_notified=[Text(**other.as_dict()) for other in view.others],
+        deliveries=[_delivery(d) for d in view.deliveries],
+    )
+
+
+@router.get("/notices", response=list[NoticeOut], summary="My agency's official notices (staff)")
+def list_notices(request: HttpRequest) -> list[NoticeOut]:
+    return [_notice(n) for n in services.notices_of(person_of(request))[:200]]
+
+
+@router.post(
+    "/notices",
+    response={201: NoticeDetail},
+    summary="Send an official notice to a civil ID (staff)",
+    description="The civil ID must be in the registers. A minor's guardians are notified too; a person "
+    "without an account receives it when they open one.",
+)
+def create_notice(request: HttpRequest, body: NoticeIn) -> Status:
+    staff = person_of(request)
+    notice = services.send_notice(staff, body.civil_id, body.subject, body.body, body.due_on)
+    return Status(201, _notice_detail(services.notice_for(staff, notice.reference)))
+
+
+@router.get(
+    "/notices/{reference}", response=NoticeDetail, summary="One notice with its proof of delivery and reading"
+)
+def get_notice(request: HttpRequest, reference: str) -> NoticeDetail:
+    return _notice_detail(services.notice_for(person_of(request), reference))
+
+
+def _notice_detail(view: services.NoticeView) -> NoticeDetail:
+    return NoticeDetail(
+        **_notice(view.notice).model_dump(),
+        recipients=[
+            RecipientOut(
+                role=r.role,
+                role_text=Text(**texts.ROLES[r.role].as_dict()),
+                delivered_at=r.delivered_at,
+                read_at=r.read_at,
+                deliveries=[_delivery(d) for d in r.deliveries],
+            )
+            for r in view.recipients
+        ],
+        log=[
+            LogOut(
+                at=e.at,
+                event=e.event,
+                text=Text(**texts.NOTICE_EVENTS[e.event].as_dict()),
+                role=e.role,
+                channel=e.channel,
+            )
+            for e in view.log
+        ],
+    )

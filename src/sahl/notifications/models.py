@@ -1,0 +1,179 @@
+"""Notifications: the person's inbox, the deliveries of each message by e-mail and SMS, and the
+official notices agencies send, with their append-only log of delivery and reading."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class Notice(models.Model):
+    """An official notice (e.g. a court summons) an agency sends to a civil ID."""
+
+    reference = models.CharField(max_length=20, unique=True, help_text="shown to people, e.g. N-2026-0000001")
+    agency = models.ForeignKey("catalogue.Agency", on_delete=models.PROTECT, related_name="notices")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    civil_id = models.CharField(
+        max_length=12, help_text="the addressee; kept even before they have an account"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    due_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class NoticeRecipient(models.Model):
+    """One person a notice goes to: the addressee, or a guardian of a minor addressee."""
+
+    class Role(models.TextChoices):
+        ADDRESSEE = "addressee", "addressee"  # the person the notice is about
+        FATHER = "father", "father"  # guardian of a minor addressee (population register)
+        MOTHER = "mother", "mother"  # guardian of a minor addressee (population register)
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="recipients")
+    civil_id = models.CharField(max_length=12)
+    role = models.CharField(max_length=12, choices=Role.choices)
+    delivered_at = models.DateTimeField(
+        null=True, blank=True, help_text="in the inbox; empty while the person has no account"
+    )
+    read_at = models.DateTimeField(null=True, blank=True, help_text="first opened by the person")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "civil_id"], name="one_recipient_row_per_person")
+        ]
+        indexes = [models.Index(fields=["civil_id", "delivered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.role} of notice {self.notice_id}"
+
+
+class NoticeLog(models.Model):
+    """Proof of what happened to a notice: who, what, when. Rows are only ever added."""
+
+    class Event(models.TextChoices):
+        SENT = "sent", "sent"  # the agency sent it (actor: the staff member)
+        WAITING = "waiting", "waiting"  # the recipient has no account yet; delivered when they open one
+        DELIVERED = "delivered", "delivered"  # in the recipient's inbox
+        CHANNEL_SENT = "channel_sent", "channel sent"  # the e-mail or SMS alert was accepted by the provider
+        CHANNEL_FAILED = "channel_failed", "channel failed"  # the alert could not be sent
+        CHANNEL_UNCERTAIN = "channel_uncertain", "channel uncertain"  # may or may not have gone
+        READ = "read", "read"  # the recipient opened it for the first time
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="log")
+    at = models.DateTimeField(auto_now_add=True)
+    event = models.CharField(max_length=20, choices=Event.choices)
+    role = models.CharField(max_length=12, blank=True, help_text="which recipient, by role")
+    channel = models.CharField(max_length=8, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event} on notice {self.notice_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("the notice log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("the notice log is append-only")
+
+
+class Message(models.Model):
+    """One message in one person's inbox, in that person's language."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", "application"  # a change on an application (or its payment)
+        NOTICE = "notice", "notice"  # an official notice from an agency
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    event = models.CharField(max_length=30, help_text="the template it was rendered from")
+    language = models.CharField(max_length=2)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    link = models.CharField(max_length=200, blank=True, help_text="a path in Sahl")
+    application = models.ForeignKey(
+        "applications.Application", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    notice_recipient = models.OneToOneField(
+        NoticeRecipient, null=True, blank=True, on_delete=models.PROTECT, related_name="message"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="delivered to the inbox")
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"]),
+            models.Index(fields=["recipient", "read_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"message {self.pk}"
+
+
+class Delivery(models.Model):
+    """A message sent through one outside channel. Sent at most once: a worker claims it (state
+    `sending`, committed) before handing it over, and records the outcome after."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "e-mail"
+        SMS = "sms", "SMS"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "queued"  # waiting for its task
+        SENDING = "sending", "sending"  # claimed by a worker, being handed to the provider
+        SENT = "sent", "sent"  # the provider accepted it
+        FAILED_RETRYING = "failed_retrying", "failed, retrying"  # not taken; tried again at next_attempt_at
+        FAILED_PERMANENTLY = "failed_permanently", "failed permanently"  # refused, or too many attempts
+        UNCERTAIN = (
+            "uncertain",
+            "uncertain",
+        )  # interrupted mid-send: may have gone; never resent automatically
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    address = models.CharField(max_length=254, help_text="the e-mail address or phone chosen when queued")
+    subject = models.CharField(max_length=300, blank=True)
+    text = models.TextField(help_text="the e-mail's body or the SMS text")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=40, blank=True, help_text="a short code, never personal data")
+    header_id = models.CharField(max_length=120, unique=True, help_text="stable Message-ID or SMS reference")
+    provider_id = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} delivery {self.pk}"
+
+
+class SimulatedSms(models.Model):
+    """What the simulated SMS gateway 'sent' (the dev outbox shows it). One row per reference."""
+
+    reference = models.CharField(max_length=120, unique=True)
+    to = models.CharField(max_length=16)
+    text = models.TextField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"simulated sms {self.pk}"

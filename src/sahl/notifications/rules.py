@@ -1,0 +1,208 @@
+"""Pure rules of notifications: which events reach whom and through which channels, how contact
+details are checked, how long an SMS is, and when to try again. No I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+
+# --- Events ----------------------------------------------------------------------------------------
+
+# History kinds of an application that a person hears about, and the template each uses. The
+# payments app records payment_due, paid and refunded as history too, so they arrive here as well.
+EVENT_FOR_KIND: dict[str, str] = {
+    "submitted": "submitted",
+    "sent_to_agency": "sent_to_agency",
+    "info_requested": "info_requested",
+    "approved": "approved",
+    "rejected": "rejected",
+    "completed": "completed",
+    "cancelled": "cancelled",
+    "withdrawn": "withdrawn",
+    "payment_due": "payment_due",
+    "paid": "payment_received",
+    "refunded": "payment_refunded",
+}
+
+APPLICATION_EVENTS = frozenset(
+    {
+        "submitted",
+        "sent_to_agency",
+        "info_requested",
+        "consent_requested",
+        "approved",
+        "rejected",
+        "completed",
+        "cancelled",
+        "withdrawn",
+        "payment_due",
+        "payment_received",
+        "payment_refunded",
+        "party_update",
+    }
+)
+PAYMENT_EVENTS = frozenset({"payment_due", "payment_received", "payment_refunded"})
+NOTICE_EVENTS = frozenset({"notice", "notice_guardian"})
+
+# Outcomes the other parties of an application (the buyer, a mother...) hear about too.
+PARTY_EVENTS = frozenset({"rejected", "completed", "cancelled", "withdrawn"})
+
+# Every event goes to the inbox. E-mail and SMS carry only those a person must act on or would not
+# otherwise learn in time: not what they just did on screen themselves (submitting, withdrawing), nor
+# steps that another message follows in the same moment (approved is always followed by completed,
+# submitted by sent_to_agency or payment_due), so that one change never means three SMS.
+ALERT_EVENTS = frozenset(
+    {
+        "info_requested",
+        "consent_requested",
+        "rejected",
+        "completed",
+        "cancelled",
+        "payment_due",
+        "payment_received",
+        "payment_refunded",
+        "party_update",
+        "notice",
+        "notice_guardian",
+    }
+)
+
+EMAIL, SMS = "email", "sms"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Where a person chose to hear from Sahl, besides the inbox."""
+
+    email: str
+    phone: str
+    by_email: bool
+    by_sms: bool
+
+
+def channels_for(event: str, contact: Contact) -> list[tuple[str, str]]:
+    """The outside channels (channel, address) a message of this event goes through."""
+    if event not in ALERT_EVENTS:
+        return []
+    channels = []
+    if contact.by_email and contact.email:
+        channels.append((EMAIL, contact.email))
+    if contact.by_sms and contact.phone:
+        channels.append((SMS, contact.phone))
+    return channels
+
+
+ADULT_AGE = 18
+
+
+def needs_guardians(age: int) -> bool:
+    """A minor's notices go to their guardians too."""
+    return age < ADULT_AGE
+
+
+# --- Contact details -------------------------------------------------------------------------------
+
+
+class InvalidContact(ValueError):
+    """A malformed e-mail address or phone number."""
+
+
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_PHONE_PUNCTUATION = re.compile(r"[\s\-().\u200e\u200f]")
+_KUWAIT_MOBILE = re.compile(r"^[569][0-9]{7}$")
+
+
+def normalize_phone(raw: str) -> str:
+    """A Kuwaiti mobile number as stored: +965 and 8 digits starting with 5, 6 or 9. Accepts the
+    ways people type it: spaces, dashes, +965 or 00965, Arabic-Indic digits. Empty stays empty."""
+    text = _PHONE_PUNCTUATION.sub("", raw.translate(_ARABIC_DIGITS))
+    if not text:
+        return ""
+    if text.startswith("+965"):
+        text = text[4:]
+    elif text.startswith("00965"):
+        text = text[5:]
+    elif len(text) == 11 and text.startswith("965"):
+        text = text[3:]
+    if not text.isascii() or not _KUWAIT_MOBILE.match(text):
+        raise InvalidContact("phone")
+    return f"+965{text}"
+
+
+_email = EmailValidator()
+
+
+def normalize_email(raw: str) -> str:
+    """An e-mail address as stored (trimmed; the domain in lower case). Empty stays empty."""
+    text = raw.strip()
+    if not text:
+        return ""
+    if len(text) > 254 or any(c.isspace() for c in text):
+        raise InvalidContact("email")
+    try:
+        _email(text)
+    except ValidationError:
+        raise InvalidContact("email") from None
+    local, _, domain = text.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+# --- SMS length --------------------------------------------------------------------------------------
+
+# The GSM 03.38 default alphabet and its extension table (extension characters count twice).
+_GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
+    "abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM7_EXTENSION = set("^{}\\[~]|€\f")
+
+UCS2_SINGLE, UCS2_PART = 70, 67
+GSM7_SINGLE, GSM7_PART = 160, 153
+MAX_SMS_SEGMENTS = 2
+
+
+def is_gsm7(text: str) -> bool:
+    return all(c in _GSM7 or c in _GSM7_EXTENSION for c in text)
+
+
+def sms_units(text: str) -> int:
+    """The length an SMS provider counts: septets in GSM-7, UTF-16 code units in UCS-2."""
+    if is_gsm7(text):
+        return len(text) + sum(1 for c in text if c in _GSM7_EXTENSION)
+    return len(text.encode("utf-16-le")) // 2
+
+
+def sms_segments(text: str) -> int:
+    """How many SMS a text takes (concatenated parts carry a header, so they hold less)."""
+    units = sms_units(text)
+    single, part = (GSM7_SINGLE, GSM7_PART) if is_gsm7(text) else (UCS2_SINGLE, UCS2_PART)
+    return 1 if units <= single else math.ceil(units / part)
+
+
+# --- Sending: claims and retries ------------------------------------------------------------------
+
+MAX_ATTEMPTS = 10
+# A claim older than this means the worker stopped mid-send (it would have finished or timed out).
+CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+_BACKOFF_SECONDS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600, 24 * 3600)
+
+
+def backoff(attempts: int, spread: int = 0) -> dt.timedelta:
+    """How long to wait after `attempts` failed attempts: 1 min, 5 min, 15 min, 1 h ... 24 h, with
+    up to 30 s of spread (from the delivery's id) so that retries after an outage do not all
+    arrive at the same second."""
+    index = min(max(attempts, 1), len(_BACKOFF_SECONDS)) - 1
+    return dt.timedelta(seconds=_BACKOFF_SECONDS[index] + spread % 31)
+
+
+def gives_up(attempts: int) -> bool:
+    return attempts >= MAX_ATTEMPTS
+
+
+def claim_is_stale(claimed_at: dt.datetime | None, now: dt.datetime) -> bool:
+    return claimed_at is None or now - claimed_at > CLAIM_TIMEOUT

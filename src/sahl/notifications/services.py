@@ -1,0 +1,630 @@
+"""Use cases of notifications: telling people about their applications, the inbox, notification
+settings, official notices from agencies, and sending each delivery exactly once.
+
+Messages are written in the transaction of the change they report, with one task per e-mail or
+SMS delivery (the outbox). A delivery is claimed in a committed transaction of its own before it
+is handed to the provider, and its outcome recorded after: a worker that dies mid-send leaves it
+`sending`, which the sweep turns into `uncertain` for an operator, never into a second send."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from sahl.applications.models import Application, HistoryEvent, Party
+from sahl.applications.rules import FormInvalid
+from sahl.applications.texts import STATES
+from sahl.catalogue.services import definition_of
+from sahl.core.bilingual import BilingualText
+from sahl.core.civil_id import CivilId
+from sahl.core.errors import BadInput, NotFound
+from sahl.core.messages import MESSAGES
+from sahl.core.money import Money
+from sahl.identity.models import StaffMembership, User
+from sahl.notifications import adapters, rules, texts
+from sahl.notifications.models import Delivery, Message, Notice, NoticeLog, NoticeRecipient, SimulatedSms
+from sahl.notifications.tasks import deliver
+from sahl.registry.adapters import Profile, registers
+
+log = logging.getLogger("sahl.notifications")
+
+State = Delivery.State
+PAGE_SIZE = 20
+
+
+# --- Messages about applications -----------------------------------------------------------------
+
+
+def application_changed(application: Application, event: HistoryEvent) -> list[Message]:
+    """Called by applications.services.record() in the transaction of the change: the messages
+    (and their deliveries' tasks) for an event a person should know about; nothing for the rest."""
+    key = rules.EVENT_FOR_KIND.get(event.kind)
+    if key is None:
+        return []
+    return _notify(application, key, note=event.note)
+
+
+def notify_applicant(
+    application: Application, event: str, *, amount_fils: int | None = None
+) -> list[Message]:
+    """Tell the applicant about `event` on their application, e.g. "payment_due",
+    "payment_received" or "payment_refunded" (amount: the application's fee unless given). Call it
+    inside the transaction of the change. Payment events are messaged once per application, so
+    it is safe whether the payment was also recorded as history (which reaches `record()`) or not."""
+    if event not in rules.APPLICATION_EVENTS or event in ("consent_requested", "party_update"):
+        raise ValueError(f"not an applicant's event: {event}")
+    return _notify(application, event, amount_fils=amount_fils)
+
+
+def _notify(
+    application: Application, event: str, note: str = "", amount_fils: int | None = None
+) -> list[Message]:
+    if (
+        event in rules.PAYMENT_EVENTS
+        and Message.objects.filter(application=application, event=event).exists()
+    ):
+        return []
+    params = _application_params(application, note, amount_fils)
+    applicant = application.applicant
+    messages = [_compose(applicant, event, params, application=application)]
+    if event == "submitted":
+        others = _accounts(_asked_for_consent(application), but_not=applicant.civil_id)
+        messages += [_compose(user, "consent_requested", params, application=application) for user in others]
+    elif event in rules.PARTY_EVENTS:
+        parties = set(application.parties.values_list("civil_id", flat=True))
+        others = _accounts(parties, but_not=applicant.civil_id)
+        messages += [_compose(user, "party_update", params, application=application) for user in others]
+    return messages
+
+
+def _application_params(
+    application: Application, note: str, amount_fils: int | None
+) -> dict[str, texts.Param]:
+    service = application.service
+    amount = Money(application.fee_fils if amount_fils is None else amount_fils).amount
+    return {
+        "reference": application.reference,
+        "service": BilingualText(service.name_ar, service.name_en),
+        "agency": application.agency.name,
+        "state": STATES[application.state],  # type: ignore[index]
+        "amount": BilingualText(f"{amount} د.ك", f"KWD {amount}"),
+        "note": note.strip() or "—",
+    }
+
+
+def _asked_for_consent(application: Application) -> set[str]:
+    """Civil IDs of the parties whose consent the application waits for. At the `submitted` event
+    the Party rows may not be written yet, so the pinned definition and the answers say who."""
+    asked = set(application.parties.filter(consent=Party.Consent.PENDING).values_list("civil_id", flat=True))
+    for party in definition_of(application.version).parties:
+        if party.consent_required and party.civil_id_field and not party.is_applicant:
+            civil_id = str(application.form_data.get(party.civil_id_field, "")).strip()
+            if civil_id:
+                asked.add(civil_id)
+    return asked
+
+
+def _accounts(civil_ids: Iterable[str], but_not: str) -> list[User]:
+    wanted = set(civil_ids) - {but_not}
+    return list(User.objects.filter(civil_id__in=wanted).order_by("pk")) if wanted else []
+
+
+def _compose(
+    user: User,
+    event: str,
+    params: Mapping[str, texts.Param],
+    *,
+    application: Application | None = None,
+    notice_recipient: NoticeRecipient | None = None,
+) -> Message:
+    """One inbox message in the recipient's language, and a delivery (with its task) for each
+    outside channel the person chose."""
+    language = user.preferred_language if user.preferred_language in ("ar", "en") else "ar"
+    rendered = texts.render(event, language, params)
+    message = Message.objects.create(
+        recipient=user,
+        kind=Message.Kind.NOTICE if event in rules.NOTICE_EVENTS else Message.Kind.APPLICATION,
+        event=event,
+        language=language,
+        subject=rendered.subject,
+        body=rendered.body,
+        link=reverse("applications:detail", args=[application.reference]) if application else "",
+        application=application,
+        notice_recipient=notice_recipient,
+    )
+    User.objects.filter(pk=user.pk).update(unread_messages=F("unread_messages") + 1)
+    contact = rules.Contact(user.email, user.phone, user.notify_by_email, user.notify_by_sms)
+    url = settings.SAHL_PUBLIC_URL + (message.link or reverse("notifications:message", args=[message.pk]))
+    for channel, address in rules.channels_for(event, contact):
+        if channel == rules.EMAIL:
+            subject = rendered.email_subject
+            text = "\n\n".join(
+                [
+                    rendered.email_body,
+                    texts.OPEN_IN_SAHL.get(language).format(url=url),
+                    texts.EMAIL_FOOTER.get(language),
+                ]
+            )
+        else:
+            subject, text = "", rendered.sms
+        delivery = Delivery.objects.create(
+            message=message,
+            channel=channel,
+            address=address,
+            subject=subject,
+            text=text,
+            header_id=_header_id(channel),
+        )
+        deliver.enqueue(delivery.pk)
+    return message
+
+
+def _header_id(channel: str) -> str:
+    token = uuid.uuid4().hex
+    if channel == rules.EMAIL:
+        domain = settings.DEFAULT_FROM_EMAIL.rstrip(">").rpartition("@")[2] or "sahl.localhost"
+        return f"<{token}@{domain}>"
+    return f"sms-{token}"
+
+
+# --- The inbox ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    messages: list[Message]
+    unread: int
+    page: int
+    has_next: bool
+
+
+def inbox(user: User, page: int = 1) -> InboxPage:
+    """The person's messages, newest first, a page at a time, and how many are unread."""
+    if page < 1:
+        raise BadInput("page.invalid")
+    start = (page - 1) * PAGE_SIZE
+    rows = list(
+        Message.objects.filter(recipient=user)
+        .only("pk", "kind", "subject", "language", "created_at", "read_at")
+        .order_by("-created_at", "-pk")[start : start + PAGE_SIZE + 1]
+    )
+    unread = Message.objects.filter(recipient=user, read_at__isnull=True).count()
+    if unread != user.unread_messages:  # the header's counter drifted (e.g. a stale save): set it right
+        User.objects.filter(pk=user.pk).update(unread_messages=unread)
+        user.unread_messages = unread
+    return InboxPage(rows[:PAGE_SIZE], unread, page, len(rows) > PAGE_SIZE)
+
+
+@dataclass(frozen=True)
+class MessageView:
+    message: Message
+    deliveries: list[Delivery]
+    notice: Notice | None
+    others: list[BilingualText]  # who else was notified of the notice, as this person reads it
+
+
+def open_message(user: User, message_id: int) -> MessageView:
+    """The message, if it is this person's (otherwise NotFound, as if it did not exist). The first
+    opening is recorded: the message is read, and a notice's log says so (proof of reading)."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_related("notice_recipient__notice__agency")
+            .filter(pk=message_id, recipient=user)
+            .first()
+        )
+        if message is None:
+            raise NotFound("page.not_found")
+        if message.read_at is None:
+            now = timezone.now()
+            if Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=now):
+                message.read_at = now
+                User.objects.filter(pk=user.pk, unread_messages__gt=0).update(
+                    unread_messages=F("unread_messages") - 1
+                )
+                user.unread_messages = max(0, user.unread_messages - 1)
+                recipient = message.notice_recipient
+                if recipient is not None and recipient.read_at is None:
+                    recipient.read_at = now
+                    recipient.save(update_fields=["read_at"])
+                    NoticeLog.objects.create(
+                        notice_id=recipient.notice_id, event=NoticeLog.Event.READ, role=recipient.role
+                    )
+    deliveries = list(message.deliveries.order_by("pk"))
+    notice, others = None, []
+    if message.notice_recipient is not None:
+        notice = message.notice_recipient.notice
+        mine = message.notice_recipient.role
+        roles = notice.recipients.exclude(pk=message.notice_recipient.pk).values_list("role", flat=True)
+        others = [texts.OTHERS[mine][role] for role in roles if role in texts.OTHERS.get(mine, {})]
+    return MessageView(message, deliveries, notice, others)
+
+
+# --- Notification settings ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preferences:
+    email: str
+    phone: str
+    notify_by_email: bool
+    notify_by_sms: bool
+    language: str
+
+
+def preferences_of(user: User) -> Preferences:
+    return Preferences(
+        user.email, user.phone, user.notify_by_email, user.notify_by_sms, user.preferred_language
+    )
+
+
+def save_preferences(
+    user: User, *, email: str, phone: str, notify_by_email: bool, notify_by_sms: bool, language: str
+) -> Preferences:
+    """Check everything first; a malformed e-mail or phone changes nothing (FormInvalid per field)."""
+    errors: dict[str, BilingualText] = {}
+    clean_email = clean_phone = ""
+    try:
+        clean_email = rules.normalize_email(email)
+    except rules.InvalidContact:
+        errors["email"] = texts.ERRORS["email"]
+    try:
+        clean_phone = rules.normalize_phone(phone)
+    except rules.InvalidContact:
+        errors["phone"] = texts.ERRORS["phone"]
+    if notify_by_email and not clean_email and "email" not in errors:
+        errors["email"] = texts.ERRORS["email_needed"]
+    if notify_by_sms and not clean_phone and "phone" not in errors:
+        errors["phone"] = texts.ERRORS["phone_needed"]
+    if language not in ("ar", "en"):
+        errors["language"] = texts.ERRORS["language"]
+    if errors:
+        raise FormInvalid(errors)
+    user.email, user.phone = clean_email, clean_phone
+    user.notify_by_email, user.notify_by_sms = notify_by_email, notify_by_sms
+    user.preferred_language = language
+    with transaction.atomic():
+        user.save(update_fields=["email", "phone", "notify_by_email", "notify_by_sms", "preferred_language"])
+    return preferences_of(user)
+
+
+# --- Official notices --------------------------------------------------------------------------------
+
+
+def membership_of(user: User) -> StaffMembership:
+    membership = StaffMembership.objects.select_related("agency").filter(user=user).first()
+    if membership is None:
+        raise NotFound("page.not_found")
+    return membership
+
+
+def send_notice(staff: User, civil_id: str, subject: str, body: str, due_on: str = "") -> Notice:
+    """An agency's official notice to a civil ID in the registers: to the person's inbox (and their
+    e-mail or SMS), and to a minor's guardians too; to whoever has no account yet when they open one."""
+    membership = membership_of(staff)
+    day = timezone.localdate()
+    errors: dict[str, BilingualText] = {}
+    profile: Profile | None = None
+    try:
+        parsed = CivilId.parse(civil_id).value
+    except BadInput as error:
+        errors["civil_id"] = MESSAGES[error.code]
+    else:
+        profile = registers().profile(parsed, day)
+        if profile is None:
+            errors["civil_id"] = texts.ERRORS["civil_id_unknown"]
+    subject = " ".join(subject.split())
+    body = body.strip()
+    if not subject or len(subject) > 200:
+        errors["subject"] = texts.ERRORS["subject"]
+    if not body or len(body) > 4000:
+        errors["body"] = texts.ERRORS["body"]
+    due: dt.date | None = None
+    if due_on.strip():
+        try:
+            due = dt.date.fromisoformat(due_on.strip())
+        except ValueError:
+            errors["due_on"] = texts.ERRORS["due_on"]
+        else:
+            if due < day:
+                errors["due_on"] = texts.ERRORS["due_on"]
+    if errors:
+        raise FormInvalid(errors)
+    assert profile is not None
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            reference=uuid.uuid4().hex[:20],
+            agency=membership.agency,
+            sent_by=staff,
+            civil_id=profile.civil_id,
+            subject=subject,
+            body=body,
+            due_on=due,
+        )
+        notice.reference = f"N-{notice.created_at.year}-{notice.pk:07d}"
+        notice.save(update_fields=["reference"])
+        NoticeLog.objects.create(notice=notice, event=NoticeLog.Event.SENT, actor=staff)
+        addressed = [(NoticeRecipient.Role.ADDRESSEE.value, profile.civil_id)]
+        if rules.needs_guardians(profile.facts["age"]):
+            addressed += adapters.guardians().of(profile.civil_id)
+        for role, person in addressed:
+            recipient = NoticeRecipient.objects.create(notice=notice, civil_id=person, role=role)
+            user = User.objects.filter(civil_id=person).first()
+            if user is None:
+                NoticeLog.objects.create(notice=notice, event=NoticeLog.Event.WAITING, role=role)
+            else:
+                _deliver_notice(recipient, user, profile)
+    log.info("notice sent", extra={"notice": notice.pk, "recipients": len(addressed)})
+    return notice
+
+
+def _deliver_notice(recipient: NoticeRecipient, user: User, addressee: Profile | None) -> Message:
+    notice = recipient.notice
+    sex = str(addressee.facts["sex"]) if addressee else "M"
+    due_line: texts.Param = ""
+    if notice.due_on:
+        day = notice.due_on.isoformat()
+        due_line = BilingualText(texts.DUE_LINE.ar.format(due=day), texts.DUE_LINE.en.format(due=day))
+    params: dict[str, texts.Param] = {
+        "reference": notice.reference,
+        "agency": notice.agency.name,
+        "subject": notice.subject,
+        "body": notice.body,
+        "due_line": due_line,
+        "name": addressee.name if addressee else notice.civil_id,
+        "child": texts.CHILD.get(sex, texts.CHILD["M"]),
+    }
+    event = "notice" if recipient.role == NoticeRecipient.Role.ADDRESSEE else "notice_guardian"
+    message = _compose(user, event, params, notice_recipient=recipient)
+    recipient.delivered_at = message.created_at
+    recipient.save(update_fields=["delivered_at"])
+    NoticeLog.objects.create(notice=notice, event=NoticeLog.Event.DELIVERED, role=recipient.role)
+    return message
+
+
+def deliver_waiting_notices(user: User) -> int:
+    """Notices that waited for this person's account (they just opened one) reach their inbox."""
+    waiting = list(
+        NoticeRecipient.objects.filter(civil_id=user.civil_id, delivered_at__isnull=True).select_related(
+            "notice__agency"
+        )
+    )
+    with transaction.atomic():
+        for recipient in waiting:
+            addressee = registers().profile(recipient.notice.civil_id, timezone.localdate())
+            _deliver_notice(recipient, user, addressee)
+    return len(waiting)
+
+
+def notices_of(staff: User) -> QuerySet[Notice]:
+    """The agency's notices, newest first, with how many recipients have them and have read them."""
+    membership = membership_of(staff)
+    return (
+        Notice.objects.filter(agency=membership.agency)
+        .annotate(
+            addressed=Count("recipients"),
+            delivered=Count("recipients", filter=Q(recipients__delivered_at__isnull=False)),
+            read=Count("recipients", filter=Q(recipients__read_at__isnull=False)),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class RecipientView:
+    role: str
+    delivered_at: dt.datetime | None
+    read_at: dt.datetime | None
+    deliveries: list[Delivery]
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    notice: Notice
+    recipients: list[RecipientView]
+    log: list[NoticeLog]
+
+
+def notice_for(staff: User, reference: str) -> NoticeView:
+    """One of the agency's notices with its proof of delivery and reading (another agency's: NotFound)."""
+    membership = membership_of(staff)
+    notice = (
+        Notice.objects.select_related("agency", "sent_by")
+        .filter(agency=membership.agency, reference=reference)
+        .first()
+    )
+    if notice is None:
+        raise NotFound("page.not_found")
+    messages = {
+        m.notice_recipient_id: m
+        for m in Message.objects.filter(notice_recipient__notice=notice).prefetch_related("deliveries")
+    }
+    recipients = []
+    for recipient in notice.recipients.order_by("pk"):
+        message = messages.get(recipient.pk)
+        deliveries = sorted(message.deliveries.all(), key=lambda d: d.pk) if message else []
+        recipients.append(
+            RecipientView(recipient.role, recipient.delivered_at, recipient.read_at, deliveries)
+        )
+    return NoticeView(notice, recipients, list(notice.log.select_related("actor")))
+
+
+# --- Sending, exactly once ---------------------------------------------------------------------------
+
+
+def run_delivery(delivery_id: int) -> str:
+    """Send one delivery. Claim (committed) -> hand over -> record the outcome. A delivery that is
+    already sent, given up, uncertain or held by a live worker is left alone."""
+    sweep_stale_claims()
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None:
+            return "missing"
+        if delivery.state == State.SENDING:
+            if rules.claim_is_stale(delivery.claimed_at, now):
+                _mark_uncertain(delivery, "stale-claim")
+                return State.UNCERTAIN
+            return "busy"
+        if delivery.state not in (State.QUEUED, State.FAILED_RETRYING):
+            return str(delivery.state)
+        if delivery.next_attempt_at and delivery.next_attempt_at > now:
+            return "not-yet"  # a retry's own task is waiting for that time
+        delivery.state = State.SENDING
+        delivery.claimed_at = now
+        delivery.attempts += 1
+        delivery.save(update_fields=["state", "claimed_at", "attempts", "updated_at"])
+    claim = delivery.claimed_at
+    # The claim is committed: from here, a worker that dies leaves the delivery `sending`.
+    outcome, reason, provider_id = State.SENT, "", ""
+    try:
+        provider_id = _hand_over(delivery)
+    except adapters.MaybeSent as error:
+        outcome, reason = State.UNCERTAIN, error.reason
+    except adapters.Refused as error:
+        outcome, reason = State.FAILED_PERMANENTLY, error.reason
+    except adapters.NotSent as error:
+        outcome, reason = State.FAILED_RETRYING, error.reason
+        if rules.gives_up(delivery.attempts):
+            outcome = State.FAILED_PERMANENTLY
+    return _record_outcome(delivery.pk, claim, outcome, reason, provider_id)
+
+
+def _hand_over(delivery: Delivery) -> str:
+    if delivery.channel == Delivery.Channel.EMAIL:
+        email = adapters.Email(
+            to=delivery.address,
+            subject=delivery.subject,
+            text=delivery.text,
+            message_id=delivery.header_id,
+            language=delivery.message.language,
+        )
+        return adapters.send_email(email)
+    return adapters.sms_gateway().send(delivery.address, delivery.text, delivery.header_id)
+
+
+def _record_outcome(pk: int, claim: dt.datetime | None, outcome: str, reason: str, provider_id: str) -> str:
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("message__notice_recipient").get(pk=pk)
+        if delivery.claimed_at != claim or delivery.state not in (State.SENDING, State.UNCERTAIN):
+            return str(delivery.state)  # an operator acted meanwhile: theirs stands
+        delivery.state = outcome
+        delivery.last_error = reason[:40]
+        fields = ["state", "last_error", "updated_at"]
+        if outcome == State.SENT:
+            delivery.sent_at, delivery.provider_id = now, provider_id[:120]
+            fields += ["sent_at", "provider_id"]
+        elif outcome == State.FAILED_RETRYING:
+            delivery.next_attempt_at = now + rules.backoff(delivery.attempts, spread=delivery.pk)
+            fields.append("next_attempt_at")
+            deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+        delivery.save(update_fields=fields)
+        _log_channel(delivery)
+    if outcome != State.SENT:
+        log.warning(
+            "delivery not sent",
+            extra={"delivery": pk, "state": outcome, "reason": reason, "attempts": delivery.attempts},
+        )
+    return outcome
+
+
+_CHANNEL_EVENTS = {
+    State.SENT: NoticeLog.Event.CHANNEL_SENT,
+    State.FAILED_PERMANENTLY: NoticeLog.Event.CHANNEL_FAILED,
+    State.UNCERTAIN: NoticeLog.Event.CHANNEL_UNCERTAIN,
+}
+
+
+def _log_channel(delivery: Delivery) -> None:
+    """A notice's log records each alert that went, failed for good or became uncertain."""
+    recipient = delivery.message.notice_recipient
+    event = _CHANNEL_EVENTS.get(State(delivery.state))
+    if recipient is not None and event is not None:
+        NoticeLog.objects.create(
+            notice_id=recipient.notice_id, event=event, role=recipient.role, channel=delivery.channel
+        )
+
+
+def _mark_uncertain(delivery: Delivery, reason: str) -> None:
+    delivery.state = State.UNCERTAIN
+    delivery.last_error = reason
+    delivery.save(update_fields=["state", "last_error", "updated_at"])
+    _log_channel(delivery)
+    log.warning("delivery uncertain: not resent automatically", extra={"delivery": delivery.pk})
+
+
+def sweep_stale_claims() -> int:
+    """Deliveries a worker claimed and never finished (it died mid-send) become `uncertain`: they
+    may have gone, so they wait for an operator instead of being sent again."""
+    now = timezone.now()
+    stale = list(
+        Delivery.objects.filter(state=State.SENDING, claimed_at__lt=now - rules.CLAIM_TIMEOUT).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in stale:
+        with transaction.atomic():
+            delivery = (
+                Delivery.objects.select_for_update().select_related("message__notice_recipient").get(pk=pk)
+            )
+            if delivery.state == State.SENDING and rules.claim_is_stale(delivery.claimed_at, now):
+                _mark_uncertain(delivery, "stale-claim")
+    return len(stale)
+
+
+# --- Operators and the dev outbox --------------------------------------------------------------------
+
+ATTENTION = (State.UNCERTAIN, State.FAILED_PERMANENTLY, State.FAILED_RETRYING)
+
+
+def _operator(user: User) -> None:
+    if not user.is_staff:
+        raise NotFound("page.not_found")
+
+
+def deliveries_needing_attention(operator: User) -> list[Delivery]:
+    _operator(operator)
+    return list(Delivery.objects.filter(state__in=ATTENTION).order_by("-updated_at", "-pk")[:200])
+
+
+def send_again(operator: User, delivery_id: int) -> Delivery:
+    """An operator decided an uncertain or failed delivery should go (again): queue it."""
+    _operator(operator)
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update()
+            .filter(pk=delivery_id, state__in=(State.UNCERTAIN, State.FAILED_PERMANENTLY))
+            .first()
+        )
+        if delivery is None:
+            raise NotFound("page.not_found")
+        delivery.state, delivery.next_attempt_at, delivery.claimed_at = State.QUEUED, None, None
+        delivery.save(update_fields=["state", "next_attempt_at", "claimed_at", "updated_at"])
+        deliver.enqueue(delivery.pk)
+    log.info("delivery queued again by an operator", extra={"delivery": delivery.pk})
+    return delivery
+
+
+@dataclass(frozen=True)
+class DevOutbox:
+    sms: list[SimulatedSms]
+    emails: list[Delivery]
+
+
+def dev_outbox() -> DevOutbox:
+    """What the simulated SMS gateway got, and the e-mails handed to SMTP (dev only: see the view)."""
+    return DevOutbox(
+        sms=list(SimulatedSms.objects.order_by("-sent_at", "-pk")[:100]),
+        emails=list(
+            Delivery.objects.filter(channel=Delivery.Channel.EMAIL).order_by("-created_at", "-pk")[:100]
+        ),
+    )

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from sahl.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("account/notifications", views.preferences, name="preferences"),
+    path("inbox", views.inbox, name="inbox"),
+    path("inbox/<int:message_id>", views.message, name="message"),
+    path("backoffice/notices", views.notices, name="notices"),
+    path("backoffice/notices/<str:reference>", views.notice, name="notice"),
+    path("operators/deliveries", views.deliveries, name="deliveries"),
+    path("operators/deliveries/<int:delivery_id>/send-again", views.send_again, name="send_again"),
+    path("dev/sms", views.dev_outbox, name="dev_outbox"),
+]

@@ -1,0 +1,124 @@
+"""The payment gateway, behind a Protocol. `KnetGateway` speaks the KNET-style protocol over HTTP
+(JSON requests signed with the merchant secret; results signed back); the simulated gateway in
+`sahl.knet_sim` answers it in development and tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Protocol
+
+import httpx
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from sahl.core.errors import SahlError
+from sahl.core.money import Money
+from sahl.core.signing import sign, verify
+
+
+class GatewayUnavailable(SahlError):
+    def __init__(self) -> None:
+        super().__init__("payment.gateway_unavailable")
+
+
+@dataclass(frozen=True)
+class Started:
+    payment_id: str
+    url: str
+
+
+@dataclass(frozen=True)
+class GatewayResult:
+    payment_id: str
+    reference: str
+    amount: str
+    currency: str
+    result: str  # CAPTURED, DECLINED, CANCELLED
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    payment_id: str
+    reference: str
+    amount: str
+    state: str
+
+
+class PaymentGateway(Protocol):
+    def start(self, reference: str, amount: Money, return_url: str, callback_url: str) -> Started: ...
+
+    def verify(self, message: dict[str, Any]) -> GatewayResult | None:
+        """The result if the gateway's signature holds, else None."""
+
+    def refund(self, payment_id: str, amount: Money) -> None: ...
+
+    def report(self, day: dt.date) -> list[ReportLine]: ...
+
+
+def http_client() -> httpx.Client:
+    """Timeouts on connect and read; no redirects followed."""
+    return httpx.Client(timeout=httpx.Timeout(10.0, connect=3.0), follow_redirects=False)
+
+
+class KnetGateway:
+    def __init__(self, base_url: str, secret: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.secret = secret
+
+    def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        try:
+            with http_client() as client:
+                response = client.post(
+                    f"{self.base_url}{path}",
+                    json=payload,
+                    headers={"X-Signature": sign(payload, self.secret)},
+                )
+            response.raise_for_status()
+            body = response.json()
+        except (httpx.HTTPError, ValueError):
+            raise GatewayUnavailable() from None
+        if not isinstance(body, dict):
+            raise GatewayUnavailable()
+        return body
+
+    def start(self, reference: str, amount: Money, return_url: str, callback_url: str) -> Started:
+        body = self._post(
+            "/api/payments",
+            {"reference": reference, "amount": amount.amount, "currency": amount.currency,
+             "return_url": return_url, "callback_url": callback_url},
+        )  # fmt: skip
+        return Started(str(body["payment_id"]), str(body["payment_url"]))
+
+    def verify(self, message: dict[str, Any]) -> GatewayResult | None:
+        fields = ("payment_id", "reference", "amount", "currency", "result", "at")
+        if not isinstance(message, dict) or not all(isinstance(message.get(f), str) for f in fields):
+            return None
+        if not verify({f: message[f] for f in fields}, str(message.get("signature", "")), self.secret):
+            return None
+        return GatewayResult(*(message[f] for f in fields[:5]))
+
+    def refund(self, payment_id: str, amount: Money) -> None:
+        self._post("/api/refunds", {"payment_id": payment_id, "amount": amount.amount})
+
+    def report(self, day: dt.date) -> list[ReportLine]:
+        payload = {"date": day.isoformat()}
+        try:
+            with http_client() as client:
+                response = client.get(
+                    f"{self.base_url}/api/report",
+                    params=payload,
+                    headers={"X-Signature": sign(payload, self.secret)},
+                )
+            response.raise_for_status()
+            rows = response.json()["payments"]
+        except (httpx.HTTPError, ValueError, KeyError):
+            raise GatewayUnavailable() from None
+        return [ReportLine(r["payment_id"], r["reference"], r["amount"], r["state"]) for r in rows]
+
+
+@cache
+def gateway() -> PaymentGateway:
+    factory = import_string(settings.SAHL_PAYMENT_GATEWAY)
+    return factory(settings.SAHL_KNET_URL, settings.SAHL_KNET_SECRET)

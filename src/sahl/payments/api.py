@@ -1,0 +1,59 @@
+"""Paying through the API: start a payment and send the person's browser to `payment_url`."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.security import django_auth
+
+from sahl.applications import services as applications
+from sahl.core.money import Money
+from sahl.identity.current import person_of
+from sahl.payments import services
+
+router = Router(tags=["payments"], auth=django_auth)
+
+
+class PaymentOut(Schema):
+    id: int
+    reference: str
+    state: str
+    amount: str
+    currency: str
+    payment_url: str
+    created_at: dt.datetime
+    paid_at: dt.datetime | None
+    refunded_at: dt.datetime | None
+    receipt: str | None
+
+
+def _out(application_reference: str, intent: services.PaymentIntent) -> PaymentOut:
+    return PaymentOut(
+        id=intent.pk,
+        reference=intent.reference,
+        state=intent.state,
+        amount=Money(intent.amount_fils).amount,
+        currency=intent.currency,
+        payment_url=intent.payment_url,
+        created_at=intent.created_at,
+        paid_at=intent.paid_at,
+        refunded_at=intent.refunded_at,
+        receipt=f"/applications/{application_reference}/receipts/{intent.pk}" if intent.receipt else None,
+    )
+
+
+@router.get(
+    "/applications/{reference}/payments", response=list[PaymentOut], summary="Payments of my application"
+)
+def list_payments(request: HttpRequest, reference: str) -> list[PaymentOut]:
+    application = applications.application_for(person_of(request), reference)
+    return [_out(reference, intent) for intent in services.for_application(application)]
+
+
+@router.post(
+    "/applications/{reference}/payments",
+    response={201: PaymentOut},
+    summary="Start paying the fee (or get the live attempt): send the person's browser to payment_url",
+)
+def start_payment(request: HttpRequest, reference: str) -> Status:
+    return Status(201, _out(reference, services.start(person_of(request), reference)))

@@ -1,0 +1,291 @@
+"""Use cases of payments: start paying, apply the gateway's result once, refund, receipts,
+reconciliation. Results are verified (signature, reference, amount, currency) before anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from sahl.applications import services as applications
+from sahl.applications.models import Application, HistoryEvent
+from sahl.applications.pdf import PdfDocument, render_pdf
+from sahl.applications.states import State
+from sahl.catalogue.models import Agency
+from sahl.core.bilingual import BilingualText
+from sahl.core.errors import BadInput, Conflict, NotFound
+from sahl.core.money import Money
+from sahl.identity.models import User
+from sahl.payments.adapters import GatewayResult, gateway
+from sahl.payments.models import PaymentEvent, PaymentIntent
+
+__all__ = ["PaymentIntent"]
+
+log = logging.getLogger(__name__)
+LIVE = (PaymentIntent.State.PENDING, PaymentIntent.State.PAID)
+
+
+class ResultRefused(BadInput):
+    """A gateway result that does not hold up; it was logged and changed nothing."""
+
+
+def _event(intent: PaymentIntent | None, kind: str, detail: str = "") -> None:
+    PaymentEvent.objects.create(intent=intent, kind=kind, detail=detail[:200])
+
+
+def for_application(application: Application) -> list[PaymentIntent]:
+    return list(application.payments.order_by("created_at"))
+
+
+def start(user: User, reference: str) -> PaymentIntent:
+    """The intent to send the person to: the live one if there is one, else a new one.
+
+    The application row is locked, so two clicks or two tabs get the same intent (one charge)."""
+    with transaction.atomic():
+        application = applications.application_for(user, reference)
+        if application.applicant_id != user.pk:
+            raise NotFound("application.not_found")
+        application = Application.objects.select_for_update().select_related("agency").get(pk=application.pk)
+        if application.state != State.AWAITING_PAYMENT:
+            raise Conflict("payment.not_due")
+        live = application.payments.filter(state__in=LIVE).first()
+        if live is not None and live.state == PaymentIntent.State.PAID:
+            raise Conflict("payment.already_paid")
+        if live is not None and live.expires_at > timezone.now():
+            return live
+        if live is not None:
+            _expire(live)
+        intent = PaymentIntent.objects.create(
+            reference=f"PAY-{secrets.token_hex(6).upper()}",
+            application=application,
+            agency=application.agency,
+            amount_fils=application.fee_fils,
+            expires_at=timezone.now() + dt.timedelta(minutes=settings.SAHL_PAYMENT_MINUTES),
+        )
+        base = settings.SAHL_PUBLIC_URL
+        started = gateway().start(
+            intent.reference,
+            Money(intent.amount_fils),
+            f"{base}{reverse('payments:return')}",
+            f"{base}{reverse('payments:callback')}",
+        )
+        intent.gateway_payment_id, intent.payment_url = started.payment_id, started.url
+        intent.save(update_fields=["gateway_payment_id", "payment_url"])
+        _event(intent, "started", started.payment_id)
+    return intent
+
+
+def _expire(intent: PaymentIntent) -> None:
+    intent.state = PaymentIntent.State.EXPIRED
+    intent.save(update_fields=["state"])
+    _event(intent, "expired")
+
+
+def expire_stale(now: dt.datetime | None = None) -> int:
+    """Pending intents past their time expire (a capture that arrives later still counts)."""
+    stale = PaymentIntent.objects.filter(
+        state=PaymentIntent.State.PENDING, expires_at__lt=now or timezone.now()
+    )
+    count = 0
+    for intent in stale:
+        with transaction.atomic():
+            if PaymentIntent.objects.filter(pk=intent.pk, state=PaymentIntent.State.PENDING).update(
+                state=PaymentIntent.State.EXPIRED
+            ):
+                _event(intent, "expired")
+                count += 1
+    return count
+
+
+def apply_result(message: dict[str, Any]) -> PaymentIntent:
+    """Apply a gateway result, however many times and in whatever order it arrives."""
+    result = gateway().verify(message)
+    if result is None:
+        _refuse(None, "bad signature")
+    assert result is not None
+    with transaction.atomic():
+        intent = PaymentIntent.objects.select_for_update().filter(reference=result.reference).first()
+        if intent is None:
+            _refuse(None, "unknown reference")
+        assert intent is not None
+        _check_matches(intent, result)
+        if intent.state in (PaymentIntent.State.PAID, PaymentIntent.State.REFUNDED):
+            _event(intent, "duplicate", result.result)  # never moves a paid intent back
+            return intent
+        if result.result == "CAPTURED":
+            _paid(intent)
+        elif intent.state == PaymentIntent.State.PENDING and result.result in ("DECLINED", "CANCELLED"):
+            intent.state = (
+                PaymentIntent.State.DECLINED if result.result == "DECLINED" else PaymentIntent.State.CANCELLED
+            )
+            intent.save(update_fields=["state"])
+            _event(intent, result.result.lower())
+        else:
+            _event(intent, "ignored", f"{result.result} while {intent.state}")
+    return intent
+
+
+def _refuse(intent: PaymentIntent | None, why: str) -> None:
+    log.warning("payment result refused", extra={"why": why})
+    with transaction.atomic():
+        _event(intent, "refused", why)
+    raise ResultRefused("payment.result_refused")
+
+
+def _check_matches(intent: PaymentIntent, result: GatewayResult) -> None:
+    expected = Money(intent.amount_fils)
+    if result.amount != expected.amount or result.currency != expected.currency:
+        _refuse(intent, f"amount {result.amount} {result.currency}")
+    if intent.gateway_payment_id and result.payment_id != intent.gateway_payment_id:
+        _refuse(intent, "payment id")
+
+
+def _paid(intent: PaymentIntent) -> None:
+    intent.state = PaymentIntent.State.PAID
+    intent.paid_at = timezone.now()
+    intent.save(update_fields=["state", "paid_at"])
+    _event(intent, "paid")
+    _write_receipt(intent)
+    if not applications.payment_received(intent.application):
+        _request_refund(intent)  # the application ended while the person was paying
+
+
+def _write_receipt(intent: PaymentIntent) -> None:
+    application = Application.objects.select_related("service", "agency", "applicant").get(
+        pk=intent.application_id
+    )
+    paid_at = timezone.localtime(intent.paid_at)
+    pdf = render_pdf(
+        PdfDocument(
+            title=BilingualText(
+                f"إيصال دفع — {application.service.name_ar}",
+                f"Payment receipt — {application.service.name_en}",
+            ),
+            agency=application.agency.name,
+            reference=application.reference,
+            verification_code=intent.reference,
+            verify_url=f"{settings.SAHL_PUBLIC_URL}/applications/{application.reference}",
+            holder_name=BilingualText(application.applicant.name_ar, application.applicant.name_en),
+            holder_civil_id=application.applicant.civil_id,
+            issued_on=paid_at.date(),
+            valid_until=None,
+            fields=(
+                (BilingualText("المبلغ المدفوع", "Amount paid"), f"{Money(intent.amount_fils).amount} KWD"),
+                (BilingualText("رقم عملية الدفع", "Payment number"), intent.gateway_payment_id),
+                (BilingualText("وقت الدفع", "Paid at"), paid_at.strftime("%Y-%m-%d %H:%M")),
+            ),
+        )
+    )
+    intent.receipt.save(f"{intent.reference}.pdf", ContentFile(pdf), save=True)
+
+
+def receipt_for(user: User, reference: str, intent_id: int) -> PaymentIntent:
+    application = applications.application_for(user, reference)
+    intent = application.payments.filter(pk=intent_id).exclude(receipt="").first()
+    if intent is None or application.applicant_id != user.pk:
+        raise NotFound("document.not_found")
+    return intent
+
+
+# --- Refunds ----------------------------------------------------------------------------------
+
+
+def refund_if_paid(application: Application) -> None:
+    """The application ended without the service: a paid fee goes back (queued in this transaction)."""
+    intent = application.payments.filter(state=PaymentIntent.State.PAID).first()
+    if intent is not None:
+        _request_refund(intent)
+
+
+def _request_refund(intent: PaymentIntent) -> None:
+    from sahl.payments.tasks import refund_payment
+
+    _event(intent, "refund_requested")
+    refund_payment.enqueue(intent.pk)
+
+
+def refund(intent_id: int) -> PaymentIntent:
+    """Ask the gateway to give the money back; once only (a refunded intent stays refunded)."""
+    with transaction.atomic():
+        intent = PaymentIntent.objects.select_for_update().get(pk=intent_id)
+        if intent.state == PaymentIntent.State.REFUNDED:
+            return intent
+        gateway().refund(intent.gateway_payment_id, Money(intent.amount_fils))
+        intent.state = PaymentIntent.State.REFUNDED
+        intent.refunded_at = timezone.now()
+        intent.save(update_fields=["state", "refunded_at"])
+        _event(intent, "refunded")
+        applications.record(
+            intent.application, HistoryEvent.Kind.REFUNDED, None, Money(intent.amount_fils).amount
+        )
+    return intent
+
+
+# --- Reconciliation -----------------------------------------------------------------------------
+
+
+@dataclass
+class AgencyDay:
+    agency: Agency
+    count: int = 0
+    total_fils: int = 0
+    matched: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> str:
+        return Money(self.total_fils).amount
+
+
+def reconciliation(day: dt.date) -> tuple[list[AgencyDay], list[str]]:
+    """Sahl's captured payments of the day per agency, matched one by one against the gateway's report.
+
+    Returns the rows per agency and the gateway's payments Sahl does not know."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    ours = (
+        PaymentIntent.objects.filter(paid_at__gte=start, paid_at__lt=start + dt.timedelta(days=1))
+        .select_related("agency")
+        .order_by("agency__position", "paid_at")
+    )
+    theirs = {line.reference: line for line in gateway().report(day)}
+    rows: dict[int, AgencyDay] = {}
+    for intent in ours:
+        row = rows.setdefault(intent.agency_id, AgencyDay(intent.agency))
+        row.count += 1
+        row.total_fils += intent.amount_fils
+        line = theirs.pop(intent.reference, None)
+        if line is None:
+            row.problems.append(f"{intent.reference}: not in the gateway's report")
+        elif line.amount != Money(intent.amount_fils).amount:
+            row.problems.append(f"{intent.reference}: amount {line.amount} at the gateway")
+        else:
+            row.matched += 1
+    unknown = [f"{line.reference} ({line.amount})" for line in theirs.values()]
+    return list(rows.values()), unknown
+
+
+def reconciliation_csv_rows(day: dt.date) -> list[list[str]]:
+    rows, unknown = reconciliation(day)
+    table = [["date", "agency", "payments", "total_kwd", "matched", "problems"]]
+    for row in rows:
+        table.append(
+            [
+                day.isoformat(),
+                row.agency.code,
+                str(row.count),
+                row.total,
+                str(row.matched),
+                "; ".join(row.problems),
+            ]
+        )
+    if unknown:
+        table.append([day.isoformat(), "(unknown to Sahl)", str(len(unknown)), "", "0", "; ".join(unknown)])
+    return table

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from sahl.payments import views
+
+app_name = "payments"
+urlpatterns = [
+    path("applications/<str:reference>/pay", views.pay, name="pay"),
+    path("applications/<str:reference>/receipts/<int:intent_id>", views.receipt, name="receipt"),
+    path("payments/return", views.back_from_gateway, name="return"),
+    path("payments/callback", views.callback, name="callback"),
+    path("operator/reconciliation", views.reconciliation, name="reconciliation"),
+]

@@ -1,0 +1,114 @@
+"""Paying: send the person to the gateway, take them back, accept the gateway's callback;
+receipts; the operator's daily reconciliation."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import json
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from sahl.core.errors import SahlError
+from sahl.identity.current import person_of
+from sahl.payments import services
+from sahl.web.errors import error_page, for_error
+
+log = logging.getLogger(__name__)
+
+
+@login_required
+@require_POST
+def pay(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        intent = services.start(person_of(request), reference)
+    except SahlError as error:
+        return for_error(request, error)
+    return redirect(intent.payment_url)
+
+
+@require_GET
+def back_from_gateway(request: HttpRequest) -> HttpResponse:
+    """The person's browser comes back with the gateway's signed result."""
+    try:
+        message = json.loads(base64.urlsafe_b64decode(request.GET.get("data", "")[:4000]))
+        intent = services.apply_result(message if isinstance(message, dict) else {})
+    except (ValueError, SahlError) as error:
+        return for_error(
+            request,
+            error if isinstance(error, SahlError) else services.ResultRefused("payment.result_refused"),
+        )
+    if intent.state in ("paid", "refunded"):
+        messages.success(request, _("Payment received. Thank you."))
+    elif intent.state == "declined":
+        messages.error(request, _("The bank declined the card. You were not charged; you can try again."))
+    elif intent.state == "cancelled":
+        messages.info(request, _("You cancelled the payment. You were not charged."))
+    else:
+        messages.info(request, _("We are waiting for the bank's answer. You will not be charged twice."))
+    return redirect("applications:detail", reference=intent.application.reference)
+
+
+@csrf_exempt  # the gateway authenticates with its signature
+@require_POST
+def callback(request: HttpRequest) -> JsonResponse:
+    try:
+        message = json.loads(request.body)
+        services.apply_result(message if isinstance(message, dict) else {})
+    except ValueError:
+        return JsonResponse({"accepted": False}, status=400)
+    except SahlError as error:
+        return JsonResponse({"accepted": False, "code": error.code}, status=400)
+    return JsonResponse({"accepted": True})
+
+
+@login_required
+@require_GET
+def receipt(request: HttpRequest, reference: str, intent_id: int) -> HttpResponseBase:
+    try:
+        intent = services.receipt_for(person_of(request), reference, intent_id)
+    except SahlError as error:
+        return for_error(request, error)
+    return FileResponse(intent.receipt.open("rb"), as_attachment=True, filename=f"{intent.reference}.pdf",
+                        content_type="application/pdf")  # fmt: skip
+
+
+def _operator_day(request: HttpRequest) -> dt.date | None:
+    if not person_of(request).is_staff:
+        return None
+    try:
+        return (
+            dt.date.fromisoformat(request.GET.get("date", ""))
+            if request.GET.get("date")
+            else timezone.localdate()
+        )
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    day = _operator_day(request)
+    if day is None:
+        return error_page(request, 404, "page.not_found")
+    try:
+        rows, unknown = services.reconciliation(day)
+    except SahlError as error:
+        return for_error(request, error)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="reconciliation-{day.isoformat()}.csv"'
+        csv.writer(response).writerows(services.reconciliation_csv_rows(day))
+        return response
+    return render(request, "payments/reconciliation.html", {"day": day, "rows": rows, "unknown": unknown})

@@ -93,13 +93,18 @@ def pay(client: Client, reference: str, card: str = "ok", cancel: bool = False):
     )
     back = client.post(page, form)
     assert back.status_code == 302
-    return client.get(local(back["Location"]))
+    return client.get(local(back["Location"]), follow=True)
 
 
 def run_tasks() -> None:
+    """Run what is queued, as the worker would, inside the test's transaction."""
+    from unittest import mock
+
     from django.core.management import call_command
 
-    call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
+    # The worker closes "old" connections between tasks; here that would close the test's own.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
 
 
 def paid(client: Client, response) -> str:

@@ -245,7 +245,7 @@ def test_the_new_registration_is_issued_to_the_buyer_not_the_seller(login, demo,
     assert document.holder_civil_id == demo["expat"]
     assert buyer.get(f"/applications/{reference}/documents/{document.pk}").status_code == 200
     assert father.get(f"/applications/{reference}/documents/{document.pk}").status_code == 404
-    assert "(PDF)" not in father.get(f"/applications/{reference}").content.decode()
+    assert "Vehicle ownership transfer (PDF)" not in father.get(f"/applications/{reference}").content.decode()
 
 
 def test_a_car_cannot_be_sold_twice(login, demo, transfer):

@@ -97,9 +97,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         application = services.application_for(_person(request), reference)
     except SahlError as error:
         return for_error(request, error)
-    return render(
-        request, "applications/detail.html", services.detail_context(_person(request), application) | TEXTS
-    )
+    return render(request, "applications/detail.html", _detail(request, application))
 
 
 def _detail(request: HttpRequest, application: Any) -> dict[str, Any]:

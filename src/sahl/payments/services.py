@@ -111,12 +111,13 @@ def apply_result(message: dict[str, Any]) -> PaymentIntent:
     if result is None:
         _refuse(None, "bad signature")
     assert result is not None
+    known = PaymentIntent.objects.filter(reference=result.reference).first()
+    if known is None:
+        _refuse(None, "unknown reference")
+    assert known is not None
+    _check_matches(known, result)  # refusals are logged outside the transaction below, so they stay
     with transaction.atomic():
-        intent = PaymentIntent.objects.select_for_update().filter(reference=result.reference).first()
-        if intent is None:
-            _refuse(None, "unknown reference")
-        assert intent is not None
-        _check_matches(intent, result)
+        intent = PaymentIntent.objects.select_for_update().get(pk=known.pk)
         if intent.state in (PaymentIntent.State.PAID, PaymentIntent.State.REFUNDED):
             _event(intent, "duplicate", result.result)  # never moves a paid intent back
             return intent
@@ -149,6 +150,10 @@ def _check_matches(intent: PaymentIntent, result: GatewayResult) -> None:
 
 
 def _paid(intent: PaymentIntent) -> None:
+    if intent.application.payments.filter(state=PaymentIntent.State.PAID).exclude(pk=intent.pk).exists():
+        _event(intent, "duplicate_capture")  # an older attempt was captured late: give it back
+        _request_refund(intent)
+        return
     intent.state = PaymentIntent.State.PAID
     intent.paid_at = timezone.now()
     intent.save(update_fields=["state", "paid_at"])

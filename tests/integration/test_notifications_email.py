@@ -1,0 +1,287 @@
+"""E-mail through a real SMTP server started by the test (aiosmtpd): the language and content that
+arrive, retries while the server is down, and never a second copy after a worker dies mid-send."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import socket
+from email import policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+from django.utils import timezone
+
+from sahl.applications.models import Application
+from sahl.identity.models import User
+from sahl.notifications import adapters, rules
+from sahl.notifications.models import Delivery, Message
+from sahl.notifications.tasks import deliver
+from tests.integration.conftest import apply, paid, reference_of, run_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+class Mailbox:
+    """What the SMTP server received."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+        parsed = email.message_from_bytes(
+            envelope.original_content or envelope.content, policy=policy.default
+        )
+        self.messages.append(parsed)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class SmtpServer:
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.mailbox = Mailbox()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return self.mailbox.messages
+
+
+@pytest.fixture
+def smtp(settings):
+    """An SMTP server on a free port of 127.0.0.1, not yet started; Sahl sends there."""
+    server = SmtpServer(free_port())
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+def wants_email(login, civil_id: str, language: str, address: str):
+    client = login(civil_id, language)
+    saved = client.post(
+        "/account/notifications",
+        {"email": address, "phone": "", "notify_by_email": "1", "language": language},
+    )
+    assert saved.status_code == 302, saved.content.decode()[:400]
+    return client
+
+
+def sell_the_fathers_car(login, demo) -> str:
+    father = login(demo["father"])
+    answers = {"plate_number": "12-10001", "buyer_civil_id": demo["expat"], "payment_method": "bank_transfer"}
+    return reference_of(apply(father, "moi.vehicle-ownership-transfer", answers))
+
+
+def body_of(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return part.get_content()
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "words"),
+    [
+        ("ar", "مطلوبة موافقتك على المعاملة رقم {reference}: نقل ملكية مركبة", "لتوافق عليها أو ترفضها"),
+        (
+            "en",
+            "Your agreement is needed on application {reference}: Vehicle ownership transfer",
+            "agree or decline",
+        ),
+    ],
+)
+def test_the_buyer_gets_an_email_in_their_language_asking_for_agreement(
+    login, demo, smtp, language, subject, words
+):
+    smtp.start()
+    wants_email(login, demo["expat"], language, "rajesh@example.com")
+    reference = sell_the_fathers_car(login, demo)  # the father's pages are in Arabic: irrelevant to the buyer
+
+    run_tasks()
+
+    assert len(smtp.messages) == 1
+    received = smtp.messages[0]
+    assert received["To"] == "rajesh@example.com"
+    assert received["Subject"] == subject.format(reference=reference)
+    assert received["Content-Language"] == language
+    body = body_of(received)
+    assert words in body and reference in body
+    assert f"http://localhost:8000/applications/{reference}" in body
+    assert demo["father"] not in body and demo["expat"] not in body  # no civil IDs in an e-mail
+    delivery = Delivery.objects.get(message__recipient__civil_id=demo["expat"])
+    assert received["Message-ID"] == delivery.header_id
+    assert delivery.state == "sent" and delivery.sent_at is not None and delivery.attempts == 1
+    html = received.get_body(preferencelist=("html",))
+    assert html is not None and f'dir="{"rtl" if language == "ar" else "ltr"}"' in html.get_content()
+
+
+def test_the_caseworkers_request_reaches_the_applicant_by_email_with_its_words(login, demo, smtp):
+    from sahl.registry.models import Passport
+
+    smtp.start()
+    father = wants_email(login, demo["father"], "en", "ahmad@example.com")
+    passport = Passport.objects.get(holder__civil_id=demo["father"]).number
+    reference = paid(
+        father, apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
+    )
+    caseworker = login(demo["caseworker"])
+    assert caseworker.post(f"/backoffice/cases/{reference}/take").status_code == 302
+    asked = caseworker.post(
+        f"/backoffice/cases/{reference}/request-information",
+        {"message": "Please upload a photo on a white background", "document_code": ""},
+    )
+    assert asked.status_code == 302
+
+    run_tasks()
+
+    subjects = [m["Subject"] for m in smtp.messages]
+    assert f"Action needed on your application {reference}" in subjects
+    asked_mail = next(m for m in smtp.messages if m["Subject"].startswith("Action needed"))
+    assert "Please upload a photo on a white background" in body_of(asked_mail)
+    assert "Ministry of Interior" in body_of(asked_mail)
+    # One e-mail per e-mail delivery, each with its own Message-ID; the inbox has every message.
+    deliveries = Delivery.objects.filter(message__recipient__civil_id=demo["father"], channel="email")
+    assert sorted(m["Message-ID"] for m in smtp.messages) == sorted(d.header_id for d in deliveries)
+    assert {d.state for d in deliveries} == {"sent"}
+    events = set(Message.objects.filter(recipient__civil_id=demo["father"]).values_list("event", flat=True))
+    assert {"submitted", "info_requested"} <= events
+
+
+def test_when_the_smtp_server_is_down_the_email_waits_and_goes_once_it_is_back(
+    login, demo, smtp, monkeypatch
+):
+    wants_email(login, demo["expat"], "en", "rajesh@example.com")
+    sell_the_fathers_car(login, demo)
+
+    run_tasks()  # nothing listens on the port: connection refused
+
+    delivery = Delivery.objects.get(message__recipient__civil_id=demo["expat"])
+    assert delivery.state == "failed_retrying"
+    assert delivery.attempts == 1 and delivery.last_error == "connection-refused"
+    assert delivery.next_attempt_at is not None and delivery.next_attempt_at > timezone.now()
+    page = login(demo["expat"], "en").get(f"/inbox/{delivery.message_id}").content.decode()
+    assert "Not sent yet, will try again" in page
+
+    smtp.start()
+    run_tasks()  # the retry is not due yet
+    assert smtp.messages == []
+
+    later = delivery.next_attempt_at + dt.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    run_tasks()
+    run_tasks()
+
+    assert len(smtp.messages) == 1
+    delivery.refresh_from_db()
+    assert delivery.state == "sent" and delivery.attempts == 2
+    assert smtp.messages[0]["Message-ID"] == delivery.header_id
+
+
+def test_a_worker_killed_mid_send_leaves_the_email_uncertain_and_it_is_never_sent_again(
+    login, demo, smtp, monkeypatch
+):
+    smtp.start()
+    wants_email(login, demo["expat"], "ar", "rajesh@example.com")
+    sell_the_fathers_car(login, demo)
+    real_send = adapters.send_email
+
+    def send_then_die(message):
+        real_send(message)  # the server took it...
+        raise SystemExit("worker killed")  # ...and the worker died before recording it
+
+    monkeypatch.setattr(adapters, "send_email", send_then_die)
+    run_tasks()
+    monkeypatch.setattr(adapters, "send_email", real_send)
+
+    delivery = Delivery.objects.get(message__recipient__civil_id=demo["expat"])
+    assert delivery.state == "sending" and len(smtp.messages) == 1
+
+    deliver.enqueue(delivery.pk)  # even a duplicate task for it...
+    run_tasks()
+    assert len(smtp.messages) == 1  # ...does not send while the claim is fresh
+
+    later = timezone.now() + rules.CLAIM_TIMEOUT + dt.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    call_command("notifications_sweep", verbosity=0)
+    delivery.refresh_from_db()
+    assert delivery.state == "uncertain"
+
+    deliver.enqueue(delivery.pk)
+    run_tasks()
+    assert len(smtp.messages) == 1
+    delivery.refresh_from_db()
+    assert delivery.state == "uncertain" and delivery.attempts == 1
+
+    # Operators see it, and only they decide to send it again.
+    operator = User.objects.get(civil_id=demo["paci-staff"])
+    operator.is_staff = True
+    operator.save(update_fields=["is_staff"])
+    page = login(demo["paci-staff"], "en").get("/operators/deliveries").content.decode()
+    assert "Uncertain" in page and f"/operators/deliveries/{delivery.pk}/send-again" in page
+    assert login(demo["father"]).get("/operators/deliveries").status_code == 404
+
+
+def test_a_stale_claim_found_by_the_task_itself_is_uncertain_not_resent(login, demo, smtp):
+    smtp.start()
+    wants_email(login, demo["expat"], "en", "rajesh@example.com")
+    sell_the_fathers_car(login, demo)
+    delivery = Delivery.objects.get(message__recipient__civil_id=demo["expat"])
+    # A worker claimed it half an hour ago and never came back.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state="sending", claimed_at=timezone.now() - dt.timedelta(minutes=30), attempts=1
+    )
+
+    run_tasks()
+
+    delivery.refresh_from_db()
+    assert delivery.state == "uncertain" and smtp.messages == []
+    assert "Uncertain" in login(demo["expat"], "en").get(f"/inbox/{delivery.message_id}").content.decode()
+
+
+def test_an_address_the_server_refuses_for_good_is_not_retried(login, demo, smtp, monkeypatch):
+    smtp.start()
+    wants_email(login, demo["expat"], "en", "rajesh@example.com")
+    sell_the_fathers_car(login, demo)
+
+    async def refuse(server, session, envelope, address, rcpt_options):
+        return "550 No such mailbox"
+
+    smtp.mailbox.handle_RCPT = refuse  # type: ignore[attr-defined]
+    run_tasks()
+    delivery = Delivery.objects.get(message__recipient__civil_id=demo["expat"])
+    assert delivery.state == "failed_permanently" and delivery.last_error == "smtp-550"
+    assert smtp.messages == []
+
+
+def test_nothing_is_sent_when_the_change_rolls_back(login, demo, smtp):
+    from django.db import transaction
+
+    smtp.start()
+    wants_email(login, demo["expat"], "en", "rajesh@example.com")
+    before = Delivery.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        sell_the_fathers_car(login, demo)
+        raise RuntimeError("the transfer failed after filing")
+    assert Delivery.objects.count() == before
+    assert not Application.objects.filter(service__code="moi.vehicle-ownership-transfer").exists()
+    run_tasks()
+    assert smtp.messages == []

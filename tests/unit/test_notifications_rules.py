@@ -1,0 +1,122 @@
+"""Contact details, SMS length, channels and retries."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sahl.notifications import rules
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("51234567", "+96551234567"),
+        ("6123 4567", "+96561234567"),
+        ("9123-4567", "+96591234567"),
+        ("+965 5123 4567", "+96551234567"),
+        ("0096551234567", "+96551234567"),
+        ("96551234567", "+96551234567"),
+        ("٥١٢٣٤٥٦٧", "+96551234567"),
+        ("", ""),
+        ("   ", ""),
+    ],
+)
+def test_kuwaiti_mobile_numbers_are_stored_one_way(typed, stored):
+    assert rules.normalize_phone(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "41234567",
+        "2123456",
+        "512345678",
+        "+966512345678",
+        "5123456a",
+        "+9655123456",
+        "phone",
+        "１２３４５６７８",
+    ],
+)
+def test_malformed_phone_numbers_are_refused(typed):
+    with pytest.raises(rules.InvalidContact):
+        rules.normalize_phone(typed)
+
+
+@given(st.text(max_size=30))
+def test_any_accepted_phone_is_a_kuwaiti_mobile(typed):
+    try:
+        stored = rules.normalize_phone(typed)
+    except rules.InvalidContact:
+        return
+    assert stored == "" or (
+        len(stored) == 12 and stored[:4] == "+965" and stored[4] in "569" and stored[4:].isdigit()
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [(" Ahmad@Example.COM ", "Ahmad@example.com"), ("a.b+c@mail.gov.kw", "a.b+c@mail.gov.kw"), ("", "")],
+)
+def test_email_addresses_are_trimmed(typed, stored):
+    assert rules.normalize_email(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ahmad",
+        "ahmad@",
+        "@example.com",
+        "ahmad@example",
+        "a b@example.com",
+        "ahmad@@example.com",
+        "x" * 250 + "@a.com",
+    ],
+)
+def test_malformed_email_addresses_are_refused(typed):
+    with pytest.raises(rules.InvalidContact):
+        rules.normalize_email(typed)
+
+
+def test_sms_segments_follow_the_encoding():
+    assert rules.sms_segments("a" * 160) == 1
+    assert rules.sms_segments("a" * 161) == 2
+    assert rules.sms_units("{}") == 4  # extension characters count twice
+    assert rules.sms_segments("ب" * 70) == 1
+    assert rules.sms_segments("ب" * 71) == 2
+    assert rules.sms_segments("ب" * 134) == 2
+    assert rules.sms_segments("ب" * 135) == 3
+    assert rules.sms_segments("a" * 69 + "ب") == 1  # one Arabic letter makes the whole text UCS-2
+
+
+def test_outside_channels_carry_only_alerts_the_person_chose():
+    both = rules.Contact("a@example.com", "+96551234567", by_email=True, by_sms=True)
+    assert rules.channels_for("completed", both) == [("email", "a@example.com"), ("sms", "+96551234567")]
+    assert rules.channels_for("submitted", both) == []  # the person just did it on screen
+    assert rules.channels_for("approved", both) == []  # "completed" follows in the same moment
+    email_only = rules.Contact("a@example.com", "+96551234567", by_email=True, by_sms=False)
+    assert rules.channels_for("notice", email_only) == [("email", "a@example.com")]
+    no_address = rules.Contact("", "", by_email=True, by_sms=True)
+    assert rules.channels_for("notice", no_address) == []
+
+
+def test_retries_back_off_and_give_up_after_a_while():
+    waits = [rules.backoff(n) for n in range(1, rules.MAX_ATTEMPTS)]
+    assert waits == sorted(waits)
+    assert waits[0] == dt.timedelta(minutes=1)
+    assert rules.backoff(3, spread=7) - rules.backoff(3) == dt.timedelta(seconds=7)
+    assert sum(waits, dt.timedelta()) > dt.timedelta(days=2)  # an SMTP outage over a weekend loses nothing
+    assert not rules.gives_up(rules.MAX_ATTEMPTS - 1) and rules.gives_up(rules.MAX_ATTEMPTS)
+
+
+def test_a_claim_goes_stale_after_the_timeout():
+    now = dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC)
+    assert not rules.claim_is_stale(now - dt.timedelta(minutes=1), now)
+    assert rules.claim_is_stale(now - rules.CLAIM_TIMEOUT - dt.timedelta(seconds=1), now)
+
+
+def test_minors_need_their_guardians():
+    assert rules.needs_guardians(0) and rules.needs_guardians(17) and not rules.needs_guardians(18)

@@ -1,0 +1,125 @@
+"""Message templates: both languages, the same placeholders, and SMS that fit the phone."""
+
+import re
+
+import pytest
+
+from sahl.applications.states import State
+from sahl.applications.texts import STATES
+from sahl.core.bilingual import BilingualText as T
+from sahl.notifications import rules, texts
+
+# The longest values each placeholder takes in practice (an SMS must fit with them).
+WORST = {
+    "reference": "2026-0123456",
+    "state": max((t for t in STATES.values()), key=lambda t: max(len(t.ar), len(t.en))),
+    "amount": T("999999.999 د.ك", "KWD 999999.999"),
+}
+NOTICE_REFERENCE = "N-2026-0123456"
+ARABIC_LETTERS = re.compile("[\u0621-\u064a]")
+
+
+def sample(event: str) -> dict:
+    values = {
+        "reference": "2026-0000123",
+        "service": T("تجديد جواز السفر", "Passport renewal"),
+        "agency": T("وزارة الداخلية", "Ministry of Interior"),
+        "state": STATES[State.COMPLETED],
+        "amount": T("5.000 د.ك", "KWD 5.000"),
+        "note": "—",
+        "subject": "استدعاء",
+        "body": "نص الإشعار",
+        "due_line": "",
+        "name": T("سارة أحمد المطيري", "Sara Ahmad Al-Mutairi"),
+        "child": texts.CHILD["F"],
+    }
+    if event in rules.NOTICE_EVENTS:
+        values["reference"] = "N-2026-0000001"
+    return values
+
+
+@pytest.mark.parametrize("event", sorted(texts.TEMPLATES))
+def test_every_template_has_both_languages_with_the_same_placeholders(event):
+    template = texts.TEMPLATES[event]
+    allowed = texts.NOTICE_FIELDS if event in rules.NOTICE_EVENTS else texts.APPLICATION_FIELDS
+    for part in (template.subject, template.body, template.sms, template.email_subject, template.email_body):
+        if part is None:
+            continue
+        assert texts.fields_of(part.ar) == texts.fields_of(part.en), part
+        assert texts.fields_of(part.ar) <= allowed, part
+        assert ARABIC_LETTERS.search(part.ar), f"the Arabic of {event} is not Arabic"
+        assert not ARABIC_LETTERS.search(part.en), f"the English of {event} has Arabic letters"
+    assert "reference" in texts.fields_of(template.subject.ar) | texts.fields_of(template.body.ar)
+
+
+@pytest.mark.parametrize("event", sorted(texts.TEMPLATES))
+def test_sms_texts_carry_nothing_personal(event):
+    sms = texts.TEMPLATES[event].sms
+    assert texts.fields_of(sms.ar) <= texts.SMS_FIELDS
+    assert "{reference}" in sms.ar and "{reference}" in sms.en
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+@pytest.mark.parametrize("event", sorted(texts.TEMPLATES))
+def test_every_sms_fits_one_message_in_either_language(event, language):
+    values = {k: v.get(language) if isinstance(v, T) else v for k, v in WORST.items()}
+    if event in rules.NOTICE_EVENTS:
+        values["reference"] = NOTICE_REFERENCE
+    text = texts.TEMPLATES[event].sms.get(language).format_map(values)
+    assert "{" not in text
+    if language == "ar":
+        assert not rules.is_gsm7(text)
+        assert rules.sms_units(text) <= rules.UCS2_SINGLE, f"{len(text)} characters: {text}"
+    else:
+        assert rules.is_gsm7(text), text
+        assert rules.sms_units(text) <= rules.GSM7_SINGLE
+    assert rules.sms_segments(text) == 1
+    assert rules.sms_segments(text) <= rules.MAX_SMS_SEGMENTS
+
+
+@pytest.mark.parametrize("event", sorted(texts.TEMPLATES))
+def test_rendering_fills_every_placeholder_in_the_recipients_language(event):
+    arabic = texts.render(event, "ar", sample(event))
+    english = texts.render(event, "en", sample(event))
+    for rendered in (arabic, english):
+        for part in (
+            rendered.subject,
+            rendered.body,
+            rendered.sms,
+            rendered.email_subject,
+            rendered.email_body,
+        ):
+            assert part and "{" not in part and "}" not in part
+    assert ARABIC_LETTERS.search(arabic.subject)
+    assert not ARABIC_LETTERS.search(english.subject.replace("استدعاء", ""))
+
+
+def test_the_approval_reads_naturally_in_arabic():
+    rendered = texts.render("approved", "ar", sample("approved"))
+    assert rendered.subject == "تمت الموافقة على معاملتك رقم 2026-0000123: تجديد جواز السفر"
+    assert rendered.body == "وافقت وزارة الداخلية على معاملتك «تجديد جواز السفر» رقم 2026-0000123."
+    english = texts.render("approved", "en", sample("approved"))
+    assert english.subject == "Your application 2026-0000123 was approved: Passport renewal"
+
+
+def test_a_guardian_reads_who_the_notice_is_for_but_the_email_and_sms_do_not_say():
+    rendered = texts.render("notice_guardian", "ar", sample("notice_guardian"))
+    assert "ابنتك سارة أحمد المطيري" in rendered.subject
+    assert "نص الإشعار" in rendered.body
+    assert "سارة" not in rendered.sms and "سارة" not in rendered.email_body + rendered.email_subject
+    assert "نص الإشعار" not in rendered.email_body  # the content is read in Sahl, where reading is recorded
+
+
+def test_a_user_value_with_braces_is_not_a_template():
+    values = sample("rejected") | {"note": "missing {reference} and {0}"}
+    assert texts.render("rejected", "en", values).body.endswith("Reason: missing {reference} and {0}")
+
+
+def test_page_labels_exist_in_both_languages():
+    for table in (texts.CHANNELS, texts.DELIVERY_STATES, texts.ROLES, texts.NOTICE_EVENTS, texts.KINDS):
+        for label in table.values():
+            assert label.ar and label.en
+    from sahl.notifications.models import Delivery, NoticeLog
+
+    assert set(texts.DELIVERY_STATES) == set(Delivery.State.values)
+    assert set(texts.NOTICE_EVENTS) == set(NoticeLog.Event.values)

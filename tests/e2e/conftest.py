@@ -84,12 +84,27 @@ def _serve(tmp: Path, suffix: str = "e2e") -> Iterator[str]:
 
 
 def _serve_on(tmp: Path, env: Mapping[str, str]) -> Iterator[str]:
-    env = {**env, "DJANGO_SETTINGS_MODULE": "sahl.settings", "SAHL_LOG_LEVEL": "WARNING"}
+    port = _free_port()
+    base = f"http://localhost:{port}"
+    env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "sahl.settings",
+        "SAHL_LOG_LEVEL": "WARNING",
+        "SAHL_PUBLIC_URL": base,  # documents' QR codes and the gateway's return address
+        "SAHL_KNET_URL": f"{base}/sim/knet",  # the simulated gateway, served by the same server
+    }
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--noinput", "-v0"], ["load_catalogue"], ["seed_demo", "--people", "200"]):
         subprocess.run(manage + command, env=env, check=True, capture_output=True, cwd=ROOT)
-    port = _free_port()
     log = (tmp / "server.log").open("w")
+    # The background worker, as `make run` starts it: gateway callbacks, refunds, messages.
+    worker = subprocess.Popen(
+        [*manage, "db_worker", "--interval", "0.2", "--no-reload"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     # Threads as well as processes, so that simultaneous requests really run at the same time.
     command = [sys.executable, "-m", "gunicorn", "sahl.wsgi", "--bind", f"localhost:{port}"]
     process = subprocess.Popen(
@@ -99,7 +114,6 @@ def _serve_on(tmp: Path, env: Mapping[str, str]) -> Iterator[str]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://localhost:{port}"
     try:
         for _ in range(100):
             try:
@@ -112,8 +126,9 @@ def _serve_on(tmp: Path, env: Mapping[str, str]) -> Iterator[str]:
             pytest.fail(f"the server did not start; see {tmp / 'server.log'}")
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        for running in (process, worker):
+            running.terminate()
+            running.wait(timeout=10)
         log.close()
 
 

@@ -135,6 +135,35 @@ class HttpClient:
         assert answer.status == 302, f"{code}: submitting answered {answer.status}"
         return reference_in(answer.location)
 
+    def pay(self, reference: str, card: str = "4242424242424242") -> None:
+        """Pay the fee on the simulated gateway's page and come back to Sahl."""
+        to_gateway = self.post(f"/applications/{reference}/pay", {})
+        assert to_gateway.status == 302, f"paying {reference} answered {to_gateway.status}"
+        path = urllib.parse.urlsplit(to_gateway.location).path
+        form = self.get(path)
+        token = hidden_input(form.text, "csrfmiddlewaretoken")
+        back = self.post(
+            path, {"csrfmiddlewaretoken": token, "card_number": card, "expiry": "12/29", "pin": "1234"}
+        )
+        assert back.status == 302, f"the gateway answered {back.status}"
+        parts = urllib.parse.urlsplit(back.location)
+        assert self.get(f"{parts.path}?{parts.query}").status == 302
+
+
+TEST_CARD = "4242424242424242"
+DECLINED_CARD = "4000000000000002"
+
+
+def pay_on_gateway(page, card: str = TEST_CARD) -> None:  # type: ignore[no-untyped-def]
+    """From the application page: pay now, type the card on the gateway's page, come back."""
+    page.locator("form[action$='/pay'] button").click()
+    page.wait_for_url(re.compile(r"/sim/knet/pay/"))
+    page.locator("input[name=card_number]").fill(card)
+    page.locator("input[name=expiry]").fill("12/29")
+    page.locator("input[name=pin]").fill("1234")
+    page.locator("button[name=pay]").click()
+    page.wait_for_url(re.compile(r"/applications/[\w-]+$"))
+
 
 def hidden_input(html: str, name: str) -> str:
     match = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html)

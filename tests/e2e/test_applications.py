@@ -12,12 +12,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import HttpClient, civil_id, log_in, pdf_text, tiny_png
+from tests.e2e.helpers import DECLINED_CARD, HttpClient, civil_id, log_in, pay_on_gateway, pdf_text, tiny_png
 
 axe = Axe()
 
 APPLICATION_URL = re.compile(r"/applications/\d{4}-\d{7}$")
 COMPLETED = "منجزة"
+AWAITING_PAYMENT = "بانتظار الدفع"
 IN_REVIEW = "قيد المراجعة"
 RECEIVED = "مستلمة"
 ACTION_NEEDED = "مطلوب إجراء منك"
@@ -71,8 +72,18 @@ def test_the_expat_renews_his_car_at_once_and_downloads_the_registration(page):
     page.locator("select[name=plate_number]").select_option("45-20002")
     submit(page)
 
-    # Then it is completed at once, with the new registration as a PDF bearing his Arabic name
+    # Then the fee is due; he pays it on the payment gateway's page and comes back
+    expect(page.locator("#status")).to_have_text(AWAITING_PAYMENT)
+    expect(page.locator("#fee-title")).to_contain_text("10.000 د.ك")
+    pay_on_gateway(page)
+
+    # And it is completed at once, paid, with a receipt and the new registration bearing his Arabic name
+    expect(page.locator(".flash")).to_contain_text("تم استلام الدفعة")
     expect(page.locator("#status")).to_have_text(COMPLETED)
+    expect(page.locator("#payment-1")).to_have_text("مدفوعة")
+    with page.expect_download() as receipt_info:
+        page.locator("a[href*='/receipts/']").click()
+    assert receipt_info.value.path().read_bytes().startswith(b"%PDF")
     link = page.locator("#documents-title + ul a[href*='/documents/']")
     expect(link).to_have_count(1)
     with page.expect_download() as download_info:
@@ -97,6 +108,7 @@ def test_a_caseworker_asks_for_a_photo_then_renews_the_fathers_passport(page, op
     page.locator("select[name=passport_number]").select_option(f"K{civil_id('father')[-8:]}")
     page.locator("select[name=delivery]").select_option("courier")
     submit(page)
+    pay_on_gateway(page)
     expect(page.locator("#status")).to_contain_text(IN_REVIEW)
     reference = reference_of(page)
 
@@ -165,8 +177,14 @@ def test_the_father_sells_his_car_to_the_expat_who_agrees_before_the_ministry_ap
     buyer.get_by_role("link", name=reference, exact=True).click()
     expect(buyer.locator("#consent-title")).to_be_visible()
     buyer.locator("button[name=agree][value=yes]").click()
-    expect(buyer.locator("#status")).to_contain_text(IN_REVIEW)
+    expect(buyer.locator("#status")).to_have_text(AWAITING_PAYMENT)
     expect(buyer.locator("#consent-title")).to_have_count(0)
+    expect(buyer.locator("form[action$='/pay']")).to_have_count(0)  # the seller pays, not the buyer
+
+    # And the seller pays the transfer fee
+    page.reload()
+    pay_on_gateway(page)
+    expect(page.locator("#status")).to_contain_text(IN_REVIEW)
 
     # And the caseworker takes the case and approves it
     staff = open_page()
@@ -207,6 +225,7 @@ def scene(server) -> dict[str, object]:
     in_review = mother.apply("moi.traffic-accident-certificate", answers)
     waiting = mother.apply("moi.traffic-accident-certificate", answers)
     for reference in (in_review, waiting):
+        mother.pay(reference)
         assert caseworker.post(f"/backoffice/cases/{reference}/take", {}).status == 302
     asked = caseworker.post(
         f"/backoffice/cases/{waiting}/request-information",
@@ -251,3 +270,24 @@ def test_a_form_with_mistakes_has_no_serious_accessibility_problems(page, server
     expect(page.locator(".errors[role=alert]")).to_be_visible()
     expect(page.locator("[aria-invalid=true]")).to_have_count(4)
     assert serious(page) == []
+
+
+def test_a_declined_card_charges_nothing_and_the_fee_stays_due(page):
+    # Given the mother files a paid certificate
+    log_in(page, "mother", "/services/moi.traffic-accident-certificate/apply")
+    page.locator("input[name=accident_date]").fill("2026-02-01")
+    page.locator("select[name=governorate]").select_option("KW-HA")
+    page.locator("input[name=report_number]").fill("HA-2026-0099")
+    page.locator("input[name=plate_number]").fill("3-77121")
+    page.locator("select[name=purpose]").select_option("insurance")
+    submit(page)
+    expect(page.locator("#status")).to_have_text(AWAITING_PAYMENT)
+
+    # When the bank declines her card
+    pay_on_gateway(page, DECLINED_CARD)
+
+    # Then she is told, nothing is paid, and she can try again
+    expect(page.locator(".flash")).to_contain_text("رفض البنك البطاقة")
+    expect(page.locator("#status")).to_have_text(AWAITING_PAYMENT)
+    expect(page.locator("#payment-1")).to_have_text("رفض البنك البطاقة")
+    expect(page.locator("form[action$='/pay'] button")).to_be_visible()

@@ -48,7 +48,9 @@ def for_application(application: Application) -> list[PaymentIntent]:
 def start(user: User, reference: str) -> PaymentIntent:
     """The intent to send the person to: the live one if there is one, else a new one.
 
-    The application row is locked, so two clicks or two tabs get the same intent (one charge)."""
+    The application row is locked while choosing, so two clicks or two tabs get the same intent;
+    the gateway is asked outside the transaction (it may share the database), with our reference
+    as its idempotency key, so both get the same payment page: one charge."""
     with transaction.atomic():
         application = applications.application_for(user, reference)
         if application.applicant_id != user.pk:
@@ -59,17 +61,17 @@ def start(user: User, reference: str) -> PaymentIntent:
         live = application.payments.filter(state__in=LIVE).first()
         if live is not None and live.state == PaymentIntent.State.PAID:
             raise Conflict("payment.already_paid")
-        if live is not None and live.expires_at > timezone.now():
-            return live
-        if live is not None:
+        if live is not None and live.expires_at <= timezone.now():
             _expire(live)
-        intent = PaymentIntent.objects.create(
+            live = None
+        intent = live or PaymentIntent.objects.create(
             reference=f"PAY-{secrets.token_hex(6).upper()}",
             application=application,
             agency=application.agency,
             amount_fils=application.fee_fils,
             expires_at=timezone.now() + dt.timedelta(minutes=settings.SAHL_PAYMENT_MINUTES),
         )
+    if not intent.payment_url:
         base = settings.SAHL_PUBLIC_URL
         started = gateway().start(
             intent.reference,
@@ -77,9 +79,12 @@ def start(user: User, reference: str) -> PaymentIntent:
             f"{base}{reverse('payments:return')}",
             f"{base}{reverse('payments:callback')}",
         )
-        intent.gateway_payment_id, intent.payment_url = started.payment_id, started.url
-        intent.save(update_fields=["gateway_payment_id", "payment_url"])
-        _event(intent, "started", started.payment_id)
+        with transaction.atomic():
+            PaymentIntent.objects.filter(pk=intent.pk, payment_url="").update(
+                gateway_payment_id=started.payment_id, payment_url=started.url
+            )
+            _event(intent, "started", started.payment_id)
+        intent.refresh_from_db()
     return intent
 
 

@@ -1,0 +1,309 @@
+"""The inbox, notification settings and SMS: what people see and what reaches their phone."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from sahl.applications.models import Application
+from sahl.identity.models import User
+from sahl.notifications.models import Delivery, Message, SimulatedSms
+from tests.integration.conftest import apply, paid, reference_of, run_tasks
+
+pytestmark = pytest.mark.django_db
+
+PREFS = "/account/notifications"
+
+
+def settings_of(civil_id: str) -> tuple:
+    user = User.objects.get(civil_id=civil_id)
+    return user.email, user.phone, user.notify_by_email, user.notify_by_sms, user.preferred_language
+
+
+def sell_the_fathers_car(login, demo) -> str:
+    father = login(demo["father"])
+    answers = {"plate_number": "12-10001", "buyer_civil_id": demo["expat"], "payment_method": "bank_transfer"}
+    return reference_of(apply(father, "moi.vehicle-ownership-transfer", answers))
+
+
+# --- Settings ------------------------------------------------------------------------------------------
+
+
+def test_the_settings_page_needs_a_login_and_speaks_both_languages(login, demo):
+    assert Client().get(PREFS).status_code == 302
+    arabic = login(demo["father"]).get(PREFS).content.decode()
+    assert "إعدادات الإشعارات" in arabic and 'name="csrfmiddlewaretoken"' in arabic
+    english = login(demo["father"], "en").get(PREFS).content.decode()
+    assert "Notification settings" in english and "Language of your messages" in english
+
+
+def test_settings_are_saved_in_one_form(login, demo):
+    client = login(demo["father"], "en")
+    answer = client.post(
+        PREFS,
+        {
+            "email": " Ahmad@Example.COM ",
+            "phone": "5123 4567",
+            "notify_by_email": "1",
+            "notify_by_sms": "1",
+            "language": "en",
+        },
+    )
+    assert answer.status_code == 302 and answer["Location"] == f"{PREFS}?saved=1"
+    assert settings_of(demo["father"]) == ("Ahmad@example.com", "+96551234567", True, True, "en")
+    page = client.get(answer["Location"]).content.decode()
+    assert "Your settings were saved." in page and "+96551234567" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "fields", "field", "text"),
+    [
+        ("ar", {"email": "ahmad@", "phone": "51234567"}, "email", "عنوان البريد الإلكتروني غير صحيح"),
+        ("en", {"email": "ahmad@example.com", "phone": "4123456"}, "phone", "This phone number is not valid"),
+        ("ar", {"email": "", "phone": "+966512345678"}, "phone", "رقم الهاتف غير صحيح"),
+        ("en", {"email": "", "phone": "", "notify_by_email": "1"}, "email", "Enter your e-mail address"),
+    ],
+)
+def test_a_malformed_email_or_phone_is_refused_with_a_field_error_and_nothing_is_saved(
+    login, demo, language, fields, field, text
+):
+    before = settings_of(demo["father"])
+    client = login(demo["father"], language)
+    answer = client.post(PREFS, {"language": "en", "notify_by_sms": "1"} | fields)
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert text in page
+    assert f'aria-describedby="e-{field}"' in page or f'e-{field}"' in page
+    assert settings_of(demo["father"]) == before
+
+
+def test_the_settings_form_checks_the_csrf_token(login, demo):
+    client = login(demo["father"])
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies
+    assert strict.post(PREFS, {"email": "x@example.com", "language": "ar"}).status_code == 403
+    assert settings_of(demo["father"])[0] == ""
+
+
+def test_settings_through_the_api(login, demo):
+    client = login(demo["mother"], "en")
+    assert client.get("/api/v1/me/notification-settings").json() == {
+        "email": "",
+        "phone": "",
+        "notify_by_email": False,
+        "notify_by_sms": False,
+        "language": "ar",
+    }
+    bad = client.put(
+        "/api/v1/me/notification-settings",
+        json.dumps({"email": "fatima at example", "phone": "99999", "language": "en"}),
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    problem = bad.json()
+    assert set(problem["fields"]) == {"email", "phone"}
+    assert problem["fields"]["phone"]["ar"].startswith("رقم الهاتف غير صحيح")
+    assert problem["fields"]["email"]["en"].startswith("This e-mail address is not valid")
+    assert settings_of(demo["mother"])[:2] == ("", "")
+    good = client.put(
+        "/api/v1/me/notification-settings",
+        json.dumps(
+            {
+                "email": "fatima@example.com",
+                "phone": "+965 9876 5432",
+                "notify_by_sms": True,
+                "language": "en",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert good.status_code == 200
+    assert good.json()["phone"] == "+96598765432"
+    assert Client().get("/api/v1/me/notification-settings").status_code == 401
+
+
+# --- Messages about applications ------------------------------------------------------------------
+
+
+def test_the_buyer_asked_to_agree_gets_a_message_in_their_own_language(login, demo):
+    buyer = login(demo["expat"], "ar")
+    buyer.post(PREFS, {"email": "", "phone": "", "language": "en"})  # messages in English, pages in Arabic
+    reference = sell_the_fathers_car(login, demo)
+
+    message = Message.objects.get(recipient__civil_id=demo["expat"])
+    assert message.event == "consent_requested" and message.language == "en"
+    assert (
+        message.subject == f"Your agreement is needed on application {reference}: Vehicle ownership transfer"
+    )
+    assert message.link == f"/applications/{reference}"
+    seller = Message.objects.get(recipient__civil_id=demo["father"])
+    assert seller.event == "submitted" and seller.language == "ar"
+    assert seller.subject == f"استلمنا معاملتك رقم {reference}: نقل ملكية مركبة"
+
+    inbox = buyer.get("/inbox").content.decode()
+    assert message.subject in inbox
+    assert 'lang="en"' in inbox
+
+
+def test_when_the_buyer_declines_both_hear_that_it_was_cancelled(login, demo):
+    reference = sell_the_fathers_car(login, demo)
+    buyer = login(demo["expat"], "en")
+    assert buyer.post(f"/applications/{reference}/consent", {"agree": "no"}).status_code == 302
+    seller_events = list(
+        Message.objects.filter(recipient__civil_id=demo["father"])
+        .order_by("pk")
+        .values_list("event", flat=True)
+    )
+    assert seller_events == ["submitted", "cancelled"]
+    buyer_events = list(
+        Message.objects.filter(recipient__civil_id=demo["expat"])
+        .order_by("pk")
+        .values_list("event", flat=True)
+    )
+    assert buyer_events == ["consent_requested", "party_update"]
+    assert Message.objects.get(recipient__civil_id=demo["expat"], event="party_update").subject == (
+        f"حالة المعاملة رقم {reference}: ملغاة"
+    )
+
+
+def test_an_application_approved_by_the_caseworker_tells_the_applicant_in_the_inbox(login, demo):
+    from sahl.backoffice import services as backoffice
+    from sahl.registry.models import Passport
+
+    father = login(demo["father"])
+    passport = Passport.objects.get(holder__civil_id=demo["father"]).number
+    reference = paid(
+        father, apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
+    )
+    caseworker = User.objects.get(civil_id=demo["caseworker"])
+    backoffice.take(caseworker, reference)
+    backoffice.approve(caseworker, reference)
+
+    events = set(Message.objects.filter(recipient__civil_id=demo["father"]).values_list("event", flat=True))
+    assert {"submitted", "sent_to_agency", "approved", "completed"} <= events
+    approved = Message.objects.get(recipient__civil_id=demo["father"], event="approved")
+    assert approved.subject == f"تمت الموافقة على معاملتك رقم {reference}: تجديد جواز السفر"
+    assert approved.body == f"وافقت وزارة الداخلية على معاملتك «تجديد جواز السفر» رقم {reference}."
+
+
+def test_sms_goes_to_the_chosen_phone_without_personal_data(login, demo, settings):
+    settings.SAHL_DEV_OUTBOX = False
+    login(demo["expat"], "ar").post(
+        PREFS, {"phone": "+965 6000 1234", "notify_by_sms": "1", "language": "ar"}
+    )
+    reference = sell_the_fathers_car(login, demo)
+    run_tasks()
+
+    sms = SimulatedSms.objects.get()
+    assert sms.to == "+96560001234"
+    assert sms.text == f"سهل: مطلوبة موافقتك على المعاملة رقم {reference}. افتح سهل للرد."
+    assert len(sms.text) <= 70
+    for personal in (demo["expat"], demo["father"], "Rajesh", "راجيش", "Ahmad", "أحمد", "12-10001"):
+        assert personal not in sms.text
+    delivery = Delivery.objects.get(channel="sms")
+    assert delivery.state == "sent" and sms.reference == delivery.header_id
+
+    run_tasks()  # nothing left to do: still one SMS
+    assert SimulatedSms.objects.count() == 1
+
+    # The dev outbox shows it only when asked for.
+    assert Client().get("/dev/sms").status_code == 404
+    settings.SAHL_DEV_OUTBOX = True
+    outbox = Client().get("/dev/sms").content.decode()
+    assert sms.text in outbox and "+96560001234" in outbox
+
+
+# --- The inbox ----------------------------------------------------------------------------------------
+
+
+def test_opening_a_message_marks_it_read_and_shows_its_delivery_log(login, demo):
+    sell_the_fathers_car(login, demo)
+    buyer = login(demo["expat"], "en")
+    message = Message.objects.get(recipient__civil_id=demo["expat"])
+    home = buyer.get("/").content.decode()
+    assert "Inbox" in home and '1<span class="visually-hidden"> unread</span>' in home
+
+    page = buyer.get(f"/inbox/{message.pk}").content.decode()
+    assert message.subject in page and "Delivery log" in page and "Sahl inbox" in page
+    message.refresh_from_db()
+    assert message.read_at is not None
+    assert User.objects.get(civil_id=demo["expat"]).unread_messages == 0
+    assert "unread</span>" not in buyer.get("/inbox").content.decode()
+    first_read = message.read_at
+    buyer.get(f"/inbox/{message.pk}")
+    message.refresh_from_db()
+    assert message.read_at == first_read  # the first opening is the one recorded
+
+
+def test_another_persons_message_answers_404(login, demo):
+    sell_the_fathers_car(login, demo)
+    message = Message.objects.get(recipient__civil_id=demo["expat"])
+    other = login(demo["mother"], "en")
+    assert other.get(f"/inbox/{message.pk}").status_code == 404
+    assert other.get(f"/api/v1/inbox/{message.pk}").status_code == 404
+    assert other.get("/inbox/999999").status_code == 404
+    assert Message.objects.get(pk=message.pk).read_at is None
+    assert Client().get("/inbox").status_code == 302
+
+
+def test_the_inbox_through_the_api(login, demo):
+    sell_the_fathers_car(login, demo)
+    buyer = login(demo["expat"], "en")
+    inbox = buyer.get("/api/v1/inbox").json()
+    assert inbox["unread"] == 1 and inbox["page"] == 1 and not inbox["has_next"]
+    (listed,) = inbox["messages"]
+    assert listed["event"] == "consent_requested" and listed["read_at"] is None
+    detail = buyer.get(f"/api/v1/inbox/{listed['id']}").json()
+    assert detail["read_at"] is not None and detail["link"].startswith("/applications/")
+    assert detail["deliveries"] == []  # the buyer chose no e-mail or SMS
+    assert buyer.get("/api/v1/inbox").json()["unread"] == 0
+
+
+def fill_inbox(user: User, count: int) -> None:
+    Message.objects.bulk_create(
+        Message(
+            recipient=user,
+            kind="application",
+            event="submitted",
+            language="ar",
+            subject=f"رسالة {n}",
+            body="-",
+        )
+        for n in range(count)
+    )
+    User.objects.filter(pk=user.pk).update(unread_messages=Message.objects.filter(recipient=user).count())
+
+
+def queries(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_inbox_runs_a_fixed_number_of_queries_however_many_messages(login, demo):
+    user = User.objects.get(civil_id=demo["mother"])
+    client = login(demo["mother"])
+    fill_inbox(user, 3)
+    few = queries(client, "/inbox")
+    fill_inbox(user, 60)
+    many = queries(client, "/inbox")
+    assert few == many == 5  # session, user, staff membership (header), the page of messages, unread count
+    assert queries(client, "/inbox?page=3") == many
+    page = client.get("/inbox?page=2").content.decode()
+    assert "رسائل أحدث" in page and "رسائل أقدم" in page
+    assert client.get("/inbox?page=0").status_code == 400
+    assert client.get("/inbox?page=x").status_code == 400
+
+
+def test_a_drifted_unread_counter_is_set_right_by_the_inbox(login, demo):
+    user = User.objects.get(civil_id=demo["mother"])
+    fill_inbox(user, 2)
+    User.objects.filter(pk=user.pk).update(unread_messages=40)
+    client = login(demo["mother"], "en")
+    client.get("/inbox")
+    assert User.objects.get(pk=user.pk).unread_messages == 2
+    assert Application.objects.count() >= 0

@@ -4,6 +4,7 @@ Plain HTTP against the real server (gunicorn, several processes and threads): no
 """
 
 import threading
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -55,3 +56,39 @@ def test_twenty_simultaneous_submissions_with_one_key_file_one_application(mothe
     assert len(rows) == 1
     assert f'href="/applications/{reference}"' in rows[0]
     assert mother.get(f"/applications/{reference}").status == 200
+
+
+def test_ten_simultaneous_pay_clicks_lead_to_one_payment_page_and_one_charge(mother):
+    # Given an application whose fee is due
+    reference = mother.apply(
+        "moi.traffic-accident-certificate",
+        {
+            "accident_date": "2026-03-01",
+            "governorate": "KW-AH",
+            "report_number": "AH-2026-0007",
+            "plate_number": "3-77122",
+            "purpose": "insurance",
+        },
+    )
+
+    # When "pay" is pressed ten times at once (tabs, double clicks)
+    start = threading.Barrier(10)
+
+    def click(client: HttpClient) -> Response:
+        start.wait(timeout=30)
+        return client.post(f"/applications/{reference}/pay", {})
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(click, [mother.clone() for _ in range(10)]))
+
+    # Then every click goes to the same payment page at the gateway
+    assert [a.status for a in answers] == [302] * 10, [a.text[:300] for a in answers if a.status != 302]
+    pages = {a.location for a in answers}
+    assert len(pages) == 1 and "/sim/knet/pay/" in next(iter(pages))
+
+    # And paying it twice (two tabs) charges once: the second sees it already processed
+    mother.pay(reference)
+    again = mother.get(urllib.parse.urlsplit(next(iter(pages))).path)
+    assert "This payment was already processed" in again.text
+    detail = mother.get(f"/applications/{reference}").text
+    assert detail.count('id="payment-') == 1 and "مدفوعة" in detail

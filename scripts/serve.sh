@@ -5,7 +5,10 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
 PORT=${PORT:-8000}
 mkdir -p var
-"$BIN/python" manage.py db_worker --queue-name default > var/worker.log 2>&1 &
+# The address people use, and the simulated payment gateway served by the same server.
+export SAHL_PUBLIC_URL=${SAHL_PUBLIC_URL:-http://localhost:$PORT}
+export SAHL_KNET_URL=${SAHL_KNET_URL:-$SAHL_PUBLIC_URL/sim/knet}
+"$BIN/python" manage.py db_worker --queue-name default --no-reload > var/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 cat <<MSG
@@ -15,4 +18,5 @@ cat <<MSG
   The background worker logs to var/worker.log. Stop with Ctrl-C.
 
 MSG
-"$BIN/gunicorn" sahl.wsgi --bind "localhost:$PORT" --workers "${WORKERS:-2}"
+# Threads too: paying, Sahl calls the (simulated) gateway on this same server.
+"$BIN/gunicorn" sahl.wsgi --bind "localhost:$PORT" --workers "${WORKERS:-2}" --threads 4

@@ -208,6 +208,19 @@ def demo_persons(today: dt.date) -> list[DemoPerson]:
             "KW-AH",
             is_insured=True,
         ),
+        P(
+            "operator",
+            "سلمان ناصر العتيبي",
+            "Salman Nasser Al-Otaibi",
+            dt.date(1984, 4, 17),
+            "M",
+            "KW",
+            "operator of the platform: payments reconciliation",
+            "married",
+            "government",
+            "KW-KU",
+            is_insured=True,
+        ),
     ]
 
 

@@ -13,7 +13,8 @@ from sahl.registry.seed import demo_persons, seed_registers
 
 # Demo accounts only exist in databases filled by this command; set SAHL_DEMO_PASSWORD to change it.
 DEFAULT_DEMO_PASSWORD = "sahl-demo-2026"  # noqa: S105
-ACCOUNTS = ("father", "mother", "expat", "fines", "owner", "caseworker", "paci-staff")
+ACCOUNTS = ("father", "mother", "expat", "fines", "owner", "caseworker", "paci-staff", "operator")
+OPERATORS = ("operator",)
 STAFF = {"caseworker": ("moi", "caseworker"), "paci-staff": ("paci", "caseworker")}
 
 
@@ -35,6 +36,9 @@ class Command(BaseCommand):
         for key in ACCOUNTS:
             person = Person.objects.get(civil_id=report.named[key])
             user = open_account(person, password)
+            if key in OPERATORS and not user.is_staff:
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])
             if key in STAFF:
                 agency_code, role = STAFF[key]
                 agency = Agency.objects.filter(code=agency_code).first()

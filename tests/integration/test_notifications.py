@@ -9,7 +9,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from sahl.applications.models import Application
 from sahl.identity.models import User
 from sahl.notifications.models import Delivery, Message, SimulatedSms
 from tests.integration.conftest import apply, paid, reference_of, run_tasks
@@ -149,24 +148,29 @@ def test_the_buyer_asked_to_agree_gets_a_message_in_their_own_language(login, de
     assert 'lang="en"' in inbox
 
 
-def test_when_the_buyer_declines_both_hear_that_it_was_cancelled(login, demo):
+def events_of(civil_id: str) -> list[str]:
+    return list(
+        Message.objects.filter(recipient__civil_id=civil_id).order_by("pk").values_list("event", flat=True)
+    )
+
+
+def test_when_the_buyer_declines_the_seller_hears_that_it_was_cancelled(login, demo):
     reference = sell_the_fathers_car(login, demo)
     buyer = login(demo["expat"], "en")
     assert buyer.post(f"/applications/{reference}/consent", {"agree": "no"}).status_code == 302
-    seller_events = list(
-        Message.objects.filter(recipient__civil_id=demo["father"])
-        .order_by("pk")
-        .values_list("event", flat=True)
-    )
-    assert seller_events == ["submitted", "cancelled"]
-    buyer_events = list(
-        Message.objects.filter(recipient__civil_id=demo["expat"])
-        .order_by("pk")
-        .values_list("event", flat=True)
-    )
-    assert buyer_events == ["consent_requested", "party_update"]
-    assert Message.objects.get(recipient__civil_id=demo["expat"], event="party_update").subject == (
-        f"حالة المعاملة رقم {reference}: ملغاة"
+    assert events_of(demo["father"]) == ["submitted", "cancelled"]
+    assert events_of(demo["expat"]) == ["consent_requested"]  # not told what they just did themselves
+
+
+def test_when_the_seller_withdraws_the_buyer_hears_it(login, demo):
+    reference = sell_the_fathers_car(login, demo)
+    assert login(demo["father"]).post(f"/applications/{reference}/withdraw").status_code == 302
+    assert events_of(demo["father"]) == ["submitted", "withdrawn"]
+    assert events_of(demo["expat"]) == ["consent_requested", "party_update"]
+    update = Message.objects.get(recipient__civil_id=demo["expat"], event="party_update")
+    assert update.subject == f"حالة المعاملة رقم {reference}: مسحوبة"
+    assert update.body == (
+        f"حالة المعاملة «نقل ملكية مركبة» رقم {reference}، التي أنت طرف فيها، هي الآن: مسحوبة."
     )
 
 
@@ -306,4 +310,3 @@ def test_a_drifted_unread_counter_is_set_right_by_the_inbox(login, demo):
     client = login(demo["mother"], "en")
     client.get("/inbox")
     assert User.objects.get(pk=user.pk).unread_messages == 2
-    assert Application.objects.count() >= 0

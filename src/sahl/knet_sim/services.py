@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sahl.core.errors import BadInput, NotFound
@@ -26,17 +26,22 @@ def check_merchant(payload: dict[str, Any], signature: str) -> None:
 
 def initiate(payload: dict[str, Any]) -> SimPayment:
     """A merchant asks for a payment page (the same reference twice gives the same payment)."""
-    existing = SimPayment.objects.filter(merchant_reference=payload["reference"]).first()
+    reference = str(payload["reference"])
+    existing = SimPayment.objects.filter(merchant_reference=reference).first()
     if existing is not None:
         return existing
-    return SimPayment.objects.create(
-        payment_id=secrets.token_hex(8).upper(),
-        merchant_reference=str(payload["reference"]),
-        amount=str(payload["amount"]),
-        currency=str(payload["currency"]),
-        return_url=str(payload["return_url"]),
-        callback_url=str(payload["callback_url"]),
-    )
+    try:
+        with transaction.atomic():
+            return SimPayment.objects.create(
+                payment_id=secrets.token_hex(8).upper(),
+                merchant_reference=reference,
+                amount=str(payload["amount"]),
+                currency=str(payload["currency"]),
+                return_url=str(payload["return_url"]),
+                callback_url=str(payload["callback_url"]),
+            )
+    except IntegrityError:  # the same reference arrived twice at once: one payment
+        return SimPayment.objects.get(merchant_reference=reference)
 
 
 def payment(payment_id: str) -> SimPayment:

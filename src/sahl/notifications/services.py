@@ -50,7 +50,7 @@ def application_changed(application: Application, event: HistoryEvent) -> list[M
     key = rules.EVENT_FOR_KIND.get(event.kind)
     if key is None:
         return []
-    return _notify(application, key, note=event.note)
+    return _notify(application, key, note=event.note, actor_id=event.actor_id)
 
 
 def notify_applicant(
@@ -66,7 +66,11 @@ def notify_applicant(
 
 
 def _notify(
-    application: Application, event: str, note: str = "", amount_fils: int | None = None
+    application: Application,
+    event: str,
+    note: str = "",
+    amount_fils: int | None = None,
+    actor_id: int | None = None,
 ) -> list[Message]:
     if (
         event in rules.PAYMENT_EVENTS
@@ -81,7 +85,8 @@ def _notify(
         messages += [_compose(user, "consent_requested", params, application=application) for user in others]
     elif event in rules.PARTY_EVENTS:
         parties = set(application.parties.values_list("civil_id", flat=True))
-        others = _accounts(parties, but_not=applicant.civil_id)
+        # The party who made the change (e.g. the buyer who declined) is not told about it.
+        others = [u for u in _accounts(parties, but_not=applicant.civil_id) if u.pk != actor_id]
         messages += [_compose(user, "party_update", params, application=application) for user in others]
     return messages
 
@@ -514,7 +519,11 @@ def _hand_over(delivery: Delivery) -> str:
 def _record_outcome(pk: int, claim: dt.datetime | None, outcome: str, reason: str, provider_id: str) -> str:
     now = timezone.now()
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("message__notice_recipient").get(pk=pk)
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("message__notice_recipient")
+            .get(pk=pk)
+        )
         if delivery.claimed_at != claim or delivery.state not in (State.SENDING, State.UNCERTAIN):
             return str(delivery.state)  # an operator acted meanwhile: theirs stands
         delivery.state = outcome
@@ -574,7 +583,9 @@ def sweep_stale_claims() -> int:
     for pk in stale:
         with transaction.atomic():
             delivery = (
-                Delivery.objects.select_for_update().select_related("message__notice_recipient").get(pk=pk)
+                Delivery.objects.select_for_update(of=("self",))
+                .select_related("message__notice_recipient")
+                .get(pk=pk)
             )
             if delivery.state == State.SENDING and rules.claim_is_stale(delivery.claimed_at, now):
                 _mark_uncertain(delivery, "stale-claim")

@@ -10,12 +10,20 @@ export SAHL_PUBLIC_URL=${SAHL_PUBLIC_URL:-http://localhost:$PORT}
 export SAHL_KNET_URL=${SAHL_KNET_URL:-$SAHL_PUBLIC_URL/sim/knet}
 "$BIN/python" manage.py db_worker --queue-name default --no-reload > var/worker.log 2>&1 &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+# A local mail server for the demo: e-mails Sahl sends are written to var/mail.log.
+mail=""
+if [ -z "${SAHL_SMTP_HOST:-}" ]; then
+  "$BIN/python" -m aiosmtpd -n -l localhost:1025 -c aiosmtpd.handlers.Debugging > var/mail.log 2>&1 &
+  mail=$!
+  export SAHL_DEV_OUTBOX=${SAHL_DEV_OUTBOX:-1}
+fi
+trap 'kill $worker $mail 2>/dev/null || true' EXIT INT TERM
 cat <<MSG
 
   Sahl is running at http://localhost:$PORT
   (use localhost, not 127.0.0.1: passkeys only work on localhost)
-  The background worker logs to var/worker.log. Stop with Ctrl-C.
+  The background worker logs to var/worker.log; e-mails go to var/mail.log and
+  http://localhost:$PORT/dev/sms shows the SMS and e-mails sent. Stop with Ctrl-C.
 
 MSG
 # Threads too: paying, Sahl calls the (simulated) gateway on this same server.

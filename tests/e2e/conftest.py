@@ -6,6 +6,8 @@ a missing browser fails the run instead.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import socket
 import subprocess
@@ -83,11 +85,55 @@ def _serve(tmp: Path, suffix: str = "e2e") -> Iterator[str]:
         yield from _serve_on(tmp, os.environ | database)
 
 
+class Mailbox:
+    """What an SMTP server started by the tests received (e-mails of every server they start)."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
+        return "250 OK"
+
+    def wait_for(self, to: str, seconds: float = 30) -> email.message.EmailMessage:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for message in self.messages:
+                if to in str(message["To"]):
+                    return message
+            time.sleep(0.2)
+        raise AssertionError(f"no e-mail to {to} within {seconds} s")
+
+
+MAILBOX = Mailbox()
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Mailbox:
+    return MAILBOX
+
+
+def _smtp_port() -> int:
+    """A real SMTP server (aiosmtpd) for the servers under test, started once."""
+    global _SMTP
+    if _SMTP is None:
+        from aiosmtpd.controller import Controller
+
+        _SMTP = Controller(MAILBOX, hostname="127.0.0.1", port=_free_port())
+        _SMTP.start()
+    return int(_SMTP.port)
+
+
+_SMTP = None
+
+
 def _serve_on(tmp: Path, env: Mapping[str, str]) -> Iterator[str]:
     port = _free_port()
     base = f"http://localhost:{port}"
     env = {
         **env,
+        "SAHL_SMTP_HOST": "127.0.0.1",
+        "SAHL_SMTP_PORT": str(_smtp_port()),
         "DJANGO_SETTINGS_MODULE": "sahl.settings",
         "SAHL_LOG_LEVEL": "WARNING",
         "SAHL_PUBLIC_URL": base,  # documents' QR codes and the gateway's return address

@@ -269,10 +269,10 @@ def test_the_operators_daily_reconciliation_matches_the_gateway(login, demo, ren
     )
     operator = login(demo["paci-staff"])
     assert (
-        operator.get("/operator/reconciliation").status_code == 404
+        operator.get("/operators/reconciliation").status_code == 404
     )  # staff of an agency is not an operator
     User.objects.filter(civil_id=demo["paci-staff"]).update(is_staff=True)
-    page = operator.get("/operator/reconciliation").content.decode()
+    page = operator.get("/operators/reconciliation").content.decode()
     assert "وزارة الداخلية" in page and "10.000" in page and "PAY-STRAY (3.000)" in page
-    csv = operator.get("/operator/reconciliation", {"format": "csv"}).content.decode()
+    csv = operator.get("/operators/reconciliation", {"format": "csv"}).content.decode()
     assert f"{timezone.localdate().isoformat()},moi,1,10.000,1," in csv

@@ -8,5 +8,5 @@ urlpatterns = [
     path("applications/<str:reference>/receipts/<int:intent_id>", views.receipt, name="receipt"),
     path("payments/return", views.back_from_gateway, name="return"),
     path("payments/callback", views.callback, name="callback"),
-    path("operator/reconciliation", views.reconciliation, name="reconciliation"),
+    path("operators/reconciliation", views.reconciliation, name="reconciliation"),
 ]

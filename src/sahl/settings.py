@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "sahl.identity.sessions.SessionLimitsMiddleware",
 ]
 
 ROOT_URLCONF = "sahl.urls"
@@ -155,7 +156,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 24
+SESSION_COOKIE_AGE = 60 * 60 * 24  # the cookie never outlives the absolute limit below
+SAHL_SESSION_IDLE_SECONDS = 60 * 60  # logged out after an hour without a request
+SAHL_SESSION_MAX_SECONDS = 60 * 60 * 24  # and a day after logging in, at the latest
+# Failed logins: 5 per account in 5 minutes (from anywhere), 60 a minute from one address.
+ACCOUNT_RATE_LIMITS = {"login_failed": "60/m/ip,5/5m/key"}
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 if HTTPS:

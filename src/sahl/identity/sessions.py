@@ -30,8 +30,6 @@ class SessionLimitsMiddleware:
                 or now - started > settings.SAHL_SESSION_MAX_SECONDS
             ):
                 logout(request)  # flushes the session: the old cookie is worthless from now on
-            elif now - seen >= 60:  # write at most once a minute, not on every request
-                request.session[SEEN] = now
-            elif SEEN not in request.session:
+            elif SEEN not in request.session or now - seen >= 60:  # write at most once a minute
                 request.session[SEEN] = now
         return self.get_response(request)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sahl.web",  # first, so that its templates override allauth's
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "sahl.notifications",
     "sahl.payments",
     "sahl.knet_sim",  # the simulated payment gateway (a separate system reached over HTTP)
+    "sahl.audit",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +163,10 @@ SAHL_SESSION_IDLE_SECONDS = 60 * 60  # logged out after an hour without a reques
 SAHL_SESSION_MAX_SECONDS = 60 * 60 * 24  # and a day after logging in, at the latest
 # Failed logins: 5 per account in 5 minutes (from anywhere), 60 a minute from one address.
 ACCOUNT_RATE_LIMITS = {"login_failed": "60/m/ip,5/5m/key"}
+# Second factors: passkeys, an authenticator app (TOTP) and recovery codes (allauth.mfa).
+MFA_SUPPORTED_TYPES = ["webauthn", "totp", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Sahl"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 if HTTPS:

@@ -19,9 +19,27 @@ def login(db):
         client.cookies["sahl_language"] = language
         response = client.post("/accounts/login/", {"login": civil_id, "password": DEMO_PASSWORD})
         assert response.status_code == 302, "demo login failed"
+        if "/2fa/authenticate" in response["Location"]:  # a demo person with an authenticator app
+            response = client.post(response["Location"], {"code": totp_now(civil_id)})
+        assert "_auth_user_id" in client.session, "demo login failed"
         return client
 
     return make
+
+
+def totp_now(civil_id: str) -> str:
+    """The code the demo person's authenticator app shows now."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from django.utils import timezone
+
+    from sahl.registry.seed import civil_id_for, demo_persons
+    from sahl.web.management.commands.seed_demo import TWO_FACTOR
+
+    persons = demo_persons(timezone.localdate())
+    key = next(p.key for i, p in enumerate(persons) if civil_id_for(p.birth_date, i + 1) == civil_id)
+    return format_hotp_value(hotp_value(TWO_FACTOR[key], int(time.time()) // 30))
 
 
 def form_key(client: Client, code: str) -> str:

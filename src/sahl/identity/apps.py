@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class IdentityConfig(AppConfig):
     name = "sahl.identity"
     label = "identity"
+
+    def ready(self) -> None:
+        from sahl.identity import sessions  # noqa: F401  (connects the login signal)

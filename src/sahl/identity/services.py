@@ -28,3 +28,13 @@ def appoint_staff(user: User, agency: Agency, role: str) -> StaffMembership:
         user=user, defaults={"agency": agency, "role": role}
     )
     return membership
+
+
+@transaction.atomic
+def enable_totp(user: User, secret: str) -> None:
+    """Give the person an authenticator-app second factor (idempotent), as the demo data needs."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, secret)

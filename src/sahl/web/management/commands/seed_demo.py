@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from sahl.catalogue.models import Agency
-from sahl.identity.services import appoint_staff, open_account
+from sahl.identity.services import appoint_staff, enable_totp, open_account
 from sahl.registry.models import Person
 from sahl.registry.seed import demo_persons, seed_registers
 
@@ -15,6 +15,8 @@ from sahl.registry.seed import demo_persons, seed_registers
 DEFAULT_DEMO_PASSWORD = "sahl-demo-2026"  # noqa: S105
 ACCOUNTS = ("father", "mother", "expat", "fines", "owner", "caseworker", "paci-staff", "operator")
 OPERATORS = ("operator",)
+# The owner has an authenticator app set up: add this demo secret to any TOTP app to log in as her.
+TWO_FACTOR = {"owner": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}
 STAFF = {"caseworker": ("moi", "caseworker"), "paci-staff": ("paci", "caseworker")}
 
 
@@ -36,6 +38,8 @@ class Command(BaseCommand):
         for key in ACCOUNTS:
             person = Person.objects.get(civil_id=report.named[key])
             user = open_account(person, password)
+            if key in TWO_FACTOR:
+                enable_totp(user, TWO_FACTOR[key])
             if key in OPERATORS and not user.is_staff:
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])
@@ -45,7 +49,8 @@ class Command(BaseCommand):
                 if agency is None:
                     raise CommandError("load the catalogue first: manage.py load_catalogue")
                 appoint_staff(user, agency, role)
-            lines.append(f"  {person.civil_id}  {person.name_en:<26} {persons[key].story_en}")
+            extra = f" (authenticator app, secret {TWO_FACTOR[key]})" if key in TWO_FACTOR else ""
+            lines.append(f"  {person.civil_id}  {person.name_en:<26} {persons[key].story_en}{extra}")
         if report.people:
             self.stdout.write(
                 f"registers: {report.people} people, {report.vehicles} vehicles, {report.fines} fines, "

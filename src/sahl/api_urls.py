@@ -11,6 +11,7 @@ from ninja.errors import ValidationError
 
 from sahl.applications.api import router as applications_router
 from sahl.applications.rules import FormInvalid
+from sahl.audit.api import router as audit_router
 from sahl.backoffice.api import router as backoffice_router
 from sahl.catalogue.api import router as catalogue_router
 from sahl.core.errors import SahlError, http_status
@@ -31,6 +32,7 @@ api.add_router("/", applications_router)
 api.add_router("/", backoffice_router)
 api.add_router("/", notifications_router)
 api.add_router("/", payments_router)
+api.add_router("/", audit_router)
 
 
 def problem(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("sahl.notifications.urls")),
     path("", include("sahl.payments.urls")),
     path("", include("sahl.knet_sim.urls")),
+    path("", include("sahl.audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

@@ -56,3 +56,19 @@ def test_the_second_factor_pages_are_in_sahls_layout(login, demo):
     assert page.status_code == 200
     html = page.content.decode()
     assert '<html lang="en" dir="ltr">' in html and 'class="brand"' in html
+
+
+def test_adding_a_second_factor_is_in_the_persons_security_log(demo):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.signals import authenticator_added
+
+    from sahl.audit.models import AuditEntry
+    from sahl.identity.models import User
+
+    user = User.objects.get(civil_id=demo["father"])
+    authenticator = Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    authenticator_added.send(sender=Authenticator, request=None, user=user, authenticator=authenticator)
+    entry = AuditEntry.objects.filter(kind="mfa_changed", subject_civil_id=demo["father"]).get()
+    assert "added totp" in entry.detail

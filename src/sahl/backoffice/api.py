@@ -11,6 +11,7 @@ from sahl.applications import services as applications
 from sahl.applications.api import ApplicationOut, summary
 from sahl.applications.states import State
 from sahl.backoffice import services
+from sahl.core.errors import BadInput
 from sahl.identity.current import person_of
 
 if TYPE_CHECKING:
@@ -72,8 +73,16 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> list[ApplicationOut
 
 
 @router.get("/backoffice/cases/{reference}", response=CaseOut, summary="One case of the agency")
-def get_case(request: HttpRequest, reference: str) -> CaseOut:
-    return _case(services.case_for(_staff(request), reference))
+def get_case(request: HttpRequest, reference: str, purpose: str = "") -> CaseOut:
+    """Reading a case is recorded in the applicant's access log; another caseworker's case needs a
+    `purpose`, which the applicant sees."""
+    try:
+        case = services.open_case(
+            _staff(request), reference, purpose[:200], request.META.get("REMOTE_ADDR", "")
+        )
+    except services.PurposeRequired:
+        raise BadInput("case.purpose_required") from None
+    return _case(case)
 
 
 @router.post(

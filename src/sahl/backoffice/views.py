@@ -61,10 +61,44 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case(request: HttpRequest, reference: str, problem: str = "") -> HttpResponse:
     try:
-        found = services.case_for(_staff(request), reference)
+        found = services.open_case(_staff(request), reference, *_purpose_and_address(request, reference))
+    except services.PurposeRequired:
+        return _purpose_page(request, reference)
     except SahlError as error:
         return for_error(request, error)
     return _case_page(request, found, problem)
+
+
+PURPOSES = "backoffice_purposes"  # session: the purpose given for each case of another caseworker
+
+
+def _purpose_and_address(request: HttpRequest, reference: str) -> tuple[str, str]:
+    purposes = request.session.get(PURPOSES, {})
+    purpose = purposes.get(reference, "") if isinstance(purposes, dict) else ""
+    return str(purpose), str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _purpose_page(request: HttpRequest, reference: str, missing: bool = False) -> HttpResponse:
+    return render(
+        request,
+        "audit/purpose.html",
+        {"reference": reference, "missing": missing},
+        status=400 if missing else 200,
+    )
+
+
+def _give_purpose(request: HttpRequest, reference: str) -> HttpResponse:
+    purpose = " ".join(request.POST.get("purpose", "").split())[:500]
+    try:
+        services.case_for(_staff(request), reference)
+    except SahlError as error:
+        return for_error(request, error)
+    if not purpose:
+        return _purpose_page(request, reference, missing=True)
+    purposes = request.session.get(PURPOSES, {})
+    purposes = purposes if isinstance(purposes, dict) else {}
+    request.session[PURPOSES] = {**dict(list(purposes.items())[-49:]), reference: purpose}
+    return redirect("backoffice:case", reference=reference)
 
 
 def _case_page(request: HttpRequest, found: object, problem: str = "", status: int = 200) -> HttpResponse:
@@ -94,6 +128,8 @@ def _case_page(request: HttpRequest, found: object, problem: str = "", status: i
 @require_POST
 def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     staff = _staff(request)
+    if action == "purpose":
+        return _give_purpose(request, reference)
     try:
         if action == "take":
             services.take(staff, reference)
@@ -109,7 +145,9 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
             return for_error(request, SahlError("page.not_found"))
     except SahlError as error:
         try:
-            found = services.case_for(staff, reference)
+            found = services.open_case(staff, reference, *_purpose_and_address(request, reference))
+        except services.PurposeRequired:  # someone else's case: the error alone, not the case
+            return for_error(request, error)
         except SahlError as missing:
             return for_error(request, missing)
         text = message(error.code, request.LANGUAGE_CODE, **error.params)
@@ -121,8 +159,11 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
 @require_GET
 def attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
     try:
-        found = services.case_for(_staff(request), reference)
-        stored = applications.attachment_for(found, attachment_id)
+        stored = services.open_attachment(
+            _staff(request), reference, attachment_id, *_purpose_and_address(request, reference)
+        )
+    except services.PurposeRequired:
+        return redirect("backoffice:case", reference=reference)
     except SahlError as error:
         return for_error(request, error)
     return FileResponse(

@@ -136,6 +136,10 @@ MESSAGES.update(
             "بوابة الدفع لا تستجيب الآن؛ لم يُخصم شيء. حاول بعد قليل.",
             "The payment gateway is not answering now; nothing was charged. Please try again shortly.",
         ),
+        "case.purpose_required": BilingualText(
+            "هذه المعاملة يتولاها موظف آخر؛ اذكر سبب اطلاعك عليها (purpose)، وسيراه صاحب الشأن.",
+            "Another caseworker has this case: give the purpose of reading it (purpose); the person will see it.",
+        ),
         "document.not_found": BilingualText("لم نجد هذا المستند.", "We could not find this document."),
     }
 )

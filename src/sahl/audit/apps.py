@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "sahl.audit"
+    label = "audit"
+
+    def ready(self) -> None:
+        from sahl.audit import signals  # noqa: F401 (connects the receivers)

@@ -1,0 +1,68 @@
+"""The audit log: security events and reads of a person's data, append-only and chained by hash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+
+class AuditEntry(models.Model):
+    """One event. `hash` is SHA-256 over the canonical JSON of the entry's fields and the hash of
+    the entry before (`previous_hash`): changing or removing a row breaks the chain."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "login"
+        LOGIN_FAILED = "login_failed", "login failed"
+        LOGOUT = "logout", "logout"
+        MFA_CHANGED = "mfa_changed", "second factor changed"
+        MANDATE_GRANTED = "mandate_granted", "mandate granted"
+        MANDATE_REVOKED = "mandate_revoked", "mandate revoked"
+        ACCESS_REFUSED = "access_refused", "access refused"
+        DATA_READ = "data_read", "data read"
+
+    sequence = models.PositiveBigIntegerField(unique=True, help_text="1, 2, 3... with no gaps")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor_civil_id = models.CharField(max_length=12, blank=True, help_text="who acted; empty for a system")
+    actor_name_ar = models.CharField(max_length=200, blank=True, help_text="as shown to the person")
+    actor_name_en = models.CharField(max_length=200, blank=True)
+    subject_civil_id = models.CharField(max_length=12, blank=True, help_text="whose data or account")
+    agency = models.ForeignKey(
+        "catalogue.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    application_reference = models.CharField(max_length=20, blank=True)
+    data = models.CharField(max_length=30, blank=True, help_text="what was read: application, attachment...")
+    purpose = models.CharField(max_length=500, blank=True)
+    source = models.CharField(max_length=50, blank=True, help_text="the network, never the full address")
+    detail = models.CharField(max_length=100, blank=True, help_text="e.g. the masked login identifier")
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["subject_civil_id", "kind", "-sequence"])]
+
+    def __str__(self) -> str:
+        return f"audit entry {self.sequence}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("the audit log is append-only")
+
+
+class AuditHead(models.Model):
+    """One row: the last sequence and hash written. Writers lock it (SELECT ... FOR UPDATE on
+    PostgreSQL; SQLite's IMMEDIATE transactions serialise writers already), so the chain never
+    forks; `verify_audit` also compares it with the last entry, so removing the newest rows shows."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"audit head at {self.sequence}"

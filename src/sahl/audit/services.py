@@ -1,0 +1,193 @@
+"""Writing the audit log (one serialised append per entry), the person's view of who looked at
+their data, and the walk that verifies the chain."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from sahl.audit import rules
+from sahl.audit.models import AuditEntry, AuditHead
+from sahl.identity.models import User
+
+if TYPE_CHECKING:
+    from sahl.catalogue.models import Agency
+
+log = logging.getLogger(__name__)
+Kind = AuditEntry.Kind
+SECURITY_KINDS = (
+    Kind.LOGIN,
+    Kind.LOGIN_FAILED,
+    Kind.LOGOUT,
+    Kind.MFA_CHANGED,
+    Kind.MANDATE_GRANTED,
+    Kind.MANDATE_REVOKED,
+    Kind.ACCESS_REFUSED,
+)
+SHOWN = 200  # entries per section of the person's page
+
+
+def append(
+    kind: str,
+    *,
+    actor: User | None = None,
+    actor_civil_id: str = "",
+    actor_name: tuple[str, str] = ("", ""),
+    subject_civil_id: str = "",
+    agency_id: int | None = None,
+    application_reference: str = "",
+    data: str = "",
+    purpose: str = "",
+    address: str = "",
+    detail: str = "",
+) -> AuditEntry:
+    """Add one entry at the end of the chain. Runs in its own (nested) transaction: the head row is
+    locked, so concurrent writers queue and each entry follows exactly one other."""
+    if actor is not None:
+        actor_civil_id, actor_name = actor.civil_id, (actor.name_ar, actor.name_en)
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditHead.objects.create(pk=1, sequence=0, hash=rules.GENESIS)
+        entry = AuditEntry(
+            sequence=head.sequence + 1,
+            at=timezone.now(),
+            kind=kind,
+            actor_civil_id=actor_civil_id[:12],
+            actor_name_ar=actor_name[0][:200],
+            actor_name_en=actor_name[1][:200],
+            subject_civil_id=subject_civil_id[:12],
+            agency_id=agency_id,
+            application_reference=application_reference[:20],
+            data=data[:30],
+            purpose=purpose.strip()[:500],
+            source=rules.truncated_address(address),
+            detail=detail[:100],
+            previous_hash=head.hash,
+        )
+        entry.hash = rules.entry_hash(_fields(entry))
+        entry.save()
+        AuditHead.objects.filter(pk=1).update(sequence=entry.sequence, hash=entry.hash)
+    log.info(
+        "audit entry written",
+        extra={
+            "audit_sequence": entry.sequence,
+            "audit_kind": kind,
+            "actor": rules.mask(entry.actor_civil_id),
+            "subject": rules.mask(entry.subject_civil_id),
+        },
+    )
+    return entry
+
+
+def _fields(entry: AuditEntry) -> dict[str, object]:
+    return {name: getattr(entry, name) for name in rules.HASHED_FIELDS}
+
+
+# --- Security events --------------------------------------------------------------------------
+
+
+def login(user: User, address: str = "") -> AuditEntry:
+    return append(Kind.LOGIN, actor=user, subject_civil_id=user.civil_id, address=address)
+
+
+def logout(user: User, address: str = "") -> AuditEntry:
+    return append(Kind.LOGOUT, actor=user, subject_civil_id=user.civil_id, address=address)
+
+
+def login_failed(identifier: str, address: str = "") -> AuditEntry:
+    """A failed login. Only the masked identifier is kept as typed; when it names an account, the
+    entry belongs to that person (they see it). Never the password."""
+    identifier = (identifier or "").strip()[:40]
+    account = User.objects.filter(civil_id=identifier).only("civil_id").first() if identifier else None
+    return append(
+        Kind.LOGIN_FAILED,
+        subject_civil_id=account.civil_id if account else "",
+        address=address,
+        detail=rules.mask(identifier),
+    )
+
+
+# --- Reads of a person's data -------------------------------------------------------------------
+
+
+def record_read(
+    staff: User,
+    subject_civil_id: str,
+    *,
+    agency_id: int | None,
+    application_reference: str,
+    data: str,
+    purpose: str = "",
+    address: str = "",
+) -> AuditEntry:
+    """A staff member read a person's data (a case, an attachment, a document)."""
+    return append(
+        Kind.DATA_READ,
+        actor=staff,
+        subject_civil_id=subject_civil_id,
+        agency_id=agency_id,
+        application_reference=application_reference,
+        data=data,
+        purpose=purpose,
+        address=address,
+    )
+
+
+def record_system_read(
+    agency: Agency, subject_civil_id: str, *, application_reference: str, data: str, purpose: str
+) -> AuditEntry:
+    """An agency's system read a person's data (no person behind it)."""
+    return append(
+        Kind.DATA_READ,
+        actor_name=(f"نظام {agency.name_ar}", f"{agency.name_en} system"),
+        subject_civil_id=subject_civil_id,
+        agency_id=agency.pk,
+        application_reference=application_reference,
+        data=data,
+        purpose=purpose,
+    )
+
+
+@dataclass(frozen=True)
+class AccessLog:
+    reads: list[AuditEntry]  # by anyone but the person, newest first
+    security: list[AuditEntry]  # the person's own account events, newest first
+
+
+def access_log(person: User) -> AccessLog:
+    """Who looked at the person's data, and their account's security events. Two queries."""
+    mine = AuditEntry.objects.filter(subject_civil_id=person.civil_id)
+    reads = (
+        mine.filter(kind=Kind.DATA_READ)
+        .exclude(actor_civil_id=person.civil_id)
+        .select_related("agency")
+        .order_by("-sequence")[:SHOWN]
+    )
+    security = mine.filter(kind__in=SECURITY_KINDS).select_related("agency").order_by("-sequence")[:SHOWN]
+    return AccessLog(reads=list(reads), security=list(security))
+
+
+# --- Verification -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked: int
+    broken: rules.Broken | None
+
+
+def verify() -> Verification:
+    """Walk the whole chain in order (streamed, in chunks) and find the first broken entry."""
+    names = ("id", "hash", *rules.HASHED_FIELDS)
+    head = AuditHead.objects.filter(pk=1).values_list("sequence", "hash").first()
+    entries = AuditEntry.objects.order_by("sequence")
+    if head is not None:  # entries written while we walk are for the next run
+        entries = entries.filter(sequence__lte=head[0])
+    rows = entries.values(*names).iterator(chunk_size=2000)
+    broken, checked = rules.first_break(rows, head)
+    return Verification(checked=checked, broken=broken)

@@ -1,0 +1,62 @@
+"""Logins, failed logins and logouts go to the audit log (django.contrib.auth's signals, which
+allauth sends too). A failed login keeps only the masked identifier, never the password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from sahl.identity.models import User
+
+
+def _address(request: HttpRequest | None) -> str:
+    return str(request.META.get("REMOTE_ADDR", "")) if request is not None else ""
+
+
+@receiver(user_logged_in, dispatch_uid="audit.login")
+def logged_in(sender: object, request: HttpRequest | None, user: object, **kwargs: Any) -> None:
+    if isinstance(user, User):
+        from sahl.audit.services import login
+
+        login(user, _address(request))
+
+
+@receiver(user_logged_out, dispatch_uid="audit.logout")
+def logged_out(sender: object, request: HttpRequest | None, user: object, **kwargs: Any) -> None:
+    if isinstance(user, User):
+        from sahl.audit.services import logout
+
+        logout(user, _address(request))
+
+
+@receiver(user_login_failed, dispatch_uid="audit.login_failed")
+def login_failed(
+    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    from sahl.audit.services import login_failed as record
+
+    identifier = next(
+        (str(credentials[name]) for name in ("civil_id", "username", "login") if credentials.get(name)), ""
+    )
+    record(identifier, _address(request))
+
+
+@receiver(authenticator_added, dispatch_uid="audit.mfa_added")
+@receiver(authenticator_removed, dispatch_uid="audit.mfa_removed")
+def second_factor_changed(sender: object, request: HttpRequest, authenticator: Any, **kwargs: Any) -> None:
+    """Adding or removing a second factor is a security event the person must be able to see."""
+    from sahl.audit.services import append
+
+    user = authenticator.user
+    added = kwargs.get("signal") is authenticator_added
+    append(
+        "mfa_changed",
+        actor=user,
+        subject_civil_id=user.civil_id,
+        detail=f"{'added' if added else 'removed'} {authenticator.type}",
+        address=_address(request),
+    )

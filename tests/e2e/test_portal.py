@@ -47,7 +47,7 @@ def test_search_in_arabic_open_the_service_switch_to_english_and_log_in(page):
     page.get_by_role("link", name="Log in to apply").click()
     page.get_by_label("Civil ID").fill(father_civil_id())
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/services/moi\.passport-renewal$"))
     expect(page.get_by_text("Ahmad Khalid Al-Mutairi")).to_be_visible()
     expect(page.locator(".apply")).to_contain_text("You meet the conditions")
@@ -57,7 +57,7 @@ def test_a_malformed_civil_id_is_explained_in_arabic(page):
     page.goto("/accounts/login/")
     page.get_by_label("الرقم المدني").fill("123")
     page.get_by_label("كلمة المرور").fill("whatever-password")
-    page.get_by_role("button", name="تسجيل الدخول").click()
+    page.get_by_role("button", name="تسجيل الدخول", exact=True).click()
     expect(page.locator(".error")).to_contain_text("الرقم المدني يتكون من 12 رقماً")
 
 

@@ -27,4 +27,4 @@ cat <<MSG
 
 MSG
 # Threads too: paying, Sahl calls the (simulated) gateway on this same server.
-"$BIN/gunicorn" sahl.wsgi --bind "localhost:$PORT" --workers "${WORKERS:-2}" --threads 4
+"$BIN/gunicorn" sahl.wsgi --bind "localhost:$PORT" --workers "${WORKERS:-2}" --threads 8

@@ -151,10 +151,11 @@ def _serve_on(tmp: Path, env: Mapping[str, str]) -> Iterator[str]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    # Threads as well as processes, so that simultaneous requests really run at the same time.
+    # Threads as well as processes, so that simultaneous requests really run at the same time; more
+    # threads than the tests' simultaneous clicks, since paying calls the gateway on this same server.
     command = [sys.executable, "-m", "gunicorn", "sahl.wsgi", "--bind", f"localhost:{port}"]
     process = subprocess.Popen(
-        [*command, "--workers", "3", "--threads", "4"],
+        [*command, "--workers", "3", "--threads", "16"],
         env=env,
         cwd=ROOT,
         stdout=log,

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
+from allauth.account.internal.flows import reauthentication
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest
 from ninja import Form, Router, Schema, Status
@@ -12,11 +13,12 @@ from ninja.security import django_auth
 from sahl.applications import services
 from sahl.applications.rules import FormInvalid
 from sahl.applications.texts import CATEGORIES, EVENTS, STATES
-from sahl.core.errors import BadInput
-from sahl.identity.current import person_of
+from sahl.core.errors import BadInput, Forbidden
+from sahl.mandates import services as mandates
+from sahl.mandates.current import acting_of
 
 if TYPE_CHECKING:
-    from sahl.identity.models import User
+    from sahl.mandates.services import Authority
 
 router = Router(tags=["applications"], auth=django_auth)
 
@@ -101,8 +103,9 @@ class ResponseForm(Schema):
     answer: str = ""
 
 
-def _person(request: HttpRequest) -> "User":
-    return person_of(request)
+def _person(request: HttpRequest) -> "Authority":
+    """The person, acting for themselves or for whom they chose in the portal (same session)."""
+    return acting_of(request)
 
 
 def summary(application: Any) -> ApplicationOut:
@@ -119,7 +122,7 @@ def summary(application: Any) -> ApplicationOut:
     )
 
 
-def detail(user: "User", application: Any) -> ApplicationDetail:
+def detail(user: "Authority", application: Any) -> ApplicationDetail:
     context = services.detail_context(user, application)
     request = context["open_request"]
     decision = context["decision"]
@@ -182,6 +185,10 @@ def create_application(request: HttpRequest, form: Form[SubmitForm]) -> Status:
         raise BadInput("request.bad")
     if getattr(request, "sahl_upload_refused", False):
         raise FormInvalid({"form": services.file_too_large()})
+    if mandates.asks_reauthentication(form.service) and reauthentication.is_reauthentication_required(
+        request
+    ):
+        raise Forbidden("reauthentication.required")  # log in again (or re-authenticate in the portal)
     user = _person(request)
     application = services.submit(
         user,

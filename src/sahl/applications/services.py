@@ -45,6 +45,10 @@ from sahl.catalogue.services import definition_of, get_service
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, Conflict, NotFound, SahlError
 from sahl.identity.models import User
+from sahl.mandates import services as mandates
+from sahl.mandates.effects import MANDATE_EFFECTS
+from sahl.mandates.rules import Action, Basis
+from sahl.mandates.services import Authority
 from sahl.registry.adapters import Profile, registers
 from sahl.registry.facts import CHOICE_KEYS
 
@@ -52,6 +56,14 @@ Kind = HistoryEvent.Kind
 
 
 Upload = UploadedFile  # a file as it arrives in a request
+
+# Who is asking: a person for themselves (a User), or a person acting for someone else (the
+# Authority that `mandates.authorize` gave). Every use case below answers for the subject.
+Who = User | Authority
+
+
+def acting(who: Who) -> Authority:
+    return who if isinstance(who, Authority) else mandates.oneself(who)
 
 
 class IdempotencyConflict(Conflict):
@@ -70,41 +82,64 @@ def today() -> dt.date:
 class ApplyPage:
     service: Service
     definition: ServiceDefinition
-    profile: Profile | None
+    profile: Profile | None  # the subject's: the person applied for
     eligibility: Eligibility | None
     draft: Application | None
+    acting: Authority
 
 
-def apply_page(user: User, code: str) -> ApplyPage:
+def apply_page(who: Who, code: str) -> ApplyPage:
     service = get_service(code)
     assert service.current_version is not None
+    asking = acting(who)
+    authority = mandates.authorize(asking.actor, asking.subject, service, Action.APPLY)
     definition = definition_of(service.current_version)
-    profile = registers().profile(user.civil_id, today())
+    profile = registers().profile(authority.subject, today())
     eligibility = assess(definition.eligibility, profile.facts) if profile else None
     draft = (
-        Application.objects.filter(applicant=user, service=service, state=State.DRAFT)
+        Application.objects.filter(
+            applicant=authority.actor, subject_civil_id=authority.subject, service=service, state=State.DRAFT
+        )
         .order_by("-updated_at")
         .first()
     )
-    return ApplyPage(service, definition, profile, eligibility, draft)
+    return ApplyPage(service, definition, profile, eligibility, draft, authority)
 
 
-def my_applications(user: User) -> QuerySet[Application]:
-    """The person's own applications, and those where they are a party (e.g. the buyer)."""
-    return (
-        Application.objects.filter(Q(applicant=user) | Q(parties__civil_id=user.civil_id))
-        .distinct()
-        .select_related("service", "agency")
-        .order_by("-created_at")
+def _visible(who: Who) -> QuerySet[Application]:
+    """The subject's applications and those where the subject is a party (e.g. the buyer); for an
+    attorney, only those of the services the power of attorney reaches. Applications a person
+    filed for someone else are seen while acting for them, never after the mandate ended."""
+    asking = acting(who)
+    authority = asking
+    if not asking.is_self:
+        authority = mandates.authorize(asking.actor, asking.subject, None, Action.VIEW)
+    found = Application.objects.filter(
+        Q(subject_civil_id=authority.subject) | Q(parties__civil_id=authority.subject)
     )
+    if authority.basis is Basis.ATTORNEY:
+        found = found.filter(mandates.reach(authority, "service__category__code"))
+    return found.distinct().select_related("service", "agency")
 
 
-def application_for(user: User, reference: str) -> Application:
+def my_applications(who: Who) -> QuerySet[Application]:
+    """The applications of the person (or of the one they act for), newest first."""
+    mandates.record_use(acting(who), "applications")
+    return _visible(who).order_by("-created_at")
+
+
+def application_for(who: Who, reference: str) -> Application:
     """The application if this person may see it; otherwise NotFound, exactly as if it did not exist."""
-    found = my_applications(user).filter(reference=reference).select_related("version", "decision").first()
+    found = _visible(who).filter(reference=reference).select_related("version", "decision").first()
     if found is None:
         raise NotFound("application.not_found")
+    mandates.record_use(acting(who), "application", reference=found.reference, agency_id=found.agency_id)
     return found
+
+
+def speaks_for(who: Who, application: Application) -> bool:
+    """Whether the asker is the application's subject or acts for them (not merely a party)."""
+    return application.subject_civil_id == acting(who).subject
 
 
 def definition_for(application: Application) -> ServiceDefinition:
@@ -112,9 +147,9 @@ def definition_for(application: Application) -> ServiceDefinition:
     return definition_of(application.version)
 
 
-def document_for(user: User, reference: str, document_id: int) -> IssuedDocument:
-    application = application_for(user, reference)
-    document = application.documents.filter(pk=document_id, holder_civil_id=user.civil_id).first()
+def document_for(who: Who, reference: str, document_id: int) -> IssuedDocument:
+    application = application_for(who, reference)
+    document = application.documents.filter(pk=document_id, holder_civil_id=acting(who).subject).first()
     if document is None:
         raise NotFound("document.not_found")
     return document
@@ -139,14 +174,15 @@ def verify_document(code: str) -> IssuedDocument:
 # --- Applying ---------------------------------------------------------------------------------
 
 
-def save_draft(user: User, code: str, answers: Mapping[str, Any]) -> Application:
-    page = apply_page(user, code)
+def save_draft(who: Who, code: str, answers: Mapping[str, Any]) -> Application:
+    page = apply_page(who, code)
+    user = page.acting.actor
     profile = _require_profile(page)
     clean = clean_form(page.definition.form, answers, profile, partial=True)
     with transaction.atomic():
         draft = page.draft
         if draft is None:
-            draft = _new_application(user, page.service, clean)
+            draft = _new_application(page.acting, page.service, clean)
             record(draft, Kind.CREATED, user)
         else:
             draft.form_data = clean
@@ -156,7 +192,7 @@ def save_draft(user: User, code: str, answers: Mapping[str, Any]) -> Application
 
 
 def submit(
-    user: User,
+    who: Who,
     code: str,
     answers: Mapping[str, Any],
     files: Mapping[str, Upload],
@@ -165,9 +201,10 @@ def submit(
     """File an application. The same key with the same request gives the same application."""
     if not idempotency_key or len(idempotency_key) > 80:
         raise BadInput("idempotency.missing")
-    page = apply_page(user, code)
+    page = apply_page(who, code)
+    user, subject = page.acting.actor, page.acting.subject
     profile = _require_profile(page)
-    request_hash = _fingerprint(code, page.definition, answers, files)
+    request_hash = _fingerprint(f"{code} for {subject}", page.definition, answers, files)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -178,10 +215,11 @@ def submit(
             assert page.eligibility.reason is not None
             raise BadInput("application.not_eligible", reason=page.eligibility.reason)
         clean = clean_form(page.definition.form, answers, profile)
-        _refuse_a_second_open_application(page, clean, user)
-        parties = _parties(page.definition, clean, user)
+        _check_effects(page.definition, clean)
+        _refuse_a_second_open_application(page, clean, subject)
+        parties = _parties(page.definition, clean, subject)
         checked = _check_files(page.definition, files)
-        application = page.draft or _new_application(user, page.service, clean)
+        application = page.draft or _new_application(page.acting, page.service, clean)
         application.form_data = clean
         application.version = page.service.current_version  # type: ignore[assignment]
         fee, exemption = fee_for(page.definition, profile.facts)
@@ -206,13 +244,21 @@ application_ended = Signal()
 OPEN_STATES = (State.SUBMITTED, State.AWAITING_PAYMENT, State.IN_REVIEW, State.ACTION_NEEDED)
 
 
-def _refuse_a_second_open_application(page: ApplyPage, answers: dict[str, Any], user: User) -> None:
+def _check_effects(definition: ServiceDefinition, answers: dict[str, Any]) -> None:
+    """Answers that an effect could not carry out are refused at filing, not at approval."""
+    if "mandate.grant_power_of_attorney" in definition.effects:
+        problem = mandates.check_power_of_attorney(answers)
+        if problem is not None:
+            raise FormInvalid({"end_date": _message(problem)})
+
+
+def _refuse_a_second_open_application(page: ApplyPage, answers: dict[str, Any], subject: str) -> None:
     """One open application per service and per chosen record (a car cannot be sold twice)."""
     for name, prop in page.definition.form.get("properties", {}).items():
         if prop.get("x-prefill") not in CHOICE_KEYS or name not in answers:
             continue
         open_ones = Application.objects.filter(
-            service=page.service, subject_civil_id=user.civil_id, state__in=OPEN_STATES
+            service=page.service, subject_civil_id=subject, state__in=OPEN_STATES
         ).filter(**{f"form_data__{name}": answers[name]})
         if page.draft is not None:
             open_ones = open_ones.exclude(pk=page.draft.pk)
@@ -247,15 +293,15 @@ def _require_profile(page: ApplyPage) -> Profile:
     return page.profile
 
 
-def _new_application(user: User, service: Service, answers: dict[str, Any]) -> Application:
+def _new_application(authority: Authority, service: Service, answers: dict[str, Any]) -> Application:
     assert service.current_version is not None
     application = Application.objects.create(
         reference=uuid.uuid4().hex[:20],
         service=service,
         version=service.current_version,
         agency_id=service.agency_id,
-        applicant=user,
-        subject_civil_id=user.civil_id,
+        applicant=authority.actor,
+        subject_civil_id=authority.subject,
         form_data=answers,
     )
     application.reference = f"{application.created_at.year}-{application.pk:07d}"
@@ -270,18 +316,18 @@ class _PartySpec:
     consent: str
 
 
-def _parties(definition: ServiceDefinition, answers: dict[str, Any], user: User) -> list[_PartySpec]:
+def _parties(definition: ServiceDefinition, answers: dict[str, Any], subject: str) -> list[_PartySpec]:
     specs: list[_PartySpec] = []
     for party in definition.parties:
-        if party.is_applicant:  # the applicant in this role (e.g. the seller): filing is consent
-            specs.append(_PartySpec(party.role, user.civil_id, Party.Consent.GIVEN))
+        if party.is_applicant:  # the subject in this role (e.g. the seller): filing is consent
+            specs.append(_PartySpec(party.role, subject, Party.Consent.GIVEN))
             continue
         if party.civil_id_field is None:  # takes part outside Sahl
             continue
         civil_id = str(answers.get(party.civil_id_field, ""))
         if not civil_id:  # an optional party left out
             continue
-        if civil_id == user.civil_id:
+        if civil_id == subject:
             raise FormInvalid({party.civil_id_field: _message("application.party_is_applicant")})
         if registers().profile(civil_id, today()) is None:
             raise FormInvalid({party.civil_id_field: _message("application.party_unknown")})
@@ -384,14 +430,18 @@ def record(
     note: str = "",
     from_state: str = "",
     to_state: str = "",
+    on_behalf_of: str | None = None,
 ) -> HistoryEvent:
+    if on_behalf_of is None:  # the applicant filing for someone else acts for the subject
+        acts_for = (
+            actor and actor.pk == application.applicant_id and actor.civil_id != application.subject_civil_id
+        )
+        on_behalf_of = application.subject_civil_id if acts_for else ""
     event = HistoryEvent.objects.create(
         application=application,
         kind=kind,
         actor=actor,
-        on_behalf_of=application.subject_civil_id
-        if actor and actor.civil_id != application.subject_civil_id
-        else "",
+        on_behalf_of=on_behalf_of,
         from_state=from_state,
         to_state=to_state,
         note=note,
@@ -478,7 +528,12 @@ def approve(application: Application, actor: User | None, reason: str) -> None:
         document = _issue(application, definition, output.document, output.valid_for, holder)
         record(application, Kind.DOCUMENT_ISSUED, actor, document.verification_code)
     for effect in definition.effects:
-        change = registers().apply(effect, application.subject_civil_id, application.form_data, today())
+        if effect in MANDATE_EFFECTS:
+            change = mandates.grant_power_of_attorney(
+                application.reference, application.subject_civil_id, application.form_data
+            )
+        else:
+            change = registers().apply(effect, application.subject_civil_id, application.form_data, today())
         record(application, Kind.REGISTER_UPDATED, actor, f"{change.ar} | {change.en}")
     transition(application, State.COMPLETED, actor, Kind.COMPLETED)
 
@@ -569,30 +624,33 @@ def _add_duration(day: dt.date, duration: str) -> dt.date:
 # --- The person's other actions ---------------------------------------------------------------
 
 
-def answer_consent(user: User, reference: str, agree: bool) -> Application:
+def answer_consent(who: Who, reference: str, agree: bool) -> Application:
+    asking = acting(who)
+    user, on_behalf_of = asking.actor, "" if asking.is_self else asking.subject
     with transaction.atomic():
-        application = application_for(user, reference)
+        application = application_for(who, reference)
         Application.objects.select_for_update().filter(pk=application.pk).first()
         application.refresh_from_db()  # the state as it is now that we hold the lock
-        party = application.parties.filter(civil_id=user.civil_id, consent=Party.Consent.PENDING).first()
+        party = application.parties.filter(civil_id=asking.subject, consent=Party.Consent.PENDING).first()
         if party is None or application.state != State.SUBMITTED:
             raise NotFound("application.not_found")
         party.consent = Party.Consent.GIVEN if agree else Party.Consent.DECLINED
         party.responded_at = timezone.now()
         party.save(update_fields=["consent", "responded_at"])
         if agree:
-            record(application, Kind.CONSENT_GIVEN, user, party.role)
+            record(application, Kind.CONSENT_GIVEN, user, party.role, on_behalf_of=on_behalf_of)
             _route(application, definition_for(application), user)
         else:
-            record(application, Kind.CONSENT_DECLINED, user, party.role)
+            record(application, Kind.CONSENT_DECLINED, user, party.role, on_behalf_of=on_behalf_of)
             transition(application, State.CANCELLED, user, Kind.CANCELLED, party.role)
     return application
 
 
-def withdraw(user: User, reference: str, reason: str = "") -> Application:
+def withdraw(who: Who, reference: str, reason: str = "") -> Application:
+    user = acting(who).actor
     with transaction.atomic():
-        application = application_for(user, reference)
-        if application.applicant_id != user.pk:
+        application = application_for(who, reference)
+        if not speaks_for(who, application):
             raise NotFound("application.not_found")
         Application.objects.select_for_update().filter(pk=application.pk).first()
         application.refresh_from_db()
@@ -604,11 +662,12 @@ def open_request(application: Application) -> InfoRequest | None:
     return application.info_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
 
 
-def respond(user: User, reference: str, answer: str, upload: Upload | None) -> Application:
+def respond(who: Who, reference: str, answer: str, upload: Upload | None) -> Application:
     """Answer the agency's request for information (a text, a document, or both)."""
+    user = acting(who).actor
     with transaction.atomic():
-        application = application_for(user, reference)
-        if application.applicant_id != user.pk:
+        application = application_for(who, reference)
+        if not speaks_for(who, application):
             raise NotFound("application.not_found")
         Application.objects.select_for_update().filter(pk=application.pk).first()
         application.refresh_from_db()
@@ -642,26 +701,27 @@ def file_too_large() -> BilingualText:
     return _file_message(FileRefused("file.too_large", limit=10))
 
 
-def detail_context(user: User, application: Application) -> dict[str, Any]:
+def detail_context(who: Who, application: Application) -> dict[str, Any]:
     """Everything the person's page about one application shows."""
+    subject = acting(who).subject
     definition = definition_for(application)
     profile = registers().profile(application.subject_civil_id, today())
     parties = list(application.parties.all())
-    is_applicant = application.applicant_id == user.pk
+    is_applicant = speaks_for(who, application)
     return {
         "application": application,
         "definition": definition,
         "rows": answer_rows(definition, application.form_data, profile if is_applicant else None),
-        "history": list(application.history.all()),
+        "history": list(application.history.select_related("actor")),
         "parties": parties,
         "roles": {party.role: party.name for party in definition.parties},
         "my_consent": next(
-            (p for p in parties if p.civil_id == user.civil_id and p.consent == Party.Consent.PENDING), None
+            (p for p in parties if p.civil_id == subject and p.consent == Party.Consent.PENDING), None
         )
         if application.state == State.SUBMITTED
         else None,
         "open_request": open_request(application) if is_applicant else None,
-        "documents": list(application.documents.filter(holder_civil_id=user.civil_id)),
+        "documents": list(application.documents.filter(holder_civil_id=subject)),
         "attachments": list(application.attachments.all()) if is_applicant else [],
         "decision": getattr(application, "decision", None),
         "is_applicant": is_applicant,

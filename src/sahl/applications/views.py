@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -16,17 +17,25 @@ from sahl.applications.forms import form_fields
 from sahl.applications.rules import FormInvalid
 from sahl.applications.texts import CATEGORIES, CONSENTS, EVENTS, STATES
 from sahl.core.errors import SahlError
-from sahl.identity.current import person_of
+from sahl.mandates import services as mandates
+from sahl.mandates.current import acting_of
 from sahl.payments import services as payments
 from sahl.payments.texts import STATES as PAYMENT_STATES
-
-if TYPE_CHECKING:
-    from sahl.identity.models import User
 from sahl.web.errors import for_error
 
+if TYPE_CHECKING:
+    from sahl.mandates.services import Authority
 
-def _person(request: HttpRequest) -> User:
-    return person_of(request)
+
+def _person(request: HttpRequest) -> Authority:
+    """The person, acting for themselves or for whom they chose (checked again by each service)."""
+    return acting_of(request)
+
+
+def _grants_powers(request: HttpRequest) -> bool:
+    """Granting a power of attorney asks for the password again (allauth's re-authentication)."""
+    match = request.resolver_match
+    return bool(match) and mandates.asks_reauthentication(str(match.kwargs.get("code", "")))  # type: ignore[union-attr]
 
 
 TEXTS = {"states": STATES, "categories": CATEGORIES, "events": EVENTS, "consents": CONSENTS}
@@ -40,6 +49,7 @@ def _files(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True, enabled=_grants_powers)
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     user = _person(request)
     try:

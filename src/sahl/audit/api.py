@@ -27,6 +27,8 @@ class ReadOut(Schema):
     data_text: Text | None
     application: str
     purpose: str
+    basis: str  # attorney or guardian when a person acting for me read it; empty for agencies
+    basis_text: Text | None
 
 
 class SecurityOut(Schema):
@@ -55,6 +57,8 @@ def _read(e: Any) -> ReadOut:
         data_text=Text(**label.as_dict()) if label else None,
         application=e.application_reference,
         purpose=e.purpose,
+        basis=e.detail if e.detail in texts.BASES else "",
+        basis_text=Text(**texts.BASES[e.detail].as_dict()) if e.detail in texts.BASES else None,
     )
 
 

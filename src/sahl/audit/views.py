@@ -18,5 +18,5 @@ def access_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/access_log.html",
-        {"log": found, "kinds": texts.KINDS, "data_labels": texts.DATA},
+        {"log": found, "kinds": texts.KINDS, "data_labels": texts.DATA, "bases": texts.BASES},
     )

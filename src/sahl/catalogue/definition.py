@@ -15,9 +15,11 @@ from sahl.catalogue.rules import Rule, RuleError, check_rule
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput
 from sahl.core.money import Money
-from sahl.registry.effects import EFFECTS
+from sahl.mandates.effects import MANDATE_EFFECTS
+from sahl.registry.effects import EFFECTS as REGISTER_EFFECTS
 from sahl.registry.facts import CHOICE_KEYS, EXAMPLE, VALUE_SOURCES
 
+EFFECTS = REGISTER_EFFECTS | MANDATE_EFFECTS  # what a completed application may change
 AUDIENCES = ("individual", "business")
 PROCESSING_MODES = ("automatic", "backoffice", "agency_api")
 DOCUMENT_FORMATS = ("pdf", "jpeg", "png")

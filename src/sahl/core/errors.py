@@ -20,6 +20,10 @@ class NotFound(SahlError):
     """The thing does not exist, or the person may not know that it does."""
 
 
+class Forbidden(SahlError):
+    """The person is known but may not do this (e.g. outside what a power of attorney grants)."""
+
+
 class Conflict(SahlError):
     """The request clashes with the current state of things (someone else acted first)."""
 
@@ -30,4 +34,6 @@ def http_status(error: SahlError) -> int:
         return 404
     if isinstance(error, Conflict):
         return 409
+    if isinstance(error, Forbidden):
+        return 403
     return 400

@@ -8,7 +8,7 @@ from ninja.security import django_auth
 
 from sahl.applications import services as applications
 from sahl.core.money import Money
-from sahl.identity.current import person_of
+from sahl.mandates.current import acting_of
 from sahl.payments import services
 
 router = Router(tags=["payments"], auth=django_auth)
@@ -46,7 +46,7 @@ def _out(application_reference: str, intent: services.PaymentIntent) -> PaymentO
     "/applications/{reference}/payments", response=list[PaymentOut], summary="Payments of my application"
 )
 def list_payments(request: HttpRequest, reference: str) -> list[PaymentOut]:
-    application = applications.application_for(person_of(request), reference)
+    application = applications.application_for(acting_of(request), reference)
     return [_out(reference, intent) for intent in services.for_application(application)]
 
 
@@ -56,4 +56,4 @@ def list_payments(request: HttpRequest, reference: str) -> list[PaymentOut]:
     summary="Start paying the fee (or get the live attempt): send the person's browser to payment_url",
 )
 def start_payment(request: HttpRequest, reference: str) -> Status:
-    return Status(201, _out(reference, services.start(person_of(request), reference)))
+    return Status(201, _out(reference, services.start(acting_of(request), reference)))

@@ -23,7 +23,6 @@ from sahl.catalogue.models import Agency
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, Conflict, NotFound
 from sahl.core.money import Money
-from sahl.identity.models import User
 from sahl.payments.adapters import GatewayResult, gateway
 from sahl.payments.models import PaymentEvent, PaymentIntent
 
@@ -45,15 +44,15 @@ def for_application(application: Application) -> list[PaymentIntent]:
     return list(application.payments.order_by("created_at"))
 
 
-def start(user: User, reference: str) -> PaymentIntent:
+def start(who: applications.Who, reference: str) -> PaymentIntent:
     """The intent to send the person to: the live one if there is one, else a new one.
 
     The application row is locked while choosing, so two clicks or two tabs get the same intent;
     the gateway is asked outside the transaction (it may share the database), with our reference
     as its idempotency key, so both get the same payment page: one charge."""
     with transaction.atomic():
-        application = applications.application_for(user, reference)
-        if application.applicant_id != user.pk:
+        application = applications.application_for(who, reference)
+        if not applications.speaks_for(who, application):  # a party (the buyer) does not pay
             raise NotFound("application.not_found")
         application = Application.objects.select_for_update().select_related("agency").get(pk=application.pk)
         if application.state != State.AWAITING_PAYMENT:
@@ -197,10 +196,10 @@ def _write_receipt(intent: PaymentIntent) -> None:
     intent.receipt.save(f"{intent.reference}.pdf", ContentFile(pdf), save=True)
 
 
-def receipt_for(user: User, reference: str, intent_id: int) -> PaymentIntent:
-    application = applications.application_for(user, reference)
+def receipt_for(who: applications.Who, reference: str, intent_id: int) -> PaymentIntent:
+    application = applications.application_for(who, reference)
     intent = application.payments.filter(pk=intent_id).exclude(receipt="").first()
-    if intent is None or application.applicant_id != user.pk:
+    if intent is None or not applications.speaks_for(who, application):
         raise NotFound("document.not_found")
     return intent
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sahl.core.errors import SahlError
 from sahl.identity.current import person_of
+from sahl.mandates.current import acting_of
 from sahl.payments import services
 from sahl.web.errors import error_page, for_error
 
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 @require_POST
 def pay(request: HttpRequest, reference: str) -> HttpResponse:
     try:
-        intent = services.start(person_of(request), reference)
+        intent = services.start(acting_of(request), reference)
     except SahlError as error:
         return for_error(request, error)
     return redirect(intent.payment_url)
@@ -76,7 +77,7 @@ def callback(request: HttpRequest) -> JsonResponse:
 @require_GET
 def receipt(request: HttpRequest, reference: str, intent_id: int) -> HttpResponseBase:
     try:
-        intent = services.receipt_for(person_of(request), reference, intent_id)
+        intent = services.receipt_for(acting_of(request), reference, intent_id)
     except SahlError as error:
         return for_error(request, error)
     return FileResponse(intent.receipt.open("rb"), as_attachment=True, filename=f"{intent.reference}.pdf",

@@ -42,9 +42,38 @@ class Profile:
     choices: dict[str, tuple[Choice, ...]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PersonRecord:
+    """Who someone is, as much as deciding who may act for them needs."""
+
+    civil_id: str
+    name: BilingualText
+    birth_date: dt.date
+    father_civil_id: str
+    mother_civil_id: str
+
+
+@dataclass(frozen=True)
+class CompanyRecord:
+    """A company and the role one person holds in it (owner, partner, signatory)."""
+
+    number: str
+    name: BilingualText
+    role: str
+
+
 class Registers(Protocol):
     def profile(self, civil_id: str, today: dt.date) -> Profile | None:
         """What the registers hold about one person, or None if the civil ID is unknown."""
+
+    def person(self, civil_id: str) -> PersonRecord | None:
+        """The population register's entry of one person (with the parents), or None."""
+
+    def children(self, civil_id: str) -> list[PersonRecord]:
+        """The person's children in the population register, the eldest first."""
+
+    def companies(self, civil_id: str) -> list[CompanyRecord]:
+        """The companies in which the person holds a role, by commercial registration number."""
 
     def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> BilingualText:
         """Carry out an effect (see registry.effects) for the person; returns what changed."""
@@ -63,8 +92,35 @@ def _days(until: dt.date | None, today: dt.date) -> int:
     return (until - today).days if until else 0
 
 
+def _record(person: m.Person) -> PersonRecord:
+    return PersonRecord(
+        person.civil_id,
+        BilingualText(person.name_ar, person.name_en),
+        person.birth_date,
+        person.father.civil_id if person.father else "",
+        person.mother.civil_id if person.mother else "",
+    )
+
+
 class DatabaseRegisters:
     """The simulated registers: the tables of this app, filled by `manage.py seed_demo`."""
+
+    def person(self, civil_id: str) -> PersonRecord | None:
+        found = m.Person.objects.select_related("father", "mother").filter(civil_id=civil_id).first()
+        return _record(found) if found else None
+
+    def children(self, civil_id: str) -> list[PersonRecord]:
+        found = m.Person.objects.select_related("father", "mother").filter(
+            Q(father__civil_id=civil_id) | Q(mother__civil_id=civil_id)
+        )
+        return [_record(child) for child in found.order_by("birth_date", "civil_id")]
+
+    def companies(self, civil_id: str) -> list[CompanyRecord]:
+        roles = m.CompanyRole.objects.select_related("company").filter(person__civil_id=civil_id)
+        return [
+            CompanyRecord(r.company.number, BilingualText(r.company.name_ar, r.company.name_en), r.role)
+            for r in roles.order_by("company__number")
+        ]
 
     def profile(self, civil_id: str, today: dt.date) -> Profile | None:
         person = m.Person.objects.filter(civil_id=civil_id).first()

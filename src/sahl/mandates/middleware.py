@@ -1,0 +1,55 @@
+"""Every request acting for someone else asks `authorize` again, so a revoked or expired mandate
+(or a child turning 18) stops the very next request: that request is refused, the refusal is in
+the subject's audit log, and the person acts for themselves again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import get_language
+
+from sahl.core.errors import Forbidden
+from sahl.core.messages import both, message
+from sahl.identity.models import User
+from sahl.mandates import services
+from sahl.mandates.current import SESSION_KEY, client_address
+from sahl.registry.adapters import registers
+from sahl.web.errors import error_page
+
+
+class ActingMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        subject = request.session.get(SESSION_KEY) if isinstance(request.user, User) else None
+        if subject and isinstance(request.user, User):
+            try:
+                request.sahl_acting = services.acting_for(  # type: ignore[attr-defined]
+                    request.user, subject, address=client_address(request)
+                )
+            except Forbidden:
+                request.session.pop(SESSION_KEY, None)
+                return _ended(request, subject)
+        return self.get_response(request)
+
+
+def _ended(request: HttpRequest, subject: str) -> HttpResponse:
+    person = registers().person(subject)
+    language = get_language() or "ar"
+    name = (person.name.get(language) if person else "") or "—"
+    if request.path.startswith("/api/"):
+        code = "mandate.ended"
+        return JsonResponse(
+            {
+                "type": f"urn:sahl:problem:{code}",
+                "title": message(code, language, name=name),
+                "status": 403,
+                "code": code,
+                "messages": both(code, name=name),
+            },
+            status=403,
+            content_type="application/problem+json",
+        )
+    return error_page(request, 403, "mandate.ended", name=name)

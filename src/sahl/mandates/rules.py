@@ -1,0 +1,86 @@
+"""Who may act for whom: the pure part (no database). `services.authorize` gathers the facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+
+from sahl.core.bilingual import BilingualText as T
+
+MAJORITY_AGE = 18  # a parent's guardianship ends by itself on the child's 18th birthday
+LONGEST_MANDATE = relativedelta(years=5)
+COMPANY_ROLES_THAT_SIGN = frozenset({"owner", "signatory"})
+
+# Services a person files only for themselves: nobody grants a power of attorney in someone
+# else's name (delegating further is not offered yet), nor cancels one.
+PERSONAL_SERVICES = frozenset({"moj.power-of-attorney", "moj.power-of-attorney-cancellation"})
+
+
+class Basis(StrEnum):
+    """Why someone may act: for themselves, or for another person on one of these grounds."""
+
+    SELF = "self"
+    GUARDIAN = "guardian"  # parent of a minor, from the population register
+    ATTORNEY = "attorney"  # a power of attorney in force
+    SIGNATORY = "signatory"  # owner or authorised signatory of a company, from the companies register
+    STAFF = "staff"  # a caseworker of the agency that owns the service
+
+
+class Action(StrEnum):
+    ACT_AS = "act_as"  # switch the portal to act for the subject
+    VIEW = "view"  # read the subject's applications and documents
+    APPLY = "apply"  # file an application
+    ACT = "act"  # consent, answer, withdraw, pay on an application
+    REVIEW = "review"  # staff read a case
+    DECIDE = "decide"  # staff move a case
+
+
+STAFF_ACTIONS = frozenset({Action.REVIEW, Action.DECIDE})
+
+
+@dataclass(frozen=True)
+class Scope:
+    name: T
+    categories: frozenset[str] | None  # None: every category
+    excluded: frozenset[str] = frozenset()
+
+
+# The scopes of the Ministry of Justice's power-of-attorney form, as catalogue categories.
+SCOPES: dict[str, Scope] = {
+    "general": Scope(T("توكيل عام", "General"), None),
+    "vehicles": Scope(T("المركبات", "Vehicles"), frozenset({"traffic"})),
+    "real_estate": Scope(T("العقارات", "Real estate"), frozenset({"housing", "building"})),
+    "courts": Scope(T("القضايا والدعاوى", "Courts and lawsuits"), frozenset({"justice"})),
+    "government": Scope(T("المعاملات الحكومية", "Government transactions"), None, frozenset({"justice"})),
+}
+
+
+def covers(scope: str, category: str) -> bool:
+    """Whether a power of attorney of this scope reaches services of this catalogue category."""
+    found = SCOPES.get(scope)
+    if found is None or category in found.excluded:
+        return False
+    return found.categories is None or category in found.categories
+
+
+def is_minor(birth_date: dt.date, today: dt.date) -> bool:
+    return today < birth_date + relativedelta(years=MAJORITY_AGE)
+
+
+def in_force(valid_from: dt.date, valid_until: dt.date, revoked: bool, today: dt.date) -> bool:
+    return not revoked and valid_from <= today <= valid_until
+
+
+def dates_acceptable(start: dt.date, end: dt.date, today: dt.date) -> bool:
+    """A new power of attorney starts today or later and ends after it, within five years."""
+    return today <= start <= end <= start + LONGEST_MANDATE
+
+
+def parse_date(text: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        return None

@@ -1,0 +1,305 @@
+"""Use cases of mandates: the one decision about who may act for whom (`authorize`), the list a
+person switches between, and granting and revoking powers of attorney.
+
+Every page, API endpoint and back-office action that touches someone's data asks `authorize`.
+Guardianship and company roles are read from the registers at each decision and powers of
+attorney are read from the database at each decision, so a revoked or expired mandate stops the
+very next request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sahl.audit import services as audit
+from sahl.core.bilingual import BilingualText
+from sahl.core.errors import Conflict, Forbidden, NotFound
+from sahl.identity.models import StaffMembership, User
+from sahl.mandates import rules
+from sahl.mandates.models import Mandate
+from sahl.mandates.rules import Action, Basis
+from sahl.registry.adapters import registers
+
+if TYPE_CHECKING:
+    from sahl.catalogue.models import Service
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Authority:
+    """Why `actor` may act for `subject` (a civil ID, or a company's number): the answer of
+    `authorize`, and what a request acting for someone carries."""
+
+    actor: User
+    subject: str
+    basis: Basis
+    subject_name: BilingualText
+    mandate: Mandate | None = None
+    scopes: tuple[str, ...] = ()  # an attorney's: what the powers of attorney in force reach
+
+    @property
+    def is_self(self) -> bool:
+        return self.basis is Basis.SELF
+
+    def reaches(self, category: str) -> bool:
+        """Whether this basis lets the actor touch services of a catalogue category."""
+        return self.basis is not Basis.ATTORNEY or any(rules.covers(s, category) for s in self.scopes)
+
+
+def oneself(user: User) -> Authority:
+    return Authority(user, user.civil_id, Basis.SELF, BilingualText(user.name_ar, user.name_en))
+
+
+def authorize(
+    actor: User, subject: str, service: Service | None, action: str, *, address: str = ""
+) -> Authority:
+    """May `actor` do `action` for `subject` on `service` (None: in general)? Returns the basis, or
+    records the refusal in the subject's audit log and raises Forbidden."""
+    if action in rules.STAFF_ACTIONS:
+        return _as_staff(actor, subject, service, action, address)
+    if subject == actor.civil_id:
+        return oneself(actor)
+    if service is not None and service.code in rules.PERSONAL_SERVICES:
+        _refuse(actor, subject, service, action, address, "mandate.personal")
+    day = today()
+    found = _as_guardian(actor, subject, day) or _as_attorney(actor, subject, service, day)
+    found = found or _as_signatory(actor, subject)
+    if found is None:
+        _refuse(actor, subject, service, action, address)
+    assert found is not None
+    return found
+
+
+def _refuse(
+    actor: User,
+    subject: str,
+    service: Service | None,
+    action: str,
+    address: str,
+    code: str = "mandate.refused",
+) -> None:
+    audit.append(
+        audit.Kind.ACCESS_REFUSED,
+        actor=actor,
+        subject_civil_id=subject,
+        address=address,
+        detail=f"{action} {service.code if service else ''}".strip(),
+    )
+    raise Forbidden(code)
+
+
+def _as_staff(actor: User, subject: str, service: Service | None, action: str, address: str) -> Authority:
+    membership = StaffMembership.objects.filter(user=actor).only("agency_id").first()
+    if membership is None or service is None or membership.agency_id != service.agency_id:
+        # Another agency's case does not exist for this caseworker.
+        raise NotFound("application.not_found")
+    return Authority(actor, subject, Basis.STAFF, BilingualText("", ""))
+
+
+def _as_guardian(actor: User, subject: str, day: dt.date) -> Authority | None:
+    child = registers().person(subject)
+    if child is None or actor.civil_id not in (child.father_civil_id, child.mother_civil_id):
+        return None
+    if not rules.is_minor(child.birth_date, day):
+        return None
+    return Authority(actor, subject, Basis.GUARDIAN, child.name)
+
+
+def _in_force(attorney: str, day: dt.date) -> Any:
+    return Mandate.objects.filter(
+        attorney_civil_id=attorney, revoked_at__isnull=True, valid_from__lte=day, valid_until__gte=day
+    )
+
+
+def _as_attorney(actor: User, subject: str, service: Service | None, day: dt.date) -> Authority | None:
+    mandates = list(_in_force(actor.civil_id, day).filter(grantor_civil_id=subject).order_by("pk"))
+    if service is not None:
+        category = service.category.code
+        mandates = [m for m in mandates if rules.covers(m.scope, category)]
+    if not mandates:
+        return None
+    grantor = registers().person(subject)
+    name = grantor.name if grantor else BilingualText(subject, subject)
+    general = next((m for m in mandates if m.scope == "general"), mandates[0])
+    return Authority(
+        actor, subject, Basis.ATTORNEY, name, general, tuple(sorted({m.scope for m in mandates}))
+    )
+
+
+def _as_signatory(actor: User, subject: str) -> Authority | None:
+    for company in registers().companies(actor.civil_id):
+        if company.number == subject and company.role in rules.COMPANY_ROLES_THAT_SIGN:
+            return Authority(actor, subject, Basis.SIGNATORY, company.name)
+    return None
+
+
+def asks_reauthentication(service_code: str) -> bool:
+    """Sensitive services (granting powers to act for you) need the password typed again."""
+    return service_code in rules.PERSONAL_SERVICES
+
+
+def acting_for(actor: User, subject: str, *, address: str = "") -> Authority:
+    """The portal switches to act for `subject` (checked again on every request)."""
+    return authorize(actor, subject, None, Action.ACT_AS, address=address)
+
+
+def powers_of(actor: User) -> list[Authority]:
+    """Everyone the person may act for: themselves, their minor children, their grantors."""
+    day = today()
+    found = [oneself(actor)]
+    for child in registers().children(actor.civil_id):
+        if rules.is_minor(child.birth_date, day):
+            found.append(Authority(actor, child.civil_id, Basis.GUARDIAN, child.name))
+    grantors = sorted({m.grantor_civil_id for m in _in_force(actor.civil_id, day)})
+    for grantor in grantors:
+        authority = _as_attorney(actor, grantor, None, day)
+        if authority is not None:
+            found.append(authority)
+    return found
+
+
+def reach(authority: Authority, field: str) -> Q:
+    """A filter on a catalogue category code (`field`) for what the authority reaches."""
+    if authority.basis is not Basis.ATTORNEY:
+        return Q()
+    reached = Q(pk__in=[])
+    for scope in authority.scopes:
+        found = rules.SCOPES[scope]
+        if found.categories is None:
+            reached |= ~Q(**{f"{field}__in": sorted(found.excluded)})
+        else:
+            reached |= Q(**{f"{field}__in": sorted(found.categories)})
+    return reached
+
+
+def record_use(authority: Authority, data: str, *, reference: str = "", agency_id: int | None = None) -> None:
+    """Someone acting for another person read their data: it goes to that person's access log
+    (nothing is recorded when people read their own)."""
+    if authority.is_self or authority.basis is Basis.STAFF:
+        return
+    audit.append(
+        audit.Kind.DATA_READ,
+        actor=authority.actor,
+        subject_civil_id=authority.subject,
+        agency_id=agency_id,
+        application_reference=reference,
+        data=data,
+        purpose=authority.mandate.application_reference if authority.mandate else "",
+        detail=str(authority.basis),
+    )
+
+
+# --- Powers of attorney -------------------------------------------------------------------------
+
+
+def check_power_of_attorney(answers: dict[str, Any]) -> str | None:
+    """The error code for a power of attorney's answers, or None when they can be granted."""
+    start, end = rules.parse_date(answers.get("start_date")), rules.parse_date(answers.get("end_date"))
+    if start is None or end is None or not rules.dates_acceptable(start, end, today()):
+        return "mandate.dates"
+    if answers.get("scope") not in rules.SCOPES:
+        return "mandate.dates"
+    return None
+
+
+def grant_power_of_attorney(reference: str, grantor: str, answers: dict[str, Any]) -> BilingualText:
+    """The Ministry of Justice issued the power of attorney (its application completed): it is in
+    force from its start date. Idempotent on the application."""
+    start, end = rules.parse_date(answers["start_date"]), rules.parse_date(answers["end_date"])
+    assert start is not None and end is not None
+    mandate, created = Mandate.objects.get_or_create(
+        application_reference=reference,
+        defaults={
+            "grantor_civil_id": grantor,
+            "attorney_civil_id": str(answers["attorney_civil_id"]),
+            "scope": str(answers["scope"]),
+            "valid_from": start,
+            "valid_until": end,
+            "granted_at": timezone.now(),
+        },
+    )
+    if created:
+        for whose in (mandate.grantor_civil_id, mandate.attorney_civil_id):
+            audit.append(
+                audit.Kind.MANDATE_GRANTED,
+                subject_civil_id=whose,
+                application_reference=reference,
+                detail=f"{mandate.scope} {start.isoformat()}..{end.isoformat()}",
+            )
+    scope = rules.SCOPES[mandate.scope].name
+    return BilingualText(
+        f"صدر التوكيل ({scope.ar}) من {start.isoformat()} إلى {end.isoformat()}",
+        f"Power of attorney issued ({scope.en}) from {start.isoformat()} to {end.isoformat()}",
+    )
+
+
+@dataclass(frozen=True)
+class MandateView:
+    mandate: Mandate
+    other_name: BilingualText  # the attorney's name for the grantor, the grantor's for the attorney
+    scope_name: BilingualText
+    in_force: bool
+    ended: bool
+
+
+@dataclass(frozen=True)
+class MyMandates:
+    granted: list[MandateView]  # by me to others
+    received: list[MandateView]  # from others to me
+
+
+def my_mandates(user: User) -> MyMandates:
+    day = today()
+    granted = Mandate.objects.filter(grantor_civil_id=user.civil_id).order_by("-granted_at")
+    received = Mandate.objects.filter(attorney_civil_id=user.civil_id).order_by("-granted_at")
+
+    def view(mandate: Mandate, other: str) -> MandateView:
+        person = registers().person(other)
+        ended = mandate.revoked_at is not None or mandate.valid_until < day
+        return MandateView(
+            mandate,
+            person.name if person else BilingualText(other, other),
+            rules.SCOPES[mandate.scope].name if mandate.scope in rules.SCOPES else BilingualText("", ""),
+            rules.in_force(mandate.valid_from, mandate.valid_until, mandate.revoked_at is not None, day),
+            ended,
+        )
+
+    return MyMandates(
+        [view(m, m.attorney_civil_id) for m in granted[:100]],
+        [view(m, m.grantor_civil_id) for m in received[:100]],
+    )
+
+
+def revoke(grantor: User, mandate_id: int, reason: str = "", *, address: str = "") -> Mandate:
+    """The grantor ends a power of attorney, with effect from the attorney's next request."""
+    with transaction.atomic():
+        mandate = (
+            Mandate.objects.select_for_update()
+            .filter(pk=mandate_id, grantor_civil_id=grantor.civil_id)
+            .first()
+        )
+        if mandate is None:
+            raise NotFound("mandate.not_found")
+        if mandate.revoked_at is not None or mandate.valid_until < today():
+            raise Conflict("mandate.already_ended")
+        mandate.revoked_at = timezone.now()
+        mandate.revoked_by_civil_id = grantor.civil_id
+        mandate.revoke_reason = reason.strip()[:300]
+        mandate.save(update_fields=["revoked_at", "revoked_by_civil_id", "revoke_reason"])
+        for whose in (mandate.grantor_civil_id, mandate.attorney_civil_id):
+            audit.append(
+                audit.Kind.MANDATE_REVOKED,
+                actor=grantor,
+                subject_civil_id=whose,
+                application_reference=mandate.application_reference,
+                address=address,
+            )
+    return mandate

@@ -18,6 +18,7 @@ from sahl.core.errors import SahlError, http_status
 from sahl.core.messages import both, message
 from sahl.notifications.api import router as notifications_router
 from sahl.payments.api import router as payments_router
+from sahl.privacy.api import router as privacy_router
 
 api = NinjaAPI(
     title="Sahl API",
@@ -33,6 +34,7 @@ api.add_router("/", backoffice_router)
 api.add_router("/", notifications_router)
 api.add_router("/", payments_router)
 api.add_router("/", audit_router)
+api.add_router("/", privacy_router)
 
 
 def problem(

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sahl.payments",
     "sahl.knet_sim",  # the simulated payment gateway (a separate system reached over HTTP)
     "sahl.audit",
+    "sahl.privacy",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,8 @@ LOGGING = {
         # Django's request logger repeats what our access log says, with the full request.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # cel-python's debug lines print the whole activation of a rule: civil IDs and register facts.
+        "celpy": {"level": "WARNING"},
     },
 }
 

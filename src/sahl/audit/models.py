@@ -21,6 +21,7 @@ class AuditEntry(models.Model):
         MANDATE_REVOKED = "mandate_revoked", "mandate revoked"
         ACCESS_REFUSED = "access_refused", "access refused"
         DATA_READ = "data_read", "data read"
+        DATA_EXPORTED = "data_exported", "personal data downloaded"
 
     sequence = models.PositiveBigIntegerField(unique=True, help_text="1, 2, 3... with no gaps")
     at = models.DateTimeField(default=timezone.now)

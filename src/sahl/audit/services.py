@@ -27,6 +27,7 @@ SECURITY_KINDS = (
     Kind.MANDATE_GRANTED,
     Kind.MANDATE_REVOKED,
     Kind.ACCESS_REFUSED,
+    Kind.DATA_EXPORTED,
 )
 SHOWN = 200  # entries per section of the person's page
 

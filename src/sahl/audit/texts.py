@@ -13,6 +13,7 @@ KINDS: dict[str, T] = {
     "mandate_revoked": T("إلغاء تفويض", "Mandate revoked"),
     "access_refused": T("رفض طلب وصول", "Access refused"),
     "data_read": T("اطلاع على بيانات", "Data read"),
+    "data_exported": T("تنزيل نسخة من بياناتك", "Copy of your data downloaded"),
 }
 
 DATA: dict[str, T] = {

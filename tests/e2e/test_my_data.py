@@ -48,7 +48,7 @@ def test_the_buyer_downloads_his_data_and_sees_his_consent(page, sale):
     page.get_by_role("link", name="بياناتي", exact=True).click()
     page.wait_for_url(re.compile(r"/account/my-data$"))
     expect(page.locator("h1")).to_have_text("بياناتي")
-    row = page.locator("#consents tbody tr")
+    row = page.locator("#consents li")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(sale)
     expect(row).to_contain_text("نقل ملكية مركبة")

@@ -162,12 +162,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24  # the cookie never outlives the absolute limit below
 SAHL_SESSION_IDLE_SECONDS = 60 * 60  # logged out after an hour without a request
 SAHL_SESSION_MAX_SECONDS = 60 * 60 * 24  # and a day after logging in, at the latest
-# Failed logins: 5 per account in 5 minutes (from anywhere), 60 a minute from one address.
-ACCOUNT_RATE_LIMITS = {"login_failed": "60/m/ip,5/5m/key"}
-# Second factors: passkeys, an authenticator app (TOTP) and recovery codes (allauth.mfa).
+# Failed logins lock the account (5 in 5 minutes, from anywhere) and the source address (60 in 10
+# minutes), for longer each time, an hour at most: identity.rules.ACCOUNT/SOURCE, kept in the database
+# by identity.adapters. They replace allauth's fixed windows (its other rate limits stay).
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+# Second factors: passkeys, an authenticator app (TOTP) and recovery codes (allauth.mfa), and a code
+# by SMS (identity.stages.SecondFactorStage takes the place of allauth's second-factor stage).
 MFA_SUPPORTED_TYPES = ["webauthn", "totp", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Sahl"
+MFA_FORMS = {"authenticate": "sahl.identity.forms.SecondFactorForm"}
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 if HTTPS:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("sahl.payments.urls")),
     path("", include("sahl.knet_sim.urls")),
     path("", include("sahl.audit.urls")),
+    path("", include("sahl.identity.urls")),  # before allauth's: the SMS second factor under accounts/2fa/
     path("", include("sahl.privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

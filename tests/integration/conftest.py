@@ -21,6 +21,8 @@ def login(db):
         assert response.status_code == 302, "demo login failed"
         if "/2fa/authenticate" in response["Location"]:  # a demo person with an authenticator app
             response = client.post(response["Location"], {"code": totp_now(civil_id)})
+        elif "/2fa/sms/login" in response["Location"]:  # a demo person with codes by SMS
+            response = client.post(response["Location"], {"code": sms_code_for(civil_id)})
         assert "_auth_user_id" in client.session, "demo login failed"
         return client
 
@@ -40,6 +42,48 @@ def totp_now(civil_id: str) -> str:
     persons = demo_persons(timezone.localdate())
     key = next(p.key for i, p in enumerate(persons) if civil_id_for(p.birth_date, i + 1) == civil_id)
     return format_hotp_value(hotp_value(TWO_FACTOR[key], int(time.time()) // 30))
+
+
+def sms_code_for(civil_id: str) -> str:
+    """The code in the newest SMS the simulated gateway sent to the person's SMS second factor."""
+    from sahl.identity.models import SmsFactor
+
+    return newest_sms_code(SmsFactor.objects.get(user__civil_id=civil_id).phone)
+
+
+def newest_sms_code(phone: str) -> str:
+    """The 6-digit code in the newest SMS to `phone`, as the person reads it on their phone."""
+    from sahl.notifications.models import SimulatedSms
+
+    sms = SimulatedSms.objects.filter(to=phone).order_by("-pk").first()
+    assert sms is not None, "no SMS was sent to this number"
+    match = re.search(r"\b(\d{6})\b", sms.text)
+    assert match, "the SMS carries no code"
+    return match.group(1)
+
+
+class Clock:
+    """Identity's clock, moved on by the test (codes expire, locks end) without waiting."""
+
+    def __init__(self) -> None:
+        from django.utils import timezone
+
+        self.now = timezone.now()
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        import datetime as dt
+
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    moved = Clock()
+    monkeypatch.setattr("sahl.identity.services.clock", moved)
+    return moved
 
 
 def form_key(client: Client, code: str) -> str:

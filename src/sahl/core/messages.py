@@ -46,6 +46,68 @@ MESSAGES: dict[str, BilingualText] = {
 }
 
 
+# Logging in: the second factor by SMS and the pauses after repeated failures (identity).
+MESSAGES.update(
+    {
+        "login.locked": BilingualText(
+            "محاولات دخول خاطئة كثيرة، فأوقفنا الدخول مؤقتاً. حاول مرة أخرى بعد الساعة {time}.",
+            "Too many failed login attempts, so logging in is paused for now. Try again after {time}.",
+        ),
+        "sms.phone": BilingualText(
+            "رقم الهاتف غير صحيح: اكتب رقم هاتف كويتي من 8 أرقام يبدأ بـ 5 أو 6 أو 9.",
+            "This phone number is not valid: enter a Kuwaiti mobile number of 8 digits starting with 5, 6 or 9.",
+        ),
+        "sms.phone_needed": BilingualText(
+            "اكتب رقم هاتفك المحمول لنرسل إليه الرمز.",
+            "Enter your mobile number so that we can send the code to it.",
+        ),
+        "sms.no_factor": BilingualText(
+            "لم تفعّل رمز التحقق برسالة نصية.", "You have not turned on codes by SMS."
+        ),
+        "sms.no_code": BilingualText(
+            "لم نرسل إليك رمزاً بعد، أو انتهت مدته. اطلب رمزاً جديداً.",
+            "We have not sent you a code yet, or it has run out. Ask for a new one.",
+        ),
+        "sms.code_format": BilingualText(
+            "الرمز يتكون من 6 أرقام؛ اكتبه كما ورد في الرسالة.",
+            "The code has 6 digits; type it as it appears in the SMS.",
+        ),
+        "sms.code_wrong": BilingualText(
+            "الرمز غير صحيح. تحقق منه وأعد المحاولة (المحاولات المتبقية: {left}).",
+            "That code is not right. Check it and try again ({left} tries left).",
+        ),
+        "sms.code_expired": BilingualText(
+            "انتهت صلاحية هذا الرمز (مدته 5 دقائق). اطلب رمزاً جديداً.",
+            "This code has expired (a code lasts 5 minutes). Ask for a new one.",
+        ),
+        "sms.code_used": BilingualText(
+            "هذا الرمز استُخدم من قبل، والرمز لا يُقبل إلا مرة واحدة. اطلب رمزاً جديداً.",
+            "This code has already been used, and a code is accepted only once. Ask for a new one.",
+        ),
+        "sms.code_exhausted": BilingualText(
+            "أدخلت رمزاً خاطئاً مرات كثيرة، فأوقفنا هذا الرمز. اطلب رمزاً جديداً.",
+            "Too many wrong tries, so this code no longer works. Ask for a new one.",
+        ),
+        "sms.code_replaced": BilingualText(
+            "هذا رمز قديم حلّ محله رمز أحدث. اكتب الرمز الوارد في آخر رسالة.",
+            "This is an older code, replaced by a newer one. Type the code from the latest SMS.",
+        ),
+        "sms.wait": BilingualText(
+            "انتظر دقيقة، ثم اطلب رمزاً جديداً إن لم يصلك الرمز السابق.",
+            "Wait a minute, then ask for a new code if the last one has not arrived.",
+        ),
+        "sms.too_many": BilingualText(
+            "أرسلنا إليك رموزاً كثيرة خلال الساعة الماضية. يمكنك طلب رمز جديد بعد الساعة {time}.",
+            "We have sent you many codes in the last hour. You can ask for a new one after {time}.",
+        ),
+        "sms.not_sent": BilingualText(
+            "تعذّر إرسال الرسالة النصية الآن. حاول مرة أخرى بعد قليل.",
+            "We could not send the SMS just now. Please try again shortly.",
+        ),
+    }
+)
+
+
 def message(code: str, language: str, **params: object) -> str:
     text = MESSAGES.get(code, MESSAGES["request.bad"]).get(language)
     return text.format(**params) if params else text

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.forms import LoginForm
+from allauth.mfa.base.forms import AuthenticateForm
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sahl.core.civil_id import CivilId
 from sahl.core.errors import BadInput
 from sahl.core.messages import message
+from sahl.identity import services
 
 
 class CivilIdLoginForm(LoginForm):
@@ -30,3 +32,12 @@ class CivilIdLoginForm(LoginForm):
             return CivilId.parse(self.cleaned_data["login"]).value
         except BadInput as exc:
             raise forms.ValidationError(message(exc.code, get_language() or "ar")) from None
+
+
+class SecondFactorForm(AuthenticateForm):
+    """allauth's form for the authenticator-app code, knowing whether the person may ask for a code
+    by SMS instead (`sms_phone`: their masked number; the page offers it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sms_phone = services.sms_phone_of(self.user)

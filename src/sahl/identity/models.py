@@ -69,3 +69,64 @@ class StaffMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} at agency {self.agency_id}"
+
+
+class SmsFactor(models.Model):
+    """A second factor: a one-time code by SMS to a mobile number the person confirmed by typing
+    back a code sent to it. One per person; changing the number means turning it off and on."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="sms_factor")
+    phone = models.CharField(max_length=12, help_text="confirmed Kuwaiti mobile, +965XXXXXXXX")
+    enabled_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sms factor of user {self.user_id}"
+
+
+class SmsCode(models.Model):
+    """One code sent by SMS. Only a keyed hash of the code is kept; a code is accepted once, for
+    5 minutes, and refused after 5 wrong tries."""
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", "log in (second factor)"
+        ENROL = "enrol", "confirm a mobile number for the second factor"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=8, choices=Purpose.choices)
+    phone = models.CharField(max_length=12, blank=True, help_text="enrolment: the number to confirm")
+    salt = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64, help_text="HMAC-SHA256 of the code, keyed with the secret key")
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="wrong tries so far")
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"sms code {self.pk}"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one account (the civil ID typed) or one source address, and the lock they
+    earned (identity.rules.LockPolicy). `key` is a keyed hash: the table holds no civil ID."""
+
+    class Scope(models.TextChoices):
+        ACCOUNT = "account", "account"
+        SOURCE = "source", "source address"
+
+    scope = models.CharField(max_length=8, choices=Scope.choices)
+    key = models.CharField(max_length=64)
+    count = models.PositiveIntegerField(default=0, help_text="failures in the current window")
+    window_started = models.DateTimeField(null=True, blank=True)
+    strikes = models.PositiveIntegerField(default=0, help_text="locks earned so far")
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="one_throttle_per_key")]
+
+    def __str__(self) -> str:
+        return f"login throttle {self.pk} ({self.scope})"

@@ -1,12 +1,29 @@
-"""Use cases of identity: creating the accounts of people and of agency staff."""
+"""Use cases of identity: the accounts of people and of agency staff, the second factor by SMS,
+and the locks that follow repeated failed logins."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sahl.audit import services as audit
 from sahl.catalogue.models import Agency
-from sahl.identity.models import StaffMembership, User
+from sahl.core.bilingual import BilingualText
+from sahl.core.errors import BadInput, Conflict, NotFound
+from sahl.identity import rules
+from sahl.identity.models import LoginThrottle, SmsCode, SmsFactor, StaffMembership, User
+from sahl.notifications.adapters import MaybeSent, NotSent, Refused, sms_gateway
+from sahl.notifications.rules import InvalidContact, normalize_phone
 from sahl.registry.models import Person
+
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -38,3 +55,314 @@ def enable_totp(user: User, secret: str) -> None:
 
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, secret)
+
+
+# --- The second factor by SMS ----------------------------------------------------------------------
+#
+# A code is six random digits, sent through the notifications SMS gateway and kept only as a keyed
+# hash (identity.rules). Neither the code nor the phone number ever reaches a log line.
+
+
+def clock() -> dt.datetime:
+    """Now. Tests replace it to move time on without waiting."""
+    return timezone.now()
+
+
+@dataclass(frozen=True)
+class SentCode:
+    code_id: int
+    phone: str  # masked, for the page
+
+
+def sms_phone_of(user: User) -> str | None:
+    """The masked number of the person's SMS second factor, or None without one."""
+    phone = SmsFactor.objects.filter(user=user).values_list("phone", flat=True).first()
+    return rules.masked_phone(phone) if phone else None
+
+
+def has_sms_factor(user: User) -> bool:
+    return SmsFactor.objects.filter(user=user).exists()
+
+
+def start_sms_enrolment(user: User, phone: str, language: str, address: str = "") -> SentCode:
+    """Send a code to the number the person wants for their SMS second factor; it becomes their
+    factor once they type the code back (confirm_sms_enrolment)."""
+    try:
+        number = normalize_phone(phone)
+    except InvalidContact:
+        raise BadInput("sms.phone") from None
+    if not number:
+        raise BadInput("sms.phone_needed")
+    pending = _pending_enrolment(user)
+    previous = pending.pk if pending is not None and pending.phone == number else None
+    return _send_code(user, SmsCode.Purpose.ENROL, number, language, previous)
+
+
+def resend_sms_enrolment(user: User, language: str) -> SentCode:
+    pending = _pending_enrolment(user)
+    if pending is None:
+        raise BadInput("sms.no_code")
+    return _send_code(user, SmsCode.Purpose.ENROL, pending.phone, language, pending.pk)
+
+
+def pending_sms_enrolment(user: User) -> str | None:
+    """The masked number waiting to be confirmed, if a code for it is still alive."""
+    pending = _pending_enrolment(user)
+    return rules.masked_phone(pending.phone) if pending else None
+
+
+def _pending_enrolment(user: User) -> SmsCode | None:
+    return (
+        SmsCode.objects.filter(
+            user=user, purpose=SmsCode.Purpose.ENROL, used_at__isnull=True, sent_at__gt=clock() - rules.HOUR
+        )
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+
+
+def confirm_sms_enrolment(user: User, typed: str, address: str = "") -> None:
+    """The person typed the code sent to the new number: it becomes their SMS second factor (in
+    place of an earlier number), and the security log says so."""
+    pending = _pending_enrolment(user)
+    if pending is None:
+        raise BadInput("sms.no_code")
+
+    def enable(code: SmsCode) -> None:
+        SmsFactor.objects.update_or_create(
+            user=user, defaults={"phone": code.phone, "enabled_at": clock(), "last_used_at": None}
+        )
+        audit.append(
+            "mfa_changed", actor=user, subject_civil_id=user.civil_id, detail="added sms", address=address
+        )
+
+    _use_code(user, pending.pk, SmsCode.Purpose.ENROL, typed, address, then=enable)
+    log.info("sms second factor enabled", extra={"user": user.pk})
+
+
+@transaction.atomic
+def disable_sms_factor(user: User, address: str = "") -> None:
+    deleted, _ = SmsFactor.objects.filter(user=user).delete()
+    SmsCode.objects.filter(user=user, used_at__isnull=True).update(expires_at=clock())
+    if deleted:
+        audit.append(
+            "mfa_changed", actor=user, subject_civil_id=user.civil_id, detail="removed sms", address=address
+        )
+        log.info("sms second factor disabled", extra={"user": user.pk})
+
+
+def send_login_code(user: User, language: str, previous: int | None = None) -> SentCode:
+    """At login, after the password: send a code to the person's SMS second factor (`previous`:
+    the code sent earlier in the same login, which the new one replaces)."""
+    factor = SmsFactor.objects.filter(user=user).first()
+    if factor is None:
+        raise NotFound("sms.no_factor")
+    return _send_code(user, SmsCode.Purpose.LOGIN, factor.phone, language, previous)
+
+
+def verify_login_code(user: User, code_id: int | None, typed: str, address: str = "") -> None:
+    """The code typed at login, against the code sent in this login (`code_id`). Raises a
+    SahlError whose code says why it was refused (wrong, expired, already used, too many tries)."""
+    if code_id is None:
+        raise BadInput("sms.no_code")
+
+    def used(code: SmsCode) -> None:
+        SmsFactor.objects.filter(user=user).update(last_used_at=code.used_at)
+
+    _use_code(user, code_id, SmsCode.Purpose.LOGIN, typed, address, then=used)
+
+
+_TEXTS = {
+    SmsCode.Purpose.LOGIN: BilingualText(
+        "رمز الدخول إلى سهل: {code}\nصالح لمدة 5 دقائق. لا تعطه لأحد، ولن نطلبه منك في اتصال.",
+        "Your Sahl login code: {code}\nValid for 5 minutes. Never give it to anyone; we will never ask for it.",
+    ),
+    SmsCode.Purpose.ENROL: BilingualText(
+        "رمز تأكيد رقم هاتفك في سهل: {code}\nصالح لمدة 5 دقائق. لا تعطه لأحد.",
+        "Your code to confirm this mobile number in Sahl: {code}\nValid for 5 minutes. Never give it to anyone.",
+    ),
+}
+
+
+def _send_code(user: User, purpose: str, phone: str, language: str, previous: int | None) -> SentCode:
+    """Write the code's hash (after the sending limits: a minute after the code it replaces, five
+    an hour to one person), then hand the SMS to the gateway outside the transaction. A code the
+    gateway did not take is withdrawn."""
+    code = "".join(secrets.choice("0123456789") for _ in range(rules.CODE_DIGITS))
+    salt = secrets.token_hex(16)
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()  # one sender per person at a time
+        now = clock()
+        recent = dict(
+            SmsCode.objects.filter(user=user, sent_at__gt=now - rules.HOUR).values_list("pk", "sent_at")
+        )
+        wait = rules.next_send_at(list(recent.values()), now, recent.get(previous) if previous else None)
+        if wait is not None:  # within a minute: "wait a moment"; longer: the time it may be asked for
+            if wait - now <= rules.RESEND_AFTER:
+                raise Conflict("sms.wait")
+            raise Conflict("sms.too_many", time=timezone.localtime(wait).strftime("%H:%M"))
+        SmsCode.objects.filter(user=user, sent_at__lt=now - rules.REMEMBERED).delete()
+        row = SmsCode.objects.create(
+            user=user,
+            purpose=purpose,
+            phone=phone if purpose == SmsCode.Purpose.ENROL else "",
+            salt=salt,
+            digest=rules.code_digest(salt, code),
+            sent_at=now,
+            expires_at=now + rules.CODE_VALID,
+        )
+    text = _TEXTS[SmsCode.Purpose(purpose)].get(language).format(code=code)
+    try:
+        sms_gateway().send(phone, text, f"sms-code-{row.pk}-{salt[:8]}")
+    except (NotSent, Refused) as error:
+        SmsCode.objects.filter(pk=row.pk).update(expires_at=clock(), attempts=rules.CODE_TRIES)
+        log.warning("sms code not sent", extra={"user": user.pk, "purpose": purpose, "reason": error.reason})
+        raise Conflict("sms.not_sent") from None
+    except MaybeSent as error:  # it may arrive: the code stays valid
+        log.warning(
+            "sms code maybe sent", extra={"user": user.pk, "purpose": purpose, "reason": error.reason}
+        )
+    log.info("sms code sent", extra={"user": user.pk, "purpose": purpose, "sms_code": row.pk})
+    return SentCode(code_id=row.pk, phone=rules.masked_phone(phone))
+
+
+_REFUSALS = {
+    rules.Check.WRONG: "sms.code_wrong",
+    rules.Check.EXPIRED: "sms.code_expired",
+    rules.Check.USED: "sms.code_used",
+    rules.Check.EXHAUSTED: "sms.code_exhausted",
+    rules.Check.REPLACED: "sms.code_replaced",
+}
+
+
+def _use_code(
+    user: User, code_id: int, purpose: str, typed: str, address: str, then: Callable[[SmsCode], None]
+) -> None:
+    """Accept the code once (and do `then` in the same transaction), or count the wrong try and
+    raise why it was refused. A typed code that was already used (a replay) or that an earlier SMS
+    carried is named as such."""
+    cleaned = rules.clean_code(typed)
+    if cleaned is None:
+        raise BadInput("sms.code_format")
+    with transaction.atomic():
+        row = SmsCode.objects.select_for_update().filter(pk=code_id, user=user, purpose=purpose).first()
+        if row is None:
+            raise BadInput("sms.no_code")
+        now = clock()
+        state = rules.CodeState(
+            expires_at=row.expires_at, attempts=row.attempts, used=row.used_at is not None
+        )
+        outcome = rules.check_code(state, rules.code_matches(row.salt, row.digest, cleaned), now)
+        if outcome is rules.Check.ACCEPTED:
+            row.used_at = now
+            row.save(update_fields=["used_at"])
+            then(row)
+        elif outcome in (rules.Check.WRONG, rules.Check.EXHAUSTED) and row.attempts < rules.CODE_TRIES:
+            row.attempts += 1
+            row.save(update_fields=["attempts"])
+        tries_left = rules.CODE_TRIES - row.attempts
+    if outcome is rules.Check.ACCEPTED:
+        log.info("sms code accepted", extra={"user": user.pk, "purpose": purpose, "sms_code": code_id})
+        return
+    if outcome in (rules.Check.WRONG, rules.Check.EXHAUSTED):
+        outcome = _earlier_code(user, code_id, cleaned) or outcome
+    log.info("sms code refused", extra={"user": user.pk, "purpose": purpose, "outcome": outcome.value})
+    if purpose == SmsCode.Purpose.LOGIN:
+        audit.append(
+            "login_failed",
+            subject_civil_id=user.civil_id,
+            address=address,
+            detail=f"sms code {outcome.value}",
+        )
+    if outcome is rules.Check.WRONG:
+        raise BadInput("sms.code_wrong", left=tries_left)
+    raise BadInput(_REFUSALS[outcome])
+
+
+def _earlier_code(user: User, code_id: int, typed: str) -> rules.Check | None:
+    """A typed code that matches one of the person's earlier codes: USED if it was spent (a
+    replay), REPLACED if a newer code took its place."""
+    earlier = SmsCode.objects.filter(user=user, sent_at__gt=clock() - rules.REMEMBERED).exclude(pk=code_id)
+    for row in earlier.order_by("-sent_at")[:20]:
+        if rules.code_matches(row.salt, row.digest, typed):
+            return rules.Check.USED if row.used_at is not None else rules.Check.REPLACED
+    return None
+
+
+@transaction.atomic
+def enable_sms_factor(user: User, phone: str) -> None:
+    """Give the person an SMS second factor for a number known to be theirs (the demo data)."""
+    SmsFactor.objects.get_or_create(user=user, defaults={"phone": normalize_phone(phone)})
+
+
+# --- Locks after failed logins -----------------------------------------------------------------------
+
+ACCOUNT, SOURCE = LoginThrottle.Scope.ACCOUNT.value, LoginThrottle.Scope.SOURCE.value
+_POLICIES = {ACCOUNT: rules.ACCOUNT, SOURCE: rules.SOURCE}
+
+
+def login_locked_until(identifier: str, address: str) -> dt.datetime | None:
+    """The end of the lock on this login (account or source), or None if it may be tried now."""
+    now = clock()
+    keys = _throttle_keys(identifier, address)
+    ends = [
+        end
+        for row in LoginThrottle.objects.filter(locked_until__gt=now).filter(_any_of(keys))
+        if (end := rules.locked_until(_failures(row), now)) is not None
+    ]
+    return max(ends) if ends else None
+
+
+def record_failed_login(identifier: str, address: str) -> None:
+    """One more failed login for the account typed and for the source: either may earn a lock,
+    longer each time it is earned again (identity.rules.ACCOUNT, SOURCE)."""
+    now = clock()
+    for scope, key in _throttle_keys(identifier, address):
+        policy = _POLICIES[scope]
+        with transaction.atomic():
+            LoginThrottle.objects.get_or_create(scope=scope, key=key)
+            row = LoginThrottle.objects.select_for_update().get(scope=scope, key=key)
+            earlier_strikes = row.strikes
+            state = rules.after_failure(_failures(row), now, policy)
+            row.count, row.window_started, row.strikes = state.count, state.window_started, state.strikes
+            row.locked_until, row.last_failure = state.locked_until, state.last_failure
+            row.save()
+        if state.strikes > earlier_strikes and state.locked_until is not None:
+            log.warning(
+                "login locked",
+                extra={
+                    "scope": scope,
+                    "strikes": state.strikes,
+                    "minutes": (state.locked_until - now) // dt.timedelta(minutes=1),
+                },
+            )
+
+
+def clear_failed_logins(identifier: str) -> None:
+    """A successful login or a password reset: the account's failures and locks are forgotten (not
+    the source's: an attacker could otherwise mix in logins of their own between guesses)."""
+    LoginThrottle.objects.filter(scope=ACCOUNT, key=rules.throttle_key(ACCOUNT, identifier)).delete()
+
+
+def _throttle_keys(identifier: str, address: str) -> list[tuple[str, str]]:
+    keys = [(SOURCE, rules.throttle_key(SOURCE, rules.source_of(address)))]
+    if identifier.strip():
+        keys.insert(0, (ACCOUNT, rules.throttle_key(ACCOUNT, identifier)))
+    return keys
+
+
+def _any_of(keys: list[tuple[str, str]]) -> Q:
+    query = Q(pk__in=[])
+    for scope, key in keys:
+        query |= Q(scope=scope, key=key)
+    return query
+
+
+def _failures(row: LoginThrottle) -> rules.Failures:
+    return rules.Failures(
+        count=row.count,
+        window_started=row.window_started,
+        strikes=row.strikes,
+        locked_until=row.locked_until,
+        last_failure=row.last_failure,
+    )

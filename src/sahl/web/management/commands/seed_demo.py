@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from sahl.catalogue.models import Agency
-from sahl.identity.services import appoint_staff, enable_totp, open_account
+from sahl.identity.services import appoint_staff, enable_sms_factor, enable_totp, open_account
 from sahl.registry.models import Person
 from sahl.registry.seed import demo_persons, seed_registers
 
@@ -17,6 +17,8 @@ ACCOUNTS = ("father", "mother", "expat", "fines", "owner", "caseworker", "paci-s
 OPERATORS = ("operator",)
 # The owner has an authenticator app set up: add this demo secret to any TOTP app to log in as her.
 TWO_FACTOR = {"owner": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}
+# The operator gets a one-time code by SMS at login, on this mobile (read it at /dev/sms).
+SMS_FACTOR = {"operator": "+96590000115"}
 STAFF = {"caseworker": ("moi", "caseworker"), "paci-staff": ("paci", "caseworker")}
 
 
@@ -40,6 +42,8 @@ class Command(BaseCommand):
             user = open_account(person, password)
             if key in TWO_FACTOR:
                 enable_totp(user, TWO_FACTOR[key])
+            if key in SMS_FACTOR:
+                enable_sms_factor(user, SMS_FACTOR[key])
             if key in OPERATORS and not user.is_staff:
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])
@@ -50,6 +54,8 @@ class Command(BaseCommand):
                     raise CommandError("load the catalogue first: manage.py load_catalogue")
                 appoint_staff(user, agency, role)
             extra = f" (authenticator app, secret {TWO_FACTOR[key]})" if key in TWO_FACTOR else ""
+            if key in SMS_FACTOR:
+                extra = f" (code by SMS to {SMS_FACTOR[key]}: read it at /dev/sms)"
             lines.append(f"  {person.civil_id}  {person.name_en:<26} {persons[key].story_en}{extra}")
         if report.people:
             self.stdout.write(

@@ -16,6 +16,7 @@ from sahl.backoffice.api import router as backoffice_router
 from sahl.catalogue.api import router as catalogue_router
 from sahl.core.errors import SahlError, http_status
 from sahl.core.messages import both, message
+from sahl.mandates.api import router as mandates_router
 from sahl.notifications.api import router as notifications_router
 from sahl.payments.api import router as payments_router
 from sahl.privacy.api import router as privacy_router
@@ -35,6 +36,7 @@ api.add_router("/", notifications_router)
 api.add_router("/", payments_router)
 api.add_router("/", audit_router)
 api.add_router("/", privacy_router)
+api.add_router("/", mandates_router)
 
 
 def problem(

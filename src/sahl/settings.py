@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sahl.knet_sim",  # the simulated payment gateway (a separate system reached over HTTP)
     "sahl.audit",
     "sahl.privacy",
+    "sahl.mandates",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "sahl.identity.sessions.SessionLimitsMiddleware",
+    "sahl.mandates.middleware.ActingMiddleware",  # after the session limits: only live sessions act
 ]
 
 ROOT_URLCONF = "sahl.urls"
@@ -102,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sahl.web.context.site",
+                "sahl.mandates.context.acting",
             ],
         },
     }

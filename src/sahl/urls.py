@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("sahl.audit.urls")),
     path("", include("sahl.identity.urls")),  # before allauth's: the SMS second factor under accounts/2fa/
     path("", include("sahl.privacy.urls")),
+    path("", include("sahl.mandates.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

@@ -186,7 +186,7 @@ def create_application(request: HttpRequest, form: Form[SubmitForm]) -> Status:
     if getattr(request, "sahl_upload_refused", False):
         raise FormInvalid({"form": services.file_too_large()})
     if mandates.asks_reauthentication(form.service) and reauthentication.is_reauthentication_required(
-        request
+        request, app=""
     ):
         raise Forbidden("reauthentication.required")  # log in again (or re-authenticate in the portal)
     user = _person(request)

@@ -45,7 +45,7 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["agency", "state", "due_on"]),
-            models.Index(fields=["subject_civil_id"]),
+            models.Index(fields=["subject_civil_id", "-created_at"]),  # "my applications", acting or not
         ]
 
     def __str__(self) -> str:

@@ -22,4 +22,13 @@ DATA: dict[str, T] = {
     "document": T("وثيقة صادرة", "Issued document"),
 }
 
+# Why someone other than the person read their data, when it was not an agency (`detail`).
+BASES: dict[str, T] = {
+    "attorney": T("بموجب توكيل", "Under a power of attorney"),
+    "guardian": T("بصفته ولي أمر", "As a guardian"),
+    "signatory": T("بصفته مفوضاً بالتوقيع", "As an authorised signatory"),
+}
+
+DATA["applications"] = T("قائمة المعاملات", "List of applications")
+
 SYSTEM = T("نظام الجهة", "Agency system")

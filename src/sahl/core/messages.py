@@ -205,3 +205,34 @@ MESSAGES.update(
         "document.not_found": BilingualText("لم نجد هذا المستند.", "We could not find this document."),
     }
 )
+
+MESSAGES.update(
+    {
+        "mandate.refused": BilingualText(
+            "لا تملك صلاحية التصرف نيابةً عن هذا الشخص في هذه الخدمة؛ سُجّلت المحاولة.",
+            "You may not act for this person on this service; the attempt was recorded.",
+        ),
+        "mandate.ended": BilingualText(
+            "انتهت صلاحيتك في التصرف نيابةً عن {name}؛ عُدت تتصرف باسمك. سُجّلت المحاولة.",
+            "Your power to act for {name} has ended; you are acting as yourself again. The attempt was recorded.",
+        ),
+        "mandate.personal": BilingualText(
+            "هذه الخدمة شخصية، يقدمها صاحب الشأن بنفسه ولا تُقدَّم بالنيابة.",
+            "This service is personal: only the person concerned can apply for it, not someone acting for them.",
+        ),
+        "reauthentication.required": BilingualText(
+            "لحماية حسابك، أدخل كلمة المرور مرة أخرى قبل هذه الخطوة.",
+            "To protect your account, enter your password again before this step.",
+        ),
+        "mandate.not_found": BilingualText(
+            "لم نجد هذا التوكيل.", "We could not find this power of attorney."
+        ),
+        "mandate.already_ended": BilingualText(
+            "هذا التوكيل منتهٍ أو ملغى من قبل.", "This power of attorney has already ended or been revoked."
+        ),
+        "mandate.dates": BilingualText(
+            "تاريخ البدء يجب أن يكون اليوم أو بعده، وتاريخ الانتهاء بعده وخلال خمس سنوات.",
+            "The start date must be today or later, and the end date after it and within five years.",
+        ),
+    }
+)

@@ -101,7 +101,7 @@ def _as_staff(actor: User, subject: str, service: Service | None, action: str, a
     if membership is None or service is None or membership.agency_id != service.agency_id:
         # Another agency's case does not exist for this caseworker.
         raise NotFound("application.not_found")
-    return Authority(actor, subject, Basis.STAFF, BilingualText("", ""))
+    return Authority(actor, subject, Basis.STAFF, BilingualText(subject, subject))  # named by ID only
 
 
 def _as_guardian(actor: User, subject: str, day: dt.date) -> Authority | None:
@@ -267,7 +267,9 @@ def my_mandates(user: User) -> MyMandates:
         return MandateView(
             mandate,
             person.name if person else BilingualText(other, other),
-            rules.SCOPES[mandate.scope].name if mandate.scope in rules.SCOPES else BilingualText("", ""),
+            rules.SCOPES[mandate.scope].name
+            if mandate.scope in rules.SCOPES
+            else BilingualText(mandate.scope, mandate.scope),
             rules.in_force(mandate.valid_from, mandate.valid_until, mandate.revoked_at is not None, day),
             ended,
         )

@@ -80,6 +80,9 @@ def _notify(
     params = _application_params(application, note, amount_fils)
     applicant = application.applicant
     messages = [_compose(applicant, event, params, application=application)]
+    if application.subject_civil_id != applicant.civil_id:  # filed for them by an attorney or a parent
+        subject = _accounts({application.subject_civil_id}, but_not=applicant.civil_id)
+        messages += [_compose(user, event, params, application=application) for user in subject]
     if event == "submitted":
         others = _accounts(_asked_for_consent(application), but_not=applicant.civil_id)
         messages += [_compose(user, "consent_requested", params, application=application) for user in others]

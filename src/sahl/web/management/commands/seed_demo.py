@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils import timezone
 
 from sahl.catalogue.models import Agency
@@ -19,6 +21,7 @@ OPERATORS = ("operator",)
 TWO_FACTOR = {"owner": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}
 # The operator gets a one-time code by SMS at login, on this mobile (read it at /dev/sms).
 SMS_FACTOR = {"operator": "+96590000115"}
+DEMO_POWER = "moj.power-of-attorney"
 STAFF = {"caseworker": ("moi", "caseworker"), "paci-staff": ("paci", "caseworker")}
 
 
@@ -28,6 +31,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=int, default=3000, help="size of the population (default 3000)")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--no-power-of-attorney",
+            dest="power_of_attorney",
+            action="store_false",
+            help="leave out the demo power of attorney (tests that count a person's messages)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["people"] < 0:
@@ -64,5 +73,33 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("registers: already seeded, nothing created")
+        if options["power_of_attorney"] and _grant_demo_power(report.named, today):
+            self.stdout.write("mandates: the mother gave the father a power of attorney for government services")
         self.stdout.write(f"demo logins (password: {password}):")
         self.stdout.write("\n".join(lines))
+
+
+def _grant_demo_power(named: dict[str, str], today: dt.date) -> bool:
+    """The demo mother gives the father a power of attorney for government transactions, through
+    the Ministry of Justice's service as people do (filed, accepted, fee settled). Once."""
+    from sahl.applications import services as applications
+    from sahl.identity.models import User
+    from sahl.mandates.models import Mandate
+
+    mother, father = (User.objects.get(civil_id=named[key]) for key in ("mother", "father"))
+    if Mandate.objects.filter(grantor_civil_id=mother.civil_id, attorney_civil_id=father.civil_id).exists():
+        return False
+    answers = {
+        "attorney_civil_id": father.civil_id,
+        "attorney_name": father.name_ar,
+        "attorney_mobile": "99001122",
+        "scope": "government",
+        "start_date": today.isoformat(),
+        "end_date": (today + dt.timedelta(days=365)).isoformat(),
+    }
+    with transaction.atomic():
+        filed = applications.submit(mother, DEMO_POWER, answers, {}, "demo-power-of-attorney")
+        applications.answer_consent(father, filed.reference, agree=True)
+        # The demo has no gateway running while it seeds: the 2.000 KWD fee counts as settled.
+        applications.payment_received(filed)
+    return True

@@ -239,7 +239,9 @@ def test_granting_asks_for_the_password_again(login, demo, settings):
     giver = login(demo["expat"], "en")
     response = apply(giver, POA, poa_answers(demo, "expat", "father"))
     assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
-    api = giver.post("/api/v1/applications", {"service": POA, "answers": "{}"}, headers={"Idempotency-Key": "k1"})
+    api = giver.post(
+        "/api/v1/applications", {"service": POA, "answers": "{}"}, headers={"Idempotency-Key": "k1"}
+    )
     assert api.status_code == 403 and api.json()["code"] == "reauthentication.required"
     assert not Application.objects.filter(service__code=POA, subject_civil_id=demo["expat"]).exists()
     # Once the password was typed again, and for a few minutes, it goes through.
@@ -258,9 +260,7 @@ def test_the_api_acts_for_the_grantor_and_refuses_after_revocation(login, demo):
     giver, holder, reference = grant(login, demo)
     renewal = paid(giver, apply(giver, RENEWAL, {"plate_number": "45-20002"}))
 
-    switched = holder.put(
-        "/api/v1/me/acting-as", {"subject": demo["expat"]}, content_type="application/json"
-    )
+    switched = holder.put("/api/v1/me/acting-as", {"subject": demo["expat"]}, content_type="application/json")
     assert switched.status_code == 200 and switched.json()["basis"] == "attorney"
     listed = holder.get("/api/v1/applications").json()
     assert [a["reference"] for a in listed] == [renewal]

@@ -74,7 +74,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write("registers: already seeded, nothing created")
         if options["power_of_attorney"] and _grant_demo_power(report.named, today):
-            self.stdout.write("mandates: the mother gave the father a power of attorney for government services")
+            self.stdout.write(
+                "mandates: the mother gave the father a power of attorney for government services"
+            )
         self.stdout.write(f"demo logins (password: {password}):")
         self.stdout.write("\n".join(lines))
 

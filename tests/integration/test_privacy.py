@@ -21,7 +21,7 @@ from sahl.identity.models import User
 from sahl.privacy import services as privacy
 from sahl.registry.models import Passport, Vehicle
 from tests.conftest import DEMO_PASSWORD
-from tests.integration.conftest import apply, paid, reference_of, totp_now
+from tests.integration.conftest import apply, paid, reference_of, sms_code_for, totp_now
 
 pytestmark = pytest.mark.django_db
 
@@ -197,7 +197,7 @@ def test_the_export_carries_no_password_hash_and_no_second_factor_secret(login, 
     data = json.loads(text)
     factors = data["sections"]["account"]["second_factors"]
     assert [f["type"] for f in factors] == ["totp"] and factors[0]["created_at"]
-    assert set(factors[0]) == {"type", "name", "created_at", "last_used_at"}
+    assert set(factors[0]) == {"type", "name", "phone", "created_at", "last_used_at"}
     user = User.objects.get(civil_id=demo["owner"])
     from allauth.mfa.models import Authenticator
 
@@ -206,6 +206,17 @@ def test_the_export_carries_no_password_hash_and_no_second_factor_secret(login, 
     assert all(str(value) not in text for value in stored.values())
     assert user.password not in text and "argon2" not in text and "password" not in text
     assert owner.cookies["sessionid"].value not in text
+
+
+def test_an_sms_second_factor_is_listed_with_its_number_but_never_a_code(login, demo):
+    from sahl.identity.models import SmsCode
+
+    operator = login(demo["operator"], "en")  # a code by SMS at login
+    text = operator.get("/account/my-data.json").content.decode()
+    factors = json.loads(text)["sections"]["account"]["second_factors"]
+    assert [(f["type"], f["phone"]) for f in factors] == [("sms", "+96590000115")]
+    codes = list(SmsCode.objects.filter(user__civil_id=demo["operator"]))
+    assert codes and all(c.digest not in text and c.salt not in text for c in codes)
 
 
 # --- Page, API, audit --------------------------------------------------------------------------------
@@ -344,9 +355,9 @@ def test_the_export_runs_a_fixed_number_of_queries(login, demo, sale, django_ass
         assert father.get("/account/my-data.json").status_code == 200
 
 
-# account 2, registers 9, applications 8 (the applicant's, with payments and their events) + 3 (as a
+# account 3, registers 9, applications 8 (the applicant's, with payments and their events) + 3 (as a
 # party), messages 2, notices 1, audit 1, consents 1.
-EXPECTED = 27
+EXPECTED = 28
 # The request around it: session, user, and the audit entry (two savepoints and their releases, lock the
 # head, insert, move the head).
 DOWNLOAD_EXTRA = 9
@@ -387,6 +398,10 @@ def test_logs_never_carry_passwords_one_time_codes_session_ids_or_civil_ids(demo
     code = totp_now(demo["owner"])
     assert owner.post(to_code["Location"], {"code": code}).status_code == 302
     assert owner.get("/api/v1/me/data").status_code == 200
+    operator = Client()
+    to_sms = operator.post("/accounts/login/", {"login": demo["operator"], "password": DEMO_PASSWORD})
+    sms_code = sms_code_for(demo["operator"])
+    assert operator.post(to_sms["Location"], {"code": sms_code}).status_code == 302
 
     text = json_logs.getvalue()
     lines = text.splitlines()
@@ -400,8 +415,12 @@ def test_logs_never_carry_passwords_one_time_codes_session_ids_or_civil_ids(demo
         "father's civil ID": demo["father"],
         "mother's civil ID": demo["mother"],
         "owner's civil ID": demo["owner"],
+        "operator's session": operator.cookies["sessionid"].value,
+        "operator's civil ID": demo["operator"],
+        "operator's mobile": "+96590000115",
         "passport number": passport,
     }
     assert [name for name, value in secrets.items() if value in text] == []
-    assert not re.search(rf"(?<![0-9]){code}(?![0-9])", text), "the one-time code is in the logs"
+    for one_time in (code, sms_code):
+        assert not re.search(rf"(?<![0-9]){one_time}(?![0-9])", text), "a one-time code is in the logs"
     assert re.search(r"\*+" + demo["father"][-4:], text)  # masked civil IDs are fine

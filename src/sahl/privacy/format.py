@@ -58,8 +58,9 @@ class ServiceRef(TypedDict):
 class SecondFactor(TypedDict):
     """A second factor by type and dates: never its secret, key or recovery codes."""
 
-    type: str  # totp, webauthn (a passkey), recovery_codes
+    type: str  # totp, webauthn (a passkey), recovery_codes, sms
     name: str  # the name you gave a passkey; empty otherwise
+    phone: str  # the confirmed mobile number of the SMS second factor; empty otherwise
     created_at: dt.datetime
     last_used_at: dt.datetime | None
 

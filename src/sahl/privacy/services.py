@@ -51,7 +51,7 @@ from sahl.audit.models import AuditEntry
 from sahl.catalogue.services import definition_of
 from sahl.core.bilingual import BilingualText
 from sahl.core.money import Money
-from sahl.identity.models import StaffMembership, User
+from sahl.identity.models import SmsFactor, StaffMembership, User
 from sahl.notifications.models import Delivery, Message, NoticeRecipient
 from sahl.payments.models import PaymentEvent, PaymentIntent
 from sahl.privacy import format as fmt
@@ -80,9 +80,9 @@ def _money(fils: int) -> str:
 
 
 def account(person: User) -> fmt.Account:
-    """The account, its notification choices, staff role and second factors (2 queries). The
-    authenticators' `data` (TOTP secret, passkey keys, recovery codes) is never read: only the type,
-    the dates and a passkey's name."""
+    """The account, its notification choices, staff role and second factors (3 queries). The
+    authenticators' `data` (TOTP secret, passkey keys, recovery codes) is never read, nor the SMS
+    codes (kept as keyed hashes): only the type, the dates, a passkey's name and the SMS number."""
     factors = (
         Authenticator.objects.filter(user=person)
         .annotate(passkey_name=KeyTextTransform("name", "data"))
@@ -90,6 +90,27 @@ def account(person: User) -> fmt.Account:
         .order_by("created_at", "pk")
     )
     membership = StaffMembership.objects.select_related("agency").filter(user=person).first()
+    sms = SmsFactor.objects.filter(user=person).first()
+    second_factors: list[fmt.SecondFactor] = [
+        {
+            "type": factor.type,
+            "name": (factor.passkey_name or "") if factor.type == Authenticator.Type.WEBAUTHN else "",
+            "phone": "",
+            "created_at": factor.created_at,
+            "last_used_at": factor.last_used_at,
+        }
+        for factor in factors
+    ]
+    if sms is not None:
+        second_factors.append(
+            {
+                "type": "sms",
+                "name": "",
+                "phone": sms.phone,
+                "created_at": sms.enabled_at,
+                "last_used_at": sms.last_used_at,
+            }
+        )
     return {
         "civil_id": person.civil_id,
         "name": _text(person.name_ar, person.name_en),
@@ -107,15 +128,7 @@ def account(person: User) -> fmt.Account:
         }
         if membership
         else None,
-        "second_factors": [
-            {
-                "type": factor.type,
-                "name": (factor.passkey_name or "") if factor.type == Authenticator.Type.WEBAUTHN else "",
-                "created_at": factor.created_at,
-                "last_used_at": factor.last_used_at,
-            }
-            for factor in factors
-        ],
+        "second_factors": second_factors,
     }
 
 

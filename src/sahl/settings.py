@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sahl.audit",
     "sahl.privacy",
     "sahl.mandates",
+    "sahl.integrations",
 ]
 
 MIDDLEWARE = [

@@ -167,6 +167,8 @@ class HistoryEvent(models.Model):
         PAID = "paid", "paid"
         REFUNDED = "refunded", "refunded"
         SENT_TO_AGENCY = "sent_to_agency", "sent to the agency"
+        DELIVERED = "delivered", "delivered to the agency's system"
+        AGENCY_UPDATE = "agency_update", "progress reported by the agency"
         TAKEN = "taken", "taken"
         INFO_REQUESTED = "info_requested", "information requested"
         INFO_PROVIDED = "info_provided", "information provided"

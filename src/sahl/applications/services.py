@@ -498,18 +498,21 @@ def _process(
     actor: User | None,
     kind: str = Kind.SENT_TO_AGENCY,
 ) -> None:
-    """Decide at once (automatic) or send to the agency's queue."""
+    """Decide at once (automatic), or send to the agency: its own system when it has a connected one
+    (`agency_api`: a delivery is written and enqueued in this transaction), else its queue."""
     if kind == Kind.PAID:
         record(application, Kind.PAID, None)
         kind = Kind.SENT_TO_AGENCY
     if definition.processing == "automatic":
         approve(application, None, "")
         return
-    # backoffice and agency_api both land in the agency's queue here; delivering agency_api cases to
-    # the agency's own system (signed webhook) is the integrations issue's seam, at this line.
     application.due_on = clock.add_working_days(today(), definition.working_days, clock.kuwait_holidays())
     application.save(update_fields=["due_on"])
     transition(application, State.IN_REVIEW, actor, kind)
+    if definition.processing == "agency_api":
+        from sahl.integrations import services as integrations  # it records back into applications
+
+        integrations.send_to_agency(application)
 
 
 def approve(application: Application, actor: User | None, reason: str) -> None:

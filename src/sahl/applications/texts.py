@@ -40,6 +40,8 @@ EVENTS = {
     HistoryEvent.Kind.PAID: T("تم دفع الرسوم", "The fee was paid"),
     HistoryEvent.Kind.REFUNDED: T("أُعيدت الرسوم إليك", "The fee was refunded to you"),
     HistoryEvent.Kind.SENT_TO_AGENCY: T("أُرسل الطلب إلى الجهة", "Sent to the agency"),
+    HistoryEvent.Kind.DELIVERED: T("تسلّم نظام الجهة الطلب", "Received by the agency's system"),
+    HistoryEvent.Kind.AGENCY_UPDATE: T("أفادت الجهة بتقدم الطلب", "The agency reported progress"),
     HistoryEvent.Kind.TAKEN: T("تولّى موظف المعاملة", "A caseworker took the application"),
     HistoryEvent.Kind.INFO_REQUESTED: T("طلبت الجهة معلومات منك", "The agency asked you for information"),
     HistoryEvent.Kind.INFO_PROVIDED: T("أرسلت المعلومات المطلوبة", "You sent the information asked for"),

@@ -1,0 +1,92 @@
+"""What an agency's answer means, when to try again, and when to stop calling an agency."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_BODY = 64 * 1024  # an answer longer than this is cut off and counts as garbage
+RETRYABLE_STATUSES = frozenset({408, 429})
+BREAKER_FAILURES = 5  # failed attempts in a row that open the breaker
+BREAKER_FIRST_PAUSE = 60  # seconds, doubling while the agency keeps failing
+BREAKER_LONGEST_PAUSE = 600
+FIRST_RETRY = 30  # seconds; then 60, 120, ... with jitter
+LONGEST_RETRY = 3600
+
+
+class Outcome(StrEnum):
+    DELIVERED = "delivered"
+    RETRY = "retry"
+    DEAD = "dead"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: Outcome
+    answer: str = ""  # accepted, pending, rejected
+    reference: str = ""
+    reason_ar: str = ""
+    reason_en: str = ""
+    error: str = ""
+
+
+def judge(status: int | None, body: bytes, error: str = "") -> Verdict:
+    """The agency's answer (or the network's failure) as a verdict on the attempt."""
+    if status is None:
+        return Verdict(Outcome.RETRY, error=error or "no answer")
+    if 300 <= status < 400:
+        return Verdict(Outcome.RETRY, error=f"redirect {status} not followed")
+    if status >= 500 or status in RETRYABLE_STATUSES:
+        return Verdict(Outcome.RETRY, error=f"HTTP {status}")
+    if 400 <= status < 500:
+        return Verdict(Outcome.DEAD, error=f"HTTP {status}: refused by the agency")
+    if len(body) > MAX_BODY:
+        return Verdict(Outcome.RETRY, error="answer too large")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return Verdict(Outcome.RETRY, error="answer is not JSON")
+    if not isinstance(data, dict):
+        return Verdict(Outcome.RETRY, error="answer is not a JSON object")
+    answer = data.get("status")
+    if answer == "accepted":
+        reference = data.get("reference")
+        if not isinstance(reference, str) or not 0 < len(reference) <= 80:
+            return Verdict(Outcome.RETRY, error="accepted without a reference")
+        return Verdict(Outcome.DELIVERED, "accepted", reference=reference)
+    if answer == "pending":
+        return Verdict(Outcome.DELIVERED, "pending")
+    if answer == "rejected":
+        reason = data.get("reason")
+        if (
+            not isinstance(reason, dict)
+            or not isinstance(reason.get("ar"), str)
+            or not isinstance(reason.get("en"), str)
+            or not reason["ar"].strip()
+            or not reason["en"].strip()
+        ):
+            return Verdict(Outcome.RETRY, error="rejected without a reason in Arabic and English")
+        return Verdict(
+            Outcome.DELIVERED,
+            "rejected",
+            reason_ar=reason["ar"].strip()[:500],
+            reason_en=reason["en"].strip()[:500],
+        )
+    return Verdict(Outcome.RETRY, error="unknown answer status")
+
+
+def retry_delay(attempt: int, rng: random.Random | None = None) -> float:
+    """Seconds before attempt `attempt + 1`: exponential, capped, with full jitter on the upper half
+    (so many deliveries failing together do not come back together)."""
+    ceiling = min(LONGEST_RETRY, FIRST_RETRY * 2 ** max(0, attempt - 1))
+    return ceiling / 2 + (rng or random.SystemRandom()).uniform(0, ceiling / 2)
+
+
+def breaker_pause(failures_in_a_row: int) -> int:
+    """Seconds the agency is left alone after this many failures in a row (0: keep calling)."""
+    if failures_in_a_row < BREAKER_FAILURES:
+        return 0
+    doublings = failures_in_a_row - BREAKER_FAILURES
+    return min(BREAKER_LONGEST_PAUSE, BREAKER_FIRST_PAUSE * 2**doublings)

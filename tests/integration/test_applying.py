@@ -236,3 +236,17 @@ def test_the_passport_renewal_updates_the_register_when_approved(login, demo):
     backoffice.approve(caseworker, reference)
     passport.refresh_from_db()
     assert passport.expires_on > timezone.localdate() + dt.timedelta(days=365 * 4)
+
+
+def test_a_party_does_not_get_the_applicants_attachments(login, demo):
+    father, buyer = login(demo["father"], "en"), login(demo["expat"], "en")
+    proof = SimpleUploadedFile("receipt.png", PNG, content_type="image/png")
+    answers = {"plate_number": "12-10001", "buyer_civil_id": demo["expat"], "payment_method": "bank_transfer"}
+    reference = reference_of(
+        apply(father, "moi.vehicle-ownership-transfer", answers, {"proof_of_payment": proof})
+    )
+    attachment = Attachment.objects.get(application__reference=reference)
+    # The buyer sees the application (he must agree to it) but not the seller's files.
+    assert buyer.get(f"/applications/{reference}").status_code == 200
+    assert buyer.get(f"/applications/{reference}/attachments/{attachment.pk}").status_code == 404
+    assert father.get(f"/applications/{reference}/attachments/{attachment.pk}").status_code == 200

@@ -301,3 +301,16 @@ def test_the_demo_data_holds_an_active_power_of_attorney_filed_as_people_do(logi
     powers = {p["subject"]: p for p in father.get("/api/v1/me/acting-as").json()}
     assert powers[demo["mother"]]["basis"] == "attorney"
     assert mandate.application_reference in login(demo["mother"], "en").get("/applications").content.decode()
+
+
+def test_both_people_find_the_power_of_attorney_in_their_data_export(login, demo):
+    giver, holder, reference = grant(login, demo)
+    for client, you_are, other in ((giver, "grantor", "father"), (holder, "attorney", "expat")):
+        powers = client.get("/api/v1/me/data").json()["sections"]["mandates"]["powers_of_attorney"]
+        assert [(p["reference"], p["you_are"], p["other"]["civil_id"]) for p in powers] == [
+            (reference, you_are, demo[other])
+        ]
+        assert powers[0]["scope"] == "vehicles" and powers[0]["revoked_at"] is None
+    assert login(demo["fines"], "en").get("/api/v1/me/data").json()["sections"]["mandates"] == {
+        "powers_of_attorney": []
+    }

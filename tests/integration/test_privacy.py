@@ -356,8 +356,8 @@ def test_the_export_runs_a_fixed_number_of_queries(login, demo, sale, django_ass
 
 
 # account 3, registers 9, applications 8 (the applicant's, with payments and their events) + 3 (as a
-# party), messages 2, notices 1, audit 1, consents 1.
-EXPECTED = 28
+# party), messages 2, notices 1, audit 1, consents 1, mandates 1.
+EXPECTED = 29
 # The request around it: session, user, and the audit entry (two savepoints and their releases, lock the
 # head, insert, move the head).
 DOWNLOAD_EXTRA = 9

@@ -155,6 +155,15 @@ def document_for(who: Who, reference: str, document_id: int) -> IssuedDocument:
     return document
 
 
+def my_attachment(who: Who, reference: str, attachment_id: int) -> Attachment:
+    """An attachment of an application the asker filed or acts for; a party (the buyer) does not
+    see the applicant's files."""
+    application = application_for(who, reference)
+    if not speaks_for(who, application):
+        raise NotFound("document.not_found")
+    return attachment_for(application, attachment_id)
+
+
 def attachment_for(application: Application, attachment_id: int) -> Attachment:
     attachment = application.attachments.filter(pk=attachment_id).first()
     if attachment is None:

@@ -171,8 +171,7 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
 @require_GET
 def attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
     try:
-        application = services.application_for(_person(request), reference)
-        stored = services.attachment_for(application, attachment_id)
+        stored = services.my_attachment(_person(request), reference, attachment_id)
     except SahlError as error:
         return for_error(request, error)
     return FileResponse(

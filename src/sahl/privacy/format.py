@@ -416,6 +416,29 @@ class Consents(TypedDict):
     channels: Channels
 
 
+@with_config(STRICT)
+class PowerOfAttorney(TypedDict):
+    """A power of attorney you gave (you are the grantor) or hold (you are the attorney)."""
+
+    reference: str  # the Ministry of Justice application that issued it
+    you_are: str  # grantor, attorney
+    other: Named
+    scope: str  # general, vehicles, real_estate, courts, government
+    scope_text: Text
+    valid_from: dt.date
+    valid_until: dt.date
+    revoked_at: dt.datetime | None
+    revoke_reason: str
+
+
+@with_config(STRICT)
+class Mandates(TypedDict):
+    """Who may act for you and for whom you may act. Guardianship of your children is not stored:
+    it follows from the population register (the `registers` section) until each turns 18."""
+
+    powers_of_attorney: list[PowerOfAttorney]
+
+
 # --- the whole -----------------------------------------------------------------------------------------
 
 
@@ -430,6 +453,7 @@ class Sections(TypedDict):
     notices: list[NoticeRow]
     audit: list[AuditRow]
     consents: Consents
+    mandates: Mandates
 
 
 @with_config(STRICT)

@@ -30,7 +30,7 @@ from typing import Any, cast
 
 from allauth.mfa.models import Authenticator
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +52,8 @@ from sahl.catalogue.services import definition_of
 from sahl.core.bilingual import BilingualText
 from sahl.core.money import Money
 from sahl.identity.models import SmsFactor, StaffMembership, User
+from sahl.mandates import rules as mandate_rules
+from sahl.mandates.models import Mandate
 from sahl.notifications.models import Delivery, Message, NoticeRecipient
 from sahl.payments.models import PaymentEvent, PaymentIntent
 from sahl.privacy import format as fmt
@@ -566,6 +568,43 @@ def consents(person: User) -> fmt.Consents:
     }
 
 
+def mandates(person: User) -> fmt.Mandates:
+    """Powers of attorney the person gave or holds (1 query: the other people's names come along)."""
+
+    def name(field: str, lang: str) -> Subquery:
+        return Subquery(registry.Person.objects.filter(civil_id=OuterRef(field)).values(f"name_{lang}")[:1])
+
+    rows = (
+        Mandate.objects.filter(Q(grantor_civil_id=person.civil_id) | Q(attorney_civil_id=person.civil_id))
+        .annotate(
+            grantor_ar=name("grantor_civil_id", "ar"),
+            grantor_en=name("grantor_civil_id", "en"),
+            attorney_ar=name("attorney_civil_id", "ar"),
+            attorney_en=name("attorney_civil_id", "en"),
+        )
+        .order_by("granted_at", "pk")
+    )
+    powers: list[fmt.PowerOfAttorney] = []
+    for m in rows:
+        granted = m.grantor_civil_id == person.civil_id
+        other, side = (m.attorney_civil_id, "attorney") if granted else (m.grantor_civil_id, "grantor")
+        scope = mandate_rules.SCOPES.get(m.scope)
+        powers.append(
+            {
+                "reference": m.application_reference,
+                "you_are": "grantor" if granted else "attorney",
+                "other": _named(other, getattr(m, f"{side}_ar") or other, getattr(m, f"{side}_en") or other),
+                "scope": m.scope,
+                "scope_text": _bilingual(scope.name) if scope else _text(m.scope, m.scope),
+                "valid_from": m.valid_from,
+                "valid_until": m.valid_until,
+                "revoked_at": m.revoked_at,
+                "revoke_reason": m.revoke_reason,
+            }
+        )
+    return {"powers_of_attorney": powers}
+
+
 # --- the export ------------------------------------------------------------------------------------------
 
 # The sections of the export, in order: (key in `sections`, the function that gathers it).
@@ -577,6 +616,7 @@ SECTIONS: tuple[tuple[str, Section], ...] = (
     ("notices", notices),
     ("audit", audit_entries),
     ("consents", consents),
+    ("mandates", mandates),
 )
 
 

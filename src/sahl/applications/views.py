@@ -17,6 +17,8 @@ from sahl.applications.forms import form_fields
 from sahl.applications.rules import FormInvalid
 from sahl.applications.texts import CATEGORIES, CONSENTS, EVENTS, STATES
 from sahl.core.errors import SahlError
+from sahl.integrations import services as integrations
+from sahl.integrations.texts import FOR_THE_PERSON as DELIVERY_TEXTS
 from sahl.mandates import services as mandates
 from sahl.mandates.current import acting_of
 from sahl.payments import services as payments
@@ -112,7 +114,12 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _detail(request: HttpRequest, application: Any) -> dict[str, Any]:
     context = services.detail_context(_person(request), application) | TEXTS
-    return context | {"payments": payments.for_application(application), "payment_states": PAYMENT_STATES}
+    return context | {
+        "payments": payments.for_application(application),
+        "payment_states": PAYMENT_STATES,
+        "delivery": integrations.delivery_of(application),
+        "delivery_texts": DELIVERY_TEXTS,
+    }
 
 
 def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:

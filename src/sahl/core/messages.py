@@ -236,3 +236,34 @@ MESSAGES.update(
         ),
     }
 )
+
+# The inbound agency API (integrations.api): what an agency's system is told when refused.
+MESSAGES.update(
+    {
+        "agency.token_missing": BilingualText(
+            "هذه الواجهة لأنظمة الجهات: أرسل رمز الدخول (Authorization: Bearer) الذي تعطيه /api/v1/agency/token.",
+            "This API is for agencies' systems: send the access token (Authorization: Bearer) from /api/v1/agency/token.",
+        ),
+        "agency.token_invalid": BilingualText(
+            "رمز الدخول غير صالح أو منتهٍ أو أُلغي اعتماده؛ اطلب رمزاً جديداً.",
+            "The access token is not valid, has expired or its credential was revoked; ask for a new one.",
+        ),
+        "agency.register_not_owner": BilingualText(
+            "لا يحدّث هذا السجل إلا الجهة المالكة له.",
+            "Only the agency that owns this register may update it.",
+        ),
+        "agency.nothing_to_change": BilingualText(
+            "لم يذكر الطلب أي حقل يمكن تغييره.", "The request names no field that can be changed."
+        ),
+        "agency.file_required": BilingualText(
+            "أرفق المستند في الحقل file بصيغة PDF.", "Attach the document as a PDF in the field file."
+        ),
+        "vehicle.not_found": BilingualText(
+            "لم نجد مركبة بهذه اللوحة.", "We could not find a vehicle with this plate."
+        ),
+        "idempotency.too_long": BilingualText(
+            "مفتاح الطلب (Idempotency-Key) أطول من {limit} حرفاً.",
+            "The Idempotency-Key is longer than {limit} characters.",
+        ),
+    }
+)

@@ -20,12 +20,12 @@ import httpx
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from sahl.applications.models import Application, HistoryEvent
 from sahl.catalogue.models import Agency
 from sahl.core.errors import Conflict, NotFound
+from sahl.identity.models import User
 from sahl.integrations import rules, signatures
 from sahl.integrations.models import Attempt, ClientCredential, Connection, Delivery, SigningKey
 from sahl.integrations.rules import Outcome, Verdict
@@ -347,13 +347,27 @@ def sweep() -> int:
 # --- Operators ----------------------------------------------------------------------------------
 
 
-def deliveries(state: str = "") -> QuerySet[Delivery]:
-    found = Delivery.objects.select_related("application", "connection__agency").order_by("-created_at")
-    return found.filter(state=state) if state else found
+def _operator(user: User) -> None:
+    if not user.is_staff:  # operators of the platform only; for anyone else the page does not exist
+        raise NotFound("page.not_found")
 
 
-def replay(delivery_id: int) -> Delivery:
+def deliveries(operator: User, state: str = "", agency: str = "") -> list[Delivery]:
+    """Deliveries to agencies' systems, newest first (dead ones: the dead-letter list)."""
+    _operator(operator)
+    found = Delivery.objects.select_related("application", "connection__agency").order_by(
+        "-created_at", "-pk"
+    )
+    if state:
+        found = found.filter(state=state)
+    if agency:
+        found = found.filter(connection__agency__code=agency)
+    return list(found[:200])
+
+
+def replay(operator: User, delivery_id: int) -> Delivery:
     """Send a dead delivery again (same event id: the agency de-duplicates)."""
+    _operator(operator)
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
         if delivery is None:

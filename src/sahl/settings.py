@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sahl.privacy",
     "sahl.mandates",
     "sahl.integrations",
+    "sahl.agency_sim",  # the simulated agency system: no models, only its run_agency_simulator command
 ]
 
 MIDDLEWARE = [

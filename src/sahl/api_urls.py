@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from ninja import NinjaAPI, Swagger
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from sahl.applications.api import router as applications_router
 from sahl.applications.rules import FormInvalid
@@ -16,6 +16,8 @@ from sahl.backoffice.api import router as backoffice_router
 from sahl.catalogue.api import router as catalogue_router
 from sahl.core.errors import SahlError, http_status
 from sahl.core.messages import both, message
+from sahl.integrations.api import TokenRefused
+from sahl.integrations.api import router as agency_router
 from sahl.mandates.api import router as mandates_router
 from sahl.notifications.api import router as notifications_router
 from sahl.payments.api import router as payments_router
@@ -37,6 +39,7 @@ api.add_router("/", payments_router)
 api.add_router("/", audit_router)
 api.add_router("/", privacy_router)
 api.add_router("/", mandates_router)
+api.add_router("/", agency_router)
 
 
 def problem(
@@ -77,3 +80,21 @@ def on_validation_error(request: HttpRequest, error: ValidationError) -> HttpRes
     # Which parameter was wrong, without echoing the value (it may be personal data).
     fields = [{"location": list(map(str, e.get("loc", []))), "type": e.get("type")} for e in error.errors]
     return problem(request, 400, "request.bad", extra={"errors": fields})
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    """Errors ninja raises itself, e.g. a body that is not JSON at all: a problem like the others."""
+    if error.status_code == 400:
+        return problem(request, 400, "request.bad")
+    return api.create_response(request, {"detail": str(error)}, status=error.status_code)
+
+
+@api.exception_handler(TokenRefused)
+def on_token_refused(request: HttpRequest, error: TokenRefused) -> HttpResponse:
+    """An agency system's call without a live bearer token (RFC 6750 section 3)."""
+    code = "agency.token_missing" if error.missing else "agency.token_invalid"
+    response = problem(request, 401, code)
+    challenge = 'Bearer realm="sahl-agency"'
+    response["WWW-Authenticate"] = challenge if error.missing else f'{challenge}, error="invalid_token"'
+    return response

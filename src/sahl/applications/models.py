@@ -94,7 +94,9 @@ class InfoRequest(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="info_requests")
     message = models.TextField()
     document_code = models.CharField(max_length=60, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # null: asked by the agency's own system through the agency API
     requested_at = models.DateTimeField(auto_now_add=True)
     answer = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)

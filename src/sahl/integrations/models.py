@@ -138,3 +138,15 @@ class AgencyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"agency request {self.pk}"
+
+
+class TokenThrottle(models.Model):
+    """Failed client logins at the token endpoint from one source (an IP address), counted in a
+    fixed window: past the limit, the source is refused until the window ends."""
+
+    source = models.CharField(max_length=45, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"token throttle {self.pk}"

@@ -62,6 +62,15 @@ class CompanyRecord:
     role: str
 
 
+@dataclass(frozen=True)
+class VehicleRecord:
+    """A vehicle as its register's owner (the Ministry of Interior) reads and updates it."""
+
+    plate: str
+    registration_expiry: dt.date
+    insurance_expiry: dt.date
+
+
 class Registers(Protocol):
     def profile(self, civil_id: str, today: dt.date) -> Profile | None:
         """What the registers hold about one person, or None if the civil ID is unknown."""
@@ -77,6 +86,13 @@ class Registers(Protocol):
 
     def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> BilingualText:
         """Carry out an effect (see registry.effects) for the person; returns what changed."""
+
+    def update_vehicle(self, plate: str, changes: dict[str, dt.date]) -> VehicleRecord | None:
+        """Change a vehicle's record (the keys of `VEHICLE_FIELDS`); None if the plate is unknown."""
+
+
+# What the owner of the vehicles register may change in a record through the agency API.
+VEHICLE_FIELDS = ("registration_expiry", "insurance_expiry")
 
 
 @cache
@@ -232,6 +248,17 @@ class DatabaseRegisters:
         except (m.Person.DoesNotExist, m.Vehicle.DoesNotExist, m.Passport.DoesNotExist):
             # e.g. the car was sold by another application in the meantime
             raise RegisterChanged(effect) from None
+
+    def update_vehicle(self, plate: str, changes: dict[str, dt.date]) -> VehicleRecord | None:
+        vehicle = m.Vehicle.objects.select_for_update().filter(plate=plate).first()
+        if vehicle is None:
+            return None
+        fields = [name for name in VEHICLE_FIELDS if name in changes]
+        for name in fields:
+            setattr(vehicle, name, changes[name])
+        if fields:
+            vehicle.save(update_fields=fields)
+        return VehicleRecord(vehicle.plate, vehicle.registration_expiry, vehicle.insurance_expiry)
 
     def _apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> BilingualText:
         person = m.Person.objects.get(civil_id=civil_id)

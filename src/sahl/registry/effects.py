@@ -10,3 +10,13 @@ EFFECTS: dict[str, tuple[str, ...]] = {
     "civil_id.renew": (),  # the civil ID card runs five more years (or to the residence's end)
     "driving_licence.issue": (),  # a private driving licence
 }
+
+# Which agency owns each base register: only the owner may change a record of it directly (the
+# agency API's register updates); everyone else changes them through an application's effects.
+REGISTER_OWNERS: dict[str, str] = {
+    "population": "paci",
+    "vehicles": "moi",
+    "driving_licences": "moi",
+    "passports": "moi",
+    "companies": "moci",
+}

@@ -1,0 +1,462 @@
+"""The inbound API for agencies' own systems, under /api/v1/agency/ (docs/agency-api.md, sections 2
+and 3): a token for client credentials, the agency's applications, and what its system reports
+back. Each operation parses the request and calls one use case of `agency_services`."""
+
+import base64
+import binascii
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import unquote_plus
+
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from ninja import Field, File, Form, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer
+
+from sahl.applications.states import State
+from sahl.core.bilingual import BilingualText
+from sahl.core.errors import BadInput
+from sahl.integrations import agency_services as services
+
+if TYPE_CHECKING:
+    from sahl.catalogue.models import Agency
+
+
+class TokenRefused(Exception):
+    """No bearer token, or one that is unknown, expired or of a revoked credential (answered 401
+    with `WWW-Authenticate: Bearer`, RFC 6750)."""
+
+    def __init__(self, missing: bool) -> None:
+        super().__init__("token refused")
+        self.missing = missing
+
+
+class AgencyToken(HttpBearer):
+    """`Authorization: Bearer <access token>` from POST /api/v1/agency/token."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise TokenRefused(missing=True)
+        return self.authenticate(request, token.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        agency = services.agency_for_token(token)
+        if agency is None:
+            raise TokenRefused(missing=False)
+        return agency
+
+
+router = Router(tags=["agency"], auth=AgencyToken())
+KEY_HEADER = "Idempotency-Key"
+IDEMPOTENCY = (
+    "Requires an `Idempotency-Key` header (1 to 80 characters): the same key with the same body answers "
+    "the stored answer again (status and body, with `Idempotent-Replayed: true`) and does nothing twice; "
+    "the same key with a different body answers 409."
+)
+
+
+def _agency(request: HttpRequest) -> "Agency":
+    return request.auth  # type: ignore[attr-defined]
+
+
+# --- Token (RFC 6749 section 4.4) ----------------------------------------------------------------
+
+
+class TokenOut(Schema):
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+
+
+class OAuthErrorOut(Schema):
+    error: str = Field(description="invalid_request, invalid_client, unsupported_grant_type, ...")
+    error_description: str = ""
+
+
+TOKEN_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["grant_type"],
+                    "properties": {
+                        "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                        "client_id": {"type": "string", "description": "only without HTTP Basic"},
+                        "client_secret": {"type": "string", "description": "only without HTTP Basic"},
+                    },
+                }
+            }
+        },
+    },
+}
+
+
+def _oauth_error(error: services.OAuthError) -> JsonResponse:
+    body = {"error": error.error} | ({"error_description": error.description} if error.description else {})
+    response = JsonResponse(body, status=error.status)
+    if error.status == 401:
+        response["WWW-Authenticate"] = 'Basic realm="sahl-agency", charset="UTF-8"'
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _client_credentials(request: HttpRequest) -> tuple[str, str]:
+    """The client id and secret, from HTTP Basic (each part form-urlencoded, RFC 6749 section
+    2.3.1) or from the body; never both."""
+    in_body = "client_id" in request.POST or "client_secret" in request.POST
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return request.POST.get("client_id", ""), request.POST.get("client_secret", "")
+    if in_body:
+        raise services.OAuthError("invalid_request", 400, "use one client authentication method, not two")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        raise services.OAuthError("invalid_client", 401, "use HTTP Basic client authentication")
+    try:
+        client_id, sep, secret = base64.b64decode(value.strip(), validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        raise services.OAuthError("invalid_client", 401, "malformed Basic credentials") from None
+    if not sep:
+        raise services.OAuthError("invalid_client", 401, "malformed Basic credentials")
+    return unquote_plus(client_id), unquote_plus(secret)
+
+
+@router.post(
+    "/agency/token",
+    auth=None,
+    response={200: TokenOut, 400: OAuthErrorOut, 401: OAuthErrorOut, 429: OAuthErrorOut},
+    summary="An access token for the agency's client credentials (OAuth 2.0 client credentials grant)",
+    description="`Authorization: Basic base64(client_id:client_secret)` (or `client_id` and `client_secret` "
+    "in the form body) and `grant_type=client_credentials`. The token works for `expires_in` seconds "
+    "(900), until its credential is revoked. Errors follow RFC 6749 section 5.2. Repeated failed client "
+    "logins from one address are refused with 429 and `Retry-After` for a while.",
+    openapi_extra=TOKEN_FORM,
+)
+def token(request: HttpRequest) -> HttpResponse:
+    try:
+        client_id, secret = _client_credentials(request)
+        issued = services.issue_token(
+            request.POST.get("grant_type", ""), client_id, secret, request.META.get("REMOTE_ADDR", "")
+        )
+    except services.OAuthError as error:
+        return _oauth_error(error)
+    response = JsonResponse(
+        {"access_token": issued.access_token, "token_type": "Bearer", "expires_in": issued.expires_in}
+    )
+    response["Cache-Control"] = "no-store"
+    response["Pragma"] = "no-cache"
+    return response
+
+
+# --- Keys ------------------------------------------------------------------------------------------
+
+
+class JwkOut(Schema):
+    kty: Literal["OKP"]
+    crv: Literal["Ed25519"]
+    x: str = Field(description="the public key, base64url")
+    kid: str
+    use: Literal["sig"]
+    alg: Literal["EdDSA"]
+
+
+class JwksOut(Schema):
+    keys: list[JwkOut]
+
+
+@router.get(
+    "/agency/keys/{agency}",
+    auth=None,
+    response=JwksOut,
+    summary="Sahl's public keys that sign deliveries to this agency (JWKS)",
+    description="Every active key: the newest signs; a rotated key stays here until it is retired.",
+)
+def keys(request: HttpRequest, agency: str, response: HttpResponse) -> dict[str, Any]:
+    response["Cache-Control"] = "public, max-age=300"
+    return {"keys": services.signing_keys(agency)}
+
+
+# --- Reading ---------------------------------------------------------------------------------------
+
+
+class Text(Schema):
+    ar: str
+    en: str
+
+
+class PersonOut(Schema):
+    civil_id: str
+    name: Text | None
+
+
+class PartyOut(Schema):
+    role: str
+    civil_id: str
+    consent: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    document: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str = Field(description="GET it with the agency's access token")
+
+
+class AgencyApplicationOut(Schema):
+    reference: str
+    service: str
+    service_version: int
+    submitted_at: dt.datetime | None
+    due_on: dt.date | None
+    subject: PersonOut
+    applicant: PersonOut
+    answers: dict[str, Any]
+    parties: list[PartyOut]
+    attachments: list[AttachmentOut]
+    state: State
+
+
+class ApplicationPage(Schema):
+    items: list[AgencyApplicationOut]
+    next_after: str | None = Field(description="pass as `after` for the next page; null on the last page")
+
+
+class ListQuery(Schema):
+    state: State | None = None
+    after: str = Field("", max_length=20, description="the reference the previous page ended with")
+    limit: int = Field(services.PAGE_LIMIT, ge=1, le=services.PAGE_LIMIT)
+
+
+@router.get(
+    "/agency/applications",
+    response=ApplicationPage,
+    summary="The agency's applications, oldest first, a page at a time",
+    description="Keyset paging: pass the previous page's `next_after` as `after`. Each application "
+    "listed is written to its subject's access log as read by the agency's system.",
+)
+def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+    page = services.list_applications(
+        _agency(request), query.state.value if query.state else "", query.after, query.limit
+    )
+    return {"items": page.items, "next_after": page.next_after}
+
+
+@router.get(
+    "/agency/applications/{reference}",
+    response=AgencyApplicationOut,
+    summary="One of the agency's applications (the delivery's `application`, plus `state`)",
+    description="Another agency's reference answers 404, as a missing one does. The read is written to "
+    "the subject's access log.",
+)
+def get_application(request: HttpRequest, reference: str) -> dict[str, Any]:
+    return services.get_application(_agency(request), reference)
+
+
+@router.get(
+    "/agency/applications/{reference}/attachments/{attachment_id}",
+    summary="An attachment's bytes (check them against the `sha256` given with it)",
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "the file",
+                "content": {
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                    "image/png": {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
+        }
+    },
+)
+def get_attachment(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+    stored = services.get_attachment(_agency(request), reference, attachment_id)
+    return FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=f"{reference}-{stored.document_code}.{stored.extension}",
+        content_type=stored.content_type,
+    )
+
+
+# --- Writing ---------------------------------------------------------------------------------------
+
+
+class ApplicationStateOut(Schema):
+    reference: str
+    state: State
+    category: str = Field(description="the platform-wide category the person sees")
+    due_on: dt.date | None
+
+
+class StatusIn(Schema):
+    status: Literal["received", "in_progress"]
+    note: str = Field("", max_length=1000, description="shown to the person")
+
+
+class StatusOut(ApplicationStateOut):
+    status: Literal["received", "in_progress"]
+    note: str
+
+
+class InformationIn(Schema):
+    message: str = Field(min_length=1, max_length=2000, description="what the person is asked for")
+    document: str = Field("", max_length=60, description="the code of a document asked for, or empty")
+
+
+class DecisionIn(Schema):
+    outcome: Literal["approved", "rejected"]
+    reason: str = Field("", max_length=2000, description="required when rejected; the person reads it")
+
+
+class IssuedOut(Schema):
+    id: int
+    document: str
+    title: Text
+    verification_code: str
+    issued_on: dt.date
+
+
+class DecisionOut(ApplicationStateOut):
+    outcome: Literal["approved", "rejected"]
+    documents: list[IssuedOut]
+
+
+class DocumentForm(Schema):
+    document: str = Field(pattern=r"^[a-z0-9_]{1,60}$", description="the document's code, e.g. mew_clearance")
+    title_ar: str = Field(min_length=1, max_length=200)
+    title_en: str = Field(min_length=1, max_length=200)
+
+
+class DocumentOut(ApplicationStateOut):
+    document: IssuedOut
+
+
+class VehicleIn(Schema):
+    registration_expiry: dt.date | None = None
+    insurance_expiry: dt.date | None = None
+
+
+class VehicleOut(Schema):
+    plate: str
+    registration_expiry: dt.date
+    insurance_expiry: dt.date
+
+
+def _answer(answer: services.Answer, response: HttpResponse) -> Status[Any]:
+    if answer.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(answer.status, answer.body)
+
+
+def _key(value: str) -> str:
+    return value.strip()
+
+
+@router.post(
+    "/agency/applications/{reference}/status",
+    response={200: StatusOut},
+    summary="Report progress (received, in progress): the person sees it in the history",
+    description=IDEMPOTENCY,
+)
+def report_status(
+    request: HttpRequest,
+    reference: str,
+    body: StatusIn,
+    response: HttpResponse,
+    idempotency_key: str = Header("", alias=KEY_HEADER),
+) -> Status[Any]:
+    answer = services.report_status(
+        _agency(request), reference, _key(idempotency_key), body.status, body.note
+    )
+    return _answer(answer, response)
+
+
+@router.post(
+    "/agency/applications/{reference}/information-requests",
+    response={201: ApplicationStateOut},
+    summary="Ask the person for information or a document: the clock pauses until they answer",
+    description=IDEMPOTENCY,
+)
+def request_information(
+    request: HttpRequest,
+    reference: str,
+    body: InformationIn,
+    response: HttpResponse,
+    idempotency_key: str = Header("", alias=KEY_HEADER),
+) -> Status[Any]:
+    answer = services.request_information(
+        _agency(request), reference, _key(idempotency_key), body.message, body.document
+    )
+    return _answer(answer, response)
+
+
+@router.post(
+    "/agency/applications/{reference}/decision",
+    response={200: DecisionOut},
+    summary="Decide: approval issues the service's outputs and register effects; rejection needs a reason",
+    description=IDEMPOTENCY + " Deciding a decided application answers 409 and changes nothing.",
+)
+def decide(
+    request: HttpRequest,
+    reference: str,
+    body: DecisionIn,
+    response: HttpResponse,
+    idempotency_key: str = Header("", alias=KEY_HEADER),
+) -> Status[Any]:
+    answer = services.decide(_agency(request), reference, _key(idempotency_key), body.outcome, body.reason)
+    return _answer(answer, response)
+
+
+@router.post(
+    "/agency/applications/{reference}/documents",
+    response={201: DocumentOut},
+    summary="Give the person an output document (multipart: `file`, a PDF of at most 10 MB)",
+    description=IDEMPOTENCY + " The file is checked by its content, not its name.",
+)
+def add_document(
+    request: HttpRequest,
+    reference: str,
+    form: Form[DocumentForm],
+    response: HttpResponse,
+    file: File[UploadedFile | None] = None,
+    idempotency_key: str = Header("", alias=KEY_HEADER),
+) -> Status[Any]:
+    if getattr(request, "sahl_upload_refused", False):
+        raise BadInput("file.too_large", limit=services.MAX_DOCUMENT_MB)
+    if file is None:
+        raise BadInput("agency.file_required")
+    answer = services.add_document(
+        _agency(request),
+        reference,
+        _key(idempotency_key),
+        form.document,
+        BilingualText(form.title_ar.strip(), form.title_en.strip()),
+        services.Upload(file.read()),
+    )
+    return _answer(answer, response)
+
+
+@router.post(
+    "/agency/registers/vehicles/{plate}",
+    response={200: VehicleOut},
+    summary="Update a vehicle's record (only the owner of the vehicles register: MOI)",
+    description=IDEMPOTENCY + " Other agencies answer 403.",
+)
+def update_vehicle(
+    request: HttpRequest,
+    plate: str,
+    body: VehicleIn,
+    response: HttpResponse,
+    idempotency_key: str = Header("", alias=KEY_HEADER),
+) -> Status[Any]:
+    changes = {name: value for name, value in body.model_dump().items() if value is not None}
+    answer = services.update_vehicle(_agency(request), plate, _key(idempotency_key), changes)
+    return _answer(answer, response)

@@ -521,11 +521,46 @@ def test_the_openapi_document_describes_the_agency_api():
     assert decision["security"] == [{"AgencyToken": []}]
     assert "Idempotency-Key" in [p["name"] for p in decision["parameters"]]
     assert decision["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("DecisionIn")
+    assert decision["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "ProblemOut"
+    )
     token = paths["/api/v1/agency/token"]["post"]
     assert "security" not in token
     assert "application/x-www-form-urlencoded" in token["requestBody"]["content"]
-    assert (
-        "multipart/form-data"
-        in paths["/api/v1/agency/applications/{reference}/documents"]["post"]["requestBody"]["content"]
-    )
+    upload = paths["/api/v1/agency/applications/{reference}/documents"]["post"]["requestBody"]["content"]
+    required = upload["multipart/form-data"]["schema"]["required"]
+    assert sorted(required) == ["document", "file", "title_ar", "title_en"]
     assert "security" not in paths["/api/v1/agency/keys/{agency}"]["get"]
+
+
+def test_a_write_that_fails_half_way_leaves_nothing_done_and_no_key(mew, filed, monkeypatch):
+    """The change, its history and its Idempotency-Key commit together or not at all."""
+    reference = filed()
+
+    def crash(application):
+        raise RuntimeError("the process died after the decision was made")
+
+    monkeypatch.setattr(agency_services, "_summary", crash)
+    with pytest.raises(RuntimeError):
+        mew.post(f"/applications/{reference}/decision", {"outcome": "approved"}, "crash-1")
+    assert state_of(reference) == "in_review" and "approved" not in kinds(reference)
+    assert not IssuedDocument.objects.filter(application__reference=reference).exists()
+    assert not AgencyRequest.objects.filter(key="crash-1").exists()
+    monkeypatch.undo()
+    again = mew.post(f"/applications/{reference}/decision", {"outcome": "approved"}, "crash-1")
+    assert again.status_code == 200 and again.json()["state"] == "completed"
+
+
+def test_the_application_read_through_the_api_is_the_one_delivered(mew, filed):
+    """GET …/applications/{reference} is the delivery body's `application` plus `state`."""
+    integrations.connect(mew.agency, "https://mew.example/sahl")
+    reference = filed()
+    delivery = Application.objects.get(reference=reference).deliveries.get()
+    delivered = integrations.payload(delivery)["application"]
+    read = mew.get(f"/applications/{reference}").json()
+    assert set(read) == set(delivered) | {"state"} and read["state"] == "in_review"
+    at = read.pop("submitted_at"), delivered.pop("submitted_at")
+    # To the second, in Kuwait time (the delivery may carry the same instant with microseconds).
+    assert at[0].endswith("+03:00") and len(at[0]) == len("2026-12-01T10:14:58+03:00")
+    assert dt.datetime.fromisoformat(at[0]) == dt.datetime.fromisoformat(at[1]).replace(microsecond=0)
+    assert read.pop("state") and read == delivered

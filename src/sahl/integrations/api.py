@@ -56,6 +56,25 @@ IDEMPOTENCY = (
 )
 
 
+class Text(Schema):
+    ar: str
+    en: str
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem details, as every /api/v1 error (`title` in the Accept-Language)."""
+
+    type: str
+    title: str
+    status: int
+    code: str = Field(description="e.g. application.not_found, idempotency.conflict")
+    messages: Text
+
+
+READ_ERRORS: dict[int, type[Schema]] = {400: ProblemOut, 401: ProblemOut, 404: ProblemOut}
+WRITE_ERRORS: dict[int, type[Schema]] = READ_ERRORS | {403: ProblemOut, 409: ProblemOut}
+
+
 def _agency(request: HttpRequest) -> "Agency":
     return request.auth  # type: ignore[attr-defined]
 
@@ -172,7 +191,7 @@ class JwksOut(Schema):
 @router.get(
     "/agency/keys/{agency}",
     auth=None,
-    response=JwksOut,
+    response={200: JwksOut, 404: ProblemOut},
     summary="Sahl's public keys that sign deliveries to this agency (JWKS)",
     description="Every active key: the newest signs; a rotated key stays here until it is retired.",
 )
@@ -182,11 +201,6 @@ def keys(request: HttpRequest, agency: str, response: HttpResponse) -> dict[str,
 
 
 # --- Reading ---------------------------------------------------------------------------------------
-
-
-class Text(Schema):
-    ar: str
-    en: str
 
 
 class PersonOut(Schema):
@@ -236,7 +250,7 @@ class ListQuery(Schema):
 
 @router.get(
     "/agency/applications",
-    response=ApplicationPage,
+    response={200: ApplicationPage} | READ_ERRORS,
     summary="The agency's applications, oldest first, a page at a time",
     description="Keyset paging: pass the previous page's `next_after` as `after`. Each application "
     "listed is written to its subject's access log as read by the agency's system.",
@@ -250,7 +264,7 @@ def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str
 
 @router.get(
     "/agency/applications/{reference}",
-    response=AgencyApplicationOut,
+    response={200: AgencyApplicationOut} | READ_ERRORS,
     summary="One of the agency's applications (the delivery's `application`, plus `state`)",
     description="Another agency's reference answers 404, as a missing one does. The read is written to "
     "the subject's access log.",
@@ -262,10 +276,10 @@ def get_application(request: HttpRequest, reference: str) -> dict[str, Any]:
 @router.get(
     "/agency/applications/{reference}/attachments/{attachment_id}",
     summary="An attachment's bytes (check them against the `sha256` given with it)",
-    response={200: None},
+    response=READ_ERRORS,
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "the file",
                 "content": {
                     "application/pdf": {"schema": {"type": "string", "format": "binary"}},
@@ -362,7 +376,7 @@ def _key(value: str) -> str:
 
 @router.post(
     "/agency/applications/{reference}/status",
-    response={200: StatusOut},
+    response={200: StatusOut} | WRITE_ERRORS,
     summary="Report progress (received, in progress): the person sees it in the history",
     description=IDEMPOTENCY,
 )
@@ -381,7 +395,7 @@ def report_status(
 
 @router.post(
     "/agency/applications/{reference}/information-requests",
-    response={201: ApplicationStateOut},
+    response={201: ApplicationStateOut} | WRITE_ERRORS,
     summary="Ask the person for information or a document: the clock pauses until they answer",
     description=IDEMPOTENCY,
 )
@@ -400,7 +414,7 @@ def request_information(
 
 @router.post(
     "/agency/applications/{reference}/decision",
-    response={200: DecisionOut},
+    response={200: DecisionOut} | WRITE_ERRORS,
     summary="Decide: approval issues the service's outputs and register effects; rejection needs a reason",
     description=IDEMPOTENCY + " Deciding a decided application answers 409 and changes nothing.",
 )
@@ -417,9 +431,16 @@ def decide(
 
 @router.post(
     "/agency/applications/{reference}/documents",
-    response={201: DocumentOut},
+    response={201: DocumentOut} | WRITE_ERRORS,
     summary="Give the person an output document (multipart: `file`, a PDF of at most 10 MB)",
     description=IDEMPOTENCY + " The file is checked by its content, not its name.",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {"schema": {"required": ["file"]}}  # added to the fields
+            }
+        }
+    },
 )
 def add_document(
     request: HttpRequest,
@@ -446,7 +467,7 @@ def add_document(
 
 @router.post(
     "/agency/registers/vehicles/{plate}",
-    response={200: VehicleOut},
+    response={200: VehicleOut} | WRITE_ERRORS,
     summary="Update a vehicle's record (only the owner of the vehicles register: MOI)",
     description=IDEMPOTENCY + " Other agencies answer 403.",
 )

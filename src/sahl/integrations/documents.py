@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from sahl.applications.models import Application
 from sahl.registry.adapters import registers
@@ -25,7 +26,9 @@ def application_document(application: Application) -> dict[str, Any]:
         "reference": application.reference,
         "service": application.service.code,
         "service_version": application.version.number,
-        "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
+        "submitted_at": timezone.localtime(application.submitted_at).isoformat(timespec="seconds")
+        if application.submitted_at
+        else None,  # Kuwait time, e.g. 2026-12-01T10:14:58+03:00
         "due_on": application.due_on.isoformat() if application.due_on else None,
         "subject": {
             "civil_id": application.subject_civil_id,

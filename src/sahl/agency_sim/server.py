@@ -10,6 +10,7 @@ GET  /_sim/health      {"status": "ok"}
 from __future__ import annotations
 
 import json
+import logging
 import select
 import signal
 import socket
@@ -216,6 +217,8 @@ class Handler(BaseHTTPRequestHandler):
 def run(config: Config) -> None:
     """Serve until SIGINT or SIGTERM."""
     set_context(agency=config.agency)
+    for noisy in ("httpx", "httpcore"):  # one line per request, beside our own log
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     simulator = Simulator(config)
     server = _Server((config.host, config.port), Handler)
     server.simulator = simulator

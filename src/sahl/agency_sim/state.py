@@ -112,8 +112,8 @@ class Store:
                 "refused": self.counts["refused"],
                 "failed": self.counts["failed"],
                 "bad_signatures": self.counts["bad_signatures"],
-                "answers": {
-                    event: {"status": a["status"], "reference": a["reference"], **a["body"]}
+                "answers": {  # event id -> the application, and the answer every arrival gets
+                    event: {"application": a["reference"], "http_status": a["status"], "body": a["body"]}
                     for event, a in self.answers.items()
                 },
                 "decisions": dict(self.decisions),

@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 PEOPLE ?= 3000
+AGENCY_SIM_PORT ?= 8801
 
 .PHONY: run test lint unit integration browser lock messages clean
 
@@ -25,7 +26,7 @@ run: $(VENV)/.base
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) load_catalogue
 	$(MANAGE) seed_demo --people $(PEOPLE)
-	PORT=$(PORT) BIN=$(BIN) scripts/serve.sh
+	PORT=$(PORT) AGENCY_SIM_PORT=$(AGENCY_SIM_PORT) BIN=$(BIN) scripts/serve.sh
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check src tests

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start the background worker and the web server; stop both on Ctrl-C.
+# Start the background worker, the deliveries sweep, the demo agency's simulated system (MEW) and
+# the web server; stop them all on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
@@ -8,8 +9,21 @@ mkdir -p var
 # The address people use, and the simulated payment gateway served by the same server.
 export SAHL_PUBLIC_URL=${SAHL_PUBLIC_URL:-http://localhost:$PORT}
 export SAHL_KNET_URL=${SAHL_KNET_URL:-$SAHL_PUBLIC_URL/sim/knet}
+# The demo agency MEW connects its own (simulated) system: its agency_api services, such as the
+# clearance certificate, are delivered to it over signed HTTP and it decides them through the API.
+AGENCY_SIM_PORT=${AGENCY_SIM_PORT:-8801}
+"$BIN/python" manage.py connect_agency --agency mew --endpoint "http://127.0.0.1:$AGENCY_SIM_PORT/deliveries" \
+  --credentials var/agency-mew.json > var/agency-mew.log 2>&1
 "$BIN/python" manage.py db_worker --queue-name default --no-reload > var/worker.log 2>&1 &
 worker=$!
+# Retries after an agency's outage, and attempts whose worker died (safe on several machines).
+"$BIN/python" manage.py deliveries_sweep --every 30 > var/sweep.log 2>&1 &
+sweep=$!
+# MEW's simulated system itself: what it received, answered and decided goes to var/agency-mew.log.
+"$BIN/python" manage.py run_agency_simulator --agency mew --port "$AGENCY_SIM_PORT" \
+  --sahl "http://localhost:$PORT" --credentials var/agency-mew.json --state var/agency-mew-state.json \
+  >> var/agency-mew.log 2>&1 &
+agency=$!
 # A local mail server for the demo: e-mails Sahl sends are written to var/mail.log.
 mail=""
 if [ -z "${SAHL_SMTP_HOST:-}" ]; then
@@ -17,13 +31,15 @@ if [ -z "${SAHL_SMTP_HOST:-}" ]; then
   mail=$!
   export SAHL_DEV_OUTBOX=${SAHL_DEV_OUTBOX:-1}
 fi
-trap 'kill $worker $mail 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $sweep $agency $mail 2>/dev/null || true' EXIT INT TERM
 cat <<MSG
 
   Sahl is running at http://localhost:$PORT
   (use localhost, not 127.0.0.1: passkeys only work on localhost)
   The background worker logs to var/worker.log; e-mails go to var/mail.log and
-  http://localhost:$PORT/dev/sms shows the SMS and e-mails sent. Stop with Ctrl-C.
+  http://localhost:$PORT/dev/sms shows the SMS and e-mails sent. The Ministry of Electricity
+  and Water's simulated system listens on http://127.0.0.1:$AGENCY_SIM_PORT and logs to
+  var/agency-mew.log. Stop with Ctrl-C.
 
 MSG
 # Threads too: paying, Sahl calls the (simulated) gateway on this same server.

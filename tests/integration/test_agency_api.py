@@ -264,6 +264,8 @@ def test_list_and_detail_carry_the_delivery_document_and_each_read_is_in_the_per
     assert (
         (first, "application") in mine and (first, "applications") in mine and (third, "applications") in mine
     )
+    page = login(demo["father"], "en").get("/account/access-log").content.decode()
+    assert "Ministry of Electricity, Water and Renewable Energy system" in page and first in page
     system = next(r for r in reads if r["application"] == first)
     assert system["who"]["en"].endswith("system") and system["agency"]["en"].startswith(
         "Ministry of Electricity"

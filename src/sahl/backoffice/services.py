@@ -120,7 +120,12 @@ def open_attachment(
 
 def _locked(user: User, reference: str) -> Application:
     case = case_for(user, reference, Action.DECIDE)
-    return Application.objects.select_for_update().select_related("agency", "version").get(pk=case.pk)
+    # of=("self",): lock the case only, not its agency's row (that would queue all of an agency's decisions)
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("agency", "version")
+        .get(pk=case.pk)
+    )
 
 
 def take(user: User, reference: str) -> Application:

@@ -17,19 +17,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from sahl.applications.models import Application, HistoryEvent
+from sahl.applications.states import TRANSITIONS
+from sahl.applications.states import State as State_
 from sahl.catalogue.models import Agency
 from sahl.core.errors import Conflict, NotFound
 from sahl.identity.models import User
 from sahl.integrations import rules, signatures
+from sahl.integrations.documents import application_document, with_document_relations
 from sahl.integrations.models import Attempt, ClientCredential, Connection, Delivery, SigningKey
 from sahl.integrations.rules import Outcome, Verdict
-from sahl.registry.adapters import registers
 
 log = logging.getLogger(__name__)
 State = Delivery.State
@@ -272,55 +273,19 @@ def _delivered(delivery: Delivery, verdict: Verdict, moment: dt.datetime) -> Non
     application = Application.objects.select_for_update().get(pk=delivery.application_id)
     note = verdict.reference or verdict.answer
     applications.record(application, HistoryEvent.Kind.DELIVERED, None, note)
-    if verdict.answer == "rejected" and application.state in ("in_review", "action_needed"):
+    if verdict.answer == "rejected" and State_.REJECTED in TRANSITIONS[State_(application.state)]:
         applications.reject(application, None, f"{verdict.reason_ar} | {verdict.reason_en}")
 
 
 def payload(delivery: Delivery) -> dict[str, Any]:
     """The delivery body (docs/agency-api.md, section 1)."""
-    application = (
-        Application.objects.select_related("service", "version", "applicant", "agency")
-        .prefetch_related("parties", "attachments")
-        .get(pk=delivery.application_id)
-    )
-    subject = registers().person(application.subject_civil_id)
-    base = settings.SAHL_PUBLIC_URL
+    application = with_document_relations(Application.objects.all()).get(pk=delivery.application_id)
     return {
         "event_id": str(delivery.event_id),
         "type": "application.submitted",
-        "occurred_at": delivery.created_at.isoformat(),
+        "occurred_at": timezone.localtime(delivery.created_at).isoformat(timespec="seconds"),
         "agency": application.agency.code,
-        "application": {
-            "reference": application.reference,
-            "service": application.service.code,
-            "service_version": application.version.number,
-            "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
-            "due_on": application.due_on.isoformat() if application.due_on else None,
-            "subject": {
-                "civil_id": application.subject_civil_id,
-                "name": subject.name.as_dict() if subject else None,
-            },
-            "applicant": {
-                "civil_id": application.applicant.civil_id,
-                "name": {"ar": application.applicant.name_ar, "en": application.applicant.name_en},
-            },
-            "answers": application.form_data,
-            "parties": [
-                {"role": p.role, "civil_id": p.civil_id, "consent": p.consent}
-                for p in application.parties.all()
-            ],
-            "attachments": [
-                {
-                    "id": a.pk,
-                    "document": a.document_code,
-                    "content_type": a.content_type,
-                    "size": a.size,
-                    "sha256": a.sha256,
-                    "url": f"{base}/api/v1/agency/applications/{application.reference}/attachments/{a.pk}",
-                }
-                for a in application.attachments.all()
-            ],
-        },
+        "application": application_document(application),
     }
 
 

@@ -195,7 +195,12 @@ def _claim(delivery_id: int) -> Call | str:
         body = json.dumps(payload(delivery), ensure_ascii=False, sort_keys=True).encode()
     pair = signatures.KeyPair(key.kid, key.private_pem, key.public_raw)
     headers = signatures.sign(
-        "POST", connection.endpoint, body, str(delivery.event_id), pair, int(moment.timestamp())
+        "POST",
+        connection.endpoint,
+        body,
+        str(delivery.event_id),
+        pair,
+        int(time.time()),  # the wall clock: the agency checks it against its own
     )
     return Call(delivery.pk, connection.endpoint, body, headers, connection.timeout_seconds)
 

@@ -205,6 +205,8 @@ def test_an_expired_power_of_attorney_no_longer_works(login, demo):
     )
     assert holder.get("/applications").status_code == 403
     assert act_for(holder, demo["expat"]).status_code == 403
+    refusals = AuditEntry.objects.filter(kind="access_refused", subject_civil_id=demo["expat"])
+    assert refusals.filter(actor_civil_id=demo["father"]).count() == 2  # both attempts are in his log
 
 
 def test_only_the_grantor_can_revoke(login, demo):
@@ -314,3 +316,17 @@ def test_both_people_find_the_power_of_attorney_in_their_data_export(login, demo
     assert login(demo["fines"], "en").get("/api/v1/me/data").json()["sections"]["mandates"] == {
         "powers_of_attorney": []
     }
+
+
+def test_a_company_owner_acts_for_the_company_and_nobody_else_does(demo):
+    from sahl.core.errors import Forbidden
+    from sahl.identity.models import User
+    from sahl.mandates import services
+    from sahl.mandates.rules import Action, Basis
+
+    owner, stranger = (User.objects.get(civil_id=demo[key]) for key in ("owner", "expat"))
+    authority = services.authorize(owner, "CR-100001", None, Action.ACT_AS)
+    assert authority.basis is Basis.SIGNATORY and "Al-Rashidi" in authority.subject_name.en
+    with pytest.raises(Forbidden):
+        services.authorize(stranger, "CR-100001", None, Action.ACT_AS)
+    assert AuditEntry.objects.filter(kind="access_refused", subject_civil_id="CR-100001").count() == 1

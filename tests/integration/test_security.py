@@ -99,3 +99,15 @@ def test_passwords_are_hashed_with_argon2id(demo):
     from sahl.identity.models import User
 
     assert User.objects.get(civil_id=demo["father"]).password.startswith("argon2$argon2id$")
+
+
+def test_where_a_second_factor_is_required_a_person_without_one_must_set_one_up_first(login, demo, settings):
+    settings.SAHL_REQUIRE_SECOND_FACTOR = True
+    expat = login(demo["expat"], "en")
+    page = expat.get("/applications")
+    assert page.status_code == 302 and page["Location"] == "/accounts/2fa/"
+    assert "add a second factor" in expat.get("/accounts/2fa/").content.decode()
+    api = expat.get("/api/v1/applications")
+    assert api.status_code == 403 and api.json()["code"] == "login.second_factor_required"
+    # The demo company owner has an authenticator app: she goes on as usual.
+    assert login(demo["owner"], "en").get("/applications").status_code == 200

@@ -220,6 +220,10 @@ MESSAGES.update(
             "هذه الخدمة شخصية، يقدمها صاحب الشأن بنفسه ولا تُقدَّم بالنيابة.",
             "This service is personal: only the person concerned can apply for it, not someone acting for them.",
         ),
+        "login.second_factor_required": BilingualText(
+            "لحماية حسابك، أضف وسيلة تحقق إضافية (مفتاح مرور أو تطبيق مصادقة أو رمز عبر الرسائل النصية) قبل المتابعة.",
+            "To protect your account, add a second factor (a passkey, an authenticator app or a code by SMS) before going on.",
+        ),
         "reauthentication.required": BilingualText(
             "لحماية حسابك، أدخل كلمة المرور مرة أخرى قبل هذه الخطوة.",
             "To protect your account, enter your password again before this step.",

@@ -84,6 +84,14 @@ def has_sms_factor(user: User) -> bool:
     return SmsFactor.objects.filter(user=user).exists()
 
 
+def has_second_factor(user: User) -> bool:
+    """A passkey, an authenticator app or a code by SMS (recovery codes alone do not count)."""
+    from allauth.mfa.models import Authenticator
+
+    factors = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+    return Authenticator.objects.filter(user=user, type__in=factors).exists() or has_sms_factor(user)
+
+
 def start_sms_enrolment(user: User, phone: str, language: str, address: str = "") -> SentCode:
     """Send a code to the number the person wants for their SMS second factor; it becomes their
     factor once they type the code back (confirm_sms_enrolment)."""

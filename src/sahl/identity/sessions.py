@@ -42,3 +42,55 @@ class SessionLimitsMiddleware:
             elif SEEN not in request.session or now - seen >= 60:  # write at most once a minute
                 request.session[SEEN] = now
         return self.get_response(request)
+
+
+HAS_FACTOR = "sahl_has_second_factor"
+# What a person without a second factor may still open: setting one up, logging out, the language.
+OPEN_WITHOUT_FACTOR = ("/accounts/", "/language", "/static/", "/health", "/dev/sms")
+
+
+class SecondFactorRequiredMiddleware:
+    """With `SAHL_REQUIRE_SECOND_FACTOR` (on behind HTTPS), a logged-in person without a second
+    factor is sent to set one up before anything else; the API answers 403. Checked once per
+    session (the answer is kept in it; a new login asks again)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.SAHL_REQUIRE_SECOND_FACTOR
+            and request.user.is_authenticated
+            and not request.session.get(HAS_FACTOR)
+            and not request.path.startswith(OPEN_WITHOUT_FACTOR)
+        ):
+            from sahl.identity.models import User
+            from sahl.identity.services import has_second_factor
+
+            if isinstance(request.user, User) and has_second_factor(request.user):
+                request.session[HAS_FACTOR] = True
+            else:
+                return _set_one_up(request)
+        return self.get_response(request)
+
+
+def _set_one_up(request: HttpRequest) -> HttpResponse:
+    from django.contrib import messages
+    from django.http import JsonResponse
+    from django.shortcuts import redirect
+    from django.utils.translation import get_language
+
+    from sahl.core.messages import both, message
+
+    code = "login.second_factor_required"
+    if request.path.startswith("/api/"):
+        body = {
+            "type": f"urn:sahl:problem:{code}",
+            "title": message(code, get_language() or "ar"),
+            "status": 403,
+            "code": code,
+            "messages": both(code),
+        }
+        return JsonResponse(body, status=403, content_type="application/problem+json")
+    messages.info(request, message(code, get_language() or "ar"))
+    return redirect("mfa_index")

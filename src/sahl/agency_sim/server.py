@@ -157,7 +157,13 @@ class Handler(BaseHTTPRequestHandler):
             self._send(_json(404, {"error": "not_found"}))
 
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self._send(_json(400, {"error": "bad_request", "reason": "bad Content-Length"}))
+            return
         if length > MAX_BODY:
             self._send(_json(413, {"error": "too_large"}))
             return

@@ -152,6 +152,10 @@ class Kit:
             return self.check(
                 "a", title, FAIL, f"HTTP {answer.status} but {verdict.error}: {_snippet(answer.body)!r}"
             ), answer
+        if answer.seconds > self.timeout:  # the read timeout is per read: a trickle can take longer
+            return self.check(
+                "a", title, FAIL, f"answered after {answer.seconds:.1f} s (limit {self.timeout:g} s)"
+            ), answer
         what = verdict.answer + (f", reference {verdict.reference}" if verdict.reference else "")
         detail = f"HTTP {answer.status} {what}, in {answer.seconds:.2f} s (limit {self.timeout:g} s)"
         return self.check("a", title, PASS, detail), answer

@@ -169,7 +169,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 24  # the cookie never outlives the absolute limi
 SAHL_SESSION_IDLE_SECONDS = 60 * 60  # logged out after an hour without a request
 # Everyone must have a second factor before using Sahl: on behind HTTPS (production) unless told
 # otherwise; off for `make run` and the tests, whose demo people mostly have none.
-SAHL_REQUIRE_SECOND_FACTOR = _flag("SAHL_REQUIRE_SECOND_FACTOR") if "SAHL_REQUIRE_SECOND_FACTOR" in os.environ else HTTPS
+SAHL_REQUIRE_SECOND_FACTOR = (
+    _flag("SAHL_REQUIRE_SECOND_FACTOR") if "SAHL_REQUIRE_SECOND_FACTOR" in os.environ else HTTPS
+)
 SAHL_SESSION_MAX_SECONDS = 60 * 60 * 24  # and a day after logging in, at the latest
 # Failed logins lock the account (5 in 5 minutes, from anywhere) and the source address (60 in 10
 # minutes), for longer each time, an hour at most: identity.rules.ACCOUNT/SOURCE, kept in the database

@@ -25,6 +25,7 @@ $(VENV)/.test: $(VENV)/.base requirements/test.txt
 run: $(VENV)/.base
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) load_catalogue
+	$(MANAGE) load_complaints
 	$(MANAGE) seed_demo --people $(PEOPLE)
 	PORT=$(PORT) AGENCY_SIM_PORT=$(AGENCY_SIM_PORT) BIN=$(BIN) scripts/serve.sh
 

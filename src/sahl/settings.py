@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sahl.mandates",
     "sahl.integrations",
     "sahl.agency_sim",  # the simulated agency system: no models, only its run_agency_simulator command
+    "sahl.complaints",
 ]
 
 MIDDLEWARE = [

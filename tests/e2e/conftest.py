@@ -141,7 +141,12 @@ def _serve_on(tmp: Path, env: Mapping[str, str]) -> Iterator[str]:
         "SAHL_DEV_OUTBOX": "1",  # /dev/sms: tests read the SMS a person receives (codes) there
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput", "-v0"], ["load_catalogue"], ["seed_demo", "--people", "200"]):
+    for command in (
+        ["migrate", "--noinput", "-v0"],
+        ["load_catalogue"],
+        ["load_complaints"],
+        ["seed_demo", "--people", "200"],
+    ):
         subprocess.run(manage + command, env=env, check=True, capture_output=True, cwd=ROOT)
     log = (tmp / "server.log").open("w")
     # The background worker, as `make run` starts it: gateway callbacks, refunds, messages.

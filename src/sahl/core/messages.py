@@ -234,6 +234,46 @@ MESSAGES.update(
         "mandate.already_ended": BilingualText(
             "هذا التوكيل منتهٍ أو ملغى من قبل.", "This power of attorney has already ended or been revoked."
         ),
+        "complaint.not_found": BilingualText("لم نجد هذا البلاغ.", "We could not find this report."),
+        "complaint.topic_unknown": BilingualText(
+            "اختر موضوع البلاغ من القائمة.", "Choose what the report is about from the list."
+        ),
+        "complaint.description": BilingualText(
+            "صف المشكلة في 10 أحرف على الأقل و2000 حرف على الأكثر.",
+            "Describe the problem in at least 10 and at most 2,000 characters.",
+        ),
+        "complaint.too_many_photos": BilingualText(
+            "يمكنك إرفاق {limit} صور على الأكثر.", "You can attach at most {limit} photos."
+        ),
+        "complaint.question_required": BilingualText(
+            "اكتب سؤالك لمقدم البلاغ.", "Write your question to the reporter."
+        ),
+        "complaint.answer_required": BilingualText("اكتب إجابتك.", "Write your answer."),
+        "complaint.reason_required": BilingualText("اذكر السبب.", "Give the reason."),
+        "complaint.agency_unknown": BilingualText(
+            "اختر الجهة من القائمة.", "Choose the agency from the list."
+        ),
+        "complaint.agency_same": BilingualText(
+            "البلاغ لدى هذه الجهة أصلاً؛ اختر جهة أخرى.",
+            "The report is with this agency already; choose another.",
+        ),
+        "complaint.resolution_required": BilingualText(
+            "اكتب ما تم لحل المشكلة؛ سيقرؤه مقدم البلاغ.",
+            "Write what was done to solve it; the reporter reads it.",
+        ),
+        "complaint.resolution_photo_required": BilingualText(
+            "هذا النوع من البلاغات يتطلب صورة بعد الإصلاح.", "Reports of this kind need a photo of the fix."
+        ),
+        "complaint.reopened_once": BilingualText(
+            "أُعيد فتح هذا البلاغ من قبل؛ لا يُعاد فتحه إلا مرة واحدة.",
+            "This report was reopened before; a report can be reopened only once.",
+        ),
+        "complaint.rating": BilingualText("اختر تقييماً من 1 إلى 5.", "Choose a rating from 1 to 5."),
+        "complaint.illegal_move": BilingualText(
+            "لا يمكن هذا الإجراء على البلاغ في حالته الحالية.",
+            "This cannot be done to the report in its current state.",
+        ),
+        "complaint.no_catalogue": BilingualText("حمّل دليل الخدمات أولاً.", "Load the catalogue first."),
         "mandate.dates": BilingualText(
             "تاريخ البدء يجب أن يكون اليوم أو بعده، وتاريخ الانتهاء بعده وخلال خمس سنوات.",
             "The start date must be today or later, and the end date after it and within five years.",
@@ -268,6 +308,20 @@ MESSAGES.update(
         "idempotency.too_long": BilingualText(
             "مفتاح الطلب (Idempotency-Key) أطول من {limit} حرفاً.",
             "The Idempotency-Key is longer than {limit} characters.",
+        ),
+    }
+)
+
+# Complaints: where the complaint is (complaints.geo).
+MESSAGES.update(
+    {
+        "complaint.location_outside": BilingualText(
+            "هذا المكان خارج الكويت (أو في البحر)؛ اختر مكاناً على اليابسة داخل الكويت.",
+            "This place is outside Kuwait (or at sea); choose a place on land in Kuwait.",
+        ),
+        "complaint.location_invalid": BilingualText(
+            "أدخل الموقع بخطَّي العرض والطول بالدرجات العشرية، مثل 29.3759 و47.9774، أو استخدم موقع جهازك.",
+            "Enter the location as latitude and longitude in decimal degrees, e.g. 29.3759 and 47.9774, or use your device's location.",
         ),
     }
 )

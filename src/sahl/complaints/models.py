@@ -85,8 +85,18 @@ class Complaint(models.Model):
     unit_ar = models.CharField(max_length=160, blank=True)
     unit_en = models.CharField(max_length=160, blank=True)
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaints"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        help_text="the person logged in to Sahl; empty when filed through an Open311 client",
     )
+    source = models.CharField(max_length=40, default="portal", help_text="portal, or open311:<client>")
+    # What an Open311 client passed about the reporter: personal data, never in a public answer.
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.CharField(max_length=200, blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
     description = models.TextField(max_length=2000)
     latitude = models.DecimalField(max_digits=9, decimal_places=6)
     longitude = models.DecimalField(max_digits=9, decimal_places=6)

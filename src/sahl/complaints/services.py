@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -194,8 +195,22 @@ def leaf_topic(code: str) -> Topic:
     return topic
 
 
-def file(reporter: User, report: Report) -> Complaint:
-    """File a complaint: routed, with its deadline, its media and its first events."""
+@dataclass(frozen=True)
+class Contact:
+    """How an Open311 client says the reporter can be reached (personal data: never shown publicly)."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+def file(
+    reporter: User | None, report: Report, *, source: str = "portal", contact: Contact | None = None
+) -> Complaint:
+    """File a complaint: routed, with its deadline, its media and its first events. `reporter` is
+    the logged-in person; an Open311 client files with `source` and the `contact` it was given."""
+    if reporter is None and source == "portal":
+        raise BadInput("complaint.reporter_required")
     description = report.description.strip()
     if not 10 <= len(description) <= 2000:
         raise BadInput("complaint.description")
@@ -205,12 +220,16 @@ def file(reporter: User, report: Report) -> Complaint:
     with transaction.atomic():
         where = destination(topic, report.governorate, report.area, description)
         complaint = Complaint.objects.create(
-            reference=f"tmp-{timezone.now().timestamp()}-{reporter.pk}",
+            reference=f"tmp-{uuid.uuid4().hex[:16]}",
             topic=where.topic,
             agency=where.agency,
             unit_ar=where.unit.ar if where.unit else "",
             unit_en=where.unit.en if where.unit else "",
             reporter=reporter,
+            source=source[:40],
+            contact_name=(contact.name if contact else "")[:200],
+            contact_email=(contact.email if contact else "")[:200],
+            contact_phone=(contact.phone if contact else "")[:30],
             description=description,
             latitude=Decimal(f"{report.latitude:.6f}"),
             longitude=Decimal(f"{report.longitude:.6f}"),

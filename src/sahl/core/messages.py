@@ -235,6 +235,7 @@ MESSAGES.update(
             "هذا التوكيل منتهٍ أو ملغى من قبل.", "This power of attorney has already ended or been revoked."
         ),
         "complaint.not_found": BilingualText("لم نجد هذا البلاغ.", "We could not find this report."),
+        "complaint.reporter_required": BilingualText("سجّل الدخول لتقديم بلاغ.", "Log in to file a report."),
         "complaint.topic_unknown": BilingualText(
             "اختر موضوع البلاغ من القائمة.", "Choose what the report is about from the list."
         ),

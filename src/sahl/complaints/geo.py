@@ -1,0 +1,357 @@
+"""Where a complaint is: Kuwait's governorates and areas, from polygons shipped in the repository.
+
+Pure Python, no database and no geometry library. The three GeoJSON files in `data/geo/` (Who's
+On First, CC0; see its SOURCE.md and docs/data-sources.md) are read once. A point is tested with
+ray casting (even-odd over every ring, so holes and MultiPolygons count right) after a bounding-box
+check per feature and per polygon; each ring keeps its edges in horizontal bands, so a test looks
+at a handful of edges instead of all of them.
+
+How a point is resolved:
+
+1. Coordinates that are not finite or not on the globe, and points outside the country outline
+   (the sea, Iraq, Saudi Arabia) raise `OutsideKuwait`. The country outline is the authority on
+   "in Kuwait"; it follows the coast more closely than the governorates do.
+2. The governorate is the governorate polygon that holds the point. The outline and the six
+   governorates are separate WOF records that do not line up exactly (about 0.2 % of the area
+   differs, in slivers along the coast and borders). A point on land by the outline that falls
+   in such a sliver is still somewhere in Kuwait, and it is in a governorate: the nearest one
+   (by distance to its boundary) is where it almost certainly is, so it gets that one instead
+   of being refused.
+3. The area is the area polygon, of that governorate, that holds the point. WOF has polygons for
+   only 106 areas, so many places (Salmiya, Wafra...) have no area: the place then names only
+   its governorate (`area` is None).
+
+Area codes are WOF ids as text, the same codes as `registry/data/areas.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, TypeVar, overload
+
+from sahl.core.arabic import normalize
+from sahl.core.bilingual import BilingualText
+from sahl.core.errors import BadInput
+
+_DATA = Path(__file__).parent / "data" / "geo"
+EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
+
+# WOF has no Arabic name for these areas (SOURCE.md); these were written for Sahl.
+ARABIC_NAMES_ADDED: dict[str, str] = {
+    "421181319": "الرابية",  # Ar Rabiyah
+    "85907245": "ضاحية عبد الله السالم",  # Abdullah As Salem
+    "85903023": "العديلية",  # Al Adiliyah
+    "421184191": "الدسمة",  # Dasma
+    "85904189": "دسمان",  # Dasman
+    "421189041": "المنصورية",  # Mansouriya
+    "421205053": "شرق",  # Sharq
+}
+
+Point = tuple[float, float]  # (latitude, longitude) in decimal degrees
+T = TypeVar("T")
+
+
+class OutsideKuwait(BadInput):
+    """The point is not on land in Kuwait (or is no point on Earth at all)."""
+
+    def __init__(self) -> None:
+        super().__init__("complaint.location_outside")
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a point resolves to. `area` is None where the data has no area polygon there."""
+
+    governorate: str  # ISO 3166-2, e.g. "KW-HA"
+    governorate_name: BilingualText
+    area: str | None  # WOF id as text, e.g. "421189039"
+    area_name: BilingualText | None
+
+
+@dataclass(frozen=True)
+class Governorate:
+    code: str
+    name: BilingualText
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: BilingualText
+    governorate: str
+
+
+# --- geometry -------------------------------------------------------------------------------------
+
+Edge = tuple[float, float, float, float]  # x1, y1, x2, y2 (x = longitude, y = latitude)
+BBox = tuple[float, float, float, float]  # min_x, min_y, max_x, max_y
+
+
+class _Ring:
+    """A closed ring whose edges are kept in horizontal bands for ray casting."""
+
+    __slots__ = ("bands", "edges", "height", "ymin")
+
+    def __init__(self, coordinates: Sequence[Sequence[float]]) -> None:
+        points = [(float(c[0]), float(c[1])) for c in coordinates]
+        if points[0] != points[-1]:
+            points.append(points[0])
+        self.edges: tuple[Edge, ...] = tuple((x1, y1, x2, y2) for (x1, y1), (x2, y2) in pairwise(points))
+        ys = [y for _, y in points]
+        self.ymin = min(ys)
+        count = max(1, len(self.edges) // 4)
+        self.height = (max(ys) - self.ymin) / count or 1.0
+        bands: list[list[Edge]] = [[] for _ in range(count)]
+        for edge in self.edges:
+            if edge[1] == edge[3]:
+                continue  # a horizontal edge is never crossed by a horizontal ray
+            low, high = sorted((edge[1], edge[3]))
+            for band in range(self._band(low, count), self._band(high, count) + 1):
+                bands[band].append(edge)
+        self.bands = tuple(tuple(band) for band in bands)
+
+    def _band(self, y: float, count: int) -> int:
+        return min(count - 1, max(0, int((y - self.ymin) / self.height)))
+
+    def crossings(self, x: float, y: float) -> int:
+        """How many edges a ray from (x, y) towards +x crosses."""
+        count = 0
+        for x1, y1, x2, y2 in self.bands[self._band(y, len(self.bands))]:
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                count += 1
+        return count
+
+
+def _bbox(rings: Iterable[_Ring]) -> BBox:
+    xs = [v for ring in rings for edge in ring.edges for v in (edge[0], edge[2])]
+    ys = [v for ring in rings for edge in ring.edges for v in (edge[1], edge[3])]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _in_bbox(box: BBox, x: float, y: float) -> bool:
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+class _Shape:
+    """A Polygon or MultiPolygon: a point is inside when an odd number of a polygon's ring edges
+    lie to its right (the outer ring once, a hole once more)."""
+
+    __slots__ = ("bbox", "polygons")
+
+    def __init__(self, geometry: dict[str, Any]) -> None:
+        if geometry["type"] == "Polygon":
+            parts = [geometry["coordinates"]]
+        elif geometry["type"] == "MultiPolygon":
+            parts = geometry["coordinates"]
+        else:
+            raise ValueError(f"not a polygon: {geometry['type']}")
+        self.polygons: tuple[tuple[BBox, tuple[_Ring, ...]], ...] = tuple(
+            (_bbox(rings), rings) for rings in (tuple(_Ring(ring) for ring in part) for part in parts)
+        )
+        self.bbox: BBox = (
+            min(p[0][0] for p in self.polygons),
+            min(p[0][1] for p in self.polygons),
+            max(p[0][2] for p in self.polygons),
+            max(p[0][3] for p in self.polygons),
+        )
+
+    def contains(self, x: float, y: float) -> bool:
+        if not _in_bbox(self.bbox, x, y):
+            return False
+        for box, rings in self.polygons:
+            if _in_bbox(box, x, y) and sum(ring.crossings(x, y) for ring in rings) % 2 == 1:
+                return True
+        return False
+
+    def edges(self) -> Iterator[Edge]:
+        for _, rings in self.polygons:
+            for ring in rings:
+                yield from ring.edges
+
+    def distance_m(self, lat: float, lon: float) -> float:
+        """Metres from the point to the nearest edge (a local flat projection: fine at this scale)."""
+        kx = math.cos(math.radians(lat))
+        best = math.inf
+        for x1, y1, x2, y2 in self.edges():
+            ax, ay = (x1 - lon) * kx, y1 - lat
+            bx, by = (x2 - lon) * kx, y2 - lat
+            dx, dy = bx - ax, by - ay
+            length2 = dx * dx + dy * dy
+            t = 0.0 if length2 == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / length2))
+            best = min(best, math.hypot(ax + t * dx, ay + t * dy))
+        return math.radians(best) * EARTH_RADIUS_M
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Feature:
+    code: str
+    name: BilingualText
+    governorate: str
+    shape: _Shape
+
+
+def _features(filename: str) -> list[dict[str, Any]]:
+    document = json.loads((_DATA / filename).read_text(encoding="utf-8"))
+    features: list[dict[str, Any]] = document["features"]
+    return features
+
+
+@cache
+def _country() -> _Shape:
+    (feature,) = _features("kuwait-country.geojson")
+    return _Shape(feature["geometry"])
+
+
+@cache
+def _governorates() -> dict[str, _Feature]:
+    result = {}
+    for feature in _features("kuwait-governorates.geojson"):
+        p = feature["properties"]
+        name = BilingualText(ar=p["name_ar"], en=p["name_en"])
+        result[p["code"]] = _Feature(p["code"], name, p["code"], _Shape(feature["geometry"]))
+    return result
+
+
+@cache
+def _areas() -> dict[str, list[_Feature]]:
+    """Areas by governorate code."""
+    result: dict[str, list[_Feature]] = {code: [] for code in _governorates()}
+    for feature in _features("kuwait-areas.geojson"):
+        p = feature["properties"]
+        code = str(p["wof_id"])
+        name = BilingualText(ar=p["name_ar"] or ARABIC_NAMES_ADDED[code], en=p["name_en"])
+        result[p["governorate"]].append(_Feature(code, name, p["governorate"], _Shape(feature["geometry"])))
+    return result
+
+
+def _arabic_order(name: BilingualText) -> tuple[str, str]:
+    return normalize(name.ar), name.ar
+
+
+@cache
+def governorates() -> tuple[Governorate, ...]:
+    """The six governorates, sorted by Arabic name (hamza and taa marbuta forms folded)."""
+    items = (Governorate(f.code, f.name) for f in _governorates().values())
+    return tuple(sorted(items, key=lambda g: (_arabic_order(g.name), g.code)))
+
+
+@cache
+def areas() -> tuple[Area, ...]:
+    """Every area that has a polygon, sorted by Arabic name (hamza and taa marbuta forms folded)."""
+    items = (Area(f.code, f.name, f.governorate) for fs in _areas().values() for f in fs)
+    return tuple(sorted(items, key=lambda a: (_arabic_order(a.name), a.code)))
+
+
+# --- resolving ------------------------------------------------------------------------------------
+
+
+def _on_globe(lat: float, lon: float) -> bool:
+    return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
+
+
+def resolve(lat: float, lon: float) -> Place:
+    """The governorate and area of a point on land in Kuwait; `OutsideKuwait` for anything else.
+    Decimals (as the database keeps coordinates) are fine."""
+    lat, lon = float(lat), float(lon)
+    if not _on_globe(lat, lon) or not _country().contains(lon, lat):
+        raise OutsideKuwait
+    governorates = _governorates()
+    holding = next((g for g in governorates.values() if g.shape.contains(lon, lat)), None)
+    if holding is None:  # a sliver between the outline and the governorates (module docstring)
+        holding = min(governorates.values(), key=lambda g: g.shape.distance_m(lat, lon))
+    area = next((a for a in _areas()[holding.code] if a.shape.contains(lon, lat)), None)
+    return Place(
+        governorate=holding.code,
+        governorate_name=holding.name,
+        area=area.code if area else None,
+        area_name=area.name if area else None,
+    )
+
+
+# --- distances ------------------------------------------------------------------------------------
+
+
+def distance_m(a: Point, b: Point) -> float:
+    """Great-circle distance in metres between two (lat, lon) points (haversine, mean Earth radius)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+def bounding_box(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) holding every point within `radius_m` of (lat, lon):
+    the cheap prefilter for a database query, refined with `within`. Near a pole or across the
+    antimeridian the longitudes widen to the whole globe (still a box that holds the circle)."""
+    lat, lon, radius_m = float(lat), float(lon), float(radius_m)
+    if not _on_globe(lat, lon) or not math.isfinite(radius_m) or radius_m < 0:
+        raise ValueError("a point on the globe and a finite radius of zero or more are required")
+    angle = radius_m / EARTH_RADIUS_M
+    min_lat, max_lat = lat - math.degrees(angle), lat + math.degrees(angle)
+    if min_lat <= -90 or max_lat >= 90 or angle >= math.pi / 2:
+        return max(min_lat, -90.0), min(max_lat, 90.0), -180.0, 180.0
+    # The widest longitude of a circle on a sphere (J. P. Matuschek, "Finding points within a
+    # distance of a latitude/longitude using bounding coordinates").
+    spread = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(math.radians(lat)))))
+    min_lon, max_lon = lon - spread, lon + spread
+    if min_lon < -180 or max_lon > 180:
+        return min_lat, max_lat, -180.0, 180.0
+    return min_lat, max_lat, min_lon, max_lon
+
+
+@overload
+def within(center: Point, radius_m: float, points: Iterable[Point]) -> list[Point]: ...
+@overload
+def within(center: Point, radius_m: float, points: Iterable[T], *, key: Callable[[T], Point]) -> list[T]: ...
+def within(
+    center: Point, radius_m: float, points: Iterable[Any], *, key: Callable[[Any], Point] | None = None
+) -> list[Any]:
+    """The items within `radius_m` metres of `center`, nearest first (ties keep their order).
+    `key` gives an item's (lat, lon), e.g. `key=lambda c: (float(c.latitude), float(c.longitude))`."""
+    position = key or (lambda point: point)
+    near = [
+        (d, i, item) for i, item in enumerate(points) if (d := distance_m(center, position(item))) <= radius_m
+    ]
+    return [item for _, _, item in sorted(near, key=lambda entry: entry[:2])]
+
+
+# --- typed input ----------------------------------------------------------------------------------
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_SIGNS = str.maketrans({"−": "-", "–": "-", "٫": ".", ",": "."})  # minus sign, en dash, Arabic decimal
+_DECIMAL = re.compile(r"([+-]?)([0-9]{1,3}(?:\.[0-9]{1,15})?)°?\s*([NSEW]?)", re.ASCII | re.IGNORECASE)
+_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")  # direction marks browsers paste
+
+
+def _degrees(text: object, hemispheres: str, limit: float) -> float:
+    if not isinstance(text, str) or len(text) > 40:
+        raise BadInput("complaint.location_invalid")
+    match = _DECIMAL.fullmatch(_MARKS.sub("", text).translate(_DIGITS).translate(_SIGNS).strip())
+    if match is None:
+        raise BadInput("complaint.location_invalid")
+    sign, number, hemisphere = match.groups()
+    if hemisphere and (sign or hemisphere.upper() not in hemispheres):
+        raise BadInput("complaint.location_invalid")  # "-29 N", or a longitude letter on a latitude
+    value = float(number)
+    if sign == "-" or hemisphere.upper() == hemispheres[1]:
+        value = -value
+    if not -limit <= value <= limit:
+        raise BadInput("complaint.location_invalid")
+    return value
+
+
+def parse_coordinates(text_lat: object, text_lon: object) -> Point:
+    """(lat, lon) from what a person types or a browser sends: decimal degrees with "." or the
+    Arabic decimal separator, Western or Arabic-Indic digits, an optional sign, degree mark or
+    hemisphere letter (29.37N, 47.97 E). Anything else is `BadInput("complaint.location_invalid")`.
+    Whether the point is in Kuwait is `resolve`'s business."""
+    return _degrees(text_lat, "NS", 90.0), _degrees(text_lon, "EW", 180.0)

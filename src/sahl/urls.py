@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("sahl.privacy.urls")),
     path("", include("sahl.mandates.urls")),
     path("", include("sahl.integrations.urls")),
+    path("", include("sahl.complaints.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

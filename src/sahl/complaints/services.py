@@ -282,7 +282,46 @@ def _store(
 def _event(
     complaint: Complaint, kind: str, actor: User | None, note: str = "", agency: Agency | None = None
 ) -> Event:
-    return Event.objects.create(complaint=complaint, kind=kind, actor=actor, note=note, agency=agency)
+    event = Event.objects.create(complaint=complaint, kind=kind, actor=actor, note=note, agency=agency)
+    message = MESSAGE_FOR.get(kind)
+    if message is not None:
+        _tell(complaint, message, note, but_not=actor)
+    return event
+
+
+# The steps the reporter and the people who joined hear about (the one who acted is not told).
+MESSAGE_FOR = {
+    Kind.ROUTED: "complaint_filed",
+    Kind.ACKNOWLEDGED: "complaint_acknowledged",
+    Kind.QUESTION: "complaint_question",
+    Kind.FORWARDED: "complaint_forwarded",
+    Kind.RESOLVED: "complaint_resolved",
+    Kind.REOPENED: "complaint_reopened",
+}
+
+
+def _tell(complaint: Complaint, event: str, note: str, but_not: User | None) -> None:
+    from django.urls import reverse
+
+    from sahl.notifications import services as notifications
+
+    people = [f.user for f in complaint.followers.select_related("user")]
+    if complaint.reporter is not None:
+        people.insert(0, complaint.reporter)
+    if event == "complaint_question":  # only the reporter can answer
+        people = people[:1] if complaint.reporter is not None else []
+    recipients = [p for p in people if but_not is None or p.pk != but_not.pk]
+    if not recipients:
+        return
+    notifications.complaint_changed(
+        recipients,
+        event,
+        reference=complaint.reference,
+        topic=complaint.topic.name,
+        agency=complaint.agency.name,
+        note="" if event == "complaint_filed" else note,
+        link=reverse("complaints:detail", args=[complaint.reference]),
+    )
 
 
 def nearby_open(topic_code: str, latitude: float, longitude: float) -> list[Complaint]:
@@ -292,13 +331,17 @@ def nearby_open(topic_code: str, latitude: float, longitude: float) -> list[Comp
 
     box = geo.bounding_box(latitude, longitude, rules.DUPLICATE_RADIUS_M)
     since = timezone.now() - dt.timedelta(days=rules.DUPLICATE_DAYS)
-    candidates = Complaint.objects.filter(
-        topic__code=topic_code,
-        state__in=rules.OPEN,
-        created_at__gte=since,
-        latitude__range=(box[0], box[1]),
-        longitude__range=(box[2], box[3]),
-    ).select_related("topic", "agency")[:50]
+    candidates = (
+        Complaint.objects.filter(
+            topic__code=topic_code,
+            state__in=rules.OPEN,
+            created_at__gte=since,
+            latitude__range=(box[0], box[1]),
+            longitude__range=(box[2], box[3]),
+        )
+        .select_related("topic", "agency")
+        .order_by("-created_at")[:500]
+    )
     here = (latitude, longitude)
     close = [(geo.distance_m(here, (float(c.latitude), float(c.longitude))), c) for c in candidates]
     return [c for d, c in sorted(close, key=lambda pair: pair[0]) if d <= rules.DUPLICATE_RADIUS_M]
@@ -502,3 +545,140 @@ def escalate_overdue() -> int:
             _event(complaint, Kind.ESCALATED, None, agency=complaint.agency)
             count += 1
     return count
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComplaintPage:
+    complaint: Complaint
+    events: list[Event]
+    media: list[Media]  # the reporter's only: a follower does not see the reporter's photos
+    is_reporter: bool
+    can_answer: bool
+    can_reopen: bool
+    can_rate: bool
+    question: Event | None
+
+
+def complaint_page(user: User, reference: str) -> ComplaintPage:
+    complaint = complaint_for(user, reference)
+    events = list(complaint.events.select_related("actor", "agency"))
+    is_reporter = complaint.reporter_id == user.pk
+    questions = [e for e in events if e.kind == Kind.QUESTION]
+    return ComplaintPage(
+        complaint,
+        events,
+        list(complaint.media.order_by("pk")) if is_reporter else [],
+        is_reporter,
+        is_reporter and complaint.state == State.WAITING_FOR_REPORTER,
+        is_reporter and complaint.state == State.RESOLVED and not complaint.reopened,
+        is_reporter and complaint.state == State.RESOLVED,
+        questions[-1] if questions and complaint.state == State.WAITING_FOR_REPORTER else None,
+    )
+
+
+@dataclass(frozen=True)
+class CasePage:
+    complaint: Complaint
+    events: list[Event]
+    media: list[Media]
+    overdue: bool
+
+
+def case_page(staff: User, reference: str) -> CasePage:
+    membership = _staff_agency(staff)
+    complaint = (
+        Complaint.objects.select_related("topic", "agency")
+        .filter(reference=reference, agency=membership.agency)
+        .first()
+    )
+    if complaint is None:
+        raise NotFound("complaint.not_found")
+    return CasePage(
+        complaint,
+        list(complaint.events.select_related("actor", "agency")),
+        list(complaint.media.order_by("pk")),
+        rules.overdue(complaint.due_on, today(), complaint.state, complaint.paused_since is not None),
+    )
+
+
+def media_for(user: User, reference: str, media_id: int) -> Media:
+    """A photo or voice note: for the reporter, or staff of the agency that has the report."""
+    complaint = Complaint.objects.filter(reference=reference).first()
+    membership = StaffMembership.objects.filter(user=user).first()
+    allowed = complaint is not None and (
+        complaint.reporter_id == user.pk
+        or (membership is not None and membership.agency_id == complaint.agency_id)
+    )
+    found = complaint.media.filter(pk=media_id).first() if complaint is not None and allowed else None
+    if found is None:
+        raise NotFound("document.not_found")
+    return found
+
+
+def agencies() -> list[Agency]:
+    return list(Agency.objects.order_by("position"))
+
+
+@dataclass(frozen=True)
+class AgencyFigures:
+    agency: Agency
+    filed: int
+    resolved: int
+    within_deadline: int  # resolved on or before the due date
+    median_days: float | None  # from filing to resolution
+
+    @property
+    def share_within_deadline(self) -> int | None:
+        return round(100 * self.within_deadline / self.resolved) if self.resolved else None
+
+
+@dataclass(frozen=True)
+class Statistics:
+    total: int
+    by_governorate: list[tuple[str, int]]
+    by_area: list[tuple[str, str, int]]  # governorate, area code, count
+    by_topic: list[tuple[Topic, int]]
+    by_agency: list[AgencyFigures]
+
+
+def statistics() -> Statistics:
+    """Counts for the public page: no personal data, only places, topics and agencies."""
+    from statistics import median
+
+    from django.db.models import Count
+
+    rows = Complaint.objects.all()
+    by_governorate = list(rows.values_list("governorate").annotate(n=Count("pk")).order_by("-n"))
+    by_area = [
+        (g, a, n)
+        for g, a, n in rows.exclude(area="")
+        .values_list("governorate", "area")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:50]
+    ]
+    topics = {t.pk: t for t in Topic.objects.all()}
+    by_topic = [(topics[t], n) for t, n in rows.values_list("topic").annotate(n=Count("pk")).order_by("-n")]
+    resolved = rows.filter(resolved_at__isnull=False).values_list(
+        "agency", "created_at", "resolved_at", "due_on"
+    )
+    per_agency: dict[int, list[tuple[float, bool]]] = {}
+    for agency_id, created, resolved_at, due in resolved:
+        days = (resolved_at - created).total_seconds() / 86400
+        per_agency.setdefault(agency_id, []).append((days, timezone.localdate(resolved_at) <= due))
+    filed = dict(rows.values_list("agency").annotate(n=Count("pk")))
+    figures = []
+    for agency in Agency.objects.filter(pk__in=filed).order_by("position"):
+        times = per_agency.get(agency.pk, [])
+        figures.append(
+            AgencyFigures(
+                agency,
+                filed[agency.pk],
+                len(times),
+                sum(1 for _, on_time in times if on_time),
+                round(median(d for d, _ in times), 1) if times else None,
+            )
+        )
+    return Statistics(rows.count(), by_governorate, by_area, by_topic, figures)

@@ -235,6 +235,13 @@ MESSAGES.update(
             "هذا التوكيل منتهٍ أو ملغى من قبل.", "This power of attorney has already ended or been revoked."
         ),
         "complaint.not_found": BilingualText("لم نجد هذا البلاغ.", "We could not find this report."),
+        "complaint.upload_too_large": BilingualText(
+            "الملف أكبر من {limit} ميغابايت.", "The file is larger than {limit} MB."
+        ),
+        "complaint.no_photo_location": BilingualText(
+            "لا تحمل صورك موقعاً؛ حدّد الموقع على جهازك أو اكتبه.",
+            "Your photos carry no location; use your device's location or type it.",
+        ),
         "complaint.reporter_required": BilingualText("سجّل الدخول لتقديم بلاغ.", "Log in to file a report."),
         "complaint.topic_unknown": BilingualText(
             "اختر موضوع البلاغ من القائمة.", "Choose what the report is about from the list."

@@ -48,6 +48,16 @@ APPLICATION_EVENTS = frozenset(
 )
 PAYMENT_EVENTS = frozenset({"payment_due", "payment_received", "payment_refunded"})
 NOTICE_EVENTS = frozenset({"notice", "notice_guardian"})
+COMPLAINT_EVENTS = frozenset(
+    {
+        "complaint_filed",
+        "complaint_acknowledged",
+        "complaint_question",
+        "complaint_forwarded",
+        "complaint_resolved",
+        "complaint_reopened",
+    }
+)
 
 # Outcomes the other parties of an application (the buyer, a mother...) hear about too.
 PARTY_EVENTS = frozenset({"rejected", "completed", "cancelled", "withdrawn"})
@@ -58,6 +68,8 @@ PARTY_EVENTS = frozenset({"rejected", "completed", "cancelled", "withdrawn"})
 # submitted by sent_to_agency or payment_due), so that one change never means three SMS.
 ALERT_EVENTS = frozenset(
     {
+        "complaint_question",
+        "complaint_resolved",
         "info_requested",
         "consent_requested",
         "rejected",

@@ -133,6 +133,7 @@ def _compose(
     *,
     application: Application | None = None,
     notice_recipient: NoticeRecipient | None = None,
+    link: str = "",
 ) -> Message:
     """One inbox message in the recipient's language, and a delivery (with its task) for each
     outside channel the person chose."""
@@ -140,12 +141,16 @@ def _compose(
     rendered = texts.render(event, language, params)
     message = Message.objects.create(
         recipient=user,
-        kind=Message.Kind.NOTICE if event in rules.NOTICE_EVENTS else Message.Kind.APPLICATION,
+        kind=Message.Kind.NOTICE
+        if event in rules.NOTICE_EVENTS
+        else Message.Kind.COMPLAINT
+        if event in rules.COMPLAINT_EVENTS
+        else Message.Kind.APPLICATION,
         event=event,
         language=language,
         subject=rendered.subject,
         body=rendered.body,
-        link=reverse("applications:detail", args=[application.reference]) if application else "",
+        link=reverse("applications:detail", args=[application.reference]) if application else link,
         application=application,
         notice_recipient=notice_recipient,
     )
@@ -174,6 +179,29 @@ def _compose(
         )
         deliver.enqueue(delivery.pk)
     return message
+
+
+def complaint_changed(
+    recipients: Iterable[User],
+    event: str,
+    *,
+    reference: str,
+    topic: BilingualText,
+    agency: BilingualText,
+    note: str,
+    link: str,
+) -> list[Message]:
+    """Tell the reporter and the people who joined a report about a step in its handling. Call it
+    inside the transaction of the change (the deliveries are enqueued with it)."""
+    if event not in rules.COMPLAINT_EVENTS:
+        raise ValueError(f"not a complaint's event: {event}")
+    params: dict[str, texts.Param] = {
+        "reference": reference,
+        "topic": topic,
+        "agency": agency,
+        "note": note.strip() or "—",
+    }
+    return [_compose(user, event, params, link=link) for user in recipients]
 
 
 def _header_id(channel: str) -> str:

@@ -141,6 +141,67 @@ TEMPLATES: dict[str, Template] = {
         ),
         sms=T("سهل: سُحبت معاملتك رقم {reference}.", "Sahl: your application {reference} was withdrawn."),
     ),
+    # Complaints (Ballegh): {reference} is the report's, {topic} what it is about, {agency} who has it.
+    "complaint_filed": Template(
+        subject=T("استلمنا بلاغك رقم {reference}: {topic}", "We received your report {reference}: {topic}"),
+        body=T(
+            "استلمنا بلاغك «{topic}» برقم {reference}، وأُحيل إلى {agency}. ستصلك كل خطوة في معالجته.",
+            "We received your report about {topic}, reference {reference}, and sent it to {agency}. You will hear about every step.",
+        ),
+        sms=T("سهل: استلمنا بلاغك رقم {reference}.", "Sahl: we received your report {reference}."),
+    ),
+    "complaint_acknowledged": Template(
+        subject=T("تتابع {agency} بلاغك رقم {reference}", "{agency} is working on your report {reference}"),
+        body=T(
+            "تسلّمت {agency} بلاغك «{topic}» رقم {reference} وبدأت معالجته.",
+            "{agency} took on your report about {topic}, reference {reference}, and is working on it.",
+        ),
+        sms=T(
+            "سهل: بدأت الجهة معالجة بلاغك رقم {reference}.",
+            "Sahl: the agency is working on your report {reference}.",
+        ),
+    ),
+    "complaint_question": Template(
+        subject=T("سؤال عن بلاغك رقم {reference}", "A question about your report {reference}"),
+        body=T(
+            "تسأل {agency} عن بلاغك «{topic}» رقم {reference}: {note}\nأجب من صفحة البلاغ لتستمر المعالجة.",
+            "{agency} asks about your report on {topic}, reference {reference}: {note}\nAnswer on the report's page so the work can go on.",
+        ),
+        sms=T(
+            "سهل: لدى الجهة سؤال عن بلاغك رقم {reference}.",
+            "Sahl: the agency has a question about your report {reference}.",
+        ),
+    ),
+    "complaint_forwarded": Template(
+        subject=T("أُحيل بلاغك رقم {reference} إلى {agency}", "Your report {reference} went to {agency}"),
+        body=T(
+            "أُحيل بلاغك «{topic}» رقم {reference} إلى {agency} المختصة، والسبب: {note}",
+            "Your report about {topic}, reference {reference}, went to {agency}, which is responsible. The reason: {note}",
+        ),
+        sms=T(
+            "سهل: أُحيل بلاغك رقم {reference} إلى جهة أخرى.",
+            "Sahl: your report {reference} went to another agency.",
+        ),
+    ),
+    "complaint_resolved": Template(
+        subject=T("عولج بلاغك رقم {reference}", "Your report {reference} was resolved"),
+        body=T(
+            "أفادت {agency} بمعالجة بلاغك «{topic}» رقم {reference}: {note}\nقيّم المعالجة، أو أعد فتح البلاغ إن لم تُحل المشكلة.",
+            "{agency} says your report about {topic}, reference {reference}, is resolved: {note}\nRate the handling, or reopen the report if the problem is still there.",
+        ),
+        sms=T(
+            "سهل: عولج بلاغك رقم {reference}. قيّم المعالجة.",
+            "Sahl: your report {reference} was resolved. Rate it.",
+        ),
+    ),
+    "complaint_reopened": Template(
+        subject=T("أُعيد فتح البلاغ رقم {reference}", "Report {reference} was reopened"),
+        body=T(
+            "أُعيد فتح البلاغ «{topic}» رقم {reference} لدى {agency}: {note}",
+            "Report {reference} about {topic} was reopened with {agency}: {note}",
+        ),
+        sms=T("سهل: أُعيد فتح البلاغ رقم {reference}.", "Sahl: report {reference} was reopened."),
+    ),
     "payment_due": Template(
         subject=T(
             "رسوم معاملتك رقم {reference} مستحقة الدفع", "The fee for your application {reference} is due"

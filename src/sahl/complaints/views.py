@@ -1,0 +1,208 @@
+"""The reporter's pages (file, follow, answer, reopen, rate), the agency's pages (queue, handle)
+and the public statistics. Views parse the request and call one service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sahl.complaints import forms, geo, services, texts
+from sahl.core.errors import BadInput, SahlError
+from sahl.core.messages import message
+from sahl.identity.current import person_of
+from sahl.web.errors import for_error
+
+# The filing page asks for the place and records the voice note in the page itself.
+FILING_PERMISSIONS = "camera=(), microphone=(self), geolocation=(self)"
+# Media are downloads, never rendered by the browser as a page of ours.
+MEDIA_CSP = "default-src 'none'; sandbox"
+
+
+def _text(error: SahlError) -> str:
+    return message(error.code, get_language() or "ar", **error.params)
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    found = list(services.mine(person_of(request))[:200])
+    return render(request, "complaints/mine.html", {"complaints": found} | texts.LABELS)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    values: dict[str, Any] = {}
+    errors: list[str] = []
+    nearby: list[Any] = []
+    status = 200
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in ("topic", "description", "latitude", "longitude")}
+        try:
+            report = forms.report_from(request.POST, request.FILES)
+            if not request.POST.get("file_anyway"):
+                nearby = services.nearby_open(report.topic_code, report.latitude, report.longitude)
+            if not nearby:
+                complaint = services.file(person_of(request), report)
+                messages.success(request, _("Your report was filed and sent to the agency responsible."))
+                return redirect("complaints:detail", reference=complaint.reference)
+        except BadInput as error:
+            errors, status = [_text(error)], 400
+    response = render(
+        request,
+        "complaints/new.html",
+        {"tree": services.topic_tree(), "values": values, "errors": errors, "nearby": nearby} | texts.LABELS,
+        status=status,
+    )
+    response["Permissions-Policy"] = FILING_PERMISSIONS
+    return response
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        view = services.complaint_page(person_of(request), reference)
+    except SahlError as error:
+        return for_error(request, error)
+    return render(request, "complaints/detail.html", {"view": view} | texts.LABELS)
+
+
+def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    person = person_of(request)
+    try:
+        if action == "join":
+            services.join(person, reference)
+            messages.success(request, _("You joined this report: you will hear about every step."))
+        elif action == "answer":
+            services.answer(person, reference, request.POST.get("answer", ""))
+        elif action == "reopen":
+            services.reopen(person, reference, request.POST.get("reason", ""))
+        elif action == "rate":
+            services.rate(
+                person, reference, forms.stars(request.POST.get("stars", "")), request.POST.get("comment", "")
+            )
+    except SahlError as error:
+        return for_error(request, error)
+    return redirect("complaints:detail", reference=reference)
+
+
+@login_required
+@require_POST
+def join(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "join")
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "answer")
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "reopen")
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "rate")
+
+
+@login_required
+@require_GET
+def media(request: HttpRequest, reference: str, media_id: int) -> HttpResponseBase:
+    """A photo or voice note, for the reporter or the agency that has the report: a download with a
+    restrictive policy, whatever its bytes."""
+    try:
+        stored = services.media_for(person_of(request), reference, media_id)
+    except SahlError as error:
+        return for_error(request, error)
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=f"{reference}-{stored.kind}-{stored.pk}.{stored.extension}",
+        content_type=stored.content_type,
+    )
+    response["Content-Security-Policy"] = MEDIA_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- The agency -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    try:
+        found = list(services.queue(person_of(request))[:200])
+    except SahlError as error:
+        return for_error(request, error)
+    return render(
+        request, "complaints/queue.html", {"complaints": found, "today": services.today()} | texts.LABELS
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case(request: HttpRequest, reference: str) -> HttpResponse:
+    staff = person_of(request)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            _handle(staff, reference, request)
+            return redirect("complaints:case", reference=reference)
+        except BadInput as error:
+            errors = [_text(error)]
+        except SahlError as error:
+            return for_error(request, error)
+    try:
+        view = services.case_page(staff, reference)
+    except SahlError as error:
+        return for_error(request, error)
+    return render(
+        request,
+        "complaints/case.html",
+        {"view": view, "errors": errors, "agencies": services.agencies()} | texts.LABELS,
+        status=400 if errors else 200,
+    )
+
+
+def _handle(staff: Any, reference: str, request: HttpRequest) -> None:
+    action = request.POST.get("action", "")
+    if action == "acknowledge":
+        services.acknowledge(staff, reference)
+    elif action == "ask":
+        services.ask(staff, reference, request.POST.get("question", ""))
+    elif action == "forward":
+        services.forward(staff, reference, request.POST.get("agency", ""), request.POST.get("reason", ""))
+    elif action == "resolve":
+        upload = request.FILES.get("photo")
+        photo = forms.photo(upload) if upload is not None else None
+        services.resolve(staff, reference, request.POST.get("note", ""), photo)
+    else:
+        raise BadInput("request.bad")
+
+
+# --- Public ---------------------------------------------------------------------------------------
+
+
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "complaints/statistics.html",
+        {"stats": services.statistics(), "governorates": {g.code: g.name for g in geo.governorates()}}
+        | texts.LABELS,
+    )

@@ -240,6 +240,8 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # cel-python's debug lines print the whole activation of a rule: civil IDs and register facts.
         "celpy": {"level": "WARNING"},
+        # fpdf2's font subsetting writes some 60 INFO lines per PDF.
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -222,6 +222,21 @@ def _governorates() -> dict[str, _Feature]:
     return result
 
 
+# WOF names its polygon 421190475 "Abu Fateira", but it covers Salmiya (29.31-29.35 N, 48.03-48.10 E);
+# the real Abu Fatira is in Mubarak Al-Kabeer. The geometry is kept, the name corrected.
+NAME_CORRECTIONS = {"421190475": BilingualText(ar="السالمية", en="Salmiya")}
+
+
+def area_bounds(code: str) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) of an area's polygon, e.g. to draw points inside it."""
+    for features in _areas().values():
+        for feature in features:
+            if feature.code == code:
+                box = feature.shape.bbox
+                return box[1], box[3], box[0], box[2]
+    raise KeyError(code)
+
+
 @cache
 def _areas() -> dict[str, list[_Feature]]:
     """Areas by governorate code."""
@@ -230,6 +245,7 @@ def _areas() -> dict[str, list[_Feature]]:
         p = feature["properties"]
         code = str(p["wof_id"])
         name = BilingualText(ar=p["name_ar"] or ARABIC_NAMES_ADDED[code], en=p["name_en"])
+        name = NAME_CORRECTIONS.get(code, name)
         result[p["governorate"]].append(_Feature(code, name, p["governorate"], _Shape(feature["geometry"])))
     return result
 

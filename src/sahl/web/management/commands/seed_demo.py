@@ -32,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=3000, help="size of the population (default 3000)")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument(
+            "--complaints", type=int, default=300, help="synthetic reports across Kuwait (default 300)"
+        )
+        parser.add_argument(
             "--no-power-of-attorney",
             dest="power_of_attorney",
             action="store_false",
@@ -77,6 +80,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 "mandates: the mother gave the father a power of attorney for government services"
             )
+        if options["complaints"] > 0:
+            from sahl.complaints import seed as complaints
+
+            made = complaints.seed(options["complaints"])
+            if made:
+                self.stdout.write(f"complaints: {made} demo reports across Kuwait's areas")
         self.stdout.write(f"demo logins (password: {password}):")
         self.stdout.write("\n".join(lines))
 

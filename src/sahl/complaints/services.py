@@ -290,7 +290,7 @@ def _event(
 
 
 # The steps the reporter and the people who joined hear about (the one who acted is not told).
-MESSAGE_FOR = {
+MESSAGE_FOR: dict[str, str] = {
     Kind.ROUTED: "complaint_filed",
     Kind.ACKNOWLEDGED: "complaint_acknowledged",
     Kind.QUESTION: "complaint_question",
@@ -666,6 +666,7 @@ def statistics() -> Statistics:
     )
     per_agency: dict[int, list[tuple[float, bool]]] = {}
     for agency_id, created, resolved_at, due in resolved:
+        assert resolved_at is not None  # filtered above
         days = (resolved_at - created).total_seconds() / 86400
         per_agency.setdefault(agency_id, []).append((days, timezone.localdate(resolved_at) <= due))
     filed = dict(rows.values_list("agency").annotate(n=Count("pk")))

@@ -333,3 +333,45 @@ MESSAGES.update(
         ),
     }
 )
+
+# Complaint media (complaints.media): photos and voice notes refused by content, size or length.
+MESSAGES.update(
+    {
+        "complaint.photo_too_large": BilingualText(
+            "حجم الصورة أكبر من {limit} ميغابايت. اختر صورة أصغر أو التقط صورة جديدة.",
+            "The photo is larger than {limit} MB. Choose a smaller one or take a new photo.",
+        ),
+        "complaint.photo_too_many_pixels": BilingualText(
+            "أبعاد الصورة كبيرة جداً (أكثر من {limit} ميغابكسل). صغّر الصورة أو التقط صورة جديدة.",
+            "The photo's dimensions are too large (more than {limit} megapixels). Make it smaller or take a new photo.",
+        ),
+        "complaint.photo_kind": BilingualText(
+            "هذا الملف ليس صورة نقبلها. أرفق صورة ثابتة بصيغة JPEG أو PNG أو WebP.",
+            "This file is not a photo we accept. Attach a still photo in JPEG, PNG or WebP format.",
+        ),
+        "complaint.photo_heic": BilingualText(
+            "لا نقبل صور HEIC بعد. أرفق الصورة بصيغة JPEG، أو اختر في iPhone: الإعدادات ← الكاميرا ← التنسيقات ← «الأكثر توافقاً»، أو التقط الصورة من هذه الصفحة.",
+            "HEIC photos are not accepted yet. Attach the photo as a JPEG, or on an iPhone choose Settings → Camera → Formats → “Most Compatible”, or take the photo from this page.",
+        ),
+        "complaint.photo_damaged": BilingualText(
+            "تعذّرت قراءة الصورة؛ ربما لم يكتمل رفعها أو أن الملف تالف. أرفقها مرة أخرى.",
+            "We could not read the photo; it may not have uploaded completely, or the file is damaged. Attach it again.",
+        ),
+        "complaint.voice_too_large": BilingualText(
+            "حجم الرسالة الصوتية أكبر من {limit} ميغابايت. سجّل رسالة أقصر.",
+            "The voice note is larger than {limit} MB. Record a shorter one.",
+        ),
+        "complaint.voice_too_long": BilingualText(
+            "الرسالة الصوتية أطول من {limit} دقائق. سجّل رسالة أقصر، واكتب الباقي في وصف البلاغ.",
+            "The voice note is longer than {limit} minutes. Record a shorter one and write the rest in the description.",
+        ),
+        "complaint.voice_kind": BilingualText(
+            "هذا الملف ليس تسجيلاً صوتياً نقبله. سجّل رسالتك من هذه الصفحة، أو أرفق ملفاً بصيغة WebM أو Ogg أو M4A أو MP3 أو WAV.",
+            "This file is not a recording we accept. Record your message in this page, or attach a WebM, Ogg, M4A, MP3 or WAV file.",
+        ),
+        "complaint.voice_damaged": BilingualText(
+            "تعذّرت قراءة الرسالة الصوتية أو معرفة مدتها؛ ربما لم يكتمل التسجيل. سجّلها مرة أخرى.",
+            "We could not read the voice note or tell how long it is; the recording may be incomplete. Record it again.",
+        ),
+    }
+)

@@ -1,5 +1,7 @@
 """Complaints through the pages a person and a caseworker use (the test client, real forms)."""
 
+import re
+
 import pytest
 
 from sahl.catalogue.models import Agency
@@ -18,7 +20,10 @@ def file(client, topic="traffic-signal", text="The traffic light at the crossing
 def test_a_person_files_a_report_and_follows_it(login, demo):
     father = login(demo["father"], "en")
     form = father.get("/complaints/new")
-    assert form.status_code == 200 and form["Permissions-Policy"] == "camera=(), microphone=(self), geolocation=(self)"
+    assert (
+        form.status_code == 200
+        and form["Permissions-Policy"] == "camera=(), microphone=(self), geolocation=(self)"
+    )
     assert "I do not know which agency" in form.content.decode()
     filed = file(father)
     assert filed.status_code == 302
@@ -35,7 +40,12 @@ def test_bad_places_and_topics_are_refused_in_the_persons_language(login, demo):
     father = login(demo["father"])  # Arabic
     at_sea = father.post(
         "/complaints/new",
-        {"topic": "pothole", "description": "حفرة كبيرة في الطريق", "latitude": "29.40", "longitude": "48.30"},
+        {
+            "topic": "pothole",
+            "description": "حفرة كبيرة في الطريق",
+            "latitude": "29.40",
+            "longitude": "48.30",
+        },
     )
     assert at_sea.status_code == 400 and "خارج الكويت" in at_sea.content.decode()
     nonsense = file(father, topic="no-such-topic")
@@ -64,7 +74,9 @@ def test_the_agency_resolves_it_and_the_reporter_rates_it(login, demo):
     assert staff.post(f"/backoffice/complaints/{reference}", {"action": "acknowledge"}).status_code == 302
     empty = staff.post(f"/backoffice/complaints/{reference}", {"action": "resolve", "note": ""})
     assert empty.status_code == 400 and "Write what was done" in empty.content.decode()
-    done = staff.post(f"/backoffice/complaints/{reference}", {"action": "resolve", "note": "Controller replaced"})
+    done = staff.post(
+        f"/backoffice/complaints/{reference}", {"action": "resolve", "note": "Controller replaced"}
+    )
     assert done.status_code == 302
     page = father.get(f"/complaints/{reference}").content.decode()
     assert "Controller replaced" in page and "How was it handled?" in page
@@ -79,5 +91,49 @@ def test_the_public_statistics_show_counts_and_no_personal_data(client, login, d
     file(father)
     client.cookies["sahl_language"] = "en"
     page = client.get("/complaints/statistics").content.decode()
-    assert "Ministry of Interior" in page and "Hawalli" in page or "حولي" in page
+    from sahl.complaints import geo
+
+    hawalli = next(g.name.en for g in geo.governorates() if g.code == "KW-HA")
+    assert "Ministry of Interior" in page and f"{hawalli}: 1" in page
     assert demo["father"] not in page and "Ahmad" not in page and "traffic light at the crossing" not in page
+
+
+@pytest.mark.parametrize(
+    ("field", "name", "content", "english"),
+    [
+        ("photos", "cat.jpg", b"<html><script>alert(1)</script></html>", "photo"),
+        (
+            "photos",
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "photo",
+        ),
+        ("voice", "note.webm", b"", "voice"),  # three hours: made below
+    ],
+    ids=["html named jpg", "svg with a script", "a three-hour voice note"],
+)
+def test_bad_media_are_refused_in_both_languages_and_nothing_is_filed(
+    login, demo, field, name, content, english
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if field == "voice":
+        from tests.unit.test_complaint_media import made_wav
+
+        content = made_wav(3 * 3600, rate=8)  # a tiny rate keeps three hours small
+    for language, needle in (("en", english), ("ar", "")):
+        client = login(demo["father"], language)
+        upload = SimpleUploadedFile(
+            name, content, content_type="image/jpeg" if field == "photos" else "audio/webm"
+        )
+        answer = client.post(
+            "/complaints/new",
+            {"topic": "pothole", "description": "A big pothole in the street here", **SALMIYA, field: upload},
+        )
+        assert answer.status_code == 400
+        alert = answer.content.decode().split('role="alert">', 1)[1].split("</div>", 1)[0]
+        if needle:
+            assert needle in alert.lower()
+        else:
+            assert re.search("[\u0621-\u064a]{3}", alert), alert  # written in Arabic
+    assert not Complaint.objects.filter(reporter__civil_id=demo["father"]).exists()

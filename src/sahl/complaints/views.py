@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sahl.complaints import forms, geo, services, texts
+from sahl.complaints.media_uploads import media_upload_view, upload_refusal
 from sahl.core.errors import BadInput, SahlError
 from sahl.core.messages import message
 from sahl.identity.current import person_of
@@ -37,6 +38,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/mine.html", {"complaints": found} | texts.LABELS)
 
 
+@media_upload_view  # stops a 200 MB upload while it streams, before the CSRF check reads the form
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
@@ -47,6 +49,9 @@ def new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("topic", "description", "latitude", "longitude")}
         try:
+            refused = upload_refusal(request)
+            if refused is not None:
+                raise refused
             report = forms.report_from(request.POST, request.FILES)
             if not request.POST.get("file_anyway"):
                 nearby = services.nearby_open(report.topic_code, report.latitude, report.longitude)
@@ -154,6 +159,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@media_upload_view
 @login_required
 @require_http_methods(["GET", "POST"])
 def case(request: HttpRequest, reference: str) -> HttpResponse:
@@ -161,6 +167,9 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
+            refused = upload_refusal(request)
+            if refused is not None:
+                raise refused
             _handle(staff, reference, request)
             return redirect("complaints:case", reference=reference)
         except BadInput as error:

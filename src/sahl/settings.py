@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "sahl.integrations",
     "sahl.agency_sim",  # the simulated agency system: no models, only its run_agency_simulator command
     "sahl.complaints",
+    "sahl.open311",
 ]
 
 MIDDLEWARE = [

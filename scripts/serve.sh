@@ -19,6 +19,9 @@ worker=$!
 # Retries after an agency's outage, and attempts whose worker died (safe on several machines).
 "$BIN/python" manage.py deliveries_sweep --every 30 > var/sweep.log 2>&1 &
 sweep=$!
+# Overdue reports go to the agency's supervisors (checked every 10 minutes).
+"$BIN/python" manage.py escalate_complaints --every 600 > var/escalations.log 2>&1 &
+escalations=$!
 # MEW's simulated system itself: what it received, answered and decided goes to var/agency-mew.log.
 "$BIN/python" manage.py run_agency_simulator --agency mew --port "$AGENCY_SIM_PORT" \
   --sahl "http://localhost:$PORT" --credentials var/agency-mew.json --state var/agency-mew-state.json \
@@ -31,7 +34,7 @@ if [ -z "${SAHL_SMTP_HOST:-}" ]; then
   mail=$!
   export SAHL_DEV_OUTBOX=${SAHL_DEV_OUTBOX:-1}
 fi
-trap 'kill $worker $sweep $agency $mail 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $sweep $escalations $agency $mail 2>/dev/null || true' EXIT INT TERM
 cat <<MSG
 
   Sahl is running at http://localhost:$PORT

@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from sahl.catalogue.models import Agency
+from sahl.complaints import media
 from sahl.complaints import services as complaints
 from sahl.complaints.models import Complaint, Media, Topic
 from sahl.identity.models import User
@@ -279,7 +280,6 @@ def jpeg_with_gps() -> bytes:
 
 
 def test_a_multipart_post_carries_a_photo_checked_and_cleaned(api_key):
-    media = pytest.importorskip("sahl.complaints.media", reason="complaints.media is not there yet")
     raw = jpeg_with_gps()
     assert media.gps_of(raw) is not None  # the photo as sent has a position...
     upload = io.BytesIO(raw)

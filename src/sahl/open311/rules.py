@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sahl.complaints import media
+from sahl.complaints import rules as complaint_rules
 from sahl.core.bilingual import BilingualText
 from sahl.open311 import texts
 
@@ -23,7 +25,7 @@ MAX_SPAN = dt.timedelta(days=90)  # "may not span more than 90 days"; also the d
 MAX_REQUESTS = 1000  # "first 1000 requests returned"
 MAX_IDS = 1000
 STATUSES = ("open", "closed")
-OPEN_STATES = ("received", "acknowledged", "waiting")  # complaints.rules.OPEN
+OPEN_STATES = complaint_rules.OPEN  # received, acknowledged, waiting for the reporter
 CLOSED_STATES = ("resolved", "closed")
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 STRING_MAX = 200
@@ -315,7 +317,6 @@ def xml_safe(text: str) -> str:
 
 # --- Sizes ----------------------------------------------------------------------------------------
 
-MB = 1024 * 1024
-MAX_MEDIA = 5  # photos in one request, as many as a complaint holds (complaints.rules.MAX_PHOTOS)
-MAX_PHOTO_BYTES = 10 * MB  # complaints.media.PHOTO_MAX_BYTES
-MAX_BODY = MAX_MEDIA * MAX_PHOTO_BYTES + MB  # five photos at their limit, and the fields
+MB = media.MB
+MAX_MEDIA = complaint_rules.MAX_PHOTOS  # photos in one request: as many as a complaint holds
+MAX_BODY = MAX_MEDIA * media.PHOTO_MAX_BYTES + MB  # that many photos at their limit, and the fields

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from sahl.complaints import geo
+from sahl.complaints import geo, media
 from sahl.complaints import services as complaints
 from sahl.complaints.models import Complaint, Event, RoutingRule, Topic
 from sahl.core.bilingual import BilingualText
@@ -327,10 +327,6 @@ def _contact(posted: Posted) -> complaints.Contact:
 
 def _photo(upload: Upload) -> Any:
     """The photo checked by content and cleaned by the complaints' media module."""
-    try:
-        from sahl.complaints import media
-    except ImportError:  # pragma: no cover - until the complaints app ships it
-        raise Open311Error(400, texts.MEDIA_UNAVAILABLE) from None
     if (upload.size or 0) > media.PHOTO_MAX_BYTES:
         raise media.MediaRefused("complaint.photo_too_large")  # refused before it is read
     return media.check_photo(upload)

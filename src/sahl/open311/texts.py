@@ -49,10 +49,6 @@ MEDIA_URL_REFUSED = T(
     "لا نقبل media_url: أرسل الصورة نفسها جزءاً باسم media في طلب multipart/form-data.",
     "media_url is not accepted: send the photo itself as a multipart/form-data part named media.",
 )
-MEDIA_UNAVAILABLE = T(
-    "لا نستقبل الصور بعد: أرسل البلاغ دون media.",
-    "Photos cannot be received yet: send the request without media.",
-)
 FILE_PART_UNKNOWN = T(
     "لا نقبل من الملفات إلا الجزء media (صورة).", "The only file part accepted is media (a photo)."
 )

@@ -15,6 +15,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
+from sahl.complaints import media_uploads
+from sahl.complaints.media import MediaRefused
 from sahl.core.errors import BadInput, SahlError, http_status
 from sahl.core.messages import message
 from sahl.open311 import formats, rules, services, texts
@@ -131,7 +133,7 @@ def _posted(request: HttpRequest) -> services.Posted:
         raise Open311Error(400, texts.BODY_INVALID) from None
     if length > rules.MAX_BODY:
         raise Open311Error(400, texts.TOO_LARGE, limit=rules.MAX_BODY // rules.MB)
-    limits = _media_limits(request)
+    media_uploads.install(request)  # a photo part is stopped as soon as it passes its size
     try:
         form, files = request.POST, request.FILES
     except (
@@ -143,8 +145,7 @@ def _posted(request: HttpRequest) -> services.Posted:
     ):
         raise Open311Error(400, texts.BODY_INVALID) from None
     if getattr(request, "sahl_upload_refused", False):  # stopped while it streamed
-        refused = limits(request) if limits is not None else None
-        raise refused or BadInput("complaint.photo_too_large", limit=rules.MAX_PHOTO_BYTES // rules.MB)
+        raise media_uploads.upload_refusal(request) or MediaRefused("complaint.photo_too_large")
     if any(name != "media" for name in files):
         raise Open311Error(400, texts.FILE_PART_UNKNOWN)
     media = [upload for upload in files.getlist("media") if upload.size]
@@ -157,17 +158,6 @@ def _posted(request: HttpRequest) -> services.Posted:
         media=media,
         **values,
     )
-
-
-def _media_limits(request: HttpRequest) -> Callable[[HttpRequest], BadInput | None] | None:
-    """The complaints' upload limit, installed before the form is read: a photo part is stopped
-    as soon as it passes its size (the site-wide cap stops any file at 10 MB otherwise)."""
-    try:
-        from sahl.complaints import media_uploads
-    except ImportError:  # pragma: no cover - the complaints app ships it
-        return None
-    media_uploads.install(request)
-    return media_uploads.upload_refusal
 
 
 @open311(READ)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -9,6 +11,8 @@ from django.utils import timezone
 from sahl.registry.seed import demo_persons, seed_registers
 
 DEMO_PASSWORD = "sahl-demo-2026"
+# Servers and commands the tests start hash passwords with Argon2id at its smallest cost too.
+os.environ.setdefault("SAHL_FAST_PASSWORD_HASHING", "1")
 
 
 @pytest.fixture(scope="session")

@@ -23,15 +23,13 @@ def server(own_server: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def media_browser(chromium_path):
-    """Chromium with a fake microphone that needs no permission prompt."""
-    from playwright.sync_api import sync_playwright
-
+def media_browser(browser, chromium_path):
+    """Chromium with a fake microphone that needs no permission prompt (launched by the session's
+    Playwright: a second sync Playwright in the same thread is not allowed)."""
     flags = [*FLAGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=flags)
-        yield browser
-        browser.close()
+    media = browser.browser_type.launch(executable_path=chromium_path, headless=True, args=flags)
+    yield media
+    media.close()
 
 
 def serious(page) -> list[str]:

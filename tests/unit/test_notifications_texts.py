@@ -32,16 +32,25 @@ def sample(event: str) -> dict:
         "due_line": "",
         "name": T("سارة أحمد المطيري", "Sara Ahmad Al-Mutairi"),
         "child": texts.CHILD["F"],
+        "topic": T("إشارة مرورية معطلة", "Traffic light not working"),
     }
     if event in rules.NOTICE_EVENTS:
         values["reference"] = "N-2026-0000001"
+    if event in rules.COMPLAINT_EVENTS:
+        values["reference"] = "C-2026-0000001"
     return values
 
 
 @pytest.mark.parametrize("event", sorted(texts.TEMPLATES))
 def test_every_template_has_both_languages_with_the_same_placeholders(event):
     template = texts.TEMPLATES[event]
-    allowed = texts.NOTICE_FIELDS if event in rules.NOTICE_EVENTS else texts.APPLICATION_FIELDS
+    allowed = (
+        texts.NOTICE_FIELDS
+        if event in rules.NOTICE_EVENTS
+        else texts.COMPLAINT_FIELDS
+        if event in rules.COMPLAINT_EVENTS
+        else texts.APPLICATION_FIELDS
+    )
     for part in (template.subject, template.body, template.sms, template.email_subject, template.email_body):
         if part is None:
             continue

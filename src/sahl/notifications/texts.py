@@ -304,6 +304,7 @@ TEMPLATES: dict[str, Template] = {
 # The fields each kind of template may use (a unit test holds every template to them).
 APPLICATION_FIELDS = frozenset({"reference", "service", "agency", "state", "amount", "note"})
 NOTICE_FIELDS = frozenset({"reference", "agency", "subject", "body", "due_line", "name", "child"})
+COMPLAINT_FIELDS = frozenset({"reference", "topic", "agency", "note"})
 SMS_FIELDS = frozenset({"reference", "state", "amount"})  # nothing personal
 
 DUE_LINE = T("الموعد المحدد: {due}", "Due date: {due}")

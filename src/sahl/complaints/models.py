@@ -118,6 +118,7 @@ class Complaint(models.Model):
             models.Index(fields=["topic", "state", "latitude", "longitude"]),
             models.Index(fields=["reporter", "-created_at"]),
             models.Index(fields=["governorate", "area"]),
+            models.Index(fields=["created_at"]),  # Open311's date filters, the statistics
         ]
 
     def __str__(self) -> str:

@@ -76,6 +76,10 @@ def definitions(directory: Path = DEFINITIONS) -> Definitions:
     return Definitions(str(data["changeset"]), common, by_topic)
 
 
+# Public answers give a request's place to 3 decimals of a degree (about 100 m).
+PUBLIC_DECIMALS = 3
+
+
 # --- Discovery and services -------------------------------------------------------------------------
 
 
@@ -429,8 +433,10 @@ def _document(complaint: Complaint, language: str) -> dict[str, Any]:
         "address": _address(complaint.governorate, complaint.area, language),
         "address_id": None,
         "zipcode": None,
-        "lat": float(complaint.latitude),
-        "long": float(complaint.longitude),
+        # Public answers give the place to about 100 m (3 decimals): enough to find a pothole, not
+        # to point at one home (a power cut reported from a flat).
+        "lat": round(float(complaint.latitude), PUBLIC_DECIMALS),
+        "long": round(float(complaint.longitude), PUBLIC_DECIMALS),
         "media_url": None,
     }
 

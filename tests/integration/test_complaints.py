@@ -159,12 +159,18 @@ def test_forwarding_restarts_the_clock_at_the_receiving_agency_and_another_agenc
     assert complaint not in services.queue(epa)
 
 
-def test_overdue_complaints_are_escalated_once(demo):
+def test_overdue_complaints_are_escalated_once_to_the_agencys_supervisors(demo):
+    from sahl.notifications.models import Message
+
+    supervisor = person(demo, "paci-staff")
+    appoint_staff(supervisor, Agency.objects.get(code="km"), "supervisor")
     complaint = services.file(person(demo, "father"), report("rubbish"))
     Complaint.objects.filter(pk=complaint.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
     assert services.escalate_overdue() == 1
     assert services.escalate_overdue() == 0
     assert Event.objects.filter(complaint=complaint, kind="escalated").count() == 1
+    told = Message.objects.filter(recipient=supervisor, event="complaint_escalated")
+    assert told.count() == 1 and complaint.reference in told.get().subject
 
 
 def test_history_is_append_only(demo):

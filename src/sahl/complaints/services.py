@@ -539,12 +539,32 @@ def escalate_overdue() -> int:
         overdue = Complaint.objects.select_for_update().filter(
             state__in=(State.RECEIVED, State.ACKNOWLEDGED), due_on__lt=day, escalated_at__isnull=True
         )
-        for complaint in overdue:
+        for complaint in overdue.select_related("topic", "agency"):
             complaint.escalated_at = timezone.now()
             complaint.save(update_fields=["escalated_at", "updated_at"])
             _event(complaint, Kind.ESCALATED, None, agency=complaint.agency)
+            _tell_supervisors(complaint)
             count += 1
     return count
+
+
+def _tell_supervisors(complaint: Complaint) -> None:
+    from django.urls import reverse
+
+    from sahl.notifications import services as notifications
+
+    supervisors = User.objects.filter(
+        membership__agency=complaint.agency, membership__role=StaffMembership.Role.SUPERVISOR
+    ).order_by("pk")
+    notifications.complaint_changed(
+        list(supervisors),
+        "complaint_escalated",
+        reference=complaint.reference,
+        topic=complaint.topic.name,
+        agency=complaint.agency.name,
+        note="",
+        link=reverse("complaints:case", args=[complaint.reference]),
+    )
 
 
 # --- Pages ----------------------------------------------------------------------------------------

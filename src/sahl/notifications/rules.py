@@ -56,6 +56,7 @@ COMPLAINT_EVENTS = frozenset(
         "complaint_forwarded",
         "complaint_resolved",
         "complaint_reopened",
+        "complaint_escalated",
     }
 )
 

@@ -202,6 +202,14 @@ TEMPLATES: dict[str, Template] = {
         ),
         sms=T("سهل: أُعيد فتح البلاغ رقم {reference}.", "Sahl: report {reference} was reopened."),
     ),
+    "complaint_escalated": Template(
+        subject=T("بلاغ تجاوز مهلته: {reference}", "A report is past its deadline: {reference}"),
+        body=T(
+            "تجاوز البلاغ «{topic}» رقم {reference} لدى {agency} مهلة معالجته، ورُفع إليك بصفتك مشرفاً.",
+            "Report {reference} about {topic} at {agency} is past its deadline and was escalated to you as a supervisor.",
+        ),
+        sms=T("سهل: البلاغ رقم {reference} تجاوز مهلته.", "Sahl: report {reference} is past its deadline."),
+    ),
     "payment_due": Template(
         subject=T(
             "رسوم معاملتك رقم {reference} مستحقة الدفع", "The fee for your application {reference} is due"

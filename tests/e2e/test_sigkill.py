@@ -80,7 +80,7 @@ def test_sigkill_during_500_submissions_loses_and_duplicates_nothing(tmp_path):
         for command in (
             ["migrate", "--noinput", "-v0"],
             ["load_catalogue"],
-            ["seed_demo", "--people", "100", "--no-power-of-attorney"],
+            ["seed_demo", "--people", "100", "--no-power-of-attorney", "--complaints", "0"],
             # connected, to an address where nothing listens: deliveries stay on record, waiting
             ["connect_agency", "--agency", "mew", "--endpoint", "http://127.0.0.1:9/deliveries"],
         ):

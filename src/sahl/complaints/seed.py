@@ -41,6 +41,8 @@ def seed(count: int, seed: int = 2026) -> int:
     topics = list(
         Topic.objects.exclude(agency=None).filter(parent__isnull=False, code__regex=r"^(?!service-quality)")
     )
+    if not topics:  # the topics are not loaded (manage.py load_complaints): nothing to report on
+        return 0
     areas = list(geo.areas())
     now = timezone.now()
     made = 0

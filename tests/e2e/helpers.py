@@ -38,6 +38,24 @@ def log_in(page, key: str, next_path: str = "/") -> None:  # type: ignore[no-unt
     page.wait_for_url(re.compile(re.escape(next_path.split("?")[0]) + r"(\?.*)?$"))
 
 
+_AXE = None
+
+
+def serious(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe-core's serious and critical findings on the page (the tests want none)."""
+    global _AXE
+    if _AXE is None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        _AXE = Axe()
+    results = _AXE.run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def pdf_text(data: bytes) -> str:
     """The text of a PDF as a reader would copy it: NFKC-normalised, without bidi controls."""
     from pypdf import PdfReader

@@ -2,27 +2,15 @@
 caseworker's read of the father's application on it."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import HttpClient, civil_id
-
-axe = Axe()
+from tests.e2e.helpers import HttpClient, civil_id, serious
 
 
 @pytest.fixture(scope="module")
 def server(own_server: str) -> str:
     """The father files a passport renewal here: other modules must still find him without one."""
     return own_server
-
-
-def serious(page) -> list[str]:
-    results = axe.run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,18 @@ the mother's applications for the accessibility checks.
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import DECLINED_CARD, HttpClient, civil_id, log_in, pay_on_gateway, pdf_text, tiny_png
-
-axe = Axe()
+from tests.e2e.helpers import (
+    DECLINED_CARD,
+    HttpClient,
+    civil_id,
+    log_in,
+    pay_on_gateway,
+    pdf_text,
+    serious,
+    tiny_png,
+)
 
 APPLICATION_URL = re.compile(r"/applications/\d{4}-\d{7}$")
 COMPLETED = "منجزة"
@@ -29,15 +35,6 @@ def server(own_server: str) -> str:
     """These stories renew the father's passport and sell his car: other modules' tests must still
     find him as the demo data describes him, so this module has a server of its own."""
     return own_server
-
-
-def serious(page) -> list[str]:
-    results = axe.run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def reference_of(page) -> str:

@@ -7,13 +7,11 @@ import io
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import FLAGS
-from tests.e2e.helpers import log_in
+from tests.e2e.helpers import log_in, serious
 
-axe = Axe()
 SALMIYA = {"latitude": 29.3375, "longitude": 48.0758}
 
 
@@ -30,15 +28,6 @@ def media_browser(browser, chromium_path):
     media = browser.browser_type.launch(executable_path=chromium_path, headless=True, args=flags)
     yield media
     media.close()
-
-
-def serious(page) -> list[str]:
-    results = axe.run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def photo_with_gps() -> bytes:

@@ -4,21 +4,9 @@ English, in a real browser. (An official notice to the mother gives her inbox so
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import HttpClient, civil_id, hidden_input
-
-axe = Axe()
-
-
-def serious(page) -> list[str]:
-    results = axe.run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+from tests.e2e.helpers import HttpClient, civil_id, hidden_input, serious
 
 
 def send_notice(caseworker: HttpClient, subject: str) -> str:

@@ -5,29 +5,18 @@ import datetime as dt
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.conftest import DEMO_PASSWORD
-from tests.e2e.helpers import civil_id, log_in, pay_on_gateway
+from tests.e2e.helpers import civil_id, log_in, pay_on_gateway, serious
 
-axe = Axe()
 COMPLETED_AR, COMPLETED_EN = "منجزة", "Completed"
 
 
 @pytest.fixture(scope="module")
 def server(own_server: str) -> str:
     return own_server
-
-
-def serious(page) -> list[str]:
-    results = axe.run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def reference_of(page) -> str:

@@ -7,27 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import HttpClient, civil_id, log_in
-
-axe = Axe()
+from tests.e2e.helpers import HttpClient, civil_id, log_in, serious
 
 
 @pytest.fixture(scope="module")
 def server(own_server: str) -> str:
     """The father sells his car here: other modules still find it his."""
     return own_server
-
-
-def serious(page) -> list[str]:
-    results = axe.run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture(scope="module")

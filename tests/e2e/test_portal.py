@@ -3,13 +3,11 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from sahl.registry.seed import civil_id_for, demo_persons
 from tests.conftest import DEMO_PASSWORD
-
-axe = Axe()
+from tests.e2e.helpers import serious
 
 
 def father_civil_id() -> str:
@@ -17,15 +15,6 @@ def father_civil_id() -> str:
 
     person = demo_persons(timezone.localdate())[0]
     return civil_id_for(person.birth_date, 1)
-
-
-def serious(page) -> list[str]:
-    results = axe.run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_search_in_arabic_open_the_service_switch_to_english_and_log_in(page):

@@ -4,23 +4,12 @@ a 360-pixel phone."""
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.conftest import DEMO_PASSWORD
-from tests.e2e.helpers import civil_id, log_in
+from tests.e2e.helpers import civil_id, log_in, serious
 
-axe = Axe()
 PHONE = "+96550004321"  # the number only this test uses
-
-
-def serious(page) -> list[str]:  # type: ignore[no-untyped-def]
-    results = axe.run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def code_on_phone(open_page, count: int) -> str:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from sahl.mandates.api import router as mandates_router
 from sahl.notifications.api import router as notifications_router
 from sahl.payments.api import router as payments_router
 from sahl.privacy.api import router as privacy_router
+from sahl.wallet.api import router as wallet_router
 
 api = NinjaAPI(
     title="Sahl API",
@@ -40,6 +41,7 @@ api.add_router("/", audit_router)
 api.add_router("/", privacy_router)
 api.add_router("/", mandates_router)
 api.add_router("/", agency_router)
+api.add_router("/", wallet_router)
 
 
 def problem(

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sahl.agency_sim",  # the simulated agency system: no models, only its run_agency_simulator command
     "sahl.complaints",
     "sahl.open311",
+    "sahl.wallet",
 ]
 
 MIDDLEWARE = [

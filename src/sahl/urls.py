@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("sahl.mandates.urls")),
     path("", include("sahl.integrations.urls")),
     path("", include("sahl.complaints.urls")),
+    path("", include("sahl.wallet.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("sahl.open311.urls")),

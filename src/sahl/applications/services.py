@@ -249,6 +249,8 @@ def submit(
 # Ended without the service being delivered: a paid fee goes back (payments listens).
 ENDED_WITHOUT_SERVICE = (State.REJECTED, State.CANCELLED, State.WITHDRAWN)
 application_ended = Signal()
+# A document was issued (the wallet revokes what it replaces). Sent inside the issuing transaction.
+document_issued = Signal()
 
 OPEN_STATES = (State.SUBMITTED, State.AWAITING_PAYMENT, State.IN_REVIEW, State.ACTION_NEEDED)
 
@@ -539,6 +541,7 @@ def approve(application: Application, actor: User | None, reason: str) -> None:
             holder = application.parties.get(role=output.holder).civil_id
         document = _issue(application, definition, output.document, output.valid_for, holder)
         record(application, Kind.DOCUMENT_ISSUED, actor, document.verification_code)
+        document_issued.send(sender=IssuedDocument, document=document)
     for effect in definition.effects:
         if effect in MANDATE_EFFECTS:
             change = mandates.grant_power_of_attorney(

@@ -16,6 +16,7 @@ from sahl.catalogue.files import DEFINITIONS, CatalogueFiles, read_catalogue
 from sahl.catalogue.models import Agency, Category, Service, ServiceVersion
 from sahl.catalogue.rules import Eligibility, assess
 from sahl.core.arabic import normalize
+from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, NotFound
 from sahl.registry.adapters import registers
 
@@ -224,3 +225,36 @@ def services_of_agency(agency: Agency) -> list[Service]:
 
 def services_in_category(category: Category) -> list[Service]:
     return list(active_services().filter(category=category).order_by("agency__position", "name_en"))
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    """A kind of document the catalogue's services produce, named after the first service giving it,
+    with the titles of the answers those services ask (a credential's `details`)."""
+
+    code: str
+    name: BilingualText
+    agency: str
+    fields: dict[str, BilingualText]
+
+
+def document_types() -> dict[str, DocumentType]:
+    """Every document type some active service produces, by code (services in code order)."""
+    found: dict[str, DocumentType] = {}
+    versions = ServiceVersion.objects.filter(current_of__is_active=True).order_by("service__code")
+    for version in versions:
+        definition = definition_of(version)
+        fields = {
+            name: BilingualText.from_dict(prop["title"])
+            for name, prop in definition.form.get("properties", {}).items()
+            if isinstance(prop.get("title"), dict)
+        }
+        for output in definition.outputs:
+            known = found.get(output.document)
+            if known is None:
+                found[output.document] = DocumentType(
+                    output.document, definition.name, definition.agency, fields
+                )
+            else:
+                known.fields.update({k: v for k, v in fields.items() if k not in known.fields})
+    return found

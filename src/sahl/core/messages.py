@@ -375,3 +375,23 @@ MESSAGES.update(
         ),
     }
 )
+
+# The wallet (Hawiyati).
+MESSAGES.update(
+    {
+        "wallet.document_revoked": BilingualText(
+            "أُلغي هذا المستند، فلا يمكن إضافته إلى محفظة.",
+            "This document has been revoked, so it cannot be added to a wallet.",
+        ),
+        "wallet.unknown_action": BilingualText(
+            "الإجراء غير معروف: إيقاف أو إعادة تفعيل أو إلغاء.",
+            "Unknown action: suspend, reinstate or revoke.",
+        ),
+        "wallet.unknown_type": BilingualText(
+            "لا يوجد نوع مستند بهذا الاسم.", "There is no document type by that name."
+        ),
+        "wallet.presentation_missing": BilingualText(
+            "الصق نص المستند المعروض أو امسح رمزه.", "Paste the shown document's text or scan its code."
+        ),
+    }
+)

@@ -450,6 +450,7 @@ def add_document(
         )
         issued.save()
         applications.record(application, Kind.DOCUMENT_ISSUED, None, issued.verification_code)
+        applications.document_issued.send(sender=IssuedDocument, document=issued)
         return 201, _summary(application) | {"document": _issued(issued)}
 
     body = {"document": document, "title_ar": title.ar, "title_en": title.en, "sha256": digest}

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from sahl.audit import services as audit
@@ -280,6 +281,10 @@ def my_mandates(user: User) -> MyMandates:
     )
 
 
+# A power of attorney ended early (the wallet revokes its document). Sent inside the transaction.
+mandate_revoked = Signal()
+
+
 def revoke(grantor: User, mandate_id: int, reason: str = "", *, address: str = "") -> Mandate:
     """The grantor ends a power of attorney, with effect from the attorney's next request."""
     with transaction.atomic():
@@ -296,6 +301,7 @@ def revoke(grantor: User, mandate_id: int, reason: str = "", *, address: str = "
         mandate.revoked_by_civil_id = grantor.civil_id
         mandate.revoke_reason = reason.strip()[:300]
         mandate.save(update_fields=["revoked_at", "revoked_by_civil_id", "revoke_reason"])
+        mandate_revoked.send(sender=Mandate, mandate=mandate)
         for whose in (mandate.grantor_civil_id, mandate.attorney_civil_id):
             audit.append(
                 audit.Kind.MANDATE_REVOKED,

@@ -1,0 +1,124 @@
+"""The wallet in JSON: my documents and their state, an offer for a wallet app, and verifying."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from sahl.identity.current import person_of
+from sahl.wallet import services
+from sahl.wallet.texts import REFUSALS, STATES
+
+router = Router(tags=["wallet"])
+
+
+class Text(Schema):
+    ar: str
+    en: str
+
+
+class DocumentOut(Schema):
+    id: int
+    document: str
+    name: Text
+    verification_code: str
+    issued_on: dt.date
+    valid_until: dt.date | None
+    state: str  # valid | expired | suspended | revoked
+    configurations: list[str]
+
+
+class OfferIn(Schema):
+    document: int
+
+
+class OfferOut(Schema):
+    credential_offer: dict[str, Any]
+    credential_offer_uri: str  # the openid-credential-offer:// link (also shown as a QR)
+    tx_code: str
+    expires_at: dt.datetime
+
+
+class VerifyIn(Schema):
+    presentation: str
+    audience: str | None = None  # with nonce: an online check with the verifier's own nonce
+    nonce: str | None = None
+
+
+class VerifyOut(Schema):
+    genuine: bool
+    state: str
+    state_text: str
+    reason: str
+    reason_text: str
+    configuration: str
+    claims: dict[str, Any]
+    expires_at: dt.datetime | None
+    checked_at: dt.datetime
+
+
+@router.get(
+    "/wallet/documents", response=list[DocumentOut], auth=django_auth, summary="My documents in Hawiyati"
+)
+def documents(request: HttpRequest) -> list[DocumentOut]:
+    return [
+        DocumentOut(
+            id=d.document.pk,
+            document=d.document.document,
+            name=Text(**d.name.as_dict()),
+            verification_code=d.document.verification_code,
+            issued_on=d.document.issued_on,
+            valid_until=d.document.valid_until,
+            state=d.state,
+            configurations=list(d.configurations),
+        )
+        for d in services.documents_of(person_of(request))
+    ]
+
+
+@router.post(
+    "/wallet/offers",
+    response={201: OfferOut},
+    auth=django_auth,
+    summary="A one-time OpenID4VCI credential offer for one of my documents",
+    description="Any OpenID4VCI 1.0 wallet redeems it with the pre-authorized code and the 6-digit tx_code "
+    "within 10 minutes (docs/wallet-qr-profile.md).",
+)
+def offer(request: HttpRequest, body: OfferIn) -> tuple[int, OfferOut]:
+    made = services.make_offer(person_of(request), body.document)
+    return 201, OfferOut(
+        credential_offer=made.offer,
+        credential_offer_uri=made.uri,
+        tx_code=made.tx_code,
+        expires_at=made.expires_at,
+    )
+
+
+@router.post(
+    "/wallet/verify",
+    response=VerifyOut,
+    summary="Verify a presented Sahl credential (no login)",
+    description="Checks the signature, type, algorithm, validity times, key binding (the QR profile's time "
+    "window, or your own audience and nonce), the disclosures and the status list. A refused presentation "
+    "answers 200 with genuine=false and a reason code.",
+)
+def verify(request: HttpRequest, body: VerifyIn) -> VerifyOut:
+    result = services.verify(body.presentation, body.audience, body.nonce)
+    language = get_language() or "ar"
+    reason = REFUSALS.get(result.reason)
+    return VerifyOut(
+        genuine=result.genuine,
+        state=result.state,
+        state_text=STATES[result.state].get(language),
+        reason=result.reason,
+        reason_text=reason.get(language) if reason else "",
+        configuration=result.configuration,
+        claims=result.claims,
+        expires_at=result.expires_at,
+        checked_at=result.checked_at,
+    )

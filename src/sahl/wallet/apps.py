@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class WalletConfig(AppConfig):
+    name = "sahl.wallet"
+    label = "wallet"
+    verbose_name = "Hawiyati (wallet)"
+
+    def ready(self) -> None:
+        from sahl.wallet import receivers  # noqa: F401  (connects to the applications' signals)

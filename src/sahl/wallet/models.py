@@ -1,0 +1,110 @@
+"""Hawiyati's records: the issuer's keys, the status lists, each credential issued, and the
+OpenID4VCI offers, tokens and nonces that lead to one."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from sahl.applications.models import IssuedDocument
+
+
+class IssuerKey(models.Model):
+    """A P-256 key that signs credentials and status lists. One signs at a time; a retired key stays
+    published until the last credential it signed has expired."""
+
+    kid = models.CharField(max_length=16, unique=True)
+    public_jwk = models.JSONField()
+    private_pem = models.TextField(help_text="PKCS#8, encrypted with the deployment's secret key")
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    signed_until = models.DateTimeField(null=True, blank=True, help_text="the latest exp it signed")
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class StatusList(models.Model):
+    """One Token Status List. `version` grows with every change; the signed token is kept with the
+    version it was made from, so it is re-signed only after a change or when its ttl is up."""
+
+    size = models.PositiveIntegerField()
+    used = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0)
+    token = models.TextField(blank=True)
+    token_version = models.IntegerField(default=-1)
+    token_made_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"status list {self.pk}"
+
+
+class Credential(models.Model):
+    """One SD-JWT VC as issued: which document, for which holder key, and where its status is."""
+
+    class Status(models.IntegerChoices):
+        VALID = 0, "valid"
+        REVOKED = 1, "revoked"
+        SUSPENDED = 2, "suspended"
+
+    document = models.ForeignKey(IssuedDocument, on_delete=models.CASCADE, related_name="credentials")
+    holder_civil_id = models.CharField(max_length=12, db_index=True)
+    configuration = models.CharField(max_length=80)
+    holder_thumbprint = models.CharField(max_length=64)
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="credentials")
+    status_index = models.PositiveIntegerField()
+    status = models.PositiveSmallIntegerField(choices=Status.choices, default=Status.VALID)
+    issuer_key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="credentials")
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="wallet_one_credential_per_index"
+            )
+        ]
+        indexes = [models.Index(fields=["status_list", "status"], name="wallet_list_status")]
+
+    def __str__(self) -> str:
+        return f"{self.configuration} #{self.pk}"
+
+
+class Offer(models.Model):
+    """A credential offer with a pre-authorized code (kept as SHA-256, like the transaction code)."""
+
+    document = models.ForeignKey(IssuedDocument, on_delete=models.CASCADE, related_name="offers")
+    holder_civil_id = models.CharField(max_length=12)
+    configurations = models.JSONField()
+    code_sha256 = models.CharField(max_length=64, unique=True)
+    tx_code_sha256 = models.CharField(max_length=64)
+    tries = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"offer {self.pk}"
+
+
+class AccessToken(models.Model):
+    """What a redeemed offer gives: a bearer token that receives each configuration once."""
+
+    offer = models.OneToOneField(Offer, on_delete=models.CASCADE, related_name="token")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    delivered = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"token {self.pk}"
+
+
+class Nonce(models.Model):
+    """A c_nonce from the nonce endpoint: one key proof may use it, once, within 5 minutes."""
+
+    value = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.value

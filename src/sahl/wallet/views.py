@@ -1,0 +1,163 @@
+"""Hawiyati over HTTP: published metadata and status lists, the OpenID4VCI endpoints (JSON, no
+session: a wallet app calls them), the holder's wallet page and the public verifier page."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from sahl.core.errors import NotFound
+from sahl.identity.current import person_of
+from sahl.wallet import services, status, verifier_texts, wallet_texts
+from sahl.wallet.texts import labels
+
+
+def _public(data: Any, max_age: int = 300) -> JsonResponse:
+    """Metadata anyone may read, from any origin (other wallets and verifiers run elsewhere)."""
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
+@require_GET
+def jwt_vc_issuer(request: HttpRequest) -> HttpResponse:
+    return _public(services.jwt_vc_issuer(), 60)
+
+
+@require_GET
+def issuer_metadata(request: HttpRequest) -> HttpResponse:
+    return _public(services.issuer_metadata())
+
+
+@require_GET
+def oauth_metadata(request: HttpRequest) -> HttpResponse:
+    return _public(services.oauth_metadata())
+
+
+@require_GET
+def type_metadata(request: HttpRequest, configuration: str) -> HttpResponse:
+    try:
+        return _public(services.type_metadata(configuration), 3600)
+    except NotFound as e:
+        raise Http404 from e
+
+
+@require_GET
+def status_lists(request: HttpRequest) -> HttpResponse:
+    return _public({"lists": status.all_uris()}, 60)
+
+
+@require_GET
+def status_list(request: HttpRequest, list_id: int) -> HttpResponse:
+    token = status.token(list_id)
+    if token is None:
+        raise Http404
+    response = HttpResponse(token, content_type="application/statuslist+jwt")
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "no-cache"  # a revocation must reach an online verifier at once
+    return response
+
+
+def _oauth_error(error: services.OAuthError) -> JsonResponse:
+    response = JsonResponse(
+        {"error": error.error, "error_description": error.description}, status=error.status
+    )
+    response["Cache-Control"] = "no-store"
+    if error.status == 401:
+        response["WWW-Authenticate"] = f'Bearer error="{error.error}"'
+    return response
+
+
+def _no_store(data: dict[str, Any]) -> JsonResponse:
+    response = JsonResponse(data)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@csrf_exempt  # a wallet app, not a browser session: nothing here rides on cookies
+@require_POST
+def token(request: HttpRequest) -> HttpResponse:
+    try:
+        answer = services.redeem(
+            request.POST.get("grant_type", ""),
+            request.POST.get("pre-authorized_code", ""),
+            request.POST.get("tx_code", ""),
+        )
+    except services.OAuthError as e:
+        return _oauth_error(e)
+    return _no_store(answer)
+
+
+@csrf_exempt
+@require_POST
+def nonce(request: HttpRequest) -> HttpResponse:
+    return _no_store({"c_nonce": services.new_nonce()})
+
+
+@csrf_exempt
+@require_POST
+def credential(request: HttpRequest) -> HttpResponse:
+    scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
+    try:
+        if scheme.lower() != "bearer" or not bearer:
+            raise services.OAuthError("invalid_token", "send the access token as a Bearer token", 401)
+        try:
+            body = json.loads(request.body or b"null")
+        except ValueError as e:
+            raise services.OAuthError("invalid_credential_request", "the body is not JSON") from e
+        answer = services.credential(bearer.strip(), body)
+    except services.OAuthError as e:
+        return _oauth_error(e)
+    return _no_store(answer)
+
+
+@login_required
+@require_GET
+def wallet(request: HttpRequest) -> HttpResponse:
+    documents = services.documents_of(person_of(request))
+    return render(
+        request, "wallet/wallet.html", {"documents": documents, "labels": labels(), "page": wallet_texts.PAGE}
+    )
+
+
+@require_GET
+def wallet_worker(request: HttpRequest) -> HttpResponse:
+    response = render(request, "wallet/wallet-sw.js", content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def verifier(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request,
+        "wallet/verifier.html",
+        {
+            "labels": labels(),
+            "issuer": services.issuer(),
+            "loaded_at": timezone.now(),
+            "page": verifier_texts.PAGE,
+        },
+    )
+    response["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
+    return response
+
+
+@require_GET
+def verifier_worker(request: HttpRequest) -> HttpResponse:
+    response = render(request, "wallet/verifier-sw.js", content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def verifier_manifest(request: HttpRequest) -> HttpResponse:
+    return render(request, "wallet/verifier.webmanifest", content_type="application/manifest+json")

@@ -124,7 +124,9 @@ def credential(request: HttpRequest) -> HttpResponse:
 def wallet(request: HttpRequest) -> HttpResponse:
     documents = services.documents_of(person_of(request))
     return render(
-        request, "wallet/wallet.html", {"documents": documents, "labels": labels(), "page": wallet_texts.PAGE}
+        request,
+        "wallet/wallet.html",
+        {"documents": documents, "labels": labels(), "page": wallet_texts.PAGE, "issuer": services.issuer()},
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from sahl.identity.current import person_of
@@ -89,13 +89,16 @@ def documents(request: HttpRequest) -> list[DocumentOut]:
     description="Any OpenID4VCI 1.0 wallet redeems it with the pre-authorized code and the 6-digit tx_code "
     "within 10 minutes (docs/wallet-qr-profile.md).",
 )
-def offer(request: HttpRequest, body: OfferIn) -> tuple[int, OfferOut]:
+def offer(request: HttpRequest, body: OfferIn) -> Status:
     made = services.make_offer(person_of(request), body.document)
-    return 201, OfferOut(
-        credential_offer=made.offer,
-        credential_offer_uri=made.uri,
-        tx_code=made.tx_code,
-        expires_at=made.expires_at,
+    return Status(
+        201,
+        OfferOut(
+            credential_offer=made.offer,
+            credential_offer_uri=made.uri,
+            tx_code=made.tx_code,
+            expires_at=made.expires_at,
+        ),
     )
 
 

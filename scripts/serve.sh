@@ -22,6 +22,9 @@ sweep=$!
 # Overdue reports go to the agency's supervisors (checked every 10 minutes).
 "$BIN/python" manage.py escalate_complaints --every 600 > var/escalations.log 2>&1 &
 escalations=$!
+# Expired wallet issuance records (nonces, offers, tokens) are deleted every hour.
+"$BIN/python" manage.py wallet_sweep --every 3600 > var/wallet-sweep.log 2>&1 &
+wallet_sweep=$!
 # MEW's simulated system itself: what it received, answered and decided goes to var/agency-mew.log.
 "$BIN/python" manage.py run_agency_simulator --agency mew --port "$AGENCY_SIM_PORT" \
   --sahl "http://localhost:$PORT" --credentials var/agency-mew.json --state var/agency-mew-state.json \
@@ -34,7 +37,7 @@ if [ -z "${SAHL_SMTP_HOST:-}" ]; then
   mail=$!
   export SAHL_DEV_OUTBOX=${SAHL_DEV_OUTBOX:-1}
 fi
-trap 'kill $worker $sweep $escalations $agency $mail 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $sweep $escalations $wallet_sweep $agency $mail 2>/dev/null || true' EXIT INT TERM
 cat <<MSG
 
   Sahl is running at http://localhost:$PORT

@@ -423,3 +423,21 @@ def test_the_status_list_is_signed_again_only_after_a_change(login, demo, http):
     assert revoked == [statuslist.REVOKED] * 3
     assert http.get("/wallet/status/999999").status_code == 404
     assert http.get("/wallet/status").json() == {"lists": [f"{ISSUER}/wallet/status/{listed.pk}"]}
+
+
+def test_the_sweep_forgets_expired_nonces_offers_and_tokens_but_keeps_credentials(login, demo, http):
+    from sahl.wallet.models import AccessToken, Nonce
+
+    father = login(demo["father"], "en")
+    licence = new_licence(father, demo["father"])
+    made = offer_for(father, licence)
+    Wallet(http).receive(made["credential_offer_uri"], made["tx_code"])
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    Nonce.objects.update(expires_at=long_ago)
+    AccessToken.objects.update(expires_at=long_ago)
+    Offer.objects.update(expires_at=long_ago)
+    fresh = offer_for(father, licence)  # still good: kept
+    call_command("wallet_sweep", stdout=None)
+    assert (Nonce.objects.count(), AccessToken.objects.count(), Offer.objects.count()) == (0, 0, 1)
+    assert Offer.objects.get().expires_at.isoformat()[:16] == fresh["expires_at"][:16]
+    assert Credential.objects.count() == 3

@@ -318,6 +318,16 @@ def issue(document: IssuedDocument, configuration: str, holder_jwk: dict[str, st
     return text
 
 
+def sweep() -> int:
+    """Nonces, offers and tokens past their use (an hour's grace, so a slow wallet still gets its
+    clear "expired" answer instead of "unknown")."""
+    cutoff = timezone.now() - dt.timedelta(hours=1)
+    nonces = Nonce.objects.filter(expires_at__lt=cutoff).delete()[0]
+    tokens = AccessToken.objects.filter(expires_at__lt=cutoff).delete()[0]
+    offers = Offer.objects.filter(expires_at__lt=cutoff).delete()[0]
+    return int(nonces + tokens + offers)
+
+
 # --- Ending documents -------------------------------------------------------------------------
 
 

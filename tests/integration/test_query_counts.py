@@ -46,3 +46,46 @@ def test_application_pages_have_fixed_query_counts(case):
 # application was delivered to the agency's system.
 # case: 5 of the 15 record the read in the audit log (savepoint, lock the head, insert, move the head).
 EXPECTED = {"mine": 4, "detail": 19, "queue": 7, "case": 15}
+
+
+def test_wallet_pages_have_fixed_query_counts(login, demo):
+    """The wallet lists any number of documents, and verifiers read status lists, in fixed counts."""
+    import httpx
+
+    from sahl.applications.models import IssuedDocument
+    from tests.integration.conftest import DjangoTransport
+    from tests.integration.test_wallet import new_licence, offer_for, show_age
+    from tests.oid4vci_client import Wallet
+
+    father = login(demo["father"])
+    http = httpx.Client(transport=DjangoTransport(), base_url="http://localhost:8000")
+    wallet = Wallet(http)
+    licence = new_licence(father, demo["father"])
+    made = offer_for(father, licence)
+    credential = wallet.receive(made["credential_offer_uri"], made["tx_code"])["driving_licence_qr_age"]
+    list_path = "/wallet/status/" + str(IssuedDocument.objects.get(pk=licence.pk).credentials.first().status_list_id)
+
+    def measure() -> dict[str, int]:
+        with CaptureQueriesContext(connection) as verifying:
+            assert http.post("/api/v1/wallet/verify", json={"presentation": show_age(wallet, credential)}).status_code == 200
+        return {
+            "wallet": count(father, "/wallet/"),
+            "documents": count(father, "/api/v1/wallet/documents"),
+            "status_list": count(father, list_path),
+            "jwks": count(father, "/.well-known/jwt-vc-issuer"),
+            "verify": len(verifying),
+        }
+
+    count(father, list_path)  # the first read signs the list; later reads use the kept token
+    first = measure()
+    for _ in range(2):  # more documents (and revoked ones) do not mean more queries
+        new_licence(father, demo["father"])
+    count(father, list_path)
+    assert measure() == first == WALLET_EXPECTED
+
+
+# A logged-in client's session and user are 2 of each (the acting middleware reads them).
+# wallet: + the documents with their agencies, the suspended ones, the staff memberships (menu);
+# documents: + the documents, the suspended ones; status_list: + the list row (its token is kept);
+# jwks: + the published keys; verify (no session): the keys, the credential's status.
+WALLET_EXPECTED = {"wallet": 5, "documents": 4, "status_list": 3, "jwks": 3, "verify": 2}

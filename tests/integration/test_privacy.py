@@ -8,8 +8,10 @@ import json
 import logging
 import re
 
+import httpx
 import jsonschema
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,8 +22,12 @@ from sahl.core.logs import JsonFormatter, RequestIdFilter
 from sahl.identity.models import User
 from sahl.privacy import services as privacy
 from sahl.registry.models import Passport, Vehicle
+from sahl.wallet.jose import parse, public_jwk, thumbprint
+from sahl.wallet.models import Credential, Offer
 from tests.conftest import DEMO_PASSWORD
-from tests.integration.conftest import apply, paid, reference_of, sms_code_for, totp_now
+from tests.integration.conftest import DjangoTransport, apply, paid, reference_of, sms_code_for, totp_now
+from tests.integration.test_wallet import ISSUER, new_licence, offer_for
+from tests.oid4vci_client import Wallet
 
 pytestmark = pytest.mark.django_db
 
@@ -187,6 +193,104 @@ def test_a_declined_consent_is_listed_as_declined(login, demo):
     assert "You declined" in page and reference in page
 
 
+# --- Hawiyati (wallet) ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def http() -> httpx.Client:
+    return httpx.Client(transport=DjangoTransport(), base_url=ISSUER)
+
+
+def credentials_of(data: dict) -> dict[str, dict]:
+    return {
+        (c["verification_code"], c["configuration"]): c for c in data["sections"]["wallet"]["credentials"]
+    }
+
+
+def test_the_export_lists_the_persons_credentials_and_offers_but_never_their_codes(login, demo, http):
+    father = login(demo["father"], "en")
+    licence = new_licence(father, demo["father"])
+    made = offer_for(father, licence)
+    wallet = Wallet(http)
+    received = wallet.receive(made["credential_offer_uri"], made["tx_code"])
+    configurations = ["driving_licence", "driving_licence_qr_id", "driving_licence_qr_age"]
+    kid = parse(received["driving_licence"].split("~")[0], "dc+sd-jwt").header["kid"]
+
+    data = export_of(father)
+    section = data["sections"]["wallet"]
+    assert [c["configuration"] for c in section["credentials"]] == configurations
+    for credential in section["credentials"]:
+        assert credential["verification_code"] == licence.verification_code
+        assert credential["status"] == "valid" and credential["kid"] == kid
+        assert credential["holder_thumbprint"] == thumbprint(public_jwk(wallet.key.public_key()))
+        assert credential["issued_at"] < credential["expires_at"]
+    [offer] = section["offers"]
+    assert offer["configurations"] == configurations
+    assert offer["created_at"] < offer["expires_at"] and offer["redeemed_at"] is not None
+
+    # Replaced, the old licence's credentials are revoked; the new one's, suspended; an offer not used.
+    replacement = new_licence(father, demo["father"])
+    made_again = offer_for(father, replacement)
+    wallet.receive(made_again["credential_offer_uri"], made_again["tx_code"])
+    waiting = offer_for(father, replacement)
+    call_command("document_status", replacement.verification_code, "suspend", stdout=None)
+    response = father.get("/account/my-data.json")
+    text = response.content.decode()
+    data = json.loads(text)
+    states = {key: c["status"] for key, c in credentials_of(data).items()}
+    assert states == {
+        **{(licence.verification_code, c): "revoked" for c in configurations},
+        **{(replacement.verification_code, c): "suspended" for c in configurations},
+    }
+    api = father.get("/api/v1/me/data")  # the API checks the rows against the documented format
+    assert api.status_code == 200 and api.json()["sections"]["wallet"] == data["sections"]["wallet"]
+    offers = data["sections"]["wallet"]["offers"]
+    assert len(offers) == 3 and [o["redeemed_at"] is None for o in offers] == [False, False, True]
+
+    # Never a code: not the pre-authorized codes, the transaction codes, nor their hashes.
+    codes = [
+        wallet.parse_offer(m["credential_offer_uri"])["grants"][
+            "urn:ietf:params:oauth:grant-type:pre-authorized_code"
+        ]["pre-authorized_code"]
+        for m in (made, made_again, waiting)
+    ]
+    hashes = [h for o in Offer.objects.all() for h in (o.code_sha256, o.tx_code_sha256)]
+    assert len(hashes) == 6 and [h for h in [*codes, *hashes] if h in text] == []
+    assert all(f'"{m["tx_code"]}"' not in text for m in (made, made_again, waiting))
+    assert all(credential.split("~")[0] not in text for credential in received.values())
+
+
+def test_another_persons_credentials_and_offers_are_absent(login, demo, http):
+    father = login(demo["father"], "en")
+    expat = login(demo["expat"], "en")
+    mine = new_licence(father, demo["father"])
+    made = offer_for(father, mine)
+    Wallet(http).receive(made["credential_offer_uri"], made["tx_code"])
+    theirs = new_licence(expat, demo["expat"])
+    made = offer_for(expat, theirs)
+    their_wallet = Wallet(http)
+    their_wallet.receive(made["credential_offer_uri"], made["tx_code"])
+    offer_for(expat, theirs)  # and one they have not used
+    their_thumbprint = thumbprint(public_jwk(their_wallet.key.public_key()))
+
+    father_text = json.dumps(export_of(father))
+    section = json.loads(father_text)["sections"]["wallet"]
+    assert {c["verification_code"] for c in section["credentials"]} == {mine.verification_code}
+    assert len(section["credentials"]) == 3 and len(section["offers"]) == 1
+    assert theirs.verification_code not in father_text and their_thumbprint not in father_text
+
+    their_section = export_of(expat)["sections"]["wallet"]
+    assert {c["verification_code"] for c in their_section["credentials"]} == {theirs.verification_code}
+    assert {c["holder_thumbprint"] for c in their_section["credentials"]} == {their_thumbprint}
+    assert len(their_section["offers"]) == 2
+    assert Credential.objects.count() == 6 and Offer.objects.count() == 3  # all of them exist
+
+
+def test_a_person_without_credentials_has_an_empty_wallet_section(login, demo):
+    data = export_of(login(demo["fines"], "en"))
+    assert data["sections"]["wallet"] == {"credentials": [], "offers": []}
+
+
 # --- No secrets -------------------------------------------------------------------------------------
 
 
@@ -241,6 +345,8 @@ def test_the_page_explains_and_lists_consents_and_channels_in_both_languages(log
     assert "Download my data (JSON)" in english and "Consents you gave" in english
     assert "Vehicle ownership transfer" in english and "Buyer" in english and "You agreed" in english
     assert 'href="/account/my-data"' in english  # the header links to it
+    assert "هويتي: المستندات الصادرة إلى محافظك الرقمية" in page
+    assert "Hawiyati: the documents issued to your digital wallets" in english
     nobody = login(demo["fines"], "en").get("/account/my-data").content.decode()
     assert "You have not answered any request for your consent." in nobody
 
@@ -321,10 +427,21 @@ def notice(caseworker: Client, civil_id: str, n: int) -> None:
     assert sent.status_code == 302
 
 
-def test_the_export_runs_a_fixed_number_of_queries(login, demo, sale, django_assert_max_num_queries):
+def wallet_rows(person: Client, civil_id: str, http: httpx.Client) -> None:
+    """A new licence, an offer a wallet redeems (three credentials) and an offer left unused."""
+    licence = new_licence(person, civil_id)
+    made = offer_for(person, licence)
+    Wallet(http).receive(made["credential_offer_uri"], made["tx_code"])
+    offer_for(person, licence)
+
+
+def test_the_export_runs_a_fixed_number_of_queries(login, demo, sale, http, django_assert_max_num_queries):
     """Each person has a bit of everything (their own applications with payments, one of someone
-    else's as a party, messages, a notice, audit entries); then more of everything: same count."""
+    else's as a party, messages, a notice, audit entries, credentials and credential offers); then
+    more of everything: same count."""
     father, expat = sale["father"], sale["buyer"]
+    wallet_rows(father, demo["father"], http)
+    wallet_rows(expat, demo["expat"], http)
     theirs = reference_of(
         apply(
             expat,
@@ -346,9 +463,12 @@ def test_the_export_runs_a_fixed_number_of_queries(login, demo, sale, django_ass
     for n in range(1, 4):
         notice(caseworker, demo["father"], n)
         notice(caseworker, demo["expat"], n)
+    wallet_rows(father, demo["father"], http)  # the first licence's credentials are revoked
+    wallet_rows(expat, demo["expat"], http)
     login(demo["father"])
     login(demo["expat"])
     expat.get("/account/my-data.json")
+    assert Credential.objects.filter(status=Credential.Status.REVOKED).count() == 6
     assert [queries_of(person) for person in people] == before
     assert before[0] == EXPECTED  # the father has rows of every kind
     with django_assert_max_num_queries(EXPECTED + DOWNLOAD_EXTRA):
@@ -356,8 +476,9 @@ def test_the_export_runs_a_fixed_number_of_queries(login, demo, sale, django_ass
 
 
 # account 3, registers 9, applications 8 (the applicant's, with payments and their events) + 3 (as a
-# party), messages 2, notices 1, audit 1, consents 1, mandates 1.
-EXPECTED = 29
+# party), messages 2, notices 1, audit 1, consents 1, mandates 1, wallet 2 (credentials with their
+# documents' codes and keys' kids, offers).
+EXPECTED = 31
 # The request around it: session, user, and the audit entry (two savepoints and their releases, lock the
 # head, insert, move the head).
 DOWNLOAD_EXTRA = 9

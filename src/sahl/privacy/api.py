@@ -22,7 +22,8 @@ router = Router(tags=["privacy"], auth=django_auth)
     description="My account (never the password or second-factor secrets), my records in the base "
     "registers, my applications (in full where I am the applicant or the subject; my own party rows "
     "and documents on other people's), my inbox and its deliveries, official notices, the audit log's "
-    "entries about me and my consents. Each call is recorded in my account's security events. "
+    "entries about me, my consents, and the credentials Hawiyati issued to my wallets with the offers "
+    "made for them (never an offer's codes). Each call is recorded in my account's security events. "
     "The same document as the download on the 'My data' page; the answer is never cached.",
 )
 def get_my_data(request: HttpRequest, response: HttpResponse) -> fmt.Export:

@@ -439,6 +439,43 @@ class Mandates(TypedDict):
     powers_of_attorney: list[PowerOfAttorney]
 
 
+# --- wallet (Hawiyati) -----------------------------------------------------------------------------
+
+
+@with_config(STRICT)
+class CredentialRow(TypedDict):
+    """A document Hawiyati issued as a verifiable credential (SD-JWT VC) to a wallet of yours.
+    The credential itself stays in your wallet: Sahl keeps only this record of it."""
+
+    configuration: str  # the credential configuration, e.g. driving_licence, driving_licence_qr_age
+    verification_code: str  # the verification code of the document it carries
+    issued_at: dt.datetime
+    expires_at: dt.datetime
+    status: str  # valid, revoked, suspended: what the status list says about it
+    kid: str  # the key ID of Sahl's key that signed it
+    holder_thumbprint: str  # the JWK thumbprint (RFC 7638) of your wallet's key it is bound to
+
+
+@with_config(STRICT)
+class CredentialOffer(TypedDict):
+    """An offer you made to add a document to a wallet. Its one-time code and transaction code are
+    kept only as one-way hashes, which are not exported. An offer is deleted once it has been expired
+    for an hour."""
+
+    configurations: list[str]
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    redeemed_at: dt.datetime | None  # when a wallet used it
+
+
+@with_config(STRICT)
+class Wallet(TypedDict):
+    """Hawiyati: the credentials issued to your wallets and the offers made for you."""
+
+    credentials: list[CredentialRow]
+    offers: list[CredentialOffer]
+
+
 # --- the whole -----------------------------------------------------------------------------------------
 
 
@@ -454,6 +491,7 @@ class Sections(TypedDict):
     audit: list[AuditRow]
     consents: Consents
     mandates: Mandates
+    wallet: Wallet
 
 
 @with_config(STRICT)

@@ -58,6 +58,7 @@ from sahl.notifications.models import Delivery, Message, NoticeRecipient
 from sahl.payments.models import PaymentEvent, PaymentIntent
 from sahl.privacy import format as fmt
 from sahl.registry import models as registry
+from sahl.wallet.models import Credential, Offer
 
 Section = Callable[[User], Any]
 
@@ -605,6 +606,61 @@ def mandates(person: User) -> fmt.Mandates:
     return {"powers_of_attorney": powers}
 
 
+# --- wallet (Hawiyati) -------------------------------------------------------------------------------
+
+_CREDENTIAL_STATUS: dict[int, str] = {
+    Credential.Status.VALID: "valid",
+    Credential.Status.REVOKED: "revoked",
+    Credential.Status.SUSPENDED: "suspended",
+}
+
+
+def wallet(person: User) -> fmt.Wallet:
+    """The credentials Hawiyati issued to the person's wallets and the offers made for them (2
+    queries). Only the columns exported are read: never an offer's code or transaction code hashes."""
+    credentials = (
+        Credential.objects.filter(holder_civil_id=person.civil_id)
+        .values(
+            "configuration",
+            "document__verification_code",
+            "issued_at",
+            "expires_at",
+            "status",
+            "issuer_key__kid",
+            "holder_thumbprint",
+        )
+        .order_by("issued_at", "pk")
+    )
+    offers = (
+        Offer.objects.filter(holder_civil_id=person.civil_id)
+        .values("configurations", "created_at", "expires_at", "redeemed_at")
+        .order_by("created_at", "pk")
+    )
+    return {
+        "credentials": [
+            {
+                "configuration": c["configuration"],
+                "verification_code": c["document__verification_code"],
+                "issued_at": c["issued_at"],
+                "expires_at": c["expires_at"],
+                "status": _CREDENTIAL_STATUS[c["status"]],
+                "kid": c["issuer_key__kid"],
+                "holder_thumbprint": c["holder_thumbprint"],
+            }
+            for c in credentials
+        ],
+        "offers": [
+            {
+                "configurations": list(o["configurations"]),
+                "created_at": o["created_at"],
+                "expires_at": o["expires_at"],
+                "redeemed_at": o["redeemed_at"],
+            }
+            for o in offers
+        ],
+    }
+
+
 # --- the export ------------------------------------------------------------------------------------------
 
 # The sections of the export, in order: (key in `sections`, the function that gathers it).
@@ -617,6 +673,7 @@ SECTIONS: tuple[tuple[str, Section], ...] = (
     ("audit", audit_entries),
     ("consents", consents),
     ("mandates", mandates),
+    ("wallet", wallet),
 )
 
 

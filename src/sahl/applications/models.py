@@ -152,6 +152,11 @@ class IssuedDocument(models.Model):
     pdf = models.FileField(upload_to="documents/")
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        indexes = [
+            models.Index(fields=["holder_civil_id", "-issued_on"], name="document_of_holder")
+        ]  # the wallet
+
     def __str__(self) -> str:
         return self.verification_code
 

@@ -1,0 +1,101 @@
+"""Every hot query can be answered from an index: PostgreSQL's plan, with sequential scans priced
+out, must not scan a big table (with 20 million applications a scan is seconds, not milliseconds).
+
+With `enable_seqscan = off` the planner still scans when no index can serve the query, so a plan
+with "Seq Scan on <big table>" means a missing index. Small tables (services, agencies) are
+exempt: they stay small whatever the population.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.db.models import QuerySet
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are checked on PostgreSQL"),
+]
+
+BIG_TABLES = {
+    "applications_application",
+    "applications_historyevent",
+    "applications_party",
+    "applications_issueddocument",
+    "applications_attachment",
+    "applications_decision",
+    "registry_person",
+    "registry_vehicle",
+    "registry_drivinglicence",
+    "registry_passport",
+    "notifications_message",
+    "payments_paymentintent",
+    "audit_auditentry",
+    "identity_user",
+    "wallet_credential",
+    "complaints_complaint",
+}
+
+
+def scanned(plan: str) -> set[str]:
+    return set(re.findall(r"Seq Scan on (\w+)", plan)) & BIG_TABLES
+
+
+def hot_queries(demo) -> dict[str, Callable[[], QuerySet]]:
+    from sahl.applications import services as applications
+    from sahl.applications.models import Application, HistoryEvent, IssuedDocument, Party
+    from sahl.audit.models import AuditEntry
+    from sahl.backoffice import services as backoffice
+    from sahl.identity.models import User
+    from sahl.notifications.models import Message
+    from sahl.registry.models import DrivingLicence, Person, Vehicle
+    from sahl.wallet.models import Credential
+
+    father = User.objects.get(civil_id=demo["father"])
+    caseworker = User.objects.get(civil_id=demo["caseworker"])
+    any_application = Application.objects.order_by("pk").first()
+    reference = any_application.reference if any_application else "SAHL-2026-000001"
+    return {
+        "my applications": lambda: applications.my_applications(father)[:20],
+        "application detail": lambda: applications._visible(father).filter(reference=reference),
+        "history": lambda: HistoryEvent.objects.filter(application__reference=reference).order_by("at", "pk"),
+        "applications where I am a party": lambda: Party.objects.filter(
+            civil_id=demo["father"], consent="pending"
+        ),
+        "draft of a service": lambda: Application.objects.filter(
+            applicant=father, subject_civil_id=demo["father"], service_id=1, state="draft"
+        ).order_by("-updated_at")[:1],
+        "caseworker queue": lambda: backoffice.queue(caseworker, backoffice.QueueFilter())[:50],
+        "my documents": lambda: IssuedDocument.objects.filter(holder_civil_id=demo["father"]).order_by(
+            "-issued_on"
+        ),
+        "verify a document": lambda: IssuedDocument.objects.filter(verification_code="7KQ2-M9XD-4TPA"),
+        "person by civil ID": lambda: Person.objects.filter(civil_id=demo["father"]),
+        "children of a person": lambda: Person.objects.filter(father__civil_id=demo["father"]),
+        "vehicles of a person": lambda: Vehicle.objects.filter(owner__civil_id=demo["father"]),
+        "vehicle by plate": lambda: Vehicle.objects.filter(plate="12-10001"),
+        "licences of a person": lambda: DrivingLicence.objects.filter(holder__civil_id=demo["father"]),
+        "inbox": lambda: Message.objects.filter(recipient=father).order_by("-created_at", "-pk")[:20],
+        "unread messages": lambda: Message.objects.filter(recipient=father, read_at__isnull=True),
+        "who looked at my data": lambda: AuditEntry.objects.filter(
+            subject_civil_id=demo["father"], kind="data_read"
+        ).order_by("-sequence")[:50],
+        "login by civil ID": lambda: User.objects.filter(civil_id=demo["father"]),
+        "credential status": lambda: Credential.objects.filter(status_list_id=1, status_index=5),
+        "revoked credentials of a list": lambda: Credential.objects.filter(status_list_id=1).exclude(
+            status=0
+        ),
+    }
+
+
+def test_no_hot_query_scans_a_big_table(demo):
+    plans = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    for name, query in hot_queries(demo).items():
+        plans[name] = query().explain()
+    bad = {name: scanned(plan) for name, plan in plans.items() if scanned(plan)}
+    assert not bad, "\n\n".join(f"{name}: {tables}\n{plans[name]}" for name, tables in bad.items())

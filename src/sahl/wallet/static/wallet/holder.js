@@ -1,0 +1,432 @@
+// Hawiyati, Sahl's own web wallet (the page /wallet/). It behaves like any OpenID4VCI wallet:
+// a holder key made here with WebCrypto (the private half not extractable) and kept in IndexedDB
+// per civil ID; credentials received through the pre-authorized code flow with key proofs; QR
+// presentations signed with a key-binding JWT on the profile's time window, renewed every 30 s
+// (docs/wallet-qr-profile.md). The service worker (wallet-sw.js) keeps the page usable offline.
+import { JoseError, generateKey, parse, publicJwk, sha256b64, sign, unb64json } from "./jose.js";
+
+const PRE_AUTHORIZED = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
+const PROOF_TYP = "openid4vci-proof+jwt";
+const SD_JWT_TYP = "dc+sd-jwt";
+const QR_AUDIENCE = "sahl:qr";
+const WINDOW = 60; // seconds per nonce window
+const RENEW_BEFORE = 30 * 24 * 3600; // fetch fresh credentials when they end within 30 days
+const QR_ID = "_qr_id";
+const QR_AGE = "_qr_age";
+const QR_CELL = 4; // pixels per module; CSS scales the image down on narrow screens
+
+// --- SD-JWT: the holder's side (mirrors sahl.wallet.sdjwt) ------------------------------------
+
+function split(sdJwt) {
+  const pieces = sdJwt.trim().split("~");
+  if (pieces.length < 2 || !pieces[0]) throw new JoseError("malformed");
+  return { jwt: pieces[0], disclosures: pieces.slice(1, -1) };
+}
+
+// Each disclosure of an SD-JWT by the path of the claim it reveals ("age_equal_or_over.18").
+export async function claimNames(sdJwt) {
+  const { jwt, disclosures } = split(sdJwt);
+  const { payload } = parse(jwt, SD_JWT_TYP);
+  const where = new Map();
+  for (const digest of payload._sd || []) where.set(digest, "");
+  for (const [name, value] of Object.entries(payload)) {
+    if (value && typeof value === "object" && Array.isArray(value._sd)) {
+      for (const digest of value._sd) where.set(digest, `${name}.`);
+    }
+  }
+  const named = {};
+  for (const disclosure of disclosures) {
+    const decoded = unb64json(disclosure);
+    const place = where.get(await sha256b64(disclosure));
+    named[(place === undefined ? "?" : place) + decoded[1]] = disclosure;
+  }
+  return named;
+}
+
+// The presentation: only the disclosures named in `keep`, then a KB-JWT over them.
+export async function present(sdJwt, keep, privateKey, aud, nonce, iat) {
+  const named = await claimNames(sdJwt);
+  const chosen = keep.map((path) => {
+    if (!(path in named)) throw new JoseError("disclosure_missing");
+    return named[path];
+  });
+  const base = [split(sdJwt).jwt, ...chosen].join("~") + "~";
+  const kb = await sign(privateKey, { alg: "ES256", typ: "kb+jwt" }, { iat, aud, nonce, sd_hash: await sha256b64(base) });
+  return base + kb;
+}
+
+export const qrNonce = (iat) => String(Math.floor(iat / WINDOW));
+
+// --- IndexedDB: the holder key and the credentials, per civil ID ------------------------------
+
+const DB_NAME = "sahl-wallet";
+
+function done(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function openDatabase() {
+  const request = indexedDB.open(DB_NAME, 1);
+  request.onupgradeneeded = () => {
+    const db = request.result;
+    db.createObjectStore("keys", { keyPath: "holder" });
+    db.createObjectStore("credentials", { keyPath: "id" }).createIndex("holder", "holder");
+  };
+  return done(request);
+}
+
+class Store {
+  constructor(db, holder) {
+    this.db = db;
+    this.holder = holder;
+  }
+
+  store(name, mode = "readonly") {
+    return this.db.transaction(name, mode).objectStore(name);
+  }
+
+  // The person's key pair, made on first use. `add` (not `put`): if another tab made one at the
+  // same moment, both keep the one stored first, so no credential is bound to a lost key.
+  async key() {
+    const found = await done(this.store("keys").get(this.holder));
+    if (found) return found;
+    const pair = await generateKey();
+    const record = { holder: this.holder, privateKey: pair.privateKey, publicKey: pair.publicKey, jwk: await publicJwk(pair.publicKey), created: Date.now() };
+    try {
+      await done(this.store("keys", "readwrite").add(record));
+      return record;
+    } catch (error) {
+      const stored = await done(this.store("keys").get(this.holder));
+      if (stored) return stored;
+      throw error;
+    }
+  }
+
+  credentialId(document, configuration) {
+    return `${this.holder}|${document}|${configuration}`;
+  }
+
+  credential(document, configuration) {
+    return done(this.store("credentials").get(this.credentialId(document, configuration)));
+  }
+
+  async credentials() {
+    return done(this.store("credentials").index("holder").getAll(this.holder));
+  }
+
+  keep(document, configuration, credential, exp) {
+    const id = this.credentialId(document, configuration);
+    return done(this.store("credentials", "readwrite").put({ id, holder: this.holder, document, configuration, credential, exp, received: Date.now() }));
+  }
+
+  forget(id) {
+    return done(this.store("credentials", "readwrite").delete(id));
+  }
+}
+
+// --- HTTP --------------------------------------------------------------------------------------
+
+class WalletError extends Error {
+  constructor(code, description = "") {
+    super(description ? `${code}: ${description}` : code);
+    this.code = code;
+  }
+}
+
+function cookie(name) {
+  const found = document.cookie.split("; ").find((c) => c.startsWith(`${name}=`));
+  return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
+}
+
+// Sahl's JSON API, in the person's session.
+async function api(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET") headers["X-CSRFToken"] = cookie("csrftoken");
+  const response = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!response.ok || response.redirected) throw new WalletError(`http_${response.status}`);
+  return response.json();
+}
+
+// The OpenID4VCI endpoints take no cookies: the wallet is a client like any other.
+async function oauth(path, init) {
+  const response = await fetch(path, { method: "POST", credentials: "omit", cache: "no-store", ...init });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) throw new WalletError(answer.error || `http_${response.status}`, answer.error_description);
+  return answer;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+// --- The page ----------------------------------------------------------------------------------
+
+const root = document.getElementById("wallet");
+const texts = document.getElementById("wallet-texts").dataset;
+const issuer = JSON.parse(document.getElementById("wallet-issuer").textContent);
+const holder = JSON.parse(document.getElementById("wallet-holder").textContent);
+const labels = JSON.parse(document.getElementById("wallet-labels").textContent);
+const language = document.documentElement.lang.startsWith("en") ? "en" : "ar";
+const statusLine = document.getElementById("wallet-status");
+const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
+const say = (text) => {
+  statusLine.textContent = text;
+};
+
+const cards = new Map([...root.querySelectorAll(".wallet-card")].map((card) => [Number(card.dataset.document), card]));
+
+// The documents as the page was rendered: the fallback when the documents API cannot be reached.
+function pageDocuments() {
+  return [...cards.values()].map((card) => ({
+    id: Number(card.dataset.document),
+    document: card.dataset.type,
+    state: card.dataset.state,
+    valid_until: card.dataset.validUntil || null,
+    configurations: card.dataset.configurations.split(" ").filter(Boolean),
+  }));
+}
+
+function showState(card, state) {
+  card.dataset.state = state;
+  const badge = card.querySelector("[data-role=state]");
+  badge.textContent = labels.states[state] ? labels.states[state][language] : state;
+  badge.className = `badge badge-state-${state}`;
+  card.querySelector("[data-role=revoked-note]").hidden = state !== "revoked";
+  if (state !== "valid") {
+    card.querySelector("[data-role=actions]").hidden = true;
+    for (const panel of card.querySelectorAll("[data-role=qr-panel], [data-role=offer-panel]")) panel.hidden = true;
+    if (shown && shown.card === card) stopQr();
+  }
+}
+
+// The end of a document's credentials (rules.expiry): the day after its last valid day, or none.
+function documentEnd(validUntil) {
+  if (!validUntil) return null;
+  const [y, m, d] = validUntil.split("-").map(Number);
+  return Math.floor(Date.UTC(y, m - 1, d + 1) / 1000);
+}
+
+// Whether to ask for the document's credentials: some are missing, or they end within 30 days
+// and fresh ones would last longer (a document ending soon gives short credentials anyway).
+function needsCredentials(doc, held) {
+  const end = documentEnd(doc.valid_until);
+  return doc.configurations.some((configuration) => {
+    const record = held.get(configuration);
+    if (!record) return true;
+    return record.exp - now() < RENEW_BEFORE && (end === null || end > record.exp + 3600);
+  });
+}
+
+// OpenID4VCI, pre-authorized code flow: offer, token, then a nonce and a key proof per configuration.
+async function receive(store, key, doc) {
+  const made = await api("POST", root.dataset.offers, { document: doc.id });
+  const offer = made.credential_offer;
+  const grant = offer.grants[PRE_AUTHORIZED];
+  const token = await oauth(root.dataset.token, {
+    body: new URLSearchParams({ grant_type: PRE_AUTHORIZED, "pre-authorized_code": grant["pre-authorized_code"], tx_code: made.tx_code }),
+  });
+  for (const configuration of offer.credential_configuration_ids) {
+    const { c_nonce: nonce } = await oauth(root.dataset.nonce, {});
+    const proof = await sign(key.privateKey, { typ: PROOF_TYP, alg: "ES256", jwk: key.jwk }, { aud: issuer, iat: now(), nonce });
+    const answer = await oauth(root.dataset.credential, {
+      headers: { Authorization: `Bearer ${token.access_token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ credential_configuration_id: configuration, proofs: { jwt: [proof] } }),
+    });
+    const text = answer.credentials[0].credential;
+    const { payload } = parse(split(text).jwt, SD_JWT_TYP);
+    const bound = payload.cnf && payload.cnf.jwk;
+    if (!bound || bound.x !== key.jwk.x || bound.y !== key.jwk.y) throw new WalletError("not_bound_to_this_key");
+    await store.keep(doc.id, configuration, text, payload.exp);
+  }
+}
+
+async function documentsNow() {
+  try {
+    return await api("GET", root.dataset.documents);
+  } catch (error) {
+    return pageDocuments();
+  }
+}
+
+async function sync(store) {
+  say(texts.syncing);
+  const key = await store.key();
+  const documents = await documentsNow();
+  const byDocument = new Map();
+  for (const record of await store.credentials()) {
+    if (!byDocument.has(record.document)) byDocument.set(record.document, new Map());
+    byDocument.get(record.document).set(record.configuration, record);
+  }
+  let failed = false;
+  for (const doc of documents) {
+    const card = cards.get(doc.id);
+    const held = byDocument.get(doc.id) || new Map();
+    if (doc.state === "revoked") {
+      for (const record of held.values()) await store.forget(record.id); // never to be shown again
+    } else if (doc.state === "valid" && navigator.onLine && needsCredentials(doc, held)) {
+      try {
+        await receive(store, key, doc);
+      } catch (error) {
+        failed = true;
+        console.warn("Hawiyati: could not receive the credentials of document", doc.id, error);
+      }
+    }
+    if (card) {
+      showState(card, doc.state);
+      if (doc.state === "valid") await enable(store, card, doc);
+    }
+  }
+  say(!navigator.onLine ? texts.offline : failed ? texts.syncFailed : texts.synced);
+}
+
+async function enable(store, card, doc) {
+  const main = await store.credential(doc.id, doc.document);
+  const actions = card.querySelector("[data-role=actions]");
+  actions.hidden = false;
+  for (const kind of [QR_AGE, QR_ID]) {
+    const button = actions.querySelector(`[data-action=${kind === QR_AGE ? "age" : "id"}]`);
+    if (button) button.hidden = !(await store.credential(doc.id, doc.document + kind));
+  }
+  const offer = actions.querySelector("[data-action=offer]");
+  offer.hidden = !navigator.onLine;
+  card.querySelector("[data-role=not-held]").hidden = Boolean(main) || [...actions.querySelectorAll("button")].some((b) => !b.hidden);
+}
+
+// --- QR codes ----------------------------------------------------------------------------------
+
+function qrImage(text) {
+  const qr = globalThis.qrcode(0, "L");
+  qr.addData(text, "Byte");
+  qr.make();
+  return qr.createDataURL(QR_CELL, 4);
+}
+
+let shown = null; // the QR on screen: { card, kind, timer }
+
+function stopQr() {
+  if (!shown) return;
+  clearInterval(shown.timer);
+  const panel = shown.card.querySelector("[data-role=qr-panel]");
+  panel.hidden = true;
+  const img = panel.querySelector("[data-role=qr]");
+  img.removeAttribute("src");
+  delete img.dataset.presentation;
+  for (const button of shown.card.querySelectorAll("[data-action=age], [data-action=id]")) button.setAttribute("aria-expanded", "false");
+  shown = null;
+}
+
+async function showQr(store, card, kind) {
+  if (shown) stopQr();
+  const doc = Number(card.dataset.document);
+  const record = await store.credential(doc, card.dataset.type + kind);
+  if (!record) return;
+  const key = await store.key();
+  const panel = card.querySelector("[data-role=qr-panel]");
+  const img = panel.querySelector("[data-role=qr]");
+  const caption = panel.querySelector("[data-role=qr-caption]");
+  const ages = panel.querySelector("[data-role=ages]");
+  ages.hidden = kind !== QR_AGE;
+  panel.querySelector("[data-role=copy-status]").textContent = "";
+  const age = () => panel.querySelector("input[type=radio]:checked").value;
+  const draw = async () => {
+    const chosen = kind === QR_AGE ? age() : "";
+    const iat = now();
+    const text = await present(record.credential, chosen ? [`age_equal_or_over.${chosen}`] : [], key.privateKey, QR_AUDIENCE, qrNonce(iat), iat);
+    if (!shown || shown.card !== card || shown.kind !== kind) return; // closed meanwhile
+    img.src = qrImage(text);
+    img.alt = kind === QR_AGE ? fill(texts.qrAgeAlt, { age: chosen }) : texts.qrIdAlt;
+    caption.textContent = kind === QR_AGE ? fill(texts.qrAgeShows, { age: chosen }) : texts.qrIdShows;
+    img.dataset.presentation = text;
+    img.dataset.signedAt = String(iat);
+  };
+  const seconds = Math.max(1, Number(root.dataset.refresh) || 30);
+  shown = { card, kind, timer: setInterval(() => draw().catch(console.error), seconds * 1000), draw };
+  panel.hidden = false;
+  card.querySelector(`[data-action=${kind === QR_AGE ? "age" : "id"}]`).setAttribute("aria-expanded", "true");
+  await draw();
+}
+
+async function showOffer(card) {
+  const panel = card.querySelector("[data-role=offer-panel]");
+  const button = card.querySelector("[data-action=offer]");
+  const error = card.querySelector("[data-role=offer-error]");
+  if (!panel.hidden) {
+    panel.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+    return;
+  }
+  error.hidden = true;
+  let made;
+  try {
+    made = await api("POST", root.dataset.offers, { document: Number(card.dataset.document) });
+  } catch (e) {
+    error.hidden = false;
+    return;
+  }
+  panel.querySelector("[data-role=offer-qr]").src = qrImage(made.credential_offer_uri);
+  const link = panel.querySelector("[data-role=offer-link]");
+  link.href = made.credential_offer_uri;
+  panel.querySelector("[data-role=tx-code]").textContent = made.tx_code;
+  const time = new Intl.DateTimeFormat(language === "en" ? "en-GB" : "ar-KW-u-nu-latn", { hour: "2-digit", minute: "2-digit" });
+  panel.querySelector("[data-role=offer-expires]").textContent = fill(texts.offerExpires, { time: time.format(new Date(made.expires_at)) });
+  panel.hidden = false;
+  button.setAttribute("aria-expanded", "true");
+}
+
+async function copy(card) {
+  const img = card.querySelector("[data-role=qr]");
+  const status = card.querySelector("[data-role=copy-status]");
+  try {
+    await navigator.clipboard.writeText(img.dataset.presentation || "");
+    status.textContent = texts.copied;
+  } catch (e) {
+    status.textContent = texts.copyFailed;
+  }
+}
+
+function wire(store) {
+  root.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    const card = button && button.closest(".wallet-card");
+    if (!card) return;
+    const action = button.dataset.action;
+    const kind = action === "age" ? QR_AGE : action === "id" ? QR_ID : null;
+    if (kind) {
+      if (shown && shown.card === card && shown.kind === kind) stopQr();
+      else showQr(store, card, kind).catch(console.error);
+    } else if (action === "hide") {
+      stopQr();
+    } else if (action === "copy") {
+      copy(card);
+    } else if (action === "offer") {
+      showOffer(card).catch(console.error);
+    }
+  });
+  root.addEventListener("change", (event) => {
+    if (event.target.matches("input[type=radio]") && shown) shown.draw().catch(console.error);
+  });
+}
+
+async function main() {
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(root.dataset.worker, { scope: root.dataset.scope }).catch((e) => console.warn("Hawiyati: no offline use", e));
+  }
+  if (!globalThis.indexedDB || !globalThis.crypto || !crypto.subtle || !globalThis.qrcode) {
+    say(texts.unsupported);
+    return;
+  }
+  const store = new Store(await openDatabase(), holder);
+  wire(store);
+  await sync(store);
+}
+
+main()
+  .catch((error) => {
+    console.error("Hawiyati:", error);
+    say(texts.syncFailed);
+  })
+  .finally(() => {
+    root.dataset.ready = "true"; // for tests and for anyone waiting on the page's first pass
+  });

@@ -63,11 +63,18 @@ def test_wallet_pages_have_fixed_query_counts(login, demo):
     licence = new_licence(father, demo["father"])
     made = offer_for(father, licence)
     credential = wallet.receive(made["credential_offer_uri"], made["tx_code"])["driving_licence_qr_age"]
-    list_path = "/wallet/status/" + str(IssuedDocument.objects.get(pk=licence.pk).credentials.first().status_list_id)
+    list_path = "/wallet/status/" + str(
+        IssuedDocument.objects.get(pk=licence.pk).credentials.first().status_list_id
+    )
 
     def measure() -> dict[str, int]:
         with CaptureQueriesContext(connection) as verifying:
-            assert http.post("/api/v1/wallet/verify", json={"presentation": show_age(wallet, credential)}).status_code == 200
+            assert (
+                http.post(
+                    "/api/v1/wallet/verify", json={"presentation": show_age(wallet, credential)}
+                ).status_code
+                == 200
+            )
         return {
             "wallet": count(father, "/wallet/"),
             "documents": count(father, "/api/v1/wallet/documents"),
@@ -89,3 +96,33 @@ def test_wallet_pages_have_fixed_query_counts(login, demo):
 # documents: + the documents, the suspended ones; status_list: + the list row (its token is kept);
 # jwks: + the published keys; verify (no session): the keys, the credential's status.
 WALLET_EXPECTED = {"wallet": 5, "documents": 4, "status_list": 3, "jwks": 3, "verify": 2}
+
+
+MAIN_PAGES = {
+    # (who, path): the exact number of queries. The home page reads the popular services, categories
+    # and agencies; the service page reads the registers for the eligibility and the draft.
+    ("nobody", "/"): 6,
+    ("nobody", "/search?q=%D8%AA%D8%AC%D8%AF%D9%8A%D8%AF+%D8%B1%D8%AE%D8%B5%D8%A9"): 1,  # تجديد رخصة
+    ("nobody", "/agencies"): 1,
+    ("nobody", "/categories/traffic"): 2,
+    ("father", "/services/moi.vehicle-registration-renewal"): 12,
+    ("father", "/inbox"): 5,
+    ("nobody", "/api/v1/services?page=1"): 2,
+    ("nobody", "/api/v1/services/moi.vehicle-registration-renewal"): 1,
+    ("nobody", "/api/v1/search?q=passport"): 1,
+    ("nobody", "/api/v1/categories"): 1,
+    ("father", "/api/v1/applications"): 3,
+    ("father", "/api/v1/inbox"): 4,
+}
+
+
+def test_main_pages_and_api_endpoints_have_fixed_query_counts(login, demo, django_assert_max_num_queries):
+    from django.test import Client
+
+    clients = {"nobody": Client(), "father": login(demo["father"])}
+    measured = {}
+    for (who, path), expected in MAIN_PAGES.items():
+        with django_assert_max_num_queries(expected) as queries:
+            assert clients[who].get(path).status_code == 200, path
+        measured[(who, path)] = len(queries)
+    assert measured == MAIN_PAGES  # fewer is good news: lower the figure

@@ -162,4 +162,9 @@ def verifier_worker(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def verifier_manifest(request: HttpRequest) -> HttpResponse:
-    return render(request, "wallet/verifier.webmanifest", content_type="application/manifest+json")
+    return render(
+        request,
+        "wallet/verifier.webmanifest",
+        {"page": verifier_texts.PAGE},
+        content_type="application/manifest+json",
+    )

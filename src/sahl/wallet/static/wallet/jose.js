@@ -3,7 +3,7 @@
 // signatures are already the raw r||s that JWS wants.
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const decoder = new TextDecoder("utf-8", { fatal: true }); // bad UTF-8 is malformed, as in Python
 
 export function b64url(bytes) {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
@@ -71,7 +71,7 @@ export function parse(token, typ) {
   if (parts.length !== 3) throw new JoseError("malformed");
   const header = unb64json(parts[0]);
   const payload = unb64json(parts[1]);
-  if (!header || typeof header !== "object" || !payload || typeof payload !== "object") throw new JoseError("malformed");
+  if (!header || typeof header !== "object" || Array.isArray(header) || !payload || typeof payload !== "object" || Array.isArray(payload)) throw new JoseError("malformed");
   if (header.alg !== "ES256") throw new JoseError("alg_not_allowed");
   if (header.typ !== typ) throw new JoseError("wrong_type");
   if ("crit" in header) throw new JoseError("malformed");

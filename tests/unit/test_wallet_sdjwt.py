@@ -119,3 +119,32 @@ def test_a_credential_without_cnf_needs_no_key_binding_but_refuses_one():
     assert sdjwt.verify(issued.sd_jwt, ISSUER, issued.keys, sdjwt.qr_binding(NOW), NOW).timing == "valid"
     with pytest.raises(JoseError, match="key_binding_invalid"):
         sdjwt.verify(issued.sd_jwt + "x.y.z", ISSUER, issued.keys, sdjwt.qr_binding(NOW), NOW)
+
+
+def _with_kb(issued, base: str, **claims) -> str:
+    from sahl.wallet.jose import sign
+
+    kb = {
+        "iat": NOW,
+        "aud": sdjwt.QR_AUDIENCE,
+        "nonce": sdjwt.qr_nonce(NOW),
+        "sd_hash": sdjwt.digest(base),
+    } | claims
+    return base + sign(issued.holder_key, {"alg": "ES256", "typ": "kb+jwt"}, kb)
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda i: i.sd_jwt.split("~")[0] + "~é~x", "disclosure_malformed"),
+        (lambda i: _with_kb(i, i.sd_jwt.split("~")[0] + "~", nonce="²"), "nonce_outside_window"),
+        (lambda i: _with_kb(i, i.sd_jwt.split("~")[0] + "~", nonce="٢٩٩٣٣٣٣٣"), "nonce_outside_window"),
+        (lambda i: _with_kb(i, i.sd_jwt.split("~")[0] + "~", iat=True), "key_binding_invalid"),
+    ],
+    ids=["non-ascii-disclosure", "superscript-nonce", "arabic-indic-nonce", "boolean-iat"],
+)
+def test_odd_input_is_refused_with_a_reason_never_a_crash(make, reason):
+    issued = issue()
+    with pytest.raises(JoseError) as refused:
+        sdjwt.verify(make(issued), ISSUER, issued.keys, sdjwt.qr_binding(NOW), NOW)
+    assert refused.value.code == reason

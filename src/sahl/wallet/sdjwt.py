@@ -29,7 +29,12 @@ PLAIN_ONLY = frozenset(
 
 
 def digest(disclosure: str) -> str:
-    return b64url(hashlib.sha256(disclosure.encode("ascii")).digest())
+    # UTF-8, not ASCII: a forged non-ASCII part must be refused as malformed, not crash the verifier.
+    return b64url(hashlib.sha256(disclosure.encode("utf-8", "surrogatepass")).digest())
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # JSON true is not a time
 
 
 def disclosure(name: str, value: Any) -> str:
@@ -162,11 +167,7 @@ class Verified:
             if isinstance(self.payload.get("status"), dict)
             else None
         )
-        if (
-            not isinstance(ref, dict)
-            or not isinstance(ref.get("uri"), str)
-            or not isinstance(ref.get("idx"), int)
-        ):
+        if not isinstance(ref, dict) or not isinstance(ref.get("uri"), str) or not _integer(ref.get("idx")):
             return None
         return ref["uri"], ref["idx"]
 
@@ -254,7 +255,7 @@ def _check_binding(parts: Parts, cnf: Any, binding: Binding, now: int) -> None:
     if claims.get("aud") != binding.audience:
         raise JoseError("key_binding_invalid")
     iat = claims.get("iat")
-    if not isinstance(iat, int) or iat > now + LEEWAY:
+    if not _integer(iat) or iat > now + LEEWAY:
         raise JoseError("key_binding_invalid")
     if not binding.nonce_ok(str(claims.get("nonce", "")), iat):
         raise JoseError("nonce_outside_window")
@@ -262,9 +263,9 @@ def _check_binding(parts: Parts, cnf: Any, binding: Binding, now: int) -> None:
 
 def _timing(payload: dict[str, Any], now: int) -> str:
     nbf, exp = payload.get("nbf"), payload.get("exp")
-    if isinstance(nbf, int) and nbf > now + LEEWAY:
+    if _integer(nbf) and nbf > now + LEEWAY:
         return "not_yet_valid"
-    if isinstance(exp, int) and exp <= now - LEEWAY:
+    if _integer(exp) and exp <= now - LEEWAY:
         return "expired"
     return "valid"
 
@@ -284,7 +285,7 @@ def qr_binding(now: int) -> Binding:
     current = now // WINDOW
 
     def ok(nonce: str, iat: int) -> bool:
-        if not nonce.isdigit():
+        if not (nonce.isascii() and nonce.isdigit()):  # "²" and Arabic-Indic digits are not windows
             return False
         window = int(nonce)
         return current - 2 <= window <= current + 1 and iat // WINDOW == window

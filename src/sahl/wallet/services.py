@@ -544,10 +544,11 @@ def _status(reference: tuple[str, int] | None) -> str:
         return "unknown"
     uri, index = reference
     prefix = f"{issuer()}/wallet/status/"
-    if not uri.startswith(prefix) or not uri.removeprefix(prefix).isdigit():
+    number = uri.removeprefix(prefix)
+    if not uri.startswith(prefix) or not (number.isascii() and number.isdigit()):
         return "unknown"
     found = (
-        Credential.objects.filter(status_list_id=int(uri.removeprefix(prefix)), status_index=index)
+        Credential.objects.filter(status_list_id=int(number), status_index=index)
         .values_list("status", flat=True)
         .first()
     )

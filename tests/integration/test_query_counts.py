@@ -99,18 +99,19 @@ WALLET_EXPECTED = {"wallet": 5, "documents": 4, "status_list": 3, "jwks": 3, "ve
 
 
 MAIN_PAGES = {
-    # (who, path): the exact number of queries. The home page reads the popular services, categories
-    # and agencies; the service page reads the registers for the eligibility and the draft.
-    ("nobody", "/"): 6,
+    # (who, path): the exact number of queries once the catalogue's lists and the home page's figures
+    # are cached (catalogue.services.CACHED_FOR); the service page reads the registers for the
+    # eligibility, and the draft.
+    ("nobody", "/"): 0,
     ("nobody", "/search?q=%D8%AA%D8%AC%D8%AF%D9%8A%D8%AF+%D8%B1%D8%AE%D8%B5%D8%A9"): 1,  # تجديد رخصة
-    ("nobody", "/agencies"): 1,
+    ("nobody", "/agencies"): 0,
     ("nobody", "/categories/traffic"): 2,
     ("father", "/services/moi.vehicle-registration-renewal"): 12,
     ("father", "/inbox"): 5,
     ("nobody", "/api/v1/services?page=1"): 2,
     ("nobody", "/api/v1/services/moi.vehicle-registration-renewal"): 1,
     ("nobody", "/api/v1/search?q=passport"): 1,
-    ("nobody", "/api/v1/categories"): 1,
+    ("nobody", "/api/v1/categories"): 0,
     ("father", "/api/v1/applications"): 3,
     ("father", "/api/v1/inbox"): 4,
 }
@@ -121,6 +122,8 @@ def test_main_pages_and_api_endpoints_have_fixed_query_counts(login, demo, djang
 
     clients = {"nobody": Client(), "father": login(demo["father"])}
     measured = {}
+    for who, path in MAIN_PAGES:  # the catalogue's lists and the home page's figures are cached
+        clients[who].get(path)
     for (who, path), expected in MAIN_PAGES.items():
         with django_assert_max_num_queries(expected) as queries:
             assert clients[who].get(path).status_code == 200, path

@@ -17,6 +17,7 @@ from sahl.catalogue.models import Agency, Category, Service, ServiceVersion
 from sahl.catalogue.rules import Eligibility, assess
 from sahl.core.arabic import normalize
 from sahl.core.bilingual import BilingualText
+from sahl.core.cached import cached, forget
 from sahl.core.errors import BadInput, NotFound
 from sahl.registry.adapters import registers
 
@@ -36,7 +37,19 @@ def load_catalogue(root: Path = DEFINITIONS) -> LoadReport:
     """
     files = read_catalogue(root)
     with transaction.atomic():
-        return _publish(files)
+        report = _publish(files)
+    forget_cached_catalogue()
+    return report
+
+
+# The catalogue changes a few times a year: its lists are kept in the cache for CACHED_FOR seconds.
+# A load forgets them at once in its own process; other processes see the change within that time.
+CACHED_FOR = 300
+_CACHED = ("catalogue:popular", "catalogue:categories", "catalogue:agencies", "catalogue:document-types")
+
+
+def forget_cached_catalogue() -> None:
+    forget(*_CACHED)
 
 
 def _publish(files: CatalogueFiles) -> LoadReport:
@@ -200,22 +213,35 @@ def eligibility_for(service: Service, civil_id: str, today: dt.date | None = Non
 
 
 def popular_services(limit: int = 8) -> list[Service]:
-    return list(active_services().filter(popular=True).order_by("agency__position", "name_en")[:limit])
+    found = cached(
+        "catalogue:popular",
+        lambda: list(active_services().filter(popular=True).order_by("agency__position", "name_en")[:8]),
+        CACHED_FOR,
+    )
+    return found[:limit]
 
 
 def categories_with_counts() -> list[Category]:
-    return list(
-        Category.objects.annotate(count=Count("services", filter=Q(services__is_active=True)))
-        .filter(count__gt=0)
-        .order_by("position")
+    return cached(
+        "catalogue:categories",
+        lambda: list(
+            Category.objects.annotate(count=Count("services", filter=Q(services__is_active=True)))
+            .filter(count__gt=0)
+            .order_by("position")
+        ),
+        CACHED_FOR,
     )
 
 
 def agencies_with_counts() -> list[Agency]:
-    return list(
-        Agency.objects.annotate(count=Count("services", filter=Q(services__is_active=True)))
-        .filter(count__gt=0)
-        .order_by("position")
+    return cached(
+        "catalogue:agencies",
+        lambda: list(
+            Agency.objects.annotate(count=Count("services", filter=Q(services__is_active=True)))
+            .filter(count__gt=0)
+            .order_by("position")
+        ),
+        CACHED_FOR,
     )
 
 
@@ -240,6 +266,10 @@ class DocumentType:
 
 def document_types() -> dict[str, DocumentType]:
     """Every document type some active service produces, by code (services in code order)."""
+    return cached("catalogue:document-types", _document_types, CACHED_FOR)
+
+
+def _document_types() -> dict[str, DocumentType]:
     found: dict[str, DocumentType] = {}
     versions = ServiceVersion.objects.filter(current_of__is_active=True).order_by("service__code")
     for version in versions:

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from sahl.applications.models import Application
 from sahl.applications.states import State
 from sahl.catalogue.models import Agency, Service
+from sahl.core.cached import cached
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,12 @@ class Statistics:
 
 
 def statistics() -> Statistics:
+    """The home page's figures. Counting 20 million applications takes seconds, so a process
+    counts at most every ten minutes; the figures are "about" anyway."""
+    return cached("web:statistics", _count, 600)
+
+
+def _count() -> Statistics:
     return Statistics(
         agencies=Agency.objects.filter(services__is_active=True).distinct().count(),
         services=Service.objects.filter(is_active=True).count(),

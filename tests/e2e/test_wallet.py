@@ -114,7 +114,9 @@ def disclosed(presentation: str) -> list[list[Any]]:
     return [json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4))) for p in pieces]
 
 
-def test_a_licence_holder_shows_his_age_by_qr_and_a_replaced_licence_shows_revoked(page, server, tmp_path):
+def test_a_licence_holder_shows_his_age_by_qr_and_a_replaced_licence_shows_revoked(
+    page, open_page, server, tmp_path
+):
     # Given Ahmad replaces his lost driving licence: automatic, the 5 KWD fee paid on KNET's page
     log_in(page, "father", f"/services/{REPLACEMENT}")
     replace_licence(page, "father")
@@ -162,6 +164,15 @@ def test_a_licence_holder_shows_his_age_by_qr_and_a_replaced_licence_shows_revok
     assert result["claims"] == {"age_equal_or_over": {"18": True}}
     assert "birthdate" not in json.dumps(result) and "1988" not in json.dumps(result)
 
+    # And so does Sahl's verifier page, in another browser with no login, given the picture of the code
+    checkpoint = open_page("en-GB")
+    checkpoint.goto("/verifier/")
+    checkpoint.locator("#photo").set_input_files({"name": "qr.png", "mimeType": "image/png", "buffer": png})
+    expect(checkpoint.locator("#state")).to_have_text("Valid")
+    expect(checkpoint.locator("#claims")).to_have_text(re.compile(r"^\s*Over 18\s*Yes\s*$"))
+    expect(checkpoint.locator("#result")).not_to_contain_text("1988")
+    expect(checkpoint.locator("#result")).not_to_contain_text("birth")
+
     # When he replaces the licence again (a new licence)
     replace_licence(page, "father")
     page.goto("/wallet/")
@@ -177,7 +188,10 @@ def test_a_licence_holder_shows_his_age_by_qr_and_a_replaced_licence_shows_revok
     expect(new.locator("[data-role=state]")).to_have_text("صالح")
     expect(new.get_by_role("button", name=SHOW_AGE)).to_be_visible()
 
-    # And the old code, read from its picture again, is now refused as revoked
+    # And the old code, read from its picture again, now shows revoked: on the verifier page and the API
+    checkpoint.reload()
+    checkpoint.locator("#photo").set_input_files({"name": "qr.png", "mimeType": "image/png", "buffer": png})
+    expect(checkpoint.locator("#state")).to_have_text("Revoked")
     result = verify(server, read_qr(png, tmp_path))
     assert (result["genuine"], result["state"], result["state_text"]) == (True, "revoked", "Revoked"), result
 

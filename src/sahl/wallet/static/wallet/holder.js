@@ -13,7 +13,8 @@ const WINDOW = 60; // seconds per nonce window
 const RENEW_BEFORE = 30 * 24 * 3600; // fetch fresh credentials when they end within 30 days
 const QR_ID = "_qr_id";
 const QR_AGE = "_qr_age";
-const QR_CELL = 4; // pixels per module; CSS scales the image down on narrow screens
+const QR_MARGIN = 4; // the quiet zone, in modules
+const QR_MAX_WIDTH = 512; // CSS pixels: big enough for a camera to read from a laptop's screen
 
 // --- SD-JWT: the holder's side (mirrors sahl.wallet.sdjwt) ------------------------------------
 
@@ -296,11 +297,18 @@ async function enable(store, card, doc) {
 
 // --- QR codes ----------------------------------------------------------------------------------
 
-function qrImage(text) {
+// Draw a QR code (byte mode, level L) into an <img>, with whole device pixels per module so that
+// every module has the same size on screen (a scanner reads a crisp code much better).
+function drawQr(img, text) {
   const qr = globalThis.qrcode(0, "L");
   qr.addData(text, "Byte");
   qr.make();
-  return qr.createDataURL(QR_CELL, 4);
+  const modules = qr.getModuleCount() + 2 * QR_MARGIN;
+  const ratio = window.devicePixelRatio || 1;
+  const room = Math.min(QR_MAX_WIDTH, Math.max(160, img.parentElement.clientWidth)) * ratio;
+  const cell = Math.max(2, Math.min(8, Math.floor(room / modules)));
+  img.src = qr.createDataURL(cell, cell * QR_MARGIN); // its margin is in pixels
+  img.width = img.height = Math.round((cell * modules) / ratio);
 }
 
 let shown = null; // the QR on screen: { card, kind, timer }
@@ -335,7 +343,7 @@ async function showQr(store, card, kind) {
     const iat = now();
     const text = await present(record.credential, chosen ? [`age_equal_or_over.${chosen}`] : [], key.privateKey, QR_AUDIENCE, qrNonce(iat), iat);
     if (!shown || shown.card !== card || shown.kind !== kind) return; // closed meanwhile
-    img.src = qrImage(text);
+    drawQr(img, text);
     img.alt = kind === QR_AGE ? fill(texts.qrAgeAlt, { age: chosen }) : texts.qrIdAlt;
     caption.textContent = kind === QR_AGE ? fill(texts.qrAgeShows, { age: chosen }) : texts.qrIdShows;
     img.dataset.presentation = text;
@@ -365,13 +373,13 @@ async function showOffer(card) {
     error.hidden = false;
     return;
   }
-  panel.querySelector("[data-role=offer-qr]").src = qrImage(made.credential_offer_uri);
   const link = panel.querySelector("[data-role=offer-link]");
   link.href = made.credential_offer_uri;
   panel.querySelector("[data-role=tx-code]").textContent = made.tx_code;
   const time = new Intl.DateTimeFormat(language === "en" ? "en-GB" : "ar-KW-u-nu-latn", { hour: "2-digit", minute: "2-digit" });
   panel.querySelector("[data-role=offer-expires]").textContent = fill(texts.offerExpires, { time: time.format(new Date(made.expires_at)) });
   panel.hidden = false;
+  drawQr(panel.querySelector("[data-role=offer-qr]"), made.credential_offer_uri);
   button.setAttribute("aria-expanded", "true");
 }
 

@@ -23,14 +23,6 @@ const FETCHED_AT = "X-Sahl-Fetched-At";
 
 // --- Installable and offline -----------------------------------------------------------------
 
-for (const [tag, attributes] of [
-  ["link", { rel: "manifest", href: root.dataset.manifest }],
-  ["meta", { name: "theme-color", content: "#0b5d4b" }],
-]) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  document.head.append(element);
-}
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register(root.dataset.worker, { scope: root.dataset.scope }).catch(() => {});
 }

@@ -227,6 +227,16 @@ def test_the_wallet_opens_without_a_network_and_still_shows_a_qr(browser, server
         presentation = presentation_of(qr)
         assert disclosed(presentation) == []  # the identity QR's claims are plain: nothing to choose
         assert len(presentation.encode()) <= MAX_QR_BYTES, len(presentation.encode())
+
+        # And once he has logged out, the saved copy of his page is forgotten when the wallet is asked for
+        context.set_offline(False)
+        page.goto("/")
+        page.locator("form[action='/accounts/logout/'] button").click()
+        page.goto("/wallet/")
+        expect(page).to_have_url(re.compile(r"/accounts/login/"))
+        assert not page.evaluate(
+            "caches.open('sahl-wallet-v1').then((c) => c.match('/wallet/')).then(Boolean)"
+        )
     finally:
         context.close()
 

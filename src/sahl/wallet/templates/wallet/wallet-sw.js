@@ -16,6 +16,9 @@ const STATIC = [
 const PAGES = ["{% url 'wallet:wallet' %}", "/api/v1/wallet/documents"];
 
 const worth = (response) => response.ok && !response.redirected && response.type === "basic";
+// Sent to the login page (or refused): whoever was logged in is not any more, so forget their pages.
+const loggedOut = (response) =>
+  response.type === "opaqueredirect" || response.redirected || response.status === 401 || response.status === 403;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -51,6 +54,7 @@ async function networkFirst(request, key) {
   try {
     const response = await fetch(request);
     if (worth(response)) await cache.put(key, response.clone());
+    else if (PAGES.includes(key) && loggedOut(response)) await Promise.all(PAGES.map((path) => cache.delete(path)));
     return response;
   } catch (error) {
     const cached = await cache.match(key);

@@ -27,6 +27,7 @@ run: $(VENV)/.base
 	$(MANAGE) load_catalogue
 	$(MANAGE) load_complaints
 	$(MANAGE) seed_demo --people $(PEOPLE)
+	$(MANAGE) collectstatic --noinput -v0
 	PORT=$(PORT) AGENCY_SIM_PORT=$(AGENCY_SIM_PORT) BIN=$(BIN) scripts/serve.sh
 
 lint: $(VENV)/.test

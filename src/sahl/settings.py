@@ -216,6 +216,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even when serving from finders
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "sahl.web.static_storage.CollectedStaticFiles"},  # hashed once collected
+}
 
 # --- Uploaded and issued files: private, served only through views that check who asks ---------
 MEDIA_ROOT = Path(os.environ.get("SAHL_MEDIA_DIR", VAR_DIR / "media"))

@@ -133,6 +133,7 @@ SETUP = (
     ["load_catalogue"],
     ["load_complaints"],
     ["seed_demo", "--people", "200"],
+    ["collectstatic", "--noinput", "-v0"],  # as make run: hashed, compressed, cached for a year
 )
 _TEMPLATE: dict[str, str] = {}  # the first seeded database of the session, copied for the others
 

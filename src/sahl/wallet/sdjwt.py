@@ -12,7 +12,7 @@ import json
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -33,7 +33,7 @@ def digest(disclosure: str) -> str:
     return b64url(hashlib.sha256(disclosure.encode("utf-8", "surrogatepass")).digest())
 
 
-def _integer(value: Any) -> bool:
+def _integer(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)  # JSON true is not a time
 
 

@@ -10,6 +10,7 @@ SAHL_PUBLIC_URL         the address people use (default http://localhost:8000); 
 SAHL_SMTP_HOST/PORT     the SMTP server for e-mail (default localhost:1025, a dev server);
 SAHL_SMTP_USER/PASSWORD/TLS  its login and STARTTLS; SAHL_EMAIL_FROM the sender
 SAHL_DEV_OUTBOX=1       show /dev/sms (what the simulated SMS gateway sent) without SAHL_DEBUG
+SAHL_REPLICA_URL        a PostgreSQL read replica for safe requests (docs/deployment.md)
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "sahl.web.middleware.RequestIdMiddleware",
+    "sahl.web.middleware.ReplicaReadsMiddleware",  # reads from a replica, where one is configured
     "django.middleware.security.SecurityMiddleware",
     "sahl.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -134,6 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if replica := os.environ.get("SAHL_REPLICA_URL"):  # a PostgreSQL read replica (docs/deployment.md)
+    DATABASES["replica"] = dj_database_url.parse(replica, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["sahl.core.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background tasks (the outbox: a task row commits with the change that enqueues it) ------

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from sahl.core.logs import request_id
+from sahl.core.replicas import has_replica, reads_may_lag
 
 access_log = logging.getLogger("sahl.access")
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -70,4 +71,27 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+WROTE_COOKIE = "sahl_wrote"
+WROTE_FOR = 10  # seconds after a write that the person's reads stay on the primary (replica lag)
+
+
+class ReplicaReadsMiddleware:
+    """Safe requests of someone who has not just written may read from the replica (see
+    core.replicas); a write marks the browser for WROTE_FOR seconds so they see their own change."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not has_replica():
+            return self.get_response(request)
+        if request.method in ("GET", "HEAD") and WROTE_COOKIE not in request.COOKIES:
+            with reads_may_lag():
+                return self.get_response(request)
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            response.set_cookie(WROTE_COOKIE, "1", max_age=WROTE_FOR, httponly=True, samesite="Lax")
         return response

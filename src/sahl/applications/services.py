@@ -125,7 +125,37 @@ def _visible(who: Who) -> QuerySet[Application]:
 def my_applications(who: Who) -> QuerySet[Application]:
     """The applications of the person (or of the one they act for), newest first."""
     mandates.record_use(acting(who), "applications")
-    return _visible(who).order_by("-created_at")
+    return _visible(who).order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class ApplicationsPage:
+    applications: list[Application]
+    older: str  # the cursor of the next page ("" on the last one)
+
+
+def applications_page(who: Who, before: str = "", size: int = 50) -> ApplicationsPage:
+    """A page of `my_applications`, by keyset: `before` is the cursor a previous page gave, so a
+    deep page costs what the first one does (no OFFSET over thousands of a company's rows)."""
+    found = my_applications(who)
+    if before:
+        moment, pk = _cursor(before)
+        found = found.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
+    rows = list(found[: size + 1])
+    older = f"{rows[size - 1].created_at.isoformat()}~{rows[size - 1].pk}" if len(rows) > size else ""
+    return ApplicationsPage(rows[:size], older)
+
+
+def _cursor(text: str) -> tuple[dt.datetime, int]:
+    moment, _, pk = text.partition("~")
+    try:
+        parsed = dt.datetime.fromisoformat(moment)
+        number = int(pk)
+    except ValueError as e:
+        raise BadInput("page.cursor_invalid") from e
+    if parsed.tzinfo is None or number < 1:
+        raise BadInput("page.cursor_invalid")
+    return parsed, number
 
 
 def application_for(who: Who, reference: str) -> Application:

@@ -98,8 +98,12 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    applications = list(services.my_applications(_person(request)))
-    return render(request, "applications/mine.html", {"applications": applications} | TEXTS)
+    try:
+        page = services.applications_page(_person(request), request.GET.get("before", "")[:80])
+    except SahlError as error:
+        return for_error(request, error)
+    context = {"applications": page.applications, "older": page.older, "paged": "before" in request.GET}
+    return render(request, "applications/mine.html", context | TEXTS)
 
 
 @login_required

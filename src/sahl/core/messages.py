@@ -43,6 +43,10 @@ MESSAGES: dict[str, BilingualText] = {
         "Something went wrong on our side and nothing was changed. Please try again shortly.",
     ),
     "page.invalid": BilingualText("رقم الصفحة غير صحيح.", "The page number is not valid."),
+    "page.cursor_invalid": BilingualText(
+        "رابط هذه الصفحة غير صحيح؛ ابدأ من الصفحة الأولى.",
+        "This page's link is not valid; start from the first page.",
+    ),
 }
 
 

@@ -45,6 +45,13 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["agency", "state", "due_on"]),
+            # The caseworker's queue: open cases of an agency, most urgent first, read in index order
+            # (no sort of an agency's million cases for the first 200).
+            models.Index(
+                fields=["agency", "due_on", "submitted_at"],
+                condition=models.Q(state__in=[State.IN_REVIEW, State.ACTION_NEEDED]),  # backoffice WORKABLE
+                name="open_cases_by_due",
+            ),
             models.Index(fields=["subject_civil_id", "-created_at"]),  # "my applications", acting or not
         ]
 

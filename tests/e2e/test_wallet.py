@@ -210,6 +210,18 @@ def test_the_wallet_opens_without_a_network_and_still_shows_a_qr(browser, server
             "caches.open('sahl-wallet-v1').then((c) => Promise.all([c.match('/wallet/'), "
             "c.match('/api/v1/wallet/documents')])).then((found) => found.every(Boolean))"
         )
+        # Every script and style the page loaded (modules it imports too) is saved, not only in the
+        # browser's HTTP cache, which forgets plain-named static files after a minute
+        missing = page.evaluate(
+            """async () => {
+                const cache = await caches.open("sahl-wallet-v1");
+                const loaded = performance.getEntriesByType("resource").map((e) => e.name)
+                    .filter((url) => new URL(url).pathname.startsWith("/static/"));
+                const found = await Promise.all(loaded.map((url) => cache.match(new URL(url).pathname)));
+                return loaded.filter((url, i) => !found[i]);
+            }"""
+        )
+        assert missing == []
 
         # When the network is gone and he opens the page again
         context.set_offline(True)

@@ -4,14 +4,17 @@
 "use strict";
 
 const CACHE = "sahl-wallet-v1";
-const STATIC = [
+// holder.js imports "./jose.js" by its plain name (collectstatic hashes the names but leaves JS
+// imports as they are), so the plain name is kept too; a Set, since before collectstatic both match.
+const STATIC = [...new Set([
   "{% static 'wallet/holder.js' %}",
   "{% static 'wallet/jose.js' %}",
+  "{% get_static_prefix %}wallet/jose.js",
   "{% static 'wallet/vendor/qrcode.js' %}",
   "{% static 'wallet/wallet.css' %}",
   "{% static 'web/sahl.css' %}",
   "{% static 'web/favicon.svg' %}",
-];
+])];
 // The person's own pages: kept only from a real answer (never a redirect to the login page).
 const PAGES = ["{% url 'wallet:wallet' %}", "/api/v1/wallet/documents"];
 

@@ -441,3 +441,25 @@ def test_the_sweep_forgets_expired_nonces_offers_and_tokens_but_keeps_credential
     assert (Nonce.objects.count(), AccessToken.objects.count(), Offer.objects.count()) == (0, 0, 1)
     assert Offer.objects.get().expires_at.isoformat()[:16] == fresh["expires_at"][:16]
     assert Credential.objects.count() == 3
+
+
+def test_an_expired_document_gets_no_offer_and_no_credential(login, demo, http):
+    father = login(demo["father"], "en")
+    licence = new_licence(father, demo["father"])
+    made = offer_for(father, licence)  # offered while valid
+    IssuedDocument.objects.filter(pk=licence.pk).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    answer = father.post(
+        "/api/v1/wallet/offers", {"document": licence.pk}, content_type="application/json", **csrf(father)
+    )
+    assert answer.status_code == 400 and "expired" in answer.json()["title"]
+    wallet = Wallet(http)
+    offer = wallet.parse_offer(made["credential_offer_uri"])
+    metadata, _ = wallet.metadata(ISSUER)
+    token = wallet.token(offer, made["tx_code"]).json()["access_token"]
+    refused = wallet.request_credential(
+        metadata, token, "driving_licence", wallet.proof(ISSUER, wallet.nonce(metadata))
+    )
+    assert refused.json()["error"] == "invalid_credential_request"
+    assert Credential.objects.count() == 0

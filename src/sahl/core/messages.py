@@ -387,6 +387,10 @@ MESSAGES.update(
             "أُلغي هذا المستند، فلا يمكن إضافته إلى محفظة.",
             "This document has been revoked, so it cannot be added to a wallet.",
         ),
+        "wallet.document_expired": BilingualText(
+            "انتهت صلاحية هذا المستند، فلا يمكن إضافته إلى محفظة. جدّده أولاً.",
+            "This document has expired, so it cannot be added to a wallet. Renew it first.",
+        ),
         "wallet.unknown_action": BilingualText(
             "الإجراء غير معروف: إيقاف أو إعادة تفعيل أو إلغاء.",
             "Unknown action: suspend, reinstate or revoke.",

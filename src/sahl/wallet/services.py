@@ -132,6 +132,8 @@ def make_offer(user: User, document_id: int) -> MadeOffer:
     document = _own_document(user, document_id)
     if document.revoked_at is not None:
         raise BadInput("wallet.document_revoked")
+    if document.valid_until is not None and document.valid_until < timezone.localdate():
+        raise BadInput("wallet.document_expired")
     code = secrets.token_urlsafe(32)
     tx_code = f"{secrets.randbelow(10**6):06d}"
     configurations = list(rules.configurations(document.document))
@@ -260,6 +262,8 @@ def credential(bearer: str, body: Any) -> dict[str, Any]:
         document = token.offer.document
         if document.revoked_at is not None:
             raise OAuthError("invalid_credential_request", "the document has been revoked")
+        if document.valid_until is not None and document.valid_until < timezone.localdate():
+            raise OAuthError("invalid_credential_request", "the document has expired")
         text = issue(document, configuration, holder)
         token.delivered = [*token.delivered, configuration]
         token.save(update_fields=["delivered"])

@@ -11,6 +11,9 @@ class CollectedStaticFiles(CompressedManifestStaticFilesStorage):
     start) there is no manifest and the plain names are served from the apps' folders."""
 
     manifest_strict = False
+    # `import ... from "./jose.js"` in a hashed module must name the hashed file too: otherwise the
+    # module's import is the unhashed name, cached a minute, and gone from an offline page.
+    support_js_module_import_aggregation = True
 
     def stored_name(self, name: str) -> str:
         if not self.hashed_files:

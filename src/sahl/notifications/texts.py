@@ -112,9 +112,10 @@ TEMPLATES: dict[str, Template] = {
             "أُنجزت معاملتك رقم {reference}: {service}", "Your application {reference} is completed: {service}"
         ),
         body=T(
-            "أُنجزت معاملتك «{service}» رقم {reference}. تجد المستندات الصادرة في صفحة المعاملة على سهل.",
+            "أُنجزت معاملتك «{service}» رقم {reference}. تجد المستندات الصادرة في صفحة المعاملة على سهل، "
+            "وفي «هويتي» لتعرضها برمز QR.",
             "Your application for {service}, reference {reference}, is completed. Any documents issued "
-            "are on the application's page in Sahl.",
+            "are on the application's page in Sahl, and in Hawiyati, to show them by QR code.",
         ),
         sms=T("سهل: أُنجزت معاملتك رقم {reference}.", "Sahl: your application {reference} is completed."),
     ),

@@ -7,7 +7,7 @@ PORT ?= 8000
 PEOPLE ?= 3000
 AGENCY_SIM_PORT ?= 8801
 
-.PHONY: run test lint unit integration browser lock messages clean
+.PHONY: run test lint unit integration browser bench lock messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ browser: $(VENV)/.test
 
 messages: $(VENV)/.base
 	cd src/sahl && ../../$(MANAGE) makemessages -l ar --no-obsolete -i "*/definitions/*" && ../../$(MANAGE) compilemessages
+
+# Sahl under load as in production (gunicorn, PostgreSQL BENCH_DATABASE_URL, default sahl_bench, or a
+# small one it prepares), driven by wrk, beside a bare asyncpg floor: bench/results/<date>.{json,md}.
+$(VENV)/.bench: $(VENV)/.base requirements/bench.txt
+	$(BIN)/pip install --quiet -r requirements/bench.txt
+	touch $@
+
+bench: $(VENV)/.bench
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lock:
 	scripts/lock.sh

@@ -99,5 +99,8 @@ def test_no_hot_query_scans_a_big_table(demo):
         plans[name] = query().explain()
     bad = {name: scanned(plan) for name, plan in plans.items() if scanned(plan)}
     assert not bad, "\n\n".join(f"{name}: {tables}\n{plans[name]}" for name, tables in bad.items())
+    # A person's applications are found through the civil ID's index, not by filtering all of them.
+    for name in ("my applications", "application detail"):
+        assert re.search(r"Index Cond: .*subject_civil_id", plans[name]), plans[name]
     # The queue reads an agency's open cases in due order from its index: no sort of all of them.
     assert "Sort" not in plans["caseworker queue"] and "open_cases_by_due" in plans["caseworker queue"]

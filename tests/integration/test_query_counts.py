@@ -42,10 +42,11 @@ def test_application_pages_have_fixed_query_counts(case):
     assert measured == EXPECTED
 
 
-# detail: 9 of the 19 read the registers, to show the chosen records by their names; 1 asks whether the
-# application was delivered to the agency's system.
+# mine and detail: 1 reads the applications where the person is a party (kept apart from the main
+# query so that both are index lookups). detail: 9 of the 20 read the registers, to show the chosen
+# records by their names; 1 asks whether the application was delivered to the agency's system.
 # case: 5 of the 15 record the read in the audit log (savepoint, lock the head, insert, move the head).
-EXPECTED = {"mine": 4, "detail": 19, "queue": 7, "case": 15}
+EXPECTED = {"mine": 5, "detail": 20, "queue": 7, "case": 15}
 
 
 def test_wallet_pages_have_fixed_query_counts(login, demo):
@@ -112,7 +113,7 @@ MAIN_PAGES = {
     ("nobody", "/api/v1/services/moi.vehicle-registration-renewal"): 1,
     ("nobody", "/api/v1/search?q=passport"): 1,
     ("nobody", "/api/v1/categories"): 0,
-    ("father", "/api/v1/applications"): 3,
+    ("father", "/api/v1/applications"): 4,
     ("father", "/api/v1/inbox"): 4,
 }
 

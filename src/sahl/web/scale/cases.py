@@ -101,15 +101,15 @@ class ServiceCase:
     weight: float
     guardian: bool
     parties: list[PartySpec]
+    consenting: list[PartySpec] = field(default_factory=list)  # named on the form, must agree
+    named: frozenset[str] = frozenset()  # the form fields that name parties
     answers: Answers | None = None
     states: list[State] = field(default_factory=list)
     cumulative: list[float] = field(default_factory=list)
 
-    @property
-    def consenting(self) -> list[PartySpec]:
-        return [p for p in self.parties if p.field and p.consent]
-
     def allow(self) -> None:
+        self.consenting = [p for p in self.parties if p.field and p.consent]
+        self.named = frozenset(p.field for p in self.parties if p.field)
         consent, waits = bool(self.consenting), self.fee > 0 or bool(self.consenting)
         worked = self.mode != "automatic"
         allowed = {
@@ -243,6 +243,31 @@ class _Rows:
 class _Case:
     """One application on its way to the state it rests in."""
 
+    __slots__ = (
+        "answers",
+        "applicant",
+        "applicant_civil_id",
+        "assigned",
+        "cases",
+        "decided",
+        "decision",
+        "due",
+        "events",
+        "fields",
+        "final",
+        "id",
+        "obo",
+        "parties",
+        "paused",
+        "request",
+        "rng",
+        "rows",
+        "service",
+        "subject",
+        "submitted",
+        "withdraw_at",
+    )
+
     def __init__(self, cases: Cases, rng: random.Random, rows: _Rows, app_id: int) -> None:
         self.cases, self.rng, self.rows, self.id = cases, rng, rows, app_id
         self.events: list[tuple[int, str]] = []  # moment, the rest of the history row but the id
@@ -325,8 +350,7 @@ class _Case:
         self.submitted = t
         self.event(t, "submitted", applicant, "draft", "submitted", obo=obo)
         state = "submitted"
-        named = [spec for spec in service.parties if spec.field in self.fields]
-        others = self._others(len(named))
+        others = self._others(len(self.fields)) if self.fields else []
         for spec in service.parties:
             if spec.field is None:  # the applicant in that role (the seller): filing is consent
                 self.parties.append([spec.role, self.subject, "given", t, NULL, None])

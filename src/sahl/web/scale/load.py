@@ -306,8 +306,7 @@ class Loader:
             case = cases.service_case(
                 service, definition, service.agency.code, service.agency_id in connected, rng
             )
-            fields = frozenset(p.field for p in case.parties if p.field)
-            case.answers = Answers(definition, rng, sample, today, fields)
+            case.answers = Answers(definition, rng, sample, today, case.named)
             made.append(case)
         return made
 

@@ -91,7 +91,7 @@ class Command(BaseCommand):
         low, high = report.user_ids
         shared = password if report.password_matches else "(the one this load was started with)"
         write(
-            f"logins: {report.accounts:,} accounts (identity_user ids {low:,}-{high:,}) share one password "
+            f"logins: {report.accounts:,} accounts (identity_user ids from {low:,} to {high:,}) share one password "
             f"hash, password {shared}; e.g. {', '.join(report.examples)}"
         )
         if report.staff:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +28,9 @@ class LoadReport:
     published: int
     unchanged: int
     withdrawn: int
+
+
+CategoryOrAgency = TypeVar("CategoryOrAgency", Category, Agency)
 
 
 def load_catalogue(root: Path = DEFINITIONS) -> LoadReport:
@@ -222,27 +226,17 @@ def popular_services(limit: int = 8) -> list[Service]:
 
 
 def categories_with_counts() -> list[Category]:
-    return cached(
-        "catalogue:categories",
-        lambda: list(
-            Category.objects.annotate(count=Count("services", filter=Q(services__is_active=True)))
-            .filter(count__gt=0)
-            .order_by("position")
-        ),
-        CACHED_FOR,
-    )
+    return cached("catalogue:categories", lambda: _with_active_services(Category), CACHED_FOR)
 
 
 def agencies_with_counts() -> list[Agency]:
-    return cached(
-        "catalogue:agencies",
-        lambda: list(
-            Agency.objects.annotate(count=Count("services", filter=Q(services__is_active=True)))
-            .filter(count__gt=0)
-            .order_by("position")
-        ),
-        CACHED_FOR,
-    )
+    return cached("catalogue:agencies", lambda: _with_active_services(Agency), CACHED_FOR)
+
+
+def _with_active_services(model: type[CategoryOrAgency]) -> list[CategoryOrAgency]:
+    """Categories or agencies that have active services, each with their `count`, in order."""
+    counted = model.objects.annotate(count=Count("services", filter=Q(services__is_active=True)))
+    return list(counted.filter(count__gt=0).order_by("position"))
 
 
 def services_of_agency(agency: Agency) -> list[Service]:

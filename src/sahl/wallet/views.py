@@ -130,11 +130,15 @@ def wallet(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _service_worker(request: HttpRequest, template: str) -> HttpResponse:
+    response = render(request, template, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"  # a new release's worker must reach browsers at once
+    return response
+
+
 @require_GET
 def wallet_worker(request: HttpRequest) -> HttpResponse:
-    response = render(request, "wallet/wallet-sw.js", content_type="text/javascript")
-    response["Cache-Control"] = "no-cache"
-    return response
+    return _service_worker(request, "wallet/wallet-sw.js")
 
 
 @require_GET
@@ -155,9 +159,7 @@ def verifier(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def verifier_worker(request: HttpRequest) -> HttpResponse:
-    response = render(request, "wallet/verifier-sw.js", content_type="text/javascript")
-    response["Cache-Control"] = "no-cache"
-    return response
+    return _service_worker(request, "wallet/verifier-sw.js")
 
 
 @require_GET

@@ -15,6 +15,14 @@ DEMO_PASSWORD = "sahl-demo-2026"
 os.environ.setdefault("SAHL_FAST_PASSWORD_HASHING", "1")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last, after pytest-django's own ordering: Playwright's sync API keeps an event
+    loop running in the main thread for the session, and Django refuses ORM calls under a running
+    loop, so a database test placed after the first browser test would fail."""
+    items.sort(key=lambda item: "e2e" in item.nodeid.split("/"))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load every definition and seed 400 people once per test session; tests roll back."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 pytestmark = [
     pytest.mark.django_db,
@@ -69,6 +69,11 @@ def hot_queries(demo) -> dict[str, Callable[[], QuerySet]]:
             applicant=father, subject_civil_id=demo["father"], service_id=1, state="draft"
         ).order_by("-updated_at")[:1],
         "caseworker queue": lambda: backoffice.queue(caseworker, backoffice.QueueFilter())[:50],
+        "caseworker queue, a later page": lambda: (
+            backoffice.queue(caseworker, backoffice.QueueFilter())
+            .filter(due_on__gte="2026-12-10")
+            .filter(Q(due_on__gt="2026-12-10") | Q(submitted_at__gt="2026-12-01T10:00:00+03:00"))[:50]
+        ),
         "my documents": lambda: IssuedDocument.objects.filter(holder_civil_id=demo["father"]).order_by(
             "-issued_on"
         ),
@@ -103,4 +108,7 @@ def test_no_hot_query_scans_a_big_table(demo):
     for name in ("my applications", "application detail"):
         assert re.search(r"Index Cond: .*subject_civil_id", plans[name]), plans[name]
     # The queue reads an agency's open cases in due order from its index: no sort of all of them.
-    assert "Sort" not in plans["caseworker queue"] and "open_cases_by_due" in plans["caseworker queue"]
+    for name in ("caseworker queue", "caseworker queue, a later page"):
+        assert "Sort" not in plans[name] and "open_cases_by_due" in plans[name], plans[name]
+    # A later page starts in the index at its cursor's due date, not at the agency's first case.
+    assert re.search(r"Index Cond: .*due_on >=", plans["caseworker queue, a later page"])

@@ -46,9 +46,9 @@ class Application(models.Model):
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["agency", "state", "due_on"]),
             # The caseworker's queue: open cases of an agency, most urgent first, read in index order
-            # (no sort of an agency's million cases for the first 200).
+            # and paged by keyset on these columns (no sort of an agency's million cases for a page).
             models.Index(
-                fields=["agency", "due_on", "submitted_at"],
+                fields=["agency", "due_on", "submitted_at", "id"],
                 condition=models.Q(state__in=[State.IN_REVIEW, State.ACTION_NEEDED]),  # backoffice WORKABLE
                 name="open_cases_by_due",
             ),

@@ -4,10 +4,11 @@ A caseworker sees only their agency's applications; another agency's case answer
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from sahl.applications import services as applications
 from sahl.applications.models import Application, Attachment, HistoryEvent, InfoRequest
@@ -44,7 +45,11 @@ def membership_of(user: User) -> StaffMembership:
 def queue(user: User, wanted: QueueFilter) -> QuerySet[Application]:
     """The agency's open cases, the most urgent first."""
     membership = membership_of(user)
-    cases = Application.objects.filter(agency=membership.agency).select_related("service", "assigned_to")
+    cases = (
+        Application.objects.filter(agency=membership.agency)
+        .exclude(state=State.DRAFT)  # a draft is the applicant's alone
+        .select_related("service", "assigned_to")
+    )
     cases = cases.filter(state=wanted.state) if wanted.state else cases.filter(state__in=WORKABLE)
     if wanted.service:
         cases = cases.filter(service__code=wanted.service)
@@ -52,7 +57,51 @@ def queue(user: User, wanted: QueueFilter) -> QuerySet[Application]:
         cases = cases.filter(due_on__lt=applications.today(), state=State.IN_REVIEW)
     if wanted.mine:
         cases = cases.filter(assigned_to=user)
-    return cases.order_by("due_on", "submitted_at")
+    return cases.order_by(F("due_on").asc(nulls_last=True), "submitted_at", "pk")
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    cases: list[Application]
+    after: str  # the cursor of the next page ("" on the last one)
+
+
+def queue_page(user: User, wanted: QueueFilter, after: str = "", size: int = 50) -> QueuePage:
+    """A page of the queue, by keyset on (due date, submitted, id): `after` is the cursor the previous
+    page gave. Cases without a due date (decided at once, seen through a state filter) come last; the
+    range on the due date stays an index condition, so a deep page costs what the first one does."""
+    cases = queue(user, wanted)
+    if not after:
+        rows = list(cases[: size + 1])
+    else:
+        due, submitted, pk = _queue_cursor(after)
+        later = Q(submitted_at__gt=submitted) | Q(submitted_at=submitted, pk__gt=pk)
+        if due is None:
+            rows = list(cases.filter(later, due_on__isnull=True)[: size + 1])
+        else:
+            rows = list(cases.filter(Q(due_on__gt=due) | later, due_on__gte=due)[: size + 1])
+            if len(rows) <= size:  # the dated cases ran out: the undated ones follow
+                rows += cases.filter(due_on__isnull=True)[: size + 1 - len(rows)]
+    last = rows[size - 1] if len(rows) > size else None
+    return QueuePage(rows[:size], _queue_cursor_of(last) if last else "")
+
+
+def _queue_cursor_of(case: Application) -> str:
+    submitted = case.submitted_at.isoformat() if case.submitted_at else ""
+    return f"{case.due_on.isoformat() if case.due_on else ''}~{submitted}~{case.pk}"
+
+
+def _queue_cursor(text: str) -> tuple[dt.date | None, dt.datetime, int]:
+    due, submitted, pk = [*text.split("~"), "", "", ""][:3]
+    try:
+        day = dt.date.fromisoformat(due) if due else None
+        moment = dt.datetime.fromisoformat(submitted)
+        number = int(pk)
+    except ValueError as e:
+        raise BadInput("page.cursor_invalid") from e
+    if moment.tzinfo is None or number < 1:
+        raise BadInput("page.cursor_invalid")
+    return day, moment, number
 
 
 def case_for(user: User, reference: str, action: str = Action.REVIEW) -> Application:

@@ -40,15 +40,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     try:
         membership = services.membership_of(_staff(request))
-        cases = list(services.queue(_staff(request), wanted)[:200])
+        page = services.queue_page(_staff(request), wanted, request.GET.get("after", "")[:120])
     except SahlError as error:
         return for_error(request, error)
+    following = request.GET.copy()
+    following["after"] = page.after
     return render(
         request,
         "backoffice/queue.html",
         {
             "membership": membership,
-            "cases": cases,
+            "cases": page.cases,
+            "next_page": f"?{following.urlencode()}" if page.after else "",
             "wanted": wanted,
             "today": applications.today(),
             "services": membership.agency.services.filter(is_active=True).order_by("name_en"),

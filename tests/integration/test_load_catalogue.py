@@ -94,3 +94,21 @@ def test_the_load_command_reports_a_bad_file_with_its_field(tree):
         CommandError, match=r"moi/vehicle-registration-renewal\.yaml: category: unknown category"
     ):
         call_command("load_catalogue", path=tree)
+
+
+def test_the_api_answers_the_new_catalogue_at_once_after_a_load(tree, client):
+    """The catalogue API keeps its answers serialised; a load leaves every kept answer behind."""
+    path = "/api/v1/services/moi.vehicle-registration-renewal"
+    listed = "/api/v1/services?agency=moi&limit=200"
+    assert client.get(path).json()["fee"]["amount"] == "10.000"
+    assert "moi.vehicle-registration-renewal" in [s["code"] for s in client.get(listed).json()["items"]]
+    assert client.get(path)["Cache-Control"] == "public, max-age=300"
+
+    edit(tree, RENEWAL, lambda d: d["fee"].update(amount="12.500"))
+    (tree / "moi/vehicle-ownership-transfer.yaml").unlink()
+    services.load_catalogue(tree)
+
+    assert client.get(path).json()["fee"]["amount"] == "12.500"
+    assert client.get("/api/v1/services/moi.vehicle-ownership-transfer").status_code == 404
+    codes = [s["code"] for s in client.get(listed).json()["items"]]
+    assert "moi.vehicle-ownership-transfer" not in codes and "moi.vehicle-registration-renewal" in codes

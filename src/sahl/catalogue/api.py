@@ -1,9 +1,11 @@
 """The public catalogue API: agencies, categories, services (with their form schema) and search."""
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
+from pydantic import TypeAdapter
 
 from sahl.catalogue import services
 
@@ -130,28 +132,53 @@ class SearchQuery(Schema):
     q: str  # its length is checked by the search itself, with a bilingual message
 
 
+def _kept(key: str, shape: Any, make: Callable[[], object]) -> HttpResponse:
+    """The answer as JSON of its declared shape, serialised once per catalogue (see
+    services.kept_answer) rather than through pydantic on every request; public, so caches may keep it."""
+    body = services.kept_answer(key, lambda: TypeAdapter(shape).dump_json(make()))
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={services.CACHED_FOR}"
+    return response
+
+
 @router.get("/agencies", response=list[AgencyOut], summary="All agencies that publish services")
-def list_agencies(request: HttpRequest) -> list[AgencyOut]:
-    return [AgencyOut.from_model(a) for a in services.agencies_with_counts()]
+def list_agencies(request: HttpRequest) -> HttpResponse:
+    return _kept(
+        "agencies",
+        list[AgencyOut],
+        lambda: [AgencyOut.from_model(a) for a in services.agencies_with_counts()],
+    )
 
 
 @router.get("/agencies/{code}", response=AgencyOut, summary="One agency")
-def get_agency(request: HttpRequest, code: str) -> "AgencyOut":
-    agency = services.get_agency(code)
-    agency.count = len(services.services_of_agency(agency))  # type: ignore[attr-defined]
-    return AgencyOut.from_model(agency)
+def get_agency(request: HttpRequest, code: str) -> HttpResponse:
+    def make() -> AgencyOut:
+        agency = services.get_agency(code)
+        agency.count = len(services.services_of_agency(agency))  # type: ignore[attr-defined]
+        return AgencyOut.from_model(agency)
+
+    return _kept(f"agency:{code[:40]}", AgencyOut, make)
 
 
 @router.get("/categories", response=list[CategoryOut], summary="Categories of services")
-def list_categories(request: HttpRequest) -> list[CategoryOut]:
-    return [
-        CategoryOut(code=c.code, name=Text(**c.name.as_dict()), services=c.count)  # type: ignore[attr-defined]
-        for c in services.categories_with_counts()
-    ]
+def list_categories(request: HttpRequest) -> HttpResponse:
+    return _kept(
+        "categories",
+        list[CategoryOut],
+        lambda: [
+            CategoryOut(code=c.code, name=Text(**c.name.as_dict()), services=c.count)  # type: ignore[attr-defined]
+            for c in services.categories_with_counts()
+        ],
+    )
 
 
 @router.get("/services", response=ServicePage, summary="Services, optionally filtered, a page at a time")
-def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> ServicePage:
+def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> HttpResponse:
+    key = "services:" + ":".join(str(v) for v in filters.model_dump().values())
+    return _kept(key, ServicePage, lambda: _services_page(filters))
+
+
+def _services_page(filters: ServiceFilters) -> ServicePage:
     found = services.active_services().order_by("agency__position", "code")
     if filters.agency:
         found = found.filter(agency__code=filters.agency)
@@ -171,7 +198,11 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> Servi
 
 
 @router.get("/services/{code}", response=ServiceDetail, summary="One service with its form schema")
-def get_service(request: HttpRequest, code: str) -> ServiceDetail:
+def get_service(request: HttpRequest, code: str) -> HttpResponse:
+    return _kept(f"service:{code[:80]}", ServiceDetail, lambda: _service_detail(code))
+
+
+def _service_detail(code: str) -> ServiceDetail:
     service = services.get_service(code)
     version = service.current_version
     assert version is not None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -53,7 +55,17 @@ _CACHED = ("catalogue:popular", "catalogue:categories", "catalogue:agencies", "c
 
 
 def forget_cached_catalogue() -> None:
-    forget(*_CACHED)
+    forget(*_CACHED, _GENERATION)
+
+
+_GENERATION = "catalogue:generation"
+
+
+def kept_answer(key: str, make: Callable[[], bytes]) -> bytes:
+    """A public API answer, serialised once and kept like the lists: its key carries the catalogue's
+    generation, which a load forgets, so every kept answer of the old catalogue is left behind."""
+    generation = cached(_GENERATION, lambda: secrets.token_hex(4), CACHED_FOR * 2)
+    return cached(f"catalogue:api:{generation}:{key}", make, CACHED_FOR)
 
 
 def _publish(files: CatalogueFiles) -> LoadReport:

@@ -259,21 +259,29 @@ def submit(
         _refuse_a_second_open_application(page, clean, subject)
         parties = _parties(page.definition, clean, subject)
         checked = _check_files(page.definition, files)
-        application = page.draft or _new_application(page.acting, page.service, clean)
-        application.form_data = clean
-        application.version = page.service.current_version  # type: ignore[assignment]
         fee, exemption = fee_for(page.definition, profile.facts)
-        application.fee_fils = fee.fils
-        application.save()
-        transition(application, State.SUBMITTED, user, Kind.SUBMITTED, exemption.en if exemption else "")
+        application = page.draft
+        if application is None:
+            application = _new_application(page.acting, page.service, clean, fee.fils)
+        else:
+            application.form_data = clean
+            application.version = page.service.current_version  # type: ignore[assignment]
+            application.fee_fils = fee.fils
+            application.save(update_fields=["form_data", "version", "fee_fils"])
         application.submitted_at = timezone.now()
-        application.save(update_fields=["submitted_at"])
+        note = exemption.en if exemption else ""
+        transition(application, State.SUBMITTED, user, Kind.SUBMITTED, note, also=("submitted_at",))
         for document, (upload, kind_) in checked.items():
             _store_attachment(application, document, upload, kind_, user)
         Party.objects.bulk_create(parties_for(application, parties))
         key.application = application
         key.save(update_fields=["application"])
-        _route(application, page.definition, user)
+        _route(
+            application,
+            page.definition,
+            user,
+            waits_for_consent=any(p.consent == Party.Consent.PENDING for p in parties),
+        )
     return application
 
 
@@ -335,16 +343,19 @@ def _require_profile(page: ApplyPage) -> Profile:
     return page.profile
 
 
-def _new_application(authority: Authority, service: Service, answers: dict[str, Any]) -> Application:
+def _new_application(
+    authority: Authority, service: Service, answers: dict[str, Any], fee_fils: int = 0
+) -> Application:
     assert service.current_version is not None
     application = Application.objects.create(
         reference=uuid.uuid4().hex[:20],
         service=service,
         version=service.current_version,
-        agency_id=service.agency_id,
+        agency=service.agency,  # loaded with the service: the messages name it
         applicant=authority.actor,
         subject_civil_id=authority.subject,
         form_data=answers,
+        fee_fils=fee_fils,
     )
     application.reference = f"{application.created_at.year}-{application.pk:07d}"
     application.save(update_fields=["reference"])
@@ -495,7 +506,12 @@ def record(
 
 
 def transition(
-    application: Application, target: State, actor: User | None, kind: str, note: str = ""
+    application: Application,
+    target: State,
+    actor: User | None,
+    kind: str,
+    note: str = "",
+    also: tuple[str, ...] = (),
 ) -> None:
     """Move along the transition table (or raise IllegalTransition) and record it."""
     current = application.state
@@ -509,15 +525,23 @@ def transition(
             application.due_on = clock.add_working_days(application.due_on, paused, clock.kuwait_holidays())
         application.paused_since = None
     application.state = target
-    application.save(update_fields=["state", "paused_since", "due_on", "updated_at"])
+    application.save(update_fields=["state", "paused_since", "due_on", "updated_at", *also])
     record(application, kind, actor, note, current, target)
     if target in ENDED_WITHOUT_SERVICE:
         application_ended.send(sender=Application, application=application)
 
 
-def _route(application: Application, definition: ServiceDefinition, actor: User) -> None:
-    """After filing (and each consent): wait for parties, then for the fee, then process."""
-    if application.parties.filter(consent=Party.Consent.PENDING).exists():
+def _route(
+    application: Application,
+    definition: ServiceDefinition,
+    actor: User,
+    waits_for_consent: bool | None = None,
+) -> None:
+    """After filing (and each consent): wait for parties, then for the fee, then process. A caller
+    that has just written the parties says whether one must still consent (no need to ask again)."""
+    if waits_for_consent is None:
+        waits_for_consent = application.parties.filter(consent=Party.Consent.PENDING).exists()
+    if waits_for_consent:
         return
     if application.fee_fils > 0:
         transition(application, State.AWAITING_PAYMENT, actor, Kind.PAYMENT_DUE)

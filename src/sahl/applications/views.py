@@ -54,17 +54,10 @@ def _files(request: HttpRequest) -> dict[str, Any]:
 @reauthentication_required(allow_get=True, enabled=_grants_powers)
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     user = _person(request)
-    try:
-        page = services.apply_page(user, code)
-    except SahlError as error:
-        return for_error(request, error)
     errors: dict[str, object] = {}
-    answers: dict[str, object] = dict(page.draft.form_data) if page.draft else {}
     status = 200
     if request.method == "POST":
-        answers = {
-            k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "idempotency_key")
-        }
+        # The page is built only to show it again: a submission builds what it needs itself.
         try:
             if "save_draft" in request.POST:
                 services.save_draft(user, code, request.POST)
@@ -81,6 +74,15 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             errors, status = dict(invalid.errors), 400
         except SahlError as error:
             return for_error(request, error)
+    try:
+        page = services.apply_page(user, code)
+    except SahlError as error:
+        return for_error(request, error)
+    answers: dict[str, object] = dict(page.draft.form_data) if page.draft else {}
+    if request.method == "POST":
+        answers = {
+            k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "idempotency_key")
+        }
     return render(
         request,
         "applications/apply.html",

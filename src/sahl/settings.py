@@ -142,6 +142,26 @@ if replica := os.environ.get("SAHL_REPLICA_URL"):  # a PostgreSQL read replica (
 DATABASE_ROUTERS = ["sahl.core.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ----------------------------------------------------------------------------------
+# One process (tests, a single server): Django's memory cache. Several processes or machines share
+# Redis (SAHL_CACHE_URL=redis://host:6379/0): then sessions are read from it too, and the registers'
+# answers are kept in it for a while (what Sahl changes there is forgotten at once, everywhere).
+SAHL_CACHE_URL = os.environ.get("SAHL_CACHE_URL", "")
+if SAHL_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": SAHL_CACHE_URL,
+            "KEY_PREFIX": "sahl",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How long a person's register profile is kept; 0 keeps none (a memory cache is not shared between
+# processes, so a change made through one would not reach another's copy).
+SAHL_REGISTER_PROFILE_SECONDS = int(
+    os.environ.get("SAHL_REGISTER_PROFILE_SECONDS", "60" if SAHL_CACHE_URL else "0")
+)
+
 # --- Background tasks (the outbox: a task row commits with the change that enqueues it) ------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -17,6 +17,7 @@ from sahl.core.bilingual import BilingualText
 from sahl.core.errors import Conflict
 from sahl.registry import models as m
 from sahl.registry.facts import ApplicantFacts
+from sahl.registry.kept import forget_profiles, kept_profile
 
 
 class RegisterChanged(Conflict):
@@ -139,6 +140,9 @@ class DatabaseRegisters:
         ]
 
     def profile(self, civil_id: str, today: dt.date) -> Profile | None:
+        return kept_profile(civil_id, today, lambda: self._profile(civil_id, today))
+
+    def _profile(self, civil_id: str, today: dt.date) -> Profile | None:
         person = m.Person.objects.filter(civil_id=civil_id).first()
         if person is None:
             return None
@@ -274,6 +278,7 @@ class DatabaseRegisters:
             vehicle = m.Vehicle.objects.select_for_update().get(plate=answers["plate_number"], owner=person)
             vehicle.owner = m.Person.objects.get(civil_id=answers["buyer_civil_id"])
             vehicle.save(update_fields=["owner"])
+            forget_profiles([person.civil_id])  # the car leaves the seller's profile (the buyer's: signal)
             return BilingualText("انتقلت ملكية المركبة إلى المشتري", "Vehicle ownership moved to the buyer")
         if effect == "passport.renew":
             passport = m.Passport.objects.select_for_update().get(

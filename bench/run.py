@@ -43,7 +43,12 @@ def parse() -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", database.DEFAULT_URL))
-    parser.add_argument("--worker-class", choices=["both", "sync", "gthread"], default="both")
+    parser.add_argument("--worker-class", choices=["both", "sync", "gthread"], default="gthread")
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/2"),
+        help="the shared cache as in production (emptied first); 'none' runs without one",
+    )
     parser.add_argument("--port", type=int, default=8731, help="Sahl's first port (then floor, then gthread)")
     parser.add_argument("--people", type=int, default=200, help="people logged in for the read scenarios")
     parser.add_argument(
@@ -64,24 +69,28 @@ def parse() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def sahl_env(url: str, port: int) -> dict[str, str]:
+def sahl_env(url: str, port: int, cache: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAHL_")}  # no DEBUG, no test hashers
-    return env | {
-        "DATABASE_URL": url,
-        # Synthetic people have no second factor; behind HTTPS production would require one.
-        "SAHL_REQUIRE_SECOND_FACTOR": "0",
-        "SAHL_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "SAHL_KNET_URL": f"http://127.0.0.1:{port}/sim/knet",
-        "SAHL_MEDIA_DIR": str(WORK / "media"),  # the certificates' PDFs, apart from `make run`'s
-        "SAHL_LOG_LEVEL": "INFO",  # production's level: one access line per request, to the log file
-        "PYTHONPATH": str(ROOT / "src"),
-    }
+    return (
+        env
+        | ({"SAHL_CACHE_URL": cache} if cache else {})
+        | {
+            "DATABASE_URL": url,
+            # Synthetic people have no second factor; behind HTTPS production would require one.
+            "SAHL_REQUIRE_SECOND_FACTOR": "0",
+            "SAHL_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "SAHL_KNET_URL": f"http://127.0.0.1:{port}/sim/knet",
+            "SAHL_MEDIA_DIR": str(WORK / "media"),  # the certificates' PDFs, apart from `make run`'s
+            "SAHL_LOG_LEVEL": "INFO",  # production's level: one access line per request, to the log file
+            "PYTHONPATH": str(ROOT / "src"),
+        }
+    )
 
 
-def collect_static(url: str, port: int) -> None:
+def collect_static(url: str, port: int, cache: str) -> None:
     """As a deployment does (and make run): hashed, gzip-compressed copies under var/static."""
     command = [str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v0"]
-    subprocess.run(command, cwd=ROOT, env=sahl_env(url, port), check=True)  # noqa: S603
+    subprocess.run(command, cwd=ROOT, env=sahl_env(url, port, cache), check=True)  # noqa: S603
 
 
 def check_static(base: str) -> str:
@@ -97,12 +106,12 @@ def check_static(base: str) -> str:
     )
 
 
-def start_sahl(worker_class: str, url: str, port: int) -> Server:
+def start_sahl(worker_class: str, url: str, port: int, cache: str) -> Server:
     command = [str(BIN / "gunicorn"), "sahl.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
     command += ["--worker-class", worker_class]
     if worker_class == "gthread":
         command += ["--threads", str(GTHREADS)]
-    return servers.start(f"sahl-{worker_class}", command, port, sahl_env(url, port), "/health")
+    return servers.start(f"sahl-{worker_class}", command, port, sahl_env(url, port, cache), "/health")
 
 
 def start_floor(url: str, port: int) -> Server:
@@ -241,9 +250,24 @@ def describe(url: str) -> str:
     )
 
 
+def shared_cache(url: str) -> str:
+    """Production's shared cache (Redis), emptied so that every run starts cold; "" without one."""
+    if url == "none":
+        return ""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.exceptions.ConnectionError:
+        print(f"bench: no Redis at {url}: measuring with each process's own memory cache", flush=True)
+        return ""
+    return url
+
+
 def main() -> None:
     started = time.monotonic()
     args = parse()
+    cache = shared_cache(args.cache_url)
     wrk = load.ensure_wrk()
     settings = load.Settings(args.threads, args.connections, args.duration, args.warmup)
     wanted = set(filter(None, args.only.split(","))) or {s.name for s in SAHL + FLOOR}
@@ -254,11 +278,11 @@ def main() -> None:
     database.remove_floor_rows(url)  # left by an interrupted run
     load_start = [round(x, 2) for x in os.getloadavg()]
     classes = ["sync", "gthread"] if args.worker_class == "both" else [args.worker_class]
-    collect_static(url, args.port)
+    collect_static(url, args.port, cache)
     rows: list[dict[str, Any]] = []
     # Both worker classes are up at once (an idle server costs nothing) and each scenario runs on
     # one then the other, so that the load other people put on the machine hits both alike.
-    running = {c: start_sahl(c, url, args.port + 2 * i) for i, c in enumerate(classes)}
+    running = {c: start_sahl(c, url, args.port + 2 * i, cache) for i, c in enumerate(classes)}
     base = f"http://127.0.0.1:{running[classes[0]].port}"
     static = check_static(base)
     print(f"bench: {static}", flush=True)
@@ -302,6 +326,7 @@ def main() -> None:
             "duration": settings.duration,
             "warmup": settings.warmup,
             "gthreads": GTHREADS,
+            "cache": cache or "each process's memory",
             "logins_seconds": records.get("logins_seconds"),
         },
         "notes": [*NOTES, static.capitalize()],

@@ -1,0 +1,69 @@
+"""With SAHL_CACHE_URL (several web processes or machines), the cache is Redis: sessions are read
+from it, the registers' profiles are kept in it, and what one process changes every other one sees."""
+
+import os
+import uuid
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from sahl.registry import models as m
+from sahl.registry.adapters import registers
+
+pytestmark = pytest.mark.django_db
+URL = os.environ.get("SAHL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def shared(settings):
+    try:
+        redis.Redis.from_url(URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("SAHL_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis is required here but does not answer at {URL}")
+        pytest.skip(f"no Redis at {URL} (set SAHL_TEST_REDIS_URL to run these)")
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SAHL_REGISTER_PROFILE_SECONDS = 60
+    yield redis.Redis.from_url(URL)  # a connection of its own, as another process has
+    other = redis.Redis.from_url(URL)
+    for key in other.scan_iter(f"{prefix}:*"):
+        other.delete(key)
+
+
+def sessions_read(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return sum("django_session" in q["sql"] for q in queries.captured_queries)
+
+
+def test_sessions_are_read_from_redis_and_a_logout_ends_them_everywhere(shared, login, demo):
+    father = login(demo["father"])
+    father.get("/inbox")
+    assert sessions_read(father, "/inbox") == 0  # from Redis, not the database
+    elsewhere = Client()  # another web process, the same cookie
+    elsewhere.cookies = father.cookies
+    assert elsewhere.get("/inbox").status_code == 200
+    father.post("/accounts/logout/")
+    assert elsewhere.get("/inbox").status_code == 302  # to the login page: the session is gone
+
+
+def test_a_profile_kept_by_one_process_is_forgotten_for_all_by_a_change(shared, demo):
+    registers().profile(demo["father"], timezone.localdate())
+    kept = [k for k in shared.scan_iter(f"{cache.key_prefix}:*") if b"registry:profile:" in k]
+    assert len(kept) == 1 and demo["father"].encode() in kept[0]
+    passport = m.Passport.objects.get(holder__civil_id=demo["father"])
+    passport.save(update_fields=["expires_on"])
+    assert not shared.exists(kept[0])

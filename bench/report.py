@@ -82,7 +82,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"{conf['duration']} s per scenario, 127.0.0.1 only. gunicorn 2 workers (`sync`, or `gthread` with "
         f"{conf['gthreads']} threads); the floor is uvicorn 2 workers (uvloop, httptools) on asyncpg.",
         f"Machine: {machine['cpus']} CPUs, shared; load average {machine['load_start']} at the start, "
-        f"{machine['load_end']} at the end (other people's browser tests run at the same time: noisy). "
+        f"{machine['load_end']} at the end (the load generator, the servers and PostgreSQL share the "
+        "2 cores; anything else running makes the figures lower). "
+        f"Cache: {conf.get('cache', 'each process memory')}. "
         f"The whole run took {result['elapsed_seconds'] // 60} min {result['elapsed_seconds'] % 60} s.",
         "",
         "| scenario | server | rps | p50 ms | p95 ms | p99 ms | errors | peak MB | ratio to floor | goals |",

@@ -106,7 +106,7 @@ MAIN_PAGES = {
     ("nobody", "/"): 0,
     ("nobody", "/search?q=%D8%AA%D8%AC%D8%AF%D9%8A%D8%AF+%D8%B1%D8%AE%D8%B5%D8%A9"): 1,  # تجديد رخصة
     ("nobody", "/agencies"): 0,
-    ("nobody", "/categories/traffic"): 2,
+    ("nobody", "/categories/traffic"): 0,  # kept rendered for visitors (web.visitors)
     ("father", "/services/moi.vehicle-registration-renewal"): 12,
     ("father", "/inbox"): 5,
     ("nobody", "/api/v1/services?page=1"): 0,  # the catalogue's API answers are kept serialised

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -61,11 +62,25 @@ def forget_cached_catalogue() -> None:
 _GENERATION = "catalogue:generation"
 
 
-def kept_answer(key: str, make: Callable[[], bytes]) -> bytes:
-    """A public API answer, serialised once and kept like the lists: its key carries the catalogue's
-    generation, which a load forgets, so every kept answer of the old catalogue is left behind."""
+def _in_this_catalogue(key: str) -> str:
+    """The key under the catalogue's generation, which a load forgets: everything kept for the
+    old catalogue is left behind at once (in a shared cache, for every process)."""
     generation = cached(_GENERATION, lambda: secrets.token_hex(4), CACHED_FOR * 2)
-    return cached(f"catalogue:api:{generation}:{key}", make, CACHED_FOR)
+    return f"catalogue:kept:{generation}:{key}"
+
+
+def kept_answer(key: str, make: Callable[[], bytes]) -> bytes:
+    """A public answer made from the catalogue alone, serialised once and kept like the lists."""
+    return cached(_in_this_catalogue(key), make, CACHED_FOR)
+
+
+def kept(key: str) -> bytes | None:
+    found = cache.get(_in_this_catalogue(key))
+    return found if isinstance(found, bytes) else None
+
+
+def keep(key: str, body: bytes) -> None:
+    cache.set(_in_this_catalogue(key), body, CACHED_FOR)
 
 
 def _publish(files: CatalogueFiles) -> LoadReport:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from sahl.catalogue import services
 from sahl.core.errors import SahlError
 from sahl.web.errors import for_error
+from sahl.web.visitors import kept_for_visitors
 
 
 @require_GET
@@ -21,11 +22,13 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@kept_for_visitors
 def agencies(request: HttpRequest) -> HttpResponse:
     return render(request, "catalogue/agencies.html", {"agencies": services.agencies_with_counts()})
 
 
 @require_GET
+@kept_for_visitors
 def agency(request: HttpRequest, code: str) -> HttpResponse:
     try:
         found = services.get_agency(code)
@@ -37,11 +40,13 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@kept_for_visitors
 def categories(request: HttpRequest) -> HttpResponse:
     return render(request, "catalogue/categories.html", {"categories": services.categories_with_counts()})
 
 
 @require_GET
+@kept_for_visitors
 def category(request: HttpRequest, code: str) -> HttpResponse:
     try:
         found = services.get_category(code)
@@ -55,6 +60,7 @@ def category(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@kept_for_visitors
 def service(request: HttpRequest, code: str) -> HttpResponse:
     try:
         found = services.get_service(code)

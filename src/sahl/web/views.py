@@ -7,9 +7,11 @@ from django.views.decorators.http import require_GET
 
 from sahl.catalogue import services as catalogue
 from sahl.web import services
+from sahl.web.visitors import kept_for_visitors
 
 
 @require_GET
+@kept_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -97,11 +97,14 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+PAGE_SIZE = 20  # a phone's screenful or two; the API gives 50 by default
+
+
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     try:
-        page = services.applications_page(_person(request), request.GET.get("before", "")[:80])
+        page = services.applications_page(_person(request), request.GET.get("before", "")[:80], PAGE_SIZE)
     except SahlError as error:
         return for_error(request, error)
     context = {"applications": page.applications, "older": page.older, "paged": "before" in request.GET}

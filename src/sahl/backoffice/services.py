@@ -42,9 +42,11 @@ def membership_of(user: User) -> StaffMembership:
     return membership
 
 
-def queue(user: User, wanted: QueueFilter) -> QuerySet[Application]:
+def queue(
+    user: User, wanted: QueueFilter, membership: StaffMembership | None = None
+) -> QuerySet[Application]:
     """The agency's open cases, the most urgent first."""
-    membership = membership_of(user)
+    membership = membership or membership_of(user)
     cases = (
         Application.objects.filter(agency=membership.agency)
         .exclude(state=State.DRAFT)  # a draft is the applicant's alone
@@ -62,6 +64,7 @@ def queue(user: User, wanted: QueueFilter) -> QuerySet[Application]:
 
 @dataclass(frozen=True)
 class QueuePage:
+    membership: StaffMembership
     cases: list[Application]
     after: str  # the cursor of the next page ("" on the last one)
 
@@ -70,7 +73,8 @@ def queue_page(user: User, wanted: QueueFilter, after: str = "", size: int = 50)
     """A page of the queue, by keyset on (due date, submitted, id): `after` is the cursor the previous
     page gave. Cases without a due date (decided at once, seen through a state filter) come last; the
     range on the due date stays an index condition, so a deep page costs what the first one does."""
-    cases = queue(user, wanted)
+    membership = membership_of(user)
+    cases = queue(user, wanted, membership)
     if not after:
         rows = list(cases[: size + 1])
     else:
@@ -83,7 +87,7 @@ def queue_page(user: User, wanted: QueueFilter, after: str = "", size: int = 50)
             if len(rows) <= size:  # the dated cases ran out: the undated ones follow
                 rows += cases.filter(due_on__isnull=True)[: size + 1 - len(rows)]
     last = rows[size - 1] if len(rows) > size else None
-    return QueuePage(rows[:size], _queue_cursor_of(last) if last else "")
+    return QueuePage(membership, rows[:size], _queue_cursor_of(last) if last else "")
 
 
 def _queue_cursor_of(case: Application) -> str:

@@ -14,6 +14,7 @@ from sahl.applications import services as applications
 from sahl.applications.states import State
 from sahl.applications.texts import CONSENTS, EVENTS, STATES
 from sahl.backoffice import services
+from sahl.catalogue import services as catalogue
 from sahl.core.errors import SahlError, http_status
 from sahl.core.messages import message
 from sahl.identity.current import person_of
@@ -39,7 +40,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         mine=request.GET.get("mine") == "1",
     )
     try:
-        membership = services.membership_of(_staff(request))
         page = services.queue_page(_staff(request), wanted, request.GET.get("after", "")[:120])
     except SahlError as error:
         return for_error(request, error)
@@ -49,12 +49,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/queue.html",
         {
-            "membership": membership,
+            "membership": page.membership,
             "cases": page.cases,
             "next_page": f"?{following.urlencode()}" if page.after else "",
             "wanted": wanted,
             "today": applications.today(),
-            "services": membership.agency.services.filter(is_active=True).order_by("name_en"),
+            "services": catalogue.services_of_agency(page.membership.agency),
         }
         | TEXTS,
     )

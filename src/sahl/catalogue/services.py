@@ -267,7 +267,11 @@ def _with_active_services(model: type[CategoryOrAgency]) -> list[CategoryOrAgenc
 
 
 def services_of_agency(agency: Agency) -> list[Service]:
-    return list(active_services().filter(agency=agency).order_by("category__position", "name_en"))
+    return cached(
+        _in_this_catalogue(f"agency-services:{agency.pk}"),
+        lambda: list(active_services().filter(agency=agency).order_by("category__position", "name_en")),
+        CACHED_FOR,
+    )
 
 
 def services_in_category(category: Category) -> list[Service]:

@@ -775,13 +775,14 @@ def detail_context(who: Who, application: Application) -> dict[str, Any]:
     """Everything the person's page about one application shows."""
     subject = acting(who).subject
     definition = definition_for(application)
-    profile = registers().profile(application.subject_civil_id, today())
     parties = list(application.parties.all())
     is_applicant = speaks_for(who, application)
+    # The register names the chosen records (a car by its make and plate) for the applicant only.
+    profile = registers().profile(application.subject_civil_id, today()) if is_applicant else None
     return {
         "application": application,
         "definition": definition,
-        "rows": answer_rows(definition, application.form_data, profile if is_applicant else None),
+        "rows": answer_rows(definition, application.form_data, profile),
         "history": list(application.history.select_related("actor")),
         "parties": parties,
         "roles": {party.role: party.name for party in definition.parties},

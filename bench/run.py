@@ -43,7 +43,7 @@ def parse() -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", database.DEFAULT_URL))
-    parser.add_argument("--worker-class", choices=["both", "sync", "gthread"], default="gthread")
+    parser.add_argument("--worker-class", choices=["both", "sync", "gthread"], default="both")
     parser.add_argument(
         "--cache-url",
         default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/2"),

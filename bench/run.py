@@ -52,7 +52,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8731, help="Sahl's first port (then floor, then gthread)")
     parser.add_argument("--people", type=int, default=200, help="people logged in for the read scenarios")
     parser.add_argument(
-        "--renewal-cars", type=int, default=120, help="renewable cars, at least (all classes)"
+        "--renewal-cars", type=int, default=600, help="renewable cars, at least (all classes)"
     )
     parser.add_argument(
         "--renewal-people", type=int, default=400, help="people with renewable cars logged in"

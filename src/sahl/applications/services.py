@@ -140,14 +140,15 @@ def applications_page(who: Who, before: str = "", size: int = 50) -> Application
     deep page costs what the first one does (no OFFSET over thousands of a company's rows)."""
     found = my_applications(who)
     if before:
-        moment, pk = _cursor(before)
+        moment, pk = parse_cursor(before)
         found = found.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
     rows = list(found[: size + 1])
     older = f"{rows[size - 1].created_at.isoformat()}~{rows[size - 1].pk}" if len(rows) > size else ""
     return ApplicationsPage(rows[:size], older)
 
 
-def _cursor(text: str) -> tuple[dt.datetime, int]:
+def parse_cursor(text: str) -> tuple[dt.datetime, int]:
+    """A keyset cursor `<aware ISO time>~<id>` as pages give it; BadInput if it was tampered with."""
     moment, _, pk = text.partition("~")
     try:
         parsed = dt.datetime.fromisoformat(moment)

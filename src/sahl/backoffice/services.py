@@ -96,15 +96,12 @@ def _queue_cursor_of(case: Application) -> str:
 
 
 def _queue_cursor(text: str) -> tuple[dt.date | None, dt.datetime, int]:
-    due, submitted, pk = [*text.split("~"), "", "", ""][:3]
+    due, _, rest = text.partition("~")
     try:
         day = dt.date.fromisoformat(due) if due else None
-        moment = dt.datetime.fromisoformat(submitted)
-        number = int(pk)
     except ValueError as e:
         raise BadInput("page.cursor_invalid") from e
-    if moment.tzinfo is None or number < 1:
-        raise BadInput("page.cursor_invalid")
+    moment, number = applications.parse_cursor(rest)
     return day, moment, number
 
 

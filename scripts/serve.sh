@@ -16,8 +16,9 @@ AGENCY_SIM_PORT=${AGENCY_SIM_PORT:-8801}
   --credentials var/agency-mew.json > var/agency-mew.log 2>&1
 "$BIN/python" manage.py db_worker --queue-name default --no-reload > var/worker.log 2>&1 &
 worker=$!
-# Retries after an agency's outage, and attempts whose worker died (safe on several machines).
-"$BIN/python" manage.py deliveries_sweep --every 30 > var/sweep.log 2>&1 &
+# The outbox's sweep: attempts whose worker died, and deliveries and event handlings whose task was
+# lost (never a second task for one that has one waiting; safe on several machines).
+"$BIN/python" manage.py outbox_sweep --every 30 > var/sweep.log 2>&1 &
 sweep=$!
 # Overdue reports go to the agency's supervisors (checked every 10 minutes).
 "$BIN/python" manage.py escalate_complaints --every 600 > var/escalations.log 2>&1 &
@@ -25,6 +26,9 @@ escalations=$!
 # Expired wallet issuance records (nonces, offers, tokens) are deleted every hour.
 "$BIN/python" manage.py wallet_sweep --every 3600 > var/wallet-sweep.log 2>&1 &
 wallet_sweep=$!
+# Answers to Idempotency-Keys older than a day are forgotten every hour (the keys become free).
+"$BIN/python" manage.py idempotency_sweep --every 3600 > var/idempotency-sweep.log 2>&1 &
+idempotency_sweep=$!
 # MEW's simulated system itself: what it received, answered and decided goes to var/agency-mew.log.
 "$BIN/python" manage.py run_agency_simulator --agency mew --port "$AGENCY_SIM_PORT" \
   --sahl "http://localhost:$PORT" --credentials var/agency-mew.json --state var/agency-mew-state.json \
@@ -37,7 +41,7 @@ if [ -z "${SAHL_SMTP_HOST:-}" ]; then
   mail=$!
   export SAHL_DEV_OUTBOX=${SAHL_DEV_OUTBOX:-1}
 fi
-trap 'kill $worker $sweep $escalations $wallet_sweep $agency $mail 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $sweep $escalations $wallet_sweep $idempotency_sweep $agency $mail 2>/dev/null || true' EXIT INT TERM
 cat <<MSG
 
   Sahl is running at http://localhost:$PORT

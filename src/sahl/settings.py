@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "sahl.core",
+    "sahl.events",
+    "sahl.outbox",
+    "sahl.idempotency",  # Idempotency-Keys of every client write (people and agencies)
     "sahl.registry",
     "sahl.identity",
     "sahl.catalogue",
@@ -205,9 +208,12 @@ SAHL_REQUIRE_SECOND_FACTOR = (
     _flag("SAHL_REQUIRE_SECOND_FACTOR") if "SAHL_REQUIRE_SECOND_FACTOR" in os.environ else HTTPS
 )
 SAHL_SESSION_MAX_SECONDS = 60 * 60 * 24  # and a day after logging in, at the latest
-# Failed logins lock the account (5 in 5 minutes, from anywhere) and the source address (60 in 10
-# minutes), for longer each time, an hour at most: identity.rules.ACCOUNT/SOURCE, kept in the database
-# by identity.adapters. They replace allauth's fixed windows (its other rate limits stay).
+# Wrong passwords and second-factor codes are throttled by identity.throttle (ADR 0012): per source
+# and per source and account, never the account for everyone, in Redis with SAHL_CACHE_URL and in
+# the database otherwise. allauth's "login_failed" (5 per 5 minutes per account, from anywhere: an
+# attacker could keep anyone locked out; it also throttles app codes per account) is off. Its other
+# limits stay: per address (login, passkey login, password reset), per logged-in person, or per
+# e-mail address for the mail it sends; none of them refuses a person's login.
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 # Second factors: passkeys, an authenticator app (TOTP) and recovery codes (allauth.mfa), and a code
 # by SMS (identity.stages.SecondFactorStage takes the place of allauth's second-factor stage).

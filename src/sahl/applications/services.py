@@ -19,9 +19,8 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.dispatch import Signal
 from django.utils import timezone
 
 from sahl.applications import clock
@@ -30,7 +29,6 @@ from sahl.applications.models import (
     Attachment,
     Decision,
     HistoryEvent,
-    IdempotencyKey,
     InfoRequest,
     IssuedDocument,
     Party,
@@ -44,6 +42,17 @@ from sahl.catalogue.rules import Eligibility, assess, fee_for
 from sahl.catalogue.services import definition_of, get_service
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, Conflict, NotFound, SahlError
+from sahl.events.services import announce
+from sahl.events.types import (
+    ApplicationCompleted,
+    ApplicationDecided,
+    ApplicationEvent,
+    ApplicationMoved,
+    ApplicationSubmitted,
+    DocumentIssued,
+)
+from sahl.idempotency import services as idempotency
+from sahl.idempotency.services import IdempotencyConflict
 from sahl.identity.models import User
 from sahl.mandates import services as mandates
 from sahl.mandates.effects import MANDATE_EFFECTS
@@ -64,11 +73,6 @@ Who = User | Authority
 
 def acting(who: Who) -> Authority:
     return who if isinstance(who, Authority) else mandates.oneself(who)
-
-
-class IdempotencyConflict(Conflict):
-    def __init__(self) -> None:
-        super().__init__("idempotency.conflict")
 
 
 def today() -> dt.date:
@@ -239,19 +243,16 @@ def submit(
     files: Mapping[str, Upload],
     idempotency_key: str,
 ) -> Application:
-    """File an application. The same key with the same request gives the same application."""
-    if not idempotency_key or len(idempotency_key) > 80:
-        raise BadInput("idempotency.missing")
+    """File an application. The same key with the same request gives the same application; keys
+    are the acting person's own (`sahl.idempotency`, one mechanism with the agency API)."""
+    idempotency.check_key(idempotency_key)
     page = apply_page(who, code)
     user, subject = page.acting.actor, page.acting.subject
     profile = _require_profile(page)
     request_hash = _fingerprint(f"{code} for {subject}", page.definition, answers, files)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                key = IdempotencyKey.objects.create(user=user, key=idempotency_key, request_hash=request_hash)
-        except IntegrityError:
-            return _replay(user, idempotency_key, request_hash)
+    filed: list[Application] = []
+
+    def work() -> tuple[int, dict[str, Any]]:
         if page.eligibility is not None and not page.eligibility.eligible:
             assert page.eligibility.reason is not None
             raise BadInput("application.not_eligible", reason=page.eligibility.reason)
@@ -275,22 +276,21 @@ def submit(
         for document, (upload, kind_) in checked.items():
             _store_attachment(application, document, upload, kind_, user)
         Party.objects.bulk_create(parties_for(application, parties))
-        key.application = application
-        key.save(update_fields=["application"])
         _route(
             application,
             page.definition,
             user,
             waits_for_consent=any(p.consent == Party.Consent.PENDING for p in parties),
         )
-    return application
+        filed.append(application)
+        return 201, {"reference": application.reference}
+
+    answer = idempotency.once(idempotency.person(user.pk), idempotency_key, request_hash, work)
+    return filed[0] if filed else _replay(answer)
 
 
 # Ended without the service being delivered: a paid fee goes back (payments listens).
 ENDED_WITHOUT_SERVICE = (State.REJECTED, State.CANCELLED, State.WITHDRAWN)
-application_ended = Signal()
-# A document was issued (the wallet revokes what it replaces). Sent inside the issuing transaction.
-document_issued = Signal()
 
 OPEN_STATES = (State.SUBMITTED, State.AWAITING_PAYMENT, State.IN_REVIEW, State.ACTION_NEEDED)
 
@@ -318,11 +318,13 @@ def _refuse_a_second_open_application(page: ApplyPage, answers: dict[str, Any], 
             raise Conflict("application.already_open", reference=clash.reference)
 
 
-def _replay(user: User, key: str, request_hash: str) -> Application:
-    existing = IdempotencyKey.objects.select_related("application").get(user=user, key=key)
-    if existing.request_hash != request_hash or existing.application is None:
+def _replay(answer: idempotency.Answer) -> Application:
+    """The application a repeated submission filed the first time (its reference is the answer kept)."""
+    reference = answer.body.get("reference")
+    application = Application.objects.filter(reference=reference).first() if reference else None
+    if application is None:
         raise IdempotencyConflict()
-    return existing.application
+    return application
 
 
 def _fingerprint(
@@ -491,7 +493,7 @@ def record(
             actor and actor.pk == application.applicant_id and actor.civil_id != application.subject_civil_id
         )
         on_behalf_of = application.subject_civil_id if acts_for else ""
-    event = HistoryEvent.objects.create(
+    return HistoryEvent.objects.create(
         application=application,
         kind=kind,
         actor=actor,
@@ -500,10 +502,15 @@ def record(
         to_state=to_state,
         note=note,
     )
-    from sahl.notifications.services import application_changed  # the messages, in this transaction
 
-    application_changed(application, event)
-    return event
+
+# Each step of the state machine is announced as one event, its type by where it leads.
+_EVENT_FOR_STATE: dict[State, type[ApplicationEvent]] = {
+    State.SUBMITTED: ApplicationSubmitted,
+    State.APPROVED: ApplicationDecided,
+    State.REJECTED: ApplicationDecided,
+    State.COMPLETED: ApplicationCompleted,
+}
 
 
 def transition(
@@ -527,9 +534,17 @@ def transition(
         application.paused_since = None
     application.state = target
     application.save(update_fields=["state", "paused_since", "due_on", "updated_at", *also])
-    record(application, kind, actor, note, current, target)
-    if target in ENDED_WITHOUT_SERVICE:
-        application_ended.send(sender=Application, application=application)
+    step = record(application, kind, actor, note, current, target)
+    announce(
+        _EVENT_FOR_STATE.get(target, ApplicationMoved)(
+            application_id=application.pk,
+            reference=application.reference,
+            history_id=step.pk,
+            kind=kind,
+            from_state=str(current),
+            to_state=str(target),
+        )
+    )
 
 
 def _route(
@@ -565,8 +580,9 @@ def _process(
     actor: User | None,
     kind: str = Kind.SENT_TO_AGENCY,
 ) -> None:
-    """Decide at once (automatic), or send to the agency: its own system when it has a connected one
-    (`agency_api`: a delivery is written and enqueued in this transaction), else its queue."""
+    """Decide at once (automatic), or send to the agency: the move to `in_review` is announced, and
+    for `agency_api` services integrations delivers it to the agency's system when one is connected
+    (else the back office's queue has it)."""
     if kind == Kind.PAID:
         record(application, Kind.PAID, None)
         kind = Kind.SENT_TO_AGENCY
@@ -576,10 +592,6 @@ def _process(
     application.due_on = clock.add_working_days(today(), definition.working_days, clock.kuwait_holidays())
     application.save(update_fields=["due_on"])
     transition(application, State.IN_REVIEW, actor, kind)
-    if definition.processing == "agency_api":
-        from sahl.integrations import services as integrations  # it records back into applications
-
-        integrations.send_to_agency(application)
 
 
 def approve(application: Application, actor: User | None, reason: str) -> None:
@@ -597,7 +609,7 @@ def approve(application: Application, actor: User | None, reason: str) -> None:
             holder = application.parties.get(role=output.holder).civil_id
         document = _issue(application, definition, output.document, output.valid_for, holder)
         record(application, Kind.DOCUMENT_ISSUED, actor, document.verification_code)
-        document_issued.send(sender=IssuedDocument, document=document)
+        announce(DocumentIssued(document_id=document.pk, application_id=application.pk))
     for effect in definition.effects:
         if effect in MANDATE_EFFECTS:
             change = mandates.grant_power_of_attorney(

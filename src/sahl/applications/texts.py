@@ -60,3 +60,26 @@ CONSENTS = {
     Party.Consent.GIVEN: T("وافق", "Agreed"),
     Party.Consent.DECLINED: T("رفض", "Declined"),
 }
+
+
+# Whether the application reached the agency's own system, as the person reads it (by the state of
+# its delivery in the outbox), without the machinery.
+_SENDING = T("جارٍ إرسال طلبك إلى نظام الجهة.", "Your application is being sent to the agency's system.")
+_DELAYED = T(
+    "تأخر إرسال طلبك إلى الجهة؛ طلبك محفوظ وفريق سهل يتابع الأمر.",
+    "Sending your application to the agency is delayed; it is safe and the Sahl team is on it.",
+)
+DELIVERY = {
+    "queued": _SENDING,
+    "sending": _SENDING,
+    "retrying": T(
+        "نظام الجهة لا يستجيب الآن؛ طلبك محفوظ وسنرسله تلقائياً.",
+        "The agency's system is not answering now; your application is safe and we will send it automatically.",
+    ),
+    "sent": T(
+        "أُرسل طلبك إلى الجهة وتسلّمه نظامها.",
+        "Your application was sent to the agency and its system received it.",
+    ),
+    "failed": _DELAYED,
+    "uncertain": _DELAYED,
+}

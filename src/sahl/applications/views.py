@@ -12,17 +12,15 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sahl.applications import services
+from sahl.applications import sections, services
 from sahl.applications.forms import form_fields
 from sahl.applications.rules import FormInvalid
-from sahl.applications.texts import CATEGORIES, CONSENTS, EVENTS, STATES
+from sahl.applications.texts import CATEGORIES, CONSENTS, DELIVERY, EVENTS, STATES
 from sahl.core.errors import SahlError
-from sahl.integrations import services as integrations
-from sahl.integrations.texts import FOR_THE_PERSON as DELIVERY_TEXTS
+from sahl.identity import throttle
 from sahl.mandates import services as mandates
 from sahl.mandates.current import acting_of
-from sahl.payments import services as payments
-from sahl.payments.texts import STATES as PAYMENT_STATES
+from sahl.outbox import services as outbox
 from sahl.web.errors import for_error
 
 if TYPE_CHECKING:
@@ -62,6 +60,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             if "save_draft" in request.POST:
                 services.save_draft(user, code, request.POST)
                 return redirect("applications:apply", code=code)
+            throttle.take("filing", str(request.user.pk), refusal="application.too_many")  # 429
             application = services.submit(
                 user,
                 code,
@@ -123,12 +122,14 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _detail(request: HttpRequest, application: Any) -> dict[str, Any]:
     context = services.detail_context(_person(request), application) | TEXTS
-    return context | {
-        "payments": payments.for_application(application),
-        "payment_states": PAYMENT_STATES,
-        "delivery": integrations.delivery_of(application),
-        "delivery_texts": DELIVERY_TEXTS,
-    }
+    return (
+        context
+        | sections.for_page(application)
+        | {
+            "delivery": outbox.latest(f"application:{application.pk}", "agency"),
+            "delivery_texts": DELIVERY,
+        }
+    )
 
 
 def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:

@@ -26,6 +26,8 @@ from sahl.complaints import rules
 from sahl.complaints.models import Complaint, Event, Follower, Media, RoutingRule, Topic
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, NotFound
+from sahl.events.services import announce
+from sahl.events.types import ComplaintMoved
 from sahl.identity.models import StaffMembership, User
 
 DEFINITIONS = Path(__file__).parent / "definitions"
@@ -282,46 +284,18 @@ def _store(
 def _event(
     complaint: Complaint, kind: str, actor: User | None, note: str = "", agency: Agency | None = None
 ) -> Event:
+    """A step in the report's history, announced: notifications tells the people concerned."""
     event = Event.objects.create(complaint=complaint, kind=kind, actor=actor, note=note, agency=agency)
-    message = MESSAGE_FOR.get(kind)
-    if message is not None:
-        _tell(complaint, message, note, but_not=actor)
-    return event
-
-
-# The steps the reporter and the people who joined hear about (the one who acted is not told).
-MESSAGE_FOR: dict[str, str] = {
-    Kind.ROUTED: "complaint_filed",
-    Kind.ACKNOWLEDGED: "complaint_acknowledged",
-    Kind.QUESTION: "complaint_question",
-    Kind.FORWARDED: "complaint_forwarded",
-    Kind.RESOLVED: "complaint_resolved",
-    Kind.REOPENED: "complaint_reopened",
-}
-
-
-def _tell(complaint: Complaint, event: str, note: str, but_not: User | None) -> None:
-    from django.urls import reverse
-
-    from sahl.notifications import services as notifications
-
-    people = [f.user for f in complaint.followers.select_related("user")]
-    if complaint.reporter is not None:
-        people.insert(0, complaint.reporter)
-    if event == "complaint_question":  # only the reporter can answer
-        people = people[:1] if complaint.reporter is not None else []
-    recipients = [p for p in people if but_not is None or p.pk != but_not.pk]
-    if not recipients:
-        return
-    notifications.complaint_changed(
-        recipients,
-        event,
-        reference=complaint.reference,
-        topic=complaint.topic.name,
-        agency=complaint.agency.name,
-        note="" if event == "complaint_filed" else note,
-        link=reverse("complaints:detail", args=[complaint.reference]),
+    announce(
+        ComplaintMoved(
+            complaint_id=complaint.pk,
+            reference=complaint.reference,
+            step_id=event.pk,
+            kind=kind,
+            actor_id=actor.pk if actor else None,
+        )
     )
+    return event
 
 
 def nearby_open(topic_code: str, latitude: float, longitude: float) -> list[Complaint]:
@@ -543,28 +517,8 @@ def escalate_overdue() -> int:
             complaint.escalated_at = timezone.now()
             complaint.save(update_fields=["escalated_at", "updated_at"])
             _event(complaint, Kind.ESCALATED, None, agency=complaint.agency)
-            _tell_supervisors(complaint)
             count += 1
     return count
-
-
-def _tell_supervisors(complaint: Complaint) -> None:
-    from django.urls import reverse
-
-    from sahl.notifications import services as notifications
-
-    supervisors = User.objects.filter(
-        membership__agency=complaint.agency, membership__role=StaffMembership.Role.SUPERVISOR
-    ).order_by("pk")
-    notifications.complaint_changed(
-        list(supervisors),
-        "complaint_escalated",
-        reference=complaint.reference,
-        topic=complaint.topic.name,
-        agency=complaint.agency.name,
-        note="",
-        link=reverse("complaints:case", args=[complaint.reference]),
-    )
 
 
 # --- Pages ----------------------------------------------------------------------------------------

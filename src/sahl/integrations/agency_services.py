@@ -2,9 +2,10 @@
 logs in with client credentials, reads its own applications (each read goes to the person's
 access log) and reports back what it did.
 
-Every write runs in one transaction that also holds its Idempotency-Key (`AgencyRequest`, unique
-per agency and key) and the answer given: the same key and body answer the same again without
-doing anything twice, and a crash can never leave a write done without its key, or the reverse.
+Every write runs in one transaction that also holds its Idempotency-Key and the answer given
+(`sahl.idempotency`, the one mechanism people's submissions use too; keys are per agency): the same
+key and body answer the same again without doing anything twice, and a crash can never leave a
+write done without its key, or the reverse.
 The application's row is locked while it changes. The agency's system acts with no user
 (actor None), as the service's own rules do."""
 
@@ -22,14 +23,13 @@ from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from sahl.applications import services as applications
 from sahl.applications.models import Application, Attachment, HistoryEvent, InfoRequest, IssuedDocument
 from sahl.applications.rules import check_file
-from sahl.applications.services import IdempotencyConflict
 from sahl.applications.states import CATEGORY, IllegalTransition, State
 from sahl.audit import services as audit
 from sahl.catalogue.definition import RequiredDocument
@@ -37,9 +37,13 @@ from sahl.catalogue.models import Agency
 from sahl.catalogue.services import get_agency
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, Forbidden, NotFound
+from sahl.events.services import announce
+from sahl.events.types import DocumentIssued
+from sahl.idempotency import services as idempotency
+from sahl.identity import throttle
 from sahl.integrations import services as integrations
 from sahl.integrations.documents import application_document, with_document_relations
-from sahl.integrations.models import AccessToken, AgencyRequest, ClientCredential, TokenThrottle
+from sahl.integrations.models import AccessToken, ClientCredential
 from sahl.registry.adapters import VEHICLE_FIELDS, registers
 from sahl.registry.effects import REGISTER_OWNERS
 
@@ -47,10 +51,8 @@ log = logging.getLogger(__name__)
 Kind = HistoryEvent.Kind
 
 TOKEN_LIFETIME = 900  # seconds an access token works
-THROTTLE_LIMIT = 10  # failed client logins from one source...
-THROTTLE_WINDOW = dt.timedelta(minutes=15)  # ...in this window, then refused until it ends
 PAGE_LIMIT = 100  # applications per page at most
-KEY_LENGTH = 80  # longest Idempotency-Key
+KEY_LENGTH = idempotency.KEY_LENGTH  # longest Idempotency-Key
 MAX_DOCUMENT_MB = 10
 # Open applications the agency reports progress on or asks about; documents may also be attached
 # once decided (e.g. the certificate that follows an approval, a letter explaining a refusal).
@@ -59,7 +61,7 @@ DOCUMENTS_ALLOWED = (*OPEN, State.APPROVED, State.COMPLETED, State.REJECTED)
 
 
 def now() -> dt.datetime:
-    """The clock of tokens and throttles (tests move it)."""
+    """The clock of tokens (tests move it)."""
     return timezone.now()
 
 
@@ -92,10 +94,10 @@ def _decoy_hash() -> str:
 
 def issue_token(grant_type: str, client_id: str, client_secret: str, source: str) -> IssuedToken:
     """A bearer token for a valid, unrevoked client credential. Failed client logins are counted
-    per source; past `THROTTLE_LIMIT` in `THROTTLE_WINDOW` every request from it is refused (429)
-    until the window ends, even with a good secret."""
+    per source (the throttle's "agency.token": 10 in 15 minutes); past that every request from it
+    is refused (429) until the window ends, even with a good secret."""
     source = source[:45] or "unknown"
-    wait = _throttled(source)
+    wait = throttle.wait_seconds("agency.token", source)
     if wait:
         raise OAuthError(
             "temporarily_unavailable", 429, "too many failed client logins from this address", wait
@@ -106,7 +108,7 @@ def issue_token(grant_type: str, client_id: str, client_secret: str, source: str
         raise OAuthError("unsupported_grant_type", 400, "only client_credentials is supported")
     credential = _client(client_id, client_secret)
     if credential is None:
-        _count_failure(source)
+        throttle.record("agency.token", source)
         log.info("agency client login refused")
         raise OAuthError("invalid_client", 401, "unknown client or wrong secret")
     token = secrets.token_urlsafe(32)
@@ -138,30 +140,6 @@ def _client(client_id: str, client_secret: str) -> ClientCredential | None:
         check_password(client_secret, _decoy_hash())
         return None
     return credential if check_password(client_secret, credential.secret_hash) else None
-
-
-def _throttled(source: str) -> int:
-    """Seconds the source must wait, or 0."""
-    row = TokenThrottle.objects.filter(source=source).first()
-    if row is None or row.failures < THROTTLE_LIMIT:
-        return 0
-    left = row.window_started_at + THROTTLE_WINDOW - now()
-    return max(0, int(left.total_seconds()) + 1) if left > dt.timedelta(0) else 0
-
-
-def _count_failure(source: str) -> None:
-    moment = now()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                TokenThrottle.objects.get_or_create(source=source, defaults={"window_started_at": moment})
-        except IntegrityError:  # created by a concurrent failure meanwhile
-            pass
-        row = TokenThrottle.objects.select_for_update().get(source=source)
-        if moment - row.window_started_at >= THROTTLE_WINDOW:
-            row.failures, row.window_started_at = 0, moment
-        row.failures += 1
-        row.save(update_fields=["failures", "window_started_at"])
 
 
 def agency_for_token(token: str) -> Agency | None:
@@ -263,18 +241,11 @@ def get_attachment(agency: Agency, reference: str, attachment_id: int) -> Attach
 # --- Writing, once per Idempotency-Key -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: dict[str, Any]
-    replayed: bool  # the stored answer to an earlier request with the same key and body
+Answer = idempotency.Answer  # status, body, and whether it is the stored answer to an earlier request
 
 
 def _check_key(key: str) -> None:
-    if not key:
-        raise BadInput("idempotency.missing")
-    if len(key) > KEY_LENGTH:
-        raise BadInput("idempotency.too_long", limit=KEY_LENGTH)
+    idempotency.check_key(key)
 
 
 def _fingerprint(operation: str, target: str, body: dict[str, Any]) -> str:
@@ -288,21 +259,7 @@ def _once(
     """Run `work` in one transaction with the key's row, or answer what the first request with this
     key was answered. A refused write (an error) keeps no key: nothing was done, so the same key
     may be tried again."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                row = AgencyRequest.objects.create(
-                    agency=agency, key=key, request_hash=fingerprint, status_code=0, response={}
-                )
-        except IntegrityError:  # used before (a concurrent twin waited for it on PostgreSQL)
-            earlier = AgencyRequest.objects.get(agency=agency, key=key)
-            if earlier.request_hash != fingerprint:
-                raise IdempotencyConflict() from None
-            return Answer(earlier.status_code, earlier.response, replayed=True)
-        status, body = work()
-        row.status_code, row.response = status, body
-        row.save(update_fields=["status_code", "response"])
-    return Answer(status, body, replayed=False)
+    return idempotency.once(idempotency.agency(agency.code), key, fingerprint, work)
 
 
 def _locked(agency: Agency, reference: str) -> Application:
@@ -450,7 +407,7 @@ def add_document(
         )
         issued.save()
         applications.record(application, Kind.DOCUMENT_ISSUED, None, issued.verification_code)
-        applications.document_issued.send(sender=IssuedDocument, document=issued)
+        announce(DocumentIssued(document_id=issued.pk, application_id=application.pk))
         return 201, _summary(application) | {"document": _issued(issued)}
 
     body = {"document": document, "title_ar": title.ar, "title_en": title.en, "sha256": digest}

@@ -26,13 +26,13 @@ import httpx
 from django.db import transaction
 from django.utils import timezone
 
-from sahl.applications import services as applications
-from sahl.applications.models import Application, HistoryEvent
+from sahl.applications.models import Application
 from sahl.catalogue.models import Agency
 from sahl.integrations import conformance_case as case
 from sahl.integrations import rules, services, signatures
-from sahl.integrations.models import Attempt, Connection, Delivery
+from sahl.integrations.models import Connection
 from sahl.integrations.rules import Outcome
+from sahl.outbox import services as outbox
 
 PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
 STALE_SECONDS = 600
@@ -93,9 +93,7 @@ class Kit:
 
     def body(self, application: Application, event_id: str, created: float) -> bytes:
         """The delivery body Sahl sends (services.payload), marked as a test."""
-        draft = Delivery(application=application, connection=self.connection, event_id=uuid.UUID(event_id))
-        draft.created_at = dt.datetime.fromtimestamp(created, tz=dt.UTC)
-        data = services.payload(draft)
+        data = services.payload(application.pk, event_id, dt.datetime.fromtimestamp(created, tz=dt.UTC))
         data["test"] = True
         return json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
 
@@ -255,32 +253,22 @@ class Kit:
 
 
 def _record(kit: Kit, application: Application, event_id: str, answer: Answer) -> None:
-    """Keep the test delivery on record, as the worker would have: operators see it, and the
-    application's history says it was delivered (rejected at once: the application is rejected)."""
+    """Keep the test delivery on record, as the worker would have: operators see it in the outbox,
+    and the application's history says it was delivered (rejected at once: the application is
+    rejected)."""
     verdict = rules.judge(answer.status, answer.body)
-    moment = timezone.now()
     with transaction.atomic():
-        delivery = Delivery.objects.create(
-            event_id=uuid.UUID(event_id),
-            application=application,
-            connection=kit.connection,
-            state=Delivery.State.DELIVERED,
-            attempts=1,
-            answer=verdict.answer,
-            agency_reference=verdict.reference,
-            delivered_at=moment,
-        )
-        Attempt.objects.create(
-            delivery=delivery,
+        outbox.record_sent(
+            "agency",
+            key=uuid.UUID(event_id),
+            destination=f"agency:{kit.connection.agency.code}",
+            topic=f"application:{application.pk}",
+            payload={"application_id": application.pk},
+            result={"answer": verdict.answer, "reference": verdict.reference},
             status_code=answer.status,
-            outcome=str(Outcome.DELIVERED),
             duration_ms=int(answer.seconds * 1000),
         )
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        note = verdict.reference or verdict.answer
-        applications.record(locked, HistoryEvent.Kind.DELIVERED, None, note)
-        if verdict.answer == "rejected":
-            applications.reject(locked, None, f"{verdict.reason_ar} | {verdict.reason_en}")
+        services.delivered(application.pk, verdict)
 
 
 def run(

@@ -1,19 +1,13 @@
-"""What an agency's answer means, when to try again, and when to stop calling an agency."""
+"""What an agency's answer to a delivery means (when to try again: outbox.rules)."""
 
 from __future__ import annotations
 
 import json
-import random
 from dataclasses import dataclass
 from enum import StrEnum
 
 MAX_BODY = 64 * 1024  # an answer longer than this is cut off and counts as garbage
 RETRYABLE_STATUSES = frozenset({408, 429})
-BREAKER_FAILURES = 5  # failed attempts in a row that open the breaker
-BREAKER_FIRST_PAUSE = 60  # seconds, doubling while the agency keeps failing
-BREAKER_LONGEST_PAUSE = 600
-FIRST_RETRY = 30  # seconds; then 60, 120, ... with jitter
-LONGEST_RETRY = 3600
 
 
 class Outcome(StrEnum):
@@ -75,18 +69,3 @@ def judge(status: int | None, body: bytes, error: str = "") -> Verdict:
             reason_en=reason["en"].strip()[:500],
         )
     return Verdict(Outcome.RETRY, error="unknown answer status")
-
-
-def retry_delay(attempt: int, rng: random.Random | None = None) -> float:
-    """Seconds before attempt `attempt + 1`: exponential, capped, with full jitter on the upper half
-    (so many deliveries failing together do not come back together)."""
-    ceiling = min(LONGEST_RETRY, FIRST_RETRY * 2 ** max(0, attempt - 1))
-    return ceiling / 2 + (rng or random.SystemRandom()).uniform(0, ceiling / 2)
-
-
-def breaker_pause(failures_in_a_row: int) -> int:
-    """Seconds the agency is left alone after this many failures in a row (0: keep calling)."""
-    if failures_in_a_row < BREAKER_FAILURES:
-        return 0
-    doublings = failures_in_a_row - BREAKER_FAILURES
-    return min(BREAKER_LONGEST_PAUSE, BREAKER_FIRST_PAUSE * 2**doublings)

@@ -17,20 +17,3 @@ ANSWERS = {
     "pending": T("قيد النظر لدى الجهة", "Pending"),
     "rejected": T("رفضتها الجهة", "Rejected"),
 }
-
-# For the person: whether the application reached the agency, without the machinery.
-FOR_THE_PERSON = {
-    "waiting": T("جارٍ إرسال طلبك إلى نظام الجهة.", "Your application is being sent to the agency's system."),
-    "retrying": T(
-        "نظام الجهة لا يستجيب الآن؛ طلبك محفوظ وسنرسله تلقائياً.",
-        "The agency's system is not answering now; your application is safe and we will send it automatically.",
-    ),
-    "delivered": T(
-        "أُرسل طلبك إلى الجهة وتسلّمه نظامها.",
-        "Your application was sent to the agency and its system received it.",
-    ),
-    "dead": T(
-        "تأخر إرسال طلبك إلى الجهة؛ طلبك محفوظ وفريق سهل يتابع الأمر.",
-        "Sending your application to the agency is delayed; it is safe and the Sahl team is on it.",
-    ),
-}

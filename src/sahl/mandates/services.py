@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.dispatch import Signal
 from django.utils import timezone
 
 from sahl.audit import services as audit
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import Conflict, Forbidden, NotFound
+from sahl.events.services import announce
+from sahl.events.types import MandateGranted, MandateRevoked
 from sahl.identity.models import StaffMembership, User
 from sahl.mandates import rules
 from sahl.mandates.models import Mandate
@@ -228,6 +229,7 @@ def grant_power_of_attorney(reference: str, grantor: str, answers: dict[str, Any
         },
     )
     if created:
+        announce(MandateGranted(mandate_id=mandate.pk, application_reference=reference))
         for whose in (mandate.grantor_civil_id, mandate.attorney_civil_id):
             audit.append(
                 audit.Kind.MANDATE_GRANTED,
@@ -281,10 +283,6 @@ def my_mandates(user: User) -> MyMandates:
     )
 
 
-# A power of attorney ended early (the wallet revokes its document). Sent inside the transaction.
-mandate_revoked = Signal()
-
-
 def revoke(grantor: User, mandate_id: int, reason: str = "", *, address: str = "") -> Mandate:
     """The grantor ends a power of attorney, with effect from the attorney's next request."""
     with transaction.atomic():
@@ -301,7 +299,7 @@ def revoke(grantor: User, mandate_id: int, reason: str = "", *, address: str = "
         mandate.revoked_by_civil_id = grantor.civil_id
         mandate.revoke_reason = reason.strip()[:300]
         mandate.save(update_fields=["revoked_at", "revoked_by_civil_id", "revoke_reason"])
-        mandate_revoked.send(sender=Mandate, mandate=mandate)
+        announce(MandateRevoked(mandate_id=mandate.pk, application_reference=mandate.application_reference))
         for whose in (mandate.grantor_civil_id, mandate.attorney_civil_id):
             audit.append(
                 audit.Kind.MANDATE_REVOKED,

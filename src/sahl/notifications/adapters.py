@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.module_loading import import_string
 
+from sahl.core import outside
 from sahl.notifications.models import SimulatedSms
 from sahl.registry.models import Person
 
@@ -55,6 +56,7 @@ class Email:
 
 def send_email(email: Email) -> str:
     """Hand the e-mail to the SMTP server configured in settings (EMAIL_*); returns its Message-ID."""
+    outside.leaving("SMTP")
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
@@ -130,6 +132,7 @@ class SimulatedSmsGateway:
     """Keeps what it 'sends' in a table (the dev outbox shows it); a reference is sent once."""
 
     def send(self, to: str, text: str, reference: str) -> str:
+        outside.leaving("the SMS gateway")  # a real one would be called over HTTP
         row, _ = SimulatedSms.objects.get_or_create(reference=reference, defaults={"to": to, "text": text})
         return f"sim-{row.pk}"
 

@@ -6,4 +6,9 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
 
     def ready(self) -> None:
-        from sahl.notifications import signals  # noqa: F401 (connects the receivers)
+        from sahl.notifications import receivers  # noqa: F401 (subscribes to events and signals)
+        from sahl.notifications.channels import EmailChannel, SmsChannel
+        from sahl.outbox.channels import register
+
+        register(EmailChannel())
+        register(SmsChannel())

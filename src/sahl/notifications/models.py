@@ -3,10 +3,10 @@ official notices agencies send, with their append-only log of delivery and readi
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
+
+from sahl.core.append_only import AppendOnly
 
 
 class Notice(models.Model):
@@ -56,7 +56,7 @@ class NoticeRecipient(models.Model):
         return f"{self.role} of notice {self.notice_id}"
 
 
-class NoticeLog(models.Model):
+class NoticeLog(AppendOnly):
     """Proof of what happened to a notice: who, what, when. Rows are only ever added."""
 
     class Event(models.TextChoices):
@@ -77,19 +77,11 @@ class NoticeLog(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(AppendOnly.Meta):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.event} on notice {self.notice_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("the notice log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("the notice log is append-only")
 
 
 class Message(models.Model):
@@ -124,48 +116,6 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk}"
-
-
-class Delivery(models.Model):
-    """A message sent through one outside channel. Sent at most once: a worker claims it (state
-    `sending`, committed) before handing it over, and records the outcome after."""
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", "e-mail"
-        SMS = "sms", "SMS"
-
-    class State(models.TextChoices):
-        QUEUED = "queued", "queued"  # waiting for its task
-        SENDING = "sending", "sending"  # claimed by a worker, being handed to the provider
-        SENT = "sent", "sent"  # the provider accepted it
-        FAILED_RETRYING = "failed_retrying", "failed, retrying"  # not taken; tried again at next_attempt_at
-        FAILED_PERMANENTLY = "failed_permanently", "failed permanently"  # refused, or too many attempts
-        UNCERTAIN = (
-            "uncertain",
-            "uncertain",
-        )  # interrupted mid-send: may have gone; never resent automatically
-
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deliveries")
-    channel = models.CharField(max_length=8, choices=Channel.choices)
-    address = models.CharField(max_length=254, help_text="the e-mail address or phone chosen when queued")
-    subject = models.CharField(max_length=300, blank=True)
-    text = models.TextField(help_text="the e-mail's body or the SMS text")
-    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=40, blank=True, help_text="a short code, never personal data")
-    header_id = models.CharField(max_length=120, unique=True, help_text="stable Message-ID or SMS reference")
-    provider_id = models.CharField(max_length=120, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["state", "claimed_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.channel} delivery {self.pk}"
 
 
 class SimulatedSms(models.Model):

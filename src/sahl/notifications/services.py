@@ -1,10 +1,9 @@
 """Use cases of notifications: telling people about their applications, the inbox, notification
 settings, official notices from agencies, and sending each delivery exactly once.
 
-Messages are written in the transaction of the change they report, with one task per e-mail or
-SMS delivery (the outbox). A delivery is claimed in a committed transaction of its own before it
-is handed to the provider, and its outcome recorded after: a worker that dies mid-send leaves it
-`sending`, which the sweep turns into `uncertain` for an operator, never into a second send."""
+Messages are written when an application or a report moves (this app listens to their events, see
+`receivers.py`); each e-mail or SMS alert goes out through the outbox (the `email` and `sms`
+channels in `channels.py`), which sends it at most once."""
 
 from __future__ import annotations
 
@@ -24,6 +23,7 @@ from sahl.applications.models import Application, HistoryEvent, Party
 from sahl.applications.rules import FormInvalid
 from sahl.applications.texts import STATES
 from sahl.catalogue.services import definition_of
+from sahl.complaints.models import Event as ComplaintStep
 from sahl.core.bilingual import BilingualText
 from sahl.core.civil_id import CivilId
 from sahl.core.errors import BadInput, NotFound
@@ -31,8 +31,9 @@ from sahl.core.messages import MESSAGES
 from sahl.core.money import Money
 from sahl.identity.models import StaffMembership, User
 from sahl.notifications import adapters, rules, texts
-from sahl.notifications.models import Delivery, Message, Notice, NoticeLog, NoticeRecipient, SimulatedSms
-from sahl.notifications.tasks import deliver
+from sahl.notifications.models import Message, Notice, NoticeLog, NoticeRecipient, SimulatedSms
+from sahl.outbox import services as outbox
+from sahl.outbox.models import Delivery
 from sahl.registry.adapters import Profile, registers
 
 log = logging.getLogger("sahl.notifications")
@@ -45,23 +46,18 @@ PAGE_SIZE = 20
 
 
 def application_changed(application: Application, event: HistoryEvent) -> list[Message]:
-    """Called by applications.services.record() in the transaction of the change: the messages
-    (and their deliveries' tasks) for an event a person should know about; nothing for the rest."""
+    """The messages (and their alerts in the outbox) for a step of an application a person should
+    know about; nothing for the rest."""
     key = rules.EVENT_FOR_KIND.get(event.kind)
     if key is None:
         return []
     return _notify(application, key, note=event.note, actor_id=event.actor_id)
 
 
-def notify_applicant(
-    application: Application, event: str, *, amount_fils: int | None = None
-) -> list[Message]:
-    """Tell the applicant about `event` on their application, e.g. "payment_due",
-    "payment_received" or "payment_refunded" (amount: the application's fee unless given). Call it
-    inside the transaction of the change. Payment events are messaged once per application, so
-    it is safe whether the payment was also recorded as history (which reaches `record()`) or not."""
-    if event not in rules.APPLICATION_EVENTS or event in ("consent_requested", "party_update"):
-        raise ValueError(f"not an applicant's event: {event}")
+def payment_changed(application: Application, event: str, amount_fils: int) -> list[Message]:
+    """Tell the applicant a fee was received or refunded ("payment_received", "payment_refunded")."""
+    if event not in rules.PAYMENT_EVENTS:
+        raise ValueError(f"not a payment event: {event}")
     return _notify(application, event, amount_fils=amount_fils)
 
 
@@ -169,16 +165,64 @@ def _compose(
             )
         else:
             subject, text = "", rendered.sms
-        delivery = Delivery.objects.create(
-            message=message,
-            channel=channel,
+        outbox.post(
+            channel,
+            destination=channel,
             address=address,
-            subject=subject,
-            text=text,
-            header_id=_header_id(channel),
+            topic=f"message:{message.pk}",
+            payload={"subject": subject, "text": text, "language": language},
         )
-        deliver.enqueue(delivery.pk)
     return message
+
+
+# The steps of a report the reporter and the people who joined hear about (the one who acted is
+# not told); an escalation goes to the agency's supervisors instead.
+COMPLAINT_MESSAGE_FOR: dict[str, str] = {
+    "routed": "complaint_filed",
+    "acknowledged": "complaint_acknowledged",
+    "question": "complaint_question",
+    "forwarded": "complaint_forwarded",
+    "resolved": "complaint_resolved",
+    "reopened": "complaint_reopened",
+    "escalated": "complaint_escalated",
+}
+
+
+def complaint_moved(complaint_id: int, step_id: int, kind: str, actor_id: int | None) -> list[Message]:
+    """Messages about one step of a report's handling (complaints announced it)."""
+    event = COMPLAINT_MESSAGE_FOR.get(kind)
+    if event is None:
+        return []
+    step = ComplaintStep.objects.select_related(
+        "complaint__topic", "complaint__agency", "complaint__reporter"
+    ).get(pk=step_id, complaint_id=complaint_id)
+    complaint = step.complaint
+    if event == "complaint_escalated":
+        people = list(
+            User.objects.filter(
+                membership__agency=complaint.agency, membership__role=StaffMembership.Role.SUPERVISOR
+            ).order_by("pk")
+        )
+        link = reverse("complaints:case", args=[complaint.reference])
+    else:
+        people = [f.user for f in complaint.followers.select_related("user")]
+        if complaint.reporter is not None:
+            people.insert(0, complaint.reporter)
+        if event == "complaint_question":  # only the reporter can answer
+            people = people[:1] if complaint.reporter is not None else []
+        people = [p for p in people if p.pk != actor_id]
+        link = reverse("complaints:detail", args=[complaint.reference])
+    if not people:
+        return []
+    return complaint_changed(
+        people,
+        event,
+        reference=complaint.reference,
+        topic=complaint.topic.name,
+        agency=complaint.agency.name,
+        note="" if event in ("complaint_filed", "complaint_escalated") else step.note,
+        link=link,
+    )
 
 
 def complaint_changed(
@@ -191,8 +235,7 @@ def complaint_changed(
     note: str,
     link: str,
 ) -> list[Message]:
-    """Tell the reporter and the people who joined a report about a step in its handling. Call it
-    inside the transaction of the change (the deliveries are enqueued with it)."""
+    """Tell these people about a step in a report's handling."""
     if event not in rules.COMPLAINT_EVENTS:
         raise ValueError(f"not a complaint's event: {event}")
     params: dict[str, texts.Param] = {
@@ -202,14 +245,6 @@ def complaint_changed(
         "note": note.strip() or "—",
     }
     return [_compose(user, event, params, link=link) for user in recipients]
-
-
-def _header_id(channel: str) -> str:
-    token = uuid.uuid4().hex
-    if channel == rules.EMAIL:
-        domain = settings.DEFAULT_FROM_EMAIL.rstrip(">").rpartition("@")[2] or "sahl.localhost"
-        return f"<{token}@{domain}>"
-    return f"sms-{token}"
 
 
 # --- The inbox ---------------------------------------------------------------------------------------
@@ -274,7 +309,7 @@ def open_message(user: User, message_id: int) -> MessageView:
                     NoticeLog.objects.create(
                         notice_id=recipient.notice_id, event=NoticeLog.Event.READ, role=recipient.role
                     )
-    deliveries = list(message.deliveries.order_by("pk"))
+    deliveries = outbox.for_topic(f"message:{message.pk}")
     notice, others = None, []
     if message.notice_recipient is not None:
         notice = message.notice_recipient.notice
@@ -479,181 +514,19 @@ def notice_for(staff: User, reference: str) -> NoticeView:
     )
     if notice is None:
         raise NotFound("page.not_found")
-    messages = {
-        m.notice_recipient_id: m
-        for m in Message.objects.filter(notice_recipient__notice=notice).prefetch_related("deliveries")
-    }
+    messages = {m.notice_recipient_id: m for m in Message.objects.filter(notice_recipient__notice=notice)}
+    sent = outbox.for_topics([f"message:{m.pk}" for m in messages.values()])
     recipients = []
     for recipient in notice.recipients.order_by("pk"):
         message = messages.get(recipient.pk)
-        deliveries = sorted(message.deliveries.all(), key=lambda d: d.pk) if message else []
+        deliveries = sent[f"message:{message.pk}"] if message else []
         recipients.append(
             RecipientView(recipient.role, recipient.delivered_at, recipient.read_at, deliveries)
         )
     return NoticeView(notice, recipients, list(notice.log.select_related("actor")))
 
 
-# --- Sending, exactly once ---------------------------------------------------------------------------
-
-
-def run_delivery(delivery_id: int) -> str:
-    """Send one delivery. Claim (committed) -> hand over -> record the outcome. A delivery that is
-    already sent, given up, uncertain or held by a live worker is left alone."""
-    sweep_stale_claims()
-    now = timezone.now()
-    with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
-        if delivery is None:
-            return "missing"
-        if delivery.state == State.SENDING:
-            if rules.claim_is_stale(delivery.claimed_at, now):
-                _mark_uncertain(delivery, "stale-claim")
-                return State.UNCERTAIN
-            return "busy"
-        if delivery.state not in (State.QUEUED, State.FAILED_RETRYING):
-            return str(delivery.state)
-        if delivery.next_attempt_at and delivery.next_attempt_at > now:
-            return "not-yet"  # a retry's own task is waiting for that time
-        delivery.state = State.SENDING
-        delivery.claimed_at = now
-        delivery.attempts += 1
-        delivery.save(update_fields=["state", "claimed_at", "attempts", "updated_at"])
-    claim = delivery.claimed_at
-    # The claim is committed: from here, a worker that dies leaves the delivery `sending`.
-    outcome, reason, provider_id = State.SENT, "", ""
-    try:
-        provider_id = _hand_over(delivery)
-    except adapters.MaybeSent as error:
-        outcome, reason = State.UNCERTAIN, error.reason
-    except adapters.Refused as error:
-        outcome, reason = State.FAILED_PERMANENTLY, error.reason
-    except adapters.NotSent as error:
-        outcome, reason = State.FAILED_RETRYING, error.reason
-        if rules.gives_up(delivery.attempts):
-            outcome = State.FAILED_PERMANENTLY
-    return _record_outcome(delivery.pk, claim, outcome, reason, provider_id)
-
-
-def _hand_over(delivery: Delivery) -> str:
-    if delivery.channel == Delivery.Channel.EMAIL:
-        email = adapters.Email(
-            to=delivery.address,
-            subject=delivery.subject,
-            text=delivery.text,
-            message_id=delivery.header_id,
-            language=delivery.message.language,
-        )
-        return adapters.send_email(email)
-    return adapters.sms_gateway().send(delivery.address, delivery.text, delivery.header_id)
-
-
-def _record_outcome(pk: int, claim: dt.datetime | None, outcome: str, reason: str, provider_id: str) -> str:
-    now = timezone.now()
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(of=("self",))
-            .select_related("message__notice_recipient")
-            .get(pk=pk)
-        )
-        if delivery.claimed_at != claim or delivery.state not in (State.SENDING, State.UNCERTAIN):
-            return str(delivery.state)  # an operator acted meanwhile: theirs stands
-        delivery.state = outcome
-        delivery.last_error = reason[:40]
-        fields = ["state", "last_error", "updated_at"]
-        if outcome == State.SENT:
-            delivery.sent_at, delivery.provider_id = now, provider_id[:120]
-            fields += ["sent_at", "provider_id"]
-        elif outcome == State.FAILED_RETRYING:
-            delivery.next_attempt_at = now + rules.backoff(delivery.attempts, spread=delivery.pk)
-            fields.append("next_attempt_at")
-            deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
-        delivery.save(update_fields=fields)
-        _log_channel(delivery)
-    if outcome != State.SENT:
-        log.warning(
-            "delivery not sent",
-            extra={"delivery": pk, "state": outcome, "reason": reason, "attempts": delivery.attempts},
-        )
-    return outcome
-
-
-_CHANNEL_EVENTS = {
-    State.SENT: NoticeLog.Event.CHANNEL_SENT,
-    State.FAILED_PERMANENTLY: NoticeLog.Event.CHANNEL_FAILED,
-    State.UNCERTAIN: NoticeLog.Event.CHANNEL_UNCERTAIN,
-}
-
-
-def _log_channel(delivery: Delivery) -> None:
-    """A notice's log records each alert that went, failed for good or became uncertain."""
-    recipient = delivery.message.notice_recipient
-    event = _CHANNEL_EVENTS.get(State(delivery.state))
-    if recipient is not None and event is not None:
-        NoticeLog.objects.create(
-            notice_id=recipient.notice_id, event=event, role=recipient.role, channel=delivery.channel
-        )
-
-
-def _mark_uncertain(delivery: Delivery, reason: str) -> None:
-    delivery.state = State.UNCERTAIN
-    delivery.last_error = reason
-    delivery.save(update_fields=["state", "last_error", "updated_at"])
-    _log_channel(delivery)
-    log.warning("delivery uncertain: not resent automatically", extra={"delivery": delivery.pk})
-
-
-def sweep_stale_claims() -> int:
-    """Deliveries a worker claimed and never finished (it died mid-send) become `uncertain`: they
-    may have gone, so they wait for an operator instead of being sent again."""
-    now = timezone.now()
-    stale = list(
-        Delivery.objects.filter(state=State.SENDING, claimed_at__lt=now - rules.CLAIM_TIMEOUT).values_list(
-            "pk", flat=True
-        )
-    )
-    for pk in stale:
-        with transaction.atomic():
-            delivery = (
-                Delivery.objects.select_for_update(of=("self",))
-                .select_related("message__notice_recipient")
-                .get(pk=pk)
-            )
-            if delivery.state == State.SENDING and rules.claim_is_stale(delivery.claimed_at, now):
-                _mark_uncertain(delivery, "stale-claim")
-    return len(stale)
-
-
-# --- Operators and the dev outbox --------------------------------------------------------------------
-
-ATTENTION = (State.UNCERTAIN, State.FAILED_PERMANENTLY, State.FAILED_RETRYING)
-
-
-def _operator(user: User) -> None:
-    if not user.is_staff:
-        raise NotFound("page.not_found")
-
-
-def deliveries_needing_attention(operator: User) -> list[Delivery]:
-    _operator(operator)
-    return list(Delivery.objects.filter(state__in=ATTENTION).order_by("-updated_at", "-pk")[:200])
-
-
-def send_again(operator: User, delivery_id: int) -> Delivery:
-    """An operator decided an uncertain or failed delivery should go (again): queue it."""
-    _operator(operator)
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update()
-            .filter(pk=delivery_id, state__in=(State.UNCERTAIN, State.FAILED_PERMANENTLY))
-            .first()
-        )
-        if delivery is None:
-            raise NotFound("page.not_found")
-        delivery.state, delivery.next_attempt_at, delivery.claimed_at = State.QUEUED, None, None
-        delivery.save(update_fields=["state", "next_attempt_at", "claimed_at", "updated_at"])
-        deliver.enqueue(delivery.pk)
-    log.info("delivery queued again by an operator", extra={"delivery": delivery.pk})
-    return delivery
+# --- The dev outbox ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -666,7 +539,5 @@ def dev_outbox() -> DevOutbox:
     """What the simulated SMS gateway got, and the e-mails handed to SMTP (dev only: see the view)."""
     return DevOutbox(
         sms=list(SimulatedSms.objects.order_by("-sent_at", "-pk")[:100]),
-        emails=list(
-            Delivery.objects.filter(channel=Delivery.Channel.EMAIL).order_by("-created_at", "-pk")[:100]
-        ),
+        emails=list(Delivery.objects.filter(channel="email").order_by("-created_at", "-pk")[:100]),
     )

@@ -374,8 +374,8 @@ DELIVERY_STATES = {
     "queued": T("في الانتظار", "Queued"),
     "sending": T("قيد الإرسال", "Sending"),
     "sent": T("أُرسلت", "Sent"),
-    "failed_retrying": T("تعذّر الإرسال، وستُعاد المحاولة", "Not sent yet, will try again"),
-    "failed_permanently": T("تعذّر الإرسال", "Could not be sent"),
+    "retrying": T("تعذّر الإرسال، وستُعاد المحاولة", "Not sent yet, will try again"),
+    "failed": T("تعذّر الإرسال", "Could not be sent"),
     "uncertain": T("غير مؤكد، يراجعه فريق التشغيل", "Uncertain, being checked by our operators"),
 }
 

@@ -9,7 +9,5 @@ urlpatterns = [
     path("inbox/<int:message_id>", views.message, name="message"),
     path("backoffice/notices", views.notices, name="notices"),
     path("backoffice/notices/<str:reference>", views.notice, name="notice"),
-    path("operators/deliveries", views.deliveries, name="deliveries"),
-    path("operators/deliveries/<int:delivery_id>/send-again", views.send_again, name="send_again"),
     path("dev/sms", views.dev_outbox, name="dev_outbox"),
 ]

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from sahl.applications.rules import FormInvalid
 from sahl.core.errors import BadInput, NotFound, SahlError
@@ -133,23 +133,3 @@ def notice(request: HttpRequest, reference: str) -> HttpResponse:
     except SahlError as error:
         return for_error(request, error)
     return render(request, "notifications/notice.html", {"view": view, "notice": view.notice} | LABELS)
-
-
-@login_required
-@require_GET
-def deliveries(request: HttpRequest) -> HttpResponse:
-    try:
-        found = services.deliveries_needing_attention(person_of(request))
-    except SahlError as error:
-        return for_error(request, error)
-    return render(request, "notifications/deliveries.html", {"deliveries": found} | LABELS)
-
-
-@login_required
-@require_POST
-def send_again(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    try:
-        services.send_again(person_of(request), delivery_id)
-    except SahlError as error:
-        return for_error(request, error)
-    return redirect("notifications:deliveries")

@@ -13,6 +13,7 @@ import httpx
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from sahl.core import outside
 from sahl.core.errors import SahlError
 from sahl.core.money import Money
 from sahl.core.signing import sign, verify
@@ -68,6 +69,7 @@ class KnetGateway:
         self.secret = secret
 
     def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        outside.leaving("the payment gateway")
         try:
             with http_client() as client:
                 response = client.post(
@@ -104,6 +106,7 @@ class KnetGateway:
 
     def report(self, day: dt.date) -> list[ReportLine]:
         payload = {"date": day.isoformat()}
+        outside.leaving("the payment gateway")
         try:
             with http_client() as client:
                 response = client.get(

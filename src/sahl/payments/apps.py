@@ -6,4 +6,12 @@ class PaymentsConfig(AppConfig):
     label = "payments"
 
     def ready(self) -> None:
+        from sahl.outbox.channels import register
         from sahl.payments import receivers  # noqa: F401  (refunds follow ended applications)
+        from sahl.payments.channels import RefundChannel
+
+        register(RefundChannel())
+        from sahl.applications import sections
+        from sahl.payments.views import payments_section
+
+        sections.register(payments_section)

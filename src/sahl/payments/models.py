@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from sahl.core.append_only import AppendOnly
+
 
 class PaymentIntent(models.Model):
     class State(models.TextChoices):
@@ -44,15 +46,15 @@ class PaymentIntent(models.Model):
         return self.reference
 
 
-class PaymentEvent(models.Model):
-    """What happened to payments, including results that were refused (append-only)."""
+class PaymentEvent(AppendOnly):
+    """What happened to payments, including results that were refused. Rows are only ever added."""
 
     intent = models.ForeignKey(PaymentIntent, null=True, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=30)
     detail = models.CharField(max_length=200, blank=True)
 
-    class Meta:
+    class Meta(AppendOnly.Meta):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:

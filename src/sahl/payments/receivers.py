@@ -1,16 +1,14 @@
-"""Payments follow what happens to applications."""
+"""Payments listen to applications: one that ends without its service gives a paid fee back."""
 
 from __future__ import annotations
 
-from typing import Any
+from sahl.applications.services import ENDED_WITHOUT_SERVICE
+from sahl.events.registry import listen
+from sahl.events.types import ApplicationDecided, ApplicationEvent, ApplicationMoved
+from sahl.payments import services
 
-from django.dispatch import receiver
 
-from sahl.applications.services import application_ended
-
-
-@receiver(application_ended)
-def refund_when_ended(sender: Any, application: Any, **kwargs: Any) -> None:
-    from sahl.payments.services import refund_if_paid
-
-    refund_if_paid(application)
+@listen(ApplicationDecided, ApplicationMoved)
+def refund_when_ended(event: ApplicationEvent) -> None:
+    if event.to_state in ENDED_WITHOUT_SERVICE:
+        services.refund_if_paid(event.application_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,9 @@ from sahl.catalogue.models import Agency
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, Conflict, NotFound
 from sahl.core.money import Money
+from sahl.events.services import announce
+from sahl.events.types import PaymentCaptured, PaymentRefunded
+from sahl.outbox import services as outbox
 from sahl.payments.adapters import GatewayResult, gateway
 from sahl.payments.models import PaymentEvent, PaymentIntent
 
@@ -162,6 +166,11 @@ def _paid(intent: PaymentIntent) -> None:
     intent.paid_at = timezone.now()
     intent.save(update_fields=["state", "paid_at"])
     _event(intent, "paid")
+    announce(
+        PaymentCaptured(
+            intent_id=intent.pk, application_id=intent.application_id, amount_fils=intent.amount_fils
+        )
+    )
     _write_receipt(intent)
     if not applications.payment_received(intent.application):
         _request_refund(intent)  # the application ended while the person was paying
@@ -207,35 +216,58 @@ def receipt_for(who: applications.Who, reference: str, intent_id: int) -> Paymen
 # --- Refunds ----------------------------------------------------------------------------------
 
 
-def refund_if_paid(application: Application) -> None:
-    """The application ended without the service: a paid fee goes back (queued in this transaction)."""
-    intent = application.payments.filter(state=PaymentIntent.State.PAID).first()
-    if intent is not None:
-        _request_refund(intent)
+def refund_if_paid(application_id: int) -> None:
+    """The application ended without the service: a paid fee goes back (through the outbox)."""
+    with transaction.atomic():
+        intent = PaymentIntent.objects.filter(
+            application_id=application_id, state=PaymentIntent.State.PAID
+        ).first()
+        if intent is not None:
+            _request_refund(intent)
+
+
+REFUNDS = uuid.UUID("5f1d2b1e-8a61-4d0c-9a8e-3b7f6c2d9e40")  # namespace of refunds' outbox keys
 
 
 def _request_refund(intent: PaymentIntent) -> None:
-    from sahl.payments.tasks import refund_payment
+    """One refund per payment, however often it is asked for: its outbox key comes from the intent."""
+    key = uuid.uuid5(REFUNDS, intent.reference)
+    if not outbox.for_topic(f"payment:{intent.pk}", channel="refund"):
+        _event(intent, "refund_requested")
+    outbox.post(
+        "refund",
+        destination="gateway",
+        topic=f"payment:{intent.pk}",
+        payload={"intent_id": intent.pk},
+        key=key,
+        max_attempts=8,
+    )
 
-    _event(intent, "refund_requested")
-    refund_payment.enqueue(intent.pk)
 
-
-def refund(intent_id: int) -> PaymentIntent:
-    """Ask the gateway to give the money back; once only (a refunded intent stays refunded)."""
-    with transaction.atomic():
-        intent = PaymentIntent.objects.select_for_update().get(pk=intent_id)
-        if intent.state == PaymentIntent.State.REFUNDED:
-            return intent
-        gateway().refund(intent.gateway_payment_id, Money(intent.amount_fils))
-        intent.state = PaymentIntent.State.REFUNDED
-        intent.refunded_at = timezone.now()
-        intent.save(update_fields=["state", "refunded_at"])
-        _event(intent, "refunded")
-        applications.record(
-            intent.application, HistoryEvent.Kind.REFUNDED, None, Money(intent.amount_fils).amount
+def refunded(intent_id: int) -> PaymentIntent:
+    """The gateway gave the money back (the outbox's refund went through): record it once."""
+    intent = PaymentIntent.objects.select_for_update().select_related("application").get(pk=intent_id)
+    if intent.state == PaymentIntent.State.REFUNDED:
+        return intent
+    intent.state = PaymentIntent.State.REFUNDED
+    intent.refunded_at = timezone.now()
+    intent.save(update_fields=["state", "refunded_at"])
+    _event(intent, "refunded")
+    applications.record(
+        intent.application, HistoryEvent.Kind.REFUNDED, None, Money(intent.amount_fils).amount
+    )
+    announce(
+        PaymentRefunded(
+            intent_id=intent.pk, application_id=intent.application_id, amount_fils=intent.amount_fils
         )
+    )
     return intent
+
+
+def refund_not_done(intent_id: int, why: str) -> None:
+    """The refund failed for good or may not have gone: on record for the operator's decision."""
+    intent = PaymentIntent.objects.filter(pk=intent_id).first()
+    _event(intent, f"refund_{why}")
 
 
 # --- Reconciliation -----------------------------------------------------------------------------

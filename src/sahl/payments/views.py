@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import json
 import logging
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from sahl.applications.models import Application
 from sahl.core.errors import SahlError
 from sahl.identity.current import person_of
 from sahl.mandates.current import acting_of
-from sahl.payments import services
+from sahl.payments import services, texts
 from sahl.web.errors import error_page, for_error
 
 log = logging.getLogger(__name__)
@@ -113,3 +115,8 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         csv.writer(response).writerows(services.reconciliation_csv_rows(day))
         return response
     return render(request, "payments/reconciliation.html", {"day": day, "rows": rows, "unknown": unknown})
+
+
+def payments_section(application: Application) -> dict[str, Any]:
+    """The fee's part of the application's page (applications.sections)."""
+    return {"payments": services.for_application(application), "payment_states": texts.STATES}

@@ -54,7 +54,8 @@ from sahl.core.money import Money
 from sahl.identity.models import SmsFactor, StaffMembership, User
 from sahl.mandates import rules as mandate_rules
 from sahl.mandates.models import Mandate
-from sahl.notifications.models import Delivery, Message, NoticeRecipient
+from sahl.notifications.models import Message, NoticeRecipient
+from sahl.outbox import services as outbox
 from sahl.payments.models import PaymentEvent, PaymentIntent
 from sahl.privacy import format as fmt
 from sahl.registry import models as registry
@@ -441,9 +442,10 @@ def messages(person: User) -> list[fmt.MessageRow]:
             application_reference=F("application__reference"),
             notice_reference=F("notice_recipient__notice__reference"),
         )
-        .prefetch_related(Prefetch("deliveries", queryset=Delivery.objects.order_by("created_at", "pk")))
         .order_by("-created_at", "-pk")
     )
+    rows = list(found)
+    sent = outbox.for_topics([f"message:{m.pk}" for m in rows])
     return [
         {
             "kind": m.kind,
@@ -465,10 +467,10 @@ def messages(person: User) -> list[fmt.MessageRow]:
                     "created_at": d.created_at,
                     "sent_at": d.sent_at,
                 }
-                for d in m.deliveries.all()
+                for d in sent[f"message:{m.pk}"]
             ],
         }
-        for m in found
+        for m in rows
     ]
 
 

@@ -7,4 +7,4 @@ class WalletConfig(AppConfig):
     verbose_name = "Hawiyati (wallet)"
 
     def ready(self) -> None:
-        from sahl.wallet import receivers  # noqa: F401  (connects to the applications' signals)
+        from sahl.wallet import receivers  # noqa: F401  (subscribes to events)

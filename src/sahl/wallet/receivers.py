@@ -1,22 +1,21 @@
-"""The wallet hears when documents are issued and powers of attorney end, inside their transaction,
-so a replaced document is revoked in the same commit that issues its successor."""
+"""The wallet listens to documents being issued and powers of attorney ending, at once (inside the
+announcing transaction): a replaced document is revoked in the same commit that issues its
+successor, so no verifier ever sees both valid."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.dispatch import receiver
-
-from sahl.applications.services import document_issued
-from sahl.mandates.services import mandate_revoked
+from sahl.applications.models import IssuedDocument
+from sahl.events.registry import listen
+from sahl.events.types import DocumentIssued, MandateRevoked
 from sahl.wallet import services
 
 
-@receiver(document_issued)
-def _document_issued(sender: Any, document: Any, **kwargs: Any) -> None:
-    services.end_replaced(document)
+@listen(DocumentIssued, at_once=True)
+def document_issued(event: DocumentIssued) -> None:
+    services.end_replaced(IssuedDocument.objects.select_related("application").get(pk=event.document_id))
 
 
-@receiver(mandate_revoked)
-def _mandate_revoked(sender: Any, mandate: Any, **kwargs: Any) -> None:
-    services.end_power_of_attorney(mandate.application_reference)
+@listen(MandateRevoked, at_once=True)
+def mandate_revoked(event: MandateRevoked) -> None:
+    if event.application_reference:
+        services.end_power_of_attorney(event.application_reference)

@@ -1,0 +1,95 @@
+"""The event backbone: announce an event in the transaction of the change, and let every app that
+cares listen, without the announcing app knowing who does.
+
+- `announce(event)` writes the event, one handling row per subscriber, and each handling's task, in
+  the caller's transaction (the outbox: they commit or roll back with the change).
+- `@listen(EventClass)` in a listening app's `receivers.py`, imported by its `AppConfig.ready`,
+  subscribes a function. It runs after commit from the task queue, once per event: the handling
+  row is locked, the function runs, and the row is marked done in the same transaction, so what
+  the function writes and "done" commit together. A function that raises is retried with backoff
+  and never holds up the other subscribers.
+- `@listen(EventClass, at_once=True)` runs inside the announcing transaction instead: for what must
+  commit with the change (a replaced credential revoked in the commit that issues its successor, a
+  read model). It must not call outside systems (they refuse to run inside a transaction)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from sahl.core import queue
+from sahl.core.errors import NotFound
+from sahl.events import tasks
+from sahl.events.models import Event, Handling
+from sahl.events.registry import subscribers
+from sahl.events.types import DomainEvent
+
+log = logging.getLogger("sahl.events")
+State = Handling.State
+
+
+def announce(event: DomainEvent) -> Event:
+    """Write the event and its handlings. Call it inside the transaction of the change."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("announce() belongs inside the transaction of the change it announces")
+    row = Event.objects.create(
+        type=event.type, version=event.version, subject=event.subject[:80], payload=event.payload()
+    )
+    for subscriber in subscribers(event.type):
+        if subscriber.at_once:
+            subscriber.handler(event)
+            continue
+        handling = Handling.objects.create(event=row, subscriber=subscriber.name)
+        tasks.enqueue(handling)
+    return row
+
+
+def sweep(limit: int = 500) -> int:
+    """Queue handlings that are due and have no task waiting (their task was lost: a queue emptied
+    by hand, a crash between commit and pick-up). Never a second task for one that has one."""
+    now = timezone.now()
+    due = list(
+        Handling.objects.filter(state__in=(State.PENDING, State.FAILING))
+        .exclude(next_attempt_at__gt=now)
+        .order_by("pk")[:limit]
+    )
+    alive = queue.waiting(h.task_id for h in due)
+    queued = 0
+    for handling in due:
+        if handling.task_id in alive:
+            continue
+        with transaction.atomic():
+            tasks.enqueue(handling)
+        queued += 1
+    return queued
+
+
+# --- Operators --------------------------------------------------------------------------------
+
+
+def troubled(limit: int = 200) -> list[Handling]:
+    """Handlings that keep failing or gave up, newest first (the operators' list)."""
+    return list(
+        Handling.objects.filter(state__in=(State.FAILING, State.GAVE_UP))
+        .select_related("event")
+        .order_by("-updated_at", "-pk")[:limit]
+    )
+
+
+def retry(handling_id: int) -> Handling:
+    """An operator fixed the cause: run the subscriber again now, with a fresh count of attempts."""
+    with transaction.atomic():
+        handling = (
+            Handling.objects.select_for_update()
+            .filter(pk=handling_id, state__in=(State.FAILING, State.GAVE_UP))
+            .first()
+        )
+        if handling is None:
+            raise NotFound("page.not_found")
+        handling.state, handling.attempts, handling.next_attempt_at = State.PENDING, 0, None
+        handling.save(update_fields=["state", "attempts", "next_attempt_at", "updated_at"])
+        tasks.enqueue(handling)
+    log.info("event handling retried by an operator", extra={"handling": handling.pk})
+    return handling

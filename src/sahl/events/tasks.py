@@ -1,0 +1,79 @@
+"""Running one subscriber on one event, once: one task per handling, queued with the event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from sahl.core import queue
+from sahl.events import rules
+from sahl.events.models import Handling
+from sahl.events.registry import subscribers
+from sahl.events.types import rebuild
+
+log = logging.getLogger("sahl.events")
+State = Handling.State
+
+
+def enqueue(handling: Handling, at: dt.datetime | None = None) -> None:
+    handling.task_id = queue.enqueue(handle, handling.pk, at=at)
+    Handling.objects.filter(pk=handling.pk).update(task_id=handling.task_id)
+
+
+@task()
+def handle(handling_id: int) -> str:
+    """Run one subscriber on one event, once. Returns what happened (for logs and tests)."""
+    return run(handling_id)
+
+
+def run(handling_id: int) -> str:
+    now = timezone.now()
+    with transaction.atomic():
+        handling = Handling.objects.select_for_update().select_related("event").filter(pk=handling_id).first()
+        if handling is None:
+            return "missing"
+        if handling.state in (State.DONE, State.GAVE_UP):
+            return str(handling.state)
+        if handling.next_attempt_at and handling.next_attempt_at > now:
+            return "not yet"
+        subscriber = next(
+            (s for s in subscribers(handling.event.type) if s.name == handling.subscriber), None
+        )
+        if subscriber is None:
+            return "no such subscriber"  # renamed or removed since: left for an operator to see
+        handling.attempts += 1
+        try:
+            with transaction.atomic():
+                subscriber.handler(rebuild(handling.event.type, handling.event.payload))
+        except Exception as error:
+            return _failed(handling, error, now)
+        handling.state, handling.handled_at, handling.last_error = State.DONE, now, ""
+        handling.save(update_fields=["state", "handled_at", "attempts", "last_error", "updated_at"])
+    return "done"
+
+
+def _failed(handling: Handling, error: Exception, now: dt.datetime) -> str:
+    """Record the failure (the listener's own writes were rolled back with its savepoint)."""
+    handling.last_error = type(error).__name__[:120]
+    if rules.gives_up(handling.attempts):
+        handling.state, handling.next_attempt_at = State.GAVE_UP, None
+    else:
+        handling.state = State.FAILING
+        handling.next_attempt_at = now + rules.retry_delay(handling.attempts)
+        enqueue(handling, handling.next_attempt_at)
+    handling.save(update_fields=["state", "attempts", "last_error", "next_attempt_at", "updated_at"])
+    # The exception's class only: its text may quote personal data (a civil ID in an SQL error).
+    log.warning(
+        "event subscriber failed",
+        extra={
+            "handling": handling.pk,
+            "subscriber": handling.subscriber,
+            "error": handling.last_error,
+            "attempts": handling.attempts,
+        },
+    )
+    return str(handling.state)

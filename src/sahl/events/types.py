@@ -1,0 +1,214 @@
+"""The domain events: what happened, in Sahl's vocabulary, announced once by the app that owns the
+change and heard by any app that cares. Each type is named `<thing>.<what happened>` and versioned;
+its payload carries identifiers (row ids, references, codes), never personal details, so a listener
+reads what it needs from the owner's rows and an event log can be kept and shown to operators.
+
+A new field with a default keeps the version; renaming or removing one is a new version."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    type: ClassVar[str]
+    version: ClassVar[int] = 1
+
+    @property
+    def subject(self) -> str:
+        """What the event is about, as operators search for it (a reference, never a name)."""
+        return ""
+
+    def payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+E = TypeVar("E", bound=DomainEvent)
+TYPES: dict[str, type[DomainEvent]] = {}
+
+
+def event_type(cls: type[E]) -> type[E]:
+    """Register an event class by its type name (one class per name)."""
+    if cls.type in TYPES:
+        raise ValueError(f"event type {cls.type} is defined twice")
+    TYPES[cls.type] = cls
+    return cls
+
+
+def rebuild(type_name: str, payload: dict[str, Any]) -> DomainEvent:
+    """The event object back from its stored row (unknown keys are ignored: older listeners)."""
+    cls = TYPES[type_name]
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in payload.items() if k in names})
+
+
+# --- Applications ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationEvent(DomainEvent):
+    """A step of an application's state machine, with the history row that records it."""
+
+    application_id: int
+    reference: str
+    history_id: int
+    kind: str  # the history entry's kind (e.g. sent_to_agency, info_requested)
+    from_state: str
+    to_state: str
+
+    @property
+    def subject(self) -> str:
+        return f"application:{self.reference}"
+
+
+@event_type
+@dataclass(frozen=True)
+class ApplicationSubmitted(ApplicationEvent):
+    type = "application.submitted"
+
+
+@event_type
+@dataclass(frozen=True)
+class ApplicationMoved(ApplicationEvent):
+    """Any other step: waiting for payment, sent to the agency, information asked, cancelled..."""
+
+    type = "application.moved"
+
+
+@event_type
+@dataclass(frozen=True)
+class ApplicationDecided(ApplicationEvent):
+    """Approved or rejected (`to_state`)."""
+
+    type = "application.decided"
+
+
+@event_type
+@dataclass(frozen=True)
+class ApplicationCompleted(ApplicationEvent):
+    type = "application.completed"
+
+
+@event_type
+@dataclass(frozen=True)
+class DocumentIssued(DomainEvent):
+    """A document was issued on an application (the wallet ends what it replaces)."""
+
+    type = "document.issued"
+    document_id: int
+    application_id: int
+
+    @property
+    def subject(self) -> str:
+        return f"document:{self.document_id}"
+
+
+# --- Payments --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentEvent(DomainEvent):
+    intent_id: int
+    application_id: int
+    amount_fils: int
+
+    @property
+    def subject(self) -> str:
+        return f"payment:{self.intent_id}"
+
+
+@event_type
+@dataclass(frozen=True)
+class PaymentCaptured(PaymentEvent):
+    type = "payment.captured"
+
+
+@event_type
+@dataclass(frozen=True)
+class PaymentRefunded(PaymentEvent):
+    type = "payment.refunded"
+
+
+# --- Mandates --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MandateEvent(DomainEvent):
+    mandate_id: int
+    application_reference: str  # the power of attorney's own application, "" for other mandates
+
+    @property
+    def subject(self) -> str:
+        return f"mandate:{self.mandate_id}"
+
+
+@event_type
+@dataclass(frozen=True)
+class MandateGranted(MandateEvent):
+    type = "mandate.granted"
+
+
+@event_type
+@dataclass(frozen=True)
+class MandateRevoked(MandateEvent):
+    type = "mandate.revoked"
+
+
+# --- Complaints ------------------------------------------------------------------------------
+
+
+@event_type
+@dataclass(frozen=True)
+class ComplaintMoved(DomainEvent):
+    """A step in a report's handling (acknowledged, question, forwarded, resolved, escalated...)."""
+
+    type = "complaint.moved"
+    complaint_id: int
+    reference: str
+    step_id: int  # the complaint's history row
+    kind: str
+    actor_id: int | None = None  # who acted (not told about their own step)
+
+    @property
+    def subject(self) -> str:
+        return f"complaint:{self.reference}"
+
+
+# --- Register facts --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterFact(DomainEvent):
+    """Something the registers now hold; `record` names the row (e.g. person:<id>)."""
+
+    record: str
+
+    @property
+    def subject(self) -> str:
+        return self.record
+
+
+@event_type
+@dataclass(frozen=True)
+class BirthRegistered(RegisterFact):
+    type = "register.birth_registered"
+
+
+@event_type
+@dataclass(frozen=True)
+class MarriageRegistered(RegisterFact):
+    type = "register.marriage_registered"
+
+
+@event_type
+@dataclass(frozen=True)
+class DocumentExpiring(RegisterFact):
+    """A register document (licence, passport, vehicle registration) expires on `expires_on`
+    (ISO date); announced once per document and per warning (e.g. 60 and 7 days before)."""
+
+    type = "register.document_expiring"
+    expires_on: str = ""
+    days_before: int = 0

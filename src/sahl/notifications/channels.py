@@ -1,0 +1,118 @@
+"""E-mail and SMS as outbox channels: how a message's alert leaves Sahl, and what a notice's log
+records once it went, failed or became uncertain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from sahl.notifications import adapters
+from sahl.notifications.models import Message, NoticeLog
+from sahl.outbox.channels import Failed, Outcome, Retry, Sent, Uncertain
+from sahl.outbox.models import Delivery
+
+EMAIL, SMS = "email", "sms"
+
+
+def header_id(delivery: Delivery) -> str:
+    """The Message-ID (e-mail) or reference (SMS), the same for every attempt of one delivery."""
+    if delivery.channel == EMAIL:
+        domain = settings.DEFAULT_FROM_EMAIL.rstrip(">").rpartition("@")[2] or "sahl.localhost"
+        return f"<{delivery.key.hex}@{domain}>"
+    return f"sms-{delivery.key.hex}"
+
+
+def message_id_of(delivery: Delivery) -> int | None:
+    kind, _, pk = delivery.topic.partition(":")
+    return int(pk) if kind == "message" and pk.isdigit() else None
+
+
+@dataclass(frozen=True)
+class Handover:
+    address: str
+    subject: str
+    text: str
+    header_id: str
+    language: str
+
+
+def _handover(delivery: Delivery) -> Handover:
+    payload = delivery.payload
+    return Handover(
+        delivery.address,
+        str(payload.get("subject", "")),
+        str(payload.get("text", "")),
+        header_id(delivery),
+        str(payload.get("language", "ar")),
+    )
+
+
+def _outcome(send: Any) -> Outcome:
+    try:
+        return Sent({"provider_id": str(send())[:120]})
+    except adapters.MaybeSent as error:
+        return Uncertain(error.reason)
+    except adapters.Refused as error:
+        return Failed(error.reason)
+    except adapters.NotSent as error:
+        return Retry(error.reason)
+
+
+_LOGGED = {
+    Delivery.State.SENT: NoticeLog.Event.CHANNEL_SENT,
+    Delivery.State.FAILED: NoticeLog.Event.CHANNEL_FAILED,
+    Delivery.State.UNCERTAIN: NoticeLog.Event.CHANNEL_UNCERTAIN,
+}
+
+
+def _log_notice(delivery: Delivery) -> None:
+    """A notice's log records each alert that went, failed for good or became uncertain."""
+    pk = message_id_of(delivery)
+    event = _LOGGED.get(Delivery.State(delivery.state))
+    if pk is None or event is None:
+        return
+    message = Message.objects.select_related("notice_recipient").filter(pk=pk).first()
+    recipient = message.notice_recipient if message else None
+    if recipient is not None:
+        NoticeLog.objects.create(
+            notice_id=recipient.notice_id, event=event, role=recipient.role, channel=delivery.channel
+        )
+
+
+class EmailChannel:
+    name = EMAIL
+    resend_when_cut_off = False  # a second e-mail would reach the person twice
+
+    def prepare(self, delivery: Delivery) -> Handover:
+        return _handover(delivery)
+
+    def send(self, prepared: Handover) -> Outcome:
+        email = adapters.Email(
+            to=prepared.address,
+            subject=prepared.subject,
+            text=prepared.text,
+            message_id=prepared.header_id,
+            language=prepared.language,
+        )
+        return _outcome(lambda: adapters.send_email(email))
+
+    def settled(self, delivery: Delivery) -> None:
+        _log_notice(delivery)
+
+
+class SmsChannel:
+    name = SMS
+    resend_when_cut_off = False
+
+    def prepare(self, delivery: Delivery) -> Handover:
+        return _handover(delivery)
+
+    def send(self, prepared: Handover) -> Outcome:
+        return _outcome(
+            lambda: adapters.sms_gateway().send(prepared.address, prepared.text, prepared.header_id)
+        )
+
+    def settled(self, delivery: Delivery) -> None:
+        _log_notice(delivery)

@@ -1,0 +1,54 @@
+"""What notifications listen to: steps of applications, payments and reports (events, after
+commit), and accounts being opened (a notice that waited for the person reaches their inbox in the
+transaction that opens the account)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from sahl.applications.models import Application, HistoryEvent
+from sahl.events.registry import listen
+from sahl.events.types import (
+    ApplicationCompleted,
+    ApplicationDecided,
+    ApplicationEvent,
+    ApplicationMoved,
+    ApplicationSubmitted,
+    ComplaintMoved,
+    PaymentCaptured,
+    PaymentEvent,
+    PaymentRefunded,
+)
+from sahl.identity.models import User
+from sahl.notifications import services
+
+
+@listen(ApplicationSubmitted, ApplicationMoved, ApplicationDecided, ApplicationCompleted)
+def application_moved(event: ApplicationEvent) -> None:
+    history = HistoryEvent.objects.select_related("application__service", "application__agency").get(
+        pk=event.history_id
+    )
+    services.application_changed(history.application, history)
+
+
+@listen(PaymentCaptured, PaymentRefunded)
+def payment_moved(event: PaymentEvent) -> None:
+    application = Application.objects.select_related("service", "agency", "applicant").get(
+        pk=event.application_id
+    )
+    what = "payment_received" if isinstance(event, PaymentCaptured) else "payment_refunded"
+    services.payment_changed(application, what, event.amount_fils)
+
+
+@listen(ComplaintMoved)
+def complaint_moved(event: ComplaintMoved) -> None:
+    services.complaint_moved(event.complaint_id, event.step_id, event.kind, event.actor_id)
+
+
+@receiver(post_save, sender=User, dispatch_uid="notifications.account_opened")
+def account_opened(sender: type[User], instance: User, created: bool, **kwargs: Any) -> None:
+    if created and not kwargs.get("raw"):
+        services.deliver_waiting_notices(instance)

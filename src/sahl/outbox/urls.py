@@ -1,0 +1,14 @@
+from django.urls import path
+
+from sahl.outbox import views
+
+app_name = "outbox"
+urlpatterns = [
+    path("operators/outbox", views.deliveries, name="deliveries"),
+    path("operators/outbox/<int:delivery_id>/send-again", views.send_again, name="send_again"),
+    path("operators/events", views.events, name="events"),
+    path("operators/events/<int:handling_id>/retry", views.retry_event, name="retry_event"),
+    # The two lists this page replaced, kept as addresses operators have bookmarked.
+    path("operators/deliveries", views.old_deliveries, name="old_deliveries"),
+    path("operators/agency-deliveries", views.old_agency_deliveries, name="old_agency_deliveries"),
+]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils import timezone
 
+from sahl.core.append_only import AppendOnly
 
-class AuditEntry(models.Model):
+
+class AuditEntry(AppendOnly):
     """One event. `hash` is SHA-256 over the canonical JSON of the entry's fields and the hash of
     the entry before (`previous_hash`): changing or removing a row breaks the chain."""
 
@@ -41,20 +41,12 @@ class AuditEntry(models.Model):
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    class Meta:
+    class Meta(AppendOnly.Meta):
         ordering = ["sequence"]
         indexes = [models.Index(fields=["subject_civil_id", "kind", "-sequence"])]
 
     def __str__(self) -> str:
         return f"audit entry {self.sequence}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("the audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("the audit log is append-only")
 
 
 class AuditHead(models.Model):

@@ -3,11 +3,10 @@ was routed; and everything that happened to it, append-only."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
+from sahl.core.append_only import AppendOnly
 from sahl.core.bilingual import BilingualText
 
 
@@ -163,7 +162,7 @@ class Media(models.Model):
         return f"media {self.pk}"
 
 
-class Event(models.Model):
+class Event(AppendOnly):
     """One thing that happened to a complaint. Rows are only ever added."""
 
     class Kind(models.TextChoices):
@@ -180,7 +179,8 @@ class Event(models.Model):
         ESCALATED = "escalated", "escalated to a supervisor"
         CLOSED = "closed", "closed"
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    # PROTECT: a complaint with history is never deleted (see AppendOnly).
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=14, choices=Kind.choices)
     actor = models.ForeignKey(
@@ -191,16 +191,8 @@ class Event(models.Model):
     )
     note = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(AppendOnly.Meta):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.complaint_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("a complaint's history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("a complaint's history is append-only")

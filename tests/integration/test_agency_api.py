@@ -15,9 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sahl.applications.models import Application, HistoryEvent, InfoRequest, IssuedDocument
 from sahl.catalogue.models import Agency
+from sahl.idempotency.models import IdempotentRequest
 from sahl.integrations import agency_services
 from sahl.integrations import services as integrations
-from sahl.integrations.models import AgencyRequest
 from sahl.registry.models import Vehicle
 from tests.integration.conftest import DjangoTransport, apply, reference_of
 
@@ -238,7 +238,7 @@ def test_another_agencys_application_answers_404_like_a_missing_one(moi, mew, fi
     assert reference not in json.dumps(moi.get("/applications").json())
     write = moi.post(f"/applications/{reference}/decision", {"outcome": "approved"})
     assert write.status_code == 404 and state_of(reference) == "in_review"
-    assert not AgencyRequest.objects.filter(agency=moi.agency).exists()
+    assert not IdempotentRequest.objects.filter(caller="agency:moi").exists()
 
 
 def test_list_and_detail_carry_the_delivery_document_and_each_read_is_in_the_persons_access_log(
@@ -376,7 +376,7 @@ def test_a_rejection_needs_a_reason_and_the_person_reads_it(mew, filed, login, d
     bare = mew.post(f"/applications/{reference}/decision", {"outcome": "rejected"}, "r-1")
     assert bare.status_code == 400 and bare.json()["code"] == "application.reason_required"
     assert bare.json()["messages"]["ar"] and state_of(reference) == "in_review"
-    assert not AgencyRequest.objects.filter(key="r-1").exists()  # refused: the key stays free
+    assert not IdempotentRequest.objects.filter(key="r-1").exists()  # refused: the key stays free
     rejected = mew.post(
         f"/applications/{reference}/decision", {"outcome": "rejected", "reason": "Unpaid bill 12"}, "r-1"
     )
@@ -494,7 +494,10 @@ def test_bad_json_and_bodies_outside_the_schema_are_400_problems_in_both_languag
         assert wrong.json()["errors"] and wrong.json()["messages"]["en"]
     bad_state = mew.get("/applications", state="nonsense")
     assert bad_state.status_code == 400 and bad_state.json()["code"] == "request.bad"
-    assert kinds(reference).count("agency_update") == 0 and not AgencyRequest.objects.exists()
+    assert (
+        kinds(reference).count("agency_update") == 0
+        and not IdempotentRequest.objects.filter(caller="agency:mew").exists()
+    )
 
 
 def test_the_openapi_document_describes_the_agency_api():
@@ -547,7 +550,7 @@ def test_a_write_that_fails_half_way_leaves_nothing_done_and_no_key(mew, filed, 
         mew.post(f"/applications/{reference}/decision", {"outcome": "approved"}, "crash-1")
     assert state_of(reference) == "in_review" and "approved" not in kinds(reference)
     assert not IssuedDocument.objects.filter(application__reference=reference).exists()
-    assert not AgencyRequest.objects.filter(key="crash-1").exists()
+    assert not IdempotentRequest.objects.filter(key="crash-1").exists()
     monkeypatch.undo()
     again = mew.post(f"/applications/{reference}/decision", {"outcome": "approved"}, "crash-1")
     assert again.status_code == 200 and again.json()["state"] == "completed"

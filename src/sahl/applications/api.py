@@ -185,8 +185,10 @@ def get_application(request: HttpRequest, reference: str) -> ApplicationDetail:
     "/applications",
     response={201: ApplicationDetail},
     summary="File an application (multipart: service, answers as JSON text, one file part per document code)",
-    description="Requires an `Idempotency-Key` header: the same key with the same request returns the same "
-    "application; the same key with a different request answers 409.",
+    description="Requires an `Idempotency-Key` header (1 to 80 characters, the person's own): the same key "
+    "with the same request returns the same application and files nothing again; the same key with a "
+    "different request answers 409 (`idempotency.conflict`). Keys are kept at least 24 hours "
+    "(docs/people-api.md).",
 )
 def create_application(request: HttpRequest, form: Form[SubmitForm]) -> Status:
     try:

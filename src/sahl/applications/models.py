@@ -218,19 +218,3 @@ class HistoryEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("history is append-only")
-
-
-class IdempotencyKey(models.Model):
-    """A client's key for one submission: the same key gives the same application."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=80)
-    request_hash = models.CharField(max_length=64)
-    application = models.ForeignKey(Application, null=True, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_use_per_key")]
-
-    def __str__(self) -> str:
-        return f"key {self.pk}"

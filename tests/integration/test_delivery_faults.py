@@ -2,19 +2,25 @@
 killed after the agency accepted, one application the agency always refuses, an agency that hangs.
 
 The agency is the simulator, a real process on 127.0.0.1 that verifies Sahl's signatures and counts
-the event ids it receives. Sahl's side runs the attempts as the worker would; the clock of the
-deliveries is moved by the test (ten minutes of outage take no ten minutes)."""
+the event ids it receives. Sahl's side runs the attempts as the worker would; the outbox's clock is
+moved by the test (ten minutes of outage take no ten minutes)."""
 
 import datetime as dt
 import json
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
 from sahl.applications.models import Application, HistoryEvent
 from sahl.catalogue.models import Agency
+from sahl.events import tasks as event_tasks
+from sahl.events.models import Handling
 from sahl.integrations import services
-from sahl.integrations.models import Connection, Delivery
+from sahl.integrations.models import Connection
+from sahl.outbox import rules
+from sahl.outbox import tasks as outbox
+from sahl.outbox.models import Delivery, Destination
 from tests.agency import running_simulator
 from tests.integration.conftest import apply, reference_of
 
@@ -24,11 +30,11 @@ MOC = ("moc", "moc.telephone-clearance-certificate", {"purpose": "other"})
 
 
 class Clock:
-    """The deliveries' clock, moved by the test."""
+    """The outbox's clock, moved by the test."""
 
     def __init__(self, monkeypatch) -> None:
         self.at = timezone.now()
-        monkeypatch.setattr(services, "now", lambda: self.at)
+        monkeypatch.setattr(outbox, "now", lambda: self.at)
 
     def forward(self, seconds: float) -> None:
         self.at += dt.timedelta(seconds=seconds)
@@ -75,20 +81,30 @@ def agency(tmp_path):
 
 
 def file_applications(login, demo, which, count: int) -> list[str]:
+    """File applications, then let integrations hear of them (its listener writes the deliveries)."""
     _, service, answers = which
     people = [login(demo[key], "en") for key in ("father", "mother", "expat", "fines")]
-    return [reference_of(apply(people[i % len(people)], service, answers)) for i in range(count)]
+    references = [reference_of(apply(people[i % len(people)], service, answers)) for i in range(count)]
+    for handling in Handling.objects.filter(state="pending").order_by("pk"):
+        event_tasks.run(handling.pk)
+    return references
 
 
 def run_due(rounds: int = 1) -> None:
-    """What the workers do with the deliveries that are due now."""
+    """What the workers do with the agency deliveries that are due now (or claimed by a worker)."""
     for _ in range(rounds):
-        for delivery_id in services.due():
-            services.attempt(delivery_id)
+        due = Q(state__in=("queued", "retrying"), next_attempt_at__lte=outbox.now()) | Q(state="sending")
+        for delivery_id in Delivery.objects.filter(due, channel="agency").values_list("pk", flat=True):
+            outbox.attempt(delivery_id)
 
 
 def deliveries_of(references: list[str]) -> list[Delivery]:
-    return list(Delivery.objects.filter(application__reference__in=references).order_by("pk"))
+    topics = [f"application:{reference}" for reference in references]
+    return list(Delivery.objects.filter(topic__in=topics).order_by("pk"))
+
+
+def application_reference(delivery: Delivery) -> str:
+    return delivery.topic.removeprefix("application:")
 
 
 def test_ten_minutes_of_503_then_every_application_is_delivered_exactly_once(login, demo, agency, clock):
@@ -101,10 +117,10 @@ def test_ten_minutes_of_503_then_every_application_is_delivered_exactly_once(log
         run_due()
         clock.forward(15)
     assert Application.objects.filter(reference__in=references).count() == 6
-    # (a delivery the breaker held back before its first try is still "waiting")
-    assert {d.state for d in deliveries_of(references)} <= {"waiting", "retrying"}
-    connection = Connection.objects.get(agency__code="mew")
-    assert connection.failures_in_a_row >= 5 and connection.open_until is not None  # the breaker opened
+    # (a delivery the breaker held back before its first try is still "queued")
+    assert {d.state for d in deliveries_of(references)} <= {"queued", "retrying"}
+    breaker = Destination.objects.get(name="agency:mew")
+    assert breaker.failures_in_a_row >= 5 and breaker.open_until is not None  # the breaker opened
     assert simulator.stats()["accepted"] == 0
 
     # The agency recovers: within the retries' longest pause, everything arrives, once.
@@ -112,18 +128,18 @@ def test_ten_minutes_of_503_then_every_application_is_delivered_exactly_once(log
     for _ in range(150):
         run_due()
         clock.forward(30)
-        if all(d.state == "delivered" for d in deliveries_of(references)):
+        if all(d.state == "sent" for d in deliveries_of(references)):
             break
     delivered = deliveries_of(references)
-    assert {d.state for d in delivered} == {"delivered"}
+    assert {d.state for d in delivered} == {"sent"}
     stats = simulator.stats()
     assert stats["accepted"] == 6 and stats["duplicates"] == 0
     accepted = {
         event for event, answer in stats["answers"].items() if answer["body"].get("status") == "accepted"
     }
-    assert accepted == {str(d.event_id) for d in delivered}
+    assert accepted == {str(d.key) for d in delivered}
     assert HistoryEvent.objects.filter(application__reference__in=references, kind="delivered").count() == 6
-    assert Connection.objects.get(pk=connection.pk).failures_in_a_row == 0
+    assert Destination.objects.get(pk=breaker.pk).failures_in_a_row == 0
 
 
 def test_a_worker_killed_after_the_agency_accepted_retries_with_the_same_event_id(
@@ -136,30 +152,38 @@ def test_a_worker_killed_after_the_agency_accepted_retries_with_the_same_event_i
     def killed(*args, **kwargs):
         raise SystemExit("the worker was killed")
 
-    record = services._record
-    monkeypatch.setattr(services, "_record", killed)
+    record = outbox._record
+    monkeypatch.setattr(outbox, "_record", killed)
     with pytest.raises(SystemExit):
-        services.attempt(delivery.pk)
-    monkeypatch.setattr(services, "_record", record)
+        outbox.attempt(delivery.pk)
+    monkeypatch.setattr(outbox, "_record", record)
     first = simulator.stats()
     assert first["accepted"] == 1  # the agency has it; Sahl does not know yet
     delivery.refresh_from_db()
-    assert delivery.state == "waiting" and delivery.claimed_at is not None
+    assert delivery.state == "sending" and delivery.claimed_at is not None
+    assert not delivery.attempt_log.exists()  # the dead worker recorded nothing
 
     # A new attempt must not start while the dead worker's claim may still be running...
     run_due()
-    assert simulator.events()[str(delivery.event_id)] == 1
-    # ...but once the claim is older than the timeout, the sweep sends it again.
-    clock.forward(delivery.connection.timeout_seconds + services.CLAIM_GRACE + 1)
+    assert simulator.events()[str(delivery.key)] == 1
+    # ...but once the claim is older than the timeout, the attempt it cut off is recorded and the
+    # delivery goes again, with the same event id.
+    clock.forward(delivery.timeout_seconds + rules.CLAIM_GRACE + 1)
     run_due()
 
     delivery.refresh_from_db()
-    assert delivery.state == "delivered"
+    assert delivery.state == "sent"
+    assert [a.outcome for a in delivery.attempt_log.all()] == ["cut_off", "sent"]
     stats = simulator.stats()
-    assert stats["events"][str(delivery.event_id)] == 2 and stats["duplicates"] == 1
+    assert stats["events"][str(delivery.key)] == 2 and stats["duplicates"] == 1
     assert stats["accepted"] == 1  # the agency took it once and answered the duplicate the same
-    assert delivery.agency_reference == first["answers"][str(delivery.event_id)]["body"]["reference"]
-    assert HistoryEvent.objects.filter(application=delivery.application, kind="delivered").count() == 1
+    assert delivery.result["reference"] == first["answers"][str(delivery.key)]["body"]["reference"]
+    assert (
+        HistoryEvent.objects.filter(
+            application__reference=application_reference(delivery), kind="delivered"
+        ).count()
+        == 1
+    )
 
 
 def test_an_application_the_agency_always_refuses_goes_to_the_dead_letters(login, demo, agency, clock):
@@ -171,22 +195,22 @@ def test_an_application_the_agency_always_refuses_goes_to_the_dead_letters(login
 
     run_due()
 
-    states = {d.application.reference: d.state for d in deliveries_of(references)}
-    assert states == {references[0]: "delivered", refused: "dead", references[2]: "delivered"}
-    dead = Delivery.objects.get(application__reference=refused)
+    states = {application_reference(d): d.state for d in deliveries_of(references)}
+    assert states == {references[0]: "sent", refused: "failed", references[2]: "sent"}
+    (dead,) = deliveries_of([refused])
     assert "422" in dead.last_error and dead.attempts == 1
 
-    # An operator sees it in the dead-letter list and replays it once the agency is fixed.
+    # An operator sees it in the outbox and sends it again once the agency is fixed.
     operator = login(demo["operator"], "en")
-    page = operator.get("/operators/agency-deliveries?state=dead").content.decode()
-    assert refused in page and "Replay" in page
-    assert login(demo["father"], "en").get("/operators/agency-deliveries").status_code == 404
+    page = operator.get("/operators/outbox?channel=agency&state=failed").content.decode()
+    assert refused in page and "Send again" in page and references[0] not in page
+    assert login(demo["father"], "en").get("/operators/outbox").status_code == 404
     simulator.behaviour("ok", [refused])
-    assert operator.post(f"/operators/agency-deliveries/{dead.pk}/replay").status_code == 302
+    assert operator.post(f"/operators/outbox/{dead.pk}/send-again").status_code == 302
     run_due()
     dead.refresh_from_db()
-    assert dead.state == "delivered"
-    assert simulator.stats()["events"][str(dead.event_id)] == 2  # same event id, replayed
+    assert dead.state == "sent"
+    assert simulator.stats()["events"][str(dead.key)] == 2  # same event id, sent again
 
 
 def test_a_hanging_agency_times_out_and_does_not_hold_up_another(login, demo, agency, clock):
@@ -202,6 +226,6 @@ def test_a_hanging_agency_times_out_and_does_not_hold_up_another(login, demo, ag
 
     for delivery in deliveries_of(slow_ones):
         assert delivery.state == "retrying" and delivery.last_error == "timed out"
-    assert {d.state for d in deliveries_of(quick_ones)} == {"delivered"}
+    assert {d.state for d in deliveries_of(quick_ones)} == {"sent"}
     assert working.stats()["accepted"] == 2
-    assert Connection.objects.get(agency__code="moc").failures_in_a_row == 0
+    assert Destination.objects.get(name="agency:moc").failures_in_a_row == 0

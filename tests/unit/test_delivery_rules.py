@@ -8,6 +8,7 @@ import pytest
 
 from sahl.integrations import rules, signatures
 from sahl.integrations.rules import Outcome
+from sahl.outbox import rules as outbox_rules
 
 
 def body(data) -> bytes:
@@ -55,14 +56,14 @@ def test_the_verdict_keeps_the_agencys_reference_and_reason():
 def test_retries_back_off_exponentially_with_jitter_and_a_ceiling():
     rng = random.Random(1)
     for attempt, ceiling in ((1, 30), (2, 60), (3, 120), (8, 3600), (30, 3600)):
-        delays = [rules.retry_delay(attempt, rng) for _ in range(50)]
+        delays = [outbox_rules.retry_delay(attempt, rng) for _ in range(50)]
         assert all(ceiling / 2 <= d <= ceiling for d in delays)
         assert len({round(d, 3) for d in delays}) > 40  # jitter: deliveries do not come back together
 
 
 def test_the_breaker_opens_after_five_failures_and_backs_off_to_ten_minutes():
-    assert [rules.breaker_pause(n) for n in range(1, 5)] == [0, 0, 0, 0]
-    assert [rules.breaker_pause(n) for n in (5, 6, 7, 8, 9, 20)] == [60, 120, 240, 480, 600, 600]
+    assert [outbox_rules.breaker_pause(n) for n in range(1, 5)] == [0, 0, 0, 0]
+    assert [outbox_rules.breaker_pause(n) for n in (5, 6, 7, 8, 9, 20)] == [60, 120, 240, 480, 600, 600]
 
 
 URL = "http://127.0.0.1:8801/deliveries"

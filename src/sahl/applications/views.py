@@ -126,7 +126,7 @@ def _detail(request: HttpRequest, application: Any) -> dict[str, Any]:
         context
         | sections.for_page(application)
         | {
-            "delivery": outbox.latest(f"application:{application.pk}", "agency"),
+            "delivery": outbox.latest(f"application:{application.reference}", "agency"),
             "delivery_texts": DELIVERY,
         }
     )

@@ -19,7 +19,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from sahl.core import queue
+from sahl.core import outside, queue
 from sahl.core.errors import NotFound
 from sahl.events import tasks
 from sahl.events.models import Event, Handling
@@ -32,7 +32,7 @@ State = Handling.State
 
 def announce(event: DomainEvent) -> Event:
     """Write the event and its handlings. Call it inside the transaction of the change."""
-    if not transaction.get_connection().in_atomic_block:
+    if not outside.in_transaction():
         raise RuntimeError("announce() belongs inside the transaction of the change it announces")
     row = Event.objects.create(
         type=event.type, version=event.version, subject=event.subject[:80], payload=event.payload()

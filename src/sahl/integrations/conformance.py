@@ -262,7 +262,7 @@ def _record(kit: Kit, application: Application, event_id: str, answer: Answer) -
             "agency",
             key=uuid.UUID(event_id),
             destination=f"agency:{kit.connection.agency.code}",
-            topic=f"application:{application.pk}",
+            topic=f"application:{application.reference}",
             payload={"application_id": application.pk},
             result={"answer": verdict.answer, "reference": verdict.reference},
             status_code=answer.status,

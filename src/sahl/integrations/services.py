@@ -129,7 +129,7 @@ def send_to_agency(application: Application) -> Delivery | None:
     return outbox.post(
         "agency",
         destination=f"agency:{connection.agency.code}",
-        topic=f"application:{application.pk}",
+        topic=f"application:{application.reference}",
         payload={"application_id": application.pk},
         max_attempts=connection.max_attempts,
         timeout_seconds=connection.timeout_seconds,
@@ -158,4 +158,4 @@ def delivered(application_id: int, verdict: Verdict) -> None:
 
 
 def delivery_of(application: Application) -> Delivery | None:
-    return outbox.latest(f"application:{application.pk}", "agency")
+    return outbox.latest(f"application:{application.reference}", "agency")

@@ -7,18 +7,20 @@ import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Prefetch
 
 from sahl.core import queue
 from sahl.core.errors import Conflict, NotFound
-from sahl.identity.models import User
 from sahl.outbox import channels, rules, tasks
 from sahl.outbox.models import Attempt, Delivery
 
 log = logging.getLogger("sahl.outbox")
+if TYPE_CHECKING:
+    from sahl.identity.models import User
+
 State = Delivery.State
 ATTENTION = (State.RETRYING, State.FAILED, State.UNCERTAIN)
 

@@ -8,7 +8,7 @@ import csv
 import datetime as dt
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from sahl.applications.models import Application
 from sahl.core.errors import SahlError
 from sahl.identity.current import person_of
 from sahl.mandates.current import acting_of
 from sahl.payments import services, texts
 from sahl.web.errors import error_page, for_error
+
+if TYPE_CHECKING:
+    from sahl.applications.models import Application
 
 log = logging.getLogger(__name__)
 

@@ -41,12 +41,12 @@ def copy(apps, schema_editor):
             result={"provider_id": old.provider_id} if old.provider_id else {},
             sent_at=old.sent_at,
         )
-    for old in OldAgencyDelivery.objects.select_related("connection__agency").iterator(chunk_size=2000):
+    for old in OldAgencyDelivery.objects.select_related("connection__agency", "application").iterator(chunk_size=2000):
         new = Delivery.objects.create(
             key=old.event_id,
             channel="agency",
             destination=f"agency:{old.connection.agency.code}",
-            topic=f"application:{old.application_id}",
+            topic=f"application:{old.application.reference}",
             payload={"application_id": old.application_id},
             state=AGENCY_STATES[old.state],
             attempts=old.attempts,

@@ -1,0 +1,184 @@
+"""The event backbone: an event is written with the change, each subscriber handles it once, a
+failing subscriber is retried and holds up nobody, and operators see and retry what keeps failing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from sahl.events import rules, tasks
+from sahl.events import services as events
+from sahl.events.models import Event, Handling
+from sahl.events.registry import listen
+from sahl.events.types import DomainEvent, event_type
+from sahl.registry.models import Person
+from tests.integration.conftest import apply, reference_of, run_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+@event_type
+@dataclass(frozen=True)
+class Probed(DomainEvent):
+    """An event of the tests' own, with subscribers that count and fail on request."""
+
+    type = "test.probed"
+    number: int
+
+    @property
+    def subject(self) -> str:
+        return f"probe:{self.number}"
+
+
+CALLS: dict[str, list[int]] = {"steady": [], "flaky": [], "at_once": []}
+FAILURES: dict[int, int] = {}  # how many more times `flaky` fails for an event number
+
+
+@listen(Probed)
+def steady(event: Probed) -> None:
+    CALLS["steady"].append(event.number)
+
+
+@listen(Probed)
+def flaky(event: Probed) -> None:
+    CALLS["flaky"].append(event.number)
+    if FAILURES.get(event.number, 0) > 0:
+        FAILURES[event.number] -= 1
+        first = Person.objects.order_by("pk").values("pk")[:1]
+        Person.objects.filter(pk__in=first).update(name_en="Written by a failing subscriber")
+        raise RuntimeError("a subscriber's bug, with 288031400029 in its text")
+
+
+@listen(Probed, at_once=True)
+def right_away(event: Probed) -> None:
+    CALLS["at_once"].append(event.number)
+
+
+@pytest.fixture(autouse=True)
+def _calls():
+    for calls in CALLS.values():
+        calls.clear()
+    FAILURES.clear()
+
+
+def announce(number: int) -> Event:
+    with transaction.atomic():
+        return events.announce(Probed(number=number))
+
+
+def handling(event: Event, subscriber) -> Handling:
+    return Handling.objects.get(event=event, subscriber=f"{subscriber.__module__}.{subscriber.__qualname__}")
+
+
+def test_an_event_is_written_with_a_handling_and_a_task_for_each_subscriber():
+    event = announce(1)
+    assert event.type == "test.probed" and event.payload == {"number": 1} and event.subject == "probe:1"
+    assert CALLS["at_once"] == [1]  # inside the announcing transaction
+    assert CALLS["steady"] == [] and CALLS["flaky"] == []  # after commit, from the queue
+    rows = Handling.objects.filter(event=event)
+    assert {h.state for h in rows} == {"pending"} and rows.count() == 2
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, id__in=[h.task_id for h in rows])
+    assert waiting.count() == 2
+    run_tasks()
+    assert CALLS["steady"] == [1] and CALLS["flaky"] == [1]
+    assert {h.state for h in Handling.objects.filter(event=event)} == {"done"}
+
+
+def test_a_rolled_back_change_announces_nothing():
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        events.announce(Probed(number=2))
+        1 / 0  # noqa: B018
+    assert not Event.objects.filter(type="test.probed").exists()
+    assert not Handling.objects.exists()
+
+
+def test_announcing_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        events.announce(Probed(number=3))
+
+
+def test_a_failing_subscriber_is_retried_and_does_not_hold_up_the_others(caplog):
+    FAILURES[4] = 1
+    event = announce(4)
+    run_tasks()
+    assert CALLS["steady"] == [4]
+    failing = handling(event, flaky)
+    assert failing.state == "failing" and failing.attempts == 1 and failing.last_error == "RuntimeError"
+    assert failing.next_attempt_at is not None
+    assert DBTaskResult.objects.filter(id=failing.task_id, status=TaskResultStatus.READY).exists()
+    assert "288031400029" not in caplog.text  # the exception's class is logged, never its text
+    # Its writes were rolled back with it, and the others' stand.
+    assert not Person.objects.filter(name_en="Written by a failing subscriber").exists()
+    assert handling(event, steady).state == "done"
+    # Its retry runs once it is due.
+    Handling.objects.filter(pk=failing.pk).update(next_attempt_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    assert tasks.run(failing.pk) == "done"
+    failing.refresh_from_db()
+    assert failing.state == "done" and failing.attempts == 2
+    assert CALLS["flaky"] == [4, 4] and CALLS["steady"] == [4]
+
+
+def test_a_replayed_event_is_handled_once_per_subscriber():
+    event = announce(5)
+    done = handling(event, steady)
+    for _ in range(3):  # the task delivered again, the sweep, a second worker...
+        tasks.run(done.pk)
+    run_tasks()
+    tasks.run(done.pk)
+    assert CALLS["steady"] == [5] and CALLS["flaky"] == [5]
+
+
+def test_a_subscriber_that_keeps_failing_waits_for_an_operator(login, demo):
+    FAILURES[6] = rules.MAX_ATTEMPTS + 1
+    event = announce(6)
+    stuck = handling(event, flaky)
+    for _ in range(rules.MAX_ATTEMPTS):
+        Handling.objects.filter(pk=stuck.pk).update(next_attempt_at=None)
+        tasks.run(stuck.pk)
+    stuck.refresh_from_db()
+    assert stuck.state == "gave_up" and stuck.attempts == rules.MAX_ATTEMPTS
+    assert tasks.run(stuck.pk) == "gave_up"  # no more tries by itself
+
+    operator = login(demo["operator"], "en")
+    page = operator.get("/operators/events").content.decode()
+    assert "test.probed" in page and "probe:6" in page and "RuntimeError" in page
+    assert login(demo["father"], "en").get("/operators/events").status_code == 404
+    assert login(demo["father"], "en").post(f"/operators/events/{stuck.pk}/retry").status_code == 404
+    FAILURES[6] = 0  # the cause was fixed
+    assert operator.post(f"/operators/events/{stuck.pk}/retry").status_code == 302
+    run_tasks()
+    stuck.refresh_from_db()
+    assert stuck.state == "done" and stuck.attempts == 1
+
+
+def test_the_sweep_queues_a_handling_whose_task_was_lost_once():
+    event = announce(7)
+    lost = handling(event, steady)
+    DBTaskResult.objects.filter(id=lost.task_id).delete()  # e.g. a queue emptied by hand
+    for _ in range(10):
+        events.sweep()
+    waiting = [
+        r
+        for r in DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+        if r.task_path.endswith("events.tasks.handle") and r.args_kwargs["args"] == [lost.pk]
+    ]
+    assert len(waiting) == 1
+    run_tasks()
+    assert CALLS["steady"] == [7]
+
+
+def test_an_application_announces_its_steps_with_identifiers_only(login, demo):
+    expat = login(demo["expat"], "en")
+    reference = reference_of(apply(expat, "moi.vehicle-registration-renewal", {"plate_number": "45-20002"}))
+    found = Event.objects.filter(subject=f"application:{reference}").order_by("occurred_at")
+    assert [e.type for e in found] == ["application.submitted", "application.moved"]  # then: payment due
+    for event in found:
+        assert set(event.payload) == {
+            "application_id", "reference", "history_id", "kind", "from_state", "to_state"
+        }  # fmt: skip
+        assert demo["expat"] not in str(event.payload)

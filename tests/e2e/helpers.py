@@ -193,3 +193,19 @@ def reference_in(location: str) -> str:
     match = re.fullmatch(r".*/applications/([\w-]+)", location)
     assert match is not None, f"not an application page: {location!r}"
     return match.group(1)
+
+
+def open_until(page, path: str, text: str, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
+    """Open `path` again until its main part shows `text`: what listeners write (inbox messages, a
+    refund) arrives from the background worker a moment after the change."""
+    import time
+
+    from playwright.sync_api import expect
+
+    deadline = time.monotonic() + seconds
+    while True:
+        page.goto(path)
+        if text in page.locator("main").inner_text() or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(300)
+    expect(page.locator("main")).to_contain_text(text)

@@ -208,7 +208,7 @@ SAHL_REQUIRE_SECOND_FACTOR = (
     _flag("SAHL_REQUIRE_SECOND_FACTOR") if "SAHL_REQUIRE_SECOND_FACTOR" in os.environ else HTTPS
 )
 SAHL_SESSION_MAX_SECONDS = 60 * 60 * 24  # and a day after logging in, at the latest
-# Wrong passwords and second-factor codes are throttled by identity.throttle (ADR 0012): per source
+# Wrong passwords and second-factor codes are throttled by identity.throttle (ADR 0014): per source
 # and per source and account, never the account for everyone, in Redis with SAHL_CACHE_URL and in
 # the database otherwise. allauth's "login_failed" (5 per 5 minutes per account, from anywhere: an
 # attacker could keep anyone locked out; it also throttles app codes per account) is off. Its other

@@ -63,7 +63,7 @@ def newest_sms_code(phone: str) -> str:
 
 
 class Clock:
-    """Identity's clock, moved on by the test (codes expire, locks end) without waiting."""
+    """Identity's clock, moved on by the test (codes expire, throttles' windows end) without waiting."""
 
     def __init__(self) -> None:
         from django.utils import timezone
@@ -83,6 +83,7 @@ class Clock:
 def clock(monkeypatch) -> Clock:
     moved = Clock()
     monkeypatch.setattr("sahl.identity.services.clock", moved)
+    monkeypatch.setattr("sahl.identity.throttle.now", lambda: moved().timestamp())  # its counters too
     return moved
 
 

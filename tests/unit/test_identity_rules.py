@@ -1,13 +1,11 @@
-"""identity.rules: one-time codes (checks, sending limits) and locks that grow with failed logins."""
+"""identity.rules: one-time codes (checks, sending limits) and the source a failed login counts against."""
 
 import datetime as dt
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from sahl.identity import rules
-from sahl.identity.rules import Check, CodeState, Failures
+from sahl.identity.rules import Check, CodeState
 
 T0 = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 MIN = dt.timedelta(minutes=1)
@@ -70,52 +68,7 @@ def test_a_phone_is_shown_masked():
     assert rules.masked_phone("+96599001234") == "+965 ••••• 234"
 
 
-# --- Locks ------------------------------------------------------------------------------------------
-
-
-def failures(
-    state: Failures, times: int, now: dt.datetime, policy: rules.LockPolicy = rules.ACCOUNT
-) -> Failures:
-    for _ in range(times):
-        state = rules.after_failure(state, now, policy)
-    return state
-
-
-def test_the_account_lock_doubles_each_time_and_stops_at_an_hour():
-    state, now, locks = Failures(), T0, []
-    for _ in range(7):
-        state = failures(state, 5, now)
-        assert state.locked_until is not None
-        locks.append((state.locked_until - now) // MIN)
-        now = state.locked_until
-    assert locks == [5, 10, 20, 40, 60, 60, 60]
-
-
-def test_four_failures_do_not_lock_and_the_window_slides_on():
-    state = failures(Failures(), 4, T0)
-    assert rules.locked_until(state, T0) is None
-    state = failures(state, 1, T0 + 5 * MIN)  # the window ended: this one starts a new count
-    assert rules.locked_until(state, T0 + 5 * MIN) is None and state.count == 1
-
-
-def test_a_quiet_day_forgets_the_strikes():
-    state = failures(failures(Failures(), 5, T0), 5, T0 + 5 * MIN)
-    assert state.strikes == 2
-    later = T0 + dt.timedelta(hours=25)
-    state = failures(state, 5, later)
-    assert state.strikes == 1 and state.locked_until == later + 5 * MIN
-
-
-def test_the_source_lock_starts_at_a_minute():
-    state = failures(Failures(), 60, T0, rules.SOURCE)
-    assert state.locked_until == T0 + MIN
-    assert rules.locked_until(failures(Failures(), 59, T0, rules.SOURCE), T0) is None
-
-
-@given(st.integers(min_value=0, max_value=10_000))
-def test_no_lock_is_ever_longer_than_an_hour(strikes):
-    assert rules.ACCOUNT.lock_for(strikes) <= dt.timedelta(hours=1)
-    assert rules.SOURCE.lock_for(strikes) <= dt.timedelta(hours=1)
+# --- What a throttle counts a login against (identity.throttle) ------------------------------------
 
 
 @pytest.mark.parametrize(

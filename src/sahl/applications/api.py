@@ -15,6 +15,7 @@ from sahl.applications import services
 from sahl.applications.rules import FormInvalid
 from sahl.applications.texts import CATEGORIES, EVENTS, STATES
 from sahl.core.errors import BadInput, Forbidden
+from sahl.identity import throttle
 from sahl.mandates import services as mandates
 from sahl.mandates.current import acting_of
 
@@ -204,6 +205,7 @@ def create_application(request: HttpRequest, form: Form[SubmitForm]) -> Status:
     ):
         raise Forbidden("reauthentication.required")  # log in again (or re-authenticate in the portal)
     user = _person(request)
+    throttle.take("filing", str(request.user.pk), refusal="application.too_many")  # 429 problem
     application = services.submit(
         user,
         form.service,

@@ -28,6 +28,15 @@ class Conflict(SahlError):
     """The request clashes with the current state of things (someone else acted first)."""
 
 
+class TooMany(SahlError):
+    """Too many requests of this kind for now (a throttle): nothing was done; try again after
+    `retry_after` seconds."""
+
+    def __init__(self, code: str, retry_after: int, **params: object) -> None:
+        super().__init__(code, **params)
+        self.retry_after = retry_after
+
+
 def http_status(error: SahlError) -> int:
     """The HTTP status that tells a client what kind of error this is."""
     if isinstance(error, NotFound):
@@ -36,4 +45,6 @@ def http_status(error: SahlError) -> int:
         return 409
     if isinstance(error, Forbidden):
         return 403
+    if isinstance(error, TooMany):
+        return 429
     return 400

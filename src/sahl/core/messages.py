@@ -50,12 +50,19 @@ MESSAGES: dict[str, BilingualText] = {
 }
 
 
-# Logging in: the second factor by SMS and the pauses after repeated failures (identity).
+# Logging in: the second factor by SMS and the pauses after repeated failures (identity). A pause
+# holds only the address the wrong passwords came from, so the text offers the other ways in.
 MESSAGES.update(
     {
         "login.locked": BilingualText(
-            "محاولات دخول خاطئة كثيرة، فأوقفنا الدخول مؤقتاً. حاول مرة أخرى بعد الساعة {time}.",
-            "Too many failed login attempts, so logging in is paused for now. Try again after {time}.",
+            "محاولات دخول خاطئة كثيرة من هذا الجهاز أو هذه الشبكة، فأوقفنا الدخول منها مؤقتاً. "
+            "حاول مرة أخرى بعد الساعة {time}، أو ادخل بمفتاح المرور، أو من جهاز أو شبكة أخرى.",
+            "Too many failed login attempts from this device or network, so logging in from here is "
+            "paused. Try again after {time}, or log in with a passkey, or from another device or network.",
+        ),
+        "login.codes_paused": BilingualText(
+            "رموز خاطئة كثيرة من هذا الجهاز أو هذه الشبكة. يمكنك كتابة رمز جديد بعد الساعة {time}.",
+            "Too many wrong codes from this device or network. You can type a code again after {time}.",
         ),
         "sms.phone": BilingualText(
             "رقم الهاتف غير صحيح: اكتب رقم هاتف كويتي من 8 أرقام يبدأ بـ 5 أو 6 أو 9.",
@@ -125,6 +132,12 @@ MESSAGES.update(
     {
         "application.form_invalid": BilingualText(
             "راجع الحقول المشار إليها ثم أعد المحاولة.", "Please correct the fields shown and try again."
+        ),
+        "application.too_many": BilingualText(
+            "قدّمت معاملات كثيرة في وقت قصير، فأوقفنا التقديم مؤقتاً. يمكنك تقديم معاملة جديدة بعد الساعة {time}. "
+            "لم يُرسَل هذا الطلب.",
+            "You have filed many applications in a short time, so filing is paused for now. You can file "
+            "again after {time}. This one was not sent.",
         ),
         "application.illegal_transition": BilingualText(
             "لا يمكن تنفيذ هذا الإجراء على المعاملة في حالتها الحالية.",

@@ -1,5 +1,5 @@
 """How Sahl shapes allauth's login: no self-signup, the second-factor stage that knows the code by
-SMS (identity.stages), and locks that grow with repeated failed logins (identity.rules)."""
+SMS (identity.stages), and the throttle of wrong passwords (identity.services, ADR 0014)."""
 
 from __future__ import annotations
 
@@ -33,9 +33,10 @@ class AccountAdapter(DefaultAccountAdapter):
         ]
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        """Before the password is checked: refuse while the account or the source is locked."""
+        """Before the password is checked: refuse while this source, or this source for this
+        account, has had too many wrong passwords (never the account from everywhere)."""
         super().pre_authenticate(request, **credentials)
-        until = services.login_locked_until(_identifier(credentials), self.get_client_ip(request))
+        until = services.login_paused_until(_identifier(credentials), self.get_client_ip(request))
         if until is not None:
             time = timezone.localtime(until).strftime("%H:%M")
             raise forms.ValidationError(message("login.locked", get_language() or "ar", time=time))

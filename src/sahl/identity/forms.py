@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.forms import LoginForm
+from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm
 from django import forms
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,7 @@ from sahl.core.civil_id import CivilId
 from sahl.core.errors import BadInput
 from sahl.core.messages import message
 from sahl.identity import services
+from sahl.identity.current import address_of
 
 
 class CivilIdLoginForm(LoginForm):
@@ -41,3 +44,18 @@ class SecondFactorForm(AuthenticateForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sms_phone = services.sms_phone_of(self.user)
+
+    def clean_code(self) -> str:
+        """allauth's check of the code, held by the throttle of wrong codes from this address for
+        this person (identity.services): a refused try is not counted, a wrong one is."""
+        address = address_of(context.request)
+        until = services.second_factor_paused_until(self.user, address)
+        if until is not None:
+            time = timezone.localtime(until).strftime("%H:%M")
+            raise forms.ValidationError(message("login.codes_paused", get_language() or "ar", time=time))
+        try:
+            code: str = super().clean_code()
+        except forms.ValidationError:
+            services.record_failed_second_factor(self.user, address)
+            raise
+        return code

@@ -109,24 +109,15 @@ class SmsCode(models.Model):
         return f"sms code {self.pk}"
 
 
-class LoginThrottle(models.Model):
-    """Failed logins of one account (the civil ID typed) or one source address, and the lock they
-    earned (identity.rules.LockPolicy). `key` is a keyed hash: the table holds no civil ID."""
+class RateCount(models.Model):
+    """One counter of the throttle (identity.throttle) when no shared cache is configured: how many
+    hits a limit's key has had in its current window, and when that window ends. `key` is the
+    `limits` library's key for a limit, whose identifiers are a keyed hash: the table holds no
+    civil ID and no address. Rows past `expires_at` count as absent and are swept now and then."""
 
-    class Scope(models.TextChoices):
-        ACCOUNT = "account", "account"
-        SOURCE = "source", "source address"
-
-    scope = models.CharField(max_length=8, choices=Scope.choices)
-    key = models.CharField(max_length=64)
-    count = models.PositiveIntegerField(default=0, help_text="failures in the current window")
-    window_started = models.DateTimeField(null=True, blank=True)
-    strikes = models.PositiveIntegerField(default=0, help_text="locks earned so far")
-    locked_until = models.DateTimeField(null=True, blank=True)
-    last_failure = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="one_throttle_per_key")]
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.FloatField(db_index=True, help_text="end of the window, in seconds since the epoch")
 
     def __str__(self) -> str:
-        return f"login throttle {self.pk} ({self.scope})"
+        return "rate count"

@@ -1,5 +1,5 @@
 """Pure rules of identity: one-time codes by SMS (how long they live, how often they may be sent and
-tried, how they are kept) and the locks that grow with repeated failed logins."""
+tried, how they are kept) and what a failed login is counted against (its source)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 import hmac
 import ipaddress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.utils.crypto import salted_hmac
 
@@ -99,86 +99,11 @@ def masked_phone(phone: str) -> str:
     return f"{phone[:4]} ••••• {phone[-3:]}" if phone.startswith("+965") else f"••••• {phone[-3:]}"
 
 
-# --- Locks after failed logins -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LockPolicy:
-    """`threshold` failures within `window` lock for `first_lock`; every lock that follows before
-    the failures are forgotten lasts twice the one before, never more than `longest_lock`."""
-
-    threshold: int
-    window: dt.timedelta
-    first_lock: dt.timedelta
-    longest_lock: dt.timedelta
-    forget_after: dt.timedelta  # without a failure for this long, the count starts again
-
-    def lock_for(self, strikes: int) -> dt.timedelta:
-        """The length of the lock earned by the `strikes`-th time (1, 2, 3...)."""
-        doubled = self.first_lock * (2 ** min(max(strikes - 1, 0), 30))
-        return min(doubled, self.longest_lock)
-
-
-# Per account (the civil ID typed, from anywhere): 5 failures in 5 minutes lock it for 5 minutes,
-# then 10, 20, 40, and an hour at most. A victim is never locked out for longer than an hour.
-ACCOUNT = LockPolicy(
-    threshold=5,
-    window=dt.timedelta(minutes=5),
-    first_lock=dt.timedelta(minutes=5),
-    longest_lock=dt.timedelta(hours=1),
-    forget_after=dt.timedelta(hours=24),
-)
-# Per source (an IPv4 address, an IPv6 /64): 60 failures in 10 minutes lock it for a minute, then
-# 2, 4, 8... and an hour at most. Gentle at first: many people may share one address (mobile NAT).
-SOURCE = LockPolicy(
-    threshold=60,
-    window=dt.timedelta(minutes=10),
-    first_lock=dt.timedelta(minutes=1),
-    longest_lock=dt.timedelta(hours=1),
-    forget_after=dt.timedelta(hours=24),
-)
-
-
-@dataclass(frozen=True)
-class Failures:
-    """The failed logins of one account or one source, as far as they still count."""
-
-    count: int = 0  # in the current window
-    window_started: dt.datetime | None = None
-    strikes: int = 0  # locks earned so far
-    locked_until: dt.datetime | None = None
-    last_failure: dt.datetime | None = None
-
-
-def locked_until(state: Failures, now: dt.datetime) -> dt.datetime | None:
-    """The end of the lock in force now, if any."""
-    if state.locked_until is not None and state.locked_until > now:
-        return state.locked_until
-    return None
-
-
-def after_failure(state: Failures, now: dt.datetime, policy: LockPolicy) -> Failures:
-    """The state after one more failed login (one that was tried: attempts refused by a lock in
-    force do not count, so a lock is never lengthened by the attempts it refuses)."""
-    if state.last_failure is not None and now - state.last_failure >= policy.forget_after:
-        state = Failures()
-    if state.window_started is None or now - state.window_started >= policy.window:
-        state = replace(state, count=0, window_started=now)
-    count = state.count + 1
-    if count >= policy.threshold:
-        strikes = state.strikes + 1
-        return Failures(
-            count=0,
-            window_started=None,
-            strikes=strikes,
-            locked_until=now + policy.lock_for(strikes),
-            last_failure=now,
-        )
-    return replace(state, count=count, last_failure=now)
+# --- Throttling failed logins (identity.throttle) ---------------------------------------------------
 
 
 def source_of(address: str) -> str:
-    """The source a lock applies to: the IPv4 address, or the /64 network of an IPv6 address (one
+    """The source a throttle counts: the IPv4 address, or the /64 network of an IPv6 address (one
     household or phone holds a whole /64)."""
     try:
         ip = ipaddress.ip_address(address)
@@ -189,9 +114,3 @@ def source_of(address: str) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.IPv6Network(f"{ip}/64", strict=False).network_address) + "/64"
     return str(ip)
-
-
-def throttle_key(scope: str, identifier: str) -> str:
-    """What the table keeps of a login identifier or an address: a keyed hash, never the civil ID."""
-    value = f"{scope}:{identifier.strip().lower()}"
-    return salted_hmac("sahl.identity.login-lock", value, algorithm="sha256").hexdigest()

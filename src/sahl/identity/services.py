@@ -1,5 +1,5 @@
 """Use cases of identity: the accounts of people and of agency staff, the second factor by SMS,
-and the locks that follow repeated failed logins."""
+and the throttling of wrong passwords and codes."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from sahl.audit import services as audit
 from sahl.catalogue.models import Agency
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, Conflict, NotFound
-from sahl.identity import rules
-from sahl.identity.models import LoginThrottle, SmsCode, SmsFactor, StaffMembership, User
+from sahl.identity import rules, throttle
+from sahl.identity.models import SmsCode, SmsFactor, StaffMembership, User
 from sahl.notifications.adapters import MaybeSent, NotSent, Refused, sms_gateway
 from sahl.notifications.rules import InvalidContact, normalize_phone
 from sahl.registry.models import Person
@@ -173,11 +172,22 @@ def verify_login_code(user: User, code_id: int | None, typed: str, address: str 
     SahlError whose code says why it was refused (wrong, expired, already used, too many tries)."""
     if code_id is None:
         raise BadInput("sms.no_code")
+    until = second_factor_paused_until(user, address)
+    if until is not None:  # wrong codes from here, app or SMS alike: not tried, not counted
+        raise Conflict("login.codes_paused", time=timezone.localtime(until).strftime("%H:%M"))
 
     def used(code: SmsCode) -> None:
         SmsFactor.objects.filter(user=user).update(last_used_at=code.used_at)
 
-    _use_code(user, code_id, SmsCode.Purpose.LOGIN, typed, address, then=used)
+    try:
+        _use_code(user, code_id, SmsCode.Purpose.LOGIN, typed, address, then=used)
+    except BadInput as refused:
+        if refused.code in _TRIED_WRONG:
+            record_failed_second_factor(user, address)
+        raise
+
+
+_TRIED_WRONG = {"sms.code_wrong", "sms.code_exhausted"}  # a code was compared and did not match
 
 
 _TEXTS = {
@@ -303,74 +313,74 @@ def enable_sms_factor(user: User, phone: str) -> None:
     SmsFactor.objects.get_or_create(user=user, defaults={"phone": normalize_phone(phone)})
 
 
-# --- Locks after failed logins -----------------------------------------------------------------------
+# --- Throttling failed logins and second factors (identity.throttle, ADR 0014) ---------------------
+#
+# A wrong password slows down its source and the pair of that source and the account; it never
+# stops the account for everyone. Past the account's ceiling of wrong passwords from everywhere
+# (login.account), each source keeps one try a day on that account: a distributed guesser is slowed
+# to one guess per address per day, while the person typing the right password from a new place (or
+# from their own device, if it has not failed today) gets in at once. Passkeys are never throttled
+# here: there is no secret to guess. Attempts refused by the throttle are not counted.
 
-ACCOUNT, SOURCE = LoginThrottle.Scope.ACCOUNT.value, LoginThrottle.Scope.SOURCE.value
-_POLICIES = {ACCOUNT: rules.ACCOUNT, SOURCE: rules.SOURCE}
 
-
-def login_locked_until(identifier: str, address: str) -> dt.datetime | None:
-    """The end of the lock on this login (account or source), or None if it may be tried now."""
-    now = clock()
-    keys = _throttle_keys(identifier, address)
-    ends = [
-        end
-        for row in LoginThrottle.objects.filter(locked_until__gt=now).filter(_any_of(keys))
-        if (end := rules.locked_until(_failures(row), now)) is not None
-    ]
-    return max(ends) if ends else None
+def login_paused_until(identifier: str, address: str) -> dt.datetime | None:
+    """When a password login for this account (the civil ID typed) from this address may be tried
+    again, or None if it may be tried now."""
+    return _until(_login_limits(identifier, address, checking=True))
 
 
 def record_failed_login(identifier: str, address: str) -> None:
-    """One more failed login for the account typed and for the source: either may earn a lock,
-    longer each time it is earned again (identity.rules.ACCOUNT, SOURCE)."""
-    now = clock()
-    for scope, key in _throttle_keys(identifier, address):
-        policy = _POLICIES[scope]
-        with transaction.atomic():
-            LoginThrottle.objects.get_or_create(scope=scope, key=key)
-            row = LoginThrottle.objects.select_for_update().get(scope=scope, key=key)
-            earlier_strikes = row.strikes
-            state = rules.after_failure(_failures(row), now, policy)
-            row.count, row.window_started, row.strikes = state.count, state.window_started, state.strikes
-            row.locked_until, row.last_failure = state.locked_until, state.last_failure
-            row.save()
-        if state.strikes > earlier_strikes and state.locked_until is not None:
-            log.warning(
-                "login locked",
-                extra={
-                    "scope": scope,
-                    "strikes": state.strikes,
-                    "minutes": (state.locked_until - now) // dt.timedelta(minutes=1),
-                },
-            )
+    """A wrong password that was tried: counted against the source, the pair and the account."""
+    for name, *keys in _login_limits(identifier, address, checking=False):
+        throttle.record(name, *keys)
+        if name != "login.pair_first" and not throttle.allowed(name, *keys):
+            log.warning("login throttled", extra={"limit": name})  # no civil ID, no address
 
 
-def clear_failed_logins(identifier: str) -> None:
-    """A successful login or a password reset: the account's failures and locks are forgotten (not
-    the source's: an attacker could otherwise mix in logins of their own between guesses)."""
-    LoginThrottle.objects.filter(scope=ACCOUNT, key=rules.throttle_key(ACCOUNT, identifier)).delete()
+def clear_failed_logins(identifier: str, address: str, *, password_reset: bool = False) -> None:
+    """A successful login from this address forgets its wrong passwords and codes for the account
+    there (not the source's own count, nor the account's: an attacker could mix in logins of their
+    own between guesses). A password reset also forgets the account's count: guesses at the old
+    password tell nothing about the new one."""
+    account, source = _account(identifier), rules.source_of(address)
+    if not account:
+        return
+    for name in ("login.pair", "login.pair_first", "second_factor"):
+        throttle.clear(name, source, account)
+    if password_reset:
+        throttle.clear("login.account", account)
 
 
-def _throttle_keys(identifier: str, address: str) -> list[tuple[str, str]]:
-    keys = [(SOURCE, rules.throttle_key(SOURCE, rules.source_of(address)))]
-    if identifier.strip():
-        keys.insert(0, (ACCOUNT, rules.throttle_key(ACCOUNT, identifier)))
-    return keys
+def second_factor_paused_until(user: User, address: str) -> dt.datetime | None:
+    """When this person may type a second-factor code again from this address, or None for now."""
+    return _until([("second_factor", rules.source_of(address), _account(user.civil_id))])
 
 
-def _any_of(keys: list[tuple[str, str]]) -> Q:
-    query = Q(pk__in=[])
-    for scope, key in keys:
-        query |= Q(scope=scope, key=key)
-    return query
+def record_failed_second_factor(user: User, address: str) -> None:
+    """A wrong code (authenticator app, recovery code or SMS) typed after a right password."""
+    source, account = rules.source_of(address), _account(user.civil_id)
+    throttle.record("second_factor", source, account)
+    if not throttle.allowed("second_factor", source, account):
+        log.warning("second factor throttled", extra={"user": user.pk})
 
 
-def _failures(row: LoginThrottle) -> rules.Failures:
-    return rules.Failures(
-        count=row.count,
-        window_started=row.window_started,
-        strikes=row.strikes,
-        locked_until=row.locked_until,
-        last_failure=row.last_failure,
-    )
+def _account(identifier: str) -> str:
+    return identifier.strip().lower()
+
+
+def _login_limits(identifier: str, address: str, *, checking: bool) -> list[tuple[str, ...]]:
+    """The limits one password login is counted against (`checking=False`) or held by (True)."""
+    source, account = rules.source_of(address), _account(identifier)
+    limits: list[tuple[str, ...]] = [("login.source", source)]
+    if account:
+        limits.append(("login.pair", source, account))
+        if not checking:
+            limits += [("login.pair_first", source, account), ("login.account", account)]
+        elif not throttle.allowed("login.account", account):  # under attack: one try a day per source
+            limits.append(("login.pair_first", source, account))
+    return limits
+
+
+def _until(limits: list[tuple[str, ...]]) -> dt.datetime | None:
+    wait = max((throttle.wait_seconds(name, *keys) for name, *keys in limits), default=0)
+    return clock() + dt.timedelta(seconds=wait) if wait else None

@@ -1,4 +1,5 @@
-"""A successful login or a password reset forgets the account's failed logins and locks."""
+"""A successful login forgets the wrong passwords and codes typed for the account from that address;
+a password reset also forgets the account's count (identity.services, ADR 0014)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,20 @@ from typing import Any
 from allauth.account.signals import password_reset
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from sahl.identity import services
+from sahl.identity.current import address_of
 from sahl.identity.models import User
 
 
 @receiver(user_logged_in, dispatch_uid="identity.clear_failed_logins")
-def logged_in(sender: object, user: object, **kwargs: Any) -> None:
+def logged_in(sender: object, user: object, request: HttpRequest | None = None, **kwargs: Any) -> None:
     if isinstance(user, User):
-        services.clear_failed_logins(user.civil_id)
+        services.clear_failed_logins(user.civil_id, address_of(request))
 
 
 @receiver(password_reset, dispatch_uid="identity.clear_failed_logins_on_reset")
-def was_reset(sender: object, user: object, **kwargs: Any) -> None:
+def was_reset(sender: object, user: object, request: HttpRequest | None = None, **kwargs: Any) -> None:
     if isinstance(user, User):
-        services.clear_failed_logins(user.civil_id)
+        services.clear_failed_logins(user.civil_id, address_of(request), password_reset=True)

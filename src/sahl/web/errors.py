@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from sahl.core.errors import SahlError, http_status
+from sahl.core.errors import SahlError, TooMany, http_status
 from sahl.core.messages import message
 
 
@@ -21,7 +21,10 @@ def error_page(request: HttpRequest, status: int, code: str, **params: object) -
 
 
 def for_error(request: HttpRequest, error: SahlError) -> HttpResponse:
-    return error_page(request, http_status(error), error.code, **error.params)
+    response = error_page(request, http_status(error), error.code, **error.params)
+    if isinstance(error, TooMany):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

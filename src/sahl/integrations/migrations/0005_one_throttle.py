@@ -1,5 +1,5 @@
 # Failed client logins at the token endpoint are counted by the one throttle (identity.throttle,
-# ADR 0012) instead of their own table.
+# ADR 0014) instead of their own table.
 
 from django.db import migrations
 

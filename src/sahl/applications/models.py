@@ -3,12 +3,11 @@ information, decisions, issued documents and an append-only history."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
 from sahl.applications.states import CATEGORY, Category, State
+from sahl.core.append_only import AppendOnly
 
 
 class Application(models.Model):
@@ -168,7 +167,7 @@ class IssuedDocument(models.Model):
         return self.verification_code
 
 
-class HistoryEvent(models.Model):
+class HistoryEvent(AppendOnly):
     """One thing that happened to an application. Rows are only ever added."""
 
     class Kind(models.TextChoices):
@@ -194,7 +193,9 @@ class HistoryEvent(models.Model):
         CANCELLED = "cancelled", "cancelled"
         WITHDRAWN = "withdrawn", "withdrawn"
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
+    # PROTECT: an application with history is never deleted (the history is append-only; a
+    # CASCADE would remove it behind the model's back).
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="history")
     at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
@@ -205,16 +206,8 @@ class HistoryEvent(models.Model):
     to_state = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True, help_text="the why: a reason, a message")
 
-    class Meta:
+    class Meta(AppendOnly.Meta):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.application_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("history is append-only")

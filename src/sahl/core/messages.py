@@ -54,7 +54,7 @@ MESSAGES: dict[str, BilingualText] = {
 # holds only the address the wrong passwords came from, so the text offers the other ways in.
 MESSAGES.update(
     {
-        "login.locked": BilingualText(
+        "login.paused": BilingualText(
             "محاولات دخول خاطئة كثيرة من هذا الجهاز أو هذه الشبكة، فأوقفنا الدخول منها مؤقتاً. "
             "حاول مرة أخرى بعد الساعة {time}، أو ادخل بمفتاح المرور، أو من جهاز أو شبكة أخرى.",
             "Too many failed login attempts from this device or network, so logging in from here is "

@@ -39,7 +39,7 @@ class AccountAdapter(DefaultAccountAdapter):
         until = services.login_paused_until(_identifier(credentials), self.get_client_ip(request))
         if until is not None:
             time = timezone.localtime(until).strftime("%H:%M")
-            raise forms.ValidationError(message("login.locked", get_language() or "ar", time=time))
+            raise forms.ValidationError(message("login.paused", get_language() or "ar", time=time))
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         services.record_failed_login(_identifier(credentials), self.get_client_ip(request))

@@ -291,6 +291,8 @@ SAHL_REGISTERS = "sahl.registry.adapters.DatabaseRegisters"
 # The payment gateway: the simulated KNET-style one unless configured otherwise.
 SAHL_PAYMENT_GATEWAY = "sahl.payments.adapters.KnetGateway"
 SAHL_KNET_URL = os.environ.get("SAHL_KNET_URL", "http://localhost:8000/sim/knet")
+# Applications one person may file (identity.throttle, `limits` notation).
+SAHL_FILING_RATE = os.environ.get("SAHL_FILING_RATE") or "30 per 10 minutes; 300 per day"
 SAHL_KNET_SECRET = os.environ.get("SAHL_KNET_SECRET") or _secret_key()[:32]  # shared with the gateway
 SAHL_PAYMENT_MINUTES = 15  # an unpaid intent expires after this
 # The address people reach Sahl at; QR codes on documents point there.

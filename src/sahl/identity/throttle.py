@@ -58,8 +58,9 @@ LIMITS: dict[str, tuple[RateLimitItem, ...]] = {
         "second_factor": "10 per 5 minutes; 30 per day",
         # Failed client logins at the agency token endpoint from one source (docs/agency-api.md).
         "agency.token": "10 per 15 minutes",
-        # Applications filed by one logged-in person: generous, against scripts and mistakes.
-        "filing": "30 per 10 minutes; 300 per day",
+        # Applications filed by one logged-in person: generous, against scripts and mistakes
+        # (SAHL_FILING_RATE; load tests that file hundreds as one person raise it).
+        "filing": settings.SAHL_FILING_RATE,
     }.items()
 }
 

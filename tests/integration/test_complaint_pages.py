@@ -8,6 +8,7 @@ from sahl.catalogue.models import Agency
 from sahl.complaints.models import Complaint
 from sahl.identity.models import User
 from sahl.identity.services import appoint_staff
+from tests.integration.conftest import run_tasks
 
 pytestmark = pytest.mark.django_db
 SALMIYA = {"latitude": "29.3375", "longitude": "48.0758"}
@@ -31,6 +32,7 @@ def test_a_person_files_a_report_and_follows_it(login, demo):
     page = father.get(f"/complaints/{reference}").content.decode()
     assert "Ministry of Interior" in page and "General Traffic Department" in page and "Received" in page
     assert reference in father.get("/complaints").content.decode()
+    run_tasks()  # the worker writes the message about the filed report
     inbox = father.get("/inbox").content.decode()
     assert reference in inbox  # "we received your report"
     assert login(demo["mother"], "en").get(f"/complaints/{reference}").status_code == 404

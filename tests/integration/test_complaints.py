@@ -13,6 +13,7 @@ from sahl.complaints.services import Report
 from sahl.core.errors import BadInput, NotFound
 from sahl.identity.models import User
 from sahl.identity.services import appoint_staff
+from tests.integration.conftest import run_tasks
 
 pytestmark = pytest.mark.django_db
 SALMIYA = (29.3375, 48.0758)  # Hawalli governorate
@@ -169,6 +170,7 @@ def test_overdue_complaints_are_escalated_once_to_the_agencys_supervisors(demo):
     assert services.escalate_overdue() == 1
     assert services.escalate_overdue() == 0
     assert Event.objects.filter(complaint=complaint, kind="escalated").count() == 1
+    run_tasks()  # the worker writes the messages about each step
     told = Message.objects.filter(recipient=supervisor, event="complaint_escalated")
     assert told.count() == 1 and complaint.reference in told.get().subject
 

@@ -11,7 +11,7 @@ from sahl.audit.models import AuditEntry
 from sahl.mandates.models import Mandate
 from sahl.registry.models import Person, Vehicle
 from tests.conftest import DEMO_PASSWORD
-from tests.integration.conftest import apply, paid, pay, reference_of
+from tests.integration.conftest import apply, paid, pay, reference_of, run_tasks
 
 pytestmark = pytest.mark.django_db
 POA = "moj.power-of-attorney"
@@ -145,7 +145,8 @@ def test_the_attorney_renews_the_grantors_car_and_the_grantor_sees_who(login, de
     assert "by Ahmad Khalid Al-Mutairi, acting for the applicant" in page
     log = giver.get("/account/access-log").content.decode()
     assert "Ahmad Khalid Al-Mutairi" in log and "Under a power of attorney" in log
-    # He heard about it in his inbox, like his own applications.
+    # He heard about it in his inbox, like his own applications (once the worker wrote the messages).
+    run_tasks()
     assert renewal_seen(giver, reference)
 
 

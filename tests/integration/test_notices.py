@@ -144,6 +144,45 @@ def test_the_notice_reaches_the_chosen_phone_and_the_agency_sees_when(login, dem
     assert delivery["channel"] == "sms" and delivery["state"] == "sent" and delivery["sent_at"]
 
 
+def test_an_sms_cut_off_by_a_dead_worker_is_logged_uncertain_for_the_agency_and_not_resent(
+    login, demo, monkeypatch
+):
+    from django.core.management import call_command
+
+    from sahl.notifications import adapters
+    from sahl.outbox import rules as outbox_rules
+
+    login(demo["father"]).post(
+        "/account/notifications", {"phone": "55001122", "notify_by_sms": "1", "language": "en"}
+    )
+    reference = reference_in(send(login(demo["caseworker"]), demo["father"]))
+    real_gateway = adapters.sms_gateway
+
+    class SendThenDie:
+        def send(self, to: str, text: str, reference: str) -> str:
+            real_gateway().send(to, text, reference)  # the gateway took it...
+            raise SystemExit("worker killed")  # ...and the worker died before recording it
+
+    monkeypatch.setattr(adapters, "sms_gateway", SendThenDie)
+    run_tasks()
+    monkeypatch.setattr(adapters, "sms_gateway", real_gateway)
+    assert SimulatedSms.objects.filter(to="+96555001122").count() == 1
+    assert [e for e, *_ in log_of(reference)] == ["sent", "delivered"]  # nothing known yet
+
+    from sahl.outbox.models import Delivery
+
+    (delivery,) = Delivery.objects.filter(channel="sms", state="sending")  # claimed, never recorded
+    later = timezone.now() + dt.timedelta(seconds=delivery.timeout_seconds + outbox_rules.CLAIM_GRACE + 60)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    call_command("outbox_sweep", verbosity=0)
+    run_tasks()
+
+    assert SimulatedSms.objects.filter(to="+96555001122").count() == 1
+    assert log_of(reference)[-1] == ("channel_uncertain", "addressee", "sms")
+    page = login(demo["caseworker"], "en").get(f"/backoffice/notices/{reference}").content.decode()
+    assert "Alert sending uncertain" in page
+
+
 def unknown_civil_id() -> str:
     serial = 9000
     while True:

@@ -15,10 +15,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sahl.applications.models import Application
+from sahl.events import tasks as events
+from sahl.events.models import Handling
 from sahl.identity.models import User
-from sahl.notifications import adapters, rules
-from sahl.notifications.models import Delivery, Message
-from sahl.notifications.tasks import deliver
+from sahl.notifications import adapters
+from sahl.notifications.channels import header_id, message_id_of
+from sahl.notifications.models import Message
+from sahl.outbox import rules
+from sahl.outbox.models import Attempt, Delivery
+from sahl.outbox.tasks import deliver
 from tests.integration.conftest import apply, paid, reference_of, run_tasks
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +97,28 @@ def sell_the_fathers_car(login, demo) -> str:
     return reference_of(apply(father, "moi.vehicle-ownership-transfer", answers))
 
 
+def emails_to(civil_id: str):
+    """The e-mail deliveries of the person's messages (the outbox knows them by their topic)."""
+    topics = [
+        f"message:{pk}"
+        for pk in Message.objects.filter(recipient__civil_id=civil_id).values_list("pk", flat=True)
+    ]
+    return Delivery.objects.filter(topic__in=topics, channel="email")
+
+
+def write_the_messages() -> None:
+    """Run only what the events ask of notifications (the messages and their deliveries), not the
+    deliveries' own tasks, as a worker that has not got to those yet."""
+    for handling in Handling.objects.filter(state=Handling.State.PENDING).order_by("pk"):
+        events.run(handling.pk)
+
+
+def attempts_of(delivery: Delivery) -> list[str]:
+    return list(
+        Attempt.objects.filter(delivery=delivery).order_by("at", "pk").values_list("outcome", flat=True)
+    )
+
+
 def body_of(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain",))
     assert part is not None
@@ -127,9 +154,11 @@ def test_the_buyer_gets_an_email_in_their_language_asking_for_agreement(
     assert words in body and reference in body
     assert f"http://localhost:8000/applications/{reference}" in body
     assert demo["father"] not in body and demo["expat"] not in body  # no civil IDs in an e-mail
-    delivery = Delivery.objects.get(message__recipient__civil_id=demo["expat"])
-    assert received["Message-ID"] == delivery.header_id
+    delivery = emails_to(demo["expat"]).get()
+    assert received["Message-ID"] == header_id(delivery)
+    assert received["Message-ID"].startswith(f"<{delivery.key.hex}@")  # the same for every attempt
     assert delivery.state == "sent" and delivery.sent_at is not None and delivery.attempts == 1
+    assert attempts_of(delivery) == ["sent"]
     html = received.get_body(preferencelist=("html",))
     assert html is not None and f'dir="{"rtl" if language == "ar" else "ltr"}"' in html.get_content()
 
@@ -159,8 +188,8 @@ def test_the_caseworkers_request_reaches_the_applicant_by_email_with_its_words(l
     assert "Please upload a photo on a white background" in body_of(asked_mail)
     assert "Ministry of Interior" in body_of(asked_mail)
     # One e-mail per e-mail delivery, each with its own Message-ID; the inbox has every message.
-    deliveries = Delivery.objects.filter(message__recipient__civil_id=demo["father"], channel="email")
-    assert sorted(m["Message-ID"] for m in smtp.messages) == sorted(d.header_id for d in deliveries)
+    deliveries = emails_to(demo["father"])
+    assert sorted(m["Message-ID"] for m in smtp.messages) == sorted(header_id(d) for d in deliveries)
     assert {d.state for d in deliveries} == {"sent"}
     events = set(Message.objects.filter(recipient__civil_id=demo["father"]).values_list("event", flat=True))
     assert {"submitted", "info_requested"} <= events
@@ -174,11 +203,12 @@ def test_when_the_smtp_server_is_down_the_email_waits_and_goes_once_it_is_back(
 
     run_tasks()  # nothing listens on the port: connection refused
 
-    delivery = Delivery.objects.get(message__recipient__civil_id=demo["expat"])
-    assert delivery.state == "failed_retrying"
+    delivery = emails_to(demo["expat"]).get()
+    assert delivery.state == "retrying"
     assert delivery.attempts == 1 and delivery.last_error == "connection-refused"
     assert delivery.next_attempt_at is not None and delivery.next_attempt_at > timezone.now()
-    page = login(demo["expat"], "en").get(f"/inbox/{delivery.message_id}").content.decode()
+    assert attempts_of(delivery) == ["retry"]
+    page = login(demo["expat"], "en").get(f"/inbox/{message_id_of(delivery)}").content.decode()
     assert "Not sent yet, will try again" in page
 
     smtp.start()
@@ -193,7 +223,8 @@ def test_when_the_smtp_server_is_down_the_email_waits_and_goes_once_it_is_back(
     assert len(smtp.messages) == 1
     delivery.refresh_from_db()
     assert delivery.state == "sent" and delivery.attempts == 2
-    assert smtp.messages[0]["Message-ID"] == delivery.header_id
+    assert attempts_of(delivery) == ["retry", "sent"]
+    assert smtp.messages[0]["Message-ID"] == header_id(delivery)
 
 
 def test_a_worker_killed_mid_send_leaves_the_email_uncertain_and_it_is_never_sent_again(
@@ -212,39 +243,63 @@ def test_a_worker_killed_mid_send_leaves_the_email_uncertain_and_it_is_never_sen
     run_tasks()
     monkeypatch.setattr(adapters, "send_email", real_send)
 
-    delivery = Delivery.objects.get(message__recipient__civil_id=demo["expat"])
+    delivery = emails_to(demo["expat"]).get()
     assert delivery.state == "sending" and len(smtp.messages) == 1
 
     deliver.enqueue(delivery.pk)  # even a duplicate task for it...
     run_tasks()
     assert len(smtp.messages) == 1  # ...does not send while the claim is fresh
 
-    later = timezone.now() + rules.CLAIM_TIMEOUT + dt.timedelta(minutes=1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
-    call_command("notifications_sweep", verbosity=0)
+    # The sweep runs while the claim is still fresh: it leaves it alone.
+    call_command("outbox_sweep", verbosity=0)
     delivery.refresh_from_db()
-    assert delivery.state == "uncertain"
+    assert delivery.state == "sending"
+
+    stale = dt.timedelta(seconds=delivery.timeout_seconds + rules.CLAIM_GRACE + 60)
+    later = timezone.now() + stale
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    call_command("outbox_sweep", verbosity=0)
+    delivery.refresh_from_db()
+    assert delivery.state == "uncertain" and attempts_of(delivery) == ["cut_off"]
 
     deliver.enqueue(delivery.pk)
+    run_tasks()
+    call_command("outbox_sweep", verbosity=0)  # nor does the sweep queue it again
     run_tasks()
     assert len(smtp.messages) == 1
     delivery.refresh_from_db()
     assert delivery.state == "uncertain" and delivery.attempts == 1
 
-    # Operators see it, and only they decide to send it again.
+    # The person sees it is uncertain; operators see it, and only they decide to send it again.
+    person = login(demo["expat"], "en").get(f"/inbox/{message_id_of(delivery)}").content.decode()
+    assert "Uncertain, being checked by our operators" in person
     operator = User.objects.get(civil_id=demo["paci-staff"])
     operator.is_staff = True
     operator.save(update_fields=["is_staff"])
-    page = login(demo["paci-staff"], "en").get("/operators/deliveries").content.decode()
-    assert "Uncertain" in page and f"/operators/deliveries/{delivery.pk}/send-again" in page
-    assert login(demo["father"]).get("/operators/deliveries").status_code == 404
+    staff = login(demo["paci-staff"], "en")
+    page = staff.get("/operators/outbox?channel=email&state=uncertain").content.decode()
+    assert "Uncertain" in page and f"/operators/outbox/{delivery.pk}/send-again" in page
+    assert staff.get("/operators/deliveries").status_code == 301  # the old address still leads there
+    father = login(demo["father"])
+    assert father.get("/operators/outbox").status_code == 404
+    assert father.post(f"/operators/outbox/{delivery.pk}/send-again").status_code == 404
+    assert len(smtp.messages) == 1
+
+    assert staff.post(f"/operators/outbox/{delivery.pk}/send-again").status_code == 302
+    run_tasks()
+    assert len(smtp.messages) == 2  # sent again by the operator's decision, with the same Message-ID
+    assert smtp.messages[1]["Message-ID"] == smtp.messages[0]["Message-ID"] == header_id(delivery)
+    delivery.refresh_from_db()
+    assert delivery.state == "sent" and attempts_of(delivery) == ["cut_off", "sent"]
+    assert staff.post(f"/operators/outbox/{delivery.pk}/send-again").status_code == 409  # sent: not again
 
 
 def test_a_stale_claim_found_by_the_task_itself_is_uncertain_not_resent(login, demo, smtp):
     smtp.start()
     wants_email(login, demo["expat"], "en", "rajesh@example.com")
     sell_the_fathers_car(login, demo)
-    delivery = Delivery.objects.get(message__recipient__civil_id=demo["expat"])
+    write_the_messages()
+    delivery = emails_to(demo["expat"]).get()
     # A worker claimed it half an hour ago and never came back.
     Delivery.objects.filter(pk=delivery.pk).update(
         state="sending", claimed_at=timezone.now() - dt.timedelta(minutes=30), attempts=1
@@ -254,7 +309,35 @@ def test_a_stale_claim_found_by_the_task_itself_is_uncertain_not_resent(login, d
 
     delivery.refresh_from_db()
     assert delivery.state == "uncertain" and smtp.messages == []
-    assert "Uncertain" in login(demo["expat"], "en").get(f"/inbox/{delivery.message_id}").content.decode()
+    assert delivery.attempts == 1 and attempts_of(delivery) == ["cut_off"]
+    assert "Uncertain" in login(demo["expat"], "en").get(f"/inbox/{message_id_of(delivery)}").content.decode()
+
+
+def test_after_ten_attempts_the_email_is_given_up_and_never_sent_by_itself(login, demo, smtp, monkeypatch):
+    wants_email(login, demo["expat"], "en", "rajesh@example.com")
+    sell_the_fathers_car(login, demo)
+    write_the_messages()
+    delivery = emails_to(demo["expat"]).get()
+    assert delivery.max_attempts == 10
+    # Nine attempts already failed while the server was down; it still is.
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=delivery.max_attempts - 1)
+
+    run_tasks()
+
+    delivery.refresh_from_db()
+    assert delivery.state == "failed" and delivery.attempts == 10 and delivery.next_attempt_at is None
+    assert delivery.last_error == "gave up after 10 attempts: connection-refused"
+    page = login(demo["expat"], "en").get(f"/inbox/{message_id_of(delivery)}").content.decode()
+    assert "Could not be sent" in page
+
+    smtp.start()  # the server is back: a given-up e-mail waits for an operator, not for the sweep
+    later = timezone.now() + dt.timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    call_command("outbox_sweep", verbosity=0)
+    run_tasks()
+    assert smtp.messages == []
+    delivery.refresh_from_db()
+    assert delivery.state == "failed"
 
 
 def test_an_address_the_server_refuses_for_good_is_not_retried(login, demo, smtp, monkeypatch):
@@ -267,8 +350,9 @@ def test_an_address_the_server_refuses_for_good_is_not_retried(login, demo, smtp
 
     smtp.mailbox.handle_RCPT = refuse  # type: ignore[attr-defined]
     run_tasks()
-    delivery = Delivery.objects.get(message__recipient__civil_id=demo["expat"])
-    assert delivery.state == "failed_permanently" and delivery.last_error == "smtp-550"
+    delivery = emails_to(demo["expat"]).get()
+    assert delivery.state == "failed" and delivery.last_error == "smtp-550"
+    assert delivery.attempts == 1 and attempts_of(delivery) == ["failed"]
     assert smtp.messages == []
 
 
@@ -277,7 +361,7 @@ def test_nothing_is_sent_when_the_change_rolls_back(login, demo, smtp):
 
     smtp.start()
     wants_email(login, demo["expat"], "en", "rajesh@example.com")
-    before = Delivery.objects.count()
+    before = Delivery.objects.count(), Handling.objects.count(), Message.objects.count()
 
     def file_then_fail() -> None:
         with transaction.atomic():
@@ -286,7 +370,7 @@ def test_nothing_is_sent_when_the_change_rolls_back(login, demo, smtp):
 
     with pytest.raises(RuntimeError):
         file_then_fail()
-    assert Delivery.objects.count() == before
+    assert (Delivery.objects.count(), Handling.objects.count(), Message.objects.count()) == before
     assert not Application.objects.filter(service__code="moi.vehicle-ownership-transfer").exists()
     run_tasks()
     assert smtp.messages == []

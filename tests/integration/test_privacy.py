@@ -25,7 +25,15 @@ from sahl.registry.models import Passport, Vehicle
 from sahl.wallet.jose import parse, public_jwk, thumbprint
 from sahl.wallet.models import Credential, Offer
 from tests.conftest import DEMO_PASSWORD
-from tests.integration.conftest import DjangoTransport, apply, paid, reference_of, sms_code_for, totp_now
+from tests.integration.conftest import (
+    DjangoTransport,
+    apply,
+    paid,
+    reference_of,
+    run_tasks,
+    sms_code_for,
+    totp_now,
+)
 from tests.integration.test_wallet import ISSUER, new_licence, offer_for
 from tests.oid4vci_client import Wallet
 
@@ -58,6 +66,7 @@ def sale(login, demo):
     buyer = login(demo["expat"], "en")
     assert buyer.post(f"/applications/{reference}/consent", {"agree": "yes"}).status_code == 302
     passport = passport_renewal(father, demo["father"])
+    run_tasks()  # the worker writes the messages about each step
     return {"father": father, "buyer": buyer, "sale": reference, "passport": passport, "plate": plate}
 
 
@@ -453,6 +462,7 @@ def test_the_export_runs_a_fixed_number_of_queries(login, demo, sale, http, djan
     caseworker = login(demo["caseworker"], "en")
     notice(caseworker, demo["father"], 0)
     notice(caseworker, demo["expat"], 0)
+    run_tasks()
     people = [User.objects.get(civil_id=demo[key]) for key in ("father", "expat")]
     before = [queries_of(person) for person in people]
 
@@ -465,6 +475,7 @@ def test_the_export_runs_a_fixed_number_of_queries(login, demo, sale, http, djan
         notice(caseworker, demo["expat"], n)
     wallet_rows(father, demo["father"], http)  # the first licence's credentials are revoked
     wallet_rows(expat, demo["expat"], http)
+    run_tasks()  # more messages, and the e-mails of the father's
     login(demo["father"])
     login(demo["expat"])
     expat.get("/account/my-data.json")
@@ -512,6 +523,7 @@ def test_logs_never_carry_passwords_one_time_codes_session_ids_or_civil_ids(demo
     )
     passport = Passport.objects.filter(holder__civil_id=demo["father"]).first().number
     reference = passport_renewal(father, demo["father"])
+    run_tasks()  # what the worker logs (messages about the application) counts too
     assert father.get("/account/my-data.json").status_code == 200
     Client().post("/accounts/login/", {"login": demo["mother"], "password": "wrong-Password-77"})
     owner = Client()

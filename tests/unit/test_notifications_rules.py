@@ -1,4 +1,5 @@
-"""Contact details, SMS length, channels and retries."""
+"""Contact details, SMS length, channels, and when an alert's claim is a dead worker's (the outbox's
+rules; its retry timing is tested with the agencies' deliveries, test_delivery_rules)."""
 
 import datetime as dt
 
@@ -7,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sahl.notifications import rules
+from sahl.outbox import rules as outbox_rules
 
 
 @pytest.mark.parametrize(
@@ -103,19 +105,14 @@ def test_outside_channels_carry_only_alerts_the_person_chose():
     assert rules.channels_for("notice", no_address) == []
 
 
-def test_retries_back_off_and_give_up_after_a_while():
-    waits = [rules.backoff(n) for n in range(1, rules.MAX_ATTEMPTS)]
-    assert waits == sorted(waits)
-    assert waits[0] == dt.timedelta(minutes=1)
-    assert rules.backoff(3, spread=7) - rules.backoff(3) == dt.timedelta(seconds=7)
-    assert sum(waits, dt.timedelta()) > dt.timedelta(days=2)  # an SMTP outage over a weekend loses nothing
-    assert not rules.gives_up(rules.MAX_ATTEMPTS - 1) and rules.gives_up(rules.MAX_ATTEMPTS)
-
-
-def test_a_claim_goes_stale_after_the_timeout():
+def test_a_claim_goes_stale_after_the_attempts_timeout_and_a_grace():
     now = dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC)
-    assert not rules.claim_is_stale(now - dt.timedelta(minutes=1), now)
-    assert rules.claim_is_stale(now - rules.CLAIM_TIMEOUT - dt.timedelta(seconds=1), now)
+    timeout = 10.0
+    limit = dt.timedelta(seconds=timeout + outbox_rules.CLAIM_GRACE)
+    assert outbox_rules.claim_is_stale(None, timeout, now)
+    assert not outbox_rules.claim_is_stale(now - dt.timedelta(seconds=30), timeout, now)
+    assert not outbox_rules.claim_is_stale(now - limit, timeout, now)
+    assert outbox_rules.claim_is_stale(now - limit - dt.timedelta(seconds=1), timeout, now)
 
 
 def test_minors_need_their_guardians():

@@ -1,9 +1,9 @@
 """Pure rules of notifications: which events reach whom and through which channels, how contact
-details are checked, how long an SMS is, and when to try again. No I/O."""
+details are checked, and how long an SMS is (when to try again is the outbox's: outbox.rules).
+No I/O."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -195,27 +195,3 @@ def sms_segments(text: str) -> int:
     units = sms_units(text)
     single, part = (GSM7_SINGLE, GSM7_PART) if is_gsm7(text) else (UCS2_SINGLE, UCS2_PART)
     return 1 if units <= single else math.ceil(units / part)
-
-
-# --- Sending: claims and retries ------------------------------------------------------------------
-
-MAX_ATTEMPTS = 10
-# A claim older than this means the worker stopped mid-send (it would have finished or timed out).
-CLAIM_TIMEOUT = dt.timedelta(minutes=10)
-_BACKOFF_SECONDS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600, 24 * 3600)
-
-
-def backoff(attempts: int, spread: int = 0) -> dt.timedelta:
-    """How long to wait after `attempts` failed attempts: 1 min, 5 min, 15 min, 1 h ... 24 h, with
-    up to 30 s of spread (from the delivery's id) so that retries after an outage do not all
-    arrive at the same second."""
-    index = min(max(attempts, 1), len(_BACKOFF_SECONDS)) - 1
-    return dt.timedelta(seconds=_BACKOFF_SECONDS[index] + spread % 31)
-
-
-def gives_up(attempts: int) -> bool:
-    return attempts >= MAX_ATTEMPTS
-
-
-def claim_is_stale(claimed_at: dt.datetime | None, now: dt.datetime) -> bool:
-    return claimed_at is None or now - claimed_at > CLAIM_TIMEOUT

@@ -18,8 +18,11 @@ from sahl.audit.models import AuditEntry
 from sahl.catalogue.models import Service
 from sahl.complaints.models import Complaint, Event, Topic
 from sahl.core.append_only import AppendOnly, AppendOnlyError, RefuseChanges
+from sahl.events.models import Event as DomainEvent
 from sahl.identity.models import User
 from sahl.notifications.models import Notice, NoticeLog
+from sahl.outbox.models import Attempt as OutboxAttempt
+from sahl.outbox.models import Delivery
 from sahl.payments.models import PaymentEvent
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +37,8 @@ TABLES: dict[type[AppendOnly], str] = {
     NoticeLog: "role",
     Event: "note",
     PaymentEvent: "detail",
+    DomainEvent: "subject",
+    OutboxAttempt: "error",
 }
 each_table = pytest.mark.parametrize("model", list(TABLES), ids=lambda m: m._meta.db_table)
 
@@ -79,6 +84,11 @@ def rows(db) -> dict[type[AppendOnly], AppendOnly]:
         NoticeLog: NoticeLog.objects.create(notice=notice, event=NoticeLog.Event.SENT, actor=user),
         Event: Event.objects.create(complaint=complaint, kind=Event.Kind.FILED, agency=topic.agency),
         PaymentEvent: PaymentEvent.objects.create(kind="callback_refused", detail="bad signature"),
+        DomainEvent: DomainEvent.objects.create(type="test.probed", subject="probe:1", payload={"number": 1}),
+        OutboxAttempt: OutboxAttempt.objects.create(
+            delivery=Delivery.objects.create(channel="email", destination="email", topic="message:1"),
+            outcome=OutboxAttempt.Outcome.SENT,
+        ),
     }
 
 
@@ -219,7 +229,7 @@ def test_truncate_stays_allowed(rows):
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks
             for model in TABLES:
-                cursor.execute(f"TRUNCATE {model._meta.db_table}")
+                cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")  # with rows that point to it
                 assert not model.objects.exists()
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         transaction.set_rollback(True)

@@ -7,8 +7,10 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from sahl.core.append_only import AppendOnly
 
-class Event(models.Model):
+
+class Event(AppendOnly):
     """One domain event, written in the transaction of the change it announces. Never changed."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -20,7 +22,7 @@ class Event(models.Model):
     occurred_at = models.DateTimeField(default=timezone.now)
     payload = models.JSONField(default=dict, help_text="identifiers only, never personal details")
 
-    class Meta:
+    class Meta(AppendOnly.Meta):
         indexes = [models.Index(fields=["type", "occurred_at"]), models.Index(fields=["subject"])]
 
     def __str__(self) -> str:

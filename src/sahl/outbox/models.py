@@ -8,6 +8,8 @@ import uuid
 
 from django.db import models
 
+from sahl.core.append_only import AppendOnly
+
 
 class Delivery(models.Model):
     """One thing to send through one channel. Written in the transaction of the change that needs
@@ -54,7 +56,7 @@ class Delivery(models.Model):
         return f"{self.channel} delivery {self.pk}"
 
 
-class Attempt(models.Model):
+class Attempt(AppendOnly):
     """One try of a delivery: when, how long, what came back (never the body that was sent)."""
 
     class Outcome(models.TextChoices):
@@ -65,14 +67,14 @@ class Attempt(models.Model):
         SKIPPED = "skipped", "skipped: circuit breaker open"
         CUT_OFF = "cut_off", "cut off: the worker stopped mid-attempt"
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="attempt_log")
     at = models.DateTimeField(auto_now_add=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
 
-    class Meta:
+    class Meta(AppendOnly.Meta):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:

@@ -195,7 +195,7 @@ def reference_in(location: str) -> str:
     return match.group(1)
 
 
-def open_until(page, path: str, text: str, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
+def open_until(page, path: str, text: str, seconds: float = 60) -> None:  # type: ignore[no-untyped-def]
     """Open `path` again until its main part shows `text`: what listeners write (inbox messages, a
     refund) arrives from the background worker a moment after the change."""
     import time

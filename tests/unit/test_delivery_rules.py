@@ -99,3 +99,16 @@ def test_a_tampered_or_stale_delivery_is_refused(tamper):
         payload = body({"event_id": "e2"})
     with pytest.raises(signatures.SignatureRefused):
         signatures.verify("POST", url, headers, payload, keys, now=now)
+
+
+def test_an_alert_is_retried_for_longer_than_a_weekend():
+    """E-mail and SMS alerts outlive a provider's outage from Friday to Sunday (the Kuwaiti weekend),
+    even when every pause falls at the short end of its jitter."""
+    from sahl.notifications.services import ALERT_ATTEMPTS
+
+    class ShortestJitter(random.Random):
+        def uniform(self, a: float, b: float) -> float:
+            return a
+
+    waited = sum(outbox_rules.retry_delay(n, ShortestJitter()) for n in range(1, ALERT_ATTEMPTS))
+    assert waited > 2 * 24 * 3600

@@ -40,6 +40,8 @@ log = logging.getLogger("sahl.notifications")
 
 State = Delivery.State
 PAGE_SIZE = 20
+# Retries an hour apart at most (outbox.rules): an alert outlives a weekend's SMTP or SMS outage.
+ALERT_ATTEMPTS = 120
 
 
 # --- Messages about applications -----------------------------------------------------------------
@@ -171,6 +173,7 @@ def _compose(
             address=address,
             topic=f"message:{message.pk}",
             payload={"subject": subject, "text": text, "language": language},
+            max_attempts=ALERT_ATTEMPTS,
         )
     return message
 

@@ -22,15 +22,15 @@ class Served:
     def __init__(self, base: str, var: Path, database: dict[str, str]) -> None:
         self.base, self.var, self.url = base, var, database.get("DATABASE_URL", "")
 
-    def rows(self, sql: str) -> list[tuple]:
+    def rows(self, sql: str, *params: object) -> list[tuple]:
         """Read the server's database as an operator would (the gateway shares it in the demo)."""
         if self.url.startswith("postgres"):
             import psycopg
 
             with psycopg.connect(self.url) as conn:
-                return conn.execute(sql).fetchall()
+                return conn.execute(sql.replace("?", "%s"), params).fetchall()
         with sqlite3.connect(self.var / "sahl.sqlite3") as conn:
-            return conn.execute(sql).fetchall()
+            return conn.execute(sql, params).fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -74,15 +74,16 @@ def test_a_rejected_paid_passport_renewal_is_refunded_once_and_the_person_sees_i
     # The gateway refunded the payment once: one refund asked of it, one payment refunded.
     (intent,) = served.rows(
         "SELECT p.id, p.reference, p.state FROM payments_paymentintent p "
-        "JOIN applications_application a ON a.id = p.application_id "
-        f"WHERE a.reference = '{reference}'"
+        "JOIN applications_application a ON a.id = p.application_id WHERE a.reference = ?",
+        reference,
     )
     assert intent[2] == "refunded"
-    assert served.rows(f"SELECT state FROM knet_sim_simpayment WHERE merchant_reference = '{intent[1]}'") == [
+    assert served.rows("SELECT state FROM knet_sim_simpayment WHERE merchant_reference = ?", intent[1]) == [
         ("REFUNDED",)
     ]
     refunds = served.rows(
         "SELECT a.outcome FROM outbox_attempt a JOIN outbox_delivery d ON d.id = a.delivery_id "
-        f"WHERE d.channel = 'refund' AND d.topic = 'payment:{intent[0]}'"
+        "WHERE d.channel = 'refund' AND d.topic = ?",
+        f"payment:{intent[0]}",
     )
     assert refunds == [("sent",)]

@@ -187,3 +187,28 @@ def test_an_application_announces_its_steps_with_identifiers_only(login, demo):
             "application_id", "reference", "history_id", "kind", "from_state", "to_state"
         }  # fmt: skip
         assert demo["expat"] not in str(event.payload)
+
+
+def test_register_documents_nearing_their_expiry_are_announced_once_each(demo):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from sahl.registry.models import Passport
+    from sahl.registry.services import announce_expiring
+
+    today = timezone.localdate()
+    passport = Passport.objects.filter(holder__civil_id=demo["father"]).get()
+    Passport.objects.filter(pk=passport.pk).update(expires_on=today + dt.timedelta(days=60))
+    before = Event.objects.filter(type="register.document_expiring").count()
+
+    assert announce_expiring(today, (60,)) >= 1
+    assert announce_expiring(today, (60,)) == 0  # a second run (or machine) announces nothing more
+    call_command("announce_expiries", "--days", "60", verbosity=0)
+
+    (event,) = Event.objects.filter(type="register.document_expiring", subject=f"passport:{passport.pk}")
+    assert event.payload == {
+        "record": f"passport:{passport.pk}",
+        "expires_on": (today + dt.timedelta(days=60)).isoformat(),
+        "days_before": 60,
+    }
+    assert Event.objects.filter(type="register.document_expiring").count() > before

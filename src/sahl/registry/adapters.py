@@ -72,7 +72,29 @@ class VehicleRecord:
     insurance_expiry: dt.date
 
 
+@dataclass(frozen=True)
+class ExpiringDocument:
+    """A register document that expires on a given day: `record` names it (e.g. passport:17)."""
+
+    record: str
+    expires_on: dt.date
+
+
+# The documents people hold in the registers and renew through Sahl, by the field of their expiry.
+EXPIRING = {
+    "passport": (m.Passport, "expires_on"),
+    "driving_licence": (m.DrivingLicence, "expires_on"),
+    "vehicle_registration": (m.Vehicle, "registration_expiry"),
+    "civil_id": (m.Person, "civil_id_expiry"),
+    "commercial_licence": (m.Company, "licence_expiry"),
+}
+
+
 class Registers(Protocol):
+    def expiring(self, on: dt.date) -> list[ExpiringDocument]:
+        """Every register document (passports, driving licences, vehicle registrations, civil ID
+        cards, commercial licences) that expires on this day."""
+
     def profile(self, civil_id: str, today: dt.date) -> Profile | None:
         """What the registers hold about one person, or None if the civil ID is unknown."""
 
@@ -252,6 +274,13 @@ class DatabaseRegisters:
         except (m.Person.DoesNotExist, m.Vehicle.DoesNotExist, m.Passport.DoesNotExist):
             # e.g. the car was sold by another application in the meantime
             raise RegisterChanged(effect) from None
+
+    def expiring(self, on: dt.date) -> list[ExpiringDocument]:
+        found = []
+        for kind, (model, expiry) in EXPIRING.items():
+            ids = model.objects.filter(**{expiry: on}).order_by("pk").values_list("pk", flat=True)  # type: ignore[attr-defined]
+            found += [ExpiringDocument(f"{kind}:{pk}", on) for pk in ids]
+        return found
 
     def update_vehicle(self, plate: str, changes: dict[str, dt.date]) -> VehicleRecord | None:
         vehicle = m.Vehicle.objects.select_for_update().filter(plate=plate).first()

@@ -13,7 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import _fresh_database, _serve_on
-from tests.e2e.helpers import civil_id, log_in, open_until, pay_on_gateway
+from tests.conftest import DEMO_PASSWORD
+from tests.e2e.helpers import civil_id, log_in, open_until, pay_on_gateway, serious
 
 REFUNDED = "Refunded to you"
 
@@ -87,3 +88,37 @@ def test_a_rejected_paid_passport_renewal_is_refunded_once_and_the_person_sees_i
         f"payment:{intent[0]}",
     )
     assert refunds == [("sent",)]
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_operators_outbox_and_events_pages_are_accessible_on_a_phone(browser, served, language):
+    """After the story above, the operator sees the refund in the outbox, on a 360-pixel phone."""
+    context = browser.new_context(
+        base_url=served.base, viewport={"width": 360, "height": 740}, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(civil_id("operator"))
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/sms/login/$"))
+    phone = context.new_page()
+    phone.goto("/dev/sms")
+    match = re.search(r"\b(\d{6})\b", phone.locator("#sms tbody tr", has_text="0115").first.inner_text())
+    assert match, "no code reached the operator's phone"
+    page.locator("input[name=code]").fill(match.group(1))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/$"))
+    context.add_cookies([{"name": "sahl_language", "value": language, "url": served.base}])
+
+    page.goto("/operators/outbox?channel=refund")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("#deliveries tbody tr")).to_have_count(1)
+    expect(page.locator("#deliveries tbody tr")).to_contain_text("أُرسل" if language == "ar" else "Sent")
+    assert serious(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto("/operators/events")
+    expect(page.locator("h1")).to_be_visible()
+    assert serious(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import _fresh_database, _serve_on
 from tests.conftest import DEMO_PASSWORD
+from tests.e2e.conftest import _fresh_database, _serve_on
 from tests.e2e.helpers import civil_id, log_in, open_until, pay_on_gateway, serious
 
 REFUNDED = "Refunded to you"

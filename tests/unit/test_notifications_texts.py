@@ -128,7 +128,8 @@ def test_page_labels_exist_in_both_languages():
     for table in (texts.CHANNELS, texts.DELIVERY_STATES, texts.ROLES, texts.NOTICE_EVENTS, texts.KINDS):
         for label in table.values():
             assert label.ar and label.en
-    from sahl.notifications.models import Delivery, NoticeLog
+    from sahl.notifications.models import NoticeLog
+    from sahl.outbox.models import Delivery
 
     assert set(texts.DELIVERY_STATES) == set(Delivery.State.values)
     assert set(texts.NOTICE_EVENTS) == set(NoticeLog.Event.values)

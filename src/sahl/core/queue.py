@@ -4,9 +4,10 @@ or rolls back with the change) and tell which queued tasks are still waiting to 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, TypeVar
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 
@@ -29,3 +30,22 @@ def waiting(task_ids: Iterable[str]) -> set[str]:
         "id", flat=True
     )
     return {str(i) for i in found}
+
+
+class Queued(Protocol):
+    task_id: str
+
+
+Q = TypeVar("Q", bound=Queued)
+
+
+def requeue_lost(due: list[Q], enqueue: Callable[[Q], None]) -> int:
+    """Queue again, each in a transaction of its own, the rows whose task is no longer waiting (a
+    queue emptied by hand, a crash between commit and pick-up); never a second task for a row whose
+    task still waits. How many were queued."""
+    alive = waiting(row.task_id for row in due)
+    lost = [row for row in due if row.task_id not in alive]
+    for row in lost:
+        with transaction.atomic():
+            enqueue(row)
+    return len(lost)

@@ -55,15 +55,7 @@ def sweep(limit: int = 500) -> int:
         .exclude(next_attempt_at__gt=now)
         .order_by("pk")[:limit]
     )
-    alive = queue.waiting(h.task_id for h in due)
-    queued = 0
-    for handling in due:
-        if handling.task_id in alive:
-            continue
-        with transaction.atomic():
-            tasks.enqueue(handling)
-        queued += 1
-    return queued
+    return queue.requeue_lost(due, tasks.enqueue)
 
 
 # --- Operators --------------------------------------------------------------------------------

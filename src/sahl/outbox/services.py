@@ -133,15 +133,7 @@ def sweep(limit: int = 500) -> int:
         .exclude(next_attempt_at__gt=moment)
         .order_by("next_attempt_at", "pk")[:limit]
     )
-    alive = queue.waiting(d.task_id for d in due)
-    queued = 0
-    for delivery in due:
-        if delivery.task_id in alive:
-            continue
-        with transaction.atomic():
-            tasks.enqueue(delivery)
-        queued += 1
-    return queued
+    return queue.requeue_lost(due, tasks.enqueue)
 
 
 # --- Operators ----------------------------------------------------------------------------------

@@ -291,6 +291,8 @@ SAHL_REGISTERS = "sahl.registry.adapters.DatabaseRegisters"
 # The payment gateway: the simulated KNET-style one unless configured otherwise.
 SAHL_PAYMENT_GATEWAY = "sahl.payments.adapters.KnetGateway"
 SAHL_KNET_URL = os.environ.get("SAHL_KNET_URL", "http://localhost:8000/sim/knet")
+# Seconds beyond an outbox attempt's timeout after which its claim is a dead worker's (outbox.rules).
+SAHL_OUTBOX_CLAIM_GRACE = float(os.environ.get("SAHL_OUTBOX_CLAIM_GRACE") or 60)
 # Applications one person may file (identity.throttle, `limits` notation).
 SAHL_FILING_RATE = os.environ.get("SAHL_FILING_RATE") or "30 per 10 minutes; 300 per day"
 SAHL_KNET_SECRET = os.environ.get("SAHL_KNET_SECRET") or _secret_key()[:32]  # shared with the gateway

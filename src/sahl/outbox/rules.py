@@ -28,8 +28,10 @@ def breaker_pause(failures_in_a_row: int) -> int:
     return min(BREAKER_LONGEST_PAUSE, BREAKER_FIRST_PAUSE * 2**doublings)
 
 
-def claim_is_stale(claimed_at: dt.datetime | None, timeout_seconds: float, now: dt.datetime) -> bool:
+def claim_is_stale(
+    claimed_at: dt.datetime | None, timeout_seconds: float, now: dt.datetime, grace: float = CLAIM_GRACE
+) -> bool:
     """A claim older than the attempt's timeout and a grace: its worker stopped mid-attempt."""
     if claimed_at is None:
         return True
-    return now - claimed_at > dt.timedelta(seconds=timeout_seconds + CLAIM_GRACE)
+    return now - claimed_at > dt.timedelta(seconds=timeout_seconds + grace)

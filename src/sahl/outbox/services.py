@@ -119,13 +119,13 @@ def sweep(limit: int = 500) -> int:
     as one likes: a delivery whose task is waiting never gets a second one."""
     moment = tasks.now()
     stale = Delivery.objects.filter(
-        state=State.SENDING, claimed_at__lt=moment - dt.timedelta(seconds=rules.CLAIM_GRACE)
+        state=State.SENDING, claimed_at__lt=moment - dt.timedelta(seconds=tasks.grace())
     ).values_list("pk", flat=True)
     for pk in list(stale[:limit]):
         with transaction.atomic():
             delivery = Delivery.objects.select_for_update().get(pk=pk)
             if delivery.state == State.SENDING and rules.claim_is_stale(
-                delivery.claimed_at, delivery.timeout_seconds, moment
+                delivery.claimed_at, delivery.timeout_seconds, moment, tasks.grace()
             ):
                 tasks.cut_off(delivery, channels.channel(delivery.channel), moment)
     due = list(

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
@@ -30,6 +31,11 @@ ENDED = (State.SENT, State.FAILED, State.UNCERTAIN)
 def now() -> dt.datetime:
     """The outbox's clock (fault tests move it)."""
     return timezone.now()
+
+
+def grace() -> float:
+    """Seconds beyond an attempt's timeout before its claim counts as a dead worker's."""
+    return float(settings.SAHL_OUTBOX_CLAIM_GRACE)
 
 
 def enqueue(delivery: Delivery, at: dt.datetime | None = None) -> None:
@@ -79,7 +85,7 @@ def _claim(delivery_id: int) -> Claim | str:
             return str(delivery.state)
         channel = channels.channel(delivery.channel)
         if delivery.state == State.SENDING:
-            if not rules.claim_is_stale(delivery.claimed_at, delivery.timeout_seconds, moment):
+            if not rules.claim_is_stale(delivery.claimed_at, delivery.timeout_seconds, moment, grace()):
                 return "busy"
             cut_off(delivery, channel, moment)
             if delivery.state == State.UNCERTAIN:

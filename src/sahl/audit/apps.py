@@ -6,4 +6,4 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        from sahl.audit import signals  # noqa: F401 (connects the receivers)
+        from sahl.audit import receivers  # noqa: F401 (connects the receivers)

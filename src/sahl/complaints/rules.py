@@ -90,10 +90,6 @@ def paused_days(since: dt.date, until: dt.date, holidays: frozenset[dt.date]) ->
     return clock.working_days_between(since, until, holidays)
 
 
-def is_recent(created: dt.date, today: dt.date) -> bool:
-    return (today - created).days <= DUPLICATE_DAYS
-
-
 # --- Handling ---------------------------------------------------------------------------------
 
 OPEN = ("received", "acknowledged", "waiting")

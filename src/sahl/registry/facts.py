@@ -6,7 +6,7 @@ these fields, and `EXAMPLE` is what definitions are checked against when they ar
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import TypedDict
 
 
 class VehicleFacts(TypedDict):
@@ -122,7 +122,3 @@ CHOICE_KEYS: dict[str, str] = {
     "applicant.companies": "number",
 }
 VALUE_SOURCES = ("applicant.full_name", "applicant.civil_id", "applicant.governorate")
-
-
-def as_cel_input(facts: ApplicantFacts | dict[str, Any]) -> dict[str, Any]:
-    return {"applicant": dict(facts)}

@@ -77,13 +77,6 @@ def configurations(document: str) -> tuple[str, ...]:
     return (document,)
 
 
-def base_document(configuration: str) -> str:
-    for suffix in (QR_ID, QR_AGE):
-        if configuration.endswith(suffix):
-            return configuration.removesuffix(suffix)
-    return configuration
-
-
 def qr_kind(configuration: str) -> str:
     """ "" for a full credential, else QR_ID or QR_AGE."""
     return next((s for s in (QR_ID, QR_AGE) if configuration.endswith(s)), "")

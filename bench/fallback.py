@@ -33,7 +33,7 @@ def main() -> None:
     from sahl.identity.models import User
     from sahl.identity.services import appoint_staff
     from sahl.registry.models import Person, Vehicle
-    from sahl.web.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
+    from sahl.demo.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
 
     password = make_password(os.environ.get("SAHL_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD))
     today = timezone.localdate()

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from sahl.registry.seed import demo_persons, seed_registers
+from sahl.demo.registry import demo_persons, seed_registers
 
 DEMO_PASSWORD = "sahl-demo-2026"
 # Servers and commands the tests start hash passwords with Argon2id at its smallest cost too.

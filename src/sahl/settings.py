@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "sahl.web",  # first, so that its templates override allauth's
+    "sahl.ui",  # first, so that its templates override allauth's
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -81,13 +81,15 @@ INSTALLED_APPS = [
     "sahl.complaints",
     "sahl.open311",
     "sahl.wallet",
+    "sahl.portal",
+    "sahl.demo",  # seed_demo and seed_scale: synthetic data only
 ]
 
 MIDDLEWARE = [
-    "sahl.web.middleware.RequestIdMiddleware",
-    "sahl.web.middleware.ReplicaReadsMiddleware",  # reads from a replica, where one is configured
+    "sahl.ui.middleware.RequestIdMiddleware",
+    "sahl.ui.middleware.ReplicaReadsMiddleware",  # reads from a replica, where one is configured
     "django.middleware.security.SecurityMiddleware",
-    "sahl.web.middleware.SecurityHeadersMiddleware",
+    "sahl.ui.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -115,7 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sahl.web.context.site",
+                "sahl.ui.context.site",
                 "sahl.mandates.context.acting",
             ],
         },
@@ -186,7 +188,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "web:home"
+LOGIN_REDIRECT_URL = "portal:home"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "civil_id"
 ACCOUNT_USER_MODEL_EMAIL_FIELD = "email"
@@ -250,7 +252,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "sahl.web.static_storage.CollectedStaticFiles"},  # hashed once collected
+    "staticfiles": {"BACKEND": "sahl.ui.static_storage.CollectedStaticFiles"},  # hashed once collected
 }
 
 # --- Uploaded and issued files: private, served only through views that check who asks ---------
@@ -259,7 +261,7 @@ MEDIA_URL = "/media-not-served/"  # never served directly
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
-    "sahl.web.uploads.CappedUploadHandler",  # refuses a file over the largest allowed size while it streams
+    "sahl.ui.uploads.CappedUploadHandler",  # refuses a file over the largest allowed size while it streams
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

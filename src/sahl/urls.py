@@ -1,10 +1,11 @@
 from django.urls import include, path
 
 from sahl.api_urls import api
-from sahl.web import errors
+from sahl.ui import errors
 
 urlpatterns = [
-    path("", include("sahl.web.urls")),
+    path("", include("sahl.ui.urls")),
+    path("", include("sahl.portal.urls")),
     path("", include("sahl.catalogue.urls")),
     path("", include("sahl.applications.urls")),
     path("", include("sahl.backoffice.urls")),

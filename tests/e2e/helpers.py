@@ -13,7 +13,7 @@ import urllib.request
 import zlib
 from dataclasses import dataclass
 
-from sahl.registry.seed import civil_id_for, demo_persons
+from sahl.demo.registry import civil_id_for, demo_persons
 from tests.conftest import DEMO_PASSWORD
 
 # Direction marks, embeddings/overrides and isolates: invisible, and PDF extractors keep them.

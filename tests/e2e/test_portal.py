@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from sahl.registry.seed import civil_id_for, demo_persons
+from sahl.demo.registry import civil_id_for, demo_persons
 from tests.conftest import DEMO_PASSWORD
 from tests.e2e.helpers import serious
 

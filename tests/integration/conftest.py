@@ -35,9 +35,9 @@ def totp_now(civil_id: str) -> str:
 
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
     from django.utils import timezone
+    from sahl.demo.management.commands.seed_demo import TWO_FACTOR
 
-    from sahl.registry.seed import civil_id_for, demo_persons
-    from sahl.web.management.commands.seed_demo import TWO_FACTOR
+    from sahl.demo.registry import civil_id_for, demo_persons
 
     persons = demo_persons(timezone.localdate())
     key = next(p.key for i, p in enumerate(persons) if civil_id_for(p.birth_date, i + 1) == civil_id)

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from sahl.core.civil_id import CivilId
+from sahl.demo.registry import seed_registers
 from sahl.registry.adapters import registers
 from sahl.registry.models import Person
-from sahl.registry.seed import seed_registers
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from sahl.core import replicas
-from sahl.web.middleware import WROTE_COOKIE, ReplicaReadsMiddleware
+from sahl.ui.middleware import WROTE_COOKIE, ReplicaReadsMiddleware
 
 seen: list[bool] = []
 
@@ -17,7 +17,7 @@ def view(request):
 
 @pytest.fixture
 def middleware(monkeypatch):
-    monkeypatch.setattr("sahl.web.middleware.has_replica", lambda: True)
+    monkeypatch.setattr("sahl.ui.middleware.has_replica", lambda: True)
     seen.clear()
     return ReplicaReadsMiddleware(view)
 
@@ -34,7 +34,7 @@ def test_a_get_may_read_the_replica_a_post_may_not_and_marks_the_browser(middlew
 
 
 def test_without_a_replica_nothing_changes(monkeypatch):
-    monkeypatch.setattr("sahl.web.middleware.has_replica", lambda: False)
+    monkeypatch.setattr("sahl.ui.middleware.has_replica", lambda: False)
     seen.clear()
     response = ReplicaReadsMiddleware(view)(RequestFactory().post("/x"))
     assert seen == [False] and WROTE_COOKIE not in response.cookies

@@ -20,9 +20,9 @@ from sahl.applications.models import Application, Decision, HistoryEvent, Party
 from sahl.applications.states import TRANSITIONS, State
 from sahl.catalogue.models import Service
 from sahl.core.civil_id import CivilId
+from sahl.demo.scale import writer
 from sahl.identity.models import StaffMembership, User
 from sahl.registry.models import CompanyRole, Marriage, Person
-from sahl.web.scale import writer
 from tests.conftest import DEMO_PASSWORD
 
 POSTGRES = connection.vendor == "postgresql"

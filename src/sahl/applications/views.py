@@ -21,7 +21,7 @@ from sahl.identity import throttle
 from sahl.mandates import services as mandates
 from sahl.mandates.current import acting_of
 from sahl.outbox import services as outbox
-from sahl.web.errors import for_error
+from sahl.ui.errors import for_error
 
 if TYPE_CHECKING:
     from sahl.mandates.services import Authority

@@ -21,7 +21,7 @@ from sahl.identity.current import person_of
 
 if TYPE_CHECKING:
     from sahl.identity.models import User
-from sahl.web.errors import for_error
+from sahl.ui.errors import for_error
 
 TEXTS = {"states": STATES, "events": EVENTS, "consents": CONSENTS}
 

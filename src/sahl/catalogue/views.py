@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from sahl.catalogue import services
+from sahl.catalogue.visitors import kept_for_visitors
 from sahl.core.errors import SahlError
-from sahl.web.errors import for_error
-from sahl.web.visitors import kept_for_visitors
+from sahl.ui.errors import for_error
 
 
 @require_GET

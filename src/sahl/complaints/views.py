@@ -19,7 +19,7 @@ from sahl.complaints.media_uploads import media_upload_view, upload_refusal
 from sahl.core.errors import BadInput, SahlError
 from sahl.core.messages import message
 from sahl.identity.current import person_of
-from sahl.web.errors import for_error
+from sahl.ui.errors import for_error
 
 # The filing page asks for the place and records the voice note in the page itself.
 FILING_PERMISSIONS = "camera=(), microphone=(self), geolocation=(self)"

@@ -75,7 +75,7 @@ def sms_setup(request: HttpRequest) -> HttpResponse:
 def sms_login(request: HttpRequest) -> HttpResponse:
     """After the password: type the code sent by SMS (or ask for a new one)."""
     if request.user.is_authenticated:
-        return redirect("web:home")
+        return redirect("portal:home")
     stage = stages.pending(request)
     if stage is None:
         return redirect("account_login")

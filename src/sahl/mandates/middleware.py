@@ -15,7 +15,7 @@ from sahl.identity.models import User
 from sahl.mandates import services
 from sahl.mandates.current import SESSION_KEY, client_address
 from sahl.registry.adapters import registers
-from sahl.web.errors import error_page
+from sahl.ui.errors import error_page
 
 
 class ActingMiddleware:

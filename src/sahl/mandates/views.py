@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sahl.core.errors import SahlError
 from sahl.identity.current import person_of
 from sahl.mandates import current, services
-from sahl.web.errors import for_error
+from sahl.ui.errors import for_error
 
 
 @login_required

@@ -14,7 +14,7 @@ from sahl.applications.rules import FormInvalid
 from sahl.core.errors import BadInput, NotFound, SahlError
 from sahl.identity.current import person_of
 from sahl.notifications import services, texts
-from sahl.web.errors import for_error
+from sahl.ui.errors import for_error
 
 LABELS = {
     "channels": texts.CHANNELS,

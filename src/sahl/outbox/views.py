@@ -15,7 +15,7 @@ from sahl.core.errors import NotFound, SahlError
 from sahl.events import services as backbone
 from sahl.identity.current import person_of
 from sahl.outbox import channels, services, texts
-from sahl.web.errors import for_error
+from sahl.ui.errors import for_error
 
 
 def _choice(request: HttpRequest, name: str, allowed: object) -> str:

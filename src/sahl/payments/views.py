@@ -24,7 +24,7 @@ from sahl.core.errors import SahlError
 from sahl.identity.current import person_of
 from sahl.mandates.current import acting_of
 from sahl.payments import services, texts
-from sahl.web.errors import error_page, for_error
+from sahl.ui.errors import error_page, for_error
 
 if TYPE_CHECKING:
     from sahl.applications.models import Application

@@ -10,8 +10,8 @@ const PAGE = "{% url 'wallet:verifier' %}";
 const SHELL = [
   PAGE,
   "{% url 'wallet:verifier_manifest' %}",
-  "{% static 'web/sahl.css' %}",
-  "{% static 'web/favicon.svg' %}",
+  "{% static 'ui/sahl.css' %}",
+  "{% static 'ui/favicon.svg' %}",
   "{% static 'wallet/wallet.css' %}",
   "{% static 'wallet/jose.js' %}",
   "{% static 'wallet/verify.js' %}",

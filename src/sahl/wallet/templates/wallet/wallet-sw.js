@@ -12,8 +12,8 @@ const STATIC = [...new Set([
   "{% get_static_prefix %}wallet/jose.js",
   "{% static 'wallet/vendor/qrcode.js' %}",
   "{% static 'wallet/wallet.css' %}",
-  "{% static 'web/sahl.css' %}",
-  "{% static 'web/favicon.svg' %}",
+  "{% static 'ui/sahl.css' %}",
+  "{% static 'ui/favicon.svg' %}",
 ])];
 // The person's own pages: kept only from a real answer (never a redirect to the login page).
 const PAGES = ["{% url 'wallet:wallet' %}", "/api/v1/wallet/documents"];

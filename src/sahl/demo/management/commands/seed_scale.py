@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
+
+from sahl.demo.scale.load import Loader, Options, Refused, Report
+from sahl.demo.scale.meter import clock
+from sahl.demo.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill PostgreSQL with a synthetic country at scale (people, families, registers, accounts, staff, "
+        "applications with their history) by COPY, in batches; run again with the same numbers to resume."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=100_000, help="people to add (default 100,000)")
+        parser.add_argument(
+            "--applications", type=int, default=None, help="applications to add (default 4 per person)"
+        )
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--people-batch", type=int, default=20_000, help="people per transaction")
+        parser.add_argument(
+            "--applications-batch", type=int, default=50_000, help="applications per transaction"
+        )
+        parser.add_argument(
+            "--stop-after", type=int, default=None, metavar="BATCHES", help="stop after that many batches"
+        )
+        parser.add_argument(
+            "--as-of",
+            type=dt.datetime.fromisoformat,
+            default=None,
+            help="the moment the country is made for, e.g. 2026-12-01T12:00+03:00 (default: now)",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(4, os.cpu_count() or 1),
+            help="processes making applications (default: the CPUs, at most 4; 1: none)",
+        )
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        people = options["people"]
+        applications = 4 * people if options["applications"] is None else options["applications"]
+        if options["people_batch"] < 1 or options["applications_batch"] < 1:
+            raise CommandError("batch sizes must be 1 or more")
+        password = os.environ.get("SAHL_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+        loader = Loader(
+            connections[options["database"]],
+            Options(
+                people=people,
+                applications=applications,
+                seed=options["seed"],
+                people_batch=options["people_batch"],
+                applications_batch=options["applications_batch"],
+                stop_after=options["stop_after"],
+                password=password,
+                as_of=_epoch(options["as_of"]),
+                workers=options["workers"],
+            ),
+            say=self.stdout.write,
+            progress=lambda text: self.stderr.write(text, ending=""),
+            terminal=self.stderr.isatty(),
+        )
+        try:
+            report = loader.run()
+        except Refused as refused:
+            raise CommandError(str(refused)) from None
+        self._report(report, password)
+
+    def _report(self, report: Report, password: str) -> None:
+        write = self.stdout.write
+        if report.already:
+            write("seed_scale: already loaded with these numbers, nothing added")
+        elif report.stopped:
+            write("seed_scale: stopped as asked (--stop-after); run the same command again to continue")
+        else:
+            write(f"seed_scale: loaded in {clock(report.seconds)}")
+        for table, count in report.rows.items():
+            write(f"  {table:<28} {count:>13,}")
+        write(f"  database size {report.database_bytes / 2**30:.2f} GiB")
+        if not report.accounts:
+            return
+        low, high = report.user_ids
+        shared = password if report.password_matches else "(the one this load was started with)"
+        write(
+            f"logins: {report.accounts:,} accounts (identity_user ids from {low:,} to {high:,}) share one password "
+            f"hash, password {shared}; e.g. {', '.join(report.examples)}"
+        )
+        if report.staff:
+            write(f"staff: {'; '.join(report.staff)} (all in identity_staffmembership)")
+
+
+def _epoch(moment: dt.datetime | None) -> int | None:
+    if moment is None:
+        return None
+    return int((timezone.make_aware(moment) if timezone.is_naive(moment) else moment).timestamp())

@@ -23,7 +23,6 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from sahl.applications import clock
 from sahl.applications.models import (
     Application,
     Attachment,
@@ -42,6 +41,7 @@ from sahl.catalogue.rules import Eligibility, assess, fee_for
 from sahl.catalogue.services import definition_of, get_service
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, Conflict, NotFound, SahlError
+from sahl.core.working_days import add_working_days, kuwait_holidays, working_days_between
 from sahl.events.services import announce
 from sahl.events.types import (
     ApplicationCompleted,
@@ -529,8 +529,8 @@ def transition(
         application.paused_since = day
     elif current in CLOCK_PAUSED and target not in CLOCK_PAUSED and application.paused_since:
         if application.due_on:
-            paused = clock.working_days_between(application.paused_since, day, clock.kuwait_holidays())
-            application.due_on = clock.add_working_days(application.due_on, paused, clock.kuwait_holidays())
+            paused = working_days_between(application.paused_since, day, kuwait_holidays())
+            application.due_on = add_working_days(application.due_on, paused, kuwait_holidays())
         application.paused_since = None
     application.state = target
     application.save(update_fields=["state", "paused_since", "due_on", "updated_at", *also])
@@ -589,7 +589,7 @@ def _process(
     if definition.processing == "automatic":
         approve(application, None, "")
         return
-    application.due_on = clock.add_working_days(today(), definition.working_days, clock.kuwait_holidays())
+    application.due_on = add_working_days(today(), definition.working_days, kuwait_holidays())
     application.save(update_fields=["due_on"])
     transition(application, State.IN_REVIEW, actor, kind)
 

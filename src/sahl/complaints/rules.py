@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sahl.applications import clock
 from sahl.core.arabic import normalize
 from sahl.core.errors import Conflict
+from sahl.core.working_days import add_working_days, working_days_between
 
 DUPLICATE_RADIUS_M = 300  # open complaints of the same topic this close are offered to join
 DUPLICATE_DAYS = 30  # ...if filed this recently
@@ -83,11 +83,11 @@ def keywords_of(text: str) -> tuple[str, ...]:
 
 def due_on(start: dt.date, working_days: int, holidays: frozenset[dt.date]) -> dt.date:
     """The deadline: working days on the Kuwait calendar (Friday and Saturday off, holidays)."""
-    return clock.add_working_days(start, working_days, holidays)
+    return add_working_days(start, working_days, holidays)
 
 
 def paused_days(since: dt.date, until: dt.date, holidays: frozenset[dt.date]) -> int:
-    return clock.working_days_between(since, until, holidays)
+    return working_days_between(since, until, holidays)
 
 
 # --- Handling ---------------------------------------------------------------------------------

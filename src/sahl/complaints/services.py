@@ -20,12 +20,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from sahl.applications import clock
 from sahl.catalogue.models import Agency
 from sahl.complaints import rules
 from sahl.complaints.models import Complaint, Event, Follower, Media, RoutingRule, Topic
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, NotFound
+from sahl.core.working_days import add_working_days, kuwait_holidays
 from sahl.events.services import announce
 from sahl.events.types import ComplaintMoved
 from sahl.identity.models import StaffMembership, User
@@ -237,7 +237,7 @@ def file(
             longitude=Decimal(f"{report.longitude:.6f}"),
             governorate=report.governorate,
             area=report.area,
-            due_on=rules.due_on(today(), where.topic.working_days, clock.kuwait_holidays()),
+            due_on=rules.due_on(today(), where.topic.working_days, kuwait_holidays()),
         )
         complaint.reference = f"C-{complaint.created_at.year}-{complaint.pk:07d}"
         complaint.save(update_fields=["reference"])
@@ -388,11 +388,11 @@ def _locked_case(user: User, reference: str) -> Complaint:
 def _move(complaint: Complaint, target: str) -> None:
     rules.check_move(complaint.state, target)
     day = today()
-    holidays = clock.kuwait_holidays()
+    holidays = kuwait_holidays()
     if target == State.WAITING_FOR_REPORTER:
         complaint.paused_since = day
     elif complaint.paused_since is not None:
-        complaint.due_on = clock.add_working_days(
+        complaint.due_on = add_working_days(
             complaint.due_on, rules.paused_days(complaint.paused_since, day, holidays), holidays
         )
         complaint.paused_since = None
@@ -446,7 +446,7 @@ def forward(staff: User, reference: str, agency_code: str, reason: str) -> Compl
             raise BadInput("complaint.agency_same")
         _move(complaint, State.RECEIVED)
         complaint.agency, complaint.unit_ar, complaint.unit_en = target, "", ""
-        complaint.due_on = rules.due_on(today(), complaint.topic.working_days, clock.kuwait_holidays())
+        complaint.due_on = rules.due_on(today(), complaint.topic.working_days, kuwait_holidays())
         complaint.escalated_at = None
         complaint.save()
         _event(complaint, Kind.FORWARDED, staff, reason.strip(), agency=target)
@@ -483,7 +483,7 @@ def reopen(reporter: User, reference: str, reason: str) -> Complaint:
             raise BadInput("complaint.reopened_once")
         _move(complaint, State.ACKNOWLEDGED)
         complaint.reopened, complaint.resolved_at = True, None
-        complaint.due_on = rules.due_on(today(), complaint.topic.working_days, clock.kuwait_holidays())
+        complaint.due_on = rules.due_on(today(), complaint.topic.working_days, kuwait_holidays())
         complaint.save()
         _event(complaint, Kind.REOPENED, reporter, reason.strip())
     return complaint

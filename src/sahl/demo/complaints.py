@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sahl.complaints import geo, services
 from sahl.complaints.models import Complaint, Event, Topic
+from sahl.core.working_days import kuwait_holidays
 
 SOURCE = "demo-data"
 SAYINGS = {
@@ -64,9 +65,7 @@ def seed(count: int, seed: int = 2026) -> int:
         filed = now - dt.timedelta(days=rng.randint(0, 120), hours=rng.randint(0, 23))
         fields: dict[str, object] = {
             "created_at": filed,
-            "due_on": services.rules.due_on(
-                timezone.localdate(filed), topic.working_days, services.clock.kuwait_holidays()
-            ),
+            "due_on": services.rules.due_on(timezone.localdate(filed), topic.working_days, kuwait_holidays()),
         }
         fate = rng.random()
         if fate < 0.6:  # resolved, some of them late

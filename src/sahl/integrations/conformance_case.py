@@ -24,7 +24,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from sahl.applications import clock
 from sahl.applications import services as applications
 from sahl.applications.models import Application, HistoryEvent
 from sahl.applications.states import State
@@ -32,6 +31,7 @@ from sahl.catalogue.definition import ServiceDefinition
 from sahl.catalogue.models import Agency, Service
 from sahl.catalogue.services import definition_of
 from sahl.core.civil_id import make_civil_id
+from sahl.core.working_days import add_working_days, kuwait_holidays
 from sahl.identity.models import User
 from sahl.registry import models as register
 from sahl.registry.geo import AREAS
@@ -158,8 +158,8 @@ def file_test_application(agency: Agency, service: Service) -> Application:
         application.submitted_at = timezone.now()
         application.save(update_fields=["reference", "submitted_at"])
         applications.transition(application, State.SUBMITTED, None, Kind.SUBMITTED, NOTE)
-        application.due_on = clock.add_working_days(
-            timezone.localdate(), definition.working_days, clock.kuwait_holidays()
+        application.due_on = add_working_days(
+            timezone.localdate(), definition.working_days, kuwait_holidays()
         )
         application.save(update_fields=["due_on"])
         applications.transition(application, State.IN_REVIEW, None, Kind.SENT_TO_AGENCY, NOTE)

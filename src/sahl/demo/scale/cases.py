@@ -21,10 +21,10 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from sahl.applications.clock import add_working_days, kuwait_holidays
 from sahl.applications.states import State
 from sahl.catalogue.definition import ServiceDefinition
 from sahl.core.money import Money
+from sahl.core.working_days import add_working_days, kuwait_holidays
 from sahl.demo.scale.answers import SUBJECT, Answers, placeholder
 from sahl.demo.scale.text import DAY, NULL, Times, between, from_day_number, pick, plain
 from sahl.demo.scale.writer import Batch

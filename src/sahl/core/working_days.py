@@ -1,7 +1,8 @@
-"""The service-level clock: how many working days an application has taken and when it is due.
+"""Kuwaiti working days: how many an application or a complaint has taken and when it is due.
 
-Pure functions over dates. Kuwait's weekend is Friday and Saturday; public holidays come from
-data/holidays.yaml, which operators keep up to date as the Civil Service Commission announces them.
+Pure functions over dates, shared by every service-level clock. Kuwait's weekend is Friday and
+Saturday; public holidays come from data/holidays.yaml, which operators keep up to date as the
+Civil Service Commission announces them.
 """
 
 from __future__ import annotations

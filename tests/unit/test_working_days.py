@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sahl.applications.clock import (
+from sahl.core.working_days import (
     HOLIDAYS_FILE,
     add_working_days,
     due_date,

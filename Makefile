@@ -22,6 +22,8 @@ $(VENV)/.test: $(VENV)/.base requirements/test.txt
 	$(BIN)/pip install --quiet -r requirements/test.txt
 	touch $@
 
+# The demo runs with the simulated gateway, agency system and SMS provider; production never does.
+run: export SAHL_SIMULATORS ?= 1
 run: $(VENV)/.base
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) load_catalogue

@@ -90,7 +90,7 @@ def has_seed_scale() -> bool:
 def prepare_small(url: str, people: int) -> None:
     """migrate + load_catalogue (+ complaints) + seed_scale, or seed_demo and bench.fallback."""
     name = name_of(url)
-    env = os.environ | {"DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src")}
+    env = os.environ | {"DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src"), "SAHL_SIMULATORS": "1"}
 
     def manage(*args: str, check: bool = True) -> bool:
         done = subprocess.run(  # noqa: S603 - our own command line

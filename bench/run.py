@@ -80,6 +80,7 @@ def sahl_env(url: str, port: int, cache: str) -> dict[str, str]:
             "SAHL_REQUIRE_SECOND_FACTOR": "0",
             "SAHL_PUBLIC_URL": f"http://127.0.0.1:{port}",
             "SAHL_KNET_URL": f"http://127.0.0.1:{port}/sim/knet",
+            "SAHL_SIMULATORS": "1",  # the simulated payment gateway the payment scenario pays at
             "SAHL_MEDIA_DIR": str(WORK / "media"),  # the certificates' PDFs, apart from `make run`'s
             "SAHL_LOG_LEVEL": "INFO",  # production's level: one access line per request, to the log file
             # The load files hundreds of applications as each of a few hundred people: the filing
@@ -121,7 +122,7 @@ def start_floor(url: str, port: int) -> Server:
     command = [str(BIN / "uvicorn"), "bench.floor:app", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", "2", "--loop", "uvloop", "--http", "httptools", "--no-access-log"]
     command += ["--log-level", "warning"]
-    env = dict(os.environ) | {"DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    env = dict(os.environ) | {"DATABASE_URL": url, "PYTHONPATH": str(ROOT), "SAHL_SIMULATORS": "1"}
     return servers.start("floor", command, port, env, "/health")
 
 

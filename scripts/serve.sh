@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
 PORT=${PORT:-8000}
 mkdir -p var
+# The demo runs with the simulators: the payment gateway, MEW's system and the SMS provider (/dev/sms).
+export SAHL_SIMULATORS=${SAHL_SIMULATORS:-1}
 # The address people use, and the simulated payment gateway served by the same server.
 export SAHL_PUBLIC_URL=${SAHL_PUBLIC_URL:-http://localhost:$PORT}
 export SAHL_KNET_URL=${SAHL_KNET_URL:-$SAHL_PUBLIC_URL/sim/knet}
@@ -39,7 +41,6 @@ mail=""
 if [ -z "${SAHL_SMTP_HOST:-}" ]; then
   "$BIN/python" -m aiosmtpd -n -l localhost:1025 -c aiosmtpd.handlers.Debugging > var/mail.log 2>&1 &
   mail=$!
-  export SAHL_DEV_OUTBOX=${SAHL_DEV_OUTBOX:-1}
 fi
 trap 'kill $worker $sweep $escalations $wallet_sweep $idempotency_sweep $agency $mail 2>/dev/null || true' EXIT INT TERM
 cat <<MSG

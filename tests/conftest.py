@@ -13,6 +13,8 @@ from sahl.demo.registry import demo_persons, seed_registers
 DEMO_PASSWORD = "sahl-demo-2026"
 # Servers and commands the tests start hash passwords with Argon2id at its smallest cost too.
 os.environ.setdefault("SAHL_FAST_PASSWORD_HASHING", "1")
+# ...and have the simulators (payment gateway, agency system, SMS provider), as the test run itself.
+os.environ.setdefault("SAHL_SIMULATORS", "1")
 
 
 @pytest.hookimpl(trylast=True)

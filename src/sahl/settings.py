@@ -9,7 +9,9 @@ SAHL_LOG_LEVEL          INFO by default
 SAHL_PUBLIC_URL         the address people use (default http://localhost:8000); QR codes point there
 SAHL_SMTP_HOST/PORT     the SMTP server for e-mail (default localhost:1025, a dev server);
 SAHL_SMTP_USER/PASSWORD/TLS  its login and STARTTLS; SAHL_EMAIL_FROM the sender
-SAHL_DEV_OUTBOX=1       show /dev/sms (what the simulated SMS gateway sent) without SAHL_DEBUG
+SAHL_SIMULATORS=1       the simulated payment gateway (/sim/knet), agency system and SMS provider
+                        (/dev/sms): `make run` and the tests turn them on; never in production
+SAHL_SMS_URL/TOKEN      the SMS provider's API (sahl.sms.gateways.HttpSmsGateway)
 SAHL_REPLICA_URL        a PostgreSQL read replica for safe requests (docs/deployment.md)
 """
 
@@ -46,6 +48,9 @@ DEBUG = _flag("SAHL_DEBUG")
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = os.environ.get("SAHL_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
 HTTPS = _flag("SAHL_HTTPS")
+# The simulators are separate systems reached over HTTP, apart from production code (ADR 0015). Test
+# runs have them unless told otherwise (tests/conftest.py passes it on to the servers they start).
+SAHL_SIMULATORS = _flag("SAHL_SIMULATORS") or ("pytest" in sys.modules and "SAHL_SIMULATORS" not in os.environ)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -72,18 +77,23 @@ INSTALLED_APPS = [
     "sahl.backoffice",
     "sahl.notifications",
     "sahl.payments",
-    "sahl.knet_sim",  # the simulated payment gateway (a separate system reached over HTTP)
     "sahl.audit",
     "sahl.privacy",
     "sahl.mandates",
     "sahl.integrations",
-    "sahl.agency_sim",  # the simulated agency system: no models, only its run_agency_simulator command
     "sahl.complaints",
     "sahl.open311",
     "sahl.wallet",
     "sahl.portal",
     "sahl.demo",  # seed_demo and seed_scale: synthetic data only
 ]
+if SAHL_SIMULATORS:
+    INSTALLED_APPS += [
+        "sahl.knet_sim",  # the simulated payment gateway
+        "sahl.agency_sim",  # the simulated agency system: no models, only its run_agency_simulator command
+        "sahl.sms_sim",  # the simulated SMS provider and its outbox page, /dev/sms
+    ]
+
 
 MIDDLEWARE = [
     "sahl.ui.middleware.RequestIdMiddleware",
@@ -292,7 +302,7 @@ LOGGING = {
 SAHL_REGISTERS = "sahl.registry.adapters.DatabaseRegisters"
 # The payment gateway: the simulated KNET-style one unless configured otherwise.
 SAHL_PAYMENT_GATEWAY = "sahl.payments.adapters.KnetGateway"
-SAHL_KNET_URL = os.environ.get("SAHL_KNET_URL", "http://localhost:8000/sim/knet")
+SAHL_KNET_URL = os.environ.get("SAHL_KNET_URL", "http://localhost:8000/sim/knet" if SAHL_SIMULATORS else "")
 # Seconds beyond an outbox attempt's timeout after which its claim is a dead worker's (outbox.rules).
 SAHL_OUTBOX_CLAIM_GRACE = float(os.environ.get("SAHL_OUTBOX_CLAIM_GRACE") or 60)
 # Applications one person may file (identity.throttle, `limits` notation).
@@ -304,7 +314,7 @@ SAHL_PUBLIC_URL = os.environ.get("SAHL_PUBLIC_URL", "http://localhost:8000").rst
 SAHL_SEARCH_MAX_LENGTH = 200
 
 # --- Notifications: e-mail through SMTP (a dev server on localhost:1025 by default), SMS through a
-# provider adapter (simulated unless configured), and the dev outbox page (/dev/sms) ---------------
+# provider's HTTP API (simulated, with its outbox page /dev/sms, when SAHL_SIMULATORS is on) ---------
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("SAHL_SMTP_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("SAHL_SMTP_PORT", "1025"))
@@ -313,6 +323,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("SAHL_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = _flag("SAHL_SMTP_TLS")
 EMAIL_TIMEOUT = 20  # seconds; a send never outlives the claim timeout of notifications.rules
 DEFAULT_FROM_EMAIL = os.environ.get("SAHL_EMAIL_FROM", "Sahl <no-reply@sahl.localhost>")
-SAHL_SMS_GATEWAY = os.environ.get("SAHL_SMS_GATEWAY", "sahl.notifications.adapters.SimulatedSmsGateway")
-SAHL_DEV_OUTBOX = DEBUG or _flag("SAHL_DEV_OUTBOX")
+SAHL_SMS_GATEWAY = os.environ.get(
+    "SAHL_SMS_GATEWAY",
+    "sahl.sms_sim.gateways.SimulatedSmsGateway" if SAHL_SIMULATORS else "sahl.sms.gateways.HttpSmsGateway",
+)
+SAHL_SMS_URL = os.environ.get("SAHL_SMS_URL", "")
+SAHL_SMS_TOKEN = os.environ.get("SAHL_SMS_TOKEN", "")
 NINJA_PAGINATION_PER_PAGE = 50

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from sahl.api_urls import api
@@ -11,7 +12,6 @@ urlpatterns = [
     path("", include("sahl.backoffice.urls")),
     path("", include("sahl.notifications.urls")),
     path("", include("sahl.payments.urls")),
-    path("", include("sahl.knet_sim.urls")),
     path("", include("sahl.audit.urls")),
     path("", include("sahl.identity.urls")),  # before allauth's: the SMS second factor under accounts/2fa/
     path("", include("sahl.privacy.urls")),
@@ -23,6 +23,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("open311/v2/", include("sahl.open311.urls")),
 ]
+if settings.SAHL_SIMULATORS:  # separate systems of the demo and the tests, never in production
+    urlpatterns += [path("", include("sahl.knet_sim.urls")), path("", include("sahl.sms_sim.urls"))]
 
 handler400 = errors.bad_request
 handler403 = errors.forbidden

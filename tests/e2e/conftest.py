@@ -190,7 +190,7 @@ def _serve_on(tmp: Path, env: Mapping[str, str]) -> Iterator[str]:
         "SAHL_LOG_LEVEL": "WARNING",
         "SAHL_PUBLIC_URL": base,  # documents' QR codes and the gateway's return address
         "SAHL_KNET_URL": f"{base}/sim/knet",  # the simulated gateway, served by the same server
-        "SAHL_DEV_OUTBOX": "1",  # /dev/sms: tests read the SMS a person receives (codes) there
+        "SAHL_SIMULATORS": "1",  # the gateway, and /dev/sms where tests read the SMS a person receives
         "SAHL_FAST_PASSWORD_HASHING": "1",  # Argon2id at its smallest cost (identity.hashers)
     }
     manage = [sys.executable, str(ROOT / "manage.py")]

@@ -53,7 +53,7 @@ def sms_code_for(civil_id: str) -> str:
 
 def newest_sms_code(phone: str) -> str:
     """The 6-digit code in the newest SMS to `phone`, as the person reads it on their phone."""
-    from sahl.notifications.models import SimulatedSms
+    from sahl.sms_sim.models import SimulatedSms
 
     sms = SimulatedSms.objects.filter(to=phone).order_by("-pk").first()
     assert sms is not None, "no SMS was sent to this number"

@@ -12,7 +12,8 @@ from django.utils import timezone
 from sahl.core.civil_id import make_civil_id
 from sahl.identity.models import User
 from sahl.identity.services import open_account
-from sahl.notifications.models import Message, Notice, NoticeLog, NoticeRecipient, SimulatedSms
+from sahl.notifications.models import Message, Notice, NoticeLog, NoticeRecipient
+from sahl.sms_sim.models import SimulatedSms
 from sahl.registry.models import Person
 from tests.conftest import DEMO_PASSWORD
 from tests.integration.conftest import run_tasks
@@ -149,23 +150,23 @@ def test_an_sms_cut_off_by_a_dead_worker_is_logged_uncertain_for_the_agency_and_
 ):
     from django.core.management import call_command
 
-    from sahl.notifications import adapters
+    from sahl.notifications import channels
     from sahl.outbox import rules as outbox_rules
 
     login(demo["father"]).post(
         "/account/notifications", {"phone": "55001122", "notify_by_sms": "1", "language": "en"}
     )
     reference = reference_in(send(login(demo["caseworker"]), demo["father"]))
-    real_gateway = adapters.sms_gateway
+    real_gateway = channels.sms_gateway
 
     class SendThenDie:
         def send(self, to: str, text: str, reference: str) -> str:
             real_gateway().send(to, text, reference)  # the gateway took it...
             raise SystemExit("worker killed")  # ...and the worker died before recording it
 
-    monkeypatch.setattr(adapters, "sms_gateway", SendThenDie)
+    monkeypatch.setattr(channels, "sms_gateway", SendThenDie)
     run_tasks()
-    monkeypatch.setattr(adapters, "sms_gateway", real_gateway)
+    monkeypatch.setattr(channels, "sms_gateway", real_gateway)
     assert SimulatedSms.objects.filter(to="+96555001122").count() == 1
     assert [e for e, *_ in log_of(reference)] == ["sent", "delivered"]  # nothing known yet
 

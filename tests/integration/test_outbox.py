@@ -14,6 +14,7 @@ from sahl.core import outside
 from sahl.core.money import Money
 from sahl.integrations.channels import Call, _post
 from sahl.notifications import adapters
+from sahl.sms.gateways import HttpSmsGateway, sms_gateway
 from sahl.outbox import services as outbox
 from sahl.outbox import tasks
 from sahl.outbox.models import Delivery
@@ -73,7 +74,7 @@ def test_nothing_leaves_sahl_from_inside_a_transaction():
     email = adapters.Email("a@example.test", "s", "t", "<x@sahl.localhost>", "en")
     calls = {
         "SMTP": lambda: adapters.send_email(email),
-        "SMS": lambda: adapters.sms_gateway().send("+96590000000", "t", "sms-x"),
+        "SMS": lambda: sms_gateway().send("+96590000000", "t", "sms-x"),
         "gateway": lambda: gateway.refund("P-1", Money(1000)),
         "gateway report": lambda: gateway.report(dt.date(2026, 12, 1)),
         "agency": lambda: _post(Call("http://127.0.0.1:9/", b"{}", {}, 1.0)),

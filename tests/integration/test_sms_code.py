@@ -15,7 +15,7 @@ from sahl.audit.models import AuditEntry
 from sahl.core.logs import JsonFormatter, RequestIdFilter
 from sahl.identity import services
 from sahl.identity.models import SmsCode, SmsFactor, User
-from sahl.notifications.models import SimulatedSms
+from sahl.sms_sim.models import SimulatedSms
 from tests.conftest import DEMO_PASSWORD
 from tests.integration.conftest import newest_sms_code, totp_now
 

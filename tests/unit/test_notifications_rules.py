@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sahl.core import contacts
 from sahl.notifications import rules
 from sahl.outbox import rules as outbox_rules
 
@@ -26,7 +27,7 @@ from sahl.outbox import rules as outbox_rules
     ],
 )
 def test_kuwaiti_mobile_numbers_are_stored_one_way(typed, stored):
-    assert rules.normalize_phone(typed) == stored
+    assert contacts.normalize_phone(typed) == stored
 
 
 @pytest.mark.parametrize(
@@ -43,15 +44,15 @@ def test_kuwaiti_mobile_numbers_are_stored_one_way(typed, stored):
     ],
 )
 def test_malformed_phone_numbers_are_refused(typed):
-    with pytest.raises(rules.InvalidContact):
-        rules.normalize_phone(typed)
+    with pytest.raises(contacts.InvalidContact):
+        contacts.normalize_phone(typed)
 
 
 @given(st.text(max_size=30))
 def test_any_accepted_phone_is_a_kuwaiti_mobile(typed):
     try:
-        stored = rules.normalize_phone(typed)
-    except rules.InvalidContact:
+        stored = contacts.normalize_phone(typed)
+    except contacts.InvalidContact:
         return
     assert stored == "" or (
         len(stored) == 12 and stored[:4] == "+965" and stored[4] in "569" and stored[4:].isdigit()
@@ -63,7 +64,7 @@ def test_any_accepted_phone_is_a_kuwaiti_mobile(typed):
     [(" Ahmad@Example.COM ", "Ahmad@example.com"), ("a.b+c@mail.gov.kw", "a.b+c@mail.gov.kw"), ("", "")],
 )
 def test_email_addresses_are_trimmed(typed, stored):
-    assert rules.normalize_email(typed) == stored
+    assert contacts.normalize_email(typed) == stored
 
 
 @pytest.mark.parametrize(
@@ -79,8 +80,8 @@ def test_email_addresses_are_trimmed(typed, stored):
     ],
 )
 def test_malformed_email_addresses_are_refused(typed):
-    with pytest.raises(rules.InvalidContact):
-        rules.normalize_email(typed)
+    with pytest.raises(contacts.InvalidContact):
+        contacts.normalize_email(typed)
 
 
 def test_sms_segments_follow_the_encoding():

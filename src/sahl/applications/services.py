@@ -40,6 +40,7 @@ from sahl.catalogue.models import Service
 from sahl.catalogue.rules import Eligibility, assess, fee_for
 from sahl.catalogue.services import definition_of, get_service
 from sahl.core.bilingual import BilingualText
+from sahl.core.effects import Order, effect
 from sahl.core.errors import BadInput, Conflict, NotFound, SahlError
 from sahl.core.working_days import add_working_days, kuwait_holidays, working_days_between
 from sahl.events.services import announce
@@ -55,7 +56,6 @@ from sahl.idempotency import services as idempotency
 from sahl.idempotency.services import IdempotencyConflict
 from sahl.identity.models import User
 from sahl.mandates import services as mandates
-from sahl.mandates.effects import MANDATE_EFFECTS
 from sahl.mandates.rules import Action, Basis
 from sahl.mandates.services import Authority
 from sahl.registry.adapters import Profile, registers
@@ -297,10 +297,11 @@ OPEN_STATES = (State.SUBMITTED, State.AWAITING_PAYMENT, State.IN_REVIEW, State.A
 
 def _check_effects(definition: ServiceDefinition, answers: dict[str, Any]) -> None:
     """Answers that an effect could not carry out are refused at filing, not at approval."""
-    if "mandate.grant_power_of_attorney" in definition.effects:
-        problem = mandates.check_power_of_attorney(answers)
-        if problem is not None:
-            raise FormInvalid({"end_date": _message(problem)})
+    for name in definition.effects:
+        check = effect(name).check
+        refusal = check(answers, today()) if check else None
+        if refusal is not None:
+            raise FormInvalid({refusal.field: _message(refusal.code)})
 
 
 def _refuse_a_second_open_application(page: ApplyPage, answers: dict[str, Any], subject: str) -> None:
@@ -610,13 +611,9 @@ def approve(application: Application, actor: User | None, reason: str) -> None:
         document = _issue(application, definition, output.document, output.valid_for, holder)
         record(application, Kind.DOCUMENT_ISSUED, actor, document.verification_code)
         announce(DocumentIssued(document_id=document.pk, application_id=application.pk))
-    for effect in definition.effects:
-        if effect in MANDATE_EFFECTS:
-            change = mandates.grant_power_of_attorney(
-                application.reference, application.subject_civil_id, application.form_data
-            )
-        else:
-            change = registers().apply(effect, application.subject_civil_id, application.form_data, today())
+    for name in definition.effects:
+        order = Order(application.reference, application.subject_civil_id, application.form_data, today())
+        change = effect(name).carry_out(order)
         record(application, Kind.REGISTER_UPDATED, actor, f"{change.ar} | {change.en}")
     transition(application, State.COMPLETED, actor, Kind.COMPLETED)
 

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sahl.catalogue.rules import Rule, RuleError, check_rule
+from sahl.core import effects as vocabulary
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput
 from sahl.core.money import Money
-from sahl.mandates.effects import MANDATE_EFFECTS
-from sahl.registry.effects import EFFECTS as REGISTER_EFFECTS
 from sahl.registry.facts import CHOICE_KEYS, EXAMPLE, VALUE_SOURCES
 
-EFFECTS = REGISTER_EFFECTS | MANDATE_EFFECTS  # what a completed application may change
 AUDIENCES = ("individual", "business")
 PROCESSING_MODES = ("automatic", "backoffice", "agency_api")
 DOCUMENT_FORMATS = ("pdf", "jpeg", "png")
@@ -452,9 +450,10 @@ class _Parser:
             raise self.error("effects", "must be a list of effect names")
         properties = data.get("form", {}).get("properties", {})
         for i, effect in enumerate(effects):
-            if effect not in EFFECTS:
-                raise self.error(f"effects[{i}]", f"unknown effect '{effect}'; known: {', '.join(EFFECTS)}")
-            missing = [f for f in EFFECTS[effect] if f not in properties]
+            known = vocabulary.known()
+            if effect not in known:
+                raise self.error(f"effects[{i}]", f"unknown effect '{effect}'; known: {', '.join(known)}")
+            missing = [f for f in known[effect].reads if f not in properties]
             if missing:
                 raise self.error(f"effects[{i}]", f"needs the form field(s) {', '.join(missing)}")
         return tuple(effects)

@@ -15,12 +15,13 @@ from django.utils import timezone
 from sahl.audit import services as audit
 from sahl.catalogue.models import Agency
 from sahl.core.bilingual import BilingualText
+from sahl.core.contacts import InvalidContact, normalize_phone
 from sahl.core.errors import BadInput, Conflict, NotFound
+from sahl.core.handover import MaybeSent, NotSent, Refused
 from sahl.identity import rules, throttle
 from sahl.identity.models import SmsCode, SmsFactor, StaffMembership, User
-from sahl.notifications.adapters import MaybeSent, NotSent, Refused, sms_gateway
-from sahl.notifications.rules import InvalidContact, normalize_phone
 from sahl.registry.models import Person
+from sahl.sms.gateways import sms_gateway
 
 log = logging.getLogger(__name__)
 

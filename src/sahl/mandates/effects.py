@@ -1,9 +1,32 @@
-"""What a completed application may change in the mandates (next to `registry.effects`): the
-answers each effect reads."""
+"""The effect on the mandates that an approved service may carry out (core.effects): the Ministry
+of Justice issued a power of attorney, so the attorney may act from its start date."""
 
 from __future__ import annotations
 
-MANDATE_EFFECTS: dict[str, tuple[str, ...]] = {
-    # the Ministry of Justice issued a power of attorney: the attorney may act from the start date
-    "mandate.grant_power_of_attorney": ("attorney_civil_id", "scope", "start_date", "end_date"),
-}
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sahl.core.bilingual import BilingualText
+from sahl.core.effects import Effect, Order, Refusal, provide
+from sahl.mandates.services import check_power_of_attorney, grant_power_of_attorney
+
+
+def _check(answers: Mapping[str, Any], day: dt.date) -> Refusal | None:
+    problem = check_power_of_attorney(dict(answers))
+    return Refusal("end_date", problem) if problem else None
+
+
+def _grant(order: Order) -> BilingualText:
+    return grant_power_of_attorney(order.reference, order.civil_id, dict(order.answers))
+
+
+def provide_mandate_effects() -> None:
+    provide(
+        Effect(
+            "mandate.grant_power_of_attorney",
+            reads=("attorney_civil_id", "scope", "start_date", "end_date"),
+            carry_out=_grant,
+            check=_check,
+        )
+    )

@@ -1,9 +1,7 @@
-"""Outside systems notifications talk to: the SMTP server, an SMS provider, and the population
-register (for the guardians of a minor). Each behind a small interface with a simulated twin.
-
-Senders say what happened by what they raise, so that a message is never sent twice:
-`NotSent` (nothing left: safe to try again), `Refused` (will never go: stop), `MaybeSent` (the
-hand-over was interrupted: it may have gone, so never retry automatically)."""
+"""Outside systems notifications talk to: the SMTP server and the population register (for the
+guardians of a minor); the SMS provider is `sahl.sms.gateways`, shared with identity's codes.
+Senders say what happened by what they raise (`sahl.core.handover`), so that a message is never
+sent twice."""
 
 from __future__ import annotations
 
@@ -15,32 +13,10 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.utils.module_loading import import_string
 
 from sahl.core import outside
-from sahl.notifications.models import SimulatedSms
+from sahl.core.handover import MaybeSent, NotSent, Refused
 from sahl.registry.models import Person
-
-
-class SendFailed(Exception):
-    """A message did not (certainly) reach the provider; `reason` is a short code for the log."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class NotSent(SendFailed):
-    """The provider did not take the message; trying again later is safe."""
-
-
-class Refused(SendFailed):
-    """The provider refused the message for good (a bad address, a rejected content)."""
-
-
-class MaybeSent(SendFailed):
-    """The hand-over broke off after the provider may have taken the message."""
-
 
 # --- E-mail ----------------------------------------------------------------------------------------
 
@@ -116,30 +92,6 @@ def _html(email: Email) -> str:
         f'<!doctype html><html lang="{email.language}" dir="{direction}"><body>'
         f'<div dir="{direction}" style="font-family: sans-serif">{paragraphs}</div></body></html>'
     )
-
-
-# --- SMS -------------------------------------------------------------------------------------------
-
-
-class SmsGateway(Protocol):
-    def send(self, to: str, text: str, reference: str) -> str:
-        """Send `text` to the phone `to` (+965...). `reference` is the same for every attempt of one
-        delivery; a gateway that knows it must not send it twice. Returns the provider's id, or
-        raises NotSent, Refused or MaybeSent."""
-
-
-class SimulatedSmsGateway:
-    """Keeps what it 'sends' in a table (the dev outbox shows it); a reference is sent once."""
-
-    def send(self, to: str, text: str, reference: str) -> str:
-        outside.leaving("the SMS gateway")  # a real one would be called over HTTP
-        row, _ = SimulatedSms.objects.get_or_create(reference=reference, defaults={"to": to, "text": text})
-        return f"sim-{row.pk}"
-
-
-def sms_gateway() -> SmsGateway:
-    gateway: SmsGateway = import_string(settings.SAHL_SMS_GATEWAY)()
-    return gateway
 
 
 # --- Guardians (population register) -------------------------------------------------------------

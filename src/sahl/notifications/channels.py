@@ -8,10 +8,12 @@ from typing import Any
 
 from django.conf import settings
 
+from sahl.core.handover import MaybeSent, NotSent, Refused
 from sahl.notifications import adapters
 from sahl.notifications.models import Message, NoticeLog
 from sahl.outbox.channels import Failed, Outcome, Retry, Sent, Uncertain
 from sahl.outbox.models import Delivery
+from sahl.sms.gateways import sms_gateway
 
 EMAIL, SMS = "email", "sms"
 
@@ -52,11 +54,11 @@ def _handover(delivery: Delivery) -> Handover:
 def _outcome(send: Any) -> Outcome:
     try:
         return Sent({"provider_id": str(send())[:120]})
-    except adapters.MaybeSent as error:
+    except MaybeSent as error:
         return Uncertain(error.reason)
-    except adapters.Refused as error:
+    except Refused as error:
         return Failed(error.reason)
-    except adapters.NotSent as error:
+    except NotSent as error:
         return Retry(error.reason)
 
 
@@ -110,9 +112,7 @@ class SmsChannel:
         return _handover(delivery)
 
     def send(self, prepared: Handover) -> Outcome:
-        return _outcome(
-            lambda: adapters.sms_gateway().send(prepared.address, prepared.text, prepared.header_id)
-        )
+        return _outcome(lambda: sms_gateway().send(prepared.address, prepared.text, prepared.header_id))
 
     def settled(self, delivery: Delivery) -> None:
         _log_notice(delivery)

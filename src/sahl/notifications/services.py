@@ -24,6 +24,7 @@ from sahl.applications.rules import FormInvalid
 from sahl.applications.texts import STATES
 from sahl.catalogue.services import definition_of
 from sahl.complaints.models import Event as ComplaintStep
+from sahl.core import contacts
 from sahl.core.bilingual import BilingualText
 from sahl.core.civil_id import CivilId
 from sahl.core.errors import BadInput, NotFound
@@ -31,7 +32,7 @@ from sahl.core.messages import MESSAGES
 from sahl.core.money import Money
 from sahl.identity.models import StaffMembership, User
 from sahl.notifications import adapters, rules, texts
-from sahl.notifications.models import Message, Notice, NoticeLog, NoticeRecipient, SimulatedSms
+from sahl.notifications.models import Message, Notice, NoticeLog, NoticeRecipient
 from sahl.outbox import services as outbox
 from sahl.outbox.models import Delivery
 from sahl.registry.adapters import Profile, registers
@@ -347,12 +348,12 @@ def save_preferences(
     errors: dict[str, BilingualText] = {}
     clean_email = clean_phone = ""
     try:
-        clean_email = rules.normalize_email(email)
-    except rules.InvalidContact:
+        clean_email = contacts.normalize_email(email)
+    except contacts.InvalidContact:
         errors["email"] = texts.ERRORS["email"]
     try:
-        clean_phone = rules.normalize_phone(phone)
-    except rules.InvalidContact:
+        clean_phone = contacts.normalize_phone(phone)
+    except contacts.InvalidContact:
         errors["phone"] = texts.ERRORS["phone"]
     if notify_by_email and not clean_email and "email" not in errors:
         errors["email"] = texts.ERRORS["email_needed"]
@@ -527,20 +528,3 @@ def notice_for(staff: User, reference: str) -> NoticeView:
             RecipientView(recipient.role, recipient.delivered_at, recipient.read_at, deliveries)
         )
     return NoticeView(notice, recipients, list(notice.log.select_related("actor")))
-
-
-# --- The dev outbox ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DevOutbox:
-    sms: list[SimulatedSms]
-    emails: list[Delivery]
-
-
-def dev_outbox() -> DevOutbox:
-    """What the simulated SMS gateway got, and the e-mails handed to SMTP (dev only: see the view)."""
-    return DevOutbox(
-        sms=list(SimulatedSms.objects.order_by("-sent_at", "-pk")[:100]),
-        emails=list(Delivery.objects.filter(channel="email").order_by("-created_at", "-pk")[:100]),
-    )

@@ -9,5 +9,4 @@ urlpatterns = [
     path("inbox/<int:message_id>", views.message, name="message"),
     path("backoffice/notices", views.notices, name="notices"),
     path("backoffice/notices/<str:reference>", views.notice, name="notice"),
-    path("dev/sms", views.dev_outbox, name="dev_outbox"),
 ]

@@ -3,7 +3,6 @@ list of deliveries needing attention, and the dev outbox."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sahl.applications.rules import FormInvalid
-from sahl.core.errors import BadInput, NotFound, SahlError
+from sahl.core.errors import BadInput, SahlError
 from sahl.identity.current import person_of
 from sahl.notifications import services, texts
 from sahl.ui.errors import for_error
@@ -82,14 +81,6 @@ def message(request: HttpRequest, message_id: int) -> HttpResponse:
     except SahlError as error:
         return for_error(request, error)
     return render(request, "notifications/message.html", {"view": view, "message": view.message} | LABELS)
-
-
-@require_GET
-def dev_outbox(request: HttpRequest) -> HttpResponse:
-    """What the simulated SMS gateway 'sent' and the e-mails handed to SMTP: development only."""
-    if not settings.SAHL_DEV_OUTBOX:
-        return for_error(request, NotFound("page.not_found"))
-    return render(request, "notifications/dev_outbox.html", {"outbox": services.dev_outbox()} | LABELS)
 
 
 @login_required

@@ -113,6 +113,11 @@ def latest(topic: str, channel: str) -> Delivery | None:
 # --- The sweep ----------------------------------------------------------------------------------
 
 
+def latest_of_channel(channel: str, limit: int) -> list[Delivery]:
+    """The newest deliveries of one channel (the simulators' outbox page shows the e-mails)."""
+    return list(Delivery.objects.filter(channel=channel).order_by("-created_at", "-pk")[:limit])
+
+
 def sweep(limit: int = 500) -> int:
     """Record attempts whose worker died (then send again or leave uncertain, as the channel says),
     and queue due deliveries that have no task waiting. Safe to run on several machines and as often

@@ -6,4 +6,7 @@ class RegistryConfig(AppConfig):
     label = "registry"
 
     def ready(self) -> None:
+        from sahl.registry.effects import provide_register_effects
+
+        provide_register_effects()
         from sahl.registry import receivers  # noqa: F401 - connects the kept profiles' forgetting

@@ -1,9 +1,16 @@
-"""What a completed application may change in the registers. A definition names its effects;
-each effect says which form answers it reads."""
+"""The effects on the base registers that an approved service may carry out (core.effects), each
+with the form answers it reads. The register's adapter does the change, so a real deployment's
+registers take them through the same `Registers` Protocol."""
 
 from __future__ import annotations
 
-EFFECTS: dict[str, tuple[str, ...]] = {
+from functools import partial
+
+from sahl.core.bilingual import BilingualText
+from sahl.core.effects import Effect, Order, provide
+from sahl.registry.adapters import registers
+
+READS: dict[str, tuple[str, ...]] = {
     "vehicle.renew_registration": ("plate_number",),  # the registration runs one more year
     "vehicle.transfer_ownership": ("plate_number", "buyer_civil_id"),  # the buyer becomes the owner
     "passport.renew": ("passport_number",),  # a new passport, valid five years
@@ -20,3 +27,11 @@ REGISTER_OWNERS: dict[str, str] = {
     "passports": "moi",
     "companies": "moci",
 }
+
+
+def _carry_out(name: str, order: Order) -> BilingualText:
+    return registers().apply(name, order.civil_id, dict(order.answers), order.day)
+
+
+def provide_register_effects() -> None:
+    provide(*(Effect(name, reads, partial(_carry_out, name)) for name, reads in READS.items()))

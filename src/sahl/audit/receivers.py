@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from sahl.identity import signals
 from sahl.identity.models import User
 
 
@@ -60,3 +61,18 @@ def second_factor_changed(sender: object, request: HttpRequest, authenticator: A
         detail=f"{'added' if added else 'removed'} {authenticator.type}",
         address=_address(request),
     )
+
+
+@receiver(signals.sms_factor_changed, dispatch_uid="audit.sms_factor")
+def sms_factor_changed(sender: object, user: User, added: bool, address: str, **kwargs: Any) -> None:
+    from sahl.audit.services import append
+
+    detail = "added sms" if added else "removed sms"
+    append("mfa_changed", actor=user, subject_civil_id=user.civil_id, detail=detail, address=address)
+
+
+@receiver(signals.login_code_refused, dispatch_uid="audit.login_code_refused")
+def login_code_refused(sender: object, user: User, outcome: str, address: str, **kwargs: Any) -> None:
+    from sahl.audit.services import append
+
+    append("login_failed", subject_civil_id=user.civil_id, address=address, detail=f"sms code {outcome}")

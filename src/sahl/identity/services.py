@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from sahl.audit import services as audit
 from sahl.catalogue.models import Agency
 from sahl.core.bilingual import BilingualText
 from sahl.core.contacts import InvalidContact, normalize_phone
 from sahl.core.errors import BadInput, Conflict, NotFound
 from sahl.core.handover import MaybeSent, NotSent, Refused
-from sahl.identity import rules, throttle
+from sahl.identity import rules, signals, throttle
 from sahl.identity.models import SmsCode, SmsFactor, StaffMembership, User
 from sahl.registry.models import Person
 from sahl.sms.gateways import sms_gateway
@@ -140,9 +139,7 @@ def confirm_sms_enrolment(user: User, typed: str, address: str = "") -> None:
         SmsFactor.objects.update_or_create(
             user=user, defaults={"phone": code.phone, "enabled_at": clock(), "last_used_at": None}
         )
-        audit.append(
-            "mfa_changed", actor=user, subject_civil_id=user.civil_id, detail="added sms", address=address
-        )
+        signals.sms_factor_changed.send(User, user=user, added=True, address=address)
 
     _use_code(user, pending.pk, SmsCode.Purpose.ENROL, typed, address, then=enable)
     log.info("sms second factor enabled", extra={"user": user.pk})
@@ -153,9 +150,7 @@ def disable_sms_factor(user: User, address: str = "") -> None:
     deleted, _ = SmsFactor.objects.filter(user=user).delete()
     SmsCode.objects.filter(user=user, used_at__isnull=True).update(expires_at=clock())
     if deleted:
-        audit.append(
-            "mfa_changed", actor=user, subject_civil_id=user.civil_id, detail="removed sms", address=address
-        )
+        signals.sms_factor_changed.send(User, user=user, added=False, address=address)
         log.info("sms second factor disabled", extra={"user": user.pk})
 
 
@@ -287,12 +282,7 @@ def _use_code(
         outcome = _earlier_code(user, code_id, cleaned) or outcome
     log.info("sms code refused", extra={"user": user.pk, "purpose": purpose, "outcome": outcome.value})
     if purpose == SmsCode.Purpose.LOGIN:
-        audit.append(
-            "login_failed",
-            subject_civil_id=user.civil_id,
-            address=address,
-            detail=f"sms code {outcome.value}",
-        )
+        signals.login_code_refused.send(User, user=user, outcome=outcome.value, address=address)
     if outcome is rules.Check.WRONG:
         raise BadInput("sms.code_wrong", left=tries_left)
     raise BadInput(_REFUSALS[outcome])

@@ -1,0 +1,12 @@
+"""What identity tells the apps above it about a person's security, as allauth does for its own
+second factors (`authenticator_added`): the audit log records them (audit.receivers). Sent inside
+the change's transaction, so the record commits or rolls back with it."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# user, added (True: a number was confirmed; False: removed), address
+sms_factor_changed = Signal()
+# user, outcome (identity.rules.Check value), address: a wrong, expired or used code at login
+login_code_refused = Signal()

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "sahl.open311",
     "sahl.wallet",
     "sahl.portal",
+    "sahl.operators",
     "sahl.demo",  # seed_demo and seed_scale: synthetic data only
 ]
 if SAHL_SIMULATORS:

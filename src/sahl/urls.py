@@ -16,7 +16,7 @@ urlpatterns = [
     path("", include("sahl.identity.urls")),  # before allauth's: the SMS second factor under accounts/2fa/
     path("", include("sahl.privacy.urls")),
     path("", include("sahl.mandates.urls")),
-    path("", include("sahl.outbox.urls")),
+    path("", include("sahl.operators.urls")),
     path("", include("sahl.complaints.urls")),
     path("", include("sahl.wallet.urls")),
     path("accounts/", include("allauth.urls")),

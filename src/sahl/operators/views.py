@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from sahl.core.errors import NotFound, SahlError
-from sahl.events import services as backbone
+from sahl.core.errors import SahlError
 from sahl.identity.current import person_of
-from sahl.outbox import channels, services, texts
+from sahl.operators import services
+from sahl.outbox import channels, texts
+from sahl.outbox.services import Filters
 from sahl.ui.errors import for_error
 
 
@@ -27,8 +28,8 @@ def _choice(request: HttpRequest, name: str, allowed: object) -> str:
 @require_GET
 def deliveries(request: HttpRequest) -> HttpResponse:
     try:
-        names = services.destinations() if request.user.is_staff else []
-        filters = services.Filters(
+        names = services.destinations(person_of(request))
+        filters = Filters(
             channel=_choice(request, "channel", channels.names()),
             destination=_choice(request, "destination", names),
             state=_choice(request, "state", texts.STATES),
@@ -39,7 +40,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
         return for_error(request, error)
     return render(
         request,
-        "outbox/deliveries.html",
+        "operators/outbox.html",
         {
             "deliveries": found,
             "filters": filters,
@@ -61,37 +62,35 @@ def send_again(request: HttpRequest, delivery_id: int) -> HttpResponse:
     except SahlError as error:
         return for_error(request, error)
     messages.success(request, _("The delivery is on its way again, with the same key."))
-    return redirect("outbox:deliveries")
+    return redirect("operators:deliveries")
 
 
 @require_GET
 def old_deliveries(request: HttpRequest) -> HttpResponse:
-    return redirect("outbox:deliveries", permanent=True)
+    return redirect("operators:deliveries", permanent=True)
 
 
 @require_GET
 def old_agency_deliveries(request: HttpRequest) -> HttpResponse:
-    return redirect(reverse("outbox:deliveries") + "?channel=agency", permanent=True)
+    return redirect(reverse("operators:deliveries") + "?channel=agency", permanent=True)
 
 
 @login_required
 @require_GET
 def events(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
-        return for_error(request, NotFound("page.not_found"))
-    return render(
-        request, "outbox/events.html", {"handlings": backbone.troubled(), "states": texts.HANDLING_STATES}
-    )
+    try:
+        handlings = services.troubled(person_of(request))
+    except SahlError as error:
+        return for_error(request, error)
+    return render(request, "operators/events.html", {"handlings": handlings, "states": texts.HANDLING_STATES})
 
 
 @login_required
 @require_POST
 def retry_event(request: HttpRequest, handling_id: int) -> HttpResponse:
-    if not request.user.is_staff:
-        return for_error(request, NotFound("page.not_found"))
     try:
-        backbone.retry(handling_id)
+        services.retry(person_of(request), handling_id)
     except SahlError as error:
         return for_error(request, error)
     messages.success(request, _("The subscriber will run again shortly."))
-    return redirect("outbox:events")
+    return redirect("operators:events")

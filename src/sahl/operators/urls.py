@@ -1,8 +1,8 @@
 from django.urls import path
 
-from sahl.outbox import views
+from sahl.operators import views
 
-app_name = "outbox"
+app_name = "operators"
 urlpatterns = [
     path("operators/outbox", views.deliveries, name="deliveries"),
     path("operators/outbox/<int:delivery_id>/send-again", views.send_again, name="send_again"),

@@ -407,10 +407,10 @@ def parties_for(application: Application, specs: list[_PartySpec]) -> list[Party
     ]
 
 
-def _message(code: str) -> BilingualText:
-    from sahl.core.messages import MESSAGES
+def _message(code: str, **params: object) -> BilingualText:
+    from sahl.core.messages import both
 
-    return MESSAGES[code]
+    return BilingualText(**both(code, **params))
 
 
 def _check_files(
@@ -441,8 +441,7 @@ def _required() -> BilingualText:
 
 
 def _file_message(refused: SahlError) -> BilingualText:
-    text = _message(refused.code)
-    return BilingualText(text.ar.format(**refused.params), text.en.format(**refused.params))
+    return _message(refused.code, **refused.params)
 
 
 def _sniff(upload: Upload, document: RequiredDocument) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sahl.core.languages import in_both, in_language
+from sahl.core.languages import LANGUAGES, in_language
 
 MESSAGES: dict[str, Promise] = {
     "civil_id.format": _("A civil ID has exactly 12 digits."),
@@ -74,10 +74,7 @@ def message(code: str, language: str, **params: object) -> str:
 
 def both(code: str, **params: object) -> dict[str, str]:
     """The text of `code` in Arabic and English, as API errors answer."""
-    return {
-        language: text.format(**params) if params else text
-        for language, text in in_both(MESSAGES.get(code, MESSAGES["request.bad"])).items()
-    }
+    return {language: message(code, language, **params) for language in LANGUAGES}
 
 
 MESSAGES.update(

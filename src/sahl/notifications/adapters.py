@@ -16,7 +16,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 
 from sahl.core import outside
 from sahl.core.handover import MaybeSent, NotSent, Refused
-from sahl.registry.models import Person
+from sahl.registry.adapters import registers
 
 # --- E-mail ----------------------------------------------------------------------------------------
 
@@ -103,14 +103,14 @@ class Guardians(Protocol):
 
 
 class RegisterGuardians:
-    """The parents recorded in the (simulated) population register."""
+    """The parents recorded in the population register."""
 
     def of(self, civil_id: str) -> list[tuple[str, str]]:
-        person = Person.objects.select_related("father", "mother").filter(civil_id=civil_id).first()
+        person = registers().person(civil_id)
         if person is None:
             return []
-        found = [("father", person.father), ("mother", person.mother)]
-        return [(role, parent.civil_id) for role, parent in found if parent is not None]
+        found = [("father", person.father_civil_id), ("mother", person.mother_civil_id)]
+        return [(role, parent) for role, parent in found if parent]
 
 
 def guardians() -> Guardians:

@@ -1,22 +1,15 @@
-// Just enough JOSE for Hawiyati in the browser: base64url, SHA-256 and ES256 compact JWS with
-// WebCrypto. The wallet (holder.js) and the verifier (verify.js) both use it. WebCrypto's ECDSA
-// signatures are already the raw r||s that JWS wants.
+// Hawiyati's JOSE in the browser, on panva's jose library (vendor/jose.js, see vendor/README.md).
+// The library signs, verifies, makes and imports keys and writes base64url; this module keeps the
+// profile, as wallet/jose.py does on joserfc (docs/adr/0015 and 0018): ES256 only, checked with the
+// `typ` before any signature work, no `crit`, canonical base64url only, JSON objects only, and one
+// short code for each way a token can be wrong, which the pages translate. The wallet (holder.js)
+// and the verifier (verify.js) both use it; nothing else imports the library.
 
+import { CompactSign, base64url, compactVerify, exportJWK, generateKeyPair, importJWK } from "./vendor/jose.js";
+
+const ALG = "ES256";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true }); // bad UTF-8 is malformed, as in Python
-
-export function b64url(bytes) {
-  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  let text = "";
-  for (let i = 0; i < data.length; i += 0x8000) text += String.fromCharCode(...data.subarray(i, i + 0x8000));
-  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-export function unb64url(text) {
-  if (typeof text !== "string" || !/^[A-Za-z0-9_-]+$/.test(text) || text.length % 4 === 1) throw new JoseError("malformed");
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
 
 export class JoseError extends Error {
   constructor(code) {
@@ -25,13 +18,27 @@ export class JoseError extends Error {
   }
 }
 
-export const utf8 = (text) => encoder.encode(text);
-export const fromUtf8 = (bytes) => decoder.decode(bytes);
-export const b64json = (value) => b64url(utf8(JSON.stringify(value)));
+const b64url = (bytes) => base64url.encode(bytes);
+
+// Unpadded base64url in its one spelling (RFC 7515, section 2): the library's decoder also takes
+// padding, spaces and changed spare bits, which would let a signature be spelled two ways.
+export function unb64url(text) {
+  if (typeof text !== "string" || !/^[A-Za-z0-9_-]+$/.test(text)) throw new JoseError("malformed");
+  let bytes;
+  try {
+    bytes = base64url.decode(text);
+  } catch (e) {
+    throw new JoseError("malformed");
+  }
+  if (b64url(bytes) !== text) throw new JoseError("malformed");
+  return bytes;
+}
+
+const utf8 = (text) => encoder.encode(text);
 
 export function unb64json(text) {
   try {
-    return JSON.parse(fromUtf8(unb64url(text)));
+    return JSON.parse(decoder.decode(unb64url(text)));
   } catch (e) {
     throw new JoseError("malformed");
   }
@@ -41,28 +48,30 @@ export async function sha256b64(text) {
   return b64url(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(text))));
 }
 
-const ES256 = { name: "ECDSA", hash: "SHA-256" };
-const P256 = { name: "ECDSA", namedCurve: "P-256" };
-
 // A holder key pair: the private half can sign but never leaves WebCrypto (not extractable).
 export function generateKey() {
-  return crypto.subtle.generateKey(P256, false, ["sign", "verify"]);
+  return generateKeyPair(ALG, { extractable: false });
 }
 
+// The four members that make a P-256 public key, in the order Sahl has always written them.
 export async function publicJwk(publicKey) {
-  const { kty, crv, x, y } = await crypto.subtle.exportKey("jwk", publicKey);
+  const { kty, crv, x, y } = await exportJWK(publicKey);
   return { kty, crv, x, y };
 }
 
-export function importJwk(jwk) {
+// A P-256 public JWK as a verifying key; private keys, other curves and points off the curve are `bad_key`.
+export async function importJwk(jwk) {
   if (!jwk || jwk.kty !== "EC" || jwk.crv !== "P-256" || "d" in jwk) throw new JoseError("bad_key");
-  return crypto.subtle.importKey("jwk", { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, P256, false, ["verify"]);
+  try {
+    return await importJWK({ kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, ALG, { extractable: false });
+  } catch (e) {
+    throw new JoseError("bad_key");
+  }
 }
 
-export async function sign(privateKey, header, payload) {
-  const input = `${b64json(header)}.${b64json(payload)}`;
-  const signature = await crypto.subtle.sign(ES256, privateKey, utf8(input));
-  return `${input}.${b64url(new Uint8Array(signature))}`;
+// The compact JSON the profile signs (JSON.stringify has no spaces and keeps Arabic as UTF-8).
+export function sign(privateKey, header, payload) {
+  return new CompactSign(utf8(JSON.stringify(payload))).setProtectedHeader(header).sign(privateKey);
 }
 
 // Split a compact JWS; refuse a wrong alg or typ before any signature work (like jose.py).
@@ -72,14 +81,18 @@ export function parse(token, typ) {
   const header = unb64json(parts[0]);
   const payload = unb64json(parts[1]);
   if (!header || typeof header !== "object" || Array.isArray(header) || !payload || typeof payload !== "object" || Array.isArray(payload)) throw new JoseError("malformed");
-  if (header.alg !== "ES256") throw new JoseError("alg_not_allowed");
+  if (header.alg !== ALG) throw new JoseError("alg_not_allowed");
   if (header.typ !== typ) throw new JoseError("wrong_type");
-  if ("crit" in header) throw new JoseError("malformed");
-  return { header, payload, input: utf8(`${parts[0]}.${parts[1]}`), signature: unb64url(parts[2]) };
+  if ("crit" in header) throw new JoseError("malformed"); // Sahl understands no extension (RFC 7515, 4.1.11)
+  unb64url(parts[2]); // an empty or damaged signature is malformed, not merely wrong
+  return { header, payload, token };
 }
 
+// The library verifies, with ES256 as its only allowed algorithm too: `none` never reaches a key.
 export async function verifyJws(jws, publicKey) {
-  if (jws.signature.length !== 64 || !(await crypto.subtle.verify(ES256, publicKey, jws.signature, jws.input))) {
+  try {
+    await compactVerify(jws.token, publicKey, { algorithms: [ALG] });
+  } catch (e) {
     throw new JoseError("bad_signature");
   }
 }

@@ -14,6 +14,7 @@ const SHELL = [
   "{% static 'ui/favicon.svg' %}",
   "{% static 'wallet/wallet.css' %}",
   "{% static 'wallet/jose.js' %}",
+  "{% static 'wallet/vendor/jose.js' %}",
   "{% static 'wallet/verify.js' %}",
   "{% static 'wallet/verifier.js' %}",
   "{% static 'wallet/vendor/jsQR.js' %}",

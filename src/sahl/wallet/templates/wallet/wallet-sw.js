@@ -4,17 +4,17 @@
 "use strict";
 
 const CACHE = "sahl-wallet-v1";
-// holder.js imports "./jose.js" by its plain name (collectstatic hashes the names but leaves JS
-// imports as they are), so the plain name is kept too; a Set, since before collectstatic both match.
-const STATIC = [...new Set([
+// holder.js and every module it imports, down to the JOSE library. Once collected, the modules'
+// imports name the hashed files (ui/static_storage.py), as the names below do.
+const STATIC = [
   "{% static 'wallet/holder.js' %}",
   "{% static 'wallet/jose.js' %}",
-  "{% get_static_prefix %}wallet/jose.js",
+  "{% static 'wallet/vendor/jose.js' %}",
   "{% static 'wallet/vendor/qrcode.js' %}",
   "{% static 'wallet/wallet.css' %}",
   "{% static 'ui/sahl.css' %}",
   "{% static 'ui/favicon.svg' %}",
-])];
+];
 // The person's own pages: kept only from a real answer (never a redirect to the login page).
 const PAGES = ["{% url 'wallet:wallet' %}", "/api/v1/wallet/documents"];
 

@@ -1,4 +1,4 @@
-"""The service-level clock: Kuwaiti working days, holidays and pauses."""
+"""The service-level clock: Kuwaiti working days and holidays."""
 
 import datetime as dt
 from collections import Counter
@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from sahl.core.working_days import (
     HOLIDAYS_FILE,
     add_working_days,
-    due_date,
     holidays_table,
     is_working_day,
     kuwait_holidays,
@@ -90,40 +89,6 @@ def test_working_days_between(start, end, expected):
 
 def test_working_days_between_leaves_out_holidays():
     assert working_days_between(SUN, THU, frozenset({TUE, WED})) == 2
-
-
-def test_no_pause_is_the_plain_due_date():
-    assert due_date(SUN, 3, [], NEXT_SUN, NONE) == WED
-
-
-def test_a_closed_pause_pushes_the_due_date_by_the_working_days_it_covered():
-    # Paused (Mon, Wed]: Tuesday and Wednesday were not on the clock.
-    assert due_date(SUN, 3, [(MON, WED)], NEXT_SUN, NONE) == NEXT_SUN
-
-
-def test_an_open_pause_counts_up_to_today():
-    # Waiting for the applicant since Monday; today is Wednesday: two days so far.
-    assert due_date(SUN, 3, [(MON, None)], WED, NONE) == NEXT_SUN
-    assert due_date(SUN, 3, [(MON, None)], MON, NONE) == WED
-
-
-def test_overlapping_pauses_count_once():
-    overlapping = [(SUN, WED), (MON, THU)]  # together (Sun, Thu]: four working days
-    assert due_date(SUN, 1, overlapping, NEXT_SUN, NONE) == add_working_days(SUN, 5, NONE)
-    assert due_date(SUN, 1, [(SUN, WED), (SUN, WED)], NEXT_SUN, NONE) == THU
-
-
-def test_a_pause_on_a_weekend_adds_nothing():
-    assert due_date(SUN, 3, [(THU, SAT)], NEXT_SUN, NONE) == WED
-
-
-def test_a_pause_over_a_holiday_does_not_give_the_holiday_back():
-    # Without the pause Mon, Wed, Thu are the three days; the pause (Mon, Tue] covered only the holiday.
-    assert due_date(SUN, 3, [(MON, TUE)], NEXT_SUN, frozenset({TUE})) == THU
-
-
-def test_a_pause_before_the_start_gives_nothing_back():
-    assert due_date(WED, 1, [(SUN, WED)], NEXT_SUN, NONE) == THU
 
 
 def test_the_holidays_file_parses_with_a_real_date_and_both_names_everywhere():

@@ -59,27 +59,6 @@ def working_days_between(start: dt.date, end: dt.date, holidays: frozenset[dt.da
     return sum(1 for day in _days_after(start, end) if is_working_day(day, holidays))
 
 
-def due_date(
-    started: dt.date,
-    days: int,
-    pauses: list[tuple[dt.date, dt.date | None]],
-    today: dt.date,
-    holidays: frozenset[dt.date],
-) -> dt.date:
-    """The due date when the clock was paused (e.g. waiting for the applicant) during the given periods:
-    each pause (from, to] pushes the due date by the working days it covered; an open pause (to=None)
-    counts up to `today`. Overlapping pauses count once."""
-    # A set of paused days makes overlapping pauses count once; days on or before `started`
-    # were never on the clock, so pausing them gives nothing back.
-    paused = {
-        day
-        for paused_from, paused_to in pauses
-        for day in _days_after(max(paused_from, started), paused_to or today)
-        if is_working_day(day, holidays)
-    }
-    return add_working_days(started, days + len(paused), holidays)
-
-
 @cache
 def _load_holidays(path: Path) -> tuple[Holiday, ...]:
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
@@ -113,4 +92,4 @@ def holidays_table() -> list[Holiday]:
 @cache
 def kuwait_holidays() -> frozenset[dt.date]:
     """Public holidays from data/holidays.yaml (cached)."""
-    return frozenset(h.date for h in _load_holidays(HOLIDAYS_FILE))
+    return frozenset(h.date for h in holidays_table())

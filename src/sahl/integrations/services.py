@@ -155,7 +155,3 @@ def delivered(application_id: int, verdict: Verdict) -> None:
     applications.record(application, HistoryEvent.Kind.DELIVERED, None, verdict.reference or verdict.answer)
     if verdict.answer == "rejected" and State_.REJECTED in TRANSITIONS[State_(application.state)]:
         applications.reject(application, None, f"{verdict.reason_ar} | {verdict.reason_en}")
-
-
-def delivery_of(application: Application) -> Delivery | None:
-    return outbox.latest(f"application:{application.reference}", "agency")

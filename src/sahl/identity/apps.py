@@ -6,4 +6,4 @@ class IdentityConfig(AppConfig):
     label = "identity"
 
     def ready(self) -> None:
-        from sahl.identity import receivers, sessions  # noqa: F401  (connect the login signals)
+        from sahl.identity import receivers  # noqa: F401  (connect the login signals)

@@ -1,5 +1,6 @@
-"""A successful login forgets the wrong passwords and codes typed for the account from that address;
-a password reset also forgets the account's count (identity.services, ADR 0014)."""
+"""At login the session's clock starts (identity.sessions). A successful login forgets the wrong
+passwords and codes typed for the account from that address; a password reset also forgets the
+account's count (identity.services, ADR 0014)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,14 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from sahl.identity import services
+from sahl.identity import services, sessions
 from sahl.identity.current import address_of
 from sahl.identity.models import User
+
+
+@receiver(user_logged_in, dispatch_uid="identity.session_clock")
+def session_started(sender: object, request: HttpRequest, **kwargs: Any) -> None:
+    sessions.start_the_clock(request)
 
 
 @receiver(user_logged_in, dispatch_uid="identity.clear_failed_logins")

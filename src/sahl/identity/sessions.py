@@ -7,16 +7,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 STARTED = "sahl_session_started"
 SEEN = "sahl_session_seen"
 
 
-@receiver(user_logged_in)
-def start_the_clock(sender: object, request: HttpRequest, **kwargs: object) -> None:
+def start_the_clock(request: HttpRequest) -> None:
     """Stamp the session at login, when it is saved anyway (no extra write on the next page)."""
     now = int(time.time())
     request.session[STARTED] = request.session[SEEN] = now

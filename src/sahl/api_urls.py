@@ -15,6 +15,7 @@ from sahl.audit.api import router as audit_router
 from sahl.backoffice.api import router as backoffice_router
 from sahl.catalogue.api import router as catalogue_router
 from sahl.core.errors import SahlError, TooMany, http_status
+from sahl.core.languages import in_both
 from sahl.core.messages import both, message
 from sahl.integrations.api import TokenRefused
 from sahl.integrations.api import router as agency_router
@@ -72,7 +73,7 @@ def problem(
 @api.exception_handler(SahlError)
 def on_domain_error(request: HttpRequest, error: SahlError) -> HttpResponse:
     if isinstance(error, FormInvalid):
-        fields = {name: text.as_dict() for name, text in error.errors.items()}
+        fields = {name: in_both(text) for name, text in error.errors.items()}
         return problem(request, 400, error.code, extra={"fields": fields})
     response = problem(request, http_status(error), error.code, error.params)
     if isinstance(error, TooMany):

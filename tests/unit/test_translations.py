@@ -7,18 +7,26 @@ from pathlib import Path
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "sahl" / "locale" / "ar" / "LC_MESSAGES"
 
 
+def unescape(text: str) -> str:
+    """A .po string's escapes (\\n, \\", \\\\, \\t) as the characters they stand for."""
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
+
+
 def entries() -> list[tuple[str, str]]:
     text = (LOCALE / "django.po").read_text(encoding="utf-8")
     found = []
     for block in text.split("\n\n"):
         if "msgid_plural" in block:
             continue
+        msgctxt = re.search(r'^msgctxt ((?:".*"\n?)+)', block, re.M)
         msgid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
         msgstr = re.search(r'^msgstr ((?:".*"\n?)+)', block, re.M)
         if msgid and msgstr:
-            join = lambda part: "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', part)).replace('\\"', '"')  # noqa: E731
+            join = lambda part: unescape("".join(re.findall(r'"((?:[^"\\]|\\.)*)"', part)))  # noqa: E731
             if join(msgid.group(1)):
-                found.append((join(msgid.group(1)), join(msgstr.group(1))))
+                # A text with a context is looked up as "context\x04text" (what pgettext does).
+                context = join(msgctxt.group(1)) + "\x04" if msgctxt else ""
+                found.append((context + join(msgid.group(1)), join(msgstr.group(1))))
     return found
 
 

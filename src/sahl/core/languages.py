@@ -1,7 +1,9 @@
-"""The portal's two languages, and code text (gettext) rendered in one other than the request's.
+"""The portal's two languages, and text rendered in one other than the request's.
 
-A message goes out in its recipient's language, an API error answers in both, a page hands its
-script the words of both: each renders its lazy text under `override`, never by picking a field.
+Code text is gettext (the English is the msgid, the Arabic in the catalogue); data carries both
+languages (BilingualText). A message goes out in its recipient's language, an API answers in
+both, a page hands its script the words of both: each renders the text under `override`, never
+by picking a field.
 """
 
 from __future__ import annotations
@@ -9,7 +11,10 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import override
 
-LANGUAGES = ("ar", "en")
+from sahl.core.bilingual import LANGUAGES, BilingualText
+
+# Text a person reads: data in both languages, or code text (a gettext_lazy string, or plain str).
+Wording = BilingualText | Promise | str
 
 
 def language_of(code: str | None) -> str:
@@ -17,12 +22,14 @@ def language_of(code: str | None) -> str:
     return "en" if (code or "").startswith("en") else "ar"
 
 
-def in_language(text: str | Promise, language: str | None) -> str:
-    """`text` (usually a gettext_lazy string) as it reads in `language`."""
+def in_language(text: Wording, language: str | None) -> str:
+    """`text` as it reads in `language`."""
+    if isinstance(text, BilingualText):
+        return text.get(language_of(language))
     with override(language_of(language)):
         return str(text)
 
 
-def in_both(text: str | Promise) -> dict[str, str]:
+def in_both(text: Wording) -> dict[str, str]:
     """`text` in Arabic and in English, as an API answers it: {"ar": …, "en": …}."""
     return {language: in_language(text, language) for language in LANGUAGES}

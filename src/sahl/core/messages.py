@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sahl.core.languages import LANGUAGES, in_language
+from sahl.core.bilingual import LANGUAGES
+from sahl.core.languages import in_language
 
 MESSAGES: dict[str, Promise] = {
     "civil_id.format": _("A civil ID has exactly 12 digits."),

@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from sahl.core.languages import in_both
 from sahl.identity.current import person_of
-from sahl.notifications import services, texts
+from sahl.notifications import labels, services
 
 router = Router(tags=["notifications"], auth=django_auth)
 
@@ -120,7 +121,7 @@ def _delivery(d: Any) -> DeliveryOut:
     return DeliveryOut(
         channel=d.channel,
         state=d.state,
-        state_text=Text(**texts.DELIVERY_STATES[d.state].as_dict()),
+        state_text=Text(**in_both(labels.DELIVERY_STATES[d.state])),
         attempts=d.attempts,
         sent_at=d.sent_at,
         next_attempt_at=d.next_attempt_at,
@@ -228,7 +229,7 @@ def _notice_detail(view: services.NoticeView) -> NoticeDetail:
         recipients=[
             RecipientOut(
                 role=r.role,
-                role_text=Text(**texts.ROLES[r.role].as_dict()),
+                role_text=Text(**in_both(labels.ROLES[r.role])),
                 delivered_at=r.delivered_at,
                 read_at=r.read_at,
                 deliveries=[_delivery(d) for d in r.deliveries],
@@ -239,7 +240,7 @@ def _notice_detail(view: services.NoticeView) -> NoticeDetail:
             LogOut(
                 at=e.at,
                 event=e.event,
-                text=Text(**texts.NOTICE_EVENTS[e.event].as_dict()),
+                text=Text(**in_both(labels.NOTICE_EVENTS[e.event])),
                 role=e.role,
                 channel=e.channel,
             )

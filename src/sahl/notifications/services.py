@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 
 from sahl.applications.models import Application, HistoryEvent, Party
 from sahl.applications.rules import FormInvalid
@@ -28,10 +30,12 @@ from sahl.core import contacts
 from sahl.core.bilingual import BilingualText
 from sahl.core.civil_id import CivilId
 from sahl.core.errors import BadInput, NotFound
+from sahl.core.languages import Wording, in_language
 from sahl.core.messages import MESSAGES
 from sahl.core.money import Money
 from sahl.identity.models import StaffMembership, User
-from sahl.notifications import adapters, rules, texts
+from sahl.notifications import adapters, labels, rules
+from sahl.notifications import message_templates as templates
 from sahl.notifications.models import Message, Notice, NoticeLog, NoticeRecipient
 from sahl.outbox import services as outbox
 from sahl.outbox.models import Delivery
@@ -95,7 +99,7 @@ def _notify(
 
 def _application_params(
     application: Application, note: str, amount_fils: int | None
-) -> dict[str, texts.Param]:
+) -> dict[str, templates.Param]:
     service = application.service
     amount = Money(application.fee_fils if amount_fils is None else amount_fils).amount
     return {
@@ -103,7 +107,7 @@ def _application_params(
         "service": BilingualText(service.name_ar, service.name_en),
         "agency": application.agency.name,
         "state": STATES[application.state],  # type: ignore[index]
-        "amount": BilingualText(f"{amount} د.ك", f"KWD {amount}"),
+        "amount": format_lazy(templates.AMOUNT, amount=amount),
         "note": note.strip() or "—",
     }
 
@@ -128,7 +132,7 @@ def _accounts(civil_ids: Iterable[str], but_not: str) -> list[User]:
 def _compose(
     user: User,
     event: str,
-    params: Mapping[str, texts.Param],
+    params: Mapping[str, templates.Param],
     *,
     application: Application | None = None,
     notice_recipient: NoticeRecipient | None = None,
@@ -137,7 +141,7 @@ def _compose(
     """One inbox message in the recipient's language, and a delivery (with its task) for each
     outside channel the person chose."""
     language = user.preferred_language if user.preferred_language in ("ar", "en") else "ar"
-    rendered = texts.render(event, language, params)
+    rendered = templates.render(event, language, params)
     message = Message.objects.create(
         recipient=user,
         kind=Message.Kind.NOTICE
@@ -162,8 +166,8 @@ def _compose(
             text = "\n\n".join(
                 [
                     rendered.email_body,
-                    texts.OPEN_IN_SAHL.get(language).format(url=url),
-                    texts.EMAIL_FOOTER.get(language),
+                    in_language(templates.OPEN_IN_SAHL, language).format(url=url),
+                    in_language(templates.EMAIL_FOOTER, language),
                 ]
             )
         else:
@@ -242,7 +246,7 @@ def complaint_changed(
     """Tell these people about a step in a report's handling."""
     if event not in rules.COMPLAINT_EVENTS:
         raise ValueError(f"not a complaint's event: {event}")
-    params: dict[str, texts.Param] = {
+    params: dict[str, templates.Param] = {
         "reference": reference,
         "topic": topic,
         "agency": agency,
@@ -284,7 +288,7 @@ class MessageView:
     message: Message
     deliveries: list[Delivery]
     notice: Notice | None
-    others: list[BilingualText]  # who else was notified of the notice, as this person reads it
+    others: list[Promise]  # who else was notified of the notice, as this person reads it
 
 
 def open_message(user: User, message_id: int) -> MessageView:
@@ -319,7 +323,7 @@ def open_message(user: User, message_id: int) -> MessageView:
         notice = message.notice_recipient.notice
         mine = message.notice_recipient.role
         roles = notice.recipients.exclude(pk=message.notice_recipient.pk).values_list("role", flat=True)
-        others = [texts.OTHERS[mine][role] for role in roles if role in texts.OTHERS.get(mine, {})]
+        others = [labels.OTHERS[mine][role] for role in roles if role in labels.OTHERS.get(mine, {})]
     return MessageView(message, deliveries, notice, others)
 
 
@@ -345,22 +349,22 @@ def save_preferences(
     user: User, *, email: str, phone: str, notify_by_email: bool, notify_by_sms: bool, language: str
 ) -> Preferences:
     """Check everything first; a malformed e-mail or phone changes nothing (FormInvalid per field)."""
-    errors: dict[str, BilingualText] = {}
+    errors: dict[str, Wording] = {}
     clean_email = clean_phone = ""
     try:
         clean_email = contacts.normalize_email(email)
     except contacts.InvalidContact:
-        errors["email"] = texts.ERRORS["email"]
+        errors["email"] = labels.ERRORS["email"]
     try:
         clean_phone = contacts.normalize_phone(phone)
     except contacts.InvalidContact:
-        errors["phone"] = texts.ERRORS["phone"]
+        errors["phone"] = labels.ERRORS["phone"]
     if notify_by_email and not clean_email and "email" not in errors:
-        errors["email"] = texts.ERRORS["email_needed"]
+        errors["email"] = labels.ERRORS["email_needed"]
     if notify_by_sms and not clean_phone and "phone" not in errors:
-        errors["phone"] = texts.ERRORS["phone_needed"]
+        errors["phone"] = labels.ERRORS["phone_needed"]
     if language not in ("ar", "en"):
-        errors["language"] = texts.ERRORS["language"]
+        errors["language"] = labels.ERRORS["language"]
     if errors:
         raise FormInvalid(errors)
     user.email, user.phone = clean_email, clean_phone
@@ -386,7 +390,7 @@ def send_notice(staff: User, civil_id: str, subject: str, body: str, due_on: str
     e-mail or SMS), and to a minor's guardians too; to whoever has no account yet when they open one."""
     membership = membership_of(staff)
     day = timezone.localdate()
-    errors: dict[str, BilingualText] = {}
+    errors: dict[str, Wording] = {}
     profile: Profile | None = None
     try:
         parsed = CivilId.parse(civil_id).value
@@ -395,22 +399,22 @@ def send_notice(staff: User, civil_id: str, subject: str, body: str, due_on: str
     else:
         profile = registers().profile(parsed, day)
         if profile is None:
-            errors["civil_id"] = texts.ERRORS["civil_id_unknown"]
+            errors["civil_id"] = labels.ERRORS["civil_id_unknown"]
     subject = " ".join(subject.split())
     body = body.strip()
     if not subject or len(subject) > 200:
-        errors["subject"] = texts.ERRORS["subject"]
+        errors["subject"] = labels.ERRORS["subject"]
     if not body or len(body) > 4000:
-        errors["body"] = texts.ERRORS["body"]
+        errors["body"] = labels.ERRORS["body"]
     due: dt.date | None = None
     if due_on.strip():
         try:
             due = dt.date.fromisoformat(due_on.strip())
         except ValueError:
-            errors["due_on"] = texts.ERRORS["due_on"]
+            errors["due_on"] = labels.ERRORS["due_on"]
         else:
             if due < day:
-                errors["due_on"] = texts.ERRORS["due_on"]
+                errors["due_on"] = labels.ERRORS["due_on"]
     if errors:
         raise FormInvalid(errors)
     assert profile is not None
@@ -444,18 +448,18 @@ def send_notice(staff: User, civil_id: str, subject: str, body: str, due_on: str
 def _deliver_notice(recipient: NoticeRecipient, user: User, addressee: Profile | None) -> Message:
     notice = recipient.notice
     sex = str(addressee.facts["sex"]) if addressee else "M"
-    due_line: texts.Param = ""
+    due_line: templates.Param = ""
     if notice.due_on:
         day = notice.due_on.isoformat()
-        due_line = BilingualText(texts.DUE_LINE.ar.format(due=day), texts.DUE_LINE.en.format(due=day))
-    params: dict[str, texts.Param] = {
+        due_line = format_lazy(templates.DUE_LINE, due=day)
+    params: dict[str, templates.Param] = {
         "reference": notice.reference,
         "agency": notice.agency.name,
         "subject": notice.subject,
         "body": notice.body,
         "due_line": due_line,
         "name": addressee.name if addressee else notice.civil_id,
-        "child": texts.CHILD.get(sex, texts.CHILD["M"]),
+        "child": templates.CHILD.get(sex, templates.CHILD["M"]),
     }
     event = "notice" if recipient.role == NoticeRecipient.Role.ADDRESSEE else "notice_guardian"
     message = _compose(user, event, params, notice_recipient=recipient)

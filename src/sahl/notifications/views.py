@@ -12,15 +12,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sahl.applications.rules import FormInvalid
 from sahl.core.errors import BadInput, SahlError
 from sahl.identity.current import person_of
-from sahl.notifications import services, texts
+from sahl.notifications import labels, services
 from sahl.ui.errors import for_error
 
 LABELS = {
-    "channels": texts.CHANNELS,
-    "delivery_states": texts.DELIVERY_STATES,
-    "roles": texts.ROLES,
-    "notice_events": texts.NOTICE_EVENTS,
-    "kinds": texts.KINDS,
+    "channels": labels.CHANNELS,
+    "delivery_states": labels.DELIVERY_STATES,
+    "roles": labels.ROLES,
+    "notice_events": labels.NOTICE_EVENTS,
+    "kinds": labels.KINDS,
 }
 
 

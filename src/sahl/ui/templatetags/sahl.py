@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 
 from sahl.core.bilingual import BilingualText
@@ -17,9 +18,12 @@ def _english() -> bool:
 
 @register.filter
 def tr(obj: object, field: str = "name") -> str:
-    """`{{ service|tr:"name" }}` reads `name_en` or `name_ar` as the page's language asks."""
+    """`{{ service|tr:"name" }}` reads `name_en` or `name_ar` as the page's language asks; bilingual
+    data and code text (gettext) read in that language too."""
     if isinstance(obj, BilingualText):
         return obj.en if _english() else obj.ar
+    if isinstance(obj, Promise):
+        return str(obj)
     if isinstance(obj, dict):
         return str(obj.get("en" if _english() else "ar", ""))
     return str(getattr(obj, f"{field}_{'en' if _english() else 'ar'}", ""))

@@ -1,0 +1,75 @@
+"""What the notification pages and the API call things, and the notification forms' field errors
+(gettext, in the page's language)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+CHANNELS = {
+    "inbox": _("Sahl inbox"),
+    "email": _("E-mail"),
+    "sms": _("SMS"),
+}
+
+DELIVERY_STATES = {
+    "queued": pgettext_lazy("alert delivery", "Queued"),
+    "sending": pgettext_lazy("alert delivery", "Sending"),
+    "sent": pgettext_lazy("alert delivery", "Sent"),
+    "retrying": pgettext_lazy("alert delivery", "Not sent yet, will try again"),
+    "failed": pgettext_lazy("alert delivery", "Could not be sent"),
+    "uncertain": pgettext_lazy("alert delivery", "Uncertain, being checked by our operators"),
+}
+
+# How the agency's staff read the recipients of a notice.
+ROLES = {
+    "addressee": _("Addressee"),
+    "father": _("Father (guardian)"),
+    "mother": _("Mother (guardian)"),
+}
+
+# How each recipient reads who else was notified: {their role: {other's role: text}}.
+OTHERS = {
+    "addressee": {
+        "father": _("your father, as your guardian"),
+        "mother": _("your mother, as your guardian"),
+    },
+    "father": {
+        "addressee": _("the person it is addressed to"),
+        "mother": _("the mother, as guardian"),
+    },
+    "mother": {
+        "addressee": _("the person it is addressed to"),
+        "father": _("the father, as guardian"),
+    },
+}
+
+NOTICE_EVENTS = {
+    "sent": pgettext_lazy("notice log", "The agency sent the notice"),
+    "waiting": pgettext_lazy("notice log", "Waiting for them to open a Sahl account"),
+    "delivered": pgettext_lazy("notice log", "Delivered to the inbox"),
+    "channel_sent": pgettext_lazy("notice log", "Alert sent"),
+    "channel_failed": pgettext_lazy("notice log", "Alert could not be sent"),
+    "channel_uncertain": pgettext_lazy("notice log", "Alert sending uncertain"),
+    "read": pgettext_lazy("notice log", "Opened and read"),
+}
+
+KINDS = {
+    "application": pgettext_lazy("message kind", "Application"),
+    "notice": pgettext_lazy("message kind", "Official notice"),
+}
+
+# Field errors (shown beside the field, in the page's language).
+ERRORS = {
+    "email": _("This e-mail address is not valid; for example: name@example.com"),
+    "phone": _(
+        "This phone number is not valid: enter a Kuwaiti mobile number of 8 digits starting with 5, 6 or 9."
+    ),
+    "email_needed": _("Enter your e-mail address to receive messages by e-mail."),
+    "phone_needed": _("Enter your phone number to receive SMS."),
+    "language": _("Choose Arabic or English."),
+    "civil_id_unknown": _("This civil ID is not in the civil register."),
+    "subject": _("Write the notice's subject (at most 200 characters)."),
+    "body": _("Write the notice's text (at most 4000 characters)."),
+    "due_on": _("Write the date as 2026-12-31; it cannot be in the past."),
+}

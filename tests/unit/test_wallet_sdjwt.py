@@ -1,11 +1,13 @@
 """SD-JWT VC as Sahl issues it, and the verifier refusing each crafted credential."""
 
+import hashlib
+import hmac
 import json
 
 import pytest
 
 from sahl.wallet import sdjwt
-from sahl.wallet.jose import JoseError, unb64url
+from sahl.wallet.jose import JoseError, b64url, compact_json, unb64url
 from tests.wallet_fixtures import ISSUER, NOW, crafted_cases, issue, present
 
 CASES = crafted_cases()
@@ -148,3 +150,27 @@ def test_odd_input_is_refused_with_a_reason_never_a_crash(make, reason):
     with pytest.raises(JoseError) as refused:
         sdjwt.verify(make(issued), ISSUER, issued.keys, sdjwt.qr_binding(NOW), NOW)
     assert refused.value.code == reason
+
+
+def _unsigned_kb(issued, alg: str) -> str:
+    """A key binding under `alg`; for HS256 MACed with the holder's public JWK as the secret, the
+    classic confusion of a public key for a shared one."""
+    base = issued.sd_jwt.split("~")[0] + "~"
+    claims = {
+        "iat": NOW,
+        "aud": sdjwt.QR_AUDIENCE,
+        "nonce": sdjwt.qr_nonce(NOW),
+        "sd_hash": sdjwt.digest(base),
+    }
+    signing_input = f"{b64url(compact_json({'alg': alg, 'typ': 'kb+jwt'}))}.{b64url(compact_json(claims))}"
+    secret = compact_json(sdjwt.holder_jwk(issued.holder_key))
+    mac = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest() if alg == "HS256" else b""
+    return f"{base}{signing_input}.{b64url(mac)}"
+
+
+@pytest.mark.parametrize("alg", ["none", "HS256", "ES384", "RS256"])
+def test_a_key_binding_under_any_algorithm_but_es256_is_refused(alg):
+    issued = issue()
+    with pytest.raises(JoseError) as refused:
+        sdjwt.verify(_unsigned_kb(issued, alg), ISSUER, issued.keys, sdjwt.qr_binding(NOW), NOW)
+    assert refused.value.code == "alg_not_allowed"

@@ -1,22 +1,30 @@
-"""Just enough JOSE for Sahl's credentials: base64url, P-256 JWKs and ES256 compact JWS.
+"""Sahl's JOSE profile on joserfc: ES256 compact JWS over P-256 keys, and nothing else.
 
-Only ES256 exists here on purpose: an allow-list of one algorithm cannot be talked into `none`.
+joserfc signs, verifies, imports JWKs and computes thumbprints. What stays here is the profile
+(docs/adr/0015-wallet-jose-on-joserfc.md): an allow-list of one algorithm, checked before any
+signature work, the `typ` each token must carry, no `crit` extensions, and one `JoseError` code
+for each way a token can be wrong, which the verifier's page and API translate.
+
+Keys cross this module's border as `cryptography` keys: that is how keys.py keeps them (encrypted
+PKCS#8) and how the tests make their own.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+from joserfc import errors, jws
+from joserfc.jwk import ECKey
+from joserfc.util import urlsafe_b64decode, urlsafe_b64encode
 
 ALG = "ES256"
+# The registry that signs and verifies: ES256 only, so `none` and HS256 never reach a key. Header
+# members joserfc does not know are left alone, as the profile leaves them.
+_REGISTRY = jws.JWSRegistry(algorithms=[ALG], strict_check_header=False)
+_JWK_MEMBERS = ("kty", "crv", "x", "y")  # in the order Sahl has always written them
 
 
 class JoseError(ValueError):
@@ -28,54 +36,51 @@ class JoseError(ValueError):
 
 
 def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    return urlsafe_b64encode(data).decode("ascii")
 
 
 def unb64url(text: str) -> bytes:
-    if not isinstance(text, str) or not text or any(c not in _B64URL for c in text) or len(text) % 4 == 1:
+    """Unpadded base64url, canonical only (RFC 7515, section 2); anything else is `malformed`."""
+    if not isinstance(text, str) or not text:
         raise JoseError("malformed")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-_B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    try:
+        return urlsafe_b64decode(text.encode("ascii"))
+    except ValueError as e:  # binascii.Error, and UnicodeEncodeError for non-ASCII text
+        raise JoseError("malformed") from e
 
 
 def compact_json(value: Any) -> bytes:
+    """The JSON Sahl signs and discloses: no spaces, UTF-8 rather than escapes (QR codes are small)."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def public_jwk(key: ec.EllipticCurvePublicKey) -> dict[str, str]:
-    numbers = key.public_numbers()
-    return {
-        "kty": "EC",
-        "crv": "P-256",
-        "x": b64url(numbers.x.to_bytes(32, "big")),
-        "y": b64url(numbers.y.to_bytes(32, "big")),
-    }
+    exported = ECKey.import_key(key).as_dict(private=False)
+    return {name: str(exported[name]) for name in _JWK_MEMBERS}
 
 
-def key_from_jwk(jwk: Any) -> ec.EllipticCurvePublicKey:
+def _jwk_key(jwk: Any) -> ECKey:
+    """A P-256 public JWK as joserfc's key; private keys and other curves are `bad_key`. Members
+    beyond the four that make the key (`use`, `alg`, `kid`...) are not the key's business here."""
     if not isinstance(jwk, dict) or jwk.get("kty") != "EC" or jwk.get("crv") != "P-256" or "d" in jwk:
         raise JoseError("bad_key")
     try:
-        x = int.from_bytes(unb64url(jwk["x"]), "big")
-        y = int.from_bytes(unb64url(jwk["y"]), "big")
-        return ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
-    except (KeyError, ValueError) as e:
+        return ECKey.import_key({name: jwk[name] for name in _JWK_MEMBERS})
+    except (KeyError, TypeError, ValueError, errors.JoseError) as e:  # ValueError: a point off the curve
         raise JoseError("bad_key") from e
 
 
+def key_from_jwk(jwk: Any) -> ec.EllipticCurvePublicKey:
+    return _jwk_key(jwk).public_key
+
+
 def thumbprint(jwk: dict[str, str]) -> str:
-    """RFC 7638: SHA-256 over the required members in lexicographic order."""
-    canonical = {name: jwk[name] for name in ("crv", "kty", "x", "y")}
-    return b64url(hashlib.sha256(compact_json(canonical)).digest())
+    """RFC 7638, the JWK's SHA-256 thumbprint."""
+    return _jwk_key(jwk).thumbprint()
 
 
 def sign(private: ec.EllipticCurvePrivateKey, header: dict[str, Any], payload: dict[str, Any]) -> str:
-    signing_input = f"{b64url(compact_json(header))}.{b64url(compact_json(payload))}"
-    der = private.sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256()))
-    r, s = decode_dss_signature(der)
-    return f"{signing_input}.{b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+    return jws.serialize_compact(header, compact_json(payload), ECKey.import_key(private), registry=_REGISTRY)
 
 
 @dataclass(frozen=True)
@@ -84,19 +89,15 @@ class Jws:
 
     header: dict[str, Any]
     payload: dict[str, Any]
-    signing_input: bytes
-    signature: bytes
+    token: str
 
     def verify(self, key: ec.EllipticCurvePublicKey) -> None:
-        if len(self.signature) != 64:
-            raise JoseError("bad_signature")
-        der = encode_dss_signature(
-            int.from_bytes(self.signature[:32], "big"), int.from_bytes(self.signature[32:], "big")
-        )
         try:
-            key.verify(der, self.signing_input, ec.ECDSA(hashes.SHA256()))
-        except InvalidSignature as e:
+            jws.deserialize_compact(self.token, ECKey.import_key(key), registry=_REGISTRY)
+        except (errors.BadSignatureError, errors.DecodeError) as e:
             raise JoseError("bad_signature") from e
+        except errors.JoseError as e:  # a header member of the wrong type, a header over 512 bytes
+            raise JoseError("malformed") from e
 
 
 def parse(token: str, typ: str) -> Jws:
@@ -107,7 +108,7 @@ def parse(token: str, typ: str) -> Jws:
     try:
         header = json.loads(unb64url(parts[0]))
         payload = json.loads(unb64url(parts[1]))
-    except (ValueError, UnicodeDecodeError) as e:
+    except ValueError as e:  # JoseError, JSONDecodeError and UnicodeDecodeError alike
         raise JoseError("malformed") from e
     if not isinstance(header, dict) or not isinstance(payload, dict):
         raise JoseError("malformed")
@@ -115,6 +116,7 @@ def parse(token: str, typ: str) -> Jws:
         raise JoseError("alg_not_allowed")
     if header.get("typ") != typ:
         raise JoseError("wrong_type")
-    if "crit" in header:
+    if "crit" in header:  # Sahl understands no extension, so none can be critical (RFC 7515, 4.1.11)
         raise JoseError("malformed")
-    return Jws(header, payload, f"{parts[0]}.{parts[1]}".encode("ascii"), unb64url(parts[2]))
+    unb64url(parts[2])  # an empty or damaged signature is malformed, not merely wrong
+    return Jws(header, payload, token)

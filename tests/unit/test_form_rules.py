@@ -111,6 +111,60 @@ def test_a_draft_may_leave_required_fields_empty_but_not_wrong():
     assert "plate_number" in errors_of({"plate_number": "99-99999"}, partial=True)
 
 
+def test_every_problem_gets_sahls_own_words_in_both_languages_never_the_validators():
+    bad = {
+        "plate_number": "99-99999",
+        "delivery": "drone",
+        "buyer_civil_id": "x",
+        "price": "abc",
+        "copies": "0",
+        "start": "tomorrow",
+        "agree": "maybe",
+    }
+    with pytest.raises(FormInvalid) as invalid:
+        clean_form(SCHEMA, bad, PROFILE)
+    errors = invalid.value.errors
+    assert set(errors) == set(bad)
+    for text in errors.values():
+        assert any("\u0600" <= letter <= "\u06ff" for letter in text.ar), text
+        assert "'" not in text.en and "property" not in text.en and "type" not in text.en, text
+
+
+def test_a_number_offered_as_options_takes_only_those_options():
+    schema = {
+        "properties": {
+            "months": {
+                "type": "integer",
+                "title": {"ar": "الأشهر", "en": "Months"},
+                "enum": [6, 12, 24],
+                "x-enum-titles": {str(n): {"ar": str(n), "en": str(n)} for n in (6, 12, 24)},
+            }
+        },
+        "required": ["months"],
+    }
+    assert clean_form(schema, {"months": "12"}, PROFILE) == {"months": 12}
+    with pytest.raises(FormInvalid) as invalid:
+        clean_form(schema, {"months": "7"}, PROFILE)
+    assert invalid.value.errors["months"].en == "Choose one of the options shown."
+
+
+def test_an_email_needs_a_name_an_at_sign_and_a_domain_with_a_dot():
+    schema = {
+        "properties": {
+            "email": {"type": "string", "title": {"ar": "البريد", "en": "E-mail"}, "format": "email"}
+        }
+    }
+    assert clean_form(schema, {"email": " a@example.kw "}, PROFILE) == {"email": "a@example.kw"}
+    for wrong in ("a@b", "a b@example.kw", "example.kw"):
+        with pytest.raises(FormInvalid) as invalid:
+            clean_form(schema, {"email": wrong}, PROFILE)
+        assert invalid.value.errors["email"].ar == "أدخل بريداً إلكترونياً صحيحاً."
+
+
+def test_a_date_is_stored_in_one_form():
+    assert clean_form(SCHEMA, GOOD | {"start": "20260105"}, PROFILE)["start"] == "2026-01-05"
+
+
 PDF_ONLY = RequiredDocument("deed", BilingualText("صك", "Deed"), ("pdf",), 1, True)
 IMAGES = RequiredDocument("photo", BilingualText("صورة", "Photo"), ("jpeg", "png"), 2, True)
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from jsonschema import ValidationError
+
 from sahl.catalogue.definition import RequiredDocument
+from sahl.catalogue.form_schema import answers_schema, check_answers
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import SahlError
 from sahl.registry.adapters import Profile
-from sahl.registry.facts import CHOICE_KEYS
 
 T = BilingualText
 MESSAGES = {
@@ -31,7 +32,6 @@ MESSAGES = {
     "maximum": T("القيمة أكبر من {limit}.", "The value is more than {limit}."),
     "boolean": T("القيمة غير صحيحة.", "This value is not valid."),
 }
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class FormInvalid(SahlError):
@@ -65,89 +65,79 @@ def clean_form(
     schema: Mapping[str, Any], submitted: Mapping[str, Any], profile: Profile, *, partial: bool = False
 ) -> dict[str, Any]:
     """The answers as stored, or FormInvalid. Fields not in the schema are ignored; `partial`
-    (a draft) lets required fields stay empty."""
-    clean: dict[str, Any] = {}
-    errors: dict[str, BilingualText] = {}
-    required = set(schema.get("required", []))
+    (a draft) lets required fields stay empty.
+
+    What a form posts is text: it is first read as the kind each field holds (a number, a yes or
+    no, a date), then jsonschema checks it against the service's schema, and each field's first
+    problem becomes a message in both languages."""
     prefilled = prefilled_values(schema, profile)
+    answers: dict[str, Any] = {}
     for name, prop in schema.get("properties", {}).items():
         if name in prefilled:
-            clean[name] = prefilled[name]
             continue
         raw = submitted.get(name)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if prop["type"] == "boolean" and not partial:
-                clean[name] = False
-            elif name in required and not partial:
-                errors[name] = _error("required")
+                answers[name] = False
             continue
-        try:
-            clean[name] = _clean_value(prop, raw, profile)
-        except _Invalid as invalid:
-            errors[name] = invalid.message
-    if errors:
-        raise FormInvalid(errors)
-    return clean
+        answers[name] = _read(prop, raw)
+    records = {key: [choice.value for choice in choices] for key, choices in profile.choices.items()}
+    checked = answers_schema(schema, records, skip=prefilled, partial=partial)
+    problems = check_answers(checked, answers)
+    if problems:
+        properties = schema["properties"]
+        raise FormInvalid({name: _message(properties[name], error) for name, error in problems.items()})
+    return prefilled | {name: _stored(schema["properties"][name], value) for name, value in answers.items()}
 
 
-class _Invalid(Exception):
-    def __init__(self, message: BilingualText) -> None:
-        self.message = message
-
-
-def _clean_value(prop: Mapping[str, Any], raw: Any, profile: Profile) -> Any:
+def _read(prop: Mapping[str, Any], raw: Any) -> Any:
+    """A posted value as the kind its field holds; what cannot be read is left as it came, for the
+    schema's `type` to refuse."""
     kind = prop["type"]
     if kind == "boolean":
+        return raw if isinstance(raw, bool) else _YES_NO.get(str(raw).lower(), raw)
+    if kind in ("integer", "number"):
         if isinstance(raw, bool):
             return raw
-        if str(raw).lower() in ("on", "true", "1", "yes"):
-            return True
-        if str(raw).lower() in ("off", "false", "0", "no"):
-            return False
-        raise _Invalid(_error("boolean"))
-    if kind in ("integer", "number"):
-        return _clean_number(prop, raw)
-    value = str(raw).strip()
-    source = prop.get("x-prefill")
-    if source in CHOICE_KEYS:
-        if value not in {choice.value for choice in profile.choices.get(source, ())}:
-            raise _Invalid(_error("choice"))
-        return value
-    if "enum" in prop and value not in [str(v) for v in prop["enum"]]:
-        raise _Invalid(_error("enum"))
-    if "maxLength" in prop and len(value) > prop["maxLength"]:
-        raise _Invalid(_error("too_long", limit=prop["maxLength"]))
-    if "minLength" in prop and len(value) < prop["minLength"]:
-        raise _Invalid(_error("too_short", limit=prop["minLength"]))
-    if "pattern" in prop and not re.search(prop["pattern"], value):
-        raise _Invalid(_error("pattern"))
-    if prop.get("format") == "date":
         try:
+            number = Decimal(str(raw).strip())
+        except InvalidOperation:
+            return raw
+        if not number.is_finite():
+            return raw
+        return int(number) if kind == "integer" and number == number.to_integral_value() else number
+    value = str(raw).strip()
+    if prop.get("format") == "date":
+        try:  # the dates Python reads (2026-01-05, 20260105) are stored one way
             return dt.date.fromisoformat(value).isoformat()
         except ValueError:
-            raise _Invalid(_error("date")) from None
-    if prop.get("format") == "email" and not _EMAIL.match(value):
-        raise _Invalid(_error("email"))
+            return value
     return value
 
 
-def _clean_number(prop: Mapping[str, Any], raw: Any) -> int | str:
-    if isinstance(raw, bool):
-        raise _Invalid(_error("number"))
-    try:
-        number = Decimal(str(raw).strip())
-    except InvalidOperation:
-        raise _Invalid(_error("integer" if prop["type"] == "integer" else "number")) from None
-    if not number.is_finite():
-        raise _Invalid(_error("number"))
-    if prop["type"] == "integer" and number != number.to_integral_value():
-        raise _Invalid(_error("integer"))
-    if "minimum" in prop and number < Decimal(str(prop["minimum"])):
-        raise _Invalid(_error("minimum", limit=prop["minimum"]))
-    if "maximum" in prop and number > Decimal(str(prop["maximum"])):
-        raise _Invalid(_error("maximum", limit=prop["maximum"]))
+_YES_NO = dict.fromkeys(("on", "true", "1", "yes"), True) | dict.fromkeys(("off", "false", "0", "no"), False)
+
+
+def _stored(prop: Mapping[str, Any], value: Any) -> Any:
     # Numbers are stored exactly: integers as int, decimals as text (never a float).
-    return int(number) if prop["type"] == "integer" else format(number.normalize(), "f")
+    if prop["type"] == "number":
+        return format(Decimal(value).normalize(), "f")
+    return value
+
+
+def _message(prop: Mapping[str, Any], error: ValidationError) -> BilingualText:
+    """Sahl's message for what jsonschema found: its own English is never shown to anyone."""
+    keyword = str(error.validator)
+    if keyword == "type":
+        return _error(prop["type"] if prop["type"] in ("boolean", "integer") else "number")
+    if keyword == "format":
+        return _error(str(error.validator_value))  # "date" or "email", the only formats allowed
+    if keyword in _BOUNDS:
+        return _error(_BOUNDS[keyword], limit=error.validator_value)
+    return _error({"required": "required", "x-records": "choice", "enum": "enum"}.get(keyword, "pattern"))
+
+
+_BOUNDS = {"maxLength": "too_long", "minLength": "too_short", "minimum": "minimum", "maximum": "maximum"}
 
 
 # --- Files -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from sahl.catalogue.definition import RequiredDocument
 from sahl.catalogue.form_schema import answers_schema, check_answers
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import SahlError
+from sahl.core.languages import Wording
 from sahl.registry.adapters import Profile
 
 T = BilingualText
@@ -35,11 +36,12 @@ MESSAGES = {
 
 
 class FormInvalid(SahlError):
-    """Some answers are not acceptable; `errors` maps each field to its bilingual message."""
+    """Some answers are not acceptable; `errors` maps each field to its message (data in both
+    languages, or code text in gettext)."""
 
-    def __init__(self, errors: dict[str, BilingualText]) -> None:
+    def __init__(self, errors: Mapping[str, Wording]) -> None:
         super().__init__("application.form_invalid")
-        self.errors = errors
+        self.errors = dict(errors)
 
 
 def _error(code: str, **params: object) -> BilingualText:

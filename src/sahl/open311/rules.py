@@ -13,10 +13,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.functional import Promise
+
 from sahl.complaints import media
 from sahl.complaints import rules as complaint_rules
 from sahl.core.bilingual import BilingualText
-from sahl.open311 import texts
+from sahl.core.languages import in_language
+from sahl.open311 import descriptions
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 JURISDICTION = "sahl.gov.kw"  # the only one this endpoint serves
@@ -35,15 +38,23 @@ TEXT_MAX = 1000
 class Open311Error(Exception):
     """A request that cannot be fulfilled; answered as `[{"code": status, "description": ...}]`."""
 
-    def __init__(self, status: int, text: BilingualText, **params: object) -> None:
-        super().__init__(text.en)
+    def __init__(self, status: int, text: Promise, **params: object) -> None:
+        super().__init__(in_language(text, "en"))
         self.status = status
         self.text = text
         self.params = params
 
     def description(self, language: str) -> str:
-        text = self.text.get(language)
-        return text.format(**self.params) if self.params else text
+        """The description in `language`; a parameter in both languages (a question) takes it too."""
+        text = in_language(self.text, language)
+        if not self.params:
+            return text
+        return text.format(
+            **{
+                name: in_language(value, language) if isinstance(value, BilingualText) else value
+                for name, value in self.params.items()
+            }
+        )
 
 
 # --- Jurisdiction and language ------------------------------------------------------------------
@@ -52,7 +63,9 @@ class Open311Error(Exception):
 def check_jurisdiction(given: str | None) -> None:
     """Optional (one jurisdiction); anything but ours does not exist here."""
     if given and given.strip() and given.strip().lower() != JURISDICTION:
-        raise Open311Error(404, texts.JURISDICTION_UNKNOWN, given=given.strip()[:100], ours=JURISDICTION)
+        raise Open311Error(
+            404, descriptions.JURISDICTION_UNKNOWN, given=given.strip()[:100], ours=JURISDICTION
+        )
 
 
 def language(accept_language: str) -> str:
@@ -87,14 +100,14 @@ def parse_w3(value: str, field: str) -> dt.datetime:
     date alone (midnight in Kuwait). Without an offset the time is Kuwait's."""
     match = _W3.fullmatch(value.strip())
     if match is None:
-        raise Open311Error(400, texts.DATE_INVALID, field=field)
+        raise Open311Error(400, descriptions.DATE_INVALID, field=field)
     year, month, day, hour, minute, second, zone = match.groups()
     try:
         when = dt.datetime(
             int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0), int(second or 0)
         )
     except ValueError:
-        raise Open311Error(400, texts.DATE_INVALID, field=field) from None
+        raise Open311Error(400, descriptions.DATE_INVALID, field=field) from None
     if not zone:
         return when.replace(tzinfo=KUWAIT)
     if zone.upper() == "Z":
@@ -102,7 +115,7 @@ def parse_w3(value: str, field: str) -> dt.datetime:
     digits = zone.replace(":", "")
     offset = dt.timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5]))
     if offset > dt.timedelta(hours=14):
-        raise Open311Error(400, texts.DATE_INVALID, field=field)
+        raise Open311Error(400, descriptions.DATE_INVALID, field=field)
     return when.replace(tzinfo=dt.timezone(offset if digits[0] == "+" else -offset))
 
 
@@ -118,9 +131,9 @@ def date_range(start: str, end: str, now: dt.datetime) -> tuple[dt.datetime, dt.
     if until is None:
         return since, since + MAX_SPAN
     if until < since:
-        raise Open311Error(400, texts.DATE_ORDER)
+        raise Open311Error(400, descriptions.DATE_ORDER)
     if until - since > MAX_SPAN:
-        raise Open311Error(400, texts.DATE_SPAN)
+        raise Open311Error(400, descriptions.DATE_SPAN)
     return since, until
 
 
@@ -143,7 +156,7 @@ def comma_list(value: str, limit: int = MAX_IDS) -> list[str]:
     """Comma-delimited values, trimmed, without empties or repeats (order kept)."""
     items = list(dict.fromkeys(item.strip() for item in value.split(",") if item.strip()))
     if len(items) > limit:
-        raise Open311Error(400, texts.TOO_MANY_VALUES, limit=limit)
+        raise Open311Error(400, descriptions.TOO_MANY_VALUES, limit=limit)
     return items
 
 
@@ -151,7 +164,7 @@ def states_for(statuses: Sequence[str]) -> tuple[str, ...]:
     """The complaint states that answer a status filter (open, closed or both)."""
     wanted = [s.lower() for s in statuses]
     if any(s not in STATUSES for s in wanted):
-        raise Open311Error(400, texts.STATUS_INVALID)
+        raise Open311Error(400, descriptions.STATUS_INVALID)
     return (OPEN_STATES if "open" in wanted else ()) + (CLOSED_STATES if "closed" in wanted else ())
 
 
@@ -165,7 +178,7 @@ def positive(value: str, field: str, default: int, maximum: int) -> int:
     if not value.strip():
         return default
     if not value.strip().isdigit() or not 1 <= int(value) <= maximum:
-        raise Open311Error(400, texts.PAGE_INVALID, field=field, maximum=maximum)
+        raise Open311Error(400, descriptions.PAGE_INVALID, field=field, maximum=maximum)
     return int(value)
 
 
@@ -246,7 +259,7 @@ def check_answers(
     by_code = {a.code: a for a in attributes}
     for code in given:
         if code not in by_code:
-            raise Open311Error(400, texts.ATTRIBUTE_UNKNOWN, code=code[:60], service=service_code)
+            raise Open311Error(400, descriptions.ATTRIBUTE_UNKNOWN, code=code[:60], service=service_code)
     answers = []
     for attribute in attributes:
         values = list(given.get(attribute.code, ()))
@@ -254,11 +267,10 @@ def check_answers(
             if attribute.required:
                 raise Open311Error(
                     400,
-                    texts.ATTRIBUTE_REQUIRED,
+                    descriptions.ATTRIBUTE_REQUIRED,
                     code=attribute.code,
                     service=service_code,
-                    question=attribute.description.en,
-                    question_ar=attribute.description.ar,
+                    question=attribute.description,
                 )
             continue
         answers.append(Answer(attribute, _answer(attribute, values)))
@@ -268,12 +280,12 @@ def check_answers(
 def _answer(attribute: Attribute, values: list[str]) -> BilingualText:
     code = attribute.code
     if attribute.datatype != "multivaluelist" and len(values) > 1:
-        raise Open311Error(400, texts.ATTRIBUTE_ONE_VALUE, code=code)
+        raise Open311Error(400, descriptions.ATTRIBUTE_ONE_VALUE, code=code)
     if attribute.datatype in ("singlevaluelist", "multivaluelist"):
         chosen = [attribute.value(v) for v in values]
         if any(c is None for c in chosen):
             keys = ", ".join(v.key for v in attribute.values)
-            raise Open311Error(400, texts.ATTRIBUTE_VALUE, code=code, keys=keys)
+            raise Open311Error(400, descriptions.ATTRIBUTE_VALUE, code=code, keys=keys)
         names = [c.name for c in chosen if c is not None]
         return BilingualText("، ".join(n.ar for n in names), ", ".join(n.en for n in names))
     value = values[0]
@@ -283,14 +295,14 @@ def _answer(attribute: Attribute, values: list[str]) -> BilingualText:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite():
-            raise Open311Error(400, texts.ATTRIBUTE_NUMBER, code=code)
+            raise Open311Error(400, descriptions.ATTRIBUTE_NUMBER, code=code)
     elif attribute.datatype == "datetime":
         parse_w3(value, f"attribute[{code}]")
     limit = TEXT_MAX if attribute.datatype == "text" else STRING_MAX
     if len(value) > limit:
-        raise Open311Error(400, texts.ATTRIBUTE_TOO_LONG, code=code, limit=limit)
+        raise Open311Error(400, descriptions.ATTRIBUTE_TOO_LONG, code=code, limit=limit)
     if attribute.datatype != "text" and ("\n" in value or "\r" in value):
-        raise Open311Error(400, texts.ATTRIBUTE_ONE_LINE, code=code)
+        raise Open311Error(400, descriptions.ATTRIBUTE_ONE_LINE, code=code)
     return BilingualText(value, value)
 
 

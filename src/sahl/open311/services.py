@@ -32,7 +32,8 @@ from sahl.complaints import services as complaints
 from sahl.complaints.models import Complaint, Event, RoutingRule, Topic
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput
-from sahl.open311 import rules, texts
+from sahl.core.languages import in_language
+from sahl.open311 import descriptions, rules
 from sahl.open311.models import Client, Token
 from sahl.open311.rules import Open311Error
 
@@ -44,7 +45,7 @@ KEY_PREFIX = "sahl-o311-"
 _CLIENT_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()-]{2,28}")
 # Steps of a complaint that say something public about it (never the reporter's own words).
-PUBLIC_STEPS = tuple(texts.STATUS_NOTES)
+PUBLIC_STEPS = tuple(descriptions.STATUS_NOTES)
 
 
 # --- Service definitions (data) -------------------------------------------------------------------
@@ -87,8 +88,8 @@ def discovery(language: str) -> dict[str, Any]:
     changeset = definitions().changeset
     return {
         "changeset": changeset,
-        "contact": texts.CONTACT.get(language),
-        "key_service": texts.KEY_SERVICE.get(language),
+        "contact": in_language(descriptions.CONTACT, language),
+        "key_service": in_language(descriptions.KEY_SERVICE, language),
         "endpoints": [
             {
                 "specification": rules.SPECIFICATION,
@@ -115,7 +116,7 @@ def _services() -> list[tuple[Topic, Topic | None]]:
 def _service(code: str) -> tuple[Topic, Topic | None]:
     found = next(((t, g) for t, g in _services() if t.code == code), None)
     if found is None:
-        raise Open311Error(404, texts.SERVICE_CODE_UNKNOWN, code=code[:60])
+        raise Open311Error(404, descriptions.SERVICE_CODE_UNKNOWN, code=code[:60])
     return found
 
 
@@ -144,10 +145,10 @@ def service_list(jurisdiction_id: str, language: str) -> list[dict[str, Any]]:
     answer = []
     for topic, group in _services():
         if topic.agency is None:
-            description = texts.UNKNOWN_DESCRIPTION.get(language)
+            description = in_language(descriptions.UNKNOWN_DESCRIPTION, language)
         else:
             agency = _agency_name(topic.agency, _topic_unit(topic), language)
-            description = texts.SERVICE_DESCRIPTION.get(language).format(
+            description = in_language(descriptions.SERVICE_DESCRIPTION, language).format(
                 agency=agency, days=topic.working_days
             )
         other = "ar" if language == "en" else "en"
@@ -248,11 +249,11 @@ class Created:
 def authenticate(api_key: str) -> Client:
     key = api_key.strip()
     if not key:
-        raise Open311Error(403, texts.API_KEY_MISSING)
+        raise Open311Error(403, descriptions.API_KEY_MISSING)
     digest = hashlib.sha256(key[:200].encode()).hexdigest()
     client = Client.objects.filter(key_sha256=digest, active=True).first()
     if client is None:
-        raise Open311Error(403, texts.API_KEY_INVALID)
+        raise Open311Error(403, descriptions.API_KEY_INVALID)
     return client
 
 
@@ -263,28 +264,28 @@ def create_request(posted: Posted, language: str) -> Created:
     rules.check_jurisdiction(posted.jurisdiction_id)
     code = posted.service_code.strip()
     if not code:
-        raise Open311Error(400, texts.SERVICE_CODE_MISSING)
+        raise Open311Error(400, descriptions.SERVICE_CODE_MISSING)
     topic = next((t for t, _ in _services() if t.code == code), None)
     if topic is None:
-        raise Open311Error(400, texts.SERVICE_CODE_UNKNOWN, code=code[:60])
+        raise Open311Error(400, descriptions.SERVICE_CODE_UNKNOWN, code=code[:60])
     answers = rules.check_answers(code, definitions().attributes(code), posted.attributes)
     if not posted.description.strip():
-        raise Open311Error(400, texts.DESCRIPTION_MISSING)
+        raise Open311Error(400, descriptions.DESCRIPTION_MISSING)
     if len(posted.description.strip()) < MIN_DESCRIPTION:
         raise BadInput("complaint.description")
     latitude, longitude = _coordinates(posted)
     place = geo.resolve(latitude, longitude)  # OutsideKuwait: abroad, at sea
     contact = _contact(posted)
     if posted.media_url.strip():
-        raise Open311Error(400, texts.MEDIA_URL_REFUSED)
+        raise Open311Error(400, descriptions.MEDIA_URL_REFUSED)
     description = rules.with_answers(posted.description, answers)
     address = posted.address_string.strip()
     if address:
         if len(address) > MAX_ADDRESS:
-            raise Open311Error(400, texts.ADDRESS_TOO_LONG, limit=MAX_ADDRESS)
+            raise Open311Error(400, descriptions.ADDRESS_TOO_LONG, limit=MAX_ADDRESS)
         description += f"\n\nالعنوان / Address: {address}"
     if len(posted.description.strip()) <= MAX_DESCRIPTION < len(description):
-        raise Open311Error(400, texts.DESCRIPTION_WITH_ANSWERS_TOO_LONG, limit=MAX_DESCRIPTION)
+        raise Open311Error(400, descriptions.DESCRIPTION_WITH_ANSWERS_TOO_LONG, limit=MAX_DESCRIPTION)
     photos = [_photo(upload) for upload in posted.media]
     report = complaints.Report(
         topic_code=code,
@@ -306,26 +307,26 @@ def _coordinates(posted: Posted) -> tuple[float, float]:
     lat, lon = posted.lat.strip(), posted.long.strip()
     if not lat and not lon:
         if posted.address_string.strip() or posted.address_id.strip():
-            raise Open311Error(400, texts.COORDINATES_NEEDED)
-        raise Open311Error(400, texts.LOCATION_MISSING)
+            raise Open311Error(400, descriptions.COORDINATES_NEEDED)
+        raise Open311Error(400, descriptions.LOCATION_MISSING)
     if not lat or not lon:
-        raise Open311Error(400, texts.LAT_LONG_PAIR)
+        raise Open311Error(400, descriptions.LAT_LONG_PAIR)
     return geo.parse_coordinates(lat, lon)  # BadInput("complaint.location_invalid")
 
 
 def _contact(posted: Posted) -> complaints.Contact:
     name = " ".join(part.strip() for part in (posted.first_name, posted.last_name) if part.strip())
     if len(name) > 200:
-        raise Open311Error(400, texts.NAME_TOO_LONG)
+        raise Open311Error(400, descriptions.NAME_TOO_LONG)
     email = posted.email.strip()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            raise Open311Error(400, texts.EMAIL_INVALID) from None
+            raise Open311Error(400, descriptions.EMAIL_INVALID) from None
     phone = posted.phone.strip()
     if phone and not _PHONE.fullmatch(phone):
-        raise Open311Error(400, texts.PHONE_INVALID)
+        raise Open311Error(400, descriptions.PHONE_INVALID)
     return complaints.Contact(name=name, email=email, phone=phone)
 
 
@@ -338,7 +339,9 @@ def _photo(upload: Upload) -> Any:
 
 def _notice(complaint: Complaint, language: str) -> str:
     agency = _agency_name(complaint.agency, _unit(complaint), language)
-    return texts.SERVICE_NOTICE.get(language).format(agency=agency, due=complaint.due_on.isoformat())
+    return in_language(descriptions.SERVICE_NOTICE, language).format(
+        agency=agency, due=complaint.due_on.isoformat()
+    )
 
 
 def _unit(complaint: Complaint) -> BilingualText | None:
@@ -378,7 +381,7 @@ def find_requests(query: Query, language: str) -> list[dict[str, Any]]:
             known = {t.code for t, _ in _services()}
             unknown = next((c for c in codes if c not in known), None)
             if unknown is not None:
-                raise Open311Error(400, texts.SERVICE_CODE_UNKNOWN, code=unknown[:60])
+                raise Open311Error(400, descriptions.SERVICE_CODE_UNKNOWN, code=unknown[:60])
             rows = rows.filter(topic__code__in=codes)
         statuses = rules.comma_list(query.status)
         if statuses:
@@ -395,7 +398,7 @@ def one_request(service_request_id: str, jurisdiction_id: str, language: str) ->
     rules.check_jurisdiction(jurisdiction_id)
     found = _documents(Complaint.objects.filter(reference=service_request_id.strip()), language)
     if not found:
-        raise Open311Error(404, texts.REQUEST_NOT_FOUND, id=service_request_id[:60])
+        raise Open311Error(404, descriptions.REQUEST_NOT_FOUND, id=service_request_id[:60])
     return found
 
 
@@ -403,7 +406,7 @@ def token(value: str, jurisdiction_id: str) -> list[dict[str, Any]]:
     rules.check_jurisdiction(jurisdiction_id)
     found = Token.objects.select_related("complaint").filter(token=value.strip()).first()
     if found is None:
-        raise Open311Error(404, texts.TOKEN_NOT_FOUND, token=value[:60])
+        raise Open311Error(404, descriptions.TOKEN_NOT_FOUND, token=value[:60])
     return [{"service_request_id": found.complaint.reference, "token": found.token}]
 
 
@@ -448,7 +451,9 @@ def _status_notes(complaint: Complaint, steps: Iterable[Event], language: str) -
     if last is None:
         return None
     agency = (last.agency or complaint.agency).name.get(language)
-    return texts.STATUS_NOTES[last.kind].get(language).format(agency=agency, note=last.note.strip())
+    return in_language(descriptions.STATUS_NOTES[last.kind], language).format(
+        agency=agency, note=last.note.strip()
+    )
 
 
 @cache
@@ -462,7 +467,7 @@ def _address(governorate: str, area: str, language: str) -> str:
     parts = [areas[area].get(language)] if area in areas else []
     if governorate in governorates:
         parts.append(governorates[governorate].get(language))
-    parts.append(texts.KUWAIT.get(language))
+    parts.append(in_language(descriptions.KUWAIT, language))
     return ("، " if language == "ar" else ", ").join(parts)
 
 

@@ -18,8 +18,9 @@ from django.views.decorators.csrf import csrf_exempt
 from sahl.complaints import media_uploads
 from sahl.complaints.media import MediaRefused
 from sahl.core.errors import BadInput, SahlError, http_status
+from sahl.core.languages import in_language
 from sahl.core.messages import message
-from sahl.open311 import formats, rules, services, texts
+from sahl.open311 import descriptions, formats, rules, services
 from sahl.open311.rules import Open311Error
 
 View = Callable[..., HttpResponse]
@@ -77,7 +78,9 @@ def open311(methods: tuple[str, ...]) -> Callable[[View], View]:
             language = rules.language(request.headers.get("Accept-Language", ""))
             if request.method not in methods:
                 shown = ", ".join(m for m in methods if m != "HEAD")
-                response = error(400, texts.METHOD.get(language).format(methods=shown), fmt, language)
+                response = error(
+                    400, in_language(descriptions.METHOD, language).format(methods=shown), fmt, language
+                )
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
@@ -126,13 +129,13 @@ def requests(request: HttpRequest, *, fmt: str, language: str) -> HttpResponse:
 def _posted(request: HttpRequest) -> services.Posted:
     """The posted form, refused before it is read when it is too large or not a form."""
     if request.content_type not in FORMS:
-        raise Open311Error(400, texts.CONTENT_TYPE)
+        raise Open311Error(400, descriptions.CONTENT_TYPE)
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        raise Open311Error(400, texts.BODY_INVALID) from None
+        raise Open311Error(400, descriptions.BODY_INVALID) from None
     if length > rules.MAX_BODY:
-        raise Open311Error(400, texts.TOO_LARGE, limit=rules.MAX_BODY // rules.MB)
+        raise Open311Error(400, descriptions.TOO_LARGE, limit=rules.MAX_BODY // rules.MB)
     media_uploads.install(request)  # a photo part is stopped as soon as it passes its size
     try:
         form, files = request.POST, request.FILES
@@ -143,11 +146,11 @@ def _posted(request: HttpRequest) -> services.Posted:
         MultiPartParserError,
         UnreadablePostError,
     ):
-        raise Open311Error(400, texts.BODY_INVALID) from None
+        raise Open311Error(400, descriptions.BODY_INVALID) from None
     if getattr(request, "sahl_upload_refused", False):  # stopped while it streamed
         raise media_uploads.upload_refusal(request) or MediaRefused("complaint.photo_too_large")
     if any(name != "media" for name in files):
-        raise Open311Error(400, texts.FILE_PART_UNKNOWN)
+        raise Open311Error(400, descriptions.FILE_PART_UNKNOWN)
     media = [upload for upload in files.getlist("media") if upload.size]
     if len(media) > rules.MAX_MEDIA:
         raise BadInput("complaint.too_many_photos", limit=rules.MAX_MEDIA)
@@ -178,4 +181,4 @@ def token(request: HttpRequest, token: str, *, fmt: str, language: str) -> HttpR
 def not_found(request: HttpRequest) -> HttpResponse:
     language = rules.language(request.headers.get("Accept-Language", ""))
     fmt = "xml" if request.path.endswith(".xml") else "json"
-    return error(404, texts.NOT_FOUND.get(language), fmt, language)
+    return error(404, in_language(descriptions.NOT_FOUND, language), fmt, language)

@@ -4,17 +4,20 @@ the person agrees), the photos and the voice note checked and cleaned before any
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.datastructures import MultiValueDict
 
 from sahl.complaints import geo, rules
-from sahl.complaints.services import Report
+from sahl.complaints.filing import Report
 from sahl.core.errors import BadInput
 
+if TYPE_CHECKING:  # media reads images and audio: imported when a file comes
+    from sahl.complaints.media import Photo
 
-def photo(upload: UploadedFile) -> Any:
+
+def photo(upload: UploadedFile) -> Photo:
     from sahl.complaints import media
 
     return media.check_photo(upload)  # reads at most its limit; refuses in both languages

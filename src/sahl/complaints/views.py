@@ -3,7 +3,7 @@ and the public statistics. Views parse the request and call one service."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,12 +14,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sahl.complaints import forms, geo, services, texts
+from sahl.complaints import figures, filing, forms, geo, moving, reading, steps, texts, topics
 from sahl.complaints.media_uploads import media_upload_view, upload_refusal
 from sahl.core.errors import BadInput, SahlError
 from sahl.core.messages import message
 from sahl.identity.current import person_of
 from sahl.ui.errors import for_error
+
+if TYPE_CHECKING:  # views read models through services only
+    from sahl.complaints.models import Complaint
+    from sahl.identity.models import User
 
 # The filing page asks for the place and records the voice note in the page itself.
 FILING_PERMISSIONS = "camera=(), microphone=(self), geolocation=(self)"
@@ -34,7 +38,7 @@ def _text(error: SahlError) -> str:
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    found = list(services.mine(person_of(request))[:200])
+    found = reading.mine(person_of(request))
     return render(request, "complaints/mine.html", {"complaints": found} | texts.LABELS)
 
 
@@ -42,9 +46,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    values: dict[str, Any] = {}
+    values: dict[str, str] = {}
     errors: list[str] = []
-    nearby: list[Any] = []
+    nearby: list[Complaint] = []
     status = 200
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("topic", "description", "latitude", "longitude")}
@@ -54,9 +58,9 @@ def new(request: HttpRequest) -> HttpResponse:
                 raise refused
             report = forms.report_from(request.POST, request.FILES)
             if not request.POST.get("file_anyway"):
-                nearby = services.nearby_open(report.topic_code, report.latitude, report.longitude)
+                nearby = filing.nearby_open(report.topic_code, report.latitude, report.longitude)
             if not nearby:
-                complaint = services.file(person_of(request), report)
+                complaint = filing.file(person_of(request), report)
                 messages.success(request, _("Your report was filed and sent to the agency responsible."))
                 return redirect("complaints:detail", reference=complaint.reference)
         except BadInput as error:
@@ -64,7 +68,7 @@ def new(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "complaints/new.html",
-        {"tree": services.topic_tree(), "values": values, "errors": errors, "nearby": nearby} | texts.LABELS,
+        {"tree": topics.topic_tree(), "values": values, "errors": errors, "nearby": nearby} | texts.LABELS,
         status=status,
     )
     response["Permissions-Policy"] = FILING_PERMISSIONS
@@ -75,7 +79,7 @@ def new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     try:
-        view = services.complaint_page(person_of(request), reference)
+        view = reading.complaint_page(person_of(request), reference)
     except SahlError as error:
         return for_error(request, error)
     return render(request, "complaints/detail.html", {"view": view} | texts.LABELS)
@@ -85,14 +89,14 @@ def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     person = person_of(request)
     try:
         if action == "join":
-            services.join(person, reference)
+            filing.join(person, reference)
             messages.success(request, _("You joined this report: you will hear about every step."))
         elif action == "answer":
-            services.answer(person, reference, request.POST.get("answer", ""))
+            moving.answer(person, reference, request.POST.get("answer", ""))
         elif action == "reopen":
-            services.reopen(person, reference, request.POST.get("reason", ""))
+            moving.reopen(person, reference, request.POST.get("reason", ""))
         elif action == "rate":
-            services.rate(
+            moving.rate(
                 person, reference, forms.stars(request.POST.get("stars", "")), request.POST.get("comment", "")
             )
     except SahlError as error:
@@ -130,7 +134,7 @@ def media(request: HttpRequest, reference: str, media_id: int) -> HttpResponseBa
     """A photo or voice note, for the reporter or the agency that has the report: a download with a
     restrictive policy, whatever its bytes."""
     try:
-        stored = services.media_for(person_of(request), reference, media_id)
+        stored = reading.media_for(person_of(request), reference, media_id)
     except SahlError as error:
         return for_error(request, error)
     response = FileResponse(
@@ -151,11 +155,11 @@ def media(request: HttpRequest, reference: str, media_id: int) -> HttpResponseBa
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     try:
-        found = list(services.queue(person_of(request))[:200])
+        found = reading.queue(person_of(request))
     except SahlError as error:
         return for_error(request, error)
     return render(
-        request, "complaints/queue.html", {"complaints": found, "today": services.today()} | texts.LABELS
+        request, "complaints/queue.html", {"complaints": found, "today": steps.today()} | texts.LABELS
     )
 
 
@@ -177,29 +181,29 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
         except SahlError as error:
             return for_error(request, error)
     try:
-        view = services.case_page(staff, reference)
+        view = reading.case_page(staff, reference)
     except SahlError as error:
         return for_error(request, error)
     return render(
         request,
         "complaints/case.html",
-        {"view": view, "errors": errors, "agencies": services.agencies()} | texts.LABELS,
+        {"view": view, "errors": errors, "agencies": topics.agencies()} | texts.LABELS,
         status=400 if errors else 200,
     )
 
 
-def _handle(staff: Any, reference: str, request: HttpRequest) -> None:
+def _handle(staff: User, reference: str, request: HttpRequest) -> None:
     action = request.POST.get("action", "")
     if action == "acknowledge":
-        services.acknowledge(staff, reference)
+        moving.acknowledge(staff, reference)
     elif action == "ask":
-        services.ask(staff, reference, request.POST.get("question", ""))
+        moving.ask(staff, reference, request.POST.get("question", ""))
     elif action == "forward":
-        services.forward(staff, reference, request.POST.get("agency", ""), request.POST.get("reason", ""))
+        moving.forward(staff, reference, request.POST.get("agency", ""), request.POST.get("reason", ""))
     elif action == "resolve":
         upload = request.FILES.get("photo")
         photo = forms.photo(upload) if upload is not None else None
-        services.resolve(staff, reference, request.POST.get("note", ""), photo)
+        moving.resolve(staff, reference, request.POST.get("note", ""), photo)
     else:
         raise BadInput("request.bad")
 
@@ -212,6 +216,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/statistics.html",
-        {"stats": services.statistics(), "governorates": {g.code: g.name for g in geo.governorates()}}
+        {"stats": figures.statistics(), "governorates": {g.code: g.name for g in geo.governorates()}}
         | texts.LABELS,
     )

@@ -9,8 +9,9 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from sahl.complaints import geo, services
+from sahl.complaints import filing, geo, rules
 from sahl.complaints.models import Complaint, Event, Topic
+from sahl.core.errors import BadInput
 from sahl.core.working_days import kuwait_holidays
 
 SOURCE = "demo-data"
@@ -26,7 +27,7 @@ def _point_in(area: geo.Area, rng: random.Random) -> tuple[float, float] | None:
         lat, lon = rng.uniform(box[0], box[1]), rng.uniform(box[2], box[3])
         try:
             place = geo.resolve(lat, lon)
-        except services.BadInput:
+        except BadInput:
             continue
         if place.area == area.code:
             return lat, lon
@@ -53,7 +54,7 @@ def seed(count: int, seed: int = 2026) -> int:
             continue
         place = geo.resolve(*point)
         topic = rng.choice(topics)
-        report = services.Report(
+        report = filing.Report(
             topic.code,
             SAYINGS[rng.choice(("ar", "en"))],
             point[0],
@@ -61,11 +62,11 @@ def seed(count: int, seed: int = 2026) -> int:
             place.governorate,
             place.area or "",
         )
-        complaint = services.file(None, report, source=SOURCE)
+        complaint = filing.file(None, report, source=SOURCE)
         filed = now - dt.timedelta(days=rng.randint(0, 120), hours=rng.randint(0, 23))
         fields: dict[str, object] = {
             "created_at": filed,
-            "due_on": services.rules.due_on(timezone.localdate(filed), topic.working_days, kuwait_holidays()),
+            "due_on": rules.due_on(timezone.localdate(filed), topic.working_days, kuwait_holidays()),
         }
         fate = rng.random()
         if fate < 0.6:  # resolved, some of them late

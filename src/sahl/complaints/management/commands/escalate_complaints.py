@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from sahl.complaints import services
+from sahl.complaints import moving
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            count = services.escalate_overdue()
+            count = moving.escalate_overdue()
             if count or not options["every"]:
                 self.stdout.write(f"{count} overdue reports escalated")
             if not options["every"]:

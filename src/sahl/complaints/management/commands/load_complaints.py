@@ -6,12 +6,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from sahl.complaints import services
+from sahl.complaints import topics
 
 
 class Command(BaseCommand):
     help = "Load complaint topics (topics.yaml, plus one per agency) and the routing rules (routing.yaml)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        loaded = services.load()
+        loaded = topics.load()
         self.stdout.write(f"complaints: {loaded.topics} topics, {loaded.rules} routing rules")

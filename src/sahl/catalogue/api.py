@@ -179,21 +179,18 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> HttpR
 
 
 def _services_page(filters: ServiceFilters) -> ServicePage:
-    found = services.active_services().order_by("agency__position", "code")
-    if filters.agency:
-        found = found.filter(agency__code=filters.agency)
-    if filters.category:
-        found = found.filter(category__code=filters.category)
-    if filters.audience == "individual":
-        found = found.filter(for_individuals=True)
-    elif filters.audience == "business":
-        found = found.filter(for_businesses=True)
-    page = found[filters.offset : filters.offset + filters.limit]
+    page = services.services_page(
+        agency=filters.agency or "",
+        category=filters.category or "",
+        audience=filters.audience or "",
+        offset=filters.offset,
+        limit=filters.limit,
+    )
     return ServicePage(
-        count=found.count(),
+        count=page.count,
         limit=filters.limit,
         offset=filters.offset,
-        items=[ServiceOut.from_model(s) for s in page],
+        items=[ServiceOut.from_model(s) for s in page.services],
     )
 
 

@@ -164,8 +164,31 @@ def _summary(definition: ServiceDefinition, agency: Agency, category: Category) 
 # --- Reading ------------------------------------------------------------------------------------
 
 
-def active_services() -> QuerySet[Service]:
+def _active_services() -> QuerySet[Service]:
     return Service.objects.filter(is_active=True).select_related("agency", "category")
+
+
+@dataclass(frozen=True)
+class ServicesPage:
+    count: int  # of all the services the filters keep, not only this page's
+    services: list[Service]
+
+
+def services_page(
+    *, agency: str = "", category: str = "", audience: str = "", offset: int = 0, limit: int = 50
+) -> ServicesPage:
+    """Active services, optionally of one agency, category or audience ("individual", "business"),
+    ordered by agency and code, `limit` of them from `offset` (two queries)."""
+    found = _active_services().order_by("agency__position", "code")
+    if agency:
+        found = found.filter(agency__code=agency)
+    if category:
+        found = found.filter(category__code=category)
+    if audience == "individual":
+        found = found.filter(for_individuals=True)
+    elif audience == "business":
+        found = found.filter(for_businesses=True)
+    return ServicesPage(found.count(), list(found[offset : offset + limit]))
 
 
 def search(query: str) -> list[Service]:
@@ -180,7 +203,7 @@ def search(query: str) -> list[Service]:
     words = normalize(query).split()
     if not words:
         raise BadInput("search.empty")
-    services = active_services()
+    services = _active_services()
     for word in words:
         services = services.filter(search_text__contains=word)
     found = list(services.order_by("name_en")[:100])
@@ -193,7 +216,7 @@ def search(query: str) -> list[Service]:
 
 
 def get_service(code: str) -> Service:
-    service = active_services().select_related("current_version").filter(code=code).first()
+    service = _active_services().select_related("current_version").filter(code=code).first()
     if service is None:
         raise NotFound("service.not_found")
     return service
@@ -246,7 +269,7 @@ def eligibility_for(service: Service, civil_id: str, today: dt.date | None = Non
 def popular_services(limit: int = 8) -> list[Service]:
     found = cached(
         "catalogue:popular",
-        lambda: list(active_services().filter(popular=True).order_by("agency__position", "name_en")[:8]),
+        lambda: list(_active_services().filter(popular=True).order_by("agency__position", "name_en")[:8]),
         CACHED_FOR,
     )
     return found[:limit]
@@ -269,13 +292,13 @@ def _with_active_services(model: type[CategoryOrAgency]) -> list[CategoryOrAgenc
 def services_of_agency(agency: Agency) -> list[Service]:
     return cached(
         _in_this_catalogue(f"agency-services:{agency.pk}"),
-        lambda: list(active_services().filter(agency=agency).order_by("category__position", "name_en")),
+        lambda: list(_active_services().filter(agency=agency).order_by("category__position", "name_en")),
         CACHED_FOR,
     )
 
 
 def services_in_category(category: Category) -> list[Service]:
-    return list(active_services().filter(category=category).order_by("agency__position", "name_en"))
+    return list(_active_services().filter(category=category).order_by("agency__position", "name_en"))
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from django.utils.translation import get_language
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from sahl.core.languages import in_language
 from sahl.identity.current import person_of
 from sahl.wallet import services
-from sahl.wallet.texts import REFUSALS, STATES
+from sahl.wallet.verdicts import REFUSALS, STATES
 
 router = Router(tags=["wallet"])
 
@@ -117,9 +118,9 @@ def verify(request: HttpRequest, body: VerifyIn) -> VerifyOut:
     return VerifyOut(
         genuine=result.genuine,
         state=result.state,
-        state_text=STATES[result.state].get(language),
+        state_text=in_language(STATES[result.state], language),
         reason=result.reason,
-        reason_text=reason.get(language) if reason else "",
+        reason_text=in_language(reason, language) if reason else "",
         configuration=result.configuration,
         claims=result.claims,
         expires_at=result.expires_at,

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sahl.core.errors import NotFound
 from sahl.identity.current import person_of
-from sahl.wallet import services, status, verifier_texts, wallet_texts
-from sahl.wallet.texts import labels
+from sahl.wallet import services, status
+from sahl.wallet.page_words import VERIFIER, WALLET
+from sahl.wallet.verdicts import labels
 
 
 def _public(data: Any, max_age: int = 300) -> JsonResponse:
@@ -126,7 +127,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "wallet/wallet.html",
-        {"documents": documents, "labels": labels(), "page": wallet_texts.PAGE, "issuer": services.issuer()},
+        {"documents": documents, "labels": labels(), "page": WALLET, "issuer": services.issuer()},
     )
 
 
@@ -150,7 +151,7 @@ def verifier(request: HttpRequest) -> HttpResponse:
             "labels": labels(),
             "issuer": services.issuer(),
             "loaded_at": timezone.now(),
-            "page": verifier_texts.PAGE,
+            "page": VERIFIER,
         },
     )
     response["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
@@ -167,6 +168,6 @@ def verifier_manifest(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "wallet/verifier.webmanifest",
-        {"page": verifier_texts.PAGE},
+        {"page": VERIFIER},
         content_type="application/manifest+json",
     )

@@ -19,12 +19,11 @@ from django.test import Client
 from django.utils import timezone
 
 from sahl.catalogue.models import Agency
-from sahl.complaints import media
-from sahl.complaints import services as complaints
+from sahl.complaints import filing, media, moving
 from sahl.complaints.models import Complaint, Media, Topic
 from sahl.identity.models import User
 from sahl.identity.services import appoint_staff
-from sahl.open311 import services
+from sahl.open311 import clients
 
 BASE = "/open311/v2"
 SALMIYA = (29.3375, 48.0758)  # Hawalli governorate, on land
@@ -64,7 +63,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api_key() -> str:
-    return services.issue_client("city-app").key
+    return clients.issue_client("city-app").key
 
 
 def get(path: str, language: str = "", **params: str):
@@ -315,10 +314,10 @@ def test_a_post_without_a_key_or_with_a_bad_one_is_403_in_the_specs_format(api_k
     wrong = fields | {"api_key": "sahl-o311-not-a-real-key"}
     assert "Invalid api_key" in assert_error(post_form(**wrong), 403)
     assert "Invalid api_key" in assert_error(post_form("xml", **wrong), 403, "xml")
-    services.deactivate_client("city-app")
+    clients.deactivate_client("city-app")
     assert_error(post_form(**pothole(api_key)), 403)
     assert Complaint.objects.count() == before
-    rotated = services.rotate_key("city-app").key
+    rotated = clients.rotate_key("city-app").key
     assert post_form(**pothole(rotated)).status_code == 200
     assert_error(post_form(**pothole(api_key)), 403)  # the old key stays refused
 
@@ -380,7 +379,7 @@ def test_posts_need_no_csrf_token_and_use_no_cookie(api_key, login, demo):
 
 
 def portal_complaint(user: User, topic: str = "power-cut", text: str = "No power in our street since noon"):
-    return complaints.file(user, complaints.Report(topic, text, SALMIYA[0], SALMIYA[1], "KW-HA", ""))
+    return filing.file(user, filing.Report(topic, text, SALMIYA[0], SALMIYA[1], "KW-HA", ""))
 
 
 def staff(demo, agency: str) -> User:
@@ -396,7 +395,7 @@ def ids_of(response) -> list[str]:
 def test_get_requests_filters_by_status_service_ids_and_dates(api_key, demo):
     father = User.objects.get(civil_id=demo["father"])
     ours = [portal_complaint(father), portal_complaint(father, "pothole", "A pothole by the school gate")]
-    resolved = complaints.resolve(staff(demo, "mew"), ours[0].reference, "Cable repaired, power back")
+    resolved = moving.resolve(staff(demo, "mew"), ours[0].reference, "Cable repaired, power back")
     old = portal_complaint(father, "rubbish", "Rubbish has piled up for days here")
     Complaint.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=100))
     mine = {c.reference for c in [*ours, old]}
@@ -470,15 +469,15 @@ def test_status_notes_follow_the_public_steps_and_never_quote_the_reporter(demo)
     father = User.objects.get(civil_id=demo["father"])
     complaint = portal_complaint(father)
     handler = staff(demo, "mew")
-    complaints.ask(handler, complaint.reference, "Which building number exactly?")
+    moving.ask(handler, complaint.reference, "Which building number exactly?")
     (waiting,) = json_of(get(f"requests/{complaint.reference}.json"))
     assert waiting["status"] == "open" and "question" in waiting["status_notes"]
     assert "building number" not in waiting["status_notes"]
-    complaints.answer(father, complaint.reference, "Building 12, my flat is 4, call me on 99998888")
-    complaints.resolve(handler, complaint.reference, "The feeder cable was replaced")
+    moving.answer(father, complaint.reference, "Building 12, my flat is 4, call me on 99998888")
+    moving.resolve(handler, complaint.reference, "The feeder cable was replaced")
     (done,) = json_of(get(f"requests/{complaint.reference}.json"))
     assert done["status"] == "closed" and done["status_notes"] == "Resolved: The feeder cable was replaced"
-    complaints.reopen(father, complaint.reference, "It went off again tonight at my flat 4")
+    moving.reopen(father, complaint.reference, "It went off again tonight at my flat 4")
     (again,) = json_of(get(f"requests/{complaint.reference}.json"))
     assert again["status"] == "open" and "Reopened" in again["status_notes"]
     body = get(f"requests/{complaint.reference}.json").content.decode()
@@ -549,7 +548,7 @@ def live_open311(live_server):
     if not Topic.objects.exists():  # another transactional test ran first and emptied it
         call_command("load_catalogue", verbosity=0)
         call_command("load_complaints", verbosity=0)
-    key = services.issue_client("library-test").key
+    key = clients.issue_client("library-test").key
     return live_server.url + BASE, key
 
 

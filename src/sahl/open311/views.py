@@ -20,7 +20,7 @@ from sahl.complaints.media import MediaRefused
 from sahl.core.errors import BadInput, SahlError, http_status
 from sahl.core.languages import in_language
 from sahl.core.messages import message
-from sahl.open311 import descriptions, formats, rules, services
+from sahl.open311 import descriptions, directory, filing, formats, reading, rules
 from sahl.open311.rules import Open311Error
 
 View = Callable[..., HttpResponse]
@@ -99,34 +99,34 @@ def open311(methods: tuple[str, ...]) -> Callable[[View], View]:
 
 @open311(READ)
 def discovery(request: HttpRequest, *, fmt: str, language: str) -> HttpResponse:
-    return answer(services.discovery(language), "discovery", fmt, language)
+    return answer(directory.discovery(language), "discovery", fmt, language)
 
 
 @open311(READ)
 def service_list(request: HttpRequest, *, fmt: str, language: str) -> HttpResponse:
     jurisdiction = request.GET.get("jurisdiction_id", "")
-    return answer(services.service_list(jurisdiction, language), "services", fmt, language)
+    return answer(directory.service_list(jurisdiction, language), "services", fmt, language)
 
 
 @open311(READ)
 def service_definition(request: HttpRequest, service_code: str, *, fmt: str, language: str) -> HttpResponse:
     jurisdiction = request.GET.get("jurisdiction_id", "")
-    definition = services.service_definition(service_code, jurisdiction, language)
+    definition = directory.service_definition(service_code, jurisdiction, language)
     return answer(definition, "service_definition", fmt, language)
 
 
 @open311((*READ, "POST"))
 def requests(request: HttpRequest, *, fmt: str, language: str) -> HttpResponse:
     if request.method == "POST":
-        created = services.create_request(_posted(request), language)
+        created = filing.create_request(_posted(request), language)
         response = answer(created.document(), "service_requests", fmt, language)
         response["Open311-Token"] = created.token  # GET tokens/{token} answers it too
         return response
-    query = services.Query(**{name: request.GET.get(name, "") for name in QUERY_FIELDS})
-    return answer(services.find_requests(query, language), "service_requests", fmt, language)
+    query = reading.Query(**{name: request.GET.get(name, "") for name in QUERY_FIELDS})
+    return answer(reading.find_requests(query, language), "service_requests", fmt, language)
 
 
-def _posted(request: HttpRequest) -> services.Posted:
+def _posted(request: HttpRequest) -> filing.Posted:
     """The posted form, refused before it is read when it is too large or not a form."""
     if request.content_type not in FORMS:
         raise Open311Error(400, descriptions.CONTENT_TYPE)
@@ -155,7 +155,7 @@ def _posted(request: HttpRequest) -> services.Posted:
     if len(media) > rules.MAX_MEDIA:
         raise BadInput("complaint.too_many_photos", limit=rules.MAX_MEDIA)
     values = {name: str(form.get(name, "")) for name in POSTED_FIELDS}
-    return services.Posted(
+    return filing.Posted(
         api_key=str(form.get("api_key") or request.GET.get("api_key", "")),
         attributes=rules.attribute_answers({key: form.getlist(key) for key in form}),
         media=media,
@@ -167,14 +167,14 @@ def _posted(request: HttpRequest) -> services.Posted:
 def one_request(request: HttpRequest, service_request_id: str, *, fmt: str, language: str) -> HttpResponse:
     jurisdiction = request.GET.get("jurisdiction_id", "")
     return answer(
-        services.one_request(service_request_id, jurisdiction, language), "service_requests", fmt, language
+        reading.one_request(service_request_id, jurisdiction, language), "service_requests", fmt, language
     )
 
 
 @open311(READ)
 def token(request: HttpRequest, token: str, *, fmt: str, language: str) -> HttpResponse:
     jurisdiction = request.GET.get("jurisdiction_id", "")
-    return answer(services.token(token, jurisdiction), "service_requests", fmt, language)
+    return answer(reading.token(token, jurisdiction), "service_requests", fmt, language)
 
 
 @csrf_exempt

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sahl.open311 import services
+from sahl.open311 import clients
 
 
 class Command(BaseCommand):
@@ -25,10 +25,10 @@ class Command(BaseCommand):
         name = options["name"]
         try:
             if options["deactivate"]:
-                services.deactivate_client(name)
+                clients.deactivate_client(name)
                 self.stdout.write(f"open311 client {name}: its key is refused from now on")
                 return
-            issued = services.rotate_key(name) if options["rotate"] else services.issue_client(name)
+            issued = clients.rotate_key(name) if options["rotate"] else clients.issue_client(name)
         except ValueError as refused:
             raise CommandError(str(refused)) from None
         self.stdout.write(f"open311 client {issued.name}: api_key (shown once, keep it secret)")

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sahl.complaints import figures, filing, forms, geo, moving, reading, steps, texts, topics
+from sahl.complaints import figures, filing, forms, geo, labels, moving, reading, steps, topics
 from sahl.complaints.media_uploads import media_upload_view, upload_refusal
 from sahl.core.errors import BadInput, SahlError
 from sahl.core.messages import message
@@ -39,7 +39,7 @@ def _text(error: SahlError) -> str:
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     found = reading.mine(person_of(request))
-    return render(request, "complaints/mine.html", {"complaints": found} | texts.LABELS)
+    return render(request, "complaints/mine.html", {"complaints": found} | labels.LABELS)
 
 
 @media_upload_view  # stops a 200 MB upload while it streams, before the CSRF check reads the form
@@ -68,7 +68,7 @@ def new(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "complaints/new.html",
-        {"tree": topics.topic_tree(), "values": values, "errors": errors, "nearby": nearby} | texts.LABELS,
+        {"tree": topics.topic_tree(), "values": values, "errors": errors, "nearby": nearby} | labels.LABELS,
         status=status,
     )
     response["Permissions-Policy"] = FILING_PERMISSIONS
@@ -82,7 +82,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         view = reading.complaint_page(person_of(request), reference)
     except SahlError as error:
         return for_error(request, error)
-    return render(request, "complaints/detail.html", {"view": view} | texts.LABELS)
+    return render(request, "complaints/detail.html", {"view": view} | labels.LABELS)
 
 
 def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
@@ -159,7 +159,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     except SahlError as error:
         return for_error(request, error)
     return render(
-        request, "complaints/queue.html", {"complaints": found, "today": steps.today()} | texts.LABELS
+        request, "complaints/queue.html", {"complaints": found, "today": steps.today()} | labels.LABELS
     )
 
 
@@ -187,7 +187,7 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "complaints/case.html",
-        {"view": view, "errors": errors, "agencies": topics.agencies()} | texts.LABELS,
+        {"view": view, "errors": errors, "agencies": topics.agencies()} | labels.LABELS,
         status=400 if errors else 200,
     )
 
@@ -217,5 +217,5 @@ def statistics(request: HttpRequest) -> HttpResponse:
         request,
         "complaints/statistics.html",
         {"stats": figures.statistics(), "governorates": {g.code: g.name for g in geo.governorates()}}
-        | texts.LABELS,
+        | labels.LABELS,
     )

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sahl.core.errors import SahlError
 from sahl.identity.current import person_of
-from sahl.operators import services
-from sahl.outbox import channels, texts
+from sahl.operators import labels, services
+from sahl.outbox import channels
 from sahl.outbox.services import Filters
 from sahl.ui.errors import for_error
 
@@ -32,8 +32,8 @@ def deliveries(request: HttpRequest) -> HttpResponse:
         filters = Filters(
             channel=_choice(request, "channel", channels.names()),
             destination=_choice(request, "destination", names),
-            state=_choice(request, "state", texts.STATES),
-            older_than_minutes=int(_choice(request, "age", texts.AGES) or 0),
+            state=_choice(request, "state", labels.STATES),
+            older_than_minutes=int(_choice(request, "age", labels.AGES) or 0),
         )
         found = services.deliveries(person_of(request), filters)
     except SahlError as error:
@@ -46,10 +46,10 @@ def deliveries(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "destinations": names,
             "channel_names": channels.names(),
-            "states": texts.STATES,
-            "channels": texts.CHANNELS,
-            "outcomes": texts.OUTCOMES,
-            "ages": texts.AGES,
+            "states": labels.STATES,
+            "channels": labels.CHANNELS,
+            "outcomes": labels.OUTCOMES,
+            "ages": labels.AGES,
         },
     )
 
@@ -82,7 +82,9 @@ def events(request: HttpRequest) -> HttpResponse:
         handlings = services.troubled(person_of(request))
     except SahlError as error:
         return for_error(request, error)
-    return render(request, "operators/events.html", {"handlings": handlings, "states": texts.HANDLING_STATES})
+    return render(
+        request, "operators/events.html", {"handlings": handlings, "states": labels.HANDLING_STATES}
+    )
 
 
 @login_required

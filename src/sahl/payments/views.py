@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sahl.core.errors import SahlError
 from sahl.identity.current import person_of
 from sahl.mandates.current import acting_of
-from sahl.payments import services, texts
+from sahl.payments import labels, services
 from sahl.ui.errors import error_page, for_error
 
 if TYPE_CHECKING:
@@ -121,4 +121,4 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 
 def payments_section(application: Application) -> dict[str, Any]:
     """The fee's part of the application's page (applications.sections)."""
-    return {"payments": services.for_application(application), "payment_states": texts.STATES}
+    return {"payments": services.for_application(application), "payment_states": labels.STATES}

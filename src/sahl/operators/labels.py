@@ -1,0 +1,45 @@
+"""What operators read about the outbox and the event backbone (gettext, in the page's language)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+STATES = {
+    "queued": _("Queued"),
+    "sending": _("Sending"),
+    "sent": _("Sent"),
+    "retrying": _("Failed, retrying"),
+    "failed": _("Failed permanently"),
+    "uncertain": _("Uncertain"),
+}
+
+CHANNELS = {
+    "email": _("E-mail"),
+    "sms": _("SMS"),
+    "agency": _("Agency's system"),
+    "refund": _("Refund at the payment gateway"),
+}
+
+OUTCOMES = {
+    "sent": pgettext_lazy("delivery attempt", "Sent"),
+    "retry": pgettext_lazy("delivery attempt", "Failed, will retry"),
+    "failed": pgettext_lazy("delivery attempt", "Failed permanently"),
+    "uncertain": pgettext_lazy("delivery attempt", "Uncertain"),
+    "skipped": pgettext_lazy("delivery attempt", "Skipped: circuit breaker open"),
+    "cut_off": pgettext_lazy("delivery attempt", "Cut off: the worker stopped mid-attempt"),
+}
+
+AGES = {
+    "0": _("Any age"),
+    "10": _("Older than 10 minutes"),
+    "60": _("Older than an hour"),
+    "1440": _("Older than a day"),
+}
+
+HANDLING_STATES = {
+    "pending": _("Waiting"),
+    "done": _("Done"),
+    "failing": _("Failing, retrying"),
+    "gave_up": _("Gave up"),
+}

@@ -98,9 +98,12 @@ def test_a_minors_guardians_are_notified_and_see_who_else_was(login, demo):
     assert father_message.subject.startswith(f"إشعار رسمي إلى {child} {newborn.name_ar} من وزارة الداخلية")
     assert Message.objects.filter(recipient__civil_id=demo["mother"], kind="notice").exists()
 
-    page = login(demo["father"], "en").get(f"/inbox/{father_message.pk}").content.decode()
+    father = login(demo["father"], "en")
+    page = father.get(f"/inbox/{father_message.pk}").content.decode()
     assert "Also notified of this notice" in page
     assert "the person it is addressed to" in page and "the mother, as guardian" in page
+    also = father.get(f"/api/v1/inbox/{father_message.pk}").json()["also_notified"]
+    assert {"ar": "الأم، بصفتها وليّة الأمر", "en": "the mother, as guardian"} in also
 
     # The newborn has no account: the agency sees the notice waiting for them.
     events = log_of(reference)

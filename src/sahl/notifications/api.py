@@ -193,7 +193,7 @@ def get_message(request: HttpRequest, message_id: int) -> MessageDetail:
         body=view.message.body,
         link=view.message.link,
         notice=view.notice.reference if view.notice else None,
-        also_notified=[Text(**other.as_dict()) for other in view.others],
+        also_notified=[Text(**in_both(other)) for other in view.others],
         deliveries=[_delivery(d) for d in view.deliveries],
     )
 

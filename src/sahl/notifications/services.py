@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -288,7 +288,7 @@ class MessageView:
     message: Message
     deliveries: list[Delivery]
     notice: Notice | None
-    others: list[Promise]  # who else was notified of the notice, as this person reads it
+    others: Sequence[Promise]  # who else was notified of the notice, as this person reads it
 
 
 def open_message(user: User, message_id: int) -> MessageView:

@@ -2,7 +2,7 @@
 The same use cases as the pages, through the same services."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -11,6 +11,9 @@ from ninja.security import django_auth
 from sahl.core.languages import in_both
 from sahl.identity.current import person_of
 from sahl.notifications import labels, services
+
+if TYPE_CHECKING:  # the API reads models through services only
+    from sahl.notifications.models import Notice
 
 router = Router(tags=["notifications"], auth=django_auth)
 
@@ -140,7 +143,7 @@ def _message(m: Any) -> MessageOut:
     )
 
 
-def _notice(n: Any) -> NoticeOut:
+def _notice(n: "Notice") -> NoticeOut:
     return NoticeOut(
         reference=n.reference,
         civil_id=n.civil_id,
@@ -200,7 +203,7 @@ def get_message(request: HttpRequest, message_id: int) -> MessageDetail:
 
 @router.get("/notices", response=list[NoticeOut], summary="My agency's official notices (staff)")
 def list_notices(request: HttpRequest) -> list[NoticeOut]:
-    return [_notice(n) for n in services.notices_of(person_of(request))[:200]]
+    return [_notice(n) for n in services.notices_of(person_of(request), limit=200)]
 
 
 @router.post(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -483,10 +483,11 @@ def deliver_waiting_notices(user: User) -> int:
     return len(waiting)
 
 
-def notices_of(staff: User) -> QuerySet[Notice]:
-    """The agency's notices, newest first, with how many recipients have them and have read them."""
+def notices_of(staff: User, limit: int = 100) -> list[Notice]:
+    """The agency's latest notices, newest first, each with how many recipients it is `addressed` to,
+    have it (`delivered`) and have `read` it."""
     membership = membership_of(staff)
-    return (
+    found = (
         Notice.objects.filter(agency=membership.agency)
         .annotate(
             addressed=Count("recipients"),
@@ -495,6 +496,7 @@ def notices_of(staff: User) -> QuerySet[Notice]:
         )
         .order_by("-created_at", "-pk")
     )
+    return list(found[:limit])
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ def notices(request: HttpRequest) -> HttpResponse:
                 errors, status = dict(invalid.errors), 400
             else:
                 return redirect("notifications:notice", reference=notice.reference)
-        sent = list(services.notices_of(staff)[:100])
+        sent = services.notices_of(staff)
     except SahlError as error:
         return for_error(request, error)
     return render(

@@ -208,6 +208,13 @@ def crafted(held: Held) -> dict[str, tuple[str, str]]:
     }
 
 
+def _respelled(token: str) -> str:
+    """The token with its signature's last letter changed in the spare bits only: the same bytes,
+    spelled another way (base64url has one canonical spelling, RFC 7515, section 2)."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    return token[:-1] + alphabet[alphabet.index(token[-1]) ^ 1]
+
+
 def edge_cases(held: Held) -> dict[str, str]:
     """More bad ones, for comparing the two verifiers only (the page shows them like the others)."""
     now = int(time.time())
@@ -223,6 +230,7 @@ def edge_cases(held: Held) -> dict[str, str]:
     }
     unsigned_kb = f"{b64url(compact_json(kb_header | {'alg': 'none'}))}.{b64url(compact_json(kb_claims))}."
     array_header = f"{b64url(b'[1]')}.{jwt.split('.', 1)[1]}"
+    respelled = f"{_respelled(jwt)}~{disclosure}~"
     return {
         "good": good,
         "good_over_21": held.age(now, "21"),
@@ -245,6 +253,8 @@ def edge_cases(held: Held) -> dict[str, str]:
         + _key_binding(held.holder, f"{array_header}~{disclosure}~", now),
         "bad_signature_bytes": f"{jwt[:-4]}AAAA~{disclosure}~"
         + _key_binding(held.holder, f"{jwt[:-4]}AAAA~{disclosure}~", now),
+        "signature_respelled": respelled + _key_binding(held.holder, respelled, now),
+        "kb_signature_respelled": base + _respelled(_key_binding(held.holder, base, now)),
         "empty_disclosure": f"{jwt}~~{disclosure}~",
         "only_a_jwt": jwt,
         "garbage": "hello world",
@@ -505,6 +515,8 @@ def test_verify_js_gives_the_python_verifiers_answers_on_real_and_crafted_codes(
     assert answers["good"]["configuration"] == "driving_licence_qr_age"
     assert answers["kb_alg_none"]["reason"] == "alg_not_allowed"
     assert answers["kb_from_the_future"]["reason"] == "key_binding_invalid"
+    assert answers["signature_respelled"]["reason"] == "malformed"
+    assert answers["kb_signature_respelled"]["reason"] == "key_binding_invalid"
 
 
 def test_verify_js_gives_the_python_verifiers_answers_on_the_shared_wallet_cases(page, server):

@@ -93,7 +93,7 @@ def test_the_download_is_a_dated_json_attachment_that_is_never_cached(login, dem
     data = json.loads(response.content)
     assert data["format"] == "sahl-personal-data/1"
     assert data["civil_id"] == demo["father"]
-    assert list(data["sections"]) == [name for name, _ in privacy.SECTIONS]
+    assert list(data["sections"]) == [section.key for section in privacy.sections()]
 
 
 def test_the_export_holds_the_persons_applications_records_and_consents(demo, sale):
@@ -413,7 +413,7 @@ def test_the_api_gives_the_same_document_as_the_download_and_matches_its_openapi
     assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Export"
     }
-    assert set(schemas["Sections"]["properties"]) == {name for name, _ in privacy.SECTIONS}
+    assert set(schemas["Sections"]["properties"]) == {section.key for section in privacy.sections()}
     for data in (api, page):
         jsonschema.validate(data, {"$ref": "#/components/schemas/Export", "components": {"schemas": schemas}})
     consents = document["paths"]["/api/v1/me/consents"]["get"]

@@ -7,3 +7,7 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from sahl.audit import receivers  # noqa: F401 (connects the receivers)
+        from sahl.audit.personal_data import AUDIT
+        from sahl.core.personal_data import contribute
+
+        contribute(AUDIT)

@@ -9,3 +9,7 @@ class MandatesConfig(AppConfig):
         from sahl.mandates.effects import provide_mandate_effects
 
         provide_mandate_effects()
+        from sahl.core.personal_data import contribute
+        from sahl.mandates.personal_data import MANDATES
+
+        contribute(MANDATES)

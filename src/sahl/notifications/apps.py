@@ -12,3 +12,8 @@ class NotificationsConfig(AppConfig):
 
         register(EmailChannel())
         register(SmsChannel())
+        from sahl.core.personal_data import contribute
+        from sahl.notifications.personal_data import MESSAGES, NOTICES
+
+        contribute(MESSAGES)
+        contribute(NOTICES)

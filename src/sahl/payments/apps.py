@@ -15,3 +15,7 @@ class PaymentsConfig(AppConfig):
         from sahl.payments.views import payments_section
 
         sections.register(payments_section)
+        from sahl.applications import personal_data
+        from sahl.payments.personal_data import payments_of
+
+        personal_data.payments_from(payments_of)

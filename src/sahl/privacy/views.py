@@ -20,7 +20,7 @@ from sahl.privacy import services
 @require_GET
 def my_data(request: HttpRequest) -> HttpResponse:
     page = services.my_data_page(person_of(request))
-    return render(request, "privacy/my_data.html", {"consents": page.consents})
+    return render(request, "privacy/my_data.html", {"held": page.held, "consents": page.consents})
 
 
 @login_required

@@ -5,6 +5,7 @@ behind the same Protocol (setting SAHL_REGISTERS)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol
@@ -102,6 +103,10 @@ class Registers(Protocol):
         """The population register's entry of one person (with the parents), or None."""
 
     def children(self, civil_id: str) -> list[PersonRecord]:
+    def names(self, civil_ids: Collection[str]) -> dict[str, BilingualText]:
+        """The names of the people the population register knows among these civil IDs (one read
+        whatever their number); the unknown ones are absent."""
+
         """The person's children in the population register, the eldest first."""
 
     def companies(self, civil_id: str) -> list[CompanyRecord]:
@@ -153,6 +158,14 @@ class DatabaseRegisters:
             Q(father__civil_id=civil_id) | Q(mother__civil_id=civil_id)
         )
         return [_record(child) for child in found.order_by("birth_date", "civil_id")]
+
+    def names(self, civil_ids: Collection[str]) -> dict[str, BilingualText]:
+        if not civil_ids:
+            return {}
+        found = m.Person.objects.filter(civil_id__in=list(civil_ids)).values_list(
+            "civil_id", "name_ar", "name_en"
+        )
+        return {civil_id: BilingualText(ar, en) for civil_id, ar, en in found}
 
     def companies(self, civil_id: str) -> list[CompanyRecord]:
         roles = m.CompanyRole.objects.select_related("company").filter(person__civil_id=civil_id)

@@ -7,4 +7,8 @@ class WalletConfig(AppConfig):
     verbose_name = "Hawiyati (wallet)"
 
     def ready(self) -> None:
+        from sahl.core.personal_data import contribute
         from sahl.wallet import receivers  # noqa: F401  (subscribes to events)
+        from sahl.wallet.personal_data import WALLET
+
+        contribute(WALLET)

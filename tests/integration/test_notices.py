@@ -13,8 +13,9 @@ from sahl.core.civil_id import make_civil_id
 from sahl.identity.models import User
 from sahl.identity.services import open_account
 from sahl.notifications.models import Message, Notice, NoticeLog, NoticeRecipient
-from sahl.sms_sim.models import SimulatedSms
+from sahl.registry.adapters import registers
 from sahl.registry.models import Person
+from sahl.sms_sim.models import SimulatedSms
 from tests.conftest import DEMO_PASSWORD
 from tests.integration.conftest import run_tasks
 
@@ -122,7 +123,7 @@ def test_a_notice_waits_for_someone_without_an_account_and_arrives_when_they_ope
     waiting = NoticeRecipient.objects.get(notice__reference=reference, role="addressee")
     assert waiting.delivered_at is None
 
-    user = open_account(Person.objects.get(civil_id=demo["daughter"]), DEMO_PASSWORD)
+    user = open_account(registers().person(demo["daughter"]), DEMO_PASSWORD)
 
     waiting.refresh_from_db()
     assert waiting.delivered_at is not None

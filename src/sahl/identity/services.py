@@ -19,18 +19,18 @@ from sahl.core.errors import BadInput, Conflict, NotFound
 from sahl.core.handover import MaybeSent, NotSent, Refused
 from sahl.identity import rules, signals, throttle
 from sahl.identity.models import SmsCode, SmsFactor, StaffMembership, User
-from sahl.registry.models import Person
+from sahl.registry.adapters import PersonRecord
 from sahl.sms.gateways import sms_gateway
 
 log = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def open_account(person: Person, password: str, language: str = "ar") -> User:
+def open_account(person: PersonRecord, password: str, language: str = "ar") -> User:
     """Give a person of the population register a login (idempotent on the civil ID)."""
     user, created = User.objects.get_or_create(
         civil_id=person.civil_id,
-        defaults={"name_ar": person.name_ar, "name_en": person.name_en, "preferred_language": language},
+        defaults={"name_ar": person.name.ar, "name_en": person.name.en, "preferred_language": language},
     )
     if created:
         user.set_password(password)

@@ -2,9 +2,9 @@
 back through the inbound API, and plainly a test.
 
 - It is filed for a synthetic person who cannot log in: the civil ID of someone born on 1 January
-  1900 (`TEST_CIVIL_ID`), named "Conformance test person", kept in Sahl's simulated population
-  register so that an approval can issue its documents. (A deployment on a real population
-  register needs that register to hold a test identity of the same kind.)
+  1900 (`TEST_CIVIL_ID`), named "Conformance test person", entered in the population register
+  through `Registers.enrol_test_person` so that an approval can issue its documents. (A deployment
+  on a real population register needs that register to hold a test identity of the same kind.)
 - It is for one of the agency's `agency_api` services (one without register effects, parties or
   documents when there is one), with answers made from the service's form, plus
   `"conformance_test": true` among the answers; the kit's deliveries also carry `"test": true`.
@@ -30,15 +30,15 @@ from sahl.applications.states import State
 from sahl.catalogue.definition import ServiceDefinition
 from sahl.catalogue.models import Agency, Service
 from sahl.catalogue.services import definition_of
+from sahl.core.bilingual import BilingualText
 from sahl.core.civil_id import make_civil_id
 from sahl.core.working_days import add_working_days, kuwait_holidays
 from sahl.identity.models import User
-from sahl.registry import models as register
-from sahl.registry.geo import AREAS
+from sahl.registry.adapters import registers
 
 Kind = HistoryEvent.Kind
 MARKER = "conformance_test"
-TEST_NAME = {"ar": "شخص اختبار المطابقة", "en": "Conformance test person"}
+TEST_NAME = BilingualText("شخص اختبار المطابقة", "Conformance test person")
 NOTE = "اختبار مطابقة نظام الجهة | Conformance test of the agency's system"
 
 
@@ -57,29 +57,14 @@ class NotReady(Exception):
 
 
 def test_person() -> User:
-    """The synthetic person: a user who cannot log in, and an entry in Sahl's simulated population
-    register (approval issues documents, which name their holder from the register)."""
-    area = AREAS[0]
-    register.Person.objects.get_or_create(
-        civil_id=TEST_CIVIL_ID,
-        defaults={
-            "name_ar": TEST_NAME["ar"],
-            "name_en": TEST_NAME["en"],
-            "birth_date": dt.date(1900, 1, 1),
-            "sex": register.Sex.MALE,
-            "nationality": "KW",
-            "governorate": area["governorate"],
-            "area": area["code"],
-            "marital_status": register.MaritalStatus.SINGLE,
-            "civil_id_expiry": dt.date(2099, 12, 31),
-            "employment": register.Employment.NONE,
-        },
-    )
+    """The synthetic person: an entry in the population register (approval issues documents, which
+    name their holder from the register) and a user who cannot log in."""
+    record = registers().enrol_test_person(TEST_CIVIL_ID, TEST_NAME, dt.date(1900, 1, 1))
     user, _ = User.objects.get_or_create(
         civil_id=TEST_CIVIL_ID,
         defaults={
-            "name_ar": TEST_NAME["ar"],
-            "name_en": TEST_NAME["en"],
+            "name_ar": record.name.ar,
+            "name_en": record.name.en,
             "is_active": False,
             "password": make_password(None),  # unusable: nobody logs in as the test person
         },

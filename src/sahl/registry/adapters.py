@@ -18,6 +18,7 @@ from sahl.core.bilingual import BilingualText
 from sahl.core.errors import Conflict
 from sahl.registry import models as m
 from sahl.registry.facts import ApplicantFacts
+from sahl.registry.geo import AREAS
 from sahl.registry.kept import forget_profiles, kept_profile
 
 
@@ -117,6 +118,11 @@ class Registers(Protocol):
 
     def update_vehicle(self, plate: str, changes: dict[str, dt.date]) -> VehicleRecord | None:
         """Change a vehicle's record (the keys of `VEHICLE_FIELDS`); None if the plate is unknown."""
+
+    def enrol_test_person(self, civil_id: str, name: BilingualText, birth_date: dt.date) -> PersonRecord:
+        """The synthetic person the conformance kit files its test applications for, entered once
+        (idempotent). A real population register holds such a test identity, agreed with its owner,
+        and answers with its entry."""
 
 
 # What the owner of the vehicles register may change in a record through the agency API.
@@ -305,6 +311,25 @@ class DatabaseRegisters:
         if fields:
             vehicle.save(update_fields=fields)
         return VehicleRecord(vehicle.plate, vehicle.registration_expiry, vehicle.insurance_expiry)
+
+    def enrol_test_person(self, civil_id: str, name: BilingualText, birth_date: dt.date) -> PersonRecord:
+        area = AREAS[0]
+        person, _ = m.Person.objects.get_or_create(
+            civil_id=civil_id,
+            defaults={
+                "name_ar": name.ar,
+                "name_en": name.en,
+                "birth_date": birth_date,
+                "sex": m.Sex.MALE,
+                "nationality": "KW",
+                "governorate": area["governorate"],
+                "area": area["code"],
+                "marital_status": m.MaritalStatus.SINGLE,
+                "civil_id_expiry": dt.date(2099, 12, 31),
+                "employment": m.Employment.NONE,
+            },
+        )
+        return _record(person)
 
     def _apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> BilingualText:
         person = m.Person.objects.get(civil_id=civil_id)

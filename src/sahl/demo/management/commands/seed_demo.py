@@ -11,7 +11,7 @@ from django.utils import timezone
 from sahl.catalogue.models import Agency
 from sahl.demo.registry import demo_persons, seed_registers
 from sahl.identity.services import appoint_staff, enable_sms_factor, enable_totp, open_account
-from sahl.registry.models import Person
+from sahl.registry.adapters import registers
 
 # Demo accounts only exist in databases filled by this command; set SAHL_DEMO_PASSWORD to change it.
 DEFAULT_DEMO_PASSWORD = "sahl-demo-2026"  # noqa: S105
@@ -50,7 +50,9 @@ class Command(BaseCommand):
         persons = {p.key: p for p in demo_persons(today)}
         lines = []
         for key in ACCOUNTS:
-            person = Person.objects.get(civil_id=report.named[key])
+            person = registers().person(report.named[key])
+            if person is None:
+                raise CommandError(f"the population register has no {key} ({report.named[key]})")
             user = open_account(person, password)
             if key in TWO_FACTOR:
                 enable_totp(user, TWO_FACTOR[key])
@@ -68,7 +70,7 @@ class Command(BaseCommand):
             extra = f" (authenticator app, secret {TWO_FACTOR[key]})" if key in TWO_FACTOR else ""
             if key in SMS_FACTOR:
                 extra = f" (code by SMS to {SMS_FACTOR[key]}: read it at /dev/sms)"
-            lines.append(f"  {person.civil_id}  {person.name_en:<26} {persons[key].story_en}{extra}")
+            lines.append(f"  {person.civil_id}  {person.name.en:<26} {persons[key].story_en}{extra}")
         if report.people:
             self.stdout.write(
                 f"registers: {report.people} people, {report.vehicles} vehicles, {report.fines} fines, "

@@ -28,12 +28,12 @@ def main() -> None:
     from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
-    from sahl.applications import services
+    from sahl.applications import filing
     from sahl.catalogue.models import Agency
+    from sahl.demo.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
     from sahl.identity.models import User
     from sahl.identity.services import appoint_staff
     from sahl.registry.models import Person, Vehicle
-    from sahl.demo.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
 
     password = make_password(os.environ.get("SAHL_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD))
     today = timezone.localdate()
@@ -63,7 +63,7 @@ def main() -> None:
                 "loss_date": (today - dt.timedelta(days=3 + copy)).isoformat(),
                 "loss_place": "السالمية",
             }
-            services.submit(user, REPORT, answers, {}, f"bench-fallback-{user.pk}-{copy}")
+            filing.submit(user, REPORT, answers, {}, f"bench-fallback-{user.pk}-{copy}")
             filed += 1
     print(
         f"bench.fallback: {len(chosen) - len(staff)} accounts, {len(staff)} MOI caseworkers, {filed} applications"

@@ -4,7 +4,7 @@ Served by `uvicorn bench.floor:app --workers 2` (uvloop, httptools) against Sahl
 it answers two endpoints that carry only the database work of two of Sahl's requests:
 
 - `GET /read/<reference>/<civil_id>`: the main query of "application detail", the very SQL that
-  `applications.services.application_for` sends (one application by reference, visible to the
+  `applications.reading.application_for` sends (one application by reference, visible to the
   person as subject or party, with its service, version, agency and decision), returned as JSON.
 - `POST /insert/<user_id>/<civil_id>`: one INSERT of an application row in its own transaction,
   as `_new_application` would write it (service, version, agency from the renewal service). The

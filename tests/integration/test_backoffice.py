@@ -155,10 +155,10 @@ def test_the_clock_pauses_while_waiting_for_the_applicant(demo, passport_case, m
     backoffice.request_information(staff, reference, "photo please")
     # The applicant answers five working days later.
     later = add_working_days(start, 5, holidays)
-    monkeypatch.setattr("sahl.applications.services.today", lambda: later)
-    from sahl.applications import services as applications
+    monkeypatch.setattr("sahl.applications.clock.today", lambda: later)
+    from sahl.applications import responding
 
-    applications.respond(father, reference, "here it is", None)
+    responding.respond(father, reference, "here it is", None)
     assert Application.objects.get(reference=reference).due_on == add_working_days(due, 5, holidays)
 
 

@@ -45,7 +45,7 @@ def scanned(plan: str) -> set[str]:
 
 
 def hot_queries(demo) -> dict[str, Callable[[], QuerySet]]:
-    from sahl.applications import services as applications
+    from sahl.applications import reading
     from sahl.applications.models import Application, HistoryEvent, IssuedDocument, Party
     from sahl.audit.models import AuditEntry
     from sahl.backoffice import services as backoffice
@@ -59,8 +59,9 @@ def hot_queries(demo) -> dict[str, Callable[[], QuerySet]]:
     any_application = Application.objects.order_by("pk").first()
     reference = any_application.reference if any_application else "SAHL-2026-000001"
     return {
-        "my applications": lambda: applications.my_applications(father)[:20],
-        "application detail": lambda: applications._visible(father).filter(reference=reference),
+        # The queries behind the person's pages, as the use cases build them (a page is a list).
+        "my applications": lambda: reading._mine(father)[:20],
+        "application detail": lambda: reading._visible(father).filter(reference=reference),
         "history": lambda: HistoryEvent.objects.filter(application__reference=reference).order_by("at", "pk"),
         "applications where I am a party": lambda: Party.objects.filter(
             civil_id=demo["father"], consent="pending"

@@ -1,4 +1,4 @@
-"""The person's applications in JSON: the same use cases as the pages, through the same services."""
+"""The person's applications in JSON: the same use cases as the pages, through the same functions."""
 
 import datetime as dt
 import json
@@ -11,8 +11,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Form, Router, Schema, Status
 from ninja.security import django_auth
 
-from sahl.applications import services
+from sahl.applications import filing, reading, responding
+from sahl.applications.moving import Kind
 from sahl.applications.rules import FormInvalid
+from sahl.applications.states import State
 from sahl.applications.texts import CATEGORIES, EVENTS, STATES
 from sahl.core.errors import BadInput, Forbidden
 from sahl.identity import throttle
@@ -20,6 +22,7 @@ from sahl.mandates import services as mandates
 from sahl.mandates.current import acting_of
 
 if TYPE_CHECKING:
+    from sahl.applications.models import Application
     from sahl.mandates.services import Authority
 
 router = Router(tags=["applications"], auth=django_auth)
@@ -110,13 +113,13 @@ def _person(request: HttpRequest) -> "Authority":
     return acting_of(request)
 
 
-def summary(application: Any) -> ApplicationOut:
+def summary(application: "Application") -> ApplicationOut:
     return ApplicationOut(
         reference=application.reference,
         service=application.service.code,
         name=Text(ar=application.service.name_ar, en=application.service.name_en),
         state=application.state,
-        state_text=Text(**STATES[application.state].as_dict()),
+        state_text=Text(**STATES[State(application.state)].as_dict()),
         category=application.category,
         category_text=Text(**CATEGORIES[application.category].as_dict()),
         submitted_at=application.submitted_at,
@@ -124,19 +127,19 @@ def summary(application: Any) -> ApplicationOut:
     )
 
 
-def detail(user: "Authority", application: Any) -> ApplicationDetail:
-    context = services.detail_context(user, application)
-    request = context["open_request"]
-    decision = context["decision"]
+def detail(user: "Authority", reference: str) -> ApplicationDetail:
+    """One application as the person may see it (404 otherwise)."""
+    page = reading.application_detail(user, reference)
+    application, request, decision = page.application, page.open_request, page.decision
     return ApplicationDetail(
         **summary(application).model_dump(),
         version=application.version.number,
         fee=f"{application.fee_fils // 1000}.{application.fee_fils % 1000:03d}",
-        answers=application.form_data if context["is_applicant"] else {},
-        parties=[PartyOut(role=p.role, civil_id=p.civil_id, consent=p.consent) for p in context["parties"]],
+        answers=application.form_data if page.is_applicant else {},
+        parties=[PartyOut(role=p.role, civil_id=p.civil_id, consent=p.consent) for p in page.parties],
         history=[
-            EventOut(at=e.at, kind=e.kind, text=Text(**EVENTS[e.kind].as_dict()), note=e.note)
-            for e in context["history"]
+            EventOut(at=e.at, kind=e.kind, text=Text(**EVENTS[Kind(e.kind)].as_dict()), note=e.note)
+            for e in page.history
         ],
         documents=[
             DocumentOut(
@@ -148,7 +151,7 @@ def detail(user: "Authority", application: Any) -> ApplicationDetail:
                 valid_until=d.valid_until,
                 download=f"/api/v1/applications/{application.reference}/documents/{d.pk}",
             )
-            for d in context["documents"]
+            for d in page.documents
         ],
         open_request=RequestOut(
             message=request.message, document_code=request.document_code, requested_at=request.requested_at
@@ -171,7 +174,7 @@ def detail(user: "Authority", application: Any) -> ApplicationDetail:
 def list_applications(
     request: HttpRequest, response: HttpResponse, before: str = "", limit: int = 50
 ) -> list[ApplicationOut]:
-    page = services.applications_page(_person(request), before[:80], max(1, min(limit, 200)))
+    page = reading.applications_page(_person(request), before[:80], max(1, min(limit, 200)))
     if page.older:
         response["Link"] = f'</api/v1/applications?before={quote(page.older)}&limit={limit}>; rel="next"'
     return [summary(a) for a in page.applications]
@@ -179,7 +182,7 @@ def list_applications(
 
 @router.get("/applications/{reference}", response=ApplicationDetail, summary="One of my applications")
 def get_application(request: HttpRequest, reference: str) -> ApplicationDetail:
-    return detail(_person(request), services.application_for(_person(request), reference))
+    return detail(_person(request), reference)
 
 
 @router.post(
@@ -199,21 +202,21 @@ def create_application(request: HttpRequest, form: Form[SubmitForm]) -> Status:
     if not isinstance(answers, dict):
         raise BadInput("request.bad")
     if getattr(request, "sahl_upload_refused", False):
-        raise FormInvalid({"form": services.file_too_large()})
+        raise FormInvalid({"form": filing.file_too_large()})
     if mandates.asks_reauthentication(form.service) and reauthentication.is_reauthentication_required(
         request, app=""
     ):
         raise Forbidden("reauthentication.required")  # log in again (or re-authenticate in the portal)
     user = _person(request)
     throttle.take("filing", str(request.user.pk), refusal="application.too_many")  # 429 problem
-    application = services.submit(
+    application = filing.submit(
         user,
         form.service,
         answers,
         {name: upload for name, upload in request.FILES.items() if isinstance(upload, UploadedFile)},
         request.headers.get("Idempotency-Key", ""),
     )
-    return Status(201, detail(user, services.application_for(user, application.reference)))
+    return Status(201, detail(user, application.reference))
 
 
 @router.post(
@@ -221,8 +224,8 @@ def create_application(request: HttpRequest, form: Form[SubmitForm]) -> Status:
 )
 def consent(request: HttpRequest, reference: str, body: ConsentIn) -> ApplicationDetail:
     user = _person(request)
-    services.answer_consent(user, reference, body.agree)
-    return detail(user, services.application_for(user, reference))
+    responding.answer_consent(user, reference, body.agree)
+    return detail(user, reference)
 
 
 @router.post(
@@ -230,8 +233,8 @@ def consent(request: HttpRequest, reference: str, body: ConsentIn) -> Applicatio
 )
 def withdraw(request: HttpRequest, reference: str, body: WithdrawIn) -> ApplicationDetail:
     user = _person(request)
-    services.withdraw(user, reference, body.reason)
-    return detail(user, services.application_for(user, reference))
+    responding.withdraw(user, reference, body.reason)
+    return detail(user, reference)
 
 
 @router.post(
@@ -242,15 +245,15 @@ def withdraw(request: HttpRequest, reference: str, body: WithdrawIn) -> Applicat
 def respond(request: HttpRequest, reference: str, form: Form[ResponseForm]) -> ApplicationDetail:
     user = _person(request)
     if getattr(request, "sahl_upload_refused", False):
-        raise FormInvalid({"document": services.file_too_large()})
+        raise FormInvalid({"document": filing.file_too_large()})
     document = request.FILES.get("document")
-    services.respond(user, reference, form.answer, document if isinstance(document, UploadedFile) else None)
-    return detail(user, services.application_for(user, reference))
+    responding.respond(user, reference, form.answer, document if isinstance(document, UploadedFile) else None)
+    return detail(user, reference)
 
 
 @router.get("/applications/{reference}/documents/{document_id}", summary="Download an issued document (PDF)")
 def download(request: HttpRequest, reference: str, document_id: int) -> FileResponse:
-    issued = services.document_for(_person(request), reference, document_id)
+    issued = reading.document_for(_person(request), reference, document_id)
     return FileResponse(
         issued.pdf.open("rb"),
         as_attachment=True,

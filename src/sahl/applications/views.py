@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sahl.applications import sections, services
+from sahl.applications import filing, reading, responding, sections
 from sahl.applications.forms import form_fields
 from sahl.applications.rules import FormInvalid
 from sahl.applications.texts import CATEGORIES, CONSENTS, DELIVERY, EVENTS, STATES
@@ -41,10 +42,10 @@ def _grants_powers(request: HttpRequest) -> bool:
 TEXTS = {"states": STATES, "categories": CATEGORIES, "events": EVENTS, "consents": CONSENTS}
 
 
-def _files(request: HttpRequest) -> dict[str, Any]:
+def _files(request: HttpRequest) -> dict[str, UploadedFile]:
     if getattr(request, "sahl_upload_refused", False):
-        raise FormInvalid({"form": services.file_too_large()})
-    return dict(request.FILES.items())
+        raise FormInvalid({"form": filing.file_too_large()})
+    return {name: upload for name, upload in request.FILES.items() if isinstance(upload, UploadedFile)}
 
 
 @login_required
@@ -58,10 +59,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         # The page is built only to show it again: a submission builds what it needs itself.
         try:
             if "save_draft" in request.POST:
-                services.save_draft(user, code, request.POST)
+                filing.save_draft(user, code, request.POST)
                 return redirect("applications:apply", code=code)
             throttle.take("filing", str(request.user.pk), refusal="application.too_many")  # 429
-            application = services.submit(
+            application = filing.submit(
                 user,
                 code,
                 request.POST,
@@ -74,7 +75,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         except SahlError as error:
             return for_error(request, error)
     try:
-        page = services.apply_page(user, code)
+        page = reading.apply_page(user, code)
     except SahlError as error:
         return for_error(request, error)
     answers: dict[str, object] = dict(page.draft.form_data) if page.draft else {}
@@ -103,7 +104,7 @@ PAGE_SIZE = 20  # a phone's screenful or two; the API gives 50 by default
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     try:
-        page = services.applications_page(_person(request), request.GET.get("before", "")[:80], PAGE_SIZE)
+        page = reading.applications_page(_person(request), request.GET.get("before", "")[:80], PAGE_SIZE)
     except SahlError as error:
         return for_error(request, error)
     context = {"applications": page.applications, "older": page.older, "paged": "before" in request.GET}
@@ -114,21 +115,21 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     try:
-        application = services.application_for(_person(request), reference)
+        page = reading.application_detail(_person(request), reference)
     except SahlError as error:
         return for_error(request, error)
-    return render(request, "applications/detail.html", _detail(request, application))
+    return render(request, "applications/detail.html", _detail(page))
 
 
-def _detail(request: HttpRequest, application: Any) -> dict[str, Any]:
-    context = services.detail_context(_person(request), application) | TEXTS
+def _detail(page: reading.ApplicationDetail) -> dict[str, object]:
+    """The page's context: the application as the person may see it, the parts other apps
+    contribute (the fee and its payments), and the delivery to the agency's system."""
+    reference = page.application.reference
     return (
-        context
-        | sections.for_page(application)
-        | {
-            "delivery": outbox.latest(f"application:{application.reference}", "agency"),
-            "delivery_texts": DELIVERY,
-        }
+        {"page": page}
+        | TEXTS
+        | sections.for_page(page.application)
+        | {"delivery": outbox.latest(f"application:{reference}", "agency"), "delivery_texts": DELIVERY}
     )
 
 
@@ -136,15 +137,14 @@ def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     user = _person(request)
     try:
         if action == "consent":
-            services.answer_consent(user, reference, request.POST.get("agree") == "yes")
+            responding.answer_consent(user, reference, request.POST.get("agree") == "yes")
         elif action == "withdraw":
-            services.withdraw(user, reference, request.POST.get("reason", ""))
+            responding.withdraw(user, reference, request.POST.get("reason", ""))
         else:
             upload = _files(request).get("document")
-            services.respond(user, reference, request.POST.get("answer", ""), upload)
+            responding.respond(user, reference, request.POST.get("answer", ""), upload)
     except FormInvalid as invalid:
-        application = services.application_for(user, reference)
-        context = _detail(request, application) | {"errors": invalid.errors}
+        context = _detail(reading.application_detail(user, reference)) | {"errors": invalid.errors}
         return render(request, "applications/detail.html", context, status=400)
     except SahlError as error:
         return for_error(request, error)
@@ -173,7 +173,7 @@ def respond(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def document(request: HttpRequest, reference: str, document_id: int) -> HttpResponseBase:
     try:
-        issued = services.document_for(_person(request), reference, document_id)
+        issued = reading.document_for(_person(request), reference, document_id)
     except SahlError as error:
         return for_error(request, error)
     return FileResponse(
@@ -188,7 +188,7 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
 @require_GET
 def attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
     try:
-        stored = services.my_attachment(_person(request), reference, attachment_id)
+        stored = reading.my_attachment(_person(request), reference, attachment_id)
     except SahlError as error:
         return for_error(request, error)
     return FileResponse(
@@ -202,7 +202,7 @@ def attachment(request: HttpRequest, reference: str, attachment_id: int) -> Http
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        issued = services.verify_document(code)
+        issued = reading.verify_document(code)
     except SahlError:
         return render(request, "applications/verify.html", {"found": None, "code": code}, status=404)
     return render(request, "applications/verify.html", {"found": issued, "code": code})

@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.security import django_auth
 
-from sahl.applications import services as applications
 from sahl.applications.api import ApplicationOut, summary
 from sahl.applications.states import State
 from sahl.backoffice import services
@@ -16,6 +15,7 @@ from sahl.core.errors import BadInput
 from sahl.identity.current import person_of
 
 if TYPE_CHECKING:
+    from sahl.applications.models import Application
     from sahl.identity.models import User
 
 router = Router(tags=["back office"], auth=django_auth)
@@ -55,7 +55,7 @@ def _staff(request: HttpRequest) -> "User":
 
 
 def _case(case: object) -> CaseOut:
-    application = cast(applications.Application, case)
+    application = cast("Application", case)
     return CaseOut(
         **summary(application).model_dump(),
         applicant_civil_id=application.applicant.civil_id,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
-from sahl.applications import services as applications
+from sahl.applications import clock, deciding, moving, reading
 from sahl.applications.models import Application, Attachment, HistoryEvent, InfoRequest
 from sahl.applications.states import State
 from sahl.audit import services as audit
@@ -56,7 +56,7 @@ def queue(
     if wanted.service:
         cases = cases.filter(service__code=wanted.service)
     if wanted.overdue:
-        cases = cases.filter(due_on__lt=applications.today(), state=State.IN_REVIEW)
+        cases = cases.filter(due_on__lt=clock.today(), state=State.IN_REVIEW)
     if wanted.mine:
         cases = cases.filter(assigned_to=user)
     return cases.order_by(F("due_on").asc(nulls_last=True), "submitted_at", "pk")
@@ -101,7 +101,7 @@ def _queue_cursor(text: str) -> tuple[dt.date | None, dt.datetime, int]:
         day = dt.date.fromisoformat(due) if due else None
     except ValueError as e:
         raise BadInput("page.cursor_invalid") from e
-    moment, number = applications.parse_cursor(rest)
+    moment, number = reading.parse_cursor(rest)
     return day, moment, number
 
 
@@ -163,7 +163,7 @@ def open_attachment(
     """A caseworker downloads an attachment of a case of their agency (recorded like a case read)."""
     case = case_for(user, reference)
     _outside(user, case, purpose)  # asked before saying whether the attachment exists
-    stored = applications.attachment_for(case, attachment_id)
+    stored = reading.attachment_for(case, attachment_id)
     _read(user, case, "attachment", purpose, address)
     return stored
 
@@ -188,7 +188,7 @@ def take(user: User, reference: str) -> Application:
         if case.assigned_to_id is None:
             case.assigned_to = user
             case.save(update_fields=["assigned_to", "updated_at"])
-            applications.record(case, HistoryEvent.Kind.TAKEN, user)
+            moving.record(case, HistoryEvent.Kind.TAKEN, user)
     return case
 
 
@@ -212,16 +212,14 @@ def request_information(user: User, reference: str, message: str, document_code:
             document_code=document_code.strip()[:60],
             requested_by=user,
         )
-        applications.transition(
-            case, State.ACTION_NEEDED, user, HistoryEvent.Kind.INFO_REQUESTED, message.strip()
-        )
+        moving.transition(case, State.ACTION_NEEDED, user, HistoryEvent.Kind.INFO_REQUESTED, message.strip())
     return case
 
 
 def approve(user: User, reference: str, note: str = "") -> Application:
     with transaction.atomic():
         case = _assigned(user, reference)
-        applications.approve(case, user, note.strip())
+        deciding.approve(case, user, note.strip())
     return case
 
 
@@ -230,5 +228,5 @@ def reject(user: User, reference: str, reason: str) -> Application:
         raise BadInput("application.reason_required")
     with transaction.atomic():
         case = _assigned(user, reference)
-        applications.reject(case, user, reason)
+        deciding.reject(case, user, reason)
     return case

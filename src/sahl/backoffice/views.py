@@ -10,7 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from sahl.applications import services as applications
+from sahl.applications import clock, reading
 from sahl.applications.states import State
 from sahl.applications.texts import CONSENTS, EVENTS, STATES
 from sahl.backoffice import services
@@ -53,7 +53,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "cases": page.cases,
             "next_page": f"?{following.urlencode()}" if page.after else "",
             "wanted": wanted,
-            "today": applications.today(),
+            "today": clock.today(),
             "services": catalogue.services_of_agency(page.membership.agency),
         }
         | TEXTS,
@@ -106,14 +106,14 @@ def _give_purpose(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _case_page(request: HttpRequest, found: object, problem: str = "", status: int = 200) -> HttpResponse:
     application = found  # an Application the staff member may see
-    definition = applications.definition_for(application)  # type: ignore[arg-type]
+    definition = reading.definition_for(application)  # type: ignore[arg-type]
     return render(
         request,
         "backoffice/case.html",
         {
             "case": application,
             "definition": definition,
-            "rows": applications.answer_rows(definition, application.form_data, None),  # type: ignore[attr-defined]
+            "rows": reading.answer_rows(definition, application.form_data, None),  # type: ignore[attr-defined]
             "history": list(application.history.select_related("actor")),  # type: ignore[attr-defined]
             "parties": list(application.parties.all()),  # type: ignore[attr-defined]
             "attachments": list(application.attachments.all()),  # type: ignore[attr-defined]

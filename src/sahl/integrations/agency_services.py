@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from sahl.applications import services as applications
+from sahl.applications import clock, deciding, moving, reading
 from sahl.applications.models import Application, Attachment, HistoryEvent, InfoRequest, IssuedDocument
 from sahl.applications.rules import check_file
 from sahl.applications.states import CATEGORY, IllegalTransition, State
@@ -233,7 +233,7 @@ def get_application(agency: Agency, reference: str) -> dict[str, Any]:
 
 def get_attachment(agency: Agency, reference: str, attachment_id: int) -> Attachment:
     application = _find(agency, reference)
-    attachment = applications.attachment_for(application, attachment_id)
+    attachment = reading.attachment_for(application, attachment_id)
     _record_read(agency, application, "attachment")
     return attachment
 
@@ -307,7 +307,7 @@ def report_status(agency: Agency, reference: str, key: str, status: str, note: s
         application = _locked(agency, reference)
         if application.state not in OPEN:
             raise IllegalTransition(application.state, application.state)
-        applications.record(application, Kind.AGENCY_UPDATE, None, note)
+        moving.record(application, Kind.AGENCY_UPDATE, None, note)
         return 200, _summary(application) | {"status": status, "note": note}
 
     body = {"status": status, "note": note}
@@ -326,7 +326,7 @@ def request_information(agency: Agency, reference: str, key: str, message: str, 
         InfoRequest.objects.create(
             application=application, message=message, document_code=document[:60], requested_by=None
         )
-        applications.transition(application, State.ACTION_NEEDED, None, Kind.INFO_REQUESTED, message)
+        moving.transition(application, State.ACTION_NEEDED, None, Kind.INFO_REQUESTED, message)
         return 201, _summary(application)
 
     body = {"message": message, "document": document}
@@ -347,9 +347,9 @@ def decide(agency: Agency, reference: str, key: str, outcome: str, reason: str) 
     def work() -> tuple[int, dict[str, Any]]:
         application = _locked(agency, reference)
         if outcome == "approved":
-            applications.approve(application, None, reason)
+            deciding.approve(application, None, reason)
         else:
-            applications.reject(application, None, reason)
+            deciding.reject(application, None, reason)
         issued = application.documents.order_by("pk")
         return 200, _summary(application) | {
             "outcome": outcome,
@@ -400,13 +400,13 @@ def add_document(
             title_en=title.en,
             holder_civil_id=application.subject_civil_id,
             verification_code="-".join(secrets.token_hex(2).upper() for _ in range(3)),
-            issued_on=applications.today(),
+            issued_on=clock.today(),
         )
         issued.pdf.save(
             f"{application.reference}-{document}.{kind.extension}", ContentFile(upload.content), save=False
         )
         issued.save()
-        applications.record(application, Kind.DOCUMENT_ISSUED, None, issued.verification_code)
+        moving.record(application, Kind.DOCUMENT_ISSUED, None, issued.verification_code)
         announce(DocumentIssued(document_id=issued.pk, application_id=application.pk))
         return 201, _summary(application) | {"document": _issued(issued)}
 

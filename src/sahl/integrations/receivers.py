@@ -4,7 +4,7 @@ delivered to it."""
 from __future__ import annotations
 
 from sahl.applications.models import Application, HistoryEvent
-from sahl.applications.services import definition_for
+from sahl.applications.reading import definition_for
 from sahl.applications.states import State
 from sahl.events.registry import listen
 from sahl.events.types import ApplicationMoved

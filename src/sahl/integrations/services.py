@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from sahl.applications import services as applications
+from sahl.applications import deciding, moving
 from sahl.applications.models import Application, HistoryEvent
 from sahl.applications.states import TRANSITIONS
 from sahl.applications.states import State as State_
@@ -152,6 +152,6 @@ def delivered(application_id: int, verdict: Verdict) -> None:
     """The agency's system took the application: its history says so, and a rejection at once
     rejects it. Inside the outbox's transaction that records the delivery as sent."""
     application = Application.objects.select_for_update().get(pk=application_id)
-    applications.record(application, HistoryEvent.Kind.DELIVERED, None, verdict.reference or verdict.answer)
+    moving.record(application, HistoryEvent.Kind.DELIVERED, None, verdict.reference or verdict.answer)
     if verdict.answer == "rejected" and State_.REJECTED in TRANSITIONS[State_(application.state)]:
-        applications.reject(application, None, f"{verdict.reason_ar} | {verdict.reason_en}")
+        deciding.reject(application, None, f"{verdict.reason_ar} | {verdict.reason_en}")

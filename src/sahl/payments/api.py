@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
-from sahl.applications import services as applications
+from sahl.applications import reading
 from sahl.core.money import Money
 from sahl.mandates.current import acting_of
 from sahl.payments import services
@@ -46,7 +46,7 @@ def _out(application_reference: str, intent: services.PaymentIntent) -> PaymentO
     "/applications/{reference}/payments", response=list[PaymentOut], summary="Payments of my application"
 )
 def list_payments(request: HttpRequest, reference: str) -> list[PaymentOut]:
-    application = applications.application_for(acting_of(request), reference)
+    application = reading.application_for(acting_of(request), reference)
     return [_out(reference, intent) for intent in services.for_application(application)]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sahl.applications.services import ENDED_WITHOUT_SERVICE
+from sahl.applications.moving import ENDED_WITHOUT_SERVICE
 from sahl.events.registry import listen
 from sahl.events.types import ApplicationDecided, ApplicationEvent, ApplicationMoved
 from sahl.payments import services

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from sahl.applications import services as applications
+from sahl.applications import deciding, moving, reading
 from sahl.applications.models import Application, HistoryEvent
 from sahl.applications.pdf import PdfDocument, render_pdf
 from sahl.applications.states import State
@@ -48,15 +48,15 @@ def for_application(application: Application) -> list[PaymentIntent]:
     return list(application.payments.order_by("created_at"))
 
 
-def start(who: applications.Who, reference: str) -> PaymentIntent:
+def start(who: reading.Who, reference: str) -> PaymentIntent:
     """The intent to send the person to: the live one if there is one, else a new one.
 
     The application row is locked while choosing, so two clicks or two tabs get the same intent;
     the gateway is asked outside the transaction (it may share the database), with our reference
     as its idempotency key, so both get the same payment page: one charge."""
     with transaction.atomic():
-        application = applications.application_for(who, reference)
-        if not applications.speaks_for(who, application):  # a party (the buyer) does not pay
+        application = reading.application_for(who, reference)
+        if not reading.speaks_for(who, application):  # a party (the buyer) does not pay
             raise NotFound("application.not_found")
         application = Application.objects.select_for_update().select_related("agency").get(pk=application.pk)
         if application.state != State.AWAITING_PAYMENT:
@@ -172,7 +172,7 @@ def _paid(intent: PaymentIntent) -> None:
         )
     )
     _write_receipt(intent)
-    if not applications.payment_received(intent.application):
+    if not deciding.payment_received(intent.application):
         _request_refund(intent)  # the application ended while the person was paying
 
 
@@ -205,10 +205,10 @@ def _write_receipt(intent: PaymentIntent) -> None:
     intent.receipt.save(f"{intent.reference}.pdf", ContentFile(pdf), save=True)
 
 
-def receipt_for(who: applications.Who, reference: str, intent_id: int) -> PaymentIntent:
-    application = applications.application_for(who, reference)
+def receipt_for(who: reading.Who, reference: str, intent_id: int) -> PaymentIntent:
+    application = reading.application_for(who, reference)
     intent = application.payments.filter(pk=intent_id).exclude(receipt="").first()
-    if intent is None or not applications.speaks_for(who, application):
+    if intent is None or not reading.speaks_for(who, application):
         raise NotFound("document.not_found")
     return intent
 
@@ -253,9 +253,7 @@ def refunded(intent_id: int) -> PaymentIntent:
     intent.refunded_at = timezone.now()
     intent.save(update_fields=["state", "refunded_at"])
     _event(intent, "refunded")
-    applications.record(
-        intent.application, HistoryEvent.Kind.REFUNDED, None, Money(intent.amount_fils).amount
-    )
+    moving.record(intent.application, HistoryEvent.Kind.REFUNDED, None, Money(intent.amount_fils).amount)
     announce(
         PaymentRefunded(
             intent_id=intent.pk, application_id=intent.application_id, amount_fils=intent.amount_fils

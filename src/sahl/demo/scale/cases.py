@@ -1,6 +1,6 @@
 """Applications at scale: spread over the active services of the catalogue (popular ones more),
 over three years (more recent ones more) and over every state a case rests in, each with the
-history the platform would have written on its way there (applications.services, backoffice,
+history the platform would have written on its way there (applications, backoffice,
 payments): filed (after a draft or not), the other parties' consent, the fee due and paid, sent
 to the agency, taken by a caseworker, information asked and given, decided, completed, refunded
 when it ended without the service. Parties where the service has them, the answers that name

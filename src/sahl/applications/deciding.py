@@ -1,0 +1,161 @@
+"""Deciding a case: where a filed application goes next (the parties' consent, the fee, then the
+agency or the rules), and the decision itself. Approving issues the documents (PDF with a
+verification code), carries out the service's effects on the registers and completes the case;
+rejecting needs a reason. The caseworkers' and the agencies' use cases decide through here too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from sahl.applications import clock
+from sahl.applications.models import Application, Decision, IssuedDocument, Party
+from sahl.applications.moving import Kind, record, transition
+from sahl.applications.pdf import PdfDocument, render_pdf
+from sahl.applications.reading import answer_rows, definition_for
+from sahl.applications.states import State
+from sahl.catalogue.definition import ServiceDefinition
+from sahl.core.effects import Order, effect
+from sahl.core.errors import BadInput
+from sahl.core.working_days import add_working_days, kuwait_holidays
+from sahl.events.services import announce
+from sahl.events.types import DocumentIssued
+from sahl.identity.models import User
+from sahl.registry.adapters import registers
+
+
+def route(
+    application: Application,
+    definition: ServiceDefinition,
+    actor: User,
+    waits_for_consent: bool | None = None,
+) -> None:
+    """After filing (and each consent): wait for parties, then for the fee, then process. A caller
+    that has just written the parties says whether one must still consent (no need to ask again)."""
+    if waits_for_consent is None:
+        waits_for_consent = application.parties.filter(consent=Party.Consent.PENDING).exists()
+    if waits_for_consent:
+        return
+    if application.fee_fils > 0:
+        transition(application, State.AWAITING_PAYMENT, actor, Kind.PAYMENT_DUE)
+        return
+    _process(application, definition, actor)
+
+
+def payment_received(application: Application) -> bool:
+    """The fee was captured: carry on. False when the application ended meanwhile (refund it)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.state != State.AWAITING_PAYMENT:
+        return locked.state not in (State.REJECTED, State.CANCELLED, State.WITHDRAWN)
+    _process(locked, definition_for(locked), None, Kind.PAID)
+    return True
+
+
+def _process(
+    application: Application,
+    definition: ServiceDefinition,
+    actor: User | None,
+    kind: str = Kind.SENT_TO_AGENCY,
+) -> None:
+    """Decide at once (automatic), or send to the agency: the move to `in_review` is announced, and
+    for `agency_api` services integrations delivers it to the agency's system when one is connected
+    (else the back office's queue has it)."""
+    if kind == Kind.PAID:
+        record(application, Kind.PAID, None)
+        kind = Kind.SENT_TO_AGENCY
+    if definition.processing == "automatic":
+        approve(application, None, "")
+        return
+    application.due_on = add_working_days(clock.today(), definition.working_days, kuwait_holidays())
+    application.save(update_fields=["due_on"])
+    transition(application, State.IN_REVIEW, actor, kind)
+
+
+def approve(application: Application, actor: User | None, reason: str) -> None:
+    """Decide yes, issue the documents, update the registers, complete. One transaction."""
+    definition = definition_for(application)
+    transition(application, State.APPROVED, actor, Kind.APPROVED, reason)
+    application.decided_at = timezone.now()
+    application.save(update_fields=["decided_at"])
+    Decision.objects.create(
+        application=application, outcome=Decision.Outcome.APPROVED, reason=reason, decided_by=actor
+    )
+    for output in definition.outputs:
+        holder = application.subject_civil_id
+        if output.holder:
+            holder = application.parties.get(role=output.holder).civil_id
+        document = _issue(application, definition, output.document, output.valid_for, holder)
+        record(application, Kind.DOCUMENT_ISSUED, actor, document.verification_code)
+        announce(DocumentIssued(document_id=document.pk, application_id=application.pk))
+    for name in definition.effects:
+        order = Order(
+            application.reference, application.subject_civil_id, application.form_data, clock.today()
+        )
+        change = effect(name).carry_out(order)
+        record(application, Kind.REGISTER_UPDATED, actor, f"{change.ar} | {change.en}")
+    transition(application, State.COMPLETED, actor, Kind.COMPLETED)
+
+
+def reject(application: Application, actor: User | None, reason: str) -> None:
+    if not reason.strip():
+        raise BadInput("application.reason_required")
+    transition(application, State.REJECTED, actor, Kind.REJECTED, reason.strip())
+    application.decided_at = timezone.now()
+    application.save(update_fields=["decided_at"])
+    Decision.objects.create(
+        application=application, outcome=Decision.Outcome.REJECTED, reason=reason.strip(), decided_by=actor
+    )
+
+
+def _issue(
+    application: Application, definition: ServiceDefinition, document: str, valid_for: str | None, holder: str
+) -> IssuedDocument:
+    day = clock.today()
+    profile = registers().profile(holder, day)
+    assert profile is not None
+    code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
+    valid_until = _add_duration(day, valid_for) if valid_for else None
+    pdf = render_pdf(
+        PdfDocument(
+            title=definition.name,
+            agency=application.agency.name,
+            reference=application.reference,
+            verification_code=code,
+            verify_url=f"{settings.SAHL_PUBLIC_URL}/verify/{code}",
+            holder_name=profile.name,
+            holder_civil_id=profile.civil_id,
+            issued_on=day,
+            valid_until=valid_until,
+            fields=tuple(answer_rows(definition, application.form_data, profile)),
+        )
+    )
+    issued = IssuedDocument(
+        application=application,
+        document=document,
+        title_ar=definition.name.ar,
+        title_en=definition.name.en,
+        holder_civil_id=profile.civil_id,
+        verification_code=code,
+        issued_on=day,
+        valid_until=valid_until,
+    )
+    issued.pdf.save(f"{application.reference}-{document}.pdf", ContentFile(pdf), save=False)
+    issued.save()
+    return issued
+
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
+
+
+def _add_duration(day: dt.date, duration: str) -> dt.date:
+    """`day` plus an ISO 8601 duration of years, months and days (validated when published)."""
+    match = _DURATION.match(duration)
+    assert match is not None
+    years, months, days = (int(part or 0) for part in match.groups())
+    return day + relativedelta(years=years, months=months, days=days)

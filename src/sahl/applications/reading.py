@@ -1,0 +1,259 @@
+"""Reading applications: what a person may see of their cases (and of those they act for or take
+part in), the apply page with its prefilled data, issued documents and their public check.
+
+Who may see what is decided here once (`_visible`); every other use case finds its application
+through `application_for`, so an application the asker may not see does not exist for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from sahl.applications import clock
+from sahl.applications.models import (
+    Application,
+    Attachment,
+    Decision,
+    HistoryEvent,
+    InfoRequest,
+    IssuedDocument,
+    Party,
+)
+from sahl.applications.states import TRANSITIONS, State
+from sahl.catalogue.definition import ServiceDefinition
+from sahl.catalogue.models import Service
+from sahl.catalogue.rules import Eligibility, assess
+from sahl.catalogue.services import definition_of, get_service
+from sahl.core.bilingual import BilingualText
+from sahl.core.errors import BadInput, NotFound
+from sahl.identity.models import User
+from sahl.mandates import services as mandates
+from sahl.mandates.rules import Action, Basis
+from sahl.mandates.services import Authority
+from sahl.registry.adapters import Profile, registers
+
+# Who is asking: a person for themselves (a User), or a person acting for someone else (the
+# Authority that `mandates.authorize` gave). Every use case answers for the subject.
+Who = User | Authority
+
+
+def acting(who: Who) -> Authority:
+    return who if isinstance(who, Authority) else mandates.oneself(who)
+
+
+@dataclass(frozen=True)
+class ApplyPage:
+    service: Service
+    definition: ServiceDefinition
+    profile: Profile | None  # the subject's: the person applied for
+    eligibility: Eligibility | None
+    draft: Application | None
+    acting: Authority
+
+
+def apply_page(who: Who, code: str) -> ApplyPage:
+    service = get_service(code)
+    assert service.current_version is not None
+    asking = acting(who)
+    authority = mandates.authorize(asking.actor, asking.subject, service, Action.APPLY)
+    definition = definition_of(service.current_version)
+    profile = registers().profile(authority.subject, clock.today())
+    eligibility = assess(definition.eligibility, profile.facts) if profile else None
+    draft = (
+        Application.objects.filter(
+            applicant=authority.actor, subject_civil_id=authority.subject, service=service, state=State.DRAFT
+        )
+        .order_by("-updated_at")
+        .first()
+    )
+    return ApplyPage(service, definition, profile, eligibility, draft, authority)
+
+
+def _visible(who: Who) -> QuerySet[Application]:
+    """The subject's applications and those where the subject is a party (e.g. the buyer); for an
+    attorney, only those of the services the power of attorney reaches. Applications a person
+    filed for someone else are seen while acting for them, never after the mandate ended."""
+    asking = acting(who)
+    authority = asking
+    if not asking.is_self:
+        authority = mandates.authorize(asking.actor, asking.subject, None, Action.VIEW)
+    # The party rows first (one indexed query), so the main query is an OR of two index lookups;
+    # an OR across a join with DISTINCT would scan every application (seconds at 20 million).
+    as_party = list(Party.objects.filter(civil_id=authority.subject).values_list("application_id", flat=True))
+    found = Application.objects.filter(Q(subject_civil_id=authority.subject) | Q(pk__in=as_party))
+    if authority.basis is Basis.ATTORNEY:
+        found = found.filter(mandates.reach(authority, "service__category__code"))
+    return found.select_related("service", "agency")
+
+
+def _mine(who: Who) -> QuerySet[Application]:
+    """The applications of the person (or of the one they act for), newest first: the query that
+    pages cut by keyset (and that tests/integration/test_explain.py checks against the indexes)."""
+    mandates.record_use(acting(who), "applications")
+    return _visible(who).order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class ApplicationsPage:
+    applications: list[Application]
+    older: str  # the cursor of the next page ("" on the last one)
+
+
+def applications_page(who: Who, before: str = "", size: int = 50) -> ApplicationsPage:
+    """A page of the person's applications, newest first, by keyset: `before` is the cursor a
+    previous page gave, so a deep page costs what the first one does (no OFFSET over thousands of
+    a company's rows)."""
+    found = _mine(who)
+    if before:
+        moment, pk = parse_cursor(before)
+        found = found.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
+    rows = list(found[: size + 1])
+    older = f"{rows[size - 1].created_at.isoformat()}~{rows[size - 1].pk}" if len(rows) > size else ""
+    return ApplicationsPage(rows[:size], older)
+
+
+def parse_cursor(text: str) -> tuple[dt.datetime, int]:
+    """A keyset cursor `<aware ISO time>~<id>` as pages give it; BadInput if it was tampered with."""
+    moment, _, pk = text.partition("~")
+    try:
+        parsed = dt.datetime.fromisoformat(moment)
+        number = int(pk)
+    except ValueError as e:
+        raise BadInput("page.cursor_invalid") from e
+    if parsed.tzinfo is None or number < 1:
+        raise BadInput("page.cursor_invalid")
+    return parsed, number
+
+
+def application_for(who: Who, reference: str) -> Application:
+    """The application if this person may see it; otherwise NotFound, exactly as if it did not exist."""
+    found = _visible(who).filter(reference=reference).select_related("version", "decision").first()
+    if found is None:
+        raise NotFound("application.not_found")
+    mandates.record_use(acting(who), "application", reference=found.reference, agency_id=found.agency_id)
+    return found
+
+
+def speaks_for(who: Who, application: Application) -> bool:
+    """Whether the asker is the application's subject or acts for them (not merely a party)."""
+    return application.subject_civil_id == acting(who).subject
+
+
+def definition_for(application: Application) -> ServiceDefinition:
+    """The definition the application was filed under (never the current one)."""
+    return definition_of(application.version)
+
+
+def document_for(who: Who, reference: str, document_id: int) -> IssuedDocument:
+    application = application_for(who, reference)
+    document = application.documents.filter(pk=document_id, holder_civil_id=acting(who).subject).first()
+    if document is None:
+        raise NotFound("document.not_found")
+    return document
+
+
+def my_attachment(who: Who, reference: str, attachment_id: int) -> Attachment:
+    """An attachment of an application the asker filed or acts for; a party (the buyer) does not
+    see the applicant's files."""
+    application = application_for(who, reference)
+    if not speaks_for(who, application):
+        raise NotFound("document.not_found")
+    return attachment_for(application, attachment_id)
+
+
+def attachment_for(application: Application, attachment_id: int) -> Attachment:
+    attachment = application.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("document.not_found")
+    return attachment
+
+
+def verify_document(code: str) -> IssuedDocument:
+    document = (
+        IssuedDocument.objects.select_related("application__agency").filter(verification_code=code).first()
+    )
+    if document is None:
+        raise NotFound("document.not_found")
+    return document
+
+
+def open_request(application: Application) -> InfoRequest | None:
+    return application.info_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+
+
+def answer_rows(
+    definition: ServiceDefinition, answers: Mapping[str, Any], profile: Profile | None
+) -> list[tuple[BilingualText, str]]:
+    """The answers as a person reads them: titles in both languages, choices by their label."""
+    rows = []
+    for name, prop in definition.form.get("properties", {}).items():
+        if name not in answers:
+            continue
+        value = answers[name]
+        title = BilingualText.from_dict(prop["title"])
+        if "x-enum-titles" in prop and str(value) in prop["x-enum-titles"]:
+            label = BilingualText.from_dict(prop["x-enum-titles"][str(value)])
+            text = f"{label.ar} / {label.en}"
+        elif profile and prop.get("x-prefill") in profile.choices:
+            labels = {c.value: c.label for c in profile.choices[prop["x-prefill"]]}
+            text = labels[value].en if value in labels else str(value)
+        elif isinstance(value, bool):
+            text = "نعم / Yes" if value else "لا / No"
+        else:
+            text = str(value)
+        rows.append((title, text))
+    return rows
+
+
+@dataclass(frozen=True)
+class ApplicationDetail:
+    """Everything the person's page (and the API) shows about one application."""
+
+    application: Application
+    definition: ServiceDefinition
+    rows: list[tuple[BilingualText, str]]  # the answers, as `answer_rows` gives them
+    history: list[HistoryEvent]
+    parties: list[Party]
+    roles: dict[str, BilingualText]  # each party role's name
+    my_consent: Party | None  # the asker's own consent, while the application waits for it
+    open_request: InfoRequest | None  # the agency's open request, for the applicant only
+    documents: list[IssuedDocument]  # those issued to the asker
+    attachments: list[Attachment]  # the applicant's files, for the applicant only
+    decision: Decision | None
+    is_applicant: bool  # the asker is the subject or acts for them, not merely a party
+    can_withdraw: bool
+
+
+def application_detail(who: Who, reference: str) -> ApplicationDetail:
+    """One application as the asker may see it (NotFound as `application_for`)."""
+    application = application_for(who, reference)
+    subject = acting(who).subject
+    definition = definition_for(application)
+    parties = list(application.parties.all())
+    is_applicant = speaks_for(who, application)
+    # The register names the chosen records (a car by its make and plate) for the applicant only.
+    profile = registers().profile(application.subject_civil_id, clock.today()) if is_applicant else None
+    waiting = application.state == State.SUBMITTED
+    return ApplicationDetail(
+        application=application,
+        definition=definition,
+        rows=answer_rows(definition, application.form_data, profile),
+        history=list(application.history.select_related("actor")),
+        parties=parties,
+        roles={party.role: party.name for party in definition.parties},
+        my_consent=next(
+            (p for p in parties if p.civil_id == subject and p.consent == Party.Consent.PENDING), None
+        )
+        if waiting
+        else None,
+        open_request=open_request(application) if is_applicant else None,
+        documents=list(application.documents.filter(holder_civil_id=subject)),
+        attachments=list(application.attachments.all()) if is_applicant else [],
+        decision=getattr(application, "decision", None),
+        is_applicant=is_applicant,
+        can_withdraw=is_applicant and State.WITHDRAWN in TRANSITIONS[State(application.state)],
+    )

@@ -103,11 +103,11 @@ class Registers(Protocol):
     def person(self, civil_id: str) -> PersonRecord | None:
         """The population register's entry of one person (with the parents), or None."""
 
-    def children(self, civil_id: str) -> list[PersonRecord]:
     def names(self, civil_ids: Collection[str]) -> dict[str, BilingualText]:
         """The names of the people the population register knows among these civil IDs (one read
         whatever their number); the unknown ones are absent."""
 
+    def children(self, civil_id: str) -> list[PersonRecord]:
         """The person's children in the population register, the eldest first."""
 
     def companies(self, civil_id: str) -> list[CompanyRecord]:
@@ -159,12 +159,6 @@ class DatabaseRegisters:
         found = m.Person.objects.select_related("father", "mother").filter(civil_id=civil_id).first()
         return _record(found) if found else None
 
-    def children(self, civil_id: str) -> list[PersonRecord]:
-        found = m.Person.objects.select_related("father", "mother").filter(
-            Q(father__civil_id=civil_id) | Q(mother__civil_id=civil_id)
-        )
-        return [_record(child) for child in found.order_by("birth_date", "civil_id")]
-
     def names(self, civil_ids: Collection[str]) -> dict[str, BilingualText]:
         if not civil_ids:
             return {}
@@ -172,6 +166,12 @@ class DatabaseRegisters:
             "civil_id", "name_ar", "name_en"
         )
         return {civil_id: BilingualText(ar, en) for civil_id, ar, en in found}
+
+    def children(self, civil_id: str) -> list[PersonRecord]:
+        found = m.Person.objects.select_related("father", "mother").filter(
+            Q(father__civil_id=civil_id) | Q(mother__civil_id=civil_id)
+        )
+        return [_record(child) for child in found.order_by("birth_date", "civil_id")]
 
     def companies(self, civil_id: str) -> list[CompanyRecord]:
         roles = m.CompanyRole.objects.select_related("company").filter(person__civil_id=civil_id)

@@ -24,7 +24,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from sahl.applications import services as applications
+from sahl.applications import moving
 from sahl.applications.models import Application, HistoryEvent
 from sahl.applications.states import State
 from sahl.catalogue.definition import ServiceDefinition
@@ -142,12 +142,12 @@ def file_test_application(agency: Agency, service: Service) -> Application:
         application.reference = f"{application.created_at.year}-{application.pk:07d}"
         application.submitted_at = timezone.now()
         application.save(update_fields=["reference", "submitted_at"])
-        applications.transition(application, State.SUBMITTED, None, Kind.SUBMITTED, NOTE)
+        moving.transition(application, State.SUBMITTED, None, Kind.SUBMITTED, NOTE)
         application.due_on = add_working_days(
             timezone.localdate(), definition.working_days, kuwait_holidays()
         )
         application.save(update_fields=["due_on"])
-        applications.transition(application, State.IN_REVIEW, None, Kind.SENT_TO_AGENCY, NOTE)
+        moving.transition(application, State.IN_REVIEW, None, Kind.SENT_TO_AGENCY, NOTE)
     return application
 
 
@@ -166,5 +166,5 @@ def withdraw_if_open(application: Application) -> bool:
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.state not in (State.IN_REVIEW, State.ACTION_NEEDED):
             return False
-        applications.transition(locked, State.WITHDRAWN, None, Kind.WITHDRAWN, NOTE)
+        moving.transition(locked, State.WITHDRAWN, None, Kind.WITHDRAWN, NOTE)
     return True

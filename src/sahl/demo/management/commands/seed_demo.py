@@ -95,7 +95,7 @@ class Command(BaseCommand):
 def _grant_demo_power(named: dict[str, str], today: dt.date) -> bool:
     """The demo mother gives the father a power of attorney for government transactions, through
     the Ministry of Justice's service as people do (filed, accepted, fee settled). Once."""
-    from sahl.applications import services as applications
+    from sahl.applications import deciding, filing, responding
     from sahl.identity.models import User
     from sahl.mandates.models import Mandate
 
@@ -111,8 +111,8 @@ def _grant_demo_power(named: dict[str, str], today: dt.date) -> bool:
         "end_date": (today + dt.timedelta(days=365)).isoformat(),
     }
     with transaction.atomic():
-        filed = applications.submit(mother, DEMO_POWER, answers, {}, "demo-power-of-attorney")
-        applications.answer_consent(father, filed.reference, agree=True)
+        filed = filing.submit(mother, DEMO_POWER, answers, {}, "demo-power-of-attorney")
+        responding.answer_consent(father, filed.reference, agree=True)
         # The demo has no gateway running while it seeds: the 2.000 KWD fee counts as settled.
-        applications.payment_received(filed)
+        deciding.payment_received(filed)
     return True

@@ -1,7 +1,6 @@
 """Acting for others in JSON: whom I may act for, the switch, my powers of attorney, revoking."""
 
 import datetime as dt
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -64,7 +63,7 @@ def _power(power: services.Authority, chosen: str) -> PowerOut:
     )
 
 
-def _mandate(found: Any) -> MandateOut:
+def _mandate(found: services.MandateView) -> MandateOut:
     m = found.mandate
     return MandateOut(
         id=m.pk,

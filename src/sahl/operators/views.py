@@ -3,6 +3,8 @@ attempts), and the events whose subscribers keep failing; each with its retry.""
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,9 +21,9 @@ from sahl.outbox.services import Filters
 from sahl.ui.errors import for_error
 
 
-def _choice(request: HttpRequest, name: str, allowed: object) -> str:
+def _choice(request: HttpRequest, name: str, allowed: Container[str]) -> str:
     value = request.GET.get(name, "")
-    return value if value in allowed else ""  # type: ignore[operator]
+    return value if value in allowed else ""
 
 
 @login_required

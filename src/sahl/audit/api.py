@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
-from sahl.audit import services, texts
+from sahl.audit import labels, services
+from sahl.core.languages import in_both
 from sahl.identity.current import person_of
 
 router = Router(tags=["audit"], auth=django_auth)
@@ -48,22 +49,23 @@ def _text(ar: str, en: str) -> Text | None:
 
 
 def _read(e: Any) -> ReadOut:
-    label = texts.DATA.get(e.data)
+    label = labels.DATA.get(e.data)
+    basis = labels.BASES.get(e.detail)
     return ReadOut(
         at=e.at,
         who=_text(e.actor_name_ar, e.actor_name_en),
         agency=_text(e.agency.name_ar, e.agency.name_en) if e.agency else None,
         data=e.data,
-        data_text=Text(**label.as_dict()) if label else None,
+        data_text=Text(**in_both(label)) if label is not None else None,
         application=e.application_reference,
         purpose=e.purpose,
-        basis=e.detail if e.detail in texts.BASES else "",
-        basis_text=Text(**texts.BASES[e.detail].as_dict()) if e.detail in texts.BASES else None,
+        basis=e.detail if basis is not None else "",
+        basis_text=Text(**in_both(basis)) if basis is not None else None,
     )
 
 
 def _security(e: Any) -> SecurityOut:
-    return SecurityOut(at=e.at, kind=e.kind, kind_text=Text(**texts.KINDS[e.kind].as_dict()), source=e.source)
+    return SecurityOut(at=e.at, kind=e.kind, kind_text=Text(**in_both(labels.KINDS[e.kind])), source=e.source)
 
 
 @router.get(

@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import with_config
 from typing_extensions import TypedDict
 
-from sahl.audit import texts as audit_texts
+from sahl.audit import labels
 from sahl.audit.models import AuditEntry
-from sahl.core.bilingual import BilingualText
 from sahl.core.personal_data import STRICT, AgencyRef, Contribution, Person, Text, bilingual, text
 
 
@@ -42,7 +41,7 @@ def audit_entries(person: Person) -> list[AuditRow]:
             "sequence": e.sequence,
             "at": e.at,
             "kind": e.kind,
-            "kind_text": bilingual(audit_texts.KINDS.get(e.kind) or BilingualText(e.kind, e.kind)),
+            "kind_text": bilingual(labels.KINDS.get(e.kind, e.kind)),
             "by_you": e.actor_civil_id == person.civil_id,
             "who": text(e.actor_name_ar, e.actor_name_en) if e.actor_name_ar or e.actor_name_en else None,
             "agency": {"code": e.agency.code, "name": bilingual(e.agency.name)} if e.agency else None,

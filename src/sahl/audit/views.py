@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sahl.audit import services, texts
+from sahl.audit import labels, services
 from sahl.identity.current import person_of
 
 
@@ -18,5 +18,5 @@ def access_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/access_log.html",
-        {"log": found, "kinds": texts.KINDS, "data_labels": texts.DATA, "bases": texts.BASES},
+        {"log": found, "kinds": labels.KINDS, "data_labels": labels.DATA, "bases": labels.BASES},
     )

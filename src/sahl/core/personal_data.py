@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict
 
-from sahl.core.bilingual import BilingualText
+from sahl.core.languages import Wording, in_language
 from sahl.core.money import Money
 
 # A section's shape forbids keys it does not document (the API's schema says `additionalProperties:
@@ -121,8 +121,9 @@ def text(ar: str, en: str) -> Text:
     return {"ar": ar, "en": en}
 
 
-def bilingual(value: BilingualText) -> Text:
-    return {"ar": value.ar, "en": value.en}
+def bilingual(value: Wording) -> Text:
+    """Data in both languages, or code text (gettext) read in each."""
+    return {"ar": in_language(value, "ar"), "en": in_language(value, "en")}
 
 
 def named(civil_id: str, name_ar: str, name_en: str) -> Named:

@@ -1,0 +1,33 @@
+"""What the audit log calls its entries (gettext: the page reads them in its language, the API and
+"My data" in both)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+KINDS = {
+    "login": _("Logged in"),
+    "login_failed": _("Failed login attempt"),
+    "logout": _("Logged out"),
+    "mfa_changed": _("Second factor changed"),
+    "mandate_granted": _("Mandate granted"),
+    "mandate_revoked": _("Mandate revoked"),
+    "access_refused": _("Access refused"),
+    "data_read": _("Data read"),
+    "data_exported": _("Copy of your data downloaded"),
+}
+
+# What was read (`data`).
+DATA = {
+    "application": _("Application"),
+    "applications": _("List of applications"),
+    "attachment": _("Attachment of the application"),
+    "document": _("Issued document"),
+}
+
+# Why someone other than the person read their data, when it was not an agency (`detail`).
+BASES = {
+    "attorney": _("Under a power of attorney"),
+    "guardian": _("As a guardian"),
+    "signatory": _("As an authorised signatory"),
+}

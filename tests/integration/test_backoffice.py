@@ -181,7 +181,8 @@ def test_the_buyer_sees_the_transfer_and_agrees_then_the_agency_decides(login, d
     assert application.state == "submitted"
     assert {p.role: p.consent for p in application.parties.all()} == {"seller": "given", "buyer": "pending"}
     caseworker = User.objects.get(civil_id=demo["caseworker"])
-    assert reference not in [a.reference for a in backoffice.queue(caseworker, backoffice.QueueFilter())]
+    queue = backoffice.queue_page(caseworker, backoffice.QueueFilter(), size=1000)
+    assert reference not in [a.reference for a in queue.cases]
 
     buyer = login(demo["expat"], "en")
     assert reference in buyer.get("/applications").content.decode()

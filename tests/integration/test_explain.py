@@ -56,6 +56,7 @@ def hot_queries(demo) -> dict[str, Callable[[], QuerySet]]:
 
     father = User.objects.get(civil_id=demo["father"])
     caseworker = User.objects.get(civil_id=demo["caseworker"])
+    membership, everything = backoffice.membership_of(caseworker), backoffice.QueueFilter()
     any_application = Application.objects.order_by("pk").first()
     reference = any_application.reference if any_application else "SAHL-2026-000001"
     return {
@@ -69,9 +70,9 @@ def hot_queries(demo) -> dict[str, Callable[[], QuerySet]]:
         "draft of a service": lambda: Application.objects.filter(
             applicant=father, subject_civil_id=demo["father"], service_id=1, state="draft"
         ).order_by("-updated_at")[:1],
-        "caseworker queue": lambda: backoffice.queue(caseworker, backoffice.QueueFilter())[:50],
+        "caseworker queue": lambda: backoffice._open_cases(caseworker, everything, membership)[:50],
         "caseworker queue, a later page": lambda: (
-            backoffice.queue(caseworker, backoffice.QueueFilter())
+            backoffice._open_cases(caseworker, everything, membership)
             .filter(due_on__gte="2026-12-10")
             .filter(Q(due_on__gt="2026-12-10") | Q(submitted_at__gt="2026-12-01T10:00:00+03:00"))[:50]
         ),

@@ -1,7 +1,7 @@
 """The caseworkers' actions in JSON, through the same services as the back-office pages."""
 
 import datetime as dt
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -54,8 +54,7 @@ def _staff(request: HttpRequest) -> "User":
     return person_of(request)
 
 
-def _case(case: object) -> CaseOut:
-    application = cast("Application", case)
+def _case(application: "Application") -> CaseOut:
     return CaseOut(
         **summary(application).model_dump(),
         applicant_civil_id=application.applicant.civil_id,

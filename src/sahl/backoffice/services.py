@@ -42,11 +42,9 @@ def membership_of(user: User) -> StaffMembership:
     return membership
 
 
-def queue(
-    user: User, wanted: QueueFilter, membership: StaffMembership | None = None
-) -> QuerySet[Application]:
-    """The agency's open cases, the most urgent first."""
-    membership = membership or membership_of(user)
+def _open_cases(user: User, wanted: QueueFilter, membership: StaffMembership) -> QuerySet[Application]:
+    """The query behind the queue's pages: the agency's open cases, the most urgent first, in the
+    order of the index that serves it (tests/integration/test_explain.py reads its plan)."""
     cases = (
         Application.objects.filter(agency=membership.agency)
         .exclude(state=State.DRAFT)  # a draft is the applicant's alone
@@ -74,7 +72,7 @@ def queue_page(user: User, wanted: QueueFilter, after: str = "", size: int = 50)
     page gave. Cases without a due date (decided at once, seen through a state filter) come last; the
     range on the due date stays an index condition, so a deep page costs what the first one does."""
     membership = membership_of(user)
-    cases = queue(user, wanted, membership)
+    cases = _open_cases(user, wanted, membership)
     if not after:
         rows = list(cases[: size + 1])
     else:

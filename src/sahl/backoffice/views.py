@@ -19,7 +19,8 @@ from sahl.core.errors import SahlError, http_status
 from sahl.core.messages import message
 from sahl.identity.current import person_of
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # views read models through services only
+    from sahl.applications.models import Application
     from sahl.identity.models import User
 from sahl.ui.errors import for_error
 
@@ -104,23 +105,24 @@ def _give_purpose(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("backoffice:case", reference=reference)
 
 
-def _case_page(request: HttpRequest, found: object, problem: str = "", status: int = 200) -> HttpResponse:
-    application = found  # an Application the staff member may see
-    definition = reading.definition_for(application)  # type: ignore[arg-type]
+def _case_page(
+    request: HttpRequest, application: Application, problem: str = "", status: int = 200
+) -> HttpResponse:
+    definition = reading.definition_for(application)
     return render(
         request,
         "backoffice/case.html",
         {
             "case": application,
             "definition": definition,
-            "rows": reading.answer_rows(definition, application.form_data, None),  # type: ignore[attr-defined]
-            "history": list(application.history.select_related("actor")),  # type: ignore[attr-defined]
-            "parties": list(application.parties.all()),  # type: ignore[attr-defined]
-            "attachments": list(application.attachments.all()),  # type: ignore[attr-defined]
-            "requests": list(application.info_requests.all()),  # type: ignore[attr-defined]
-            "documents": list(application.documents.all()),  # type: ignore[attr-defined]
+            "rows": reading.answer_rows(definition, application.form_data, None),
+            "history": list(application.history.select_related("actor")),
+            "parties": list(application.parties.all()),
+            "attachments": list(application.attachments.all()),
+            "requests": list(application.info_requests.all()),
+            "documents": list(application.documents.all()),
             "problem": problem,
-            "workable": application.state in services.WORKABLE,  # type: ignore[attr-defined]
+            "workable": application.state in services.WORKABLE,
         }
         | TEXTS,
         status=status,

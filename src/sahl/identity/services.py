@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sahl.catalogue.models import Agency
-from sahl.core.bilingual import BilingualText
 from sahl.core.contacts import InvalidContact, normalize_phone
 from sahl.core.errors import BadInput, Conflict, NotFound
 from sahl.core.handover import MaybeSent, NotSent, Refused
+from sahl.core.languages import in_language
 from sahl.identity import rules, signals, throttle
 from sahl.identity.models import SmsCode, SmsFactor, StaffMembership, User
 from sahl.registry.adapters import PersonRecord
@@ -186,14 +187,13 @@ def verify_login_code(user: User, code_id: int | None, typed: str, address: str 
 _TRIED_WRONG = {"sms.code_wrong", "sms.code_exhausted"}  # a code was compared and did not match
 
 
+# The SMS reads in the language the caller gives: the one the person uses on the page that asked.
 _TEXTS = {
-    SmsCode.Purpose.LOGIN: BilingualText(
-        "رمز الدخول إلى سهل: {code}\nصالح لمدة 5 دقائق. لا تعطه لأحد، ولن نطلبه منك في اتصال.",
-        "Your Sahl login code: {code}\nValid for 5 minutes. Never give it to anyone; we will never ask for it.",
+    SmsCode.Purpose.LOGIN: _(
+        "Your Sahl login code: {code}\nValid for 5 minutes. Never give it to anyone; we will never ask for it."
     ),
-    SmsCode.Purpose.ENROL: BilingualText(
-        "رمز تأكيد رقم هاتفك في سهل: {code}\nصالح لمدة 5 دقائق. لا تعطه لأحد.",
-        "Your code to confirm this mobile number in Sahl: {code}\nValid for 5 minutes. Never give it to anyone.",
+    SmsCode.Purpose.ENROL: _(
+        "Your code to confirm this mobile number in Sahl: {code}\nValid for 5 minutes. Never give it to anyone."
     ),
 }
 
@@ -225,7 +225,7 @@ def _send_code(user: User, purpose: str, phone: str, language: str, previous: in
             sent_at=now,
             expires_at=now + rules.CODE_VALID,
         )
-    text = _TEXTS[SmsCode.Purpose(purpose)].get(language).format(code=code)
+    text = in_language(_TEXTS[SmsCode.Purpose(purpose)], language).format(code=code)
     try:
         sms_gateway().send(phone, text, f"sms-code-{row.pk}-{salt[:8]}")
     except (NotSent, Refused) as error:

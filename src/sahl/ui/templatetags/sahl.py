@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, pgettext
 
 from sahl.core.bilingual import BilingualText
 from sahl.core.money import Money
@@ -34,8 +34,8 @@ def fils(amount: int) -> str:
     """An amount in fils as the person reads it: "10.000 د.ك" or "KWD 10.000"."""
     money = Money(int(amount))
     if money.is_free:
-        return "Free" if _english() else "مجاناً"
-    return f"KWD {money.amount}" if _english() else f"{money.amount} د.ك"
+        return pgettext("price", "Free")
+    return gettext("KWD {amount}").format(amount=money.amount)
 
 
 @register.filter

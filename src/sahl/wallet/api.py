@@ -12,7 +12,7 @@ from ninja.security import django_auth
 
 from sahl.core.languages import in_language
 from sahl.identity.current import person_of
-from sahl.wallet import services
+from sahl.wallet import holding, issuing, verifying
 from sahl.wallet.verdicts import REFUSALS, STATES
 
 router = Router(tags=["wallet"])
@@ -78,7 +78,7 @@ def documents(request: HttpRequest) -> list[DocumentOut]:
             state=d.state,
             configurations=list(d.configurations),
         )
-        for d in services.documents_of(person_of(request))
+        for d in holding.documents_of(person_of(request))
     ]
 
 
@@ -91,7 +91,7 @@ def documents(request: HttpRequest) -> list[DocumentOut]:
     "within 10 minutes (docs/wallet-qr-profile.md).",
 )
 def offer(request: HttpRequest, body: OfferIn) -> Status:
-    made = services.make_offer(person_of(request), body.document)
+    made = issuing.make_offer(person_of(request), body.document)
     return Status(
         201,
         OfferOut(
@@ -112,7 +112,7 @@ def offer(request: HttpRequest, body: OfferIn) -> Status:
     "answers 200 with genuine=false and a reason code.",
 )
 def verify(request: HttpRequest, body: VerifyIn) -> VerifyOut:
-    result = services.verify(body.presentation, body.audience, body.nonce)
+    result = verifying.verify(body.presentation, body.audience, body.nonce)
     language = get_language() or "ar"
     reason = REFUSALS.get(result.reason)
     return VerifyOut(

@@ -7,15 +7,15 @@ from __future__ import annotations
 from sahl.applications.models import IssuedDocument
 from sahl.events.registry import listen
 from sahl.events.types import DocumentIssued, MandateRevoked
-from sahl.wallet import services
+from sahl.wallet import revoking
 
 
 @listen(DocumentIssued, at_once=True)
 def document_issued(event: DocumentIssued) -> None:
-    services.end_replaced(IssuedDocument.objects.select_related("application").get(pk=event.document_id))
+    revoking.end_replaced(IssuedDocument.objects.select_related("application").get(pk=event.document_id))
 
 
 @listen(MandateRevoked, at_once=True)
 def mandate_revoked(event: MandateRevoked) -> None:
     if event.application_reference:
-        services.end_power_of_attorney(event.application_reference)
+        revoking.end_power_of_attorney(event.application_reference)

@@ -1,6 +1,6 @@
 """IETF Token Status List: statuses packed `bits` to a status, lowest bits first, ZLIB-compressed.
 
-Pure: building and reading the `status_list` object. Signing it is services' work.
+Pure: building and reading the `status_list` object. Signing it is status.py's work.
 """
 
 from __future__ import annotations

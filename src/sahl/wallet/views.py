@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sahl.core.errors import NotFound
 from sahl.identity.current import person_of
-from sahl.wallet import services, status
+from sahl.wallet import holding, issuing, metadata, status
 from sahl.wallet.page_words import VERIFIER, WALLET
 from sahl.wallet.verdicts import labels
 
@@ -30,23 +30,23 @@ def _public(data: Any, max_age: int = 300) -> JsonResponse:
 
 @require_GET
 def jwt_vc_issuer(request: HttpRequest) -> HttpResponse:
-    return _public(services.jwt_vc_issuer(), 60)
+    return _public(metadata.jwt_vc_issuer(), 60)
 
 
 @require_GET
 def issuer_metadata(request: HttpRequest) -> HttpResponse:
-    return _public(services.issuer_metadata())
+    return _public(metadata.issuer_metadata())
 
 
 @require_GET
 def oauth_metadata(request: HttpRequest) -> HttpResponse:
-    return _public(services.oauth_metadata())
+    return _public(metadata.oauth_metadata())
 
 
 @require_GET
 def type_metadata(request: HttpRequest, configuration: str) -> HttpResponse:
     try:
-        return _public(services.type_metadata(configuration), 3600)
+        return _public(metadata.type_metadata(configuration), 3600)
     except NotFound as e:
         raise Http404 from e
 
@@ -67,7 +67,7 @@ def status_list(request: HttpRequest, list_id: int) -> HttpResponse:
     return response
 
 
-def _oauth_error(error: services.OAuthError) -> JsonResponse:
+def _oauth_error(error: issuing.OAuthError) -> JsonResponse:
     response = JsonResponse(
         {"error": error.error, "error_description": error.description}, status=error.status
     )
@@ -87,12 +87,12 @@ def _no_store(data: dict[str, Any]) -> JsonResponse:
 @require_POST
 def token(request: HttpRequest) -> HttpResponse:
     try:
-        answer = services.redeem(
+        answer = issuing.redeem(
             request.POST.get("grant_type", ""),
             request.POST.get("pre-authorized_code", ""),
             request.POST.get("tx_code", ""),
         )
-    except services.OAuthError as e:
+    except issuing.OAuthError as e:
         return _oauth_error(e)
     return _no_store(answer)
 
@@ -100,7 +100,7 @@ def token(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def nonce(request: HttpRequest) -> HttpResponse:
-    return _no_store({"c_nonce": services.new_nonce()})
+    return _no_store({"c_nonce": issuing.new_nonce()})
 
 
 @csrf_exempt
@@ -109,13 +109,13 @@ def credential(request: HttpRequest) -> HttpResponse:
     scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
     try:
         if scheme.lower() != "bearer" or not bearer:
-            raise services.OAuthError("invalid_token", "send the access token as a Bearer token", 401)
+            raise issuing.OAuthError("invalid_token", "send the access token as a Bearer token", 401)
         try:
             body = json.loads(request.body or b"null")
         except ValueError as e:
-            raise services.OAuthError("invalid_credential_request", "the body is not JSON") from e
-        answer = services.credential(bearer.strip(), body)
-    except services.OAuthError as e:
+            raise issuing.OAuthError("invalid_credential_request", "the body is not JSON") from e
+        answer = issuing.credential(bearer.strip(), body)
+    except issuing.OAuthError as e:
         return _oauth_error(e)
     return _no_store(answer)
 
@@ -123,11 +123,11 @@ def credential(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def wallet(request: HttpRequest) -> HttpResponse:
-    documents = services.documents_of(person_of(request))
+    documents = holding.documents_of(person_of(request))
     return render(
         request,
         "wallet/wallet.html",
-        {"documents": documents, "labels": labels(), "page": WALLET, "issuer": services.issuer()},
+        {"documents": documents, "labels": labels(), "page": WALLET, "issuer": metadata.issuer()},
     )
 
 
@@ -149,7 +149,7 @@ def verifier(request: HttpRequest) -> HttpResponse:
         "wallet/verifier.html",
         {
             "labels": labels(),
-            "issuer": services.issuer(),
+            "issuer": metadata.issuer(),
             "loaded_at": timezone.now(),
             "page": VERIFIER,
         },

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sahl.core.errors import SahlError
 from sahl.core.messages import message
-from sahl.wallet import services
+from sahl.wallet import revoking
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            document = services.change_status(options["code"], options["action"])
+            document = revoking.change_status(options["code"], options["action"])
         except SahlError as e:
             raise CommandError(message(e.code, "en", **e.params)) from e
         self.stdout.write(f"{document.verification_code}: {options['action']} done")

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from sahl.wallet import services
+from sahl.wallet import issuing
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            count = services.sweep()
+            count = issuing.sweep()
             if count or not options["every"]:
                 self.stdout.write(f"{count} expired issuance records deleted")
             if not options["every"]:

@@ -8,9 +8,10 @@ from ninja import Field, Query, Router, Schema
 from pydantic import TypeAdapter
 
 from sahl.catalogue import services
+from sahl.catalogue.services import Counted
 
 if TYPE_CHECKING:  # the API reads models through services only
-    from sahl.catalogue.models import Agency, Service
+    from sahl.catalogue.models import Service
 
 router = Router(tags=["catalogue"])
 
@@ -27,12 +28,12 @@ class AgencyOut(Schema):
     services: int
 
     @staticmethod
-    def from_model(agency: "Agency") -> "AgencyOut":
+    def of(agency: Counted) -> "AgencyOut":
         return AgencyOut(
             code=agency.code,
             name=Text(**agency.name.as_dict()),
             description=Text(**agency.description.as_dict()),
-            services=getattr(agency, "count", 0),
+            services=agency.count,
         )
 
 
@@ -146,18 +147,13 @@ def list_agencies(request: HttpRequest) -> HttpResponse:
     return _kept(
         "agencies",
         list[AgencyOut],
-        lambda: [AgencyOut.from_model(a) for a in services.agencies_with_counts()],
+        lambda: [AgencyOut.of(a) for a in services.agencies_with_counts()],
     )
 
 
 @router.get("/agencies/{code}", response=AgencyOut, summary="One agency")
 def get_agency(request: HttpRequest, code: str) -> HttpResponse:
-    def make() -> AgencyOut:
-        agency = services.get_agency(code)
-        agency.count = len(services.services_of_agency(agency))  # type: ignore[attr-defined]
-        return AgencyOut.from_model(agency)
-
-    return _kept(f"agency:{code[:40]}", AgencyOut, make)
+    return _kept(f"agency:{code[:40]}", AgencyOut, lambda: AgencyOut.of(services.agency_with_count(code)))
 
 
 @router.get("/categories", response=list[CategoryOut], summary="Categories of services")
@@ -166,7 +162,7 @@ def list_categories(request: HttpRequest) -> HttpResponse:
         "categories",
         list[CategoryOut],
         lambda: [
-            CategoryOut(code=c.code, name=Text(**c.name.as_dict()), services=c.count)  # type: ignore[attr-defined]
+            CategoryOut(code=c.code, name=Text(**c.name.as_dict()), services=c.count)
             for c in services.categories_with_counts()
         ],
     )

@@ -52,7 +52,12 @@ def load_catalogue(root: Path = DEFINITIONS) -> LoadReport:
 # The catalogue changes a few times a year: its lists are kept in the cache for CACHED_FOR seconds.
 # A load forgets them at once in its own process; other processes see the change within that time.
 CACHED_FOR = 300
-_CACHED = ("catalogue:popular", "catalogue:categories", "catalogue:agencies", "catalogue:document-types")
+_CACHED = (
+    "catalogue:popular",
+    "catalogue:counted-categories",
+    "catalogue:counted-agencies",
+    "catalogue:document-types",
+)
 
 
 def forget_cached_catalogue() -> None:
@@ -275,18 +280,50 @@ def popular_services(limit: int = 8) -> list[Service]:
     return found[:limit]
 
 
-def categories_with_counts() -> list[Category]:
-    return cached("catalogue:categories", lambda: _with_active_services(Category), CACHED_FOR)
+@dataclass(frozen=True)
+class Counted:
+    """An agency or a category as the lists show it, with the number of its active services."""
+
+    code: str
+    name_ar: str
+    name_en: str
+    description_ar: str
+    description_en: str
+    count: int
+
+    @property
+    def name(self) -> BilingualText:
+        return BilingualText(self.name_ar, self.name_en)
+
+    @property
+    def description(self) -> BilingualText:
+        return BilingualText(self.description_ar, self.description_en)
 
 
-def agencies_with_counts() -> list[Agency]:
-    return cached("catalogue:agencies", lambda: _with_active_services(Agency), CACHED_FOR)
+def categories_with_counts() -> list[Counted]:
+    return cached("catalogue:counted-categories", lambda: _with_active_services(Category), CACHED_FOR)
 
 
-def _with_active_services(model: type[CategoryOrAgency]) -> list[CategoryOrAgency]:
-    """Categories or agencies that have active services, each with their `count`, in order."""
+def agencies_with_counts() -> list[Counted]:
+    return cached("catalogue:counted-agencies", lambda: _with_active_services(Agency), CACHED_FOR)
+
+
+def agency_with_count(code: str) -> Counted:
+    agency = get_agency(code)
+    return _counted(agency, len(services_of_agency(agency)))
+
+
+def _counted(row: Agency | Category, count: int) -> Counted:
+    about = (
+        (row.description_ar, row.description_en) if isinstance(row, Agency) else ("", "")
+    )  # categories have none
+    return Counted(row.code, row.name_ar, row.name_en, *about, count)
+
+
+def _with_active_services(model: type[CategoryOrAgency]) -> list[Counted]:
+    """Categories or agencies that have active services, each with their count, in order."""
     counted = model.objects.annotate(count=Count("services", filter=Q(services__is_active=True)))
-    return list(counted.filter(count__gt=0).order_by("position"))
+    return [_counted(row, row.count) for row in counted.filter(count__gt=0).order_by("position")]
 
 
 def services_of_agency(agency: Agency) -> list[Service]:

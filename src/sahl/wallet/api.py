@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
-from sahl.core.languages import in_language
+from sahl.core.languages import in_both, in_language
 from sahl.identity.current import person_of
 from sahl.wallet import holding, issuing, verifying
 from sahl.wallet.verdicts import REFUSALS, STATES
@@ -71,7 +71,7 @@ def documents(request: HttpRequest) -> list[DocumentOut]:
         DocumentOut(
             id=d.document.pk,
             document=d.document.document,
-            name=Text(**d.name.as_dict()),
+            name=Text(**in_both(d.name)),
             verification_code=d.document.verification_code,
             issued_on=d.document.issued_on,
             valid_until=d.document.valid_until,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from sahl.applications.models import IssuedDocument
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import NotFound
+from sahl.core.languages import Wording
 from sahl.identity.models import User
 from sahl.wallet import rules
 from sahl.wallet.models import Credential
@@ -20,7 +21,7 @@ class WalletDocument:
     document: IssuedDocument
     state: str  # valid | expired | suspended | revoked
     configurations: tuple[str, ...]
-    name: BilingualText
+    name: Wording  # the document type's name (code text), or the issuing service's title (data)
 
 
 def state_of(document: IssuedDocument, suspended: bool, day: dt.date) -> str:

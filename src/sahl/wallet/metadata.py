@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from sahl.catalogue import services as catalogue
-from sahl.core.bilingual import BilingualText
+from sahl.core.bilingual import LANGUAGES, BilingualText
 from sahl.core.errors import NotFound
+from sahl.core.languages import Wording, in_both, in_language
 from sahl.wallet import keys, rules
 
 PRE_AUTHORIZED = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
@@ -29,14 +31,14 @@ def jwt_vc_issuer() -> dict[str, Any]:
     return {"issuer": issuer(), "jwks": {"keys": [key.public_jwk for key in keys.published()]}}
 
 
-def _display(name: BilingualText) -> list[dict[str, str]]:
-    return [{"name": name.ar, "locale": "ar"}, {"name": name.en, "locale": "en"}]
+def _display(names: dict[str, str]) -> list[dict[str, str]]:
+    return [{"name": names[language], "locale": language} for language in LANGUAGES]
 
 
 @dataclass(frozen=True)
 class CredentialType:
     configuration: str
-    name: BilingualText
+    name: dict[str, str]  # {"ar": …, "en": …}, as published
     claims: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -48,19 +50,24 @@ def credential_types() -> dict[str, CredentialType]:
         for configuration in rules.configurations(code):
             qr = rules.qr_kind(configuration)
             shown = (
-                BilingualText(f"{name.ar} — {rules.QR_NAMES[qr].ar}", f"{name.en} — {rules.QR_NAMES[qr].en}")
+                {
+                    language: f"{in_language(name, language)} — {in_language(rules.QR_NAMES[qr], language)}"
+                    for language in LANGUAGES
+                }
                 if qr
-                else name
+                else in_both(name)
             )
             found[configuration] = CredentialType(configuration, shown, _claim_metadata(qr, kind.fields))
     return found
 
 
 def _claim_metadata(qr: str, fields: dict[str, BilingualText]) -> list[dict[str, Any]]:
-    def claim(path: list[str], label: BilingualText, sd: str) -> dict[str, Any]:
+    def claim(path: list[str], label: Wording, sd: str) -> dict[str, Any]:
         return {
             "path": path,
-            "display": [{"locale": "ar", "label": label.ar}, {"locale": "en", "label": label.en}],
+            "display": [
+                {"locale": language, "label": in_language(label, language)} for language in LANGUAGES
+            ],
             "sd": sd,
         }
 
@@ -91,7 +98,7 @@ def type_metadata(configuration: str) -> dict[str, Any]:
         raise NotFound("wallet.unknown_type")
     return {
         "vct": vct(configuration),
-        "name": kind.name.en,
+        "name": kind.name["en"],
         "display": _display(kind.name),
         "claims": kind.claims,
     }
@@ -114,7 +121,7 @@ def issuer_metadata() -> dict[str, Any]:
         "credential_issuer": base,
         "credential_endpoint": f"{base}/wallet/oid4vci/credential",
         "nonce_endpoint": f"{base}/wallet/oid4vci/nonce",
-        "display": _display(BilingualText("سهل — هويتي", "Sahl — Hawiyati")),
+        "display": _display(in_both(_("Sahl — Hawiyati"))),
         "credential_configurations_supported": supported,
     }
 

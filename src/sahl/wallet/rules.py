@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sahl.core.bilingual import BilingualText
 
@@ -40,34 +43,35 @@ CANCELS = {
 
 # Names for the document types people meet most; the rest take the name of the service issuing them.
 DOCUMENT_NAMES = {
-    "civil_id_card": BilingualText("البطاقة المدنية", "Civil ID card"),
-    "driving_licence": BilingualText("رخصة القيادة", "Driving licence"),
-    "vehicle_registration": BilingualText("دفتر ملكية المركبة", "Vehicle registration"),
-    "passport": BilingualText("جواز السفر", "Passport"),
-    "birth_certificate": BilingualText("شهادة الميلاد", "Birth certificate"),
-    "commercial_licence": BilingualText("الرخصة التجارية", "Commercial licence"),
-    "residence_permit": BilingualText("إذن الإقامة", "Residence permit"),
-    "power_of_attorney": BilingualText("الوكالة", "Power of attorney"),
+    "civil_id_card": pgettext_lazy("document type", "Civil ID card"),
+    "driving_licence": pgettext_lazy("document type", "Driving licence"),
+    "vehicle_registration": pgettext_lazy("document type", "Vehicle registration"),
+    "passport": pgettext_lazy("document type", "Passport"),
+    "birth_certificate": pgettext_lazy("document type", "Birth certificate"),
+    "commercial_licence": pgettext_lazy("document type", "Commercial licence"),
+    "residence_permit": pgettext_lazy("document type", "Residence permit"),
+    "power_of_attorney": pgettext_lazy("document type", "Power of attorney"),
 }
 QR_NAMES = {
-    QR_ID: BilingualText("إثبات الهوية برمز QR", "Identity by QR"),
-    QR_AGE: BilingualText("إثبات العمر برمز QR", "Age by QR"),
+    QR_ID: _("Identity by QR"),
+    QR_AGE: _("Age by QR"),
 }
 
+# What a wallet app and the verifier call each claim (published in both languages).
 CLAIM_LABELS = {
-    "name_ar": BilingualText("الاسم بالعربية", "Name in Arabic"),
-    "name_en": BilingualText("الاسم بالإنجليزية", "Name in English"),
-    "civil_id": BilingualText("الرقم المدني", "Civil ID"),
-    "birthdate": BilingualText("تاريخ الميلاد", "Date of birth"),
-    "nationality": BilingualText("الجنسية", "Nationality"),
-    "age_equal_or_over": BilingualText("العمر", "Age"),
-    "document_number": BilingualText("رقم المستند", "Document number"),
-    "issuing_authority": BilingualText("جهة الإصدار", "Issued by"),
-    "issue_date": BilingualText("تاريخ الإصدار", "Issued on"),
-    "expiry_date": BilingualText("تاريخ الانتهاء", "Valid until"),
-    "details": BilingualText("التفاصيل", "Details"),
+    "name_ar": pgettext_lazy("credential claim", "Name in Arabic"),
+    "name_en": pgettext_lazy("credential claim", "Name in English"),
+    "civil_id": pgettext_lazy("credential claim", "Civil ID"),
+    "birthdate": pgettext_lazy("credential claim", "Date of birth"),
+    "nationality": pgettext_lazy("credential claim", "Nationality"),
+    "age_equal_or_over": pgettext_lazy("credential claim", "Age"),
+    "document_number": pgettext_lazy("credential claim", "Document number"),
+    "issuing_authority": pgettext_lazy("credential claim", "Issued by"),
+    "issue_date": pgettext_lazy("credential claim", "Issued on"),
+    "expiry_date": pgettext_lazy("credential claim", "Valid until"),
+    "details": pgettext_lazy("credential claim", "Details"),
 }
-AGE_LABELS = {age: BilingualText(f"{age} سنة فأكثر", f"Over {age}") for age in AGES}
+AGE_LABELS = {age: format_lazy(_("Over {age}"), age=age) for age in AGES}
 
 
 def configurations(document: str) -> tuple[str, ...]:

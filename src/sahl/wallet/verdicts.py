@@ -43,6 +43,6 @@ def labels() -> dict[str, Any]:
     return {
         "states": {k: in_both(v) for k, v in STATES.items()},
         "refusals": {k: in_both(v) for k, v in REFUSALS.items()},
-        "claims": {k: v.as_dict() for k, v in rules.CLAIM_LABELS.items()},
-        "ages": {k: v.as_dict() for k, v in rules.AGE_LABELS.items()},
+        "claims": {k: in_both(v) for k, v in rules.CLAIM_LABELS.items()},
+        "ages": {k: in_both(v) for k, v in rules.AGE_LABELS.items()},
     }

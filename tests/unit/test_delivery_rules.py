@@ -104,7 +104,7 @@ def test_a_tampered_or_stale_delivery_is_refused(tamper):
 def test_an_alert_is_retried_for_longer_than_a_weekend():
     """E-mail and SMS alerts outlive a provider's outage from Friday to Sunday (the Kuwaiti weekend),
     even when every pause falls at the short end of its jitter."""
-    from sahl.notifications.services import ALERT_ATTEMPTS
+    from sahl.notifications.sending import ALERT_ATTEMPTS
 
     class ShortestJitter(random.Random):
         def uniform(self, a: float, b: float) -> float:

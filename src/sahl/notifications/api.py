@@ -2,7 +2,7 @@
 The same use cases as the pages, through the same services."""
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -10,10 +10,14 @@ from ninja.security import django_auth
 
 from sahl.core.languages import in_both
 from sahl.identity.current import person_of
-from sahl.notifications import labels, services
+from sahl.notifications import labels
+from sahl.notifications.inbox import inbox_page, open_message
+from sahl.notifications.notices import NoticeView, notice_for, notices_of, send_notice
+from sahl.notifications.preferences import Preferences, preferences_of, save_preferences
 
 if TYPE_CHECKING:  # the API reads models through services only
-    from sahl.notifications.models import Notice
+    from sahl.notifications.models import Message, Notice
+    from sahl.outbox.models import Delivery
 
 router = Router(tags=["notifications"], auth=django_auth)
 
@@ -110,7 +114,7 @@ class NoticeDetail(NoticeOut):
     log: list[LogOut]
 
 
-def _preferences(found: services.Preferences) -> PreferencesOut:
+def _preferences(found: Preferences) -> PreferencesOut:
     return PreferencesOut(
         email=found.email,
         phone=found.phone,
@@ -120,7 +124,7 @@ def _preferences(found: services.Preferences) -> PreferencesOut:
     )
 
 
-def _delivery(d: Any) -> DeliveryOut:
+def _delivery(d: "Delivery") -> DeliveryOut:
     return DeliveryOut(
         channel=d.channel,
         state=d.state,
@@ -131,7 +135,7 @@ def _delivery(d: Any) -> DeliveryOut:
     )
 
 
-def _message(m: Any) -> MessageOut:
+def _message(m: "Message") -> MessageOut:
     return MessageOut(
         id=m.pk,
         kind=m.kind,
@@ -156,7 +160,7 @@ def _notice(n: "Notice") -> NoticeOut:
 
 @router.get("/me/notification-settings", response=PreferencesOut, summary="My notification settings")
 def get_preferences(request: HttpRequest) -> PreferencesOut:
-    return _preferences(services.preferences_of(person_of(request)))
+    return _preferences(preferences_of(person_of(request)))
 
 
 @router.put(
@@ -166,7 +170,7 @@ def get_preferences(request: HttpRequest) -> PreferencesOut:
     description="A malformed e-mail or phone answers 400 with a bilingual message per field; nothing is saved.",
 )
 def put_preferences(request: HttpRequest, body: PreferencesIn) -> PreferencesOut:
-    saved = services.save_preferences(
+    saved = save_preferences(
         person_of(request),
         email=body.email,
         phone=body.phone,
@@ -179,7 +183,7 @@ def put_preferences(request: HttpRequest, body: PreferencesIn) -> PreferencesOut
 
 @router.get("/inbox", response=InboxOut, summary="My messages, newest first (20 a page)")
 def get_inbox(request: HttpRequest, page: int = 1) -> InboxOut:
-    found = services.inbox(person_of(request), page)
+    found = inbox_page(person_of(request), page)
     return InboxOut(
         unread=found.unread,
         page=found.page,
@@ -190,7 +194,7 @@ def get_inbox(request: HttpRequest, page: int = 1) -> InboxOut:
 
 @router.get("/inbox/{message_id}", response=MessageDetail, summary="One of my messages (marks it read)")
 def get_message(request: HttpRequest, message_id: int) -> MessageDetail:
-    view = services.open_message(person_of(request), message_id)
+    view = open_message(person_of(request), message_id)
     return MessageDetail(
         **_message(view.message).model_dump(),
         body=view.message.body,
@@ -203,7 +207,7 @@ def get_message(request: HttpRequest, message_id: int) -> MessageDetail:
 
 @router.get("/notices", response=list[NoticeOut], summary="My agency's official notices (staff)")
 def list_notices(request: HttpRequest) -> list[NoticeOut]:
-    return [_notice(n) for n in services.notices_of(person_of(request), limit=200)]
+    return [_notice(n) for n in notices_of(person_of(request), limit=200)]
 
 
 @router.post(
@@ -215,18 +219,18 @@ def list_notices(request: HttpRequest) -> list[NoticeOut]:
 )
 def create_notice(request: HttpRequest, body: NoticeIn) -> Status:
     staff = person_of(request)
-    notice = services.send_notice(staff, body.civil_id, body.subject, body.body, body.due_on)
-    return Status(201, _notice_detail(services.notice_for(staff, notice.reference)))
+    notice = send_notice(staff, body.civil_id, body.subject, body.body, body.due_on)
+    return Status(201, _notice_detail(notice_for(staff, notice.reference)))
 
 
 @router.get(
     "/notices/{reference}", response=NoticeDetail, summary="One notice with its proof of delivery and reading"
 )
 def get_notice(request: HttpRequest, reference: str) -> NoticeDetail:
-    return _notice_detail(services.notice_for(person_of(request), reference))
+    return _notice_detail(notice_for(person_of(request), reference))
 
 
-def _notice_detail(view: services.NoticeView) -> NoticeDetail:
+def _notice_detail(view: NoticeView) -> NoticeDetail:
     return NoticeDetail(
         **_notice(view.notice).model_dump(),
         recipients=[

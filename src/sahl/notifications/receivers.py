@@ -23,7 +23,7 @@ from sahl.events.types import (
     PaymentRefunded,
 )
 from sahl.identity.models import User
-from sahl.notifications import services
+from sahl.notifications import notices, sending
 
 
 @listen(ApplicationSubmitted, ApplicationMoved, ApplicationDecided, ApplicationCompleted)
@@ -31,7 +31,7 @@ def application_moved(event: ApplicationEvent) -> None:
     history = HistoryEvent.objects.select_related("application__service", "application__agency").get(
         pk=event.history_id
     )
-    services.application_changed(history.application, history)
+    sending.application_changed(history.application, history)
 
 
 @listen(PaymentCaptured, PaymentRefunded)
@@ -40,15 +40,15 @@ def payment_moved(event: PaymentEvent) -> None:
         pk=event.application_id
     )
     what = "payment_received" if isinstance(event, PaymentCaptured) else "payment_refunded"
-    services.payment_changed(application, what, event.amount_fils)
+    sending.payment_changed(application, what, event.amount_fils)
 
 
 @listen(ComplaintMoved)
 def complaint_moved(event: ComplaintMoved) -> None:
-    services.complaint_moved(event.complaint_id, event.step_id, event.kind, event.actor_id)
+    sending.complaint_moved(event.complaint_id, event.step_id, event.kind, event.actor_id)
 
 
 @receiver(post_save, sender=User, dispatch_uid="notifications.account_opened")
 def account_opened(sender: type[User], instance: User, created: bool, **kwargs: Any) -> None:
     if created and not kwargs.get("raw"):
-        services.deliver_waiting_notices(instance)
+        notices.deliver_waiting_notices(instance)

@@ -12,7 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sahl.applications.rules import FormInvalid
 from sahl.core.errors import BadInput, SahlError
 from sahl.identity.current import person_of
-from sahl.notifications import labels, services
+from sahl.notifications import labels
+from sahl.notifications.inbox import inbox_page, open_message
+from sahl.notifications.notices import membership_of, notice_for, notices_of, send_notice
+from sahl.notifications.preferences import Preferences, preferences_of, save_preferences
 from sahl.ui.errors import for_error
 
 LABELS = {
@@ -28,11 +31,11 @@ LABELS = {
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     user = person_of(request)
-    values = services.preferences_of(user)
+    values = preferences_of(user)
     errors: dict[str, object] = {}
     status = 200
     if request.method == "POST":
-        values = services.Preferences(
+        values = Preferences(
             email=request.POST.get("email", "")[:300],
             phone=request.POST.get("phone", "")[:40],
             notify_by_email=request.POST.get("notify_by_email") == "1",
@@ -40,7 +43,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             language=request.POST.get("language", ""),
         )
         try:
-            services.save_preferences(
+            save_preferences(
                 user,
                 email=values.email,
                 phone=values.phone,
@@ -65,7 +68,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     try:
         page = int(request.GET.get("page", "1"))
-        found = services.inbox(person_of(request), page)
+        found = inbox_page(person_of(request), page)
     except ValueError:
         return for_error(request, BadInput("page.invalid"))
     except SahlError as error:
@@ -77,7 +80,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def message(request: HttpRequest, message_id: int) -> HttpResponse:
     try:
-        view = services.open_message(person_of(request), message_id)
+        view = open_message(person_of(request), message_id)
     except SahlError as error:
         return for_error(request, error)
     return render(request, "notifications/message.html", {"view": view, "message": view.message} | LABELS)
@@ -91,10 +94,10 @@ def notices(request: HttpRequest) -> HttpResponse:
     errors: dict[str, object] = {}
     status = 200
     try:
-        membership = services.membership_of(staff)
+        membership = membership_of(staff)
         if request.method == "POST":
             try:
-                notice = services.send_notice(
+                notice = send_notice(
                     staff,
                     form["civil_id"][:40],
                     form["subject"][:400],
@@ -105,7 +108,7 @@ def notices(request: HttpRequest) -> HttpResponse:
                 errors, status = dict(invalid.errors), 400
             else:
                 return redirect("notifications:notice", reference=notice.reference)
-        sent = services.notices_of(staff)
+        sent = notices_of(staff)
     except SahlError as error:
         return for_error(request, error)
     return render(
@@ -120,7 +123,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notice(request: HttpRequest, reference: str) -> HttpResponse:
     try:
-        view = services.notice_for(person_of(request), reference)
+        view = notice_for(person_of(request), reference)
     except SahlError as error:
         return for_error(request, error)
     return render(request, "notifications/notice.html", {"view": view, "notice": view.notice} | LABELS)

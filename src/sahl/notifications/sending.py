@@ -1,0 +1,238 @@
+"""Who hears about what, and through which channel: the messages for a step of an application, a
+payment or a report, and `compose`, which writes one inbox message in the recipient's language and
+queues its e-mail and SMS alerts.
+
+Messages are written when an application or a report moves (this app listens to their events, see
+`receivers.py`); each e-mail or SMS alert goes out through the outbox (the `email` and `sms`
+channels in `channels.py`), which sends it at most once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings
+from django.db.models import F
+from django.urls import reverse
+from django.utils.text import format_lazy
+
+from sahl.applications.models import Application, HistoryEvent, Party
+from sahl.applications.texts import STATES
+from sahl.catalogue.services import definition_of
+from sahl.complaints.models import Event as ComplaintStep
+from sahl.core.bilingual import BilingualText
+from sahl.core.languages import in_language
+from sahl.core.money import Money
+from sahl.identity.models import StaffMembership, User
+from sahl.notifications import message_templates as templates
+from sahl.notifications import rules
+from sahl.notifications.models import Message, NoticeRecipient
+from sahl.outbox import services as outbox
+
+# Retries an hour apart at most (outbox.rules): an alert outlives a weekend's SMTP or SMS outage.
+ALERT_ATTEMPTS = 120
+
+
+# --- Messages about applications -----------------------------------------------------------------
+
+
+def application_changed(application: Application, event: HistoryEvent) -> list[Message]:
+    """The messages (and their alerts in the outbox) for a step of an application a person should
+    know about; nothing for the rest."""
+    key = rules.EVENT_FOR_KIND.get(event.kind)
+    if key is None:
+        return []
+    return _notify(application, key, note=event.note, actor_id=event.actor_id)
+
+
+def payment_changed(application: Application, event: str, amount_fils: int) -> list[Message]:
+    """Tell the applicant a fee was received or refunded ("payment_received", "payment_refunded")."""
+    if event not in rules.PAYMENT_EVENTS:
+        raise ValueError(f"not a payment event: {event}")
+    return _notify(application, event, amount_fils=amount_fils)
+
+
+def _notify(
+    application: Application,
+    event: str,
+    note: str = "",
+    amount_fils: int | None = None,
+    actor_id: int | None = None,
+) -> list[Message]:
+    if (
+        event in rules.PAYMENT_EVENTS
+        and Message.objects.filter(application=application, event=event).exists()
+    ):
+        return []
+    params = _application_params(application, note, amount_fils)
+    applicant = application.applicant
+    messages = [compose(applicant, event, params, application=application)]
+    if application.subject_civil_id != applicant.civil_id:  # filed for them by an attorney or a parent
+        subject = _accounts({application.subject_civil_id}, but_not=applicant.civil_id)
+        messages += [compose(user, event, params, application=application) for user in subject]
+    if event == "submitted":
+        others = _accounts(_asked_for_consent(application), but_not=applicant.civil_id)
+        messages += [compose(user, "consent_requested", params, application=application) for user in others]
+    elif event in rules.PARTY_EVENTS:
+        parties = set(application.parties.values_list("civil_id", flat=True))
+        # The party who made the change (e.g. the buyer who declined) is not told about it.
+        others = [u for u in _accounts(parties, but_not=applicant.civil_id) if u.pk != actor_id]
+        messages += [compose(user, "party_update", params, application=application) for user in others]
+    return messages
+
+
+def _application_params(
+    application: Application, note: str, amount_fils: int | None
+) -> dict[str, templates.Param]:
+    service = application.service
+    amount = Money(application.fee_fils if amount_fils is None else amount_fils).amount
+    return {
+        "reference": application.reference,
+        "service": BilingualText(service.name_ar, service.name_en),
+        "agency": application.agency.name,
+        "state": STATES[application.state],  # type: ignore[index]
+        "amount": format_lazy(templates.AMOUNT, amount=amount),
+        "note": note.strip() or "—",
+    }
+
+
+def _asked_for_consent(application: Application) -> set[str]:
+    """Civil IDs of the parties whose consent the application waits for. At the `submitted` event
+    the Party rows may not be written yet, so the pinned definition and the answers say who."""
+    asked = set(application.parties.filter(consent=Party.Consent.PENDING).values_list("civil_id", flat=True))
+    for party in definition_of(application.version).parties:
+        if party.consent_required and party.civil_id_field and not party.is_applicant:
+            civil_id = str(application.form_data.get(party.civil_id_field, "")).strip()
+            if civil_id:
+                asked.add(civil_id)
+    return asked
+
+
+def _accounts(civil_ids: Iterable[str], but_not: str) -> list[User]:
+    wanted = set(civil_ids) - {but_not}
+    return list(User.objects.filter(civil_id__in=wanted).order_by("pk")) if wanted else []
+
+
+def compose(
+    user: User,
+    event: str,
+    params: Mapping[str, templates.Param],
+    *,
+    application: Application | None = None,
+    notice_recipient: NoticeRecipient | None = None,
+    link: str = "",
+) -> Message:
+    """One inbox message in the recipient's language, and a delivery (with its task) for each
+    outside channel the person chose."""
+    language = user.preferred_language if user.preferred_language in ("ar", "en") else "ar"
+    rendered = templates.render(event, language, params)
+    message = Message.objects.create(
+        recipient=user,
+        kind=Message.Kind.NOTICE
+        if event in rules.NOTICE_EVENTS
+        else Message.Kind.COMPLAINT
+        if event in rules.COMPLAINT_EVENTS
+        else Message.Kind.APPLICATION,
+        event=event,
+        language=language,
+        subject=rendered.subject,
+        body=rendered.body,
+        link=reverse("applications:detail", args=[application.reference]) if application else link,
+        application=application,
+        notice_recipient=notice_recipient,
+    )
+    User.objects.filter(pk=user.pk).update(unread_messages=F("unread_messages") + 1)
+    contact = rules.Contact(user.email, user.phone, user.notify_by_email, user.notify_by_sms)
+    url = settings.SAHL_PUBLIC_URL + (message.link or reverse("notifications:message", args=[message.pk]))
+    for channel, address in rules.channels_for(event, contact):
+        if channel == rules.EMAIL:
+            subject = rendered.email_subject
+            text = "\n\n".join(
+                [
+                    rendered.email_body,
+                    in_language(templates.OPEN_IN_SAHL, language).format(url=url),
+                    in_language(templates.EMAIL_FOOTER, language),
+                ]
+            )
+        else:
+            subject, text = "", rendered.sms
+        outbox.post(
+            channel,
+            destination=channel,
+            address=address,
+            topic=f"message:{message.pk}",
+            payload={"subject": subject, "text": text, "language": language},
+            max_attempts=ALERT_ATTEMPTS,
+        )
+    return message
+
+
+# The steps of a report the reporter and the people who joined hear about (the one who acted is
+# not told); an escalation goes to the agency's supervisors instead.
+COMPLAINT_MESSAGE_FOR: dict[str, str] = {
+    "routed": "complaint_filed",
+    "acknowledged": "complaint_acknowledged",
+    "question": "complaint_question",
+    "forwarded": "complaint_forwarded",
+    "resolved": "complaint_resolved",
+    "reopened": "complaint_reopened",
+    "escalated": "complaint_escalated",
+}
+
+
+def complaint_moved(complaint_id: int, step_id: int, kind: str, actor_id: int | None) -> list[Message]:
+    """Messages about one step of a report's handling (complaints announced it)."""
+    event = COMPLAINT_MESSAGE_FOR.get(kind)
+    if event is None:
+        return []
+    step = ComplaintStep.objects.select_related(
+        "complaint__topic", "complaint__agency", "complaint__reporter"
+    ).get(pk=step_id, complaint_id=complaint_id)
+    complaint = step.complaint
+    if event == "complaint_escalated":
+        people = list(
+            User.objects.filter(
+                membership__agency=complaint.agency, membership__role=StaffMembership.Role.SUPERVISOR
+            ).order_by("pk")
+        )
+        link = reverse("complaints:case", args=[complaint.reference])
+    else:
+        people = [f.user for f in complaint.followers.select_related("user")]
+        if complaint.reporter is not None:
+            people.insert(0, complaint.reporter)
+        if event == "complaint_question":  # only the reporter can answer
+            people = people[:1] if complaint.reporter is not None else []
+        people = [p for p in people if p.pk != actor_id]
+        link = reverse("complaints:detail", args=[complaint.reference])
+    if not people:
+        return []
+    return complaint_changed(
+        people,
+        event,
+        reference=complaint.reference,
+        topic=complaint.topic.name,
+        agency=complaint.agency.name,
+        note="" if event in ("complaint_filed", "complaint_escalated") else step.note,
+        link=link,
+    )
+
+
+def complaint_changed(
+    recipients: Iterable[User],
+    event: str,
+    *,
+    reference: str,
+    topic: BilingualText,
+    agency: BilingualText,
+    note: str,
+    link: str,
+) -> list[Message]:
+    """Tell these people about a step in a report's handling."""
+    if event not in rules.COMPLAINT_EVENTS:
+        raise ValueError(f"not a complaint's event: {event}")
+    params: dict[str, templates.Param] = {
+        "reference": reference,
+        "topic": topic,
+        "agency": agency,
+        "note": note.strip() or "—",
+    }
+    return [compose(user, event, params, link=link) for user in recipients]

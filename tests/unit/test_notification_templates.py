@@ -5,17 +5,17 @@ import re
 import pytest
 from django.utils.text import format_lazy
 
+from sahl.applications.labels import STATES
 from sahl.applications.states import State
-from sahl.applications.texts import STATES
 from sahl.core.bilingual import BilingualText as T
-from sahl.core.languages import in_language
+from sahl.core.languages import in_both, in_language
 from sahl.notifications import labels, rules
 from sahl.notifications import message_templates as templates
 
 # The longest values each placeholder takes in practice (an SMS must fit with them).
 WORST = {
     "reference": "2026-0123456",
-    "state": max((t for t in STATES.values()), key=lambda t: max(len(t.ar), len(t.en))),
+    "state": max(STATES.values(), key=lambda t: max(len(text) for text in in_both(t).values())),
     "amount": format_lazy(templates.AMOUNT, amount="999999.999"),
 }
 NOTICE_REFERENCE = "N-2026-0123456"

@@ -12,11 +12,12 @@ from ninja import Form, Router, Schema, Status
 from ninja.security import django_auth
 
 from sahl.applications import filing, reading, responding
+from sahl.applications.labels import CATEGORIES, EVENTS, STATES
 from sahl.applications.moving import Kind
 from sahl.applications.rules import FormInvalid
 from sahl.applications.states import State
-from sahl.applications.texts import CATEGORIES, EVENTS, STATES
 from sahl.core.errors import BadInput, Forbidden
+from sahl.core.languages import in_both
 from sahl.identity import throttle
 from sahl.mandates import services as mandates
 from sahl.mandates.current import acting_of
@@ -119,9 +120,9 @@ def summary(application: "Application") -> ApplicationOut:
         service=application.service.code,
         name=Text(ar=application.service.name_ar, en=application.service.name_en),
         state=application.state,
-        state_text=Text(**STATES[State(application.state)].as_dict()),
+        state_text=Text(**in_both(STATES[State(application.state)])),
         category=application.category,
-        category_text=Text(**CATEGORIES[application.category].as_dict()),
+        category_text=Text(**in_both(CATEGORIES[application.category])),
         submitted_at=application.submitted_at,
         due_on=application.due_on,
     )
@@ -138,7 +139,7 @@ def detail(user: "Authority", reference: str) -> ApplicationDetail:
         answers=application.form_data if page.is_applicant else {},
         parties=[PartyOut(role=p.role, civil_id=p.civil_id, consent=p.consent) for p in page.parties],
         history=[
-            EventOut(at=e.at, kind=e.kind, text=Text(**EVENTS[Kind(e.kind)].as_dict()), note=e.note)
+            EventOut(at=e.at, kind=e.kind, text=Text(**in_both(EVENTS[Kind(e.kind)])), note=e.note)
             for e in page.history
         ],
         documents=[

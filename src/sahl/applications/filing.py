@@ -24,7 +24,7 @@ from sahl.applications.deciding import route
 from sahl.applications.models import Application, Attachment, InfoRequest, Party
 from sahl.applications.moving import Kind, record, transition
 from sahl.applications.reading import ApplyPage, Who, apply_page
-from sahl.applications.rules import FileKind, FileRefused, FormInvalid, check_file, clean_form
+from sahl.applications.rules import MESSAGES, FileKind, FileRefused, FormInvalid, check_file, clean_form
 from sahl.applications.states import State
 from sahl.catalogue.definition import RequiredDocument, ServiceDefinition
 from sahl.catalogue.models import Service
@@ -32,6 +32,7 @@ from sahl.catalogue.rules import fee_for
 from sahl.core.bilingual import BilingualText
 from sahl.core.effects import effect
 from sahl.core.errors import BadInput, Conflict, NotFound, SahlError
+from sahl.core.languages import Wording
 from sahl.idempotency import services as idempotency
 from sahl.idempotency.services import IdempotencyConflict
 from sahl.identity.models import User
@@ -239,7 +240,7 @@ def _check_files(
 ) -> dict[RequiredDocument, tuple[Upload, FileKind]]:
     """Every file checked by content and size before anything is stored."""
     checked: dict[RequiredDocument, tuple[Upload, FileKind]] = {}
-    errors: dict[str, BilingualText] = {}
+    errors: dict[str, Wording] = {}
     for document in definition.required_documents:
         upload = files.get(document.code)
         if upload is None:
@@ -255,9 +256,7 @@ def _check_files(
     return checked
 
 
-def _required() -> BilingualText:
-    from sahl.applications.rules import MESSAGES
-
+def _required() -> Wording:
     return MESSAGES["required"]
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import with_config
 from typing_extensions import TypedDict
 
-from sahl.applications import texts as application_texts
+from sahl.applications import labels
 from sahl.applications.models import Application, Attachment, HistoryEvent, InfoRequest, IssuedDocument, Party
 from sahl.applications.states import State
 from sahl.catalogue.services import definition_of
@@ -247,7 +247,7 @@ def _application(person: Person, application: Application, payments: list[Paymen
         "service": {"code": application.service.code, "name": bilingual(application.service.name)},
         "agency": {"code": application.agency.code, "name": bilingual(application.agency.name)},
         "state": application.state,
-        "state_text": bilingual(application_texts.STATES[State(application.state)]),
+        "state_text": bilingual(labels.STATES[State(application.state)]),
         "you_are": you_are,
         "created_at": application.created_at,
         "submitted_at": application.submitted_at,

@@ -8,30 +8,32 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.text import format_lazy
+from django.utils.translation import pgettext_lazy
 from jsonschema import ValidationError
 
 from sahl.catalogue.definition import RequiredDocument
 from sahl.catalogue.form_schema import answers_schema, check_answers
-from sahl.core.bilingual import BilingualText
 from sahl.core.errors import SahlError
 from sahl.core.languages import Wording
 from sahl.registry.adapters import Profile
 
-T = BilingualText
+# What a person reads beside a field their answer does not fit (a context of their own: Django's
+# catalogue words some of the same English differently).
 MESSAGES = {
-    "required": T("هذا الحقل مطلوب.", "This field is required."),
-    "choice": T("اختر من سجلاتك المسجلة باسمك.", "Choose one of the records registered in your name."),
-    "enum": T("اختر أحد الخيارات المعروضة.", "Choose one of the options shown."),
-    "too_long": T("النص أطول من {limit} حرفاً.", "The text is longer than {limit} characters."),
-    "too_short": T("النص أقصر من {limit} أحرف.", "The text is shorter than {limit} characters."),
-    "pattern": T("الصيغة غير صحيحة.", "This is not in the expected format."),
-    "date": T("أدخل تاريخاً صحيحاً.", "Enter a valid date."),
-    "email": T("أدخل بريداً إلكترونياً صحيحاً.", "Enter a valid e-mail address."),
-    "integer": T("أدخل عدداً صحيحاً.", "Enter a whole number."),
-    "number": T("أدخل رقماً.", "Enter a number."),
-    "minimum": T("القيمة أقل من {limit}.", "The value is less than {limit}."),
-    "maximum": T("القيمة أكبر من {limit}.", "The value is more than {limit}."),
-    "boolean": T("القيمة غير صحيحة.", "This value is not valid."),
+    "required": pgettext_lazy("form answer", "This field is required."),
+    "choice": pgettext_lazy("form answer", "Choose one of the records registered in your name."),
+    "enum": pgettext_lazy("form answer", "Choose one of the options shown."),
+    "too_long": pgettext_lazy("form answer", "The text is longer than {limit} characters."),
+    "too_short": pgettext_lazy("form answer", "The text is shorter than {limit} characters."),
+    "pattern": pgettext_lazy("form answer", "This is not in the expected format."),
+    "date": pgettext_lazy("form answer", "Enter a valid date."),
+    "email": pgettext_lazy("form answer", "Enter a valid e-mail address."),
+    "integer": pgettext_lazy("form answer", "Enter a whole number."),
+    "number": pgettext_lazy("form answer", "Enter a number."),
+    "minimum": pgettext_lazy("form answer", "The value is less than {limit}."),
+    "maximum": pgettext_lazy("form answer", "The value is more than {limit}."),
+    "boolean": pgettext_lazy("form answer", "This value is not valid."),
 }
 
 
@@ -44,9 +46,8 @@ class FormInvalid(SahlError):
         self.errors = dict(errors)
 
 
-def _error(code: str, **params: object) -> BilingualText:
-    text = MESSAGES[code]
-    return T(text.ar.format(**params), text.en.format(**params)) if params else text
+def _error(code: str, **params: object) -> Wording:
+    return format_lazy(MESSAGES[code], **params) if params else MESSAGES[code]
 
 
 def prefilled_values(schema: Mapping[str, Any], profile: Profile) -> dict[str, str]:
@@ -127,7 +128,7 @@ def _stored(prop: Mapping[str, Any], value: Any) -> Any:
     return value
 
 
-def _message(prop: Mapping[str, Any], error: ValidationError) -> BilingualText:
+def _message(prop: Mapping[str, Any], error: ValidationError) -> Wording:
     """Sahl's message for what jsonschema found: its own English is never shown to anyone."""
     keyword = str(error.validator)
     if keyword == "type":

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sahl.applications import filing, reading, responding, sections
 from sahl.applications.forms import form_fields
+from sahl.applications.labels import CATEGORIES, CONSENTS, DELIVERY, EVENTS, STATES
 from sahl.applications.rules import FormInvalid
-from sahl.applications.texts import CATEGORIES, CONSENTS, DELIVERY, EVENTS, STATES
 from sahl.core.errors import SahlError
 from sahl.identity import throttle
 from sahl.mandates import services as mandates

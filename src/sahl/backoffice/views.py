@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from sahl.applications import clock, reading
+from sahl.applications.labels import CONSENTS, EVENTS, STATES
 from sahl.applications.states import State
-from sahl.applications.texts import CONSENTS, EVENTS, STATES
 from sahl.backoffice import services
 from sahl.catalogue import services as catalogue
 from sahl.core.errors import SahlError, http_status

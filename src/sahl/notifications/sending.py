@@ -15,8 +15,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.text import format_lazy
 
+from sahl.applications.labels import STATES
 from sahl.applications.models import Application, HistoryEvent, Party
-from sahl.applications.texts import STATES
 from sahl.catalogue.services import definition_of
 from sahl.complaints.models import Event as ComplaintStep
 from sahl.core.bilingual import BilingualText

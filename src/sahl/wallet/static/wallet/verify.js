@@ -1,5 +1,5 @@
 // Verifying a Hawiyati presentation in the browser, offline if need be: the same checks in the
-// same order as sahl.wallet.sdjwt.verify and sahl.wallet.services.verify, with the same refusal
+// same order as sahl.wallet.sdjwt.verify and sahl.wallet.verifying.verify, with the same refusal
 // codes (docs/wallet-qr-profile.md, "Verifying"), then the state from the status list token.
 // tests/e2e/test_verifier.py runs this module against the Python verifier on crafted cases so the
 // two cannot drift apart.
@@ -231,7 +231,7 @@ function isEmptyObject(value) {
   return isObject(value) && Object.keys(value).length === 0;
 }
 
-// services.verify, offline: the profile's checks, then the state from the status list token.
+// verifying.verify, offline: the profile's checks, then the state from the status list token.
 // `jwks` is the issuer's {"keys": [...]}; `now` is Unix seconds (default: this device's clock).
 export async function verifyPresentation(text, { issuer, jwks, statusLists, now, binding } = {}) {
   const at = isInt(now) ? now : Math.floor(Date.now() / 1000);

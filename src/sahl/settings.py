@@ -50,7 +50,9 @@ ALLOWED_HOSTS = os.environ.get("SAHL_ALLOWED_HOSTS", "localhost,127.0.0.1").spli
 HTTPS = _flag("SAHL_HTTPS")
 # The simulators are separate systems reached over HTTP, apart from production code (ADR 0015). Test
 # runs have them unless told otherwise (tests/conftest.py passes it on to the servers they start).
-SAHL_SIMULATORS = _flag("SAHL_SIMULATORS") or ("pytest" in sys.modules and "SAHL_SIMULATORS" not in os.environ)
+SAHL_SIMULATORS = _flag("SAHL_SIMULATORS") or (
+    "pytest" in sys.modules and "SAHL_SIMULATORS" not in os.environ
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

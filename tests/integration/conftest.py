@@ -35,8 +35,8 @@ def totp_now(civil_id: str) -> str:
 
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
     from django.utils import timezone
-    from sahl.demo.management.commands.seed_demo import TWO_FACTOR
 
+    from sahl.demo.management.commands.seed_demo import TWO_FACTOR
     from sahl.demo.registry import civil_id_for, demo_persons
 
     persons = demo_persons(timezone.localdate())

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from sahl.identity.models import User
 from sahl.notifications.channels import header_id
 from sahl.notifications.models import Message
-from sahl.sms_sim.models import SimulatedSms
 from sahl.outbox.models import Delivery
+from sahl.sms_sim.models import SimulatedSms
 from tests.integration.conftest import apply, paid, reference_of, run_tasks
 
 pytestmark = pytest.mark.django_db

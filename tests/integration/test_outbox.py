@@ -14,11 +14,11 @@ from sahl.core import outside
 from sahl.core.money import Money
 from sahl.integrations.channels import Call, _post
 from sahl.notifications import adapters
-from sahl.sms.gateways import HttpSmsGateway, sms_gateway
 from sahl.outbox import services as outbox
 from sahl.outbox import tasks
 from sahl.outbox.models import Delivery
 from sahl.payments.adapters import KnetGateway
+from sahl.sms.gateways import sms_gateway
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import time
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import Client
-from sahl.demo.management.commands.seed_demo import TWO_FACTOR
 
+from sahl.demo.management.commands.seed_demo import TWO_FACTOR
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db

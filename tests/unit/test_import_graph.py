@@ -72,7 +72,11 @@ def test_no_two_apps_import_each_other_not_even_round_a_loop():
     edges = _app_edges()
     loops = _cycles(edges)
     detail = [
-        f"{a} -> {b}: {edges[a][b][0]}" for group in loops for a in group for b in group if b in edges.get(a, {})
+        f"{a} -> {b}: {edges[a][b][0]}"
+        for group in loops
+        for a in group
+        for b in group
+        if b in edges.get(a, {})
     ]
     assert loops == [], "apps importing each other:\n" + "\n".join(detail)
 

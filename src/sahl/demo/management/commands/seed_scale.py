@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from sahl.demo.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
 from sahl.demo.scale.load import Loader, Options, Refused, Report
 from sahl.demo.scale.meter import clock
-from sahl.demo.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -45,6 +45,11 @@ def test_an_automatic_renewal_completes_as_soon_as_it_is_paid(login, demo):
         "register_updated",
         "completed",
     ]
+    # What changed in the register is written once in both languages, though the person reads English.
+    until = before.replace(year=before.year + 1).isoformat()
+    assert application.history.get(kind="register_updated").note == (
+        f"تجدد ترخيص المركبة حتى {until} | Vehicle registration renewed until {until}"
+    )
     html = expat.get(f"/applications/{reference}").content.decode()
     assert "Completed" in html and "Vehicle registration renewal (PDF)" in html
 

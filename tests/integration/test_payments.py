@@ -1,11 +1,15 @@
 """Paying fees through the simulated KNET gateway: exactly once, verified, refunded when due."""
 
 import base64
+import io
 import json
+import re
+import unicodedata
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from pypdf import PdfReader
 
 from sahl.applications.models import Application
 from sahl.core.signing import sign
@@ -54,8 +58,20 @@ def test_a_paid_fee_completes_the_automatic_service_and_gives_a_receipt(renewal)
     assert Application.objects.get(reference=reference).state == "completed"
     intent = PaymentIntent.objects.get(application__reference=reference)
     assert intent.state == "paid" and intent.amount_fils == 10_000
-    receipt = expat.get(f"/applications/{reference}/receipts/{intent.pk}")
-    assert b"".join(receipt.streaming_content).startswith(b"%PDF")
+    receipt = b"".join(expat.get(f"/applications/{reference}/receipts/{intent.pk}").streaming_content)
+    assert receipt.startswith(b"%PDF")
+    # The receipt reads in both languages, whatever the payer's (English here).
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(receipt)).pages)
+    text = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", unicodedata.normalize("NFKC", text))
+    text = " ".join(text.split())  # a long title wraps
+    for words in (
+        "Payment receipt — Vehicle registration renewal",
+        "إيصال دفع",
+        "Amount paid",
+        "المبلغ المدفوع",
+    ):
+        assert words in text
+    assert "10.000 KWD" in text and intent.gateway_payment_id in text
     assert SimPayment.objects.get(merchant_reference=intent.reference).state == "CAPTURED"
 
 

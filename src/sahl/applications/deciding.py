@@ -23,6 +23,7 @@ from sahl.applications.states import State
 from sahl.catalogue.definition import ServiceDefinition
 from sahl.core.effects import Order, effect
 from sahl.core.errors import BadInput
+from sahl.core.languages import in_both
 from sahl.core.working_days import add_working_days, kuwait_holidays
 from sahl.events.services import announce
 from sahl.events.types import DocumentIssued
@@ -97,8 +98,9 @@ def approve(application: Application, actor: User | None, reason: str) -> None:
         order = Order(
             application.reference, application.subject_civil_id, application.form_data, clock.today()
         )
-        change = effect(name).carry_out(order)
-        record(application, Kind.REGISTER_UPDATED, actor, f"{change.ar} | {change.en}")
+        # One history line in both languages, whatever the language of whoever approved.
+        change = in_both(effect(name).carry_out(order))
+        record(application, Kind.REGISTER_UPDATED, actor, f"{change['ar']} | {change['en']}")
     transition(application, State.COMPLETED, actor, Kind.COMPLETED)
 
 

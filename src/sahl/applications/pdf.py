@@ -1,5 +1,8 @@
 """A bilingual (Arabic/English) A4 PDF for an application, with a QR code to verify it.
 
+Every text is shown in both languages on one page, whatever the request's language: data
+(BilingualText) and code text (gettext) alike are read with `in_language`.
+
 fpdf2 shapes Arabic through uharfbuzz; the Amiri font ships with this module (fonts/, OFL) so
 rendering never depends on what the host has installed.
 """
@@ -13,11 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import segno
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, TableBordersLayout, VAlign, XPos, YPos
 from fpdf.fonts import FontFace
 
-from sahl.core.bilingual import BilingualText
+from sahl.core.languages import Wording, in_language
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "Amiri"
@@ -35,26 +40,33 @@ _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe7
 _LATIN_RUN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z\-/.:_+@#%&=?~ ]*[0-9A-Za-z])?")
 _LRI, _PDI = "\u2066", "\u2069"
 
-NO_EXPIRY = BilingualText(ar="لا تنتهي صلاحيتها", en="Does not expire")
-VERIFY_HEADING = BilingualText(ar="التحقق من هذه الوثيقة", en="Verify this document")
-VERIFY_HOW = BilingualText(
-    ar="امسح رمز QR أو افتح الرابط أدناه وأدخل رمز التحقق المطبوع تحت الرمز.",
-    en="Scan the QR code, or open the address below and enter the verification code printed under it.",
+NO_EXPIRY = _("Does not expire")
+VERIFY_HEADING = _("Verify this document")
+VERIFY_HOW = _(
+    "Scan the QR code, or open the address below and enter the verification code printed under it."
 )
+
+# The rows every document opens with (context: a document's "Reference" and "Valid until" read
+# otherwise in Arabic than the same words on the pages).
+NAME = pgettext_lazy("issued document", "Name")
+CIVIL_ID = pgettext_lazy("issued document", "Civil ID")
+REFERENCE = pgettext_lazy("issued document", "Reference")
+ISSUED_ON = pgettext_lazy("issued document", "Issued on")
+VALID_UNTIL = pgettext_lazy("issued document", "Valid until")
 
 
 @dataclass(frozen=True)
 class PdfDocument:
-    title: BilingualText
-    agency: BilingualText
+    title: Wording
+    agency: Wording
     reference: str
     verification_code: str
     verify_url: str
-    holder_name: BilingualText
+    holder_name: Wording
     holder_civil_id: str
     issued_on: dt.date
     valid_until: dt.date | None
-    fields: tuple[tuple[BilingualText, str], ...]
+    fields: tuple[tuple[Wording, str], ...]  # (title in both languages, the value as given)
 
 
 def is_arabic(text: str) -> bool:
@@ -114,7 +126,7 @@ def _drop_layout_tables(pdf: FPDF) -> None:
 
 
 def _set_metadata(pdf: FPDF, document: PdfDocument) -> None:
-    pdf.set_title(document.title.en)
+    pdf.set_title(in_language(document.title, "en"))
     pdf.set_subject(document.reference)
     pdf.set_author("Sahl")
     pdf.set_creator("Sahl")
@@ -132,11 +144,11 @@ def _height(pdf: FPDF, width: float, line: float, text: str, align: Align) -> fl
     return float(height)
 
 
-def _header_band(pdf: FPDF, agency: BilingualText) -> None:
+def _header_band(pdf: FPDF, agency: Wording) -> None:
     # Measure first: the band is drawn under the text, and a long agency name wraps.
     pdf.set_font(FONT, "B", 14)
     half, line = pdf.epw / 2, 7
-    texts = ((agency.en, Align.L), (bidi_safe(agency.ar), Align.R))
+    texts = ((in_language(agency, "en"), Align.L), (bidi_safe(in_language(agency, "ar")), Align.R))
     heights = [_height(pdf, half - 2, line, text, align) for text, align in texts]
     pdf.set_fill_color(*BAND)
     pdf.rect(0, 0, pdf.w, max(26, max(heights) + 16), style="F")
@@ -150,7 +162,7 @@ def _header_band(pdf: FPDF, agency: BilingualText) -> None:
     pdf.set_y(max(32, max(heights) + 22))
 
 
-def _title(pdf: FPDF, title: BilingualText) -> None:
+def _title(pdf: FPDF, title: Wording) -> None:
     pdf.set_font(FONT, "B", 16)
     with pdf.table(
         col_widths=(1, 1),
@@ -160,26 +172,27 @@ def _title(pdf: FPDF, title: BilingualText) -> None:
         v_align=VAlign.T,
     ) as table:
         row = table.row()
-        row.cell(title.en, align=Align.L)
-        row.cell(bidi_safe(title.ar), align=Align.R)
+        row.cell(in_language(title, "en"), align=Align.L)
+        row.cell(bidi_safe(in_language(title, "ar")), align=Align.R)
     pdf.set_draw_color(*BAND)
     pdf.set_line_width(0.6)
     pdf.line(pdf.l_margin, pdf.get_y() + 2, pdf.w - pdf.r_margin, pdf.get_y() + 2)
     pdf.set_y(pdf.get_y() + 6)
 
 
-# A row is (label, value); a bilingual value is shown as English next to Arabic.
-Row = tuple[BilingualText, str | BilingualText]
+# A row is (label, value). A value given as a plain str is shown once, as it is (a number, a
+# date, an answer); any other is text in both languages, shown as English next to Arabic.
+Row = tuple[Wording, Wording]
 
 
 def _rows(document: PdfDocument) -> list[Row]:
-    valid: str | BilingualText = document.valid_until.isoformat() if document.valid_until else NO_EXPIRY
+    valid: Wording = document.valid_until.isoformat() if document.valid_until else NO_EXPIRY
     return [
-        (BilingualText(ar="الاسم", en="Name"), document.holder_name),
-        (BilingualText(ar="الرقم المدني", en="Civil ID"), document.holder_civil_id),
-        (BilingualText(ar="رقم الطلب", en="Reference"), document.reference),
-        (BilingualText(ar="تاريخ الإصدار", en="Issued on"), document.issued_on.isoformat()),
-        (BilingualText(ar="صالحة حتى", en="Valid until"), valid),
+        (NAME, document.holder_name),
+        (CIVIL_ID, document.holder_civil_id),
+        (REFERENCE, document.reference),
+        (ISSUED_ON, document.issued_on.isoformat()),
+        (VALID_UNTIL, valid),
         *document.fields,
     ]
 
@@ -201,14 +214,14 @@ def _details_table(pdf: FPDF, rows: list[Row]) -> None:
     ) as table:
         for name, value in rows:
             row = table.row()
-            row.cell(name.en, align=Align.L, style=label)
-            if isinstance(value, BilingualText):
-                row.cell(value.en, align=Align.L)
-                row.cell(bidi_safe(value.ar), align=Align.R)
-            else:
+            row.cell(in_language(name, "en"), align=Align.L, style=label)
+            if isinstance(value, str):
                 # Arabic values start at the right edge, Latin ones at the left.
                 row.cell(bidi_safe(value), align=Align.R if is_arabic(value) else Align.L, colspan=2)
-            row.cell(bidi_safe(name.ar), align=Align.R, style=label)
+            else:
+                row.cell(in_language(value, "en"), align=Align.L)
+                row.cell(bidi_safe(in_language(value, "ar")), align=Align.R)
+            row.cell(bidi_safe(in_language(name, "ar")), align=Align.R, style=label)
 
 
 def _qr_png(url: str) -> io.BytesIO:
@@ -233,10 +246,10 @@ def _verification(pdf: FPDF, document: PdfDocument) -> None:
     width = pdf.w - pdf.r_margin - x
     pdf.set_y(top)
     for text, style, size_pt, align in (
-        (VERIFY_HEADING.ar, "B", 11, Align.R),
-        (VERIFY_HOW.ar, "", 10, Align.R),
-        (VERIFY_HEADING.en, "B", 11, Align.L),
-        (VERIFY_HOW.en, "", 10, Align.L),
+        (in_language(VERIFY_HEADING, "ar"), "B", 11, Align.R),
+        (in_language(VERIFY_HOW, "ar"), "", 10, Align.R),
+        (in_language(VERIFY_HEADING, "en"), "B", 11, Align.L),
+        (in_language(VERIFY_HOW, "en"), "", 10, Align.L),
         (document.verify_url, "B", 10, Align.L),
     ):
         pdf.set_font(FONT, style, size_pt)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from sahl.applications import clock
 from sahl.applications.models import (
@@ -30,6 +31,7 @@ from sahl.catalogue.rules import Eligibility, assess
 from sahl.catalogue.services import definition_of, get_service
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, NotFound
+from sahl.core.languages import Wording, in_language
 from sahl.identity.models import User
 from sahl.mandates import services as mandates
 from sahl.mandates.rules import Action, Basis
@@ -185,6 +187,14 @@ def open_request(application: Application) -> InfoRequest | None:
     return application.info_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
 
 
+YES, NO = _("Yes"), _("No")
+
+
+def _in_both(text: Wording) -> str:
+    """One value in both languages, as an answer row shows it: "نعم / Yes"."""
+    return f"{in_language(text, 'ar')} / {in_language(text, 'en')}"
+
+
 def answer_rows(
     definition: ServiceDefinition, answers: Mapping[str, Any], profile: Profile | None
 ) -> list[tuple[BilingualText, str]]:
@@ -196,13 +206,12 @@ def answer_rows(
         value = answers[name]
         title = BilingualText.from_dict(prop["title"])
         if "x-enum-titles" in prop and str(value) in prop["x-enum-titles"]:
-            label = BilingualText.from_dict(prop["x-enum-titles"][str(value)])
-            text = f"{label.ar} / {label.en}"
+            text = _in_both(BilingualText.from_dict(prop["x-enum-titles"][str(value)]))
         elif profile and prop.get("x-prefill") in profile.choices:
             labels = {c.value: c.label for c in profile.choices[prop["x-prefill"]]}
             text = labels[value].en if value in labels else str(value)
         elif isinstance(value, bool):
-            text = "نعم / Yes" if value else "لا / No"
+            text = _in_both(YES if value else NO)
         else:
             text = str(value)
         rows.append((title, text))

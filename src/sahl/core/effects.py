@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sahl.core.bilingual import BilingualText
+from sahl.core.languages import Wording
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Refusal:
 class Effect:
     name: str
     reads: tuple[str, ...]  # the form answers it needs; a definition without them does not load
-    carry_out: Callable[[Order], BilingualText]  # changes the records; returns what changed, for the history
+    carry_out: Callable[[Order], Wording]  # changes the records; returns what changed, for the history
     check: Callable[[Mapping[str, Any], dt.date], Refusal | None] | None = (
         None  # refused at filing, not approval
     )

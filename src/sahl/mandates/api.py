@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
+from sahl.core.languages import in_both
 from sahl.identity.current import person_of
 from sahl.mandates import current, services
 
@@ -70,7 +71,7 @@ def _mandate(found: services.MandateView) -> MandateOut:
         reference=m.application_reference,
         other=Text(**found.other_name.as_dict()),
         scope=m.scope,
-        scope_text=Text(**found.scope_name.as_dict()),
+        scope_text=Text(**in_both(found.scope_name)),
         valid_from=m.valid_from,
         valid_until=m.valid_until,
         in_force=found.in_force,

@@ -7,8 +7,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sahl.core.bilingual import BilingualText
 from sahl.core.effects import Effect, Order, Refusal, provide
+from sahl.core.languages import Wording
 from sahl.mandates.services import check_power_of_attorney, grant_power_of_attorney
 
 
@@ -17,7 +17,7 @@ def _check(answers: Mapping[str, Any], day: dt.date) -> Refusal | None:
     return Refusal("end_date", problem) if problem else None
 
 
-def _grant(order: Order) -> BilingualText:
+def _grant(order: Order) -> Wording:
     return grant_power_of_attorney(order.reference, order.civil_id, dict(order.answers))
 
 

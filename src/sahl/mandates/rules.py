@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
-
-from sahl.core.bilingual import BilingualText as T
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 MAJORITY_AGE = 18  # a parent's guardianship ends by itself on the child's 18th birthday
 LONGEST_MANDATE = relativedelta(years=5)
@@ -43,18 +43,23 @@ STAFF_ACTIONS = frozenset({Action.REVIEW, Action.DECIDE})
 
 @dataclass(frozen=True)
 class Scope:
-    name: T
+    name: Promise
     categories: frozenset[str] | None  # None: every category
     excluded: frozenset[str] = frozenset()
 
 
-# The scopes of the Ministry of Justice's power-of-attorney form, as catalogue categories.
+# The scopes of the Ministry of Justice's power-of-attorney form, as catalogue categories. Their
+# names have a context of their own: "General" here is a general power of attorney (توكيل عام).
 SCOPES: dict[str, Scope] = {
-    "general": Scope(T("توكيل عام", "General"), None),
-    "vehicles": Scope(T("المركبات", "Vehicles"), frozenset({"traffic"})),
-    "real_estate": Scope(T("العقارات", "Real estate"), frozenset({"housing", "building"})),
-    "courts": Scope(T("القضايا والدعاوى", "Courts and lawsuits"), frozenset({"justice"})),
-    "government": Scope(T("المعاملات الحكومية", "Government transactions"), None, frozenset({"justice"})),
+    "general": Scope(pgettext_lazy("power of attorney scope", "General"), None),
+    "vehicles": Scope(pgettext_lazy("power of attorney scope", "Vehicles"), frozenset({"traffic"})),
+    "real_estate": Scope(
+        pgettext_lazy("power of attorney scope", "Real estate"), frozenset({"housing", "building"})
+    ),
+    "courts": Scope(pgettext_lazy("power of attorney scope", "Courts and lawsuits"), frozenset({"justice"})),
+    "government": Scope(
+        pgettext_lazy("power of attorney scope", "Government transactions"), None, frozenset({"justice"})
+    ),
 }
 
 

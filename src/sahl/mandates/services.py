@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from sahl.audit import services as audit
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import Conflict, Forbidden, NotFound
+from sahl.core.languages import Wording
 from sahl.events.services import announce
 from sahl.events.types import MandateGranted, MandateRevoked
 from sahl.identity.models import StaffMembership, User
@@ -212,9 +215,13 @@ def check_power_of_attorney(answers: dict[str, Any]) -> str | None:
     return None
 
 
-def grant_power_of_attorney(reference: str, grantor: str, answers: dict[str, Any]) -> BilingualText:
+# What granting changed, for the application's history.
+GRANTED = _("Power of attorney issued ({scope}) from {start} to {end}")
+
+
+def grant_power_of_attorney(reference: str, grantor: str, answers: dict[str, Any]) -> Wording:
     """The Ministry of Justice issued the power of attorney (its application completed): it is in
-    force from its start date. Idempotent on the application."""
+    force from its start date. Idempotent on the application. Says what changed."""
     start, end = rules.parse_date(answers["start_date"]), rules.parse_date(answers["end_date"])
     assert start is not None and end is not None
     mandate, created = Mandate.objects.get_or_create(
@@ -238,17 +245,14 @@ def grant_power_of_attorney(reference: str, grantor: str, answers: dict[str, Any
                 detail=f"{mandate.scope} {start.isoformat()}..{end.isoformat()}",
             )
     scope = rules.SCOPES[mandate.scope].name
-    return BilingualText(
-        f"صدر التوكيل ({scope.ar}) من {start.isoformat()} إلى {end.isoformat()}",
-        f"Power of attorney issued ({scope.en}) from {start.isoformat()} to {end.isoformat()}",
-    )
+    return format_lazy(GRANTED, scope=scope, start=start.isoformat(), end=end.isoformat())
 
 
 @dataclass(frozen=True)
 class MandateView:
     mandate: Mandate
     other_name: BilingualText  # the attorney's name for the grantor, the grantor's for the attorney
-    scope_name: BilingualText
+    scope_name: Wording
     in_force: bool
     ended: bool
 

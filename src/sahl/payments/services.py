@@ -15,14 +15,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sahl.applications import deciding, moving, reading
 from sahl.applications.models import Application, HistoryEvent
 from sahl.applications.pdf import PdfDocument, render_pdf
 from sahl.applications.states import State
 from sahl.catalogue.models import Agency
-from sahl.core.bilingual import BilingualText
+from sahl.core.bilingual import LANGUAGES, BilingualText
 from sahl.core.errors import BadInput, Conflict, NotFound
+from sahl.core.languages import in_language
 from sahl.core.money import Money
 from sahl.events.services import announce
 from sahl.events.types import PaymentCaptured, PaymentRefunded
@@ -176,6 +178,21 @@ def _paid(intent: PaymentIntent) -> None:
         _request_refund(intent)  # the application ended while the person was paying
 
 
+# The receipt (a PDF in both languages, whatever the payer's language).
+RECEIPT_TITLE = _("Payment receipt — {service}")
+AMOUNT_PAID = _("Amount paid")
+PAYMENT_NUMBER = _("Payment number")
+PAID_AT = _("Paid at")
+
+
+def _receipt_title(service: BilingualText) -> BilingualText:
+    """The receipt's title in each language, with the service's name in that language."""
+    ar, en = (
+        in_language(RECEIPT_TITLE, language).format(service=service.get(language)) for language in LANGUAGES
+    )
+    return BilingualText(ar, en)
+
+
 def _write_receipt(intent: PaymentIntent) -> None:
     application = Application.objects.select_related("service", "agency", "applicant").get(
         pk=intent.application_id
@@ -183,10 +200,7 @@ def _write_receipt(intent: PaymentIntent) -> None:
     paid_at = timezone.localtime(intent.paid_at)
     pdf = render_pdf(
         PdfDocument(
-            title=BilingualText(
-                f"إيصال دفع — {application.service.name_ar}",
-                f"Payment receipt — {application.service.name_en}",
-            ),
+            title=_receipt_title(application.service.name),
             agency=application.agency.name,
             reference=application.reference,
             verification_code=intent.reference,
@@ -196,9 +210,9 @@ def _write_receipt(intent: PaymentIntent) -> None:
             issued_on=paid_at.date(),
             valid_until=None,
             fields=(
-                (BilingualText("المبلغ المدفوع", "Amount paid"), f"{Money(intent.amount_fils).amount} KWD"),
-                (BilingualText("رقم عملية الدفع", "Payment number"), intent.gateway_payment_id),
-                (BilingualText("وقت الدفع", "Paid at"), paid_at.strftime("%Y-%m-%d %H:%M")),
+                (AMOUNT_PAID, f"{Money(intent.amount_fils).amount} KWD"),
+                (PAYMENT_NUMBER, intent.gateway_payment_id),
+                (PAID_AT, paid_at.strftime("%Y-%m-%d %H:%M")),
             ),
         )
     )

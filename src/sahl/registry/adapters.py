@@ -13,9 +13,12 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils.module_loading import import_string
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import Conflict
+from sahl.core.languages import Wording
 from sahl.registry import models as m
 from sahl.registry.facts import ApplicantFacts
 from sahl.registry.geo import AREAS
@@ -113,8 +116,9 @@ class Registers(Protocol):
     def companies(self, civil_id: str) -> list[CompanyRecord]:
         """The companies in which the person holds a role, by commercial registration number."""
 
-    def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> BilingualText:
-        """Carry out an effect (see registry.effects) for the person; returns what changed."""
+    def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Wording:
+        """Carry out an effect (see registry.effects) for the person; returns what changed, in both
+        languages (the application's history records it so)."""
 
     def update_vehicle(self, plate: str, changes: dict[str, dt.date]) -> VehicleRecord | None:
         """Change a vehicle's record (the keys of `VEHICLE_FIELDS`); None if the plate is unknown."""
@@ -127,6 +131,13 @@ class Registers(Protocol):
 
 # What the owner of the vehicles register may change in a record through the agency API.
 VEHICLE_FIELDS = ("registration_expiry", "insurance_expiry")
+
+# What an effect changed, as the application's history tells it.
+REGISTRATION_RENEWED = _("Vehicle registration renewed until {until}")
+OWNERSHIP_MOVED = _("Vehicle ownership moved to the buyer")
+PASSPORT_ISSUED = _("New passport valid until {until}")
+CIVIL_ID_RENEWED = _("Civil ID card renewed until {until}")
+LICENCE_ISSUED = _("Driving licence issued")
 
 
 @cache
@@ -287,7 +298,7 @@ class DatabaseRegisters:
         }
         return Profile(person.civil_id, BilingualText(person.name_ar, person.name_en), facts, choices)
 
-    def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> BilingualText:
+    def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Wording:
         try:
             return self._apply(effect, civil_id, answers, today)
         except (m.Person.DoesNotExist, m.Vehicle.DoesNotExist, m.Passport.DoesNotExist):
@@ -331,36 +342,31 @@ class DatabaseRegisters:
         )
         return _record(person)
 
-    def _apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> BilingualText:
+    def _apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Wording:
         person = m.Person.objects.get(civil_id=civil_id)
         if effect == "vehicle.renew_registration":
             vehicle = m.Vehicle.objects.select_for_update().get(plate=answers["plate_number"], owner=person)
             vehicle.registration_expiry = _plus_years(max(vehicle.registration_expiry, today), 1)
             vehicle.save(update_fields=["registration_expiry"])
-            until = vehicle.registration_expiry.isoformat()
-            return BilingualText(
-                f"تجدد ترخيص المركبة حتى {until}", f"Vehicle registration renewed until {until}"
-            )
+            return format_lazy(REGISTRATION_RENEWED, until=vehicle.registration_expiry.isoformat())
         if effect == "vehicle.transfer_ownership":
             vehicle = m.Vehicle.objects.select_for_update().get(plate=answers["plate_number"], owner=person)
             vehicle.owner = m.Person.objects.get(civil_id=answers["buyer_civil_id"])
             vehicle.save(update_fields=["owner"])
             forget_profiles([person.civil_id])  # the car leaves the seller's profile (the buyer's: signal)
-            return BilingualText("انتقلت ملكية المركبة إلى المشتري", "Vehicle ownership moved to the buyer")
+            return OWNERSHIP_MOVED
         if effect == "passport.renew":
             passport = m.Passport.objects.select_for_update().get(
                 number=answers["passport_number"], holder=person
             )
             passport.issued_on, passport.expires_on = today, _plus_years(today, 5)
             passport.save(update_fields=["issued_on", "expires_on"])
-            until = passport.expires_on.isoformat()
-            return BilingualText(f"صدر جواز جديد صالح حتى {until}", f"New passport valid until {until}")
+            return format_lazy(PASSPORT_ISSUED, until=passport.expires_on.isoformat())
         if effect == "civil_id.renew":
             expiry = person.residency_expiry if person.residency_expiry else _plus_years(today, 5)
             person.civil_id_expiry = expiry
             person.save(update_fields=["civil_id_expiry"])
-            until = expiry.isoformat()
-            return BilingualText(f"تجددت البطاقة المدنية حتى {until}", f"Civil ID card renewed until {until}")
+            return format_lazy(CIVIL_ID_RENEWED, until=expiry.isoformat())
         if effect == "driving_licence.issue":
             years = 15 if person.nationality == "KW" else 1
             m.DrivingLicence.objects.update_or_create(
@@ -372,7 +378,7 @@ class DatabaseRegisters:
                     "expires_on": _plus_years(today, years),
                 },
             )
-            return BilingualText("صدرت رخصة القيادة", "Driving licence issued")
+            return LICENCE_ISSUED
         raise ValueError(f"unknown effect {effect}")
 
 

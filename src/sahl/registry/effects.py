@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from sahl.core.bilingual import BilingualText
 from sahl.core.effects import Effect, Order, provide
+from sahl.core.languages import Wording
 from sahl.registry.adapters import registers
 
 READS: dict[str, tuple[str, ...]] = {
@@ -29,7 +29,7 @@ REGISTER_OWNERS: dict[str, str] = {
 }
 
 
-def _carry_out(name: str, order: Order) -> BilingualText:
+def _carry_out(name: str, order: Order) -> Wording:
     return registers().apply(name, order.civil_id, dict(order.answers), order.day)
 
 

@@ -126,6 +126,15 @@ def test_a_draft_is_saved_and_resumed(login, demo):
     assert Application.objects.get(pk=draft.pk).state == "in_review"
 
 
+def test_the_form_offers_the_persons_records_by_number_in_the_pages_language(login, demo):
+    passport = Passport.objects.get(holder__civil_id=demo["father"]).number
+    arabic = login(demo["father"]).get("/services/moi.passport-renewal/apply").content.decode()
+    # The profile read for the Arabic page may be kept; the English page still reads English.
+    english = login(demo["father"], "en").get("/services/moi.passport-renewal/apply").content.decode()
+    assert f'<option value="{passport}">جواز رقم {passport}</option>' in arabic
+    assert f'<option value="{passport}">Passport {passport}</option>' in english
+
+
 def test_a_file_whose_content_is_not_its_declared_type_is_refused_before_storing(login, demo):
     father = login(demo["father"], "en")
     passport = Passport.objects.get(holder__civil_id=demo["father"]).number

@@ -9,6 +9,7 @@ from typing import Any
 from sahl.applications.rules import prefilled_values
 from sahl.catalogue.definition import ServiceDefinition
 from sahl.core.bilingual import BilingualText
+from sahl.core.languages import Wording
 from sahl.registry.adapters import Profile
 from sahl.registry.facts import CHOICE_KEYS
 
@@ -21,7 +22,7 @@ class Field:
     value: str
     required: bool
     readonly: bool
-    choices: tuple[tuple[str, BilingualText], ...]
+    choices: tuple[tuple[str, Wording], ...]
     error: Any  # BilingualText or None
     max_length: int | None
     help: BilingualText | None
@@ -39,7 +40,7 @@ def form_fields(
     prefilled = prefilled_values(schema, profile) if profile else {}
     fields = []
     for name, prop in schema.get("properties", {}).items():
-        choices: tuple[tuple[str, BilingualText], ...] = ()
+        choices: tuple[tuple[str, Wording], ...] = ()
         source = prop.get("x-prefill")
         if source in CHOICE_KEYS:
             widget = "select"

@@ -209,7 +209,7 @@ def answer_rows(
             text = _in_both(BilingualText.from_dict(prop["x-enum-titles"][str(value)]))
         elif profile and prop.get("x-prefill") in profile.choices:
             labels = {c.value: c.label for c in profile.choices[prop["x-prefill"]]}
-            text = labels[value].en if value in labels else str(value)
+            text = in_language(labels[value], "en") if value in labels else str(value)
         elif isinstance(value, bool):
             text = _in_both(YES if value else NO)
         else:

@@ -37,7 +37,7 @@ class Choice:
     """One of the person's own records, offered in a form instead of being typed."""
 
     value: str
-    label: BilingualText
+    label: Wording  # the register's words (a car by make and plate), or a number with its kind
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,10 @@ OWNERSHIP_MOVED = _("Vehicle ownership moved to the buyer")
 PASSPORT_ISSUED = _("New passport valid until {until}")
 CIVIL_ID_RENEWED = _("Civil ID card renewed until {until}")
 LICENCE_ISSUED = _("Driving licence issued")
+
+# A record offered by its number alone.
+PASSPORT = _("Passport {number}")
+LICENCE = _("Licence {number}")
 
 
 @cache
@@ -285,12 +289,10 @@ class DatabaseRegisters:
                 Choice(w.civil_id, BilingualText(w.name_ar, w.name_en)) for w in workers
             ),
             "applicant.passports": tuple(
-                Choice(p.number, BilingualText(f"جواز رقم {p.number}", f"Passport {p.number}"))
-                for p in passports
+                Choice(p.number, format_lazy(PASSPORT, number=p.number)) for p in passports
             ),
             "applicant.driving_licences": tuple(
-                Choice(d.number, BilingualText(f"رخصة رقم {d.number}", f"Licence {d.number}"))
-                for d in licences
+                Choice(d.number, format_lazy(LICENCE, number=d.number)) for d in licences
             ),
             "applicant.companies": tuple(
                 Choice(r.company.number, BilingualText(r.company.name_ar, r.company.name_en)) for r in roles

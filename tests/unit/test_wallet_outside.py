@@ -17,7 +17,7 @@ from sd_jwt.verifier import SDJWTVerifier
 
 from sahl.wallet import sdjwt
 from sahl.wallet.jose import JoseError, public_jwk
-from tests.wallet_fixtures import ISSUER, NOW, Issued, issue, kid_of, new_key, present
+from tests.wallet_fixtures import ISSUER, NOW, Issued, issue, kid_of, new_key, present, qr_nonce
 
 # --- By hand, on `cryptography` only ------------------------------------------------------------
 
@@ -92,7 +92,7 @@ def test_sahl_accepts_a_key_binding_signed_by_hand():
         issued.holder_key,
         {"typ": "kb+jwt", "alg": "ES256"},  # another member order than Sahl's: it must not matter
         {
-            "nonce": sdjwt.qr_nonce(NOW),
+            "nonce": qr_nonce(NOW),
             "aud": sdjwt.QR_AUDIENCE,
             "iat": NOW,
             "sd_hash": b64encode(hashlib.sha256(base.encode()).digest()),
@@ -127,7 +127,7 @@ def reference_verifier(issued: Issued, presentation: str, aud: str, nonce: str) 
 def test_the_reference_implementation_reads_what_sahls_verifier_reads(configuration, keep):
     issued = issue(configuration)
     shown = present(issued, keep)
-    theirs = reference_verifier(issued, shown, sdjwt.QR_AUDIENCE, sdjwt.qr_nonce(NOW))
+    theirs = reference_verifier(issued, shown, sdjwt.QR_AUDIENCE, qr_nonce(NOW))
     ours = sdjwt.verify(shown, ISSUER, issued.keys, sdjwt.qr_binding(NOW), NOW).claims
     assert theirs == ours
     for path in keep:
@@ -143,11 +143,11 @@ def test_the_reference_implementation_refuses_a_presentation_sahl_refuses():
     claims = {
         "iat": NOW,
         "aud": sdjwt.QR_AUDIENCE,
-        "nonce": sdjwt.qr_nonce(NOW),
+        "nonce": qr_nonce(NOW),
         "sd_hash": b64encode(hashlib.sha256(base.encode()).digest()),
     }
     foreign = base + signed_by_hand(new_key(), {"alg": "ES256", "typ": "kb+jwt"}, claims)
     with pytest.raises(InvalidJWSSignature):
-        reference_verifier(issued, foreign, sdjwt.QR_AUDIENCE, sdjwt.qr_nonce(NOW))
+        reference_verifier(issued, foreign, sdjwt.QR_AUDIENCE, qr_nonce(NOW))
     with pytest.raises(JoseError, match="key_binding_invalid"):
         sdjwt.verify(foreign, ISSUER, issued.keys, sdjwt.qr_binding(NOW), NOW)

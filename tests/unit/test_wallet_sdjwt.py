@@ -8,7 +8,7 @@ import pytest
 
 from sahl.wallet import sdjwt
 from sahl.wallet.jose import JoseError, b64url, compact_json, unb64url
-from tests.wallet_fixtures import ISSUER, NOW, crafted_cases, issue, present
+from tests.wallet_fixtures import ISSUER, NOW, crafted_cases, issue, present, qr_nonce
 
 CASES = crafted_cases()
 
@@ -129,7 +129,7 @@ def _with_kb(issued, base: str, **claims) -> str:
     kb = {
         "iat": NOW,
         "aud": sdjwt.QR_AUDIENCE,
-        "nonce": sdjwt.qr_nonce(NOW),
+        "nonce": qr_nonce(NOW),
         "sd_hash": sdjwt.digest(base),
     } | claims
     return base + sign(issued.holder_key, {"alg": "ES256", "typ": "kb+jwt"}, kb)
@@ -159,7 +159,7 @@ def _unsigned_kb(issued, alg: str) -> str:
     claims = {
         "iat": NOW,
         "aud": sdjwt.QR_AUDIENCE,
-        "nonce": sdjwt.qr_nonce(NOW),
+        "nonce": qr_nonce(NOW),
         "sd_hash": sdjwt.digest(base),
     }
     signing_input = f"{b64url(compact_json({'alg': alg, 'typ': 'kb+jwt'}))}.{b64url(compact_json(claims))}"

@@ -276,10 +276,6 @@ QR_AUDIENCE = "sahl:qr"
 WINDOW = 60  # seconds per nonce window
 
 
-def qr_nonce(iat: int) -> str:
-    return str(iat // WINDOW)
-
-
 def qr_binding(now: int) -> Binding:
     """Accept windows from two before the verifier's clock to one after, and an iat inside its own."""
     current = now // WINDOW

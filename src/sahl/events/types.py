@@ -193,18 +193,6 @@ class RegisterFact(DomainEvent):
 
 @event_type
 @dataclass(frozen=True)
-class BirthRegistered(RegisterFact):
-    type = "register.birth_registered"
-
-
-@event_type
-@dataclass(frozen=True)
-class MarriageRegistered(RegisterFact):
-    type = "register.marriage_registered"
-
-
-@event_type
-@dataclass(frozen=True)
 class DocumentExpiring(RegisterFact):
     """A register document (licence, passport, vehicle registration) expires on `expires_on`
     (ISO date); announced once per document and per warning (e.g. 60 and 7 days before)."""

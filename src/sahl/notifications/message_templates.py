@@ -7,7 +7,6 @@ state or an amount, never a name, a civil ID or the agency's words.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -221,10 +220,6 @@ class Rendered:
     sms: str
     email_subject: str
     email_body: str
-
-
-def fields_of(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def _fill(text: Promise, values: Mapping[str, str]) -> str:

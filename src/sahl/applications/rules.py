@@ -6,17 +6,19 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.text import format_lazy
 from django.utils.translation import pgettext_lazy
-from jsonschema import ValidationError
 
 from sahl.catalogue.definition import RequiredDocument
 from sahl.catalogue.form_schema import answers_schema, check_answers
 from sahl.core.errors import SahlError
 from sahl.core.languages import Wording
 from sahl.registry.adapters import Profile
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 # What a person reads beside a field their answer does not fit (a context of their own: Django's
 # catalogue words some of the same English differently).

@@ -7,7 +7,7 @@ A definition's `form` is JSON Schema with Sahl's own `x-` keywords beside the st
   choice among the person's own records.
 - `x-enum-titles`: the bilingual title of each `enum` value (shown, never checked).
 - `x-records`: the records a choice key offers this person. It is never written in a definition:
-  `answers_schema` fills it in from `x-prefill` for each person, and `FormValidator` checks it.
+  `answers_schema` fills it in from `x-prefill` for each person, and `check_answers` checks it.
 
 Titles and descriptions are bilingual mappings, which JSON Schema's own `title` is not, so they
 stay out of the schema the answers are checked against.
@@ -18,27 +18,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Iterator, Mapping
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
-from jsonschema.protocols import Validator
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from sahl.registry.facts import CHOICE_KEYS
+
+if TYPE_CHECKING:  # jsonschema (some 10 MB a process) loads with the first form checked, not at start
+    from jsonschema import FormatChecker, ValidationError
+    from jsonschema.protocols import Validator
 
 ANNOTATIONS = frozenset({"title", "description", "x-enum-titles", "x-prefill"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-# The two formats a form may use, checked as Sahl always has (jsonschema's own "email" only
-# looks for an "@"); no other format is checked.
-FORMATS = FormatChecker(formats=())
 
-
-@FORMATS.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
     return not isinstance(value, str) or bool(dt.date.fromisoformat(value))
 
 
-@FORMATS.checks("email")
 def _is_email(value: object) -> bool:
     return not isinstance(value, str) or bool(_EMAIL.match(value))
 
@@ -46,11 +42,22 @@ def _is_email(value: object) -> bool:
 def _among_records(
     validator: Validator, records: Collection[str], instance: Any, schema: Mapping[str, Any]
 ) -> Iterator[ValidationError]:
+    from jsonschema import ValidationError
+
     if instance not in records:
         yield ValidationError("is not one of the person's records")
 
 
-FormValidator = validators.extend(Draft202012Validator, {"x-records": _among_records})
+@cache
+def _checking() -> tuple[type[Validator], FormatChecker]:
+    """Draft 2020-12 with Sahl's `x-records`, and the two formats a form may use, checked as Sahl
+    always has (jsonschema's own "email" only looks for an "@"); no other format is checked."""
+    from jsonschema import Draft202012Validator, FormatChecker, validators
+
+    formats = FormatChecker(formats=())
+    formats.checks("date", raises=ValueError)(_is_date)
+    formats.checks("email")(_is_email)
+    return validators.extend(Draft202012Validator, {"x-records": _among_records}), formats
 
 
 def answers_schema(
@@ -82,7 +89,8 @@ def check_answers(schema: Mapping[str, Any], answers: Mapping[str, Any]) -> dict
     """Each field's first problem, in the order a person fixes them (a missing answer, then its
     kind, then its choice, then its length, pattern, format and bounds)."""
     found: dict[str, ValidationError] = {}
-    for error in FormValidator(schema, format_checker=FORMATS).iter_errors(answers):
+    validator, formats = _checking()
+    for error in validator(schema, format_checker=formats).iter_errors(answers):
         if error.validator == "required":
             names = [name for name in error.validator_value if name not in answers]
         else:

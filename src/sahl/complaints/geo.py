@@ -34,17 +34,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar, overload
-
-import numpy as np
-import numpy.typing as npt
-import shapely
-import shapely.geometry
-from shapely.geometry.base import BaseGeometry
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from sahl.core.arabic import normalize
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput
+
+if TYPE_CHECKING:  # shapely and numpy (some 20 MB a process) load with the first shape, not at start
+    import numpy as np
+    import numpy.typing as npt
+    from shapely.geometry.base import BaseGeometry
+
+    Shapes = npt.NDArray[np.object_]  # an array of prepared shapely geometries, tested in one call
 
 _DATA = Path(__file__).parent / "data" / "geo"
 EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
@@ -96,11 +97,11 @@ class Area:
 
 # --- geometry -------------------------------------------------------------------------------------
 
-Shapes = npt.NDArray[np.object_]  # an array of prepared shapely geometries, tested in one call
-
 
 def _shape(geometry: dict[str, Any]) -> BaseGeometry:
     """A GeoJSON Polygon or MultiPolygon (x = longitude, y = latitude), prepared for point tests."""
+    import shapely.geometry
+
     if geometry["type"] not in ("Polygon", "MultiPolygon"):
         raise ValueError(f"not a polygon: {geometry['type']}")
     shape = shapely.geometry.shape(geometry)
@@ -110,6 +111,8 @@ def _shape(geometry: dict[str, Any]) -> BaseGeometry:
 
 def _first_holding(shapes: Shapes, lat: float, lon: float) -> int | None:
     """The index of the first shape that holds the point (its boundary excluded), or None."""
+    import shapely
+
     holding: list[bool] = shapely.contains_xy(shapes, lon, lat).tolist()
     return holding.index(True) if True in holding else None
 
@@ -118,12 +121,12 @@ def _nearest(shapes: Shapes, lat: float, lon: float) -> int:
     """The index of the shape nearest to the point. Distances are measured on a local flat
     projection (longitudes shrunk by the cosine of the latitude): fine at this scale, and much
     truer than raw degrees, where a degree of longitude is 13 % shorter than a degree of latitude here."""
+    import numpy as np
+    import shapely
+
     shrink = np.array([math.cos(math.radians(lat)), 1.0])
     flat = shapely.transform(shapes, lambda xy: (xy - (lon, lat)) * shrink)
-    return int(np.argmin(shapely.distance(flat, _ORIGIN)))
-
-
-_ORIGIN = shapely.Point(0.0, 0.0)
+    return int(np.argmin(shapely.distance(flat, shapely.Point(0.0, 0.0))))
 
 
 # --- data -----------------------------------------------------------------------------------------
@@ -146,6 +149,8 @@ class _Layer:
 
     @classmethod
     def of(cls, features: Iterable[_Feature]) -> _Layer:
+        import numpy as np
+
         items = tuple(features)
         shapes = np.empty(len(items), dtype=object)
         shapes[:] = [feature.shape for feature in items]
@@ -241,6 +246,8 @@ def _on_globe(lat: float, lon: float) -> bool:
 def resolve(lat: float, lon: float) -> Place:
     """The governorate and area of a point on land in Kuwait; `OutsideKuwait` for anything else.
     Decimals (as the database keeps coordinates) are fine."""
+    import shapely
+
     lat, lon = float(lat), float(lon)
     if not _on_globe(lat, lon) or not shapely.contains_xy(_country(), lon, lat):
         raise OutsideKuwait

@@ -1,25 +1,10 @@
-"""What operators read about the outbox and the event backbone (gettext, in the page's language)."""
+"""What operators read about the outbox's attempts and the event backbone (gettext, in the page's
+language); a delivery's own states and channels are the outbox's words (outbox.labels)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-
-STATES = {
-    "queued": _("Queued"),
-    "sending": _("Sending"),
-    "sent": _("Sent"),
-    "retrying": _("Failed, retrying"),
-    "failed": _("Failed permanently"),
-    "uncertain": _("Uncertain"),
-}
-
-CHANNELS = {
-    "email": _("E-mail"),
-    "sms": _("SMS"),
-    "agency": _("Agency's system"),
-    "refund": _("Refund at the payment gateway"),
-}
 
 OUTCOMES = {
     "sent": pgettext_lazy("delivery attempt", "Sent"),

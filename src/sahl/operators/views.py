@@ -17,6 +17,7 @@ from sahl.core.errors import SahlError
 from sahl.identity.current import person_of
 from sahl.operators import labels, services
 from sahl.outbox import channels
+from sahl.outbox import labels as outbox_labels
 from sahl.outbox.services import Filters
 from sahl.ui.errors import for_error
 
@@ -34,7 +35,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
         filters = Filters(
             channel=_choice(request, "channel", channels.names()),
             destination=_choice(request, "destination", names),
-            state=_choice(request, "state", labels.STATES),
+            state=_choice(request, "state", outbox_labels.STATES),
             older_than_minutes=int(_choice(request, "age", labels.AGES) or 0),
         )
         found = services.deliveries(person_of(request), filters)
@@ -48,8 +49,8 @@ def deliveries(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "destinations": names,
             "channel_names": channels.names(),
-            "states": labels.STATES,
-            "channels": labels.CHANNELS,
+            "states": outbox_labels.STATES,
+            "channels": outbox_labels.CHANNELS,
             "outcomes": labels.OUTCOMES,
             "ages": labels.AGES,
         },

@@ -36,7 +36,7 @@ def _person(request: HttpRequest) -> Authority:
 def _grants_powers(request: HttpRequest) -> bool:
     """Granting a power of attorney asks for the password again (allauth's re-authentication)."""
     match = request.resolver_match
-    return bool(match) and mandates.asks_reauthentication(str(match.kwargs.get("code", "")))  # type: ignore[union-attr]
+    return match is not None and mandates.asks_reauthentication(str(match.kwargs.get("code", "")))
 
 
 TEXTS = {"states": STATES, "categories": CATEGORIES, "events": EVENTS, "consents": CONSENTS}

@@ -2,7 +2,7 @@
 agency, never by civil ID."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -11,6 +11,9 @@ from ninja.security import django_auth
 from sahl.audit import labels, services
 from sahl.core.languages import in_both
 from sahl.identity.current import person_of
+
+if TYPE_CHECKING:
+    from sahl.audit.models import AuditEntry
 
 router = Router(tags=["audit"], auth=django_auth)
 
@@ -48,7 +51,7 @@ def _text(ar: str, en: str) -> Text | None:
     return Text(ar=ar, en=en) if ar or en else None
 
 
-def _read(e: Any) -> ReadOut:
+def _read(e: AuditEntry) -> ReadOut:
     label = labels.DATA.get(e.data)
     basis = labels.BASES.get(e.detail)
     return ReadOut(
@@ -64,7 +67,7 @@ def _read(e: Any) -> ReadOut:
     )
 
 
-def _security(e: Any) -> SecurityOut:
+def _security(e: AuditEntry) -> SecurityOut:
     return SecurityOut(at=e.at, kind=e.kind, kind_text=Text(**in_both(labels.KINDS[e.kind])), source=e.source)
 
 

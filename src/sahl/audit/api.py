@@ -51,7 +51,7 @@ def _text(ar: str, en: str) -> Text | None:
     return Text(ar=ar, en=en) if ar or en else None
 
 
-def _read(e: AuditEntry) -> ReadOut:
+def _read(e: "AuditEntry") -> ReadOut:
     label = labels.DATA.get(e.data)
     basis = labels.BASES.get(e.detail)
     return ReadOut(
@@ -67,7 +67,7 @@ def _read(e: AuditEntry) -> ReadOut:
     )
 
 
-def _security(e: AuditEntry) -> SecurityOut:
+def _security(e: "AuditEntry") -> SecurityOut:
     return SecurityOut(at=e.at, kind=e.kind, kind_text=Text(**in_both(labels.KINDS[e.kind])), source=e.source)
 
 

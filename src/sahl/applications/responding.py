@@ -39,14 +39,20 @@ def answer_consent(who: Who, reference: str, agree: bool) -> Application:
     return application
 
 
+def _own_for_change(who: Who, reference: str) -> Application:
+    """The application the person filed (or speaks for), locked for the change and read afresh."""
+    application = application_for(who, reference)
+    if not speaks_for(who, application):
+        raise NotFound("application.not_found")
+    Application.objects.select_for_update().filter(pk=application.pk).first()
+    application.refresh_from_db()
+    return application
+
+
 def withdraw(who: Who, reference: str, reason: str = "") -> Application:
     user = acting(who).actor
     with transaction.atomic():
-        application = application_for(who, reference)
-        if not speaks_for(who, application):
-            raise NotFound("application.not_found")
-        Application.objects.select_for_update().filter(pk=application.pk).first()
-        application.refresh_from_db()
+        application = _own_for_change(who, reference)
         transition(application, State.WITHDRAWN, user, Kind.WITHDRAWN, reason.strip())
     return application
 
@@ -55,11 +61,7 @@ def respond(who: Who, reference: str, answer: str, upload: Upload | None) -> App
     """Answer the agency's request for information (a text, a document, or both)."""
     user = acting(who).actor
     with transaction.atomic():
-        application = application_for(who, reference)
-        if not speaks_for(who, application):
-            raise NotFound("application.not_found")
-        Application.objects.select_for_update().filter(pk=application.pk).first()
-        application.refresh_from_db()
+        application = _own_for_change(who, reference)
         request = open_request(application)
         if request is None or application.state != State.ACTION_NEEDED:
             raise BadInput("application.no_open_request")

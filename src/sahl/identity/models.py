@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 
 class UserManager(BaseUserManager["User"]):
@@ -58,9 +59,9 @@ class StaffMembership(models.Model):
     """A user working for one agency, in one role."""
 
     class Role(models.TextChoices):
-        CASEWORKER = "caseworker", "موظف معاملات / Caseworker"
-        SUPERVISOR = "supervisor", "مشرف / Supervisor"
-        AGENCY_ADMIN = "agency_admin", "مسؤول الجهة / Agency administrator"
+        CASEWORKER = "caseworker", pgettext_lazy("staff role", "Caseworker")
+        SUPERVISOR = "supervisor", pgettext_lazy("staff role", "Supervisor")
+        AGENCY_ADMIN = "agency_admin", pgettext_lazy("staff role", "Agency administrator")
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
     agency = models.ForeignKey("catalogue.Agency", on_delete=models.PROTECT, related_name="staff")

@@ -4,37 +4,38 @@ passports and companies. A real deployment reads the agencies' systems through `
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class Sex(models.TextChoices):
-    MALE = "M", "ذكر / Male"
-    FEMALE = "F", "أنثى / Female"
+    MALE = "M", pgettext_lazy("register", "Male")
+    FEMALE = "F", pgettext_lazy("register", "Female")
 
 
 class MaritalStatus(models.TextChoices):
-    SINGLE = "single", "أعزب / Single"
-    MARRIED = "married", "متزوج / Married"
-    DIVORCED = "divorced", "مطلق / Divorced"
-    WIDOWED = "widowed", "أرمل / Widowed"
+    SINGLE = "single", pgettext_lazy("register", "Single")
+    MARRIED = "married", pgettext_lazy("register", "Married")
+    DIVORCED = "divorced", pgettext_lazy("register", "Divorced")
+    WIDOWED = "widowed", pgettext_lazy("register", "Widowed")
 
 
 class Residency(models.TextChoices):
-    NONE = "none", "مواطن / Citizen"  # Kuwaitis hold no residence permit
-    ARTICLE_17 = "article-17", "مادة 17 / Article 17"  # government work
-    ARTICLE_18 = "article-18", "مادة 18 / Article 18"  # private-sector work
-    ARTICLE_19 = "article-19", "مادة 19 / Article 19"  # partner or investor
-    ARTICLE_20 = "article-20", "مادة 20 / Article 20"  # domestic work
-    ARTICLE_22 = "article-22", "مادة 22 / Article 22"  # family joining a resident
-    ARTICLE_24 = "article-24", "مادة 24 / Article 24"  # self-sponsored
+    NONE = "none", pgettext_lazy("register", "Citizen")  # Kuwaitis hold no residence permit
+    ARTICLE_17 = "article-17", pgettext_lazy("register", "Article 17")  # government work
+    ARTICLE_18 = "article-18", pgettext_lazy("register", "Article 18")  # private-sector work
+    ARTICLE_19 = "article-19", pgettext_lazy("register", "Article 19")  # partner or investor
+    ARTICLE_20 = "article-20", pgettext_lazy("register", "Article 20")  # domestic work
+    ARTICLE_22 = "article-22", pgettext_lazy("register", "Article 22")  # family joining a resident
+    ARTICLE_24 = "article-24", pgettext_lazy("register", "Article 24")  # self-sponsored
 
 
 class Employment(models.TextChoices):
-    GOVERNMENT = "government", "حكومي / Government"
-    PRIVATE = "private", "خاص / Private"
-    SELF_EMPLOYED = "self-employed", "عمل حر / Self-employed"
-    RETIRED = "retired", "متقاعد / Retired"
-    STUDENT = "student", "طالب / Student"
-    NONE = "none", "لا يعمل / Not working"
+    GOVERNMENT = "government", pgettext_lazy("register", "Government")
+    PRIVATE = "private", pgettext_lazy("register", "Private")
+    SELF_EMPLOYED = "self-employed", pgettext_lazy("register", "Self-employed")
+    RETIRED = "retired", pgettext_lazy("register", "Retired")
+    STUDENT = "student", pgettext_lazy("register", "Student")
+    NONE = "none", pgettext_lazy("register", "Not working")
 
 
 class Person(models.Model):
@@ -105,10 +106,10 @@ class TrafficFine(models.Model):
 
 class DrivingLicence(models.Model):
     class Category(models.TextChoices):
-        PRIVATE = "private", "خصوصي / Private"
-        MOTORCYCLE = "motorcycle", "دراجة نارية / Motorcycle"
-        TAXI = "taxi", "أجرة / Taxi"
-        TRUCK = "truck", "نقل / Truck"
+        PRIVATE = "private", pgettext_lazy("register", "Private")
+        MOTORCYCLE = "motorcycle", pgettext_lazy("register", "Motorcycle")
+        TAXI = "taxi", pgettext_lazy("register", "Taxi")
+        TRUCK = "truck", pgettext_lazy("register", "Truck")
 
     number = models.CharField(max_length=20, unique=True)
     holder = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="driving_licences")
@@ -144,9 +145,9 @@ class Company(models.Model):
 
 class CompanyRole(models.Model):
     class Role(models.TextChoices):
-        OWNER = "owner", "مالك / Owner"
-        PARTNER = "partner", "شريك / Partner"
-        SIGNATORY = "signatory", "المفوض بالتوقيع / Authorised signatory"
+        OWNER = "owner", pgettext_lazy("register", "Owner")
+        PARTNER = "partner", pgettext_lazy("register", "Partner")
+        SIGNATORY = "signatory", pgettext_lazy("register", "Authorised signatory")
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="roles")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="company_roles")

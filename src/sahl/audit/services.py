@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import pgettext_lazy
 
 from sahl.audit import rules
 from sahl.audit.models import AuditEntry, AuditHead
+from sahl.core.languages import in_language
 from sahl.identity.models import User
 
 if TYPE_CHECKING:
@@ -139,13 +142,19 @@ def record_read(
     )
 
 
+_SYSTEM = pgettext_lazy("audit actor", "{agency} system")  # who read, when an agency's system did
+
+
 def record_system_read(
     agency: Agency, subject_civil_id: str, *, application_reference: str, data: str, purpose: str
 ) -> AuditEntry:
     """An agency's system read a person's data (no person behind it)."""
     return append(
         Kind.DATA_READ,
-        actor_name=(f"نظام {agency.name_ar}", f"{agency.name_en} system"),
+        actor_name=(
+            in_language(format_lazy(_SYSTEM, agency=agency.name_ar), "ar"),
+            in_language(format_lazy(_SYSTEM, agency=agency.name_en), "en"),
+        ),
         subject_civil_id=subject_civil_id,
         agency_id=agency.pk,
         application_reference=application_reference,

@@ -13,10 +13,12 @@ from typing import Any, Protocol
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import pgettext_lazy
 
 from sahl.complaints import filing as complaints
 from sahl.complaints import geo, media
 from sahl.core.errors import BadInput
+from sahl.core.languages import in_both
 from sahl.open311 import descriptions, rules
 from sahl.open311.clients import authenticate
 from sahl.open311.directory import definitions, service_topics
@@ -104,7 +106,8 @@ def create_request(posted: Posted, language: str) -> Created:
     if address:
         if len(address) > MAX_ADDRESS:
             raise Open311Error(400, descriptions.ADDRESS_TOO_LONG, limit=MAX_ADDRESS)
-        description += f"\n\nالعنوان / Address: {address}"
+        label = in_both(pgettext_lazy("complaint", "Address"))
+        description += f"\n\n{label['ar']} / {label['en']}: {address}"  # the agency reads either
     if len(posted.description.strip()) <= MAX_DESCRIPTION < len(description):
         raise Open311Error(400, descriptions.DESCRIPTION_WITH_ANSWERS_TOO_LONG, limit=MAX_DESCRIPTION)
     photos = [_photo(upload) for upload in posted.media]

@@ -8,7 +8,7 @@ import urllib.request
 def test_static_files_are_hashed_compressed_and_cached_for_a_year(server):
     with urllib.request.urlopen(f"{server}/") as response:  # noqa: S310 (the test's own server)
         html = response.read().decode()
-    stylesheet = re.search(r'href="(/static/web/sahl\.[0-9a-f]{12}\.css)"', html)
+    stylesheet = re.search(r'href="(/static/ui/sahl\.[0-9a-f]{12}\.css)"', html)
     assert stylesheet, "the page links the stylesheet by a content-hashed name"
     url = f"{server}{stylesheet.group(1)}"
     request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})  # noqa: S310

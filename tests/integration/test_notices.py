@@ -237,6 +237,7 @@ def test_only_agency_staff_send_notices_and_only_their_agency_sees_them(login, d
     assert other_agency.get(f"/backoffice/notices/{reference}").status_code == 404
     assert reference not in other_agency.get("/backoffice/notices").content.decode()
     assert other_agency.get(f"/api/v1/notices/{reference}").status_code == 404
+    assert reference not in other_agency.get("/api/v1/notices").content.decode()
 
 
 def test_notices_through_the_api(login, demo):

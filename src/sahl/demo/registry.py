@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from sahl.core.civil_id import make_civil_id
-from sahl.registry import models as m
-from sahl.registry.geo import AREAS
-from sahl.registry.names import (
+from sahl.demo.names import (
     ACTIVITIES,
     COLOURS,
     EXPATRIATES,
@@ -28,6 +26,8 @@ from sahl.registry.names import (
     VEHICLES,
     Name,
 )
+from sahl.registry import models as m
+from sahl.registry.geo import AREAS
 
 BATCH = 2000
 

@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sahl.catalogue.definition import ServiceDefinition
+from sahl.demo.names import KUWAITI_FAMILY, KUWAITI_MALE
 from sahl.demo.scale.text import escaped
 from sahl.registry.geo import GOVERNORATES
-from sahl.registry.names import KUWAITI_FAMILY, KUWAITI_MALE
 
 VARIANTS = 12
 SUBJECT = "@@subject@@"

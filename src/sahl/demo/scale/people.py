@@ -20,11 +20,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sahl.demo.registry import civil_id_for
-from sahl.demo.scale.text import DAY, NULL, Times, between, flag, from_day_number, pick, plain
-from sahl.demo.scale.writer import Batch
-from sahl.registry.geo import AREAS
-from sahl.registry.names import (
+from sahl.demo.names import (
     ACTIVITIES,
     COLOURS,
     EXPATRIATES,
@@ -35,6 +31,10 @@ from sahl.registry.names import (
     VEHICLES,
     Name,
 )
+from sahl.demo.registry import civil_id_for
+from sahl.demo.scale.text import DAY, NULL, Times, between, flag, from_day_number, pick, plain
+from sahl.demo.scale.writer import Batch
+from sahl.registry.geo import AREAS
 
 PHASE = "people"
 FIRST_SERIAL, SERIALS = 100, 900  # civil ID serials 100-999 (see the module docstring)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import get_language
 from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
 
@@ -14,9 +13,9 @@ from sahl.applications.rules import FormInvalid
 from sahl.audit.api import router as audit_router
 from sahl.backoffice.api import router as backoffice_router
 from sahl.catalogue.api import router as catalogue_router
+from sahl.core import problems
 from sahl.core.errors import SahlError, TooMany, http_status
 from sahl.core.languages import in_both
-from sahl.core.messages import both, message
 from sahl.integrations.api import TokenRefused
 from sahl.integrations.api import router as agency_router
 from sahl.mandates.api import router as mandates_router
@@ -52,22 +51,7 @@ def problem(
     params: Mapping[str, object] | None = None,
     extra: dict[str, object] | None = None,
 ) -> HttpResponse:
-    params = params or {}
-    language = get_language() or "ar"
-    response = api.create_response(
-        request,
-        (extra or {})
-        | {
-            "type": f"urn:sahl:problem:{code}",
-            "title": message(code, language, **params),
-            "status": status,
-            "code": code,
-            "messages": both(code, **params),
-        },
-        status=status,
-    )
-    response["Content-Type"] = "application/problem+json"
-    return response
+    return problems.problem(status, code, params, extra)
 
 
 @api.exception_handler(SahlError)

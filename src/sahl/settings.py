@@ -13,6 +13,10 @@ SAHL_SIMULATORS=1       the simulated payment gateway (/sim/knet), agency system
                         (/dev/sms): `make run` and the tests turn them on; never in production
 SAHL_SMS_URL/TOKEN      the SMS provider's API (sahl.sms.gateways.HttpSmsGateway)
 SAHL_REPLICA_URL        a PostgreSQL read replica for safe requests (docs/deployment.md)
+SAHL_AUDIT_KEY          the audit log's key (MACs its entries, signs its checkpoints); without it a
+                        random one is kept in var/audit_key. Never in the database (ADR 0024)
+SAHL_AUDIT_OLD_KEYS     retired audit keys, comma-separated: what they made still verifies
+SAHL_AUDIT_CHECKPOINTS  the append-only file of signed checkpoints (default var/audit-checkpoints.jsonl)
 """
 
 from __future__ import annotations
@@ -33,15 +37,29 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").lower() in ("1", "true", "yes", "on")
 
 
-def _secret_key() -> str:
-    if key := os.environ.get("SAHL_SECRET_KEY"):
-        return key
-    path = VAR_DIR / "secret_key"
+def _kept(variable: str, filename: str) -> str:
+    """A secret from the environment; without it, a random one made once and kept in var/ (for
+    `make run` and the tests). Made whole in a file of its own, then linked into place: processes
+    starting together all read the one that won, never half of one."""
+    if value := os.environ.get(variable):
+        return value
+    path = VAR_DIR / filename
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        draft = VAR_DIR / f".{filename}.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
+
+
+def _secret_key() -> str:
+    return _kept("SAHL_SECRET_KEY", "secret_key")
 
 
 DEBUG = _flag("SAHL_DEBUG")
@@ -315,6 +333,14 @@ SAHL_PAYMENT_MINUTES = 15  # an unpaid intent expires after this
 # The address people reach Sahl at; QR codes on documents point there.
 SAHL_PUBLIC_URL = os.environ.get("SAHL_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 SAHL_SEARCH_MAX_LENGTH = 200
+
+# --- The audit log (docs/adr/0024-audit-mac-and-checkpoints.md): entries are chained by HMAC-SHA-256
+# under a key the database never holds; signed checkpoints of the chain's head go to a file outside it.
+SAHL_AUDIT_KEY = _kept("SAHL_AUDIT_KEY", "audit_key")
+SAHL_AUDIT_OLD_KEYS = [key for key in os.environ.get("SAHL_AUDIT_OLD_KEYS", "").split(",") if key.strip()]
+SAHL_AUDIT_CHECKPOINTS = Path(os.environ.get("SAHL_AUDIT_CHECKPOINTS") or VAR_DIR / "audit-checkpoints.jsonl")
+# A checkpoint is also queued after this many entries (and `audit_checkpoint --every` writes one on time).
+SAHL_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SAHL_AUDIT_CHECKPOINT_EVERY") or 1000)
 
 # --- Notifications: e-mail through SMTP (a dev server on localhost:1025 by default), SMS through a
 # provider's HTTP API (simulated, with its outbox page /dev/sms, when SAHL_SIMULATORS is on) ---------

@@ -26,6 +26,7 @@ $(VENV)/.test: $(VENV)/.base requirements/test.txt
 run: export SAHL_SIMULATORS ?= 1
 run: $(VENV)/.base
 	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) wallet_keys
 	$(MANAGE) load_catalogue
 	$(MANAGE) load_complaints
 	$(MANAGE) seed_demo --people $(PEOPLE)

@@ -238,3 +238,32 @@ MESSAGES.update(
         "wallet.presentation_missing": _("Paste the shown document's text or scan its code."),
     }
 )
+
+# What any request can meet, whatever it asked for: the API answers these as problem details (their
+# status in core.problems.GENERIC_CODES), the pages as the error page.
+MESSAGES.update(
+    {
+        "request.login_required": _("Log in first: this needs the session of a logged-in person."),
+        "request.csrf": _(
+            "The request was refused because its security token (CSRF) is missing or out of date. "
+            "Reload the page and try again."
+        ),
+        "request.not_found": _("There is nothing at this address."),
+        "request.method_not_allowed": _(
+            "This address does not accept this kind of request; the Allow header lists those it accepts."
+        ),
+        "request.too_large": _("The request is larger than the limit ({limit} MB); nothing was changed."),
+        "request.too_many": _(
+            "There have been many requests in a short time, so this one was refused. Try again after a little while."
+        ),
+        "server.unavailable": _(
+            "The service is unavailable for a moment and nothing was changed. Please try again in a minute."
+        ),
+        "oauth.invalid_request": _("The token request is incomplete or sends the client's credentials twice."),
+        "oauth.invalid_client": _("The client ID or secret is wrong, or the credential was revoked."),
+        "oauth.unsupported_grant_type": _("Only the client credentials grant (client_credentials) is offered."),
+        "oauth.temporarily_unavailable": _(
+            "Too many failed client logins from this address; try again after the time in Retry-After."
+        ),
+    }
+)

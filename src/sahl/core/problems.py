@@ -17,6 +17,43 @@ from sahl.core.messages import both, message
 CONTENT_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
 
+# The code of an error that has no more precise one, by status: what the API's exception handlers,
+# the error views (handler400/403/404/500) and the net over framework answers (ui.errors) send.
+GENERIC_CODES: dict[int, str] = {
+    400: "request.bad",
+    401: "request.login_required",
+    403: "request.forbidden",
+    404: "request.not_found",
+    405: "request.method_not_allowed",
+    413: "request.too_large",
+    429: "request.too_many",
+    500: "server.error",
+    503: "server.unavailable",
+}
+
+# Every status an /api/ operation can answer as a problem, with the codes that the cross-cutting
+# handlers give it; domain errors add their own codes (core.errors.http_status picks their status:
+# NotFound 404, Conflict 409, Forbidden 403, TooMany 429, any other 400). Which operations can meet
+# which: 400, 404 (an unknown address), 405, 500 and 503 any; 401 those that need a login or a token;
+# 403 `request.csrf` the unsafe ones of a logged-in session; 409 writes with an Idempotency-Key; 413
+# those with a body; 422 those that take a service's form answers; 429 those throttled.
+STATUSES: dict[int, tuple[str, ...]] = {
+    400: ("request.bad",),
+    401: ("request.login_required", "agency.token_missing", "agency.token_invalid", "oauth.invalid_client"),
+    403: ("request.forbidden", "request.csrf", "login.second_factor_required", "mandate.ended"),
+    404: ("request.not_found",),
+    405: ("request.method_not_allowed",),
+    409: ("idempotency.conflict",),
+    413: ("request.too_large",),
+    422: ("application.form_invalid",),
+    429: ("request.too_many",),
+    500: ("server.error",),
+    503: ("server.unavailable",),
+}
+
+# Seconds a client is asked to wait (Retry-After) when the database does not answer.
+OUTAGE_RETRY_AFTER = 30
+
 
 def type_of(code: str) -> str:
     """The stable `type` URI of an error code."""

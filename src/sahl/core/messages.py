@@ -236,6 +236,9 @@ MESSAGES.update(
         "wallet.unknown_action": _("Unknown action: suspend, reinstate or revoke."),
         "wallet.unknown_type": _("There is no document type by that name."),
         "wallet.presentation_missing": _("Paste the shown document's text or scan its code."),
+        "wallet.no_issuer_key": _(
+            "The wallet's signing keys are not available at the moment. Please try again in a minute."
+        ),
     }
 )
 

@@ -53,3 +53,10 @@ def _fresh_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoints(settings, tmp_path):
+    """Each test has its own audit checkpoint file: the database rolls back between tests, a file
+    would not, and an old checkpoint would not match the next test's chain."""
+    settings.SAHL_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.jsonl"

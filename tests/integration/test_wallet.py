@@ -311,27 +311,6 @@ def test_suspending_and_reinstating_a_licence_shows_at_the_verifier(login, demo,
     assert verify(http, show_age(wallet, received["driving_licence_qr_age"]))["state"] == "valid"
 
 
-def test_a_rotated_key_keeps_old_credentials_verifying_until_they_expire(login, demo, http):
-    father = login(demo["father"], "en")
-    licence = new_licence(father, demo["father"])
-    wallet = Wallet(http)
-    made = offer_for(father, licence)
-    before = wallet.receive(made["credential_offer_uri"], made["tx_code"])
-    call_command("rotate_wallet_key", stdout=None)
-    made = offer_for(father, licence)
-    after = wallet.receive(made["credential_offer_uri"], made["tx_code"])
-    kids = [parse(c["driving_licence"].split("~")[0], "dc+sd-jwt").header["kid"] for c in (before, after)]
-    assert kids[0] != kids[1]
-    published = {k["kid"] for k in http.get("/.well-known/jwt-vc-issuer").json()["jwks"]["keys"]}
-    assert set(kids) <= published
-    for credentials in (before, after):
-        assert verify(http, show_age(wallet, credentials["driving_licence_qr_age"]))["state"] == "valid"
-    # Once everything the old key signed has expired, it is no longer published.
-    IssuerKey.objects.filter(kid=kids[0]).update(signed_until=timezone.now() - dt.timedelta(minutes=10))
-    published = {k["kid"] for k in http.get("/.well-known/jwt-vc-issuer").json()["jwks"]["keys"]}
-    assert kids[0] not in published and kids[1] in published
-
-
 def test_the_verifier_api_refuses_a_crafted_presentation_and_changes_nothing(http):
     from tests.wallet_fixtures import crafted_cases
 

@@ -4,19 +4,23 @@ OpenID4VCI offers, tokens and nonces that lead to one."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from sahl.applications.models import IssuedDocument
 
 
 class IssuerKey(models.Model):
-    """A P-256 key that signs credentials and status lists. One signs at a time; a retired key stays
-    published until the last credential it signed has expired."""
+    """A P-256 key that signs credentials and status lists. One signs at a time. A key is published
+    from its creation, before it signs (`signs_from`), so that cached key sets know it first; a
+    retired key stays published until the last credential or status list token it signed has
+    expired (`signed_until`)."""
 
     kid = models.CharField(max_length=16, unique=True)
     public_jwk = models.JSONField()
     private_pem = models.TextField(help_text="PKCS#8, encrypted with the deployment's secret key")
     created_at = models.DateTimeField(auto_now_add=True)
-    retired_at = models.DateTimeField(null=True, blank=True)
+    signs_from = models.DateTimeField(default=timezone.now, help_text="it signs from then on")
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="it signs no more from then on")
     signed_until = models.DateTimeField(null=True, blank=True, help_text="the latest exp it signed")
 
     def __str__(self) -> str:
@@ -33,6 +37,14 @@ class StatusList(models.Model):
     token = models.TextField(blank=True)
     token_version = models.IntegerField(default=-1)
     token_made_at = models.DateTimeField(null=True, blank=True)
+    token_key = models.ForeignKey(
+        "IssuerKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_tokens",
+        help_text="the key that signed the kept token",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -95,7 +95,7 @@ def token(list_id: int) -> str | None:
     keys.signed(key, expires)
     # Only if nothing changed meanwhile; otherwise the next read signs the newer state.
     StatusList.objects.filter(pk=list_id, version=version).update(
-        token=made, token_version=version, token_made_at=now
+        token=made, token_version=version, token_made_at=now, token_key=key
     )
     return made
 

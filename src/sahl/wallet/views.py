@@ -4,6 +4,7 @@ session: a wallet app calls them), the holder's wallet page and the public verif
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -14,10 +15,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from sahl.core.errors import NotFound
+from sahl.core.problems import problem
 from sahl.identity.current import person_of
 from sahl.wallet import holding, issuing, metadata, status
 from sahl.wallet.page_words import VERIFIER, WALLET
 from sahl.wallet.verdicts import labels
+
+log = logging.getLogger(__name__)
+JWKS_MAX_AGE = 60  # seconds; keys.PUBLISH_AHEAD is far longer, so a cached set knows a new key first
 
 
 def _public(data: Any, max_age: int = 300) -> JsonResponse:
@@ -30,7 +35,18 @@ def _public(data: Any, max_age: int = 300) -> JsonResponse:
 
 @require_GET
 def jwt_vc_issuer(request: HttpRequest) -> HttpResponse:
-    return _public(metadata.jwt_vc_issuer(), 60)
+    """The issuer's keys. Short-lived in caches, so that a key retired at once (a compromise) leaves
+    them within a minute; a planned rotation publishes the new key well before it signs (keys.py)."""
+    published = metadata.jwt_vc_issuer()
+    if published["jwks"]["keys"]:
+        return _public(published, JWKS_MAX_AGE)
+    # Never an empty set, which a verifier would cache and then refuse every credential with.
+    log.error("wallet: no issuer key to publish; run `manage.py wallet_keys`")
+    response = problem(503, "wallet.no_issuer_key")
+    response["Retry-After"] = str(JWKS_MAX_AGE)
+    response["Cache-Control"] = "no-store"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_GET

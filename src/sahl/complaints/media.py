@@ -4,14 +4,22 @@ Pure: bytes (or a file-like object) in, cleaned bytes and facts out; no database
 no file names and no declared content types (both are the sender's claims). Refusals raise
 `MediaRefused`, a `BadInput` whose code has a bilingual text in `sahl.core.messages`.
 
-Photos (`check_photo`): JPEG, PNG or WebP by their first bytes; HEIC is refused with its own
-message (Pillow reads it only with a plugin this project does not install); anything else
-(SVG, HTML, GIF, animations) is `complaint.photo_kind`. The pixel count is read from the
-header before any pixel is decoded. The stored copy is decoded and re-encoded (JPEG at
-quality 85, or PNG when the image really uses transparency) after the EXIF orientation is
-applied, from a fresh image that carries no EXIF, XMP, ICC profile (colours are converted
-to sRGB first) or comment. The EXIF GPS position is read before that (`Photo.gps`,
-`gps_of`) so the complaint can use it if the person agrees; the stored bytes never carry it.
+Photos come in two steps, so that a form's cheap checks and every photo's header come before
+any pixel is decoded (ADR 0025):
+
+- `inspect_photo` reads no pixel: JPEG, PNG or WebP by their first bytes; HEIC is refused with
+  its own message (Pillow reads it only with a plugin this project does not install); anything
+  else (SVG, HTML, GIF, animations) is `complaint.photo_kind`. The structure is walked in a
+  bounded number of steps (`containers.jpeg`, `containers.png`), then the dimensions are read
+  from the header and refused above `PHOTO_MAX_PIXELS`. The EXIF GPS position and orientation
+  are read there too (`Inspected.gps`, `gps_of`), so the complaint can use the position if the
+  person agrees.
+- `clean_photo` decodes (the only decode, of at most `PHOTO_MAX_PIXELS`), applies the EXIF
+  orientation and re-encodes the photo (JPEG at quality 85, or PNG when the image really uses
+  transparency) from a fresh image that carries no EXIF, XMP, ICC profile (colours are
+  converted to sRGB first) or comment. The stored bytes never carry the position.
+
+`check_photo` does both, for one photo on its own.
 
 Voice notes (`check_voice`): WebM (Chromium's MediaRecorder: Opus), Ogg (Opus, Vorbis),
 MP4/M4A (AAC, or Opus as Chromium records `audio/mp4`), MP3 and WAV, by their first bytes
@@ -37,12 +45,15 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
-from sahl.complaints.containers import mp3, mp4, wav, webm
+from sahl.complaints.containers import jpeg, mp3, mp4, png, wav, webm
 from sahl.core.errors import BadInput
 
 MB = 1024 * 1024
 PHOTO_MAX_BYTES = 10 * MB
-PHOTO_MAX_PIXELS = 40_000_000  # a 48-megapixel phone camera bins to 12; 40 leaves room
+# Decoding and re-encoding cost CPU and memory in proportion to the pixels: 6300 x 6300 took
+# 0.5 s and 460 MB here, 24 megapixels at most 0.5 s and 375 MB (ADR 0025). A phone stores 12
+# (its 48- and 50-megapixel sensors bin to 12), a 24-megapixel camera 6000 x 4000.
+PHOTO_MAX_PIXELS = 24_000_000
 VOICE_MAX_BYTES = 10 * MB
 VOICE_MAX_SECONDS = 3 * 60
 JPEG_QUALITY = 85
@@ -80,6 +91,8 @@ PILLOW_ERRORS = (
     TypeError,
     KeyError,
 )
+ALPHA_MODES = ("RGBA", "LA", "PA", "La", "RGBa")
+KEPT_MODES = ("RGB", "RGBA", "CMYK")  # the modes whose ICC profile is converted to sRGB
 # EXIF orientation -> the transposition that shows the photo upright (as ImageOps.exif_transpose,
 # which also re-serialises the EXIF it is about to lose and can fail doing so).
 UPRIGHT = {
@@ -115,6 +128,15 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class Inspected:
+    """A photo whose size, structure and dimensions passed every check that decodes no pixel."""
+
+    image: Image.Image = field(repr=False)  # opened lazily: only its header was read
+    gps: tuple[float, float] | None  # (latitude, longitude) from its EXIF
+    orientation: int  # EXIF orientation, 1 (as taken) to 8
+
+
+@dataclass(frozen=True)
 class Voice:
     content: bytes = field(repr=False)  # the same sound, without tags
     content_type: str  # "audio/webm", "audio/ogg", "audio/mp4", "audio/mpeg" or "audio/wav"
@@ -140,17 +162,31 @@ def _read(data: bytes | Readable, limit: int, too_large: str) -> bytes:
 
 
 def check_photo(data: bytes | Readable) -> Photo:
-    raw = _read(data, PHOTO_MAX_BYTES, "complaint.photo_too_large")
-    image = _open_photo(raw)
-    gps = _gps(image)
-    content, content_type, extension, size = _reencode(image)
-    return Photo(content, content_type, extension, size[0], size[1], gps)
+    return clean_photo(inspect_photo(data))
+
+
+def inspect_photo(data: bytes | Readable) -> Inspected:
+    """The photo's header checked (size, kind, structure, dimensions) and its EXIF read; no pixel
+    is decoded. Every refusal `check_photo` makes before decoding is made here."""
+    image = _open_photo(_read(data, PHOTO_MAX_BYTES, "complaint.photo_too_large"))
+    tags = _exif(image)
+    return Inspected(image, _gps(tags), _orientation(tags))
+
+
+def clean_photo(photo: Inspected) -> Photo:
+    """The photo decoded (within the limits `inspect_photo` checked), upright, re-encoded without
+    any metadata."""
+    try:
+        content, content_type, extension, size = _reencode(photo.image, photo.orientation)
+    finally:
+        photo.image.close()  # its pixels go now, not when the last of a form's photos is done
+    return Photo(content, content_type, extension, size[0], size[1], photo.gps)
 
 
 def gps_of(photo: bytes | Readable) -> tuple[float, float] | None:
     """The (latitude, longitude) a photo's EXIF records, read without decoding its pixels.
-    Refuses what `check_photo` refuses, for the same reasons."""
-    return _gps(_open_photo(_read(photo, PHOTO_MAX_BYTES, "complaint.photo_too_large")))
+    Refuses what `inspect_photo` refuses, for the same reasons."""
+    return inspect_photo(photo).gps
 
 
 def _photo_format(head: bytes) -> str:
@@ -168,6 +204,13 @@ def _photo_format(head: bytes) -> str:
 def _open_photo(raw: bytes) -> Image.Image:
     """The photo opened lazily (header only: no pixel is decoded here), or a refusal."""
     kind = _photo_format(raw[:16])
+    try:  # Pillow walks these structures in Python: bounded first (WebP's are walked in C)
+        if kind == "JPEG":
+            jpeg.check(raw)
+        elif kind == "PNG":
+            png.check(raw)
+    except (jpeg.Unreadable, png.Unreadable):
+        raise MediaRefused("complaint.photo_damaged") from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -187,9 +230,20 @@ def _open_photo(raw: bytes) -> Image.Image:
     return image
 
 
-def _gps(image: Image.Image) -> tuple[float, float] | None:
+def _exif(image: Image.Image) -> Image.Exif:
+    """The EXIF the header carries. Pillow decodes a PNG's pixels to look for EXIF after them:
+    a PNG's is read only when it comes before them (phones write none in PNG)."""
     try:
-        position = image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+        if image.format == "PNG" and "exif" not in image.info:
+            return Image.Exif()
+        return image.getexif()
+    except PILLOW_ERRORS:
+        return Image.Exif()  # unreadable EXIF: no position, upright as taken
+
+
+def _gps(tags: Image.Exif) -> tuple[float, float] | None:
+    try:
+        position = tags.get_ifd(ExifTags.IFD.GPSInfo)
         latitude = _degrees(position.get(ExifTags.GPS.GPSLatitude), position.get(ExifTags.GPS.GPSLatitudeRef))
         longitude = _degrees(
             position.get(ExifTags.GPS.GPSLongitude), position.get(ExifTags.GPS.GPSLongitudeRef)
@@ -218,15 +272,17 @@ def _degrees(value: object, ref: object) -> float | None:
     return -total if ref.strip("\0 ").upper() in ("S", "W") else total
 
 
-def _reencode(image: Image.Image) -> tuple[bytes, str, str, tuple[int, int]]:
+def _reencode(image: Image.Image, orientation: int) -> tuple[bytes, str, str, tuple[int, int]]:
     try:
         image.load()  # the pixels are decoded only now, within the limits checked above
-        upright = _to_srgb(image)
-        turn = UPRIGHT.get(_orientation(image))
+        profile = image.info.get("icc_profile") if image.mode in KEPT_MODES else None
+        alpha = image.mode in ALPHA_MODES or "transparency" in image.info
+        upright = _to_srgb(image, profile)
+        turn = UPRIGHT.get(orientation)
         if turn is not None:
             upright = upright.transpose(turn)
-        alpha = upright.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in upright.info
-        pixels = upright.convert("RGBA" if alpha else "RGB")
+        mode = "RGBA" if alpha else "RGB"
+        pixels = upright if upright.mode == mode else upright.convert(mode)  # no copy when it is
         if alpha and pixels.getchannel("A").getextrema()[0] == 255:  # opaque everywhere
             pixels = pixels.convert("RGB")
         # A fresh image: no info, no EXIF, no XMP, no ICC profile, no comment can follow.
@@ -242,19 +298,18 @@ def _reencode(image: Image.Image) -> tuple[bytes, str, str, tuple[int, int]]:
     return out.getvalue(), "image/jpeg", "jpg", clean.size
 
 
-def _orientation(image: Image.Image) -> int:
+def _orientation(tags: Image.Exif) -> int:
     try:
-        value = image.getexif().get(ExifTags.Base.Orientation, 1)
+        value = tags.get(ExifTags.Base.Orientation, 1)
     except PILLOW_ERRORS:
         return 1  # unreadable EXIF: the photo as it was taken
-    return value if isinstance(value, int) else 1
+    return value if isinstance(value, int) and value in range(1, 9) else 1
 
 
-def _to_srgb(image: Image.Image) -> Image.Image:
-    """The image in sRGB when it carries another ICC profile (a phone's Display P3, a
+def _to_srgb(image: Image.Image, profile: bytes | None) -> Image.Image:
+    """The image in sRGB when it carried another ICC profile (a phone's Display P3, a
     printer's CMYK), so that dropping the profile keeps its colours."""
-    profile = image.info.get("icc_profile")
-    if not profile or image.mode not in ("RGB", "RGBA", "CMYK"):
+    if not profile or image.mode not in KEPT_MODES:
         return image
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(profile))

@@ -92,7 +92,7 @@ def test_entries_are_chained_and_verify_audit_says_ok(demo):
     first = audit.append("login", subject_civil_id=demo["father"])
     second = audit.append("logout", subject_civil_id=demo["father"])
     assert second.previous_hash == first.hash and second.sequence == first.sequence + 1
-    assert verify().strip() == f"ok: {before + 2} entries"
+    assert verify().strip() == f"ok: {before + 2} entries, 0 checkpoints"
 
 
 def test_entries_can_be_neither_changed_nor_deleted_through_the_orm(demo):

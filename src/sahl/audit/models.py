@@ -1,4 +1,5 @@
-"""The audit log: security events and reads of a person's data, append-only and chained by hash."""
+"""The audit log: security events and reads of a person's data, append-only and chained by a keyed MAC
+(docs/adr/0024-audit-mac-and-checkpoints.md)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from sahl.core.append_only import AppendOnly
 
 
 class AuditEntry(AppendOnly):
-    """One event. `hash` is SHA-256 over the canonical JSON of the entry's fields and the hash of
-    the entry before (`previous_hash`): changing or removing a row breaks the chain."""
+    """One event. `hash` is HMAC-SHA-256, under the audit key named by `key_id`, of the canonical
+    JSON of the entry's fields and the hash of the entry before (`previous_hash`): changing or
+    removing a row breaks the chain, and nobody without the key can mend it. Entries written before
+    the key (`key_id` empty) carry plain SHA-256; the `chain_keyed` entry after them pins them."""
 
     class Kind(models.TextChoices):
         LOGIN = "login", "login"
@@ -22,6 +25,7 @@ class AuditEntry(AppendOnly):
         ACCESS_REFUSED = "access_refused", "access refused"
         DATA_READ = "data_read", "data read"
         DATA_EXPORTED = "data_exported", "personal data downloaded"
+        CHAIN_KEYED = "chain_keyed", "chain keyed"  # seals the SHA-256 entries before the key
 
     sequence = models.PositiveBigIntegerField(unique=True, help_text="1, 2, 3... with no gaps")
     at = models.DateTimeField(default=timezone.now)
@@ -40,6 +44,9 @@ class AuditEntry(AppendOnly):
     detail = models.CharField(max_length=100, blank=True, help_text="e.g. the masked login identifier")
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(
+        max_length=16, blank=True, default="", help_text="the audit key; empty: SHA-256"
+    )
 
     class Meta(AppendOnly.Meta):
         ordering = ["sequence"]

@@ -1,18 +1,22 @@
-"""Writing the audit log (one serialised append per entry), the person's view of who looked at
-their data, and the walk that verifies the chain."""
+"""Writing the audit log (one serialised append per entry, MACed under the audit key), the person's
+view of who looked at their data, and the walk that verifies the chain against the signed
+checkpoints."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import pgettext_lazy
 
-from sahl.audit import rules
+from sahl.audit import checkpoints, keys, rules, tasks
 from sahl.audit.models import AuditEntry, AuditHead
 from sahl.core.languages import in_language
 from sahl.identity.models import User
@@ -50,9 +54,12 @@ def append(
     detail: str = "",
 ) -> AuditEntry:
     """Add one entry at the end of the chain. Runs in its own (nested) transaction: the head row is
-    locked, so concurrent writers queue and each entry follows exactly one other."""
+    locked, so concurrent writers queue and each entry follows exactly one other. Every
+    SAHL_AUDIT_CHECKPOINT_EVERY-th entry queues a checkpoint, in the same transaction (a rolled-back
+    entry leaves none; the file is written by the worker after commit)."""
     if actor is not None:
         actor_civil_id, actor_name = actor.civil_id, (actor.name_ar, actor.name_en)
+    key = keys.current()
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
@@ -72,10 +79,13 @@ def append(
             source=rules.truncated_address(address),
             detail=detail[:100],
             previous_hash=head.hash,
+            key_id=key.key_id,
         )
-        entry.hash = rules.entry_hash(_fields(entry))
+        entry.hash = rules.entry_mac(_fields(entry), key.mac_key)
         entry.save()
         AuditHead.objects.filter(pk=1).update(sequence=entry.sequence, hash=entry.hash)
+        if entry.sequence % settings.SAHL_AUDIT_CHECKPOINT_EVERY == 0:
+            tasks.checkpoint.enqueue()
     log.info(
         "audit entry written",
         extra={
@@ -89,7 +99,7 @@ def append(
 
 
 def _fields(entry: AuditEntry) -> dict[str, object]:
-    return {name: getattr(entry, name) for name in rules.HASHED_FIELDS}
+    return {name: getattr(entry, name) for name in rules.MACED_FIELDS}
 
 
 # --- Security events --------------------------------------------------------------------------
@@ -189,15 +199,64 @@ def access_log(person: User) -> AccessLog:
 class Verification:
     checked: int
     broken: rules.Broken | None
+    checkpoints: int  # signed checkpoints that verified and were held against the chain
+    problems: list[str]  # checkpoints that could not be trusted, by line and sequence
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None and not self.problems
 
 
 def verify() -> Verification:
-    """Walk the whole chain in order (streamed, in chunks) and find the first broken entry."""
-    names = ("id", "hash", *rules.HASHED_FIELDS)
+    """Walk the whole chain in order (streamed, in chunks) with the audit keys and find the first
+    broken entry, holding it against every checkpoint whose signature verifies."""
+    # Checkpoints first, then the head: a checkpoint only covers committed entries, so every one
+    # read here is at or below the head read after it.
+    signed = checkpoints.check()
+    names = ("id", "hash", *rules.MACED_FIELDS)
     head = AuditHead.objects.filter(pk=1).values_list("sequence", "hash").first()
     entries = AuditEntry.objects.order_by("sequence")
     if head is not None:  # entries written while we walk are for the next run
         entries = entries.filter(sequence__lte=head[0])
     rows = entries.values(*names).iterator(chunk_size=2000)
-    broken, checked = rules.first_break(rows, head)
-    return Verification(checked=checked, broken=broken)
+    macs = {key_id: key.mac_key for key_id, key in keys.known().items()}
+    broken, checked = rules.first_break(rows, macs, head, signed.trusted)
+    return Verification(checked=checked, broken=broken, checkpoints=signed.count, problems=signed.problems)
+
+
+# --- Checkpoints, as the operators' page shows them --------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    key_id: str
+    public: str  # Ed25519, raw, base64url: what an outside party checks checkpoints with
+    signing: bool  # the key new checkpoints are signed with; the others are retired
+
+
+@dataclass(frozen=True)
+class CheckpointStatus:
+    latest: checkpoints.Latest | None
+    signed_at: dt.datetime | None
+    head_sequence: int
+    since: int  # entries written after the latest checkpoint
+    keys: list[PublicKey]
+
+
+def checkpoint_status() -> CheckpointStatus:
+    """The latest signed checkpoint (read from the file's tail), how far the log went since, and the
+    public keys that check checkpoints. No walk of the chain: that is verify_audit's."""
+    latest = checkpoints.latest()
+    head = AuditHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0
+    signed_at = None
+    if latest is not None:
+        with contextlib.suppress(ValueError):
+            signed_at = dt.datetime.fromisoformat(latest.checkpoint.at)
+    current = keys.current().key_id
+    return CheckpointStatus(
+        latest=latest,
+        signed_at=signed_at,
+        head_sequence=head,
+        since=max(head - latest.checkpoint.sequence, 0) if latest else head,
+        keys=[PublicKey(k.key_id, k.public_text, k.key_id == current) for k in keys.known().values()],
+    )

@@ -1,8 +1,9 @@
-"""The operators' use cases: only the platform's operators (staff) see the outbox and the event
-backbone's troubles; for anyone else the pages do not exist."""
+"""The operators' use cases: only the platform's operators (staff) see the outbox, the event
+backbone's troubles and the audit log's signed checkpoints; for anyone else the pages do not exist."""
 
 from __future__ import annotations
 
+from sahl.audit import services as audit
 from sahl.core.errors import NotFound
 from sahl.events import services as backbone
 from sahl.events.models import Handling
@@ -38,3 +39,8 @@ def troubled(operator: User) -> list[Handling]:
 def retry(operator: User, handling_id: int) -> Handling:
     _operator(operator)
     return backbone.retry(handling_id)
+
+
+def audit_checkpoints(operator: User) -> audit.CheckpointStatus:
+    _operator(operator)
+    return audit.checkpoint_status()

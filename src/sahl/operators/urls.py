@@ -8,6 +8,7 @@ urlpatterns = [
     path("operators/outbox/<int:delivery_id>/send-again", views.send_again, name="send_again"),
     path("operators/events", views.events, name="events"),
     path("operators/events/<int:handling_id>/retry", views.retry_event, name="retry_event"),
+    path("operators/audit", views.audit_checkpoints, name="audit_checkpoints"),
     # The two lists this page replaced, kept as addresses operators have bookmarked.
     path("operators/deliveries", views.old_deliveries, name="old_deliveries"),
     path("operators/agency-deliveries", views.old_agency_deliveries, name="old_agency_deliveries"),

@@ -1,5 +1,6 @@
 """Operators' pages: the one outbox (every e-mail, SMS, agency delivery and refund, with their
-attempts), and the events whose subscribers keep failing; each with its retry."""
+attempts), and the events whose subscribers keep failing, each with its retry; the audit log's
+latest signed checkpoint."""
 
 from __future__ import annotations
 
@@ -99,3 +100,13 @@ def retry_event(request: HttpRequest, handling_id: int) -> HttpResponse:
         return for_error(request, error)
     messages.success(request, _("The subscriber will run again shortly."))
     return redirect("operators:events")
+
+
+@login_required
+@require_GET
+def audit_checkpoints(request: HttpRequest) -> HttpResponse:
+    try:
+        status = services.audit_checkpoints(person_of(request))
+    except SahlError as error:
+        return for_error(request, error)
+    return render(request, "operators/audit.html", {"status": status})

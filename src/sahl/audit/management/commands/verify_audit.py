@@ -9,12 +9,15 @@ from sahl.audit.services import verify
 
 class Command(BaseCommand):
     help = (
-        "Walk the audit log's hash chain and name the first entry that was changed, or that follows "
-        "a removed one. Exit code 1 when the chain is broken."
+        "Walk the audit log's MAC chain with the audit keys and hold it against the signed checkpoints "
+        "outside the database. Names the first entry that was changed, inserted, or follows a removed "
+        "one, and every checkpoint whose signature fails, by id, sequence and line only. Exit code 1 "
+        "when anything does not hold."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = verify()
-        if result.broken is not None:
-            raise CommandError(f"broken: {result.broken}", returncode=1)
-        self.stdout.write(f"ok: {result.checked} entries")
+        if not result.ok:
+            found = ([f"broken: {result.broken}"] if result.broken else []) + result.problems
+            raise CommandError("\n".join(found), returncode=1)
+        self.stdout.write(f"ok: {result.checked} entries, {result.checkpoints} checkpoints")

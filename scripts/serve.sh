@@ -31,6 +31,10 @@ wallet_sweep=$!
 # Answers to Idempotency-Keys older than a day are forgotten every hour (the keys become free).
 "$BIN/python" manage.py idempotency_sweep --every 3600 > var/idempotency-sweep.log 2>&1 &
 idempotency_sweep=$!
+# The audit log's head is signed into var/audit-checkpoints.jsonl every 10 minutes (and after every
+# 1000th entry by the worker): verify_audit holds the log against those checkpoints (ADR 0024).
+"$BIN/python" manage.py audit_checkpoint --every 600 > var/audit-checkpoints.log 2>&1 &
+audit_checkpoints=$!
 # MEW's simulated system itself: what it received, answered and decided goes to var/agency-mew.log.
 "$BIN/python" manage.py run_agency_simulator --agency mew --port "$AGENCY_SIM_PORT" \
   --sahl "http://localhost:$PORT" --credentials var/agency-mew.json --state var/agency-mew-state.json \
@@ -42,7 +46,7 @@ if [ -z "${SAHL_SMTP_HOST:-}" ]; then
   "$BIN/python" -m aiosmtpd -n -l localhost:1025 -c aiosmtpd.handlers.Debugging > var/mail.log 2>&1 &
   mail=$!
 fi
-trap 'kill $worker $sweep $escalations $wallet_sweep $idempotency_sweep $agency $mail 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $sweep $escalations $wallet_sweep $idempotency_sweep $audit_checkpoints $agency $mail 2>/dev/null || true' EXIT INT TERM
 cat <<MSG
 
   Sahl is running at http://localhost:$PORT

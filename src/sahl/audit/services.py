@@ -84,7 +84,8 @@ def append(
         entry.hash = rules.entry_mac(_fields(entry), key.mac_key)
         entry.save()
         AuditHead.objects.filter(pk=1).update(sequence=entry.sequence, hash=entry.hash)
-        if entry.sequence % settings.SAHL_AUDIT_CHECKPOINT_EVERY == 0:
+        every = settings.SAHL_AUDIT_CHECKPOINT_EVERY  # 0: only audit_checkpoint writes them
+        if every > 0 and entry.sequence % every == 0:
             tasks.checkpoint.enqueue()
     log.info(
         "audit entry written",

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ninja.security import django_auth
 
 from sahl.audit import labels, services
+from sahl.core.api_schemas import Text
 from sahl.core.languages import in_both
 from sahl.identity.current import person_of
 
@@ -16,11 +17,6 @@ if TYPE_CHECKING:
     from sahl.audit.models import AuditEntry
 
 router = Router(tags=["audit"], auth=django_auth)
-
-
-class Text(Schema):
-    ar: str
-    en: str
 
 
 class ReadOut(Schema):

@@ -5,12 +5,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Field, P, PathEx, Query, QueryEx, Router, Schema
 from ninja.security import django_auth
 
 from sahl.applications.api import ApplicationOut, summary
 from sahl.applications.states import State
 from sahl.backoffice import services
+from sahl.core.api_schemas import errors
 from sahl.core.errors import BadInput
 from sahl.identity.current import person_of
 
@@ -22,12 +23,12 @@ router = Router(tags=["back office"], auth=django_auth)
 
 
 class QueueQuery(Schema):
-    service: str = ""
-    state: State | None = None
-    overdue: bool = False
-    mine: bool = False
-    after: str = ""
-    limit: int = 50
+    service: str = Field("", description="only this service's cases (its code)")
+    state: State | None = Field(None, description="only cases in this state")
+    overdue: bool = Field(False, description="only cases past their service-level due date")
+    mine: bool = Field(False, description="only the cases I took")
+    after: str = Field("", description="the cursor of the next page, from the `Link` header")
+    limit: int = Field(50, description="how many on a page (1 to 200)")
 
 
 class CaseOut(ApplicationOut):
@@ -38,16 +39,23 @@ class CaseOut(ApplicationOut):
 
 
 class InfoIn(Schema):
-    message: str
-    document_code: str = ""
+    message: str = Field(description="what the applicant is asked for; they read it")
+    document_code: str = Field("", description="the code of a document asked for, or empty")
 
 
 class ApproveIn(Schema):
-    note: str = ""
+    note: str = Field("", description="a note kept in the history")
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: str = Field(description="why; the applicant reads it")
+
+
+REFERENCE = P(description="the application's reference, e.g. 2026-0000123")
+NEXT_PAGE = {
+    "description": 'the next page, when there is one: `<...>; rel="next"`',
+    "schema": {"type": "string"},
+}
 
 
 def _staff(request: HttpRequest) -> "User":
@@ -66,10 +74,12 @@ def _case(application: "Application") -> CaseOut:
 
 @router.get(
     "/backoffice/cases",
-    response=list[ApplicationOut],
+    response={200: list[ApplicationOut]} | errors(404),
     summary="The agency's queue, most urgent first",
-    description="50 a page (`limit` up to 200). When there are more, the `Link` header gives the next "
-    'page (`rel="next"`, with an `after` cursor): keyset paging, so every page is as fast as the first.',
+    description="The open cases of the caseworker's agency (staff only; others get 404). 50 a page "
+    '(`limit` up to 200). When there are more, the `Link` header gives the next page (`rel="next"`, with '
+    "an `after` cursor): keyset paging, so every page is as fast as the first.",
+    openapi_extra={"responses": {200: {"headers": {"Link": NEXT_PAGE}}}},
 )
 def queue(request: HttpRequest, response: HttpResponse, query: Query[QueueQuery]) -> list[ApplicationOut]:
     wanted = services.QueueFilter(
@@ -84,10 +94,18 @@ def queue(request: HttpRequest, response: HttpResponse, query: Query[QueueQuery]
     return [summary(c) for c in page.cases]
 
 
-@router.get("/backoffice/cases/{reference}", response=CaseOut, summary="One case of the agency")
-def get_case(request: HttpRequest, reference: str, purpose: str = "") -> CaseOut:
-    """Reading a case is recorded in the applicant's access log; another caseworker's case needs a
-    `purpose`, which the applicant sees."""
+@router.get(
+    "/backoffice/cases/{reference}",
+    response={200: CaseOut} | errors(404),
+    summary="One case of the agency",
+    description="Reading a case is recorded in the applicant's access log; another caseworker's case "
+    "needs a `purpose` (400 without one), which the applicant sees. Another agency's case answers 404.",
+)
+def get_case(
+    request: HttpRequest,
+    reference: PathEx[str, REFERENCE],
+    purpose: QueryEx[str, P(description="why I open another caseworker's case; the applicant reads it")] = "",
+) -> CaseOut:
     try:
         case = services.open_case(
             _staff(request), reference, purpose[:200], request.META.get("REMOTE_ADDR", "")
@@ -98,30 +116,47 @@ def get_case(request: HttpRequest, reference: str, purpose: str = "") -> CaseOut
 
 
 @router.post(
-    "/backoffice/cases/{reference}/take", response=CaseOut, summary="Take the case (one caseworker only)"
+    "/backoffice/cases/{reference}/take",
+    response={200: CaseOut} | errors(404, 409),
+    summary="Take the case (one caseworker only)",
+    description="Assigns the case to me and starts its review; 409 when another caseworker took it first.",
 )
-def take(request: HttpRequest, reference: str) -> CaseOut:
+def take(request: HttpRequest, reference: PathEx[str, REFERENCE]) -> CaseOut:
     services.take(_staff(request), reference)
     return _case(services.case_for(_staff(request), reference))
 
 
 @router.post(
-    "/backoffice/cases/{reference}/request-information", response=CaseOut, summary="Ask the applicant"
+    "/backoffice/cases/{reference}/request-information",
+    response={200: CaseOut} | errors(404, 409),
+    summary="Ask the applicant",
+    description="Asks the applicant for information or a document on a case I took; the service-level "
+    "clock pauses until they answer. 409 when the case is another caseworker's or not in review.",
 )
-def request_information(request: HttpRequest, reference: str, body: InfoIn) -> CaseOut:
+def request_information(request: HttpRequest, reference: PathEx[str, REFERENCE], body: InfoIn) -> CaseOut:
     services.request_information(_staff(request), reference, body.message, body.document_code)
     return _case(services.case_for(_staff(request), reference))
 
 
 @router.post(
-    "/backoffice/cases/{reference}/approve", response=CaseOut, summary="Approve: documents are issued"
+    "/backoffice/cases/{reference}/approve",
+    response={200: CaseOut} | errors(404, 409),
+    summary="Approve: documents are issued",
+    description="Approves a case I took: its documents are issued and the applicant is told. 409 when "
+    "the case is another caseworker's or not in review.",
 )
-def approve(request: HttpRequest, reference: str, body: ApproveIn) -> CaseOut:
+def approve(request: HttpRequest, reference: PathEx[str, REFERENCE], body: ApproveIn) -> CaseOut:
     services.approve(_staff(request), reference, body.note)
     return _case(services.case_for(_staff(request), reference))
 
 
-@router.post("/backoffice/cases/{reference}/reject", response=CaseOut, summary="Reject, with a reason")
-def reject(request: HttpRequest, reference: str, body: RejectIn) -> CaseOut:
+@router.post(
+    "/backoffice/cases/{reference}/reject",
+    response={200: CaseOut} | errors(404, 409),
+    summary="Reject, with a reason",
+    description="Rejects a case I took; the applicant reads the reason (400 without one). 409 when the "
+    "case is another caseworker's or not in review.",
+)
+def reject(request: HttpRequest, reference: PathEx[str, REFERENCE], body: RejectIn) -> CaseOut:
     services.reject(_staff(request), reference, body.reason)
     return _case(services.case_for(_staff(request), reference))

@@ -4,21 +4,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, P, PathEx, Query, Router, Schema
 from pydantic import TypeAdapter
 
 from sahl.catalogue import services
 from sahl.catalogue.services import Counted
+from sahl.core.api_schemas import Text, errors
 
 if TYPE_CHECKING:  # the API reads models through services only
     from sahl.catalogue.models import Service
 
 router = Router(tags=["catalogue"])
-
-
-class Text(Schema):
-    ar: str
-    en: str
 
 
 class AgencyOut(Schema):
@@ -92,7 +88,9 @@ class RuleOut(Schema):
     reason: Text
 
 
-class DocumentOut(Schema):
+class RequiredDocumentOut(Schema):
+    """A document the applicant attaches when filing."""
+
     code: str
     name: Text
     formats: list[str]
@@ -105,7 +103,9 @@ class OutputOut(Schema):
     valid_for: str | None
 
 
-class PartyOut(Schema):
+class PartyRoleOut(Schema):
+    """Someone else the service involves (e.g. the buyer of a vehicle), and whether they must consent."""
+
     role: str
     name: Text
     consent_required: bool
@@ -116,21 +116,32 @@ class ServiceDetail(ServiceOut):
     published_at: str
     eligibility: list[RuleOut]
     form: dict[str, Any]
-    required_documents: list[DocumentOut]
+    required_documents: list[RequiredDocumentOut]
     outputs: list[OutputOut]
-    parties: list[PartyOut]
+    parties: list[PartyRoleOut]
 
 
 class ServiceFilters(Schema):
-    agency: str | None = Field(None, max_length=20)
-    category: str | None = Field(None, max_length=40)
-    audience: Literal["individual", "business"] | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    agency: str | None = Field(
+        None, max_length=20, description="only this agency's services (its code, e.g. moi)"
+    )
+    category: str | None = Field(
+        None, max_length=40, description="only services in this category (its code, e.g. vehicles)"
+    )
+    audience: Literal["individual", "business"] | None = Field(
+        None, description="only services offered to individuals, or to businesses"
+    )
+    limit: int = Field(50, ge=1, le=200, description="how many services on this page (1 to 200)")
+    offset: int = Field(0, ge=0, description="how many services to skip (the page's start)")
 
 
 class SearchQuery(Schema):
-    q: str  # its length is checked by the search itself, with a bilingual message
+    # Its length is checked by the search itself, with a bilingual message.
+    q: str = Field(description="words to find in services' names and descriptions, in Arabic or English")
+
+
+AGENCY_CODE = P(description="the agency's code, e.g. moi")
+SERVICE_CODE = P(description="the service's code, e.g. moi.traffic.vehicle-registration-renewal")
 
 
 def _kept(key: str, shape: Any, make: Callable[[], object]) -> HttpResponse:
@@ -142,7 +153,13 @@ def _kept(key: str, shape: Any, make: Callable[[], object]) -> HttpResponse:
     return response
 
 
-@router.get("/agencies", response=list[AgencyOut], summary="All agencies that publish services")
+@router.get(
+    "/agencies",
+    response=list[AgencyOut],
+    summary="All agencies that publish services",
+    description="Each agency with its name and description in both languages and how many services it "
+    "offers now. Public (no login); caches may keep the answer for a few minutes.",
+)
 def list_agencies(request: HttpRequest) -> HttpResponse:
     return _kept(
         "agencies",
@@ -151,12 +168,22 @@ def list_agencies(request: HttpRequest) -> HttpResponse:
     )
 
 
-@router.get("/agencies/{code}", response=AgencyOut, summary="One agency")
-def get_agency(request: HttpRequest, code: str) -> HttpResponse:
+@router.get(
+    "/agencies/{code}",
+    response={200: AgencyOut} | errors(404),
+    summary="One agency",
+    description="The agency with its name, description and number of services; 404 for an unknown code.",
+)
+def get_agency(request: HttpRequest, code: PathEx[str, AGENCY_CODE]) -> HttpResponse:
     return _kept(f"agency:{code[:40]}", AgencyOut, lambda: AgencyOut.of(services.agency_with_count(code)))
 
 
-@router.get("/categories", response=list[CategoryOut], summary="Categories of services")
+@router.get(
+    "/categories",
+    response=list[CategoryOut],
+    summary="Categories of services",
+    description="Each category with its name in both languages and how many services are in it now.",
+)
 def list_categories(request: HttpRequest) -> HttpResponse:
     return _kept(
         "categories",
@@ -168,7 +195,13 @@ def list_categories(request: HttpRequest) -> HttpResponse:
     )
 
 
-@router.get("/services", response=ServicePage, summary="Services, optionally filtered, a page at a time")
+@router.get(
+    "/services",
+    response=ServicePage,
+    summary="Services, optionally filtered, a page at a time",
+    description="The services published now, filtered by agency, category or audience, `limit` at a time "
+    "from `offset`; `count` is how many match in all.",
+)
 def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> HttpResponse:
     key = "services:" + ":".join(str(v) for v in filters.model_dump().values())
     return _kept(key, ServicePage, lambda: _services_page(filters))
@@ -190,8 +223,15 @@ def _services_page(filters: ServiceFilters) -> ServicePage:
     )
 
 
-@router.get("/services/{code}", response=ServiceDetail, summary="One service with its form schema")
-def get_service(request: HttpRequest, code: str) -> HttpResponse:
+@router.get(
+    "/services/{code}",
+    response={200: ServiceDetail} | errors(404),
+    summary="One service with its form schema",
+    description="The service's current published version: its eligibility rules with their reasons, the "
+    "form (JSON Schema with bilingual titles), the documents to attach, what it issues and the other "
+    "parties it involves. 404 for an unknown or withdrawn service.",
+)
+def get_service(request: HttpRequest, code: PathEx[str, SERVICE_CODE]) -> HttpResponse:
     return _kept(f"service:{code[:80]}", ServiceDetail, lambda: _service_detail(code))
 
 
@@ -209,7 +249,7 @@ def _service_detail(code: str) -> ServiceDetail:
         ],
         form=definition.form,
         required_documents=[
-            DocumentOut(
+            RequiredDocumentOut(
                 code=d.code,
                 name=Text(**d.name.as_dict()),
                 formats=list(d.formats),
@@ -220,12 +260,18 @@ def _service_detail(code: str) -> ServiceDetail:
         ],
         outputs=[OutputOut(document=o.document, valid_for=o.valid_for) for o in definition.outputs],
         parties=[
-            PartyOut(role=p.role, name=Text(**p.name.as_dict()), consent_required=p.consent_required)
+            PartyRoleOut(role=p.role, name=Text(**p.name.as_dict()), consent_required=p.consent_required)
             for p in definition.parties
         ],
     )
 
 
-@router.get("/search", response=list[ServiceOut], summary="Search services in Arabic or English")
+@router.get(
+    "/search",
+    response=list[ServiceOut],
+    summary="Search services in Arabic or English",
+    description="Services whose name or description holds the words, best first. An empty or too long "
+    "text answers 400 with a bilingual message.",
+)
 def search(request: HttpRequest, query: Query[SearchQuery]) -> list[ServiceOut]:
     return [ServiceOut.from_model(s) for s in services.search(query.q)]

@@ -3,19 +3,15 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, P, PathEx, Router, Schema
 from ninja.security import django_auth
 
+from sahl.core.api_schemas import Text, errors
 from sahl.core.languages import in_both
 from sahl.identity.current import person_of
 from sahl.mandates import current, services
 
 router = Router(tags=["mandates"], auth=django_auth)
-
-
-class Text(Schema):
-    ar: str
-    en: str
 
 
 class PowerOut(Schema):
@@ -28,7 +24,7 @@ class PowerOut(Schema):
 
 
 class ActingIn(Schema):
-    subject: str
+    subject: str = Field(description="the civil ID to act for (my own to act for myself again)")
 
 
 class MandateOut(Schema):
@@ -49,7 +45,7 @@ class MandatesOut(Schema):
 
 
 class RevokeIn(Schema):
-    reason: str = ""
+    reason: str = Field("", description="why, kept with the revocation; the attorney is told")
 
 
 def _power(power: services.Authority, chosen: str) -> PowerOut:
@@ -80,7 +76,11 @@ def _mandate(found: services.MandateView) -> MandateOut:
 
 
 @router.get(
-    "/me/acting-as", response=list[PowerOut], summary="Everyone I may act for, and whom I act for now"
+    "/me/acting-as",
+    response=list[PowerOut],
+    summary="Everyone I may act for, and whom I act for now",
+    description="Myself, my minor children (as their guardian) and those whose power of attorney I hold "
+    "now, with its reference and end date; `acting_now` marks whom this session acts for.",
 )
 def powers(request: HttpRequest) -> list[PowerOut]:
     chosen = current.acting_of(request).subject
@@ -89,7 +89,7 @@ def powers(request: HttpRequest) -> list[PowerOut]:
 
 @router.put(
     "/me/acting-as",
-    response=PowerOut,
+    response={200: PowerOut} | errors(403),
     summary="Act for someone (or for myself again)",
     description="Checked again on every later request: when the mandate ends, the next request answers 403 "
     "and the session acts for the person themselves again. Refusals are in the subject's audit log.",
@@ -99,7 +99,13 @@ def switch(request: HttpRequest, body: ActingIn) -> PowerOut:
     return _power(power, power.subject)
 
 
-@router.get("/me/mandates", response=MandatesOut, summary="Powers of attorney I gave and hold")
+@router.get(
+    "/me/mandates",
+    response=MandatesOut,
+    summary="Powers of attorney I gave and hold",
+    description="The powers of attorney I granted and those granted to me, each with its scope, dates, "
+    "whether it is in force now, and when it was revoked.",
+)
 def mine(request: HttpRequest) -> MandatesOut:
     found = services.my_mandates(person_of(request))
     return MandatesOut(
@@ -109,10 +115,16 @@ def mine(request: HttpRequest) -> MandatesOut:
 
 @router.post(
     "/me/mandates/{mandate_id}/revoke",
-    response=MandateOut,
+    response={200: MandateOut} | errors(404, 409),
     summary="Revoke a power of attorney I gave (effective at once)",
+    description="The attorney can no longer act for me from their next request. 404 for a power of "
+    "attorney I did not grant; 409 when it has already ended or been revoked.",
 )
-def revoke(request: HttpRequest, mandate_id: int, body: RevokeIn) -> MandateOut:
+def revoke(
+    request: HttpRequest,
+    mandate_id: PathEx[int, P(description="the power of attorney's `id` in my `granted` list")],
+    body: RevokeIn,
+) -> MandateOut:
     services.revoke(person_of(request), mandate_id, body.reason, address=current.client_address(request))
     found = services.my_mandates(person_of(request))
     return _mandate(next(m for m in found.granted if m.mandate.pk == mandate_id))

@@ -5,9 +5,10 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, P, PathEx, QueryEx, Router, Schema, Status
 from ninja.security import django_auth
 
+from sahl.core.api_schemas import Text, errors
 from sahl.core.languages import in_both
 from sahl.identity.current import person_of
 from sahl.notifications import labels
@@ -22,17 +23,12 @@ if TYPE_CHECKING:  # the API reads models through services only
 router = Router(tags=["notifications"], auth=django_auth)
 
 
-class Text(Schema):
-    ar: str
-    en: str
-
-
 class PreferencesIn(Schema):
-    email: str = ""
-    phone: str = ""
-    notify_by_email: bool = False
-    notify_by_sms: bool = False
-    language: str = "ar"
+    email: str = Field("", description="my e-mail address, or empty")
+    phone: str = Field("", description="my mobile number (Kuwait: 8 digits, +965 optional), or empty")
+    notify_by_email: bool = Field(False, description="also tell me by e-mail (needs an e-mail address)")
+    notify_by_sms: bool = Field(False, description="also tell me by SMS (needs a phone number)")
+    language: str = Field("ar", description="the language of my messages: ar or en")
 
 
 class PreferencesOut(Schema):
@@ -78,10 +74,10 @@ class InboxOut(Schema):
 
 
 class NoticeIn(Schema):
-    civil_id: str
-    subject: str
-    body: str
-    due_on: str = ""
+    civil_id: str = Field(description="the addressee's civil ID (12 digits), in the registers")
+    subject: str = Field(description="at most 200 characters")
+    body: str = Field(description="at most 4000 characters")
+    due_on: str = Field("", description="a date by which to act (YYYY-MM-DD, not in the past), or empty")
 
 
 class NoticeOut(Schema):
@@ -158,16 +154,22 @@ def _notice(n: "Notice") -> NoticeOut:
     )
 
 
-@router.get("/me/notification-settings", response=PreferencesOut, summary="My notification settings")
+@router.get(
+    "/me/notification-settings",
+    response=PreferencesOut,
+    summary="My notification settings",
+    description="My e-mail and phone, whether I hear by e-mail and by SMS besides the inbox, and the "
+    "language of my messages.",
+)
 def get_preferences(request: HttpRequest) -> PreferencesOut:
     return _preferences(preferences_of(person_of(request)))
 
 
 @router.put(
     "/me/notification-settings",
-    response=PreferencesOut,
+    response={200: PreferencesOut} | errors(422),
     summary="Change my e-mail, phone, channels and language of messages",
-    description="A malformed e-mail or phone answers 400 with a bilingual message per field; nothing is saved.",
+    description="A malformed e-mail or phone answers 422 with a bilingual message per field; nothing is saved.",
 )
 def put_preferences(request: HttpRequest, body: PreferencesIn) -> PreferencesOut:
     saved = save_preferences(
@@ -181,8 +183,13 @@ def put_preferences(request: HttpRequest, body: PreferencesIn) -> PreferencesOut
     return _preferences(saved)
 
 
-@router.get("/inbox", response=InboxOut, summary="My messages, newest first (20 a page)")
-def get_inbox(request: HttpRequest, page: int = 1) -> InboxOut:
+@router.get(
+    "/inbox",
+    response=InboxOut,
+    summary="My messages, newest first (20 a page)",
+    description="A page of my inbox with how many messages are unread and whether there is a next page.",
+)
+def get_inbox(request: HttpRequest, page: QueryEx[int, P(description="the page, from 1")] = 1) -> InboxOut:
     found = inbox_page(person_of(request), page)
     return InboxOut(
         unread=found.unread,
@@ -192,8 +199,16 @@ def get_inbox(request: HttpRequest, page: int = 1) -> InboxOut:
     )
 
 
-@router.get("/inbox/{message_id}", response=MessageDetail, summary="One of my messages (marks it read)")
-def get_message(request: HttpRequest, message_id: int) -> MessageDetail:
+@router.get(
+    "/inbox/{message_id}",
+    response={200: MessageDetail} | errors(404),
+    summary="One of my messages (marks it read)",
+    description="The message with its body, its link, the official notice it carries, who else was "
+    "notified and how it was delivered (e-mail, SMS). Another person's message answers 404.",
+)
+def get_message(
+    request: HttpRequest, message_id: PathEx[int, P(description="the message's `id` in my inbox")]
+) -> MessageDetail:
     view = open_message(person_of(request), message_id)
     return MessageDetail(
         **_message(view.message).model_dump(),
@@ -205,17 +220,23 @@ def get_message(request: HttpRequest, message_id: int) -> MessageDetail:
     )
 
 
-@router.get("/notices", response=list[NoticeOut], summary="My agency's official notices (staff)")
+@router.get(
+    "/notices",
+    response={200: list[NoticeOut]} | errors(404),
+    summary="My agency's official notices (staff)",
+    description="The 200 newest notices my agency sent, newest first. For staff only: others get 404.",
+)
 def list_notices(request: HttpRequest) -> list[NoticeOut]:
     return [_notice(n) for n in notices_of(person_of(request), limit=200)]
 
 
 @router.post(
     "/notices",
-    response={201: NoticeDetail},
+    response={201: NoticeDetail} | errors(404, 422),
     summary="Send an official notice to a civil ID (staff)",
     description="The civil ID must be in the registers. A minor's guardians are notified too; a person "
-    "without an account receives it when they open one.",
+    "without an account receives it when they open one. A field that is wrong answers 422 with a "
+    "message per field; for staff only: others get 404.",
 )
 def create_notice(request: HttpRequest, body: NoticeIn) -> Status:
     staff = person_of(request)
@@ -224,9 +245,15 @@ def create_notice(request: HttpRequest, body: NoticeIn) -> Status:
 
 
 @router.get(
-    "/notices/{reference}", response=NoticeDetail, summary="One notice with its proof of delivery and reading"
+    "/notices/{reference}",
+    response={200: NoticeDetail} | errors(404),
+    summary="One notice with its proof of delivery and reading",
+    description="The notice, each recipient (addressee, guardians) with when it was delivered and read, "
+    "and its log. Another agency's notice answers 404.",
 )
-def get_notice(request: HttpRequest, reference: str) -> NoticeDetail:
+def get_notice(
+    request: HttpRequest, reference: PathEx[str, P(description="the notice's reference, e.g. N-2026-0000012")]
+) -> NoticeDetail:
     return _notice_detail(notice_for(person_of(request), reference))
 
 

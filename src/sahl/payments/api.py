@@ -3,10 +3,11 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import P, PathEx, Router, Schema, Status
 from ninja.security import django_auth
 
 from sahl.applications import reading
+from sahl.core.api_schemas import errors
 from sahl.core.money import Money
 from sahl.mandates.current import acting_of
 from sahl.payments import services
@@ -27,6 +28,9 @@ class PaymentOut(Schema):
     receipt: str | None
 
 
+REFERENCE = P(description="the application's reference, e.g. 2026-0000123")
+
+
 def _out(application_reference: str, intent: services.PaymentIntent) -> PaymentOut:
     return PaymentOut(
         id=intent.pk,
@@ -43,17 +47,23 @@ def _out(application_reference: str, intent: services.PaymentIntent) -> PaymentO
 
 
 @router.get(
-    "/applications/{reference}/payments", response=list[PaymentOut], summary="Payments of my application"
+    "/applications/{reference}/payments",
+    response={200: list[PaymentOut]} | errors(404),
+    summary="Payments of my application",
+    description="Every payment attempt of the application's fee, newest first, with its state and, once "
+    "paid, the address of its receipt.",
 )
-def list_payments(request: HttpRequest, reference: str) -> list[PaymentOut]:
+def list_payments(request: HttpRequest, reference: PathEx[str, REFERENCE]) -> list[PaymentOut]:
     application = reading.application_for(acting_of(request), reference)
     return [_out(reference, intent) for intent in services.for_application(application)]
 
 
 @router.post(
     "/applications/{reference}/payments",
-    response={201: PaymentOut},
+    response={201: PaymentOut} | errors(404, 409),
     summary="Start paying the fee (or get the live attempt): send the person's browser to payment_url",
+    description="Opens a payment at the gateway (or gives the attempt still open); the person pays on the "
+    "gateway's page and comes back to Sahl. 409 when no fee is due or it is already paid.",
 )
-def start_payment(request: HttpRequest, reference: str) -> Status:
+def start_payment(request: HttpRequest, reference: PathEx[str, REFERENCE]) -> Status:
     return Status(201, _out(reference, services.start(acting_of(request), reference)))

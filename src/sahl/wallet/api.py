@@ -7,9 +7,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
+from sahl.core.api_schemas import Text, errors
 from sahl.core.languages import in_both, in_language
 from sahl.identity.current import person_of
 from sahl.wallet import holding, issuing, verifying
@@ -18,12 +19,9 @@ from sahl.wallet.verdicts import REFUSALS, STATES
 router = Router(tags=["wallet"])
 
 
-class Text(Schema):
-    ar: str
-    en: str
+class WalletDocumentOut(Schema):
+    """An issued document as Hawiyati holds it: its state now and the credentials it can become."""
 
-
-class DocumentOut(Schema):
     id: int
     document: str
     name: Text
@@ -35,7 +33,7 @@ class DocumentOut(Schema):
 
 
 class OfferIn(Schema):
-    document: int
+    document: int = Field(description="the document's `id` in my wallet's documents")
 
 
 class OfferOut(Schema):
@@ -46,9 +44,12 @@ class OfferOut(Schema):
 
 
 class VerifyIn(Schema):
-    presentation: str
-    audience: str | None = None  # with nonce: an online check with the verifier's own nonce
-    nonce: str | None = None
+    presentation: str = Field(description="the SD-JWT presentation read from the holder's QR code")
+    # With nonce: an online check with the verifier's own nonce.
+    audience: str | None = Field(None, description="the verifier's own audience, given with `nonce`")
+    nonce: str | None = Field(
+        None, description="the verifier's own nonce the holder bound the presentation to"
+    )
 
 
 class VerifyOut(Schema):
@@ -64,11 +65,16 @@ class VerifyOut(Schema):
 
 
 @router.get(
-    "/wallet/documents", response=list[DocumentOut], auth=django_auth, summary="My documents in Hawiyati"
+    "/wallet/documents",
+    response=list[WalletDocumentOut],
+    auth=django_auth,
+    summary="My documents in Hawiyati",
+    description="Every document issued to me, with its state now (valid, expired, suspended, revoked) "
+    "and the credential configurations a wallet app can receive it as.",
 )
-def documents(request: HttpRequest) -> list[DocumentOut]:
+def documents(request: HttpRequest) -> list[WalletDocumentOut]:
     return [
-        DocumentOut(
+        WalletDocumentOut(
             id=d.document.pk,
             document=d.document.document,
             name=Text(**in_both(d.name)),
@@ -84,11 +90,12 @@ def documents(request: HttpRequest) -> list[DocumentOut]:
 
 @router.post(
     "/wallet/offers",
-    response={201: OfferOut},
+    response={201: OfferOut} | errors(404),
     auth=django_auth,
     summary="A one-time OpenID4VCI credential offer for one of my documents",
     description="Any OpenID4VCI 1.0 wallet redeems it with the pre-authorized code and the 6-digit tx_code "
-    "within 10 minutes (docs/wallet-qr-profile.md).",
+    "within 10 minutes (docs/wallet-qr-profile.md). 404 for a document that is not mine; 400 for one "
+    "that is revoked or expired.",
 )
 def offer(request: HttpRequest, body: OfferIn) -> Status:
     made = issuing.make_offer(person_of(request), body.document)

@@ -1,0 +1,49 @@
+"""Shapes every JSON API under /api/v1/ shares: text in both languages, and the RFC 9457 problem
+details of every error (built by `core.problems`), with the helper an operation declares its errors by:
+
+    @router.get("/things/{code}", response={200: ThingOut} | errors(404))
+"""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+
+class Text(Schema):
+    """Text in Arabic and English."""
+
+    # Exactly these two keys, as the personal-data export's Text (one component for both).
+    model_config = ConfigDict(extra="forbid")
+
+    ar: str
+    en: str
+
+
+class ParameterError(Schema):
+    """Which input was refused and why, never its value (it may be personal data)."""
+
+    location: list[str] = Field(description='where: e.g. ["query", "limit"] or ["body", "payload", "note"]')
+    type: str = Field(description="the kind of refusal, e.g. missing, int_parsing, string_too_long")
+
+
+class Problem(Schema):
+    """RFC 9457 problem details, the body of every error under /api/ (`application/problem+json`)."""
+
+    type: str = Field(description="a stable URI for the code: `urn:sahl:problem:<code>`")
+    title: str = Field(description="what went wrong, in the request's language (Accept-Language)")
+    status: int = Field(description="the HTTP status, repeated")
+    code: str = Field(description="the stable error code, e.g. application.not_found, idempotency.conflict")
+    messages: Text = Field(description="the same message in Arabic and in English")
+    fields: dict[str, Text] = Field(
+        default_factory=dict, description="a refused form: what is wrong with each field, by field name"
+    )
+    errors: list[ParameterError] = Field(
+        default_factory=list, description="refused parameters or body members: where and why"
+    )
+
+
+def errors(*statuses: int) -> dict[int, type[Problem]]:
+    """The problem responses an operation declares beside its answers (`response={200: X} | errors(404)`):
+    those its own use cases raise. `core.openapi` adds the ones every operation of its kind can give."""
+    return dict.fromkeys(statuses, Problem)

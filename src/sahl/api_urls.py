@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import NinjaAPI, Swagger
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sahl.applications.api import router as applications_router
 from sahl.applications.rules import FormInvalid
@@ -57,8 +59,9 @@ def problem(
 @api.exception_handler(SahlError)
 def on_domain_error(request: HttpRequest, error: SahlError) -> HttpResponse:
     if isinstance(error, FormInvalid):
+        # Well-formed, but the answers fail the service's form: 422, each field with its reason.
         fields = {name: in_both(text) for name, text in error.errors.items()}
-        return problem(request, 400, error.code, extra={"fields": fields})
+        return problem(request, 422, error.code, extra={"fields": fields})
     response = problem(request, http_status(error), error.code, error.params)
     if isinstance(error, TooMany):
         response["Retry-After"] = str(error.retry_after)
@@ -72,12 +75,45 @@ def on_validation_error(request: HttpRequest, error: ValidationError) -> HttpRes
     return problem(request, 400, "request.bad", extra={"errors": fields})
 
 
+@api.exception_handler(AuthenticationError)
+def on_no_login(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    """No logged-in session. A 401 must carry a challenge (RFC 9110 section 11.6.1); a session has
+    no registered scheme, so it names the cookie and the login form (the "Cookie" scheme of
+    draft-broyer-http-cookie-auth)."""
+    response = problem(request, 401, "request.login_required")
+    response["WWW-Authenticate"] = (
+        f'Cookie realm="sahl", form-action="{reverse("account_login")}", '
+        f'cookie-name="{settings.SESSION_COOKIE_NAME}"'
+    )
+    return response
+
+
+# ninja raises a bare HttpError(403) with this text when a session's unsafe call fails CSRF.
+NINJA_CSRF_FAILURE = "CSRF check Failed"
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
-    """Errors ninja raises itself, e.g. a body that is not JSON at all: a problem like the others."""
-    if error.status_code == 400:
-        return problem(request, 400, "request.bad")
-    return api.create_response(request, {"detail": str(error)}, status=error.status_code)
+    """Errors ninja raises itself (a body that is not JSON, a failed CSRF check, its throttles):
+    the generic problem of their status."""
+    status = error.status_code
+    if status == 403 and str(error) == NINJA_CSRF_FAILURE:
+        return problem(request, 403, "request.csrf")
+    code = problems.GENERIC_CODES.get(status, "server.error" if status >= 500 else "request.bad")
+    return problem(request, status, code)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return problem(request, 404, "request.not_found")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
+    """Anything else goes on to Django, in debug too (ninja would answer a plain-text traceback):
+    Django logs it and handler500 (ui.errors.server_error) answers 500, or 503 for a database
+    outage, as a problem."""
+    raise error
 
 
 @api.exception_handler(TokenRefused)

@@ -62,14 +62,14 @@ def test_the_same_key_with_a_different_body_is_a_409(login, demo):
     assert Application.objects.filter(applicant__civil_id=demo["father"]).count() == 1
 
 
-def test_a_missing_key_bad_answers_and_tampering_are_400_problems(login, demo):
+def test_a_missing_key_and_bad_answers_are_400_problems_tampering_a_422(login, demo):
     expat = login(demo["expat"])
     missing = expat.post(
         "/api/v1/applications", {"service": "moi.vehicle-registration-renewal", "answers": "{}"}
     )
     assert missing.status_code == 400 and missing.json()["code"] == "idempotency.missing"
     tampered = create(expat, "moi.vehicle-registration-renewal", {"plate_number": "12-10001"}, "k2")
-    assert tampered.status_code == 400
+    assert tampered.status_code == 422  # well-formed, but the answers fail the service's form
     assert (
         tampered.json()["fields"]["plate_number"]["en"]
         == "Choose one of the records registered in your name."

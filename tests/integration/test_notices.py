@@ -255,7 +255,7 @@ def test_notices_through_the_api(login, demo):
         json.dumps({"civil_id": unknown_civil_id(), "subject": "x", "body": "y"}),
         content_type="application/json",
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert refused.json()["fields"]["civil_id"]["ar"] == "لا يوجد هذا الرقم المدني في السجل المدني."
     assert [n["reference"] for n in staff.get("/api/v1/notices").json()] == [body["reference"]]
     assert login(demo["mother"]).get("/api/v1/notices").status_code == 404

@@ -108,7 +108,7 @@ def test_settings_through_the_api(login, demo):
         json.dumps({"email": "fatima at example", "phone": "99999", "language": "en"}),
         content_type="application/json",
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     problem = bad.json()
     assert set(problem["fields"]) == {"email", "phone"}
     assert problem["fields"]["phone"]["ar"].startswith("رقم الهاتف غير صحيح")

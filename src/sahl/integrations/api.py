@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
 from sahl.applications.states import State
+from sahl.core import problems
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput
 from sahl.integrations import agency_services as services
@@ -113,9 +114,11 @@ TOKEN_FORM = {
 }
 
 
-def _oauth_error(error: services.OAuthError) -> JsonResponse:
+def _oauth_error(error: services.OAuthError) -> HttpResponse:
+    """RFC 6749 section 5.2's `error` and `error_description`, carried as members of a problem
+    (RFC 9457) like every other /api/ error: an OAuth client reads the JSON members it knows."""
     body = {"error": error.error} | ({"error_description": error.description} if error.description else {})
-    response = JsonResponse(body, status=error.status)
+    response = problems.problem(error.status, f"oauth.{error.error}", extra=body)
     if error.status == 401:
         response["WWW-Authenticate"] = 'Basic realm="sahl-agency", charset="UTF-8"'
     if error.retry_after:

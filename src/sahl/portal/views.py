@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from sahl.catalogue import services as catalogue
 from sahl.catalogue.visitors import kept_for_visitors
+from sahl.core.problems import OUTAGE_RETRY_AFTER
 from sahl.portal import services
 
 
@@ -28,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     health = services.check_health()
-    return JsonResponse(
+    response = JsonResponse(
         {
             "status": "ok" if health.ok else "unavailable",
             "database": "ok" if health.database else "unreachable",
@@ -36,3 +37,6 @@ def health(request: HttpRequest) -> JsonResponse:
         },
         status=200 if health.ok else 503,
     )
+    if not health.ok:  # a load balancer or monitor asks again after this long, as any client would
+        response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    return response

@@ -352,14 +352,15 @@ def test_bad_input_is_400_with_a_clear_description_and_files_nothing(api_key):
     assert Complaint.objects.count() == before
 
 
-def test_a_huge_upload_is_refused_before_its_body_is_read(api_key):
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_huge_upload_is_refused_with_413_before_its_body_is_read(api_key, fmt):
     request = Client().post(
-        f"{BASE}/requests.json",
+        f"{BASE}/requests.{fmt}",
         b"x" * 1024,
         content_type="multipart/form-data; boundary=zzz",
         CONTENT_LENGTH=str(200 * 1024 * 1024),  # what the client declares; 1 KB is really there
     )
-    assert "larger than 51 MB" in assert_error(request, 400)
+    assert "larger than 51 MB" in assert_error(request, 413, fmt)
 
 
 def test_posts_need_no_csrf_token_and_use_no_cookie(api_key, login, demo):

@@ -144,3 +144,16 @@ def test_effects_must_be_known_and_have_their_answers(good):
     data["effects"] = ["vehicle.transfer_ownership"]
     with pytest.raises(DefinitionError, match="buyer_civil_id"):
         parse(data)
+
+
+def test_a_service_asks_for_at_most_ten_documents_of_at_most_10_mb(good):
+    """What an application can carry bounds its request body (applications.rules.MAX_BODY)."""
+    document = {"name": {"ar": "وثيقة", "en": "Document"}, "formats": ["pdf"], "max_size_mb": 10}
+    ten = [{"code": f"document_{i}"} | document for i in range(10)]
+    assert len(parse(break_(good, "required_documents", ten)).required_documents) == 10
+    with pytest.raises(DefinitionError) as error:
+        parse(break_(good, "required_documents", [*ten, {"code": "one_more"} | document]))
+    assert (error.value.field, error.value.reason) == ("required_documents", "has at most 10 documents")
+    with pytest.raises(DefinitionError) as error:
+        parse(break_(good, "required_documents", [ten[0] | {"max_size_mb": 11}]))
+    assert error.value.field == "required_documents[0].max_size_mb"

@@ -14,13 +14,14 @@ from ninja.security import django_auth
 from sahl.applications import filing, reading, responding
 from sahl.applications.labels import CATEGORIES, EVENTS, STATES
 from sahl.applications.moving import Kind
-from sahl.applications.rules import FormInvalid
+from sahl.applications.rules import ANSWER_MAX_BODY, MAX_BODY, FormInvalid
 from sahl.applications.states import State
 from sahl.core.errors import BadInput, Forbidden
 from sahl.core.languages import in_both
 from sahl.identity import throttle
 from sahl.mandates import services as mandates
 from sahl.mandates.current import acting_of
+from sahl.ui.body_limits import body_limit
 
 if TYPE_CHECKING:
     from sahl.applications.models import Application
@@ -195,6 +196,7 @@ def get_application(request: HttpRequest, reference: str) -> ApplicationDetail:
     "different request answers 409 (`idempotency.conflict`). Keys are kept at least 24 hours "
     "(docs/people-api.md).",
 )
+@body_limit(MAX_BODY)
 def create_application(request: HttpRequest, form: Form[SubmitForm]) -> Status:
     try:
         answers = json.loads(form.answers)
@@ -243,6 +245,7 @@ def withdraw(request: HttpRequest, reference: str, body: WithdrawIn) -> Applicat
     response=ApplicationDetail,
     summary="Answer a request for information (multipart: answer text and/or a `document` file)",
 )
+@body_limit(ANSWER_MAX_BODY)
 def respond(request: HttpRequest, reference: str, form: Form[ResponseForm]) -> ApplicationDetail:
     user = _person(request)
     if getattr(request, "sahl_upload_refused", False):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.text import format_lazy
 from django.utils.translation import pgettext_lazy
 
-from sahl.catalogue.definition import RequiredDocument
+from sahl.catalogue.definition import DOCUMENT_MAX_MB, MAX_DOCUMENTS, RequiredDocument
 from sahl.catalogue.form_schema import answers_schema, check_answers
 from sahl.core.errors import SahlError
 from sahl.core.languages import Wording
@@ -153,6 +153,12 @@ SIGNATURES = {
     "png": (b"\x89PNG\r\n\x1a\n", "image/png"),
 }
 EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
+
+# The largest request bodies, refused before they are read (ui.body_limits): every document a service
+# can ask for at its limit, or the one document of an answer, and 1 MB for the form's fields.
+MB = 1024 * 1024
+MAX_BODY = MAX_DOCUMENTS * DOCUMENT_MAX_MB * MB + MB
+ANSWER_MAX_BODY = DOCUMENT_MAX_MB * MB + MB
 
 
 @dataclass(frozen=True)

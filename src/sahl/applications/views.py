@@ -16,12 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sahl.applications import filing, reading, responding, sections
 from sahl.applications.forms import form_fields
 from sahl.applications.labels import CATEGORIES, CONSENTS, DELIVERY, EVENTS, STATES
-from sahl.applications.rules import FormInvalid
+from sahl.applications.rules import ANSWER_MAX_BODY, MAX_BODY, FormInvalid
 from sahl.core.errors import SahlError
 from sahl.identity import throttle
 from sahl.mandates import services as mandates
 from sahl.mandates.current import acting_of
 from sahl.outbox import services as outbox
+from sahl.ui.body_limits import body_limit
 from sahl.ui.errors import for_error
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ def _files(request: HttpRequest) -> dict[str, UploadedFile]:
     return {name: upload for name, upload in request.FILES.items() if isinstance(upload, UploadedFile)}
 
 
+@body_limit(MAX_BODY)
 @login_required
 @require_http_methods(["GET", "POST"])
 @reauthentication_required(allow_get=True, enabled=_grants_powers)
@@ -163,6 +165,7 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(request, reference, "withdraw")
 
 
+@body_limit(ANSWER_MAX_BODY)
 @login_required
 @require_POST
 def respond(request: HttpRequest, reference: str) -> HttpResponse:

@@ -21,6 +21,9 @@ from sahl.registry.facts import CHOICE_KEYS, EXAMPLE, VALUE_SOURCES
 AUDIENCES = ("individual", "business")
 PROCESSING_MODES = ("automatic", "backoffice", "agency_api")
 DOCUMENT_FORMATS = ("pdf", "jpeg", "png")
+# The most an application carries: its request body is limited to that (applications.rules.MAX_BODY).
+DOCUMENT_MAX_MB = 10  # one document
+MAX_DOCUMENTS = 10  # documents a service asks for
 PARTY_ROLES = [
     "applicant",
     "subject",
@@ -360,7 +363,10 @@ class _Parser:
     def documents(self, data: dict[str, Any]) -> tuple[RequiredDocument, ...]:
         docs = []
         seen: set[str] = set()
-        for i, item in enumerate(self.list(data, "required_documents")):
+        items = self.list(data, "required_documents")
+        if len(items) > MAX_DOCUMENTS:
+            raise self.error("required_documents", f"has at most {MAX_DOCUMENTS} documents")
+        for i, item in enumerate(items):
             where = f"required_documents[{i}]."
             if not isinstance(item, dict) or set(item) - {
                 "code",
@@ -378,8 +384,8 @@ class _Parser:
             if not all(f in DOCUMENT_FORMATS for f in formats):
                 raise self.error(where + "formats", f"must be among {', '.join(DOCUMENT_FORMATS)}")
             size = item.get("max_size_mb")
-            if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 10:
-                raise self.error(where + "max_size_mb", "must be a whole number from 1 to 10")
+            if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= DOCUMENT_MAX_MB:
+                raise self.error(where + "max_size_mb", f"must be a whole number from 1 to {DOCUMENT_MAX_MB}")
             required = item.get("required", True)
             if not isinstance(required, bool):
                 raise self.error(where + "required", "must be true or false")

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sahl.complaints import figures, filing, forms, geo, labels, moving, reading, steps, topics
-from sahl.complaints.media_uploads import media_upload_view, upload_refusal
+from sahl.complaints.media import MB, PHOTO_MAX_BYTES
+from sahl.complaints.media_uploads import MAX_REQUEST_BYTES, media_upload_view, upload_refusal
 from sahl.core.errors import BadInput, SahlError
 from sahl.core.messages import message
 from sahl.identity.current import person_of
+from sahl.ui.body_limits import body_limit
 from sahl.ui.errors import for_error
 
 if TYPE_CHECKING:  # views read models through services only
@@ -42,7 +44,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/mine.html", {"complaints": found} | labels.LABELS)
 
 
-@media_upload_view  # stops a 200 MB upload while it streams, before the CSRF check reads the form
+@body_limit(MAX_REQUEST_BYTES)  # a larger body is refused before it is read
+@media_upload_view  # stops a photo over its limit while it streams, before the CSRF check reads the form
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
@@ -163,6 +166,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@body_limit(PHOTO_MAX_BYTES + MB)  # the photo of the fix, and the fields
 @media_upload_view
 @login_required
 @require_http_methods(["GET", "POST"])

@@ -18,6 +18,7 @@ from sahl.core import problems
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput
 from sahl.integrations import agency_services as services
+from sahl.ui.body_limits import MB, body_limit
 
 if TYPE_CHECKING:
     from sahl.catalogue.models import Agency
@@ -445,6 +446,7 @@ def decide(
         }
     },
 )
+@body_limit(services.MAX_DOCUMENT_MB * MB + MB)  # the PDF at its limit, and the fields
 def add_document(
     request: HttpRequest,
     reference: str,

@@ -5,7 +5,7 @@ need no CSRF token."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -22,6 +22,7 @@ from sahl.core.languages import in_language
 from sahl.core.messages import message
 from sahl.open311 import descriptions, directory, filing, formats, reading, rules
 from sahl.open311.rules import Open311Error
+from sahl.ui.body_limits import body_limit
 
 View = Callable[..., HttpResponse]
 READ = ("GET", "HEAD")
@@ -115,6 +116,14 @@ def service_definition(request: HttpRequest, service_code: str, *, fmt: str, lan
     return answer(definition, "service_definition", fmt, language)
 
 
+def _too_large(request: HttpRequest, kwargs: Mapping[str, Any], limit: int) -> HttpResponse:
+    """A body over MAX_BODY, refused before it is read (ui.body_limits), in the spec's format."""
+    language = rules.language(request.headers.get("Accept-Language", ""))
+    text = in_language(descriptions.TOO_LARGE, language).format(limit=limit // rules.MB)
+    return error(413, text, kwargs.get("fmt") or "json", language)
+
+
+@body_limit(rules.MAX_BODY, refuse=_too_large)
 @open311((*READ, "POST"))
 def requests(request: HttpRequest, *, fmt: str, language: str) -> HttpResponse:
     if request.method == "POST":
@@ -127,15 +136,10 @@ def requests(request: HttpRequest, *, fmt: str, language: str) -> HttpResponse:
 
 
 def _posted(request: HttpRequest) -> filing.Posted:
-    """The posted form, refused before it is read when it is too large or not a form."""
+    """The posted form, refused before it is read when it is not a form (a body over MAX_BODY never
+    reaches the view: see `_too_large`)."""
     if request.content_type not in FORMS:
         raise Open311Error(400, descriptions.CONTENT_TYPE)
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        raise Open311Error(400, descriptions.BODY_INVALID) from None
-    if length > rules.MAX_BODY:
-        raise Open311Error(400, descriptions.TOO_LARGE, limit=rules.MAX_BODY // rules.MB)
     media_uploads.install(request)  # a photo part is stopped as soon as it passes its size
     try:
         form, files = request.POST, request.FILES

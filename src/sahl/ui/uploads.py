@@ -1,5 +1,9 @@
 """Stop an upload as soon as it passes the largest size any document may have (10 MB), so an
-oversized file is never written to disk in full. Per-document limits are checked afterwards."""
+oversized file is never written to disk in full. Per-document limits are checked afterwards.
+
+Django then reads the rest of the body and drops it, so that the browser, still sending, receives
+the answer. That rest is bounded by the route's body limit (ui.body_limits refused anything larger
+before it was read) and read 64 KB at a time, never held whole."""
 
 from __future__ import annotations
 

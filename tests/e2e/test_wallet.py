@@ -118,6 +118,16 @@ def disclosed(presentation: str) -> list[list[Any]]:
     return [json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4))) for p in pieces]
 
 
+def test_a_fresh_deployment_publishes_its_key_before_the_first_credential(server):
+    # First in this module: the server was migrated and seeded as `make run` does; nothing issued yet.
+    with urllib.request.urlopen(f"{server}/.well-known/jwt-vc-issuer", timeout=10) as answer:  # noqa: S310
+        assert answer.headers["Cache-Control"] == "public, max-age=60"
+        published = json.loads(answer.read())
+    assert published["issuer"] == server
+    assert len(published["jwks"]["keys"]) == 1
+    assert {"kid", "kty", "crv", "x", "y"} <= set(published["jwks"]["keys"][0])
+
+
 def test_a_licence_holder_shows_his_age_by_qr_and_a_replaced_licence_shows_revoked(
     page, open_page, server, tmp_path
 ):

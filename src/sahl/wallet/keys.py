@@ -5,7 +5,7 @@ A deployment's first key is made by its migration (`wallet/migrations/0003_first
 A private key is stored as PKCS#8 encrypted with the deployment's secret key, so a copy of the
 database alone does not sign credentials. Decrypted keys are kept in memory per process.
 
-Publication (ADR 0024): a new key is in the key set from its creation but signs only from
+Publication (ADR 0028): a new key is in the key set from its creation but signs only from
 `signs_from`, an hour later by default, so every cache of the key set knows it before the first
 credential it signs; a retired key stays in the set until the last credential or status list token
 it signed has expired (`signed_until`).

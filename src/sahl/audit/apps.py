@@ -6,8 +6,9 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        from sahl.audit import receivers  # noqa: F401 (connects the receivers)
+        from sahl.audit import keys, receivers  # noqa: F401 (importing receivers connects them)
         from sahl.audit.personal_data import AUDIT
         from sahl.core.personal_data import contribute
 
         contribute(AUDIT)
+        keys.current()  # a key too short stops the start, not the first login

@@ -86,6 +86,7 @@ def sahl_env(url: str, port: int, cache: str) -> dict[str, str]:
             # The load files hundreds of applications as each of a few hundred people: the filing
             # throttle is still counted on every submission, only its ceiling is out of the way.
             "SAHL_FILING_RATE": "100000 per minute",
+            "SAHL_FILING_SOURCE_RATE": "100000 per minute",  # every simulated person files from here
             "PYTHONPATH": str(ROOT / "src"),
         }
     )

@@ -331,6 +331,8 @@ SAHL_KNET_URL = os.environ.get("SAHL_KNET_URL", "http://localhost:8000/sim/knet"
 SAHL_OUTBOX_CLAIM_GRACE = float(os.environ.get("SAHL_OUTBOX_CLAIM_GRACE") or 60)
 # Applications one person may file (identity.throttle, `limits` notation).
 SAHL_FILING_RATE = os.environ.get("SAHL_FILING_RATE") or "30 per 10 minutes; 300 per day"
+# Applications, reports and Open311 requests from one address, whoever files them (ADR 0025).
+SAHL_FILING_SOURCE_RATE = os.environ.get("SAHL_FILING_SOURCE_RATE") or "120 per 10 minutes; 2000 per day"
 SAHL_KNET_SECRET = os.environ.get("SAHL_KNET_SECRET") or _secret_key()[:32]  # shared with the gateway
 SAHL_PAYMENT_MINUTES = 15  # an unpaid intent expires after this
 # The address people reach Sahl at; QR codes on documents point there.

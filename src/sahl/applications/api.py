@@ -19,6 +19,7 @@ from sahl.applications.states import State
 from sahl.core.errors import BadInput, Forbidden
 from sahl.core.languages import in_both
 from sahl.identity import throttle
+from sahl.identity.current import address_of
 from sahl.mandates import services as mandates
 from sahl.mandates.current import acting_of
 from sahl.ui.body_limits import body_limit
@@ -211,7 +212,9 @@ def create_application(request: HttpRequest, form: Form[SubmitForm]) -> Status:
     ):
         raise Forbidden("reauthentication.required")  # log in again (or re-authenticate in the portal)
     user = _person(request)
-    throttle.take("filing", str(request.user.pk), refusal="application.too_many")  # 429 problem
+    throttle.take_filing(  # 429 problem, per person and per source
+        "filing", str(request.user.pk), address_of(request), refusal="application.too_many"
+    )
     application = filing.submit(
         user,
         form.service,

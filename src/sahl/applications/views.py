@@ -19,6 +19,7 @@ from sahl.applications.labels import CATEGORIES, CONSENTS, DELIVERY, EVENTS, STA
 from sahl.applications.rules import ANSWER_MAX_BODY, MAX_BODY, FormInvalid
 from sahl.core.errors import SahlError
 from sahl.identity import throttle
+from sahl.identity.current import address_of
 from sahl.mandates import services as mandates
 from sahl.mandates.current import acting_of
 from sahl.outbox import services as outbox
@@ -63,7 +64,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             if "save_draft" in request.POST:
                 filing.save_draft(user, code, request.POST)
                 return redirect("applications:apply", code=code)
-            throttle.take("filing", str(request.user.pk), refusal="application.too_many")  # 429
+            throttle.take_filing(  # 429, per person and per source
+                "filing", str(request.user.pk), address_of(request), refusal="application.too_many"
+            )
             application = filing.submit(
                 user,
                 code,

@@ -25,13 +25,11 @@ State = Complaint.State
 Kind = Event.Kind
 
 
-def _locked_case(user: User, reference: str) -> Complaint:
+def _locked_case(user: User, reference: str, *, lock: bool = True) -> Complaint:
     membership = staff_agency(user)
+    cases = Complaint.objects.select_for_update(of=("self",)) if lock else Complaint.objects
     found = (
-        Complaint.objects.select_for_update(of=("self",))
-        .select_related("topic", "agency")
-        .filter(reference=reference, agency=membership.agency)
-        .first()
+        cases.select_related("topic", "agency").filter(reference=reference, agency=membership.agency).first()
     )
     if found is None:  # another agency's complaint does not exist for this caseworker
         raise NotFound("complaint.not_found")
@@ -94,6 +92,17 @@ def forward(staff: User, reference: str, agency_code: str, reason: str) -> Compl
         complaint.save()
         record(complaint, Kind.FORWARDED, staff, reason.strip(), agency=target)
     return complaint
+
+
+def check_resolution(staff: User, reference: str, note: str, *, with_photo: bool) -> None:
+    """What `resolve` refuses, checked without a lock before the photo of the fix is decoded (ADR
+    0025); `resolve` checks it again under the lock."""
+    if not note.strip():
+        raise BadInput("complaint.resolution_required")
+    complaint = _locked_case(staff, reference, lock=False)
+    if complaint.topic.resolution_photo and not with_photo:
+        raise BadInput("complaint.resolution_photo_required")
+    rules.check_move(complaint.state, State.RESOLVED)
 
 
 def resolve(staff: User, reference: str, note: str, photo: Photo | None = None) -> Complaint:

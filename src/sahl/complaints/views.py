@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sahl.complaints import figures, filing, forms, geo, labels, moving, reading, steps, topics
 from sahl.complaints.media import MB, PHOTO_MAX_BYTES
 from sahl.complaints.media_uploads import MAX_REQUEST_BYTES, media_upload_view, upload_refusal
-from sahl.core.errors import BadInput, SahlError
+from sahl.core.errors import BadInput, SahlError, TooMany
 from sahl.core.messages import message
-from sahl.identity.current import person_of
+from sahl.identity import throttle
+from sahl.identity.current import address_of, person_of
 from sahl.ui.body_limits import body_limit
 from sahl.ui.errors import for_error
 
@@ -52,20 +53,27 @@ def new(request: HttpRequest) -> HttpResponse:
     values: dict[str, str] = {}
     errors: list[str] = []
     nearby: list[Complaint] = []
-    status = 200
+    status, retry_after = 200, 0
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("topic", "description", "latitude", "longitude")}
-        try:
+        person = person_of(request)
+        try:  # each try counts, per person and per source, before any photo is read (ADR 0025)
+            throttle.take_filing(
+                "complaint", str(person.pk), address_of(request), refusal="complaint.too_many"
+            )
             refused = upload_refusal(request)
             if refused is not None:
                 raise refused
-            report = forms.report_from(request.POST, request.FILES)
+            form = forms.submitted(request.POST, request.FILES)  # every cheap check; nothing decoded
+            report = form.report
             if not request.POST.get("file_anyway"):
                 nearby = filing.nearby_open(report.topic_code, report.latitude, report.longitude)
             if not nearby:
-                complaint = filing.file(person_of(request), report)
+                complaint = filing.file(person, forms.report_of(form))
                 messages.success(request, _("Your report was filed and sent to the agency responsible."))
                 return redirect("complaints:detail", reference=complaint.reference)
+        except TooMany as error:
+            errors, status, retry_after = [_text(error)], 429, error.retry_after
         except BadInput as error:
             errors, status = [_text(error)], 400
     response = render(
@@ -75,6 +83,8 @@ def new(request: HttpRequest) -> HttpResponse:
         status=status,
     )
     response["Permissions-Policy"] = FILING_PERMISSIONS
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -206,8 +216,10 @@ def _handle(staff: User, reference: str, request: HttpRequest) -> None:
         moving.forward(staff, reference, request.POST.get("agency", ""), request.POST.get("reason", ""))
     elif action == "resolve":
         upload = request.FILES.get("photo")
+        note = request.POST.get("note", "")
+        moving.check_resolution(staff, reference, note, with_photo=upload is not None)  # before decoding
         photo = forms.photo(upload) if upload is not None else None
-        moving.resolve(staff, reference, request.POST.get("note", ""), photo)
+        moving.resolve(staff, reference, note, photo)
     else:
         raise BadInput("request.bad")
 

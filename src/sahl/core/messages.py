@@ -85,6 +85,10 @@ MESSAGES.update(
             "You have filed many applications in a short time, so filing is paused for now. You can file "
             "again after {time}. This one was not sent."
         ),
+        "filing.too_many_from_source": _(
+            "Many applications and reports were sent from your network in a short time, so filing from it "
+            "is paused for now. You can file again after {time}. This one was not sent."
+        ),
         "application.illegal_transition": _("This cannot be done to the application in its current state."),
         "application.not_found": _("We could not find this application."),
         "application.not_eligible": _("You cannot apply for this service: {reason}"),
@@ -149,6 +153,14 @@ MESSAGES.update(
         "complaint.topic_unknown": _("Choose what the report is about from the list."),
         "complaint.description": _("Describe the problem in at least 10 and at most 2,000 characters."),
         "complaint.too_many_photos": _("You can attach at most {limit} photos."),
+        "complaint.too_many": _(
+            "You have filed many reports in a short time, so filing is paused for now. You can file "
+            "again after {time}. This one was not sent."
+        ),
+        "open311.too_many": _(
+            "This application has sent many service requests in a short time. It can send them again "
+            "after {time}. This one was not filed."
+        ),
         "complaint.question_required": _("Write your question to the reporter."),
         "complaint.answer_required": _("Write your answer."),
         "complaint.reason_required": _("Give the reason."),
@@ -262,9 +274,13 @@ MESSAGES.update(
         "server.unavailable": _(
             "The service is unavailable for a moment and nothing was changed. Please try again in a minute."
         ),
-        "oauth.invalid_request": _("The token request is incomplete or sends the client's credentials twice."),
+        "oauth.invalid_request": _(
+            "The token request is incomplete or sends the client's credentials twice."
+        ),
         "oauth.invalid_client": _("The client ID or secret is wrong, or the credential was revoked."),
-        "oauth.unsupported_grant_type": _("Only the client credentials grant (client_credentials) is offered."),
+        "oauth.unsupported_grant_type": _(
+            "Only the client credentials grant (client_credentials) is offered."
+        ),
         "oauth.temporarily_unavailable": _(
             "Too many failed client logins from this address; try again after the time in Retry-After."
         ),

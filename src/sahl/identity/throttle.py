@@ -1,5 +1,5 @@
 """One throttle for whatever can be guessed or flooded: passwords, second factors, agencies' client
-secrets and filing applications (ADR 0014).
+secrets, filing applications, reports and Open311 requests (ADR 0014, ADR 0025).
 
 Each limit is a name and one or more `limits` rate items (the library PyPI's warehouse uses), kept
 with limits' fixed-window strategy: a window opens at a key's first hit and lasts the item's
@@ -34,10 +34,11 @@ from limits.strategies import FixedWindowRateLimiter
 
 from sahl.core.errors import TooMany
 from sahl.identity.models import RateCount
+from sahl.identity.rules import source_of
 
 # name -> the rate items it enforces. Which limits a use case counts, and when, is its own business
 # (identity.services for logins and second factors, integrations for the agency token endpoint,
-# applications' views for filing).
+# the filing views of applications, complaints and Open311 for filing).
 LIMITS: dict[str, tuple[RateLimitItem, ...]] = {
     name: tuple(parse_many(rates))
     for name, rates in {
@@ -61,6 +62,13 @@ LIMITS: dict[str, tuple[RateLimitItem, ...]] = {
         # Applications filed by one logged-in person: generous, against scripts and mistakes
         # (SAHL_FILING_RATE; load tests that file hundreds as one person raise it).
         "filing": settings.SAHL_FILING_RATE,
+        # Reports one logged-in person files (each try counts, before any photo is read).
+        "complaint": "20 per 10 minutes; 100 per day",
+        # Applications, reports and Open311 requests from one source, whoever files them: a script
+        # behind many accounts (SAHL_FILING_SOURCE_RATE: a carrier-grade NAT may need more).
+        "filing.source": settings.SAHL_FILING_SOURCE_RATE,
+        # Service requests one Open311 client application files for all its users.
+        "open311.client": "600 per 10 minutes; 10000 per day",
     }.items()
 }
 
@@ -105,11 +113,28 @@ def wait_seconds(name: str, *keys: str) -> int:
 def take(name: str, *keys: str, refusal: str) -> None:
     """Take one hit, or raise TooMany with the message `refusal` (its `{time}` is when to try again,
     in the local time) and the seconds to wait, for a 429 answer. Nothing is counted when refused."""
-    if hit(name, *keys):
-        return
-    wait = wait_seconds(name, *keys) or 1
-    again = dt.datetime.fromtimestamp(now() + wait, tz=dt.UTC)
-    raise TooMany(refusal, retry_after=wait, time=timezone.localtime(again).strftime("%H:%M"))
+    take_all((name, keys, refusal))
+
+
+def take_all(*limits: tuple[str, tuple[str, ...], str]) -> None:
+    """One hit of each (name, keys, refusal), or none: the first limit that is spent raises its
+    TooMany (as `take`) and nothing is counted in any of them."""
+    for name, keys, refusal in limits:
+        if not allowed(name, *keys):
+            wait = wait_seconds(name, *keys) or 1
+            again = dt.datetime.fromtimestamp(now() + wait, tz=dt.UTC)
+            raise TooMany(refusal, retry_after=wait, time=timezone.localtime(again).strftime("%H:%M"))
+    for name, keys, _ in limits:
+        record(name, *keys)
+
+
+def take_filing(name: str, filer: str, address: str, *, refusal: str) -> None:
+    """One filing: a hit of `name` for whoever files (a person's id) and of "filing.source" for the
+    address it comes from (`identity.current.address_of`), or a TooMany counting neither."""
+    take_all(
+        (name, (filer,), refusal),
+        ("filing.source", (source_of(address),), "filing.too_many_from_source"),
+    )
 
 
 def clear(name: str, *keys: str) -> None:

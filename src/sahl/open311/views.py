@@ -17,9 +17,12 @@ from django.views.decorators.csrf import csrf_exempt
 
 from sahl.complaints import media_uploads
 from sahl.complaints.media import MediaRefused
-from sahl.core.errors import BadInput, SahlError, http_status
+from sahl.core.errors import BadInput, SahlError, TooMany, http_status
 from sahl.core.languages import in_language
 from sahl.core.messages import message
+from sahl.identity import throttle
+from sahl.identity.current import address_of
+from sahl.identity.rules import source_of
 from sahl.open311 import descriptions, directory, filing, formats, reading, rules
 from sahl.open311.rules import Open311Error
 from sahl.ui.body_limits import body_limit
@@ -89,9 +92,12 @@ def open311(methods: tuple[str, ...]) -> Callable[[View], View]:
             except Open311Error as refused:
                 return error(refused.status, refused.description(language), fmt, language)
             except SahlError as refused:  # the complaints' own checks: place, description, photo
-                return error(
+                response = error(
                     http_status(refused), message(refused.code, language, **refused.params), fmt, language
                 )
+                if isinstance(refused, TooMany):
+                    response["Retry-After"] = str(refused.retry_after)
+                return response
 
         return csrf_exempt(run)
 
@@ -127,6 +133,9 @@ def _too_large(request: HttpRequest, kwargs: Mapping[str, Any], limit: int) -> H
 @open311((*READ, "POST"))
 def requests(request: HttpRequest, *, fmt: str, language: str) -> HttpResponse:
     if request.method == "POST":
+        # Every try from one source counts before its body is read or its key checked (ADR 0025).
+        source = source_of(address_of(request))
+        throttle.take("filing.source", source, refusal="filing.too_many_from_source")
         created = filing.create_request(_posted(request), language)
         response = answer(created.document(), "service_requests", fmt, language)
         response["Open311-Token"] = created.token  # GET tokens/{token} answers it too

@@ -18,6 +18,7 @@ from sahl.catalogue.api import router as catalogue_router
 from sahl.core import problems
 from sahl.core.errors import SahlError, TooMany, http_status
 from sahl.core.languages import in_both
+from sahl.core.untrusted import JsonParser
 from sahl.integrations.api import TokenRefused
 from sahl.integrations.api import router as agency_router
 from sahl.mandates.api import router as mandates_router
@@ -33,6 +34,7 @@ api = NinjaAPI(
     "RFC 9457 problem details whose `title` follows the Accept-Language header.",
     urls_namespace="api",
     docs=Swagger(settings={"validatorUrl": None}),
+    parser=JsonParser(),  # bounded: no NUL, lone surrogate, endless nesting or number past a column
 )
 api.add_router("/", catalogue_router)
 api.add_router("/", applications_router)

@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sahl.ui.hostile_input.HostileInputMiddleware",  # NUL, broken UTF-8, huge ids: 400 (reads forms)
     "sahl.ui.body_limits.BodyLimitMiddleware",  # a body over its route's limit: 413, before it is read
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -315,6 +316,8 @@ LOGGING = {
         # Django's request logger repeats what our access log says, with the full request.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # Queries with their parameters (civil IDs, form answers): never, not even with SAHL_DEBUG.
+        "django.db.backends": {"level": "INFO"},
         # cel-python's debug lines print the whole activation of a rule: civil IDs and register facts.
         "celpy": {"level": "WARNING"},
         # fpdf2's font subsetting writes some 60 INFO lines per PDF.

@@ -16,6 +16,7 @@ from sahl.applications.labels import CATEGORIES, EVENTS, STATES
 from sahl.applications.moving import Kind
 from sahl.applications.rules import ANSWER_MAX_BODY, MAX_BODY, FormInvalid
 from sahl.applications.states import State
+from sahl.core.bounds import Id, PageSize
 from sahl.core.errors import BadInput, Forbidden
 from sahl.core.languages import in_both
 from sahl.identity import throttle
@@ -175,7 +176,7 @@ def detail(user: "Authority", reference: str) -> ApplicationDetail:
     'page (`rel="next"`, with a `before` cursor): keyset paging, so every page is as fast as the first.',
 )
 def list_applications(
-    request: HttpRequest, response: HttpResponse, before: str = "", limit: int = 50
+    request: HttpRequest, response: HttpResponse, before: str = "", limit: PageSize = 50
 ) -> list[ApplicationOut]:
     page = reading.applications_page(_person(request), before[:80], max(1, min(limit, 200)))
     if page.older:
@@ -259,7 +260,7 @@ def respond(request: HttpRequest, reference: str, form: Form[ResponseForm]) -> A
 
 
 @router.get("/applications/{reference}/documents/{document_id}", summary="Download an issued document (PDF)")
-def download(request: HttpRequest, reference: str, document_id: int) -> FileResponse:
+def download(request: HttpRequest, reference: str, document_id: Id) -> FileResponse:
     issued = reading.document_for(_person(request), reference, document_id)
     return FileResponse(
         issued.pdf.open("rb"),

@@ -12,6 +12,7 @@ from sahl.applications.api import ApplicationOut, summary
 from sahl.applications.states import State
 from sahl.backoffice import services
 from sahl.core.api_schemas import errors
+from sahl.core.bounds import PageSize
 from sahl.core.errors import BadInput
 from sahl.identity.current import person_of
 
@@ -28,7 +29,7 @@ class QueueQuery(Schema):
     overdue: bool = Field(False, description="only cases past their service-level due date")
     mine: bool = Field(False, description="only the cases I took")
     after: str = Field("", description="the cursor of the next page, from the `Link` header")
-    limit: int = Field(50, description="how many on a page (1 to 200)")
+    limit: PageSize = Field(50, description="how many on a page (1 to 200)")
 
 
 class CaseOut(ApplicationOut):

@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 from sahl.catalogue import services
 from sahl.catalogue.services import Counted
 from sahl.core.api_schemas import Text, errors
+from sahl.core.bounds import Offset
 
 if TYPE_CHECKING:  # the API reads models through services only
     from sahl.catalogue.models import Service
@@ -132,7 +133,7 @@ class ServiceFilters(Schema):
         None, description="only services offered to individuals, or to businesses"
     )
     limit: int = Field(50, ge=1, le=200, description="how many services on this page (1 to 200)")
-    offset: int = Field(0, ge=0, description="how many services to skip (the page's start)")
+    offset: Offset = Field(0, description="how many services to skip (the page's start)")
 
 
 class SearchQuery(Schema):

@@ -4,12 +4,15 @@ or rolls back with the change) and tell which queued tasks are still waiting to 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
-from django_tasks.base import TaskResultStatus
+from django_tasks.base import TaskResult, TaskResultStatus
+
+from sahl.core.logs import is_database_error, traceback_without_database_text
 
 
 def enqueue(task: Any, *args: Any, at: dt.datetime | None = None) -> str:
@@ -49,3 +52,23 @@ def requeue_lost(due: list[Q], enqueue: Callable[[Q], None]) -> int:
         with transaction.atomic():
             enqueue(row)
     return len(lost)
+
+
+def withhold_database_text(sender: object, task_result: TaskResult[Any], **kwargs: object) -> None:
+    """On `task_finished`: the worker keeps a failed task's traceback in its table, where an
+    operator reads it; a database error's text there would quote the values it refused (a civil
+    ID), so it is kept as the logs keep it. The worker sends the signal inside its `except`."""
+    from django_tasks_db.models import DBTaskResult
+
+    error = sys.exc_info()[1]
+    if task_result.status != TaskResultStatus.FAILED or error is None:
+        return
+    chain, seen = [], set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    if any(is_database_error(e) for e in chain):
+        DBTaskResult.objects.filter(id=task_result.id).update(
+            traceback=traceback_without_database_text(chain[0])
+        )

@@ -16,6 +16,7 @@ from ninja.security import HttpBearer
 from sahl.applications.states import State
 from sahl.core import problems
 from sahl.core.bilingual import BilingualText
+from sahl.core.bounds import Id
 from sahl.core.errors import BadInput
 from sahl.integrations import agency_services as services
 from sahl.ui.body_limits import MB, body_limit
@@ -294,7 +295,7 @@ def get_application(request: HttpRequest, reference: str) -> dict[str, Any]:
         }
     },
 )
-def get_attachment(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+def get_attachment(request: HttpRequest, reference: str, attachment_id: Id) -> FileResponse:
     stored = services.get_attachment(_agency(request), reference, attachment_id)
     return FileResponse(
         stored.file.open("rb"),

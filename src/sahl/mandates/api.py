@@ -7,6 +7,7 @@ from ninja import Field, P, PathEx, Router, Schema
 from ninja.security import django_auth
 
 from sahl.core.api_schemas import Text, errors
+from sahl.core.bounds import Id
 from sahl.core.languages import in_both
 from sahl.identity.current import person_of
 from sahl.mandates import current, services
@@ -122,7 +123,7 @@ def mine(request: HttpRequest) -> MandatesOut:
 )
 def revoke(
     request: HttpRequest,
-    mandate_id: PathEx[int, P(description="the power of attorney's `id` in my `granted` list")],
+    mandate_id: PathEx[Id, P(description="the power of attorney's `id` in my `granted` list")],
     body: RevokeIn,
 ) -> MandateOut:
     services.revoke(person_of(request), mandate_id, body.reason, address=current.client_address(request))

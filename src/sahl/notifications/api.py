@@ -9,6 +9,7 @@ from ninja import Field, P, PathEx, QueryEx, Router, Schema, Status
 from ninja.security import django_auth
 
 from sahl.core.api_schemas import Text, errors
+from sahl.core.bounds import PAGE_MAX, Id
 from sahl.core.languages import in_both
 from sahl.identity.current import person_of
 from sahl.notifications import labels
@@ -189,7 +190,9 @@ def put_preferences(request: HttpRequest, body: PreferencesIn) -> PreferencesOut
     summary="My messages, newest first (20 a page)",
     description="A page of my inbox with how many messages are unread and whether there is a next page.",
 )
-def get_inbox(request: HttpRequest, page: QueryEx[int, P(description="the page, from 1")] = 1) -> InboxOut:
+def get_inbox(
+    request: HttpRequest, page: QueryEx[int, P(ge=1, le=PAGE_MAX, description="the page, from 1")] = 1
+) -> InboxOut:
     found = inbox_page(person_of(request), page)
     return InboxOut(
         unread=found.unread,
@@ -207,7 +210,7 @@ def get_inbox(request: HttpRequest, page: QueryEx[int, P(description="the page, 
     "notified and how it was delivered (e-mail, SMS). Another person's message answers 404.",
 )
 def get_message(
-    request: HttpRequest, message_id: PathEx[int, P(description="the message's `id` in my inbox")]
+    request: HttpRequest, message_id: PathEx[Id, P(description="the message's `id` in my inbox")]
 ) -> MessageDetail:
     view = open_message(person_of(request), message_id)
     return MessageDetail(

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from sahl.core.bounds import PAGE_MAX
 from sahl.core.errors import BadInput, NotFound
 from sahl.identity.models import User
 from sahl.notifications import labels
@@ -31,7 +32,7 @@ class InboxPage:
 
 def inbox_page(user: User, page: int = 1) -> InboxPage:
     """The person's messages, newest first, a page at a time, and how many are unread."""
-    if page < 1:
+    if not 1 <= page <= PAGE_MAX:  # a page past PAGE_MAX would be an OFFSET past the database's range
         raise BadInput("page.invalid")
     start = (page - 1) * PAGE_SIZE
     rows = list(

@@ -195,3 +195,11 @@ def not_found(request: HttpRequest) -> HttpResponse:
     language = rules.language(request.headers.get("Accept-Language", ""))
     fmt = "xml" if request.path.endswith(".xml") else "json"
     return error(404, in_language(descriptions.NOT_FOUND, language), fmt, language)
+
+
+def refused(request: HttpRequest, status: int, code: str) -> HttpResponse:
+    """A refusal made before any view runs or after the database refused a value (hostile text, a
+    number past a column: ui.hostile_input), in the spec's format like every other error here."""
+    language = rules.language(request.headers.get("Accept-Language", ""))
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    return error(status, message(code, language), fmt, language)

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from sahl.core.api_schemas import Text, errors
+from sahl.core.bounds import Id
 from sahl.core.languages import in_both, in_language
 from sahl.identity.current import person_of
 from sahl.wallet import holding, issuing, verifying
@@ -33,7 +34,7 @@ class WalletDocumentOut(Schema):
 
 
 class OfferIn(Schema):
-    document: int = Field(description="the document's `id` in my wallet's documents")
+    document: Id = Field(description="the document's `id` in my wallet's documents")
 
 
 class OfferOut(Schema):

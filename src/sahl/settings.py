@@ -128,8 +128,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "sahl.ui.hostile_input.HostileInputMiddleware",  # NUL, broken UTF-8, huge ids: 400 (reads forms)
     "sahl.ui.body_limits.BodyLimitMiddleware",  # a body over its route's limit: 413, before it is read
+    "sahl.ui.hostile_input.HostileInputMiddleware",  # NUL, broken UTF-8, huge ids: 400 (reads forms)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -477,3 +477,19 @@ def test_open311_refuses_hostile_text_in_its_own_format():
     assert response.status_code == 400
     assert response["Content-Type"].startswith(("text/xml", "application/xml"))
     assert b"<code>400</code>" in response.content
+
+
+def test_an_offset_the_database_refuses_is_a_400_not_a_500(monkeypatch):
+    """The last line, for a list a future endpoint forgets to bound: PostgreSQL's "bigint out of
+    range" and SQLite's "datatype mismatch" are both the refusal of a bad request."""
+    from sahl.catalogue.models import Service
+
+    def past_the_column(query: str) -> list[Service]:
+        with transaction.atomic():
+            return list(Service.objects.order_by("pk")[DB_INT_MAX + 1 : DB_INT_MAX + 2])
+
+    monkeypatch.setattr("sahl.catalogue.services.search", past_the_column)
+    api = Client().get("/api/v1/search", {"q": "passport"})
+    assert api.status_code == 400 and api["Content-Type"] == "application/problem+json"
+    page = Client().get("/search", {"q": "passport"})
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")

@@ -6,8 +6,8 @@ UTF-8 such as an encoded lone surrogate), and a number taken from the path (`<in
 a 64-bit column. Multipart fields are checked when a view first reads them (their upload handlers
 must be installed first, so they cannot be read here); JSON bodies where they are parsed
 (core.untrusted.loads, the API's parser). What still reaches the database and is refused there
-(DataError: PostgreSQL's NUL in text or "value out of range"; OverflowError: SQLite's integer past
-64 bits) is answered 400 too, logged by its class only: the database's text may quote the value.
+(DataError: PostgreSQL's NUL in text or "value out of range"; OverflowError or "datatype mismatch":
+SQLite's integer past 64 bits) is answered 400 too, logged by its class only: the database's text may quote the value.
 
 The refusal is problem details under /api/, the error page in the person's language elsewhere, and
 the format of an app that has its own (Open311 registers it with `answer_under`).
@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import RequestDataTooBig
-from django.db import DataError
+from django.db import DataError, IntegrityError
 from django.http import HttpRequest, HttpResponse, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -81,7 +81,11 @@ class HostileInputMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, untrusted.UntrustedInput):
             return refusal(request)
-        if isinstance(exception, DataError | OverflowError) or _unencodable(exception):
+        if (
+            isinstance(exception, DataError | OverflowError)
+            or _mismatch(exception)
+            or _unencodable(exception)
+        ):
             # The class only: the database's message quotes the refused value.
             log.warning("request refused by the database", extra={"error": _class_path(exception)})
             return refusal(request, database_failed=True)
@@ -150,6 +154,15 @@ def _check_multipart_when_read(request: HttpRequest) -> None:
         return fields, files
 
     request.parse_file_upload = checked  # type: ignore[method-assign,assignment]
+
+
+def _mismatch(exception: BaseException) -> bool:
+    """SQLite's "datatype mismatch" (an OFFSET or LIMIT past 64 bits), which Django raises as an
+    IntegrityError: told apart from a real constraint by SQLite's own error name."""
+    cause = exception.__cause__
+    return (
+        isinstance(exception, IntegrityError) and getattr(cause, "sqlite_errorname", "") == "SQLITE_MISMATCH"
+    )
 
 
 def _unencodable(exception: BaseException) -> bool:

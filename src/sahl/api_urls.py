@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import NinjaAPI, Swagger
+from ninja import Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sahl.applications.api import router as applications_router
@@ -18,6 +18,7 @@ from sahl.catalogue.api import router as catalogue_router
 from sahl.core import problems
 from sahl.core.errors import SahlError, TooMany, http_status
 from sahl.core.languages import in_both
+from sahl.core.openapi import SahlAPI
 from sahl.core.untrusted import JsonParser
 from sahl.integrations.api import TokenRefused
 from sahl.integrations.api import router as agency_router
@@ -27,7 +28,7 @@ from sahl.payments.api import router as payments_router
 from sahl.privacy.api import router as privacy_router
 from sahl.wallet.api import router as wallet_router
 
-api = NinjaAPI(
+api = SahlAPI(
     title="Sahl API",
     version="1",
     description="Sahl's public API. Text comes in Arabic (`ar`) and English (`en`); errors are "

@@ -522,16 +522,19 @@ def test_the_openapi_document_describes_the_agency_api():
     ):
         assert path in paths, path
         assert all("agency" in op["tags"] for op in paths[path].values())
-    assert spec["components"]["securitySchemes"]["AgencyToken"] == {"type": "http", "scheme": "bearer"}
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["AgencyToken"] == schemes["AgencyToken"] | {"type": "http", "scheme": "bearer"}
     decision = paths["/api/v1/agency/applications/{reference}/decision"]["post"]
     assert decision["security"] == [{"AgencyToken": []}]
-    assert "Idempotency-Key" in [p["name"] for p in decision["parameters"]]
+    key = next(p for p in decision["parameters"] if p.get("name") == "Idempotency-Key")
+    assert key["in"] == "header" and key["required"] is True
     assert decision["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("DecisionIn")
-    assert decision["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].endswith(
-        "ProblemOut"
+    assert decision["responses"]["409"]["content"]["application/problem+json"]["schema"]["$ref"].endswith(
+        "/Problem"
     )
     token = paths["/api/v1/agency/token"]["post"]
-    assert "security" not in token
+    assert token["security"] == [{"AgencyClient": []}, {}]  # HTTP Basic, or both in the form body
+    assert schemes["AgencyClient"]["scheme"] == "basic"
     assert "application/x-www-form-urlencoded" in token["requestBody"]["content"]
     upload = paths["/api/v1/agency/applications/{reference}/documents"]["post"]["requestBody"]["content"]
     required = upload["multipart/form-data"]["schema"]["required"]

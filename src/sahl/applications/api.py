@@ -1,14 +1,13 @@
 """The person's applications in JSON: the same use cases as the pages, through the same functions."""
 
 import datetime as dt
-import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from allauth.account.internal.flows import reauthentication
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import Form, Router, Schema, Status
+from ninja import Field, Form, P, PathEx, QueryEx, Router, Schema, Status
 from ninja.security import django_auth
 
 from sahl.applications import filing, reading, responding
@@ -16,9 +15,12 @@ from sahl.applications.labels import CATEGORIES, EVENTS, STATES
 from sahl.applications.moving import Kind
 from sahl.applications.rules import ANSWER_MAX_BODY, MAX_BODY, FormInvalid
 from sahl.applications.states import State
-from sahl.core.bounds import Id, PageSize
+from sahl.core import untrusted
+from sahl.core.api_schemas import Text, errors
+from sahl.core.bounds import PAGE_SIZE_MAX, Id
 from sahl.core.errors import BadInput, Forbidden
 from sahl.core.languages import in_both
+from sahl.idempotency import header
 from sahl.identity import throttle
 from sahl.identity.current import address_of
 from sahl.mandates import services as mandates
@@ -30,11 +32,6 @@ if TYPE_CHECKING:
     from sahl.mandates.services import Authority
 
 router = Router(tags=["applications"], auth=django_auth)
-
-
-class Text(Schema):
-    ar: str
-    en: str
 
 
 class ApplicationOut(Schema):
@@ -62,7 +59,9 @@ class PartyOut(Schema):
     consent: str
 
 
-class DocumentOut(Schema):
+class IssuedDocumentOut(Schema):
+    """A document the application's decision issued (download it from `download`)."""
+
     id: int
     document: str
     title: Text
@@ -90,26 +89,38 @@ class ApplicationDetail(ApplicationOut):
     answers: dict[str, Any]
     parties: list[PartyOut]
     history: list[EventOut]
-    documents: list[DocumentOut]
+    documents: list[IssuedDocumentOut]
     open_request: RequestOut | None
     decision: DecisionOut | None
 
 
 class SubmitForm(Schema):
-    service: str
-    answers: str = "{}"  # a JSON object of the form's answers, as text (files travel beside it)
+    service: str = Field(description="the service's code, e.g. moi.traffic.vehicle-registration-renewal")
+    answers: str = Field(
+        "{}", description="the form's answers as a JSON object, as text (files travel beside it)"
+    )
 
 
 class ConsentIn(Schema):
-    agree: bool
+    agree: bool = Field(description="true to consent as a party, false to decline (which cancels it)")
 
 
 class WithdrawIn(Schema):
-    reason: str = ""
+    reason: str = Field("", description="why, in the person's words (kept in the history)")
 
 
 class ResponseForm(Schema):
-    answer: str = ""
+    answer: str = Field("", description="the answer to the agency's request, as text")
+
+
+REFERENCE = P(description="the application's reference, e.g. 2026-0000123")
+
+
+NEXT_PAGE = {
+    "description": 'the next page, when there is one: `<...>; rel="next"`',
+    "schema": {"type": "string"},
+}
+PDF: dict[str, object] = {}  # binary content is described without a schema (OpenAPI 3.1)
 
 
 def _person(request: HttpRequest) -> "Authority":
@@ -146,7 +157,7 @@ def detail(user: "Authority", reference: str) -> ApplicationDetail:
             for e in page.history
         ],
         documents=[
-            DocumentOut(
+            IssuedDocumentOut(
                 id=d.pk,
                 document=d.document,
                 title=Text(ar=d.title_ar, en=d.title_en),
@@ -174,9 +185,14 @@ def detail(user: "Authority", reference: str) -> ApplicationDetail:
     summary="My applications, newest first",
     description="50 a page (`limit` up to 200). When there are more, the `Link` header gives the next "
     'page (`rel="next"`, with a `before` cursor): keyset paging, so every page is as fast as the first.',
+    openapi_extra={"responses": {200: {"headers": {"Link": NEXT_PAGE}}}},
 )
 def list_applications(
-    request: HttpRequest, response: HttpResponse, before: str = "", limit: PageSize = 50
+    request: HttpRequest,
+    response: HttpResponse,
+    before: QueryEx[str, P(description="the cursor of the next page, from the `Link` header")] = "",
+    # The bounds in P: ninja 1.7 makes a nested Annotated type (core.bounds.PageSize) required.
+    limit: QueryEx[int, P(ge=1, le=PAGE_SIZE_MAX, description="how many on a page (1 to 200)")] = 50,
 ) -> list[ApplicationOut]:
     page = reading.applications_page(_person(request), before[:80], max(1, min(limit, 200)))
     if page.older:
@@ -184,26 +200,31 @@ def list_applications(
     return [summary(a) for a in page.applications]
 
 
-@router.get("/applications/{reference}", response=ApplicationDetail, summary="One of my applications")
-def get_application(request: HttpRequest, reference: str) -> ApplicationDetail:
+@router.get(
+    "/applications/{reference}",
+    response={200: ApplicationDetail} | errors(404),
+    summary="One of my applications",
+    description="The application with its answers (to its applicant), parties, history, issued documents, "
+    "any open request for information and the decision. Another person's answers 404, as a missing one does.",
+)
+def get_application(request: HttpRequest, reference: PathEx[str, REFERENCE]) -> ApplicationDetail:
     return detail(_person(request), reference)
 
 
 @router.post(
     "/applications",
-    response={201: ApplicationDetail},
+    response={201: ApplicationDetail} | errors(404, 409, 422, 429),
     summary="File an application (multipart: service, answers as JSON text, one file part per document code)",
     description="Requires an `Idempotency-Key` header (1 to 80 characters, the person's own): the same key "
     "with the same request returns the same application and files nothing again; the same key with a "
     "different request answers 409 (`idempotency.conflict`). Keys are kept at least 24 hours "
-    "(docs/people-api.md).",
+    "(docs/people-api.md). Answers that fail the service's form answer 422 with a message per field; a "
+    "service that asks to log in again answers 403; too many filings in a short time answer 429.",
+    openapi_extra=header.REQUIRED,
 )
 @body_limit(MAX_BODY)
 def create_application(request: HttpRequest, form: Form[SubmitForm]) -> Status:
-    try:
-        answers = json.loads(form.answers)
-    except json.JSONDecodeError:
-        raise BadInput("request.bad") from None
+    answers = untrusted.loads(form.answers)  # 400 request.bad unless bounded, clean JSON
     if not isinstance(answers, dict):
         raise BadInput("request.bad")
     if getattr(request, "sahl_upload_refused", False):
@@ -221,24 +242,31 @@ def create_application(request: HttpRequest, form: Form[SubmitForm]) -> Status:
         form.service,
         answers,
         {name: upload for name, upload in request.FILES.items() if isinstance(upload, UploadedFile)},
-        request.headers.get("Idempotency-Key", ""),
+        request.headers.get(header.NAME, ""),
     )
     return Status(201, detail(user, application.reference))
 
 
 @router.post(
-    "/applications/{reference}/consent", response=ApplicationDetail, summary="Agree or decline as a party"
+    "/applications/{reference}/consent",
+    response={200: ApplicationDetail} | errors(404),
+    summary="Agree or decline as a party",
+    description="For a party asked to consent (e.g. the seller of a vehicle): agreeing sends the "
+    "application on, declining cancels it. 404 when there is nothing to answer.",
 )
-def consent(request: HttpRequest, reference: str, body: ConsentIn) -> ApplicationDetail:
+def consent(request: HttpRequest, reference: PathEx[str, REFERENCE], body: ConsentIn) -> ApplicationDetail:
     user = _person(request)
     responding.answer_consent(user, reference, body.agree)
     return detail(user, reference)
 
 
 @router.post(
-    "/applications/{reference}/withdraw", response=ApplicationDetail, summary="Withdraw my application"
+    "/applications/{reference}/withdraw",
+    response={200: ApplicationDetail} | errors(404, 409),
+    summary="Withdraw my application",
+    description="Stops the application and refunds a paid fee; 409 once it is decided or closed.",
 )
-def withdraw(request: HttpRequest, reference: str, body: WithdrawIn) -> ApplicationDetail:
+def withdraw(request: HttpRequest, reference: PathEx[str, REFERENCE], body: WithdrawIn) -> ApplicationDetail:
     user = _person(request)
     responding.withdraw(user, reference, body.reason)
     return detail(user, reference)
@@ -246,11 +274,15 @@ def withdraw(request: HttpRequest, reference: str, body: WithdrawIn) -> Applicat
 
 @router.post(
     "/applications/{reference}/response",
-    response=ApplicationDetail,
+    response={200: ApplicationDetail} | errors(404, 409, 422),
     summary="Answer a request for information (multipart: answer text and/or a `document` file)",
+    description="Answers the open request (text, a `document` file, or both) and sends the application "
+    "back to the agency; 400 when nothing is asked or nothing is given, 422 when the file is refused.",
 )
 @body_limit(ANSWER_MAX_BODY)
-def respond(request: HttpRequest, reference: str, form: Form[ResponseForm]) -> ApplicationDetail:
+def respond(
+    request: HttpRequest, reference: PathEx[str, REFERENCE], form: Form[ResponseForm]
+) -> ApplicationDetail:
     user = _person(request)
     if getattr(request, "sahl_upload_refused", False):
         raise FormInvalid({"document": filing.file_too_large()})
@@ -259,8 +291,18 @@ def respond(request: HttpRequest, reference: str, form: Form[ResponseForm]) -> A
     return detail(user, reference)
 
 
-@router.get("/applications/{reference}/documents/{document_id}", summary="Download an issued document (PDF)")
-def download(request: HttpRequest, reference: str, document_id: Id) -> FileResponse:
+@router.get(
+    "/applications/{reference}/documents/{document_id}",
+    response={200: None} | errors(404),
+    summary="Download an issued document (PDF)",
+    description="The PDF of a document the decision issued, as an attachment.",
+    openapi_extra={"responses": {200: {"description": "the PDF", "content": {"application/pdf": PDF}}}},
+)
+def download(
+    request: HttpRequest,
+    reference: PathEx[str, REFERENCE],
+    document_id: PathEx[Id, P(description="the document's `id` in the application's `documents`")],
+) -> FileResponse:
     issued = reading.document_for(_person(request), reference, document_id)
     return FileResponse(
         issued.pdf.open("rb"),

@@ -1,4 +1,4 @@
-"""The API's OpenAPI document, kept true to what the running code answers (docs/adr/0024-a-true-openapi-document.md).
+"""The API's OpenAPI document, kept true to what the running code answers (docs/adr/0029-a-true-openapi-document.md).
 
 `SahlAPI` is django-ninja's API whose document (served at /api/v1/openapi.json, committed as
 docs/openapi.json by `make openapi`) differs from ninja's own in four ways:

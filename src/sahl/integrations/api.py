@@ -9,15 +9,17 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote_plus
 
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
-from ninja import Field, File, Form, Header, Query, Router, Schema, Status
+from ninja import Field, File, Form, P, PathEx, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
 from sahl.applications.states import State
-from sahl.core import problems
+from sahl.core import openapi, problems
+from sahl.core.api_schemas import Problem, Text, errors
 from sahl.core.bilingual import BilingualText
 from sahl.core.bounds import Id
 from sahl.core.errors import BadInput
+from sahl.idempotency import header
 from sahl.integrations import agency_services as services
 from sahl.ui.body_limits import MB, body_limit
 
@@ -37,6 +39,11 @@ class TokenRefused(Exception):
 class AgencyToken(HttpBearer):
     """`Authorization: Bearer <access token>` from POST /api/v1/agency/token."""
 
+    openapi_description = (
+        "`Authorization: Bearer <access_token>`, the token from POST /api/v1/agency/token for the "
+        "agency's client credentials."
+    )
+
     def __call__(self, request: HttpRequest) -> Any:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -51,31 +58,23 @@ class AgencyToken(HttpBearer):
 
 
 router = Router(tags=["agency"], auth=AgencyToken())
-KEY_HEADER = "Idempotency-Key"
 IDEMPOTENCY = (
     "Requires an `Idempotency-Key` header (1 to 80 characters): the same key with the same body answers "
     "the stored answer again (status and body, with `Idempotent-Replayed: true`) and does nothing twice; "
     "the same key with a different body answers 409."
 )
+REFERENCE = P(description="the application's reference, e.g. 2026-0000123")
+REPLAYED = {
+    "Idempotent-Replayed": {
+        "description": "`true` when this is the stored answer to an earlier request with the same key",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
 
 
-class Text(Schema):
-    ar: str
-    en: str
-
-
-class ProblemOut(Schema):
-    """RFC 9457 problem details, as every /api/v1 error (`title` in the Accept-Language)."""
-
-    type: str
-    title: str
-    status: int
-    code: str = Field(description="e.g. application.not_found, idempotency.conflict")
-    messages: Text
-
-
-READ_ERRORS: dict[int, type[Schema]] = {400: ProblemOut, 401: ProblemOut, 404: ProblemOut}
-WRITE_ERRORS: dict[int, type[Schema]] = READ_ERRORS | {403: ProblemOut, 409: ProblemOut}
+def _write(status: int) -> dict[str, Any]:
+    """A write's declarations: it requires an Idempotency-Key and says when its answer is a replay."""
+    return header.REQUIRED | {"responses": {status: {"headers": REPLAYED}}}
 
 
 def _agency(request: HttpRequest) -> "Agency":
@@ -91,11 +90,22 @@ class TokenOut(Schema):
     expires_in: int
 
 
-class OAuthErrorOut(Schema):
+class OAuthProblem(Problem):
+    """A refused token request: a problem carrying RFC 6749 section 5.2's members as well."""
+
     error: str = Field(description="invalid_request, invalid_client, unsupported_grant_type, ...")
-    error_description: str = ""
+    error_description: str = Field("", description="what was wrong, for the integrator (English)")
 
 
+CLIENT_BASIC = openapi.security_scheme(
+    "AgencyClient",
+    {
+        "type": "http",
+        "scheme": "basic",
+        "description": "`Authorization: Basic base64(client_id:client_secret)`, each part form-urlencoded "
+        "(RFC 6749 section 2.3.1); or both in the form body instead.",
+    },
+)
 TOKEN_FORM = {
     "requestBody": {
         "required": True,
@@ -111,6 +121,25 @@ TOKEN_FORM = {
                     },
                 }
             }
+        },
+    },
+    # HTTP Basic with the client's id and secret, or (the empty requirement) both in the form body.
+    "security": [*CLIENT_BASIC, {}],
+    "responses": {
+        200: {
+            "headers": {
+                "Cache-Control": {
+                    "description": "`no-store`: never keep a token",
+                    "schema": {"type": "string"},
+                }
+            }
+        },
+        400: {"description": "A malformed token request (RFC 6749 section 5.2), e.g. no grant_type."},
+        401: {
+            "description": "Unknown client or wrong secret, or malformed Basic credentials.",
+            "headers": {
+                "WWW-Authenticate": {"description": "the Basic challenge", "schema": {"type": "string"}}
+            },
         },
     },
 }
@@ -153,12 +182,13 @@ def _client_credentials(request: HttpRequest) -> tuple[str, str]:
 @router.post(
     "/agency/token",
     auth=None,
-    response={200: TokenOut, 400: OAuthErrorOut, 401: OAuthErrorOut, 429: OAuthErrorOut},
+    response={200: TokenOut, 400: OAuthProblem, 401: OAuthProblem, 429: OAuthProblem},
     summary="An access token for the agency's client credentials (OAuth 2.0 client credentials grant)",
     description="`Authorization: Basic base64(client_id:client_secret)` (or `client_id` and `client_secret` "
     "in the form body) and `grant_type=client_credentials`. The token works for `expires_in` seconds "
-    "(900), until its credential is revoked. Errors follow RFC 6749 section 5.2. Repeated failed client "
-    "logins from one address are refused with 429 and `Retry-After` for a while.",
+    "(900), until its credential is revoked. Errors are problems that also carry RFC 6749 section 5.2's "
+    "`error` and `error_description`. Repeated failed client logins from one address are refused with 429 "
+    "and `Retry-After` for a while.",
     openapi_extra=TOKEN_FORM,
 )
 def token(request: HttpRequest) -> HttpResponse:
@@ -196,11 +226,16 @@ class JwksOut(Schema):
 @router.get(
     "/agency/keys/{agency}",
     auth=None,
-    response={200: JwksOut, 404: ProblemOut},
+    response={200: JwksOut} | errors(404),
     summary="Sahl's public keys that sign deliveries to this agency (JWKS)",
-    description="Every active key: the newest signs; a rotated key stays here until it is retired.",
+    description="Every active key: the newest signs; a rotated key stays here until it is retired. "
+    "Public (no token); 404 for an unknown agency.",
 )
-def keys(request: HttpRequest, agency: str, response: HttpResponse) -> dict[str, Any]:
+def keys(
+    request: HttpRequest,
+    agency: PathEx[str, P(description="the agency's code, e.g. mew")],
+    response: HttpResponse,
+) -> dict[str, Any]:
     response["Cache-Control"] = "public, max-age=300"
     return {"keys": services.signing_keys(agency)}
 
@@ -248,17 +283,23 @@ class ApplicationPage(Schema):
 
 
 class ListQuery(Schema):
-    state: State | None = None
+    state: State | None = Field(None, description="only applications in this state")
     after: str = Field("", max_length=20, description="the reference the previous page ended with")
-    limit: int = Field(services.PAGE_LIMIT, ge=1, le=services.PAGE_LIMIT)
+    limit: int = Field(
+        services.PAGE_LIMIT,
+        ge=1,
+        le=services.PAGE_LIMIT,
+        description=f"how many on a page (1 to {services.PAGE_LIMIT})",
+    )
 
 
 @router.get(
     "/agency/applications",
-    response={200: ApplicationPage} | READ_ERRORS,
+    response={200: ApplicationPage} | errors(404),
     summary="The agency's applications, oldest first, a page at a time",
     description="Keyset paging: pass the previous page's `next_after` as `after`. Each application "
-    "listed is written to its subject's access log as read by the agency's system.",
+    "listed is written to its subject's access log as read by the agency's system. An `after` that is "
+    "not one of the agency's references answers 404.",
 )
 def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
     page = services.list_applications(
@@ -269,33 +310,39 @@ def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str
 
 @router.get(
     "/agency/applications/{reference}",
-    response={200: AgencyApplicationOut} | READ_ERRORS,
+    response={200: AgencyApplicationOut} | errors(404),
     summary="One of the agency's applications (the delivery's `application`, plus `state`)",
     description="Another agency's reference answers 404, as a missing one does. The read is written to "
     "the subject's access log.",
 )
-def get_application(request: HttpRequest, reference: str) -> dict[str, Any]:
+def get_application(request: HttpRequest, reference: PathEx[str, REFERENCE]) -> dict[str, Any]:
     return services.get_application(_agency(request), reference)
 
 
 @router.get(
     "/agency/applications/{reference}/attachments/{attachment_id}",
     summary="An attachment's bytes (check them against the `sha256` given with it)",
-    response=READ_ERRORS,
+    description="The file the person attached, as an attachment with its own content type; the read is "
+    "written to the subject's access log. 404 for another agency's application or an unknown id.",
+    response={200: None} | errors(404),
     openapi_extra={
         "responses": {
             200: {
-                "description": "the file",
+                "description": "the file (binary content: no schema, OpenAPI 3.1)",
                 "content": {
-                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-                    "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
-                    "image/png": {"schema": {"type": "string", "format": "binary"}},
+                    "application/pdf": {},
+                    "image/jpeg": {},
+                    "image/png": {},
                 },
             }
         }
     },
 )
-def get_attachment(request: HttpRequest, reference: str, attachment_id: Id) -> FileResponse:
+def get_attachment(
+    request: HttpRequest,
+    reference: PathEx[str, REFERENCE],
+    attachment_id: PathEx[Id, P(description="the attachment's `id` in the application's `attachments`")],
+) -> FileResponse:
     stored = services.get_attachment(_agency(request), reference, attachment_id)
     return FileResponse(
         stored.file.open("rb"),
@@ -343,24 +390,30 @@ class IssuedOut(Schema):
     issued_on: dt.date
 
 
-class DecisionOut(ApplicationStateOut):
+class DecisionMadeOut(ApplicationStateOut):
+    """The application once decided, with the documents the approval issued."""
+
     outcome: Literal["approved", "rejected"]
     documents: list[IssuedOut]
 
 
 class DocumentForm(Schema):
     document: str = Field(pattern=r"^[a-z0-9_]{1,60}$", description="the document's code, e.g. mew_clearance")
-    title_ar: str = Field(min_length=1, max_length=200)
-    title_en: str = Field(min_length=1, max_length=200)
+    title_ar: str = Field(min_length=1, max_length=200, description="the document's title in Arabic")
+    title_en: str = Field(min_length=1, max_length=200, description="the document's title in English")
 
 
-class DocumentOut(ApplicationStateOut):
+class DocumentAddedOut(ApplicationStateOut):
+    """The application with the output document just given to the person."""
+
     document: IssuedOut
 
 
 class VehicleIn(Schema):
-    registration_expiry: dt.date | None = None
-    insurance_expiry: dt.date | None = None
+    registration_expiry: dt.date | None = Field(
+        None, description="the new registration expiry, or null to keep it"
+    )
+    insurance_expiry: dt.date | None = Field(None, description="the new insurance expiry, or null to keep it")
 
 
 class VehicleOut(Schema):
@@ -375,71 +428,62 @@ def _answer(answer: services.Answer, response: HttpResponse) -> Status[Any]:
     return Status(answer.status, answer.body)
 
 
-def _key(value: str) -> str:
-    return value.strip()
+def _key(request: HttpRequest) -> str:
+    return request.headers.get(header.NAME, "").strip()
 
 
 @router.post(
     "/agency/applications/{reference}/status",
-    response={200: StatusOut} | WRITE_ERRORS,
+    response={200: StatusOut} | errors(404, 409),
     summary="Report progress (received, in progress): the person sees it in the history",
-    description=IDEMPOTENCY,
+    description=IDEMPOTENCY + " 409 once the application is decided.",
+    openapi_extra=_write(200),
 )
 def report_status(
-    request: HttpRequest,
-    reference: str,
-    body: StatusIn,
-    response: HttpResponse,
-    idempotency_key: str = Header("", alias=KEY_HEADER),
+    request: HttpRequest, reference: PathEx[str, REFERENCE], body: StatusIn, response: HttpResponse
 ) -> Status[Any]:
-    answer = services.report_status(
-        _agency(request), reference, _key(idempotency_key), body.status, body.note
-    )
+    answer = services.report_status(_agency(request), reference, _key(request), body.status, body.note)
     return _answer(answer, response)
 
 
 @router.post(
     "/agency/applications/{reference}/information-requests",
-    response={201: ApplicationStateOut} | WRITE_ERRORS,
+    response={201: ApplicationStateOut} | errors(404, 409),
     summary="Ask the person for information or a document: the clock pauses until they answer",
-    description=IDEMPOTENCY,
+    description=IDEMPOTENCY + " 409 when the application is not in review.",
+    openapi_extra=_write(201),
 )
 def request_information(
-    request: HttpRequest,
-    reference: str,
-    body: InformationIn,
-    response: HttpResponse,
-    idempotency_key: str = Header("", alias=KEY_HEADER),
+    request: HttpRequest, reference: PathEx[str, REFERENCE], body: InformationIn, response: HttpResponse
 ) -> Status[Any]:
     answer = services.request_information(
-        _agency(request), reference, _key(idempotency_key), body.message, body.document
+        _agency(request), reference, _key(request), body.message, body.document
     )
     return _answer(answer, response)
 
 
 @router.post(
     "/agency/applications/{reference}/decision",
-    response={200: DecisionOut} | WRITE_ERRORS,
+    response={200: DecisionMadeOut} | errors(404, 409),
     summary="Decide: approval issues the service's outputs and register effects; rejection needs a reason",
     description=IDEMPOTENCY + " Deciding a decided application answers 409 and changes nothing.",
+    openapi_extra=_write(200),
 )
 def decide(
-    request: HttpRequest,
-    reference: str,
-    body: DecisionIn,
-    response: HttpResponse,
-    idempotency_key: str = Header("", alias=KEY_HEADER),
+    request: HttpRequest, reference: PathEx[str, REFERENCE], body: DecisionIn, response: HttpResponse
 ) -> Status[Any]:
-    answer = services.decide(_agency(request), reference, _key(idempotency_key), body.outcome, body.reason)
+    answer = services.decide(_agency(request), reference, _key(request), body.outcome, body.reason)
     return _answer(answer, response)
 
 
 @router.post(
     "/agency/applications/{reference}/documents",
-    response={201: DocumentOut} | WRITE_ERRORS,
+    response={201: DocumentAddedOut} | errors(404, 409),
     summary="Give the person an output document (multipart: `file`, a PDF of at most 10 MB)",
-    description=IDEMPOTENCY + " The file is checked by its content, not its name.",
-    openapi_extra={
+    description=IDEMPOTENCY + " The file is checked by its content, not its name. 409 once the "
+    "application is closed.",
+    openapi_extra=_write(201)
+    | {
         "requestBody": {
             "content": {
                 "multipart/form-data": {"schema": {"required": ["file"]}}  # added to the fields
@@ -450,11 +494,10 @@ def decide(
 @body_limit(services.MAX_DOCUMENT_MB * MB + MB)  # the PDF at its limit, and the fields
 def add_document(
     request: HttpRequest,
-    reference: str,
+    reference: PathEx[str, REFERENCE],
     form: Form[DocumentForm],
     response: HttpResponse,
     file: File[UploadedFile | None] = None,
-    idempotency_key: str = Header("", alias=KEY_HEADER),
 ) -> Status[Any]:
     if getattr(request, "sahl_upload_refused", False):
         raise BadInput("file.too_large", limit=services.MAX_DOCUMENT_MB)
@@ -463,7 +506,7 @@ def add_document(
     answer = services.add_document(
         _agency(request),
         reference,
-        _key(idempotency_key),
+        _key(request),
         form.document,
         BilingualText(form.title_ar.strip(), form.title_en.strip()),
         services.Upload(file.read()),
@@ -473,17 +516,17 @@ def add_document(
 
 @router.post(
     "/agency/registers/vehicles/{plate}",
-    response={200: VehicleOut} | WRITE_ERRORS,
+    response={200: VehicleOut} | errors(403, 404, 409),
     summary="Update a vehicle's record (only the owner of the vehicles register: MOI)",
-    description=IDEMPOTENCY + " Other agencies answer 403.",
+    description=IDEMPOTENCY + " Other agencies answer 403; an unknown plate 404.",
+    openapi_extra=_write(200),
 )
 def update_vehicle(
     request: HttpRequest,
-    plate: str,
+    plate: PathEx[str, P(description="the vehicle's plate number, as in the register")],
     body: VehicleIn,
     response: HttpResponse,
-    idempotency_key: str = Header("", alias=KEY_HEADER),
 ) -> Status[Any]:
     changes = {name: value for name, value in body.model_dump().items() if value is not None}
-    answer = services.update_vehicle(_agency(request), plate, _key(idempotency_key), changes)
+    answer = services.update_vehicle(_agency(request), plate, _key(request), changes)
     return _answer(answer, response)

@@ -7,7 +7,7 @@ PORT ?= 8000
 PEOPLE ?= 3000
 AGENCY_SIM_PORT ?= 8801
 
-.PHONY: run test lint unit integration browser bench lock messages clean
+.PHONY: run test lint unit integration browser bench lock messages openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ browser: $(VENV)/.test
 
 messages: $(VENV)/.base
 	cd src/sahl && ../../$(MANAGE) makemessages -l ar --no-obsolete -i "*/definitions/*" && ../../$(MANAGE) compilemessages
+
+# The committed OpenAPI document, written from the code (a test fails when it differs from the served one).
+openapi: $(VENV)/.base
+	$(MANAGE) export_openapi_schema --api sahl.api_urls.api --indent 2 --sorted --output docs/openapi.json
 
 # Sahl under load as in production (gunicorn, PostgreSQL BENCH_DATABASE_URL, default sahl_bench, or a
 # small one it prepares), driven by wrk, beside a bare asyncpg floor: bench/results/<date>.{json,md}.

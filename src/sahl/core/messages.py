@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sahl.core.bilingual import LANGUAGES
+from sahl.core.bilingual import LANGUAGES, BilingualText
 from sahl.core.languages import in_language
 
 MESSAGES: dict[str, Promise] = {
@@ -70,7 +70,12 @@ MESSAGES.update(
 def message(code: str, language: str, **params: object) -> str:
     """The text of `code` in `language` (an unknown code reads as a bad request), filled."""
     text = in_language(MESSAGES.get(code, MESSAGES["request.bad"]), language)
-    return text.format(**params) if params else text
+    # A parameter may itself be wording (an eligibility rule's reason): it reads in the same language.
+    filled = {
+        name: in_language(value, language) if isinstance(value, BilingualText | Promise) else value
+        for name, value in params.items()
+    }
+    return text.format(**filled) if params else text
 
 
 def both(code: str, **params: object) -> dict[str, str]:

@@ -201,7 +201,7 @@ OPERATIONS = operations()
 MACHINE_ADDRESSES = ("/payments/callback", "/wallet/oid4vci/", "/sim/knet/api/")
 
 
-def wrong_answer(response: Any, path: str) -> str:
+def wrong_answer(response: Any, path: str, sent_json: bool = False) -> str:
     """What is wrong with the answer to a hostile request, or ""."""
     if response.status_code >= 500:
         return f"answered {response.status_code}"
@@ -212,7 +212,7 @@ def wrong_answer(response: Any, path: str) -> str:
         ok = content_type.startswith("application/problem+json") and response.json()["status"] == 400
     elif path.startswith("/open311/"):
         ok = content_type.startswith(("application/json", "text/xml", "application/xml"))
-    elif path.startswith(MACHINE_ADDRESSES):
+    elif path.startswith(MACHINE_ADDRESSES) or sent_json:  # allauth answers a JSON post in JSON
         ok = content_type.startswith(("application/json", "text/html"))
     else:
         ok = content_type.startswith("text/html")
@@ -237,7 +237,8 @@ class Visitor:
             transaction.savepoint_rollback(point)
             for key, value in self.cookies.items():
                 self.client.cookies[key] = value
-        if wrong := wrong_answer(response, path.split("?", 1)[0]):
+        sent_json = kwargs.get("content_type") == "application/json"
+        if wrong := wrong_answer(response, path.split("?", 1)[0], sent_json):
             self.wrong.append(f"{what} {path[:120]!r}: {wrong}")
 
     def assert_no_wrong_answer(self) -> None:
@@ -261,6 +262,13 @@ def _multipart(draw: Any, names: list[str] | tuple[str, ...]) -> bytes:
     if draw(st.booleans()):
         data["file"] = SimpleUploadedFile("photo\x00.png", b"\x89PNG\r\n", content_type="image/png")
     return encode_multipart(BOUNDARY, data)
+
+
+def _json_body(draw: Any, names: list[str] | tuple[str, ...]) -> str:
+    if draw(st.integers(0, 3)) == 0:
+        return draw(st.sampled_from(WHOLE_BODIES))
+    fields = {name: draw(hostile_json_value) for name in names or ("x",)}
+    return json.dumps(fields)  # "\ud800" travels as its escape, as a client sends it
 
 
 @pytest.fixture(params=["anonymous", "citizen"])
@@ -320,14 +328,18 @@ def test_no_address_answers_hostile_text_or_numbers_with_a_server_error(visitor,
             query = _query(draw, draw(st.lists(st.sampled_from(FIELD_NAMES), min_size=1, max_size=3)))
             visitor.send("GET", f"{path}?{query}", f"GET {route.template}")
             continue
-        # An address that finds something, with a hostile form: urlencoded or multipart.
+        # An address that finds something, with a hostile body: urlencoded, multipart or JSON.
         path = _fill(draw, route.template, route.numbers, real_values, clean=True)
         names = draw(st.lists(st.sampled_from(FIELD_NAMES), min_size=1, max_size=4))
-        if draw(st.booleans()):
-            body = _query(draw, names).encode()
-            kind = "application/x-www-form-urlencoded"
+        kind = draw(
+            st.sampled_from(["application/x-www-form-urlencoded", MULTIPART_CONTENT, "application/json"])
+        )
+        if kind == MULTIPART_CONTENT:
+            body = _multipart(draw, names)
+        elif kind == "application/json":
+            body = _json_body(draw, names).encode()
         else:
-            body, kind = _multipart(draw, names), MULTIPART_CONTENT
+            body = _query(draw, names).encode()
         visitor.send("POST", path, f"POST {route.template} ({kind})", data=body, content_type=kind)
     visitor.assert_no_wrong_answer()
 
@@ -352,12 +364,7 @@ def test_no_api_operation_answers_hostile_parameters_or_bodies_with_a_server_err
         }
         kwargs: dict[str, Any] = {"headers": headers}
         if op.body_type == "application/json":
-            if draw(st.integers(0, 3)) == 0:
-                body = draw(st.sampled_from(WHOLE_BODIES))
-            else:
-                fields = {name: draw(hostile_json_value) for name in op.fields or ("x",)}
-                body = json.dumps(fields)  # "\ud800" travels as its escape, as a client sends it
-            kwargs |= {"data": body, "content_type": "application/json"}
+            kwargs |= {"data": _json_body(draw, op.fields), "content_type": "application/json"}
         elif op.body_type == "multipart/form-data":
             kwargs |= {"data": _multipart(draw, op.fields), "content_type": MULTIPART_CONTENT}
         elif op.body_type:
@@ -493,3 +500,34 @@ def test_an_offset_the_database_refuses_is_a_400_not_a_500(monkeypatch):
     assert api.status_code == 400 and api["Content-Type"] == "application/problem+json"
     page = Client().get("/search", {"q": "passport"})
     assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("body", [TOO_DEEP, '{"a": "\\u0000"}', '{"a": "\\ud800"}', "[" + "1" * 5000 + "]"])
+def test_json_other_systems_send_is_read_bounded_too(login, demo, body):
+    """The gateway's callback, a wallet's credential request (and the JWTs inside), the simulated
+    gateway and the form answers of the filing API parse their JSON as the API does."""
+    raw = Client(raise_request_exception=False)
+    for path, headers in (
+        ("/payments/callback", {}),
+        ("/wallet/oid4vci/credential", {"Authorization": "Bearer x"}),
+        ("/sim/knet/api/payments", {}),
+    ):
+        response = raw.post(path, body, content_type="application/json", headers=headers)
+        assert 400 <= response.status_code < 500, (path, response.status_code)
+    from sahl.catalogue.models import Service
+
+    father = login(demo["father"], "en")
+    filed = father.post(
+        "/api/v1/applications",
+        {"service": Service.objects.values_list("code", flat=True)[0], "answers": body},
+        headers={"Idempotency-Key": "hostile-answers-0001"},
+    )
+    assert filed.status_code == 400 and filed["Content-Type"] == "application/problem+json"
+
+
+def test_a_json_web_token_nested_past_the_parser_is_malformed_not_a_crash():
+    from sahl.wallet.jose import JoseError, b64url, parse
+
+    token = f"{b64url(TOO_DEEP.encode())}.{b64url(b'{}')}.sig"
+    with pytest.raises(JoseError):
+        parse(token, "JWT")

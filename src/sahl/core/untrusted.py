@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import cast
+from typing import Any, cast
 from urllib.parse import unquote_to_bytes
 
 from django.http import HttpRequest
@@ -25,8 +25,9 @@ from sahl.core.errors import BadInput
 MAX_JSON_DEPTH = 32
 
 
-class UntrustedInput(BadInput):
-    """The request holds text, JSON or a number that cannot be accepted; nothing was read further."""
+class UntrustedInput(BadInput, ValueError):
+    """The request holds text, JSON or a number that cannot be accepted; nothing was read further.
+    A ValueError too, so that `loads` takes the place of `json.loads` where ValueError is caught."""
 
     def __init__(self) -> None:
         super().__init__("request.bad")
@@ -61,7 +62,7 @@ def is_clean_urlencoded(raw: bytes, plus_is_space: bool = True) -> bool:
     return is_clean_bytes(unquote_to_bytes(raw.replace(b"+", b" ") if plus_is_space else raw))
 
 
-def loads(raw: bytes | str) -> object:
+def loads(raw: bytes | str) -> Any:  # what json.loads gives: any JSON value
     """JSON from a request, refused (UntrustedInput) unless it is well formed, at most
     MAX_JSON_DEPTH deep, every string and key clean, every integer within a 64-bit column and every
     number finite (no NaN or Infinity)."""

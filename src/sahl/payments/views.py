@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from sahl.core import untrusted
 from sahl.core.errors import SahlError
 from sahl.identity.current import person_of
 from sahl.mandates.current import acting_of
@@ -46,7 +46,7 @@ def pay(request: HttpRequest, reference: str) -> HttpResponse:
 def back_from_gateway(request: HttpRequest) -> HttpResponse:
     """The person's browser comes back with the gateway's signed result."""
     try:
-        message = json.loads(base64.urlsafe_b64decode(request.GET.get("data", "")[:4000]))
+        message = untrusted.loads(base64.urlsafe_b64decode(request.GET.get("data", "")[:4000]))
         intent = services.apply_result(message if isinstance(message, dict) else {})
     except (ValueError, SahlError) as error:
         return for_error(
@@ -68,7 +68,7 @@ def back_from_gateway(request: HttpRequest) -> HttpResponse:
 @require_POST
 def callback(request: HttpRequest) -> JsonResponse:
     try:
-        message = json.loads(request.body)
+        message = untrusted.loads(request.body)
         services.apply_result(message if isinstance(message, dict) else {})
     except ValueError:
         return JsonResponse({"accepted": False}, status=400)

@@ -20,6 +20,8 @@ from joserfc import errors, jws
 from joserfc.jwk import ECKey
 from joserfc.util import urlsafe_b64decode, urlsafe_b64encode
 
+from sahl.core import untrusted
+
 ALG = "ES256"
 # The registry that signs and verifies: ES256 only, so `none` and HS256 never reach a key. Header
 # members joserfc does not know are left alone, as the profile leaves them.
@@ -106,8 +108,8 @@ def parse(token: str, typ: str) -> Jws:
     if len(parts) != 3:
         raise JoseError("malformed")
     try:
-        header = json.loads(unb64url(parts[0]))
-        payload = json.loads(unb64url(parts[1]))
+        header = untrusted.loads(unb64url(parts[0]))
+        payload = untrusted.loads(unb64url(parts[1]))
     except ValueError as e:  # JoseError, JSONDecodeError and UnicodeDecodeError alike
         raise JoseError("malformed") from e
     if not isinstance(header, dict) or not isinstance(payload, dict):

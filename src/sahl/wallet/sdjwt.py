@@ -8,7 +8,6 @@ verifier's page and API translate (docs/wallet-qr-profile.md, "Verifying").
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Any, TypeGuard
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from sahl.core import untrusted
 from sahl.wallet.jose import JoseError, b64url, compact_json, key_from_jwk, parse, public_jwk, sign, unb64url
 
 TYP = "dc+sd-jwt"
@@ -96,7 +96,7 @@ def split(text: str) -> Parts:
 
 def decode_disclosure(text: str) -> list[Any]:
     try:
-        value = json.loads(unb64url(text))
+        value = untrusted.loads(unb64url(text))
     except (ValueError, UnicodeDecodeError) as e:
         raise JoseError("disclosure_malformed") from e
     if not isinstance(value, list) or len(value) != 3 or not isinstance(value[1], str):

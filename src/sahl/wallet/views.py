@@ -3,7 +3,6 @@ session: a wallet app calls them), the holder's wallet page and the public verif
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from sahl.core import untrusted
 from sahl.core.errors import NotFound
 from sahl.core.problems import problem
 from sahl.identity.current import person_of
@@ -127,7 +127,7 @@ def credential(request: HttpRequest) -> HttpResponse:
         if scheme.lower() != "bearer" or not bearer:
             raise issuing.OAuthError("invalid_token", "send the access token as a Bearer token", 401)
         try:
-            body = json.loads(request.body or b"null")
+            body = untrusted.loads(request.body or b"null")
         except ValueError as e:
             raise issuing.OAuthError("invalid_credential_request", "the body is not JSON") from e
         answer = issuing.credential(bearer.strip(), body)

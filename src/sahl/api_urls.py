@@ -16,7 +16,7 @@ from sahl.audit.api import router as audit_router
 from sahl.backoffice.api import router as backoffice_router
 from sahl.catalogue.api import router as catalogue_router
 from sahl.core import problems
-from sahl.core.errors import SahlError, TooMany, http_status
+from sahl.core.errors import SahlError, http_status, retry_after
 from sahl.core.languages import in_both
 from sahl.core.openapi import SahlAPI
 from sahl.core.untrusted import JsonParser
@@ -66,8 +66,8 @@ def on_domain_error(request: HttpRequest, error: SahlError) -> HttpResponse:
         fields = {name: in_both(text) for name, text in error.errors.items()}
         return problem(request, 422, error.code, extra={"fields": fields})
     response = problem(request, http_status(error), error.code, error.params)
-    if isinstance(error, TooMany):
-        response["Retry-After"] = str(error.retry_after)
+    if (wait := retry_after(error)) is not None:
+        response["Retry-After"] = str(wait)
     return response
 
 

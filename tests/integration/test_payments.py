@@ -6,6 +6,7 @@ import json
 import re
 import unicodedata
 
+import httpx
 import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -292,3 +293,30 @@ def test_the_operators_daily_reconciliation_matches_the_gateway(login, demo, ren
     assert "وزارة الداخلية" in page and "10.000" in page and "PAY-STRAY (3.000)" in page
     csv = operator.get("/operators/reconciliation", {"format": "csv"}).content.decode()
     assert f"{timezone.localdate().isoformat()},moi,1,10.000,1," in csv
+
+
+def test_a_gateway_that_does_not_answer_is_a_503_to_try_again_and_changes_nothing(
+    renewal, monkeypatch, settings
+):
+    """The gateway is an outside system: when it is down the person is asked to come back, not told
+    that their request was wrong (400)."""
+    from sahl.payments import adapters
+
+    expat, reference = renewal
+    settings.SAHL_KNET_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    monkeypatch.setattr(adapters, "http_client", lambda: httpx.Client(timeout=httpx.Timeout(2.0)))
+    adapters.gateway.cache_clear()
+    try:
+        page = expat.post(f"/applications/{reference}/pay")
+        api = expat.post(f"/api/v1/applications/{reference}/payments")
+    finally:
+        adapters.gateway.cache_clear()
+    assert page.status_code == 503 and page["Retry-After"].isdigit()
+    assert api.status_code == 503 and api["Retry-After"].isdigit()
+    assert api["Content-Type"] == "application/problem+json"
+    assert api.json()["type"] == "urn:sahl:problem:payment.gateway_unavailable"
+    assert (
+        not PaymentIntent.objects.filter(application__reference=reference)
+        .exclude(gateway_payment_id="")
+        .exists()
+    )

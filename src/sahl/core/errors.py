@@ -37,6 +37,20 @@ class TooMany(SahlError):
         self.retry_after = retry_after
 
 
+class Unavailable(SahlError):
+    """An outside system Sahl needs for this (the payment gateway) does not answer now: nothing was
+    done; try again after `retry_after` seconds."""
+
+    def __init__(self, code: str, retry_after: int = 30, **params: object) -> None:
+        super().__init__(code, **params)
+        self.retry_after = retry_after
+
+
+def retry_after(error: SahlError) -> int | None:
+    """Seconds to wait before trying again, for the errors that pass with time (Retry-After)."""
+    return error.retry_after if isinstance(error, TooMany | Unavailable) else None
+
+
 def http_status(error: SahlError) -> int:
     """The HTTP status that tells a client what kind of error this is."""
     if isinstance(error, NotFound):
@@ -47,4 +61,6 @@ def http_status(error: SahlError) -> int:
         return 403
     if isinstance(error, TooMany):
         return 429
+    if isinstance(error, Unavailable):
+        return 503
     return 400

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from sahl.core import outside
-from sahl.core.errors import SahlError
+from sahl.core.errors import Unavailable
 from sahl.core.money import Money
 from sahl.core.signing import sign, verify
 
 
-class GatewayUnavailable(SahlError):
+class GatewayUnavailable(Unavailable):
     def __init__(self) -> None:
         super().__init__("payment.gateway_unavailable")
 

@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from sahl.core import problems
-from sahl.core.errors import SahlError, TooMany, http_status
+from sahl.core.errors import SahlError, http_status, retry_after
 from sahl.core.messages import message
 
 # What a database that cannot be reached raises (refused or lost connection, a missing or
@@ -39,8 +39,8 @@ def error_page(request: HttpRequest, status: int, code: str, **params: object) -
 
 def for_error(request: HttpRequest, error: SahlError) -> HttpResponse:
     response = error_page(request, http_status(error), error.code, **error.params)
-    if isinstance(error, TooMany):
-        response["Retry-After"] = str(error.retry_after)
+    if (wait := retry_after(error)) is not None:
+        response["Retry-After"] = str(wait)
     return response
 
 

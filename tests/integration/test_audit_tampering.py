@@ -387,3 +387,9 @@ def test_the_operators_page_says_when_the_latest_checkpoint_does_not_verify(logi
 
 def test_only_operators_see_the_page(login, demo):
     assert login(demo["father"], "en").get("/operators/audit").status_code == 404
+
+
+def test_the_operators_other_pages_lead_to_the_checkpoints(login, demo):
+    operator = login(demo["operator"], "en")
+    for page in ("/operators/outbox", "/operators/events"):
+        assert 'href="/operators/audit"' in operator.get(page).content.decode(), page

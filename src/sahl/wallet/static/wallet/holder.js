@@ -311,6 +311,20 @@ function drawQr(img, text) {
   img.width = img.height = Math.round((cell * modules) / ratio);
 }
 
+// The QR's <img> is made when a code is first drawn, since HTML wants an image's source in the
+// markup and a QR code has none before then.
+function qrImage(figure, role, alt) {
+  let img = figure.querySelector(`[data-role=${role}]`);
+  if (!img) {
+    img = document.createElement("img");
+    img.dataset.role = role;
+    img.alt = alt;
+    img.width = img.height = 300;
+    figure.prepend(img);
+  }
+  return img;
+}
+
 let shown = null; // the QR on screen: { card, kind, timer }
 
 function stopQr() {
@@ -318,9 +332,7 @@ function stopQr() {
   clearInterval(shown.timer);
   const panel = shown.card.querySelector("[data-role=qr-panel]");
   panel.hidden = true;
-  const img = panel.querySelector("[data-role=qr]");
-  img.removeAttribute("src");
-  delete img.dataset.presentation;
+  panel.querySelector("[data-role=qr]")?.remove();
   for (const button of shown.card.querySelectorAll("[data-action=age], [data-action=id]")) button.setAttribute("aria-expanded", "false");
   shown = null;
 }
@@ -332,7 +344,7 @@ async function showQr(store, card, kind) {
   if (!record) return;
   const key = await store.key();
   const panel = card.querySelector("[data-role=qr-panel]");
-  const img = panel.querySelector("[data-role=qr]");
+  const img = qrImage(panel.querySelector("[data-role=qr-figure]"), "qr", "");
   const caption = panel.querySelector("[data-role=qr-caption]");
   const ages = panel.querySelector("[data-role=ages]");
   ages.hidden = kind !== QR_AGE;
@@ -379,7 +391,8 @@ async function showOffer(card) {
   const time = new Intl.DateTimeFormat(language === "en" ? "en-GB" : "ar-KW-u-nu-latn", { hour: "2-digit", minute: "2-digit" });
   panel.querySelector("[data-role=offer-expires]").textContent = fill(texts.offerExpires, { time: time.format(new Date(made.expires_at)) });
   panel.hidden = false;
-  drawQr(panel.querySelector("[data-role=offer-qr]"), made.credential_offer_uri);
+  const figure = panel.querySelector("[data-role=offer-qr-figure]");
+  drawQr(qrImage(figure, "offer-qr", figure.dataset.alt), made.credential_offer_uri);
   button.setAttribute("aria-expanded", "true");
 }
 
@@ -387,7 +400,7 @@ async function copy(card) {
   const img = card.querySelector("[data-role=qr]");
   const status = card.querySelector("[data-role=copy-status]");
   try {
-    await navigator.clipboard.writeText(img.dataset.presentation || "");
+    await navigator.clipboard.writeText(img?.dataset.presentation || "");
     status.textContent = texts.copied;
   } catch (e) {
     status.textContent = texts.copyFailed;

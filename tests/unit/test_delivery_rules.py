@@ -46,6 +46,16 @@ def test_garbage_oversized_answers_and_no_answer_are_tried_again():
     assert rules.judge(None, b"", "timed out") == rules.Verdict(Outcome.RETRY, error="timed out")
 
 
+@pytest.mark.parametrize(
+    "hostile",
+    [b"[" * 60_000, b'{"status": "accepted", "reference": "MEW\\u0000"}', b'{"status": "pending", "x": NaN}'],
+)
+def test_an_answer_too_deep_or_not_storable_is_garbage_not_a_crash(hostile):
+    """An agency's answer is untrusted input like a request: JSON nested past the parser's recursion
+    (RecursionError, not a ValueError) or holding a NUL the database refuses is tried again."""
+    assert rules.judge(200, hostile) == rules.Verdict(Outcome.RETRY, error="answer is not JSON")
+
+
 def test_the_verdict_keeps_the_agencys_reference_and_reason():
     accepted = rules.judge(200, body({"status": "accepted", "reference": "MEW-7"}))
     assert (accepted.answer, accepted.reference) == ("accepted", "MEW-7")

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from sahl.applications.models import Application
 from sahl.catalogue.models import Agency
+from sahl.core import untrusted
 from sahl.integrations import conformance_case as case
 from sahl.integrations import rules, services, signatures
 from sahl.integrations.models import Connection
@@ -69,7 +70,7 @@ class Answer:
 
     def json(self) -> Any:
         try:
-            return json.loads(self.body)
+            return untrusted.loads(self.body)
         except ValueError:
             return None
 

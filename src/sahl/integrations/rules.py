@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from enum import StrEnum
+
+from sahl.core import untrusted
 
 MAX_BODY = 64 * 1024  # an answer longer than this is cut off and counts as garbage
 RETRYABLE_STATUSES = frozenset({408, 429})
@@ -39,7 +40,7 @@ def judge(status: int | None, body: bytes, error: str = "") -> Verdict:
     if len(body) > MAX_BODY:
         return Verdict(Outcome.RETRY, error="answer too large")
     try:
-        data = json.loads(body)
+        data = untrusted.loads(body)
     except (ValueError, UnicodeDecodeError):
         return Verdict(Outcome.RETRY, error="answer is not JSON")
     if not isinstance(data, dict):

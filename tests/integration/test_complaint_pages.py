@@ -5,7 +5,7 @@ import re
 import pytest
 
 from sahl.catalogue.models import Agency
-from sahl.complaints.models import Complaint
+from sahl.complaints.models import Complaint, Topic
 from sahl.identity.models import User
 from sahl.identity.services import appoint_staff
 from tests.integration.conftest import run_tasks
@@ -139,3 +139,114 @@ def test_bad_media_are_refused_in_both_languages_and_nothing_is_filed(
         else:
             assert re.search("[\u0621-\u064a]{3}", alert), alert  # written in Arabic
     assert not Complaint.objects.filter(reporter__civil_id=demo["father"]).exists()
+
+
+# --- Issue 17: each party's words, places by name, no dead end after forwarding ----------------------
+
+
+def _main(response) -> str:
+    """The page's own content, without the header (whose links name applications)."""
+    return re.search(r"<main.*?</main>", response.content.decode(), re.S).group(0)
+
+
+def _caseworker(login, demo, language):
+    appoint_staff(User.objects.get(civil_id=demo["caseworker"]), Agency.objects.get(code="moi"), "caseworker")
+    return login(demo["caseworker"], language)
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_public_statistics_name_areas_in_the_pages_language_only(client, login, demo, language):
+    from sahl.complaints import geo
+
+    file(login(demo["father"], language))
+    client.cookies["sahl_language"] = language
+    page = _main(client.get("/complaints/statistics"))
+    by_area = re.search(r'<ul class="plain" id="by-area">.*?</ul>', page, re.S).group(0)
+    salmiya = next(a.name for a in geo.areas() if a.code == "421190475")
+    hawalli = next(g.name for g in geo.governorates() if g.code == "KW-HA")
+    other = "en" if language == "ar" else "ar"
+    assert f"{salmiya.get(language)} ({hawalli.get(language)}): 1" in by_area
+    assert "421190475" not in page and "KW-HA" not in page and not re.search(r"\d{5,}", by_area)
+    assert salmiya.get(other) not in page and hawalli.get(other) not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "confirmation"),
+    [
+        ("ar", "أُحيل البلاغ {reference} إلى {agency}."),
+        ("en", "Report {reference} was forwarded to {agency}."),
+    ],
+    ids=["ar", "en"],
+)
+def test_after_forwarding_the_caseworker_lands_on_their_queue_with_a_confirmation(
+    login, demo, language, confirmation
+):
+    reference = file(login(demo["father"], language))["Location"].rsplit("/", 1)[1]
+    staff = _caseworker(login, demo, language)
+    target = Agency.objects.exclude(code="moi").order_by("position").first()
+    forwarded = staff.post(
+        f"/backoffice/complaints/{reference}",
+        {"action": "forward", "agency": target.code, "reason": "Not ours"},
+        follow=True,
+    )
+    assert forwarded.status_code == 200 and forwarded.redirect_chain == [("/backoffice/complaints", 302)]
+    name = target.name_en if language == "en" else target.name_ar
+    assert confirmation.format(reference=reference, agency=name) in forwarded.content.decode()
+    assert reference not in _main(forwarded).replace(
+        confirmation.format(reference=reference, agency=name), ""
+    )
+    assert Complaint.objects.get(reference=reference).agency == target
+
+
+@pytest.mark.parametrize(
+    ("language", "staff_words", "citizen_words", "application"),
+    [
+        ("ar", "بانتظار رد مقدم البلاغ", "بانتظار ردك", r"(?<!\w)(ال)?(طلب|معامل)"),
+        ("en", "Waiting for the reporter&#x27;s answer", "Waiting for your answer", r"(?i)application"),
+    ],
+    ids=["ar", "en"],
+)
+def test_staff_read_staff_wording_and_a_report_is_never_called_an_application(
+    login, demo, language, staff_words, citizen_words, application
+):
+    father = login(demo["father"], language)
+    reference = file(father)["Location"].rsplit("/", 1)[1]
+    staff = _caseworker(login, demo, language)
+    asked = staff.post(
+        f"/backoffice/complaints/{reference}", {"action": "ask", "question": "Which crossing?"}
+    )
+    assert asked.status_code == 302
+    queue, case = (
+        _main(staff.get("/backoffice/complaints")),
+        _main(staff.get(f"/backoffice/complaints/{reference}")),
+    )
+    for page in (queue, case):
+        assert staff_words in page and citizen_words not in page
+    own = _main(father.get(f"/complaints/{reference}"))
+    assert citizen_words in own and staff_words not in own  # the reporter is the one asked
+    pages = [queue, case, own, _main(father.get("/complaints")), _main(father.get("/complaints/new"))]
+    pages.append(_main(father.get("/complaints/statistics")))
+    for page in pages:
+        assert not re.search(application, page), re.search(application, page)
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_offer_to_join_shows_topic_place_and_date_and_nobody_elses_words(login, demo, language):
+    from django.utils import timezone
+
+    from sahl.complaints import geo
+
+    father, expat = login(demo["father"], language), login(demo["expat"], language)
+    theirs = "Bins overflowing behind the co-op, my neighbour's car is stuck"
+    reference = file(father, "rubbish", theirs)["Location"].rsplit("/", 1)[1]
+    offered = file(expat, "rubbish", "Bags of rubbish everywhere near the co-op")
+    assert offered.status_code == 200
+    offer = re.search(r'<section[^>]*id="nearby".*?</section>', offered.content.decode(), re.S).group(0)
+    topic = Topic.objects.get(code="rubbish")
+    salmiya = next(a.name for a in geo.areas() if a.code == "421190475")
+    assert (topic.name_en if language == "en" else topic.name_ar) in offer
+    assert salmiya.get(language) in offer and timezone.localdate().isoformat() in offer
+    assert "neighbour" not in offered.content.decode() and "/media/" not in offer
+    assert expat.post(f"/complaints/{reference}/join").status_code == 302
+    followed = expat.get(f"/complaints/{reference}").content.decode()  # joining does not open their words
+    assert "neighbour" not in followed and "/media/" not in followed

@@ -85,7 +85,7 @@ def test_an_open_complaint_nearby_is_offered_and_joining_makes_a_follower_not_a_
     first = filing.file(person(demo, "father"), report("rubbish"))
     near = filing.nearby_open("rubbish", SALMIYA[0] + 0.001, SALMIYA[1])  # about 110 m north
     far = filing.nearby_open("rubbish", SALMIYA[0] + 0.01, SALMIYA[1])  # about 1.1 km
-    assert near == [first] and far == []
+    assert [n.reference for n in near] == [first.reference] and far == []
     assert filing.nearby_open("pothole", *SALMIYA) == []  # another topic is another problem
     expat = person(demo, "expat")
     filing.join(expat, first.reference)

@@ -10,7 +10,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from sahl.catalogue.models import Agency
+from sahl.complaints import geo
 from sahl.complaints.models import Complaint, Topic
+from sahl.core.bilingual import BilingualText
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,8 @@ class AgencyFigures:
 @dataclass(frozen=True)
 class Statistics:
     total: int
-    by_governorate: list[tuple[str, int]]
-    by_area: list[tuple[str, str, int]]  # governorate, area code, count
+    by_governorate: list[tuple[BilingualText, int]]
+    by_area: list[tuple[BilingualText, BilingualText, int]]  # area, its governorate, count
     by_topic: list[tuple[Topic, int]]
     by_agency: list[AgencyFigures]
 
@@ -38,13 +40,22 @@ class Statistics:
 def statistics() -> Statistics:
     """Counts for the public page."""
     rows = Complaint.objects.all()
-    by_governorate = list(rows.values_list("governorate").annotate(n=Count("pk")).order_by("-n"))
+    # Places are counted by code and shown by name: a code nobody can name (none today: every stored
+    # code comes from the shipped outlines) is left out of the list rather than shown as a number.
+    governorates = {g.code: g.name for g in geo.governorates()}
+    areas = {a.code: a.name for a in geo.areas()}
+    by_governorate = [
+        (governorates[g], n)
+        for g, n in rows.values_list("governorate").annotate(n=Count("pk")).order_by("-n", "governorate")
+        if g in governorates
+    ]
     by_area = [
-        (g, a, n)
+        (areas[a], governorates[g], n)
         for g, a, n in rows.exclude(area="")
         .values_list("governorate", "area")
         .annotate(n=Count("pk"))
-        .order_by("-n")[:50]
+        .order_by("-n", "area")[:50]
+        if a in areas and g in governorates
     ]
     topics = {t.pk: t for t in Topic.objects.all()}
     by_topic = [(topics[t], n) for t, n in rows.values_list("topic").annotate(n=Count("pk")).order_by("-n")]

@@ -18,6 +18,7 @@ from sahl.complaints import rules
 from sahl.complaints.models import Complaint, Event, Follower, Media, Topic
 from sahl.complaints.steps import record, store, today
 from sahl.complaints.topics import destination, leaf_topic
+from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, NotFound
 from sahl.core.working_days import kuwait_holidays
 from sahl.identity.models import User
@@ -108,7 +109,18 @@ def check_fields(topic_code: str, description: str) -> Topic:
     return leaf_topic(topic_code)
 
 
-def nearby_open(topic_code: str, latitude: float, longitude: float) -> list[Complaint]:
+@dataclass(frozen=True)
+class NearbyReport:
+    """An open report offered to join: what it is about, where and when, and nothing the other person
+    wrote, said or photographed (their description, voice note and photos stay theirs)."""
+
+    reference: str
+    topic: Topic
+    place: BilingualText  # the area's name, or the governorate's where the outlines have no area
+    filed_on: dt.date
+
+
+def nearby_open(topic_code: str, latitude: float, longitude: float) -> list[NearbyReport]:
     """Open complaints of the same topic within the duplicate radius, filed recently, nearest first:
     the person may join one of them instead of filing a duplicate (never merged silently)."""
     from sahl.complaints import geo
@@ -123,12 +135,20 @@ def nearby_open(topic_code: str, latitude: float, longitude: float) -> list[Comp
             latitude__range=(box[0], box[1]),
             longitude__range=(box[2], box[3]),
         )
-        .select_related("topic", "agency")
+        .select_related("topic")
+        .only("reference", "topic", "governorate", "area", "latitude", "longitude", "created_at")
         .order_by("-created_at")[:500]
     )
     here = (latitude, longitude)
     close = [(geo.distance_m(here, (float(c.latitude), float(c.longitude))), c) for c in candidates]
-    return [c for d, c in sorted(close, key=lambda pair: pair[0]) if d <= rules.DUPLICATE_RADIUS_M]
+    names = {a.code: a.name for a in geo.areas()} | {g.code: g.name for g in geo.governorates()}
+    return [
+        NearbyReport(
+            c.reference, c.topic, names.get(c.area) or names[c.governorate], timezone.localdate(c.created_at)
+        )
+        for d, c in sorted(close, key=lambda pair: pair[0])
+        if d <= rules.DUPLICATE_RADIUS_M
+    ]
 
 
 def join(user: User, reference: str) -> Complaint:

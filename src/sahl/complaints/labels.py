@@ -14,6 +14,11 @@ STATES = {
     "closed": pgettext_lazy("report state", "Closed"),
 }
 
+# Staff read the same states from their side: the report waits for the reporter, not for them.
+STAFF_STATES = STATES | {
+    "waiting": pgettext_lazy("report state, staff", "Waiting for the reporter's answer"),
+}
+
 EVENTS = {
     "filed": pgettext_lazy("report step", "Report filed"),
     "routed": pgettext_lazy("report step", "Sent to the agency responsible"),
@@ -36,3 +41,4 @@ MEDIA = {
 }
 
 LABELS = {"states": STATES, "events": EVENTS, "media_kinds": MEDIA}
+STAFF_LABELS = LABELS | {"states": STAFF_STATES}

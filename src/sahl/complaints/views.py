@@ -17,7 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sahl.complaints import figures, filing, forms, geo, labels, moving, reading, steps, topics
 from sahl.complaints.media import MB, PHOTO_MAX_BYTES
 from sahl.complaints.media_uploads import MAX_REQUEST_BYTES, media_upload_view, upload_refusal
+from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, SahlError, TooMany
+from sahl.core.languages import in_language
 from sahl.core.messages import message
 from sahl.identity import throttle
 from sahl.identity.current import address_of, person_of
@@ -25,7 +27,6 @@ from sahl.ui.body_limits import body_limit
 from sahl.ui.errors import for_error
 
 if TYPE_CHECKING:  # views read models through services only
-    from sahl.complaints.models import Complaint
     from sahl.identity.models import User
 
 # The filing page asks for the place and records the voice note in the page itself.
@@ -52,7 +53,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def new(request: HttpRequest) -> HttpResponse:
     values: dict[str, str] = {}
     errors: list[str] = []
-    nearby: list[Complaint] = []
+    nearby: list[filing.NearbyReport] = []
     status, retry_after = 200, 0
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("topic", "description", "latitude", "longitude")}
@@ -95,7 +96,9 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         view = reading.complaint_page(person_of(request), reference)
     except SahlError as error:
         return for_error(request, error)
-    return render(request, "complaints/detail.html", {"view": view} | labels.LABELS)
+    # someone who joined reads the report as staff do: it waits for the reporter's answer, not theirs
+    words = labels.LABELS if view.is_reporter else labels.STAFF_LABELS
+    return render(request, "complaints/detail.html", {"view": view} | words)
 
 
 def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
@@ -164,6 +167,10 @@ def media(request: HttpRequest, reference: str, media_id: int) -> HttpResponseBa
 # --- The agency -----------------------------------------------------------------------------------
 
 
+def _governorate_names() -> dict[str, BilingualText]:
+    return {g.code: g.name for g in geo.governorates()}
+
+
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
@@ -172,7 +179,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     except SahlError as error:
         return for_error(request, error)
     return render(
-        request, "complaints/queue.html", {"complaints": found, "today": steps.today()} | labels.LABELS
+        request,
+        "complaints/queue.html",
+        {"complaints": found, "today": steps.today(), "governorates": _governorate_names()}
+        | labels.STAFF_LABELS,
     )
 
 
@@ -188,7 +198,15 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
             refused = upload_refusal(request)
             if refused is not None:
                 raise refused
-            _handle(staff, reference, request)
+            forwarded_to = _handle(staff, reference, request)
+            if forwarded_to is not None:
+                # the report is now the other agency's, and so is its page: back to the queue
+                messages.success(
+                    request,
+                    _("Report %(reference)s was forwarded to %(agency)s.")
+                    % {"reference": reference, "agency": in_language(forwarded_to, get_language())},
+                )
+                return redirect("complaints:queue")
             return redirect("complaints:case", reference=reference)
         except BadInput as error:
             errors = [_text(error)]
@@ -201,19 +219,29 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "complaints/case.html",
-        {"view": view, "errors": errors, "agencies": topics.agencies()} | labels.LABELS,
+        {
+            "view": view,
+            "errors": errors,
+            "agencies": topics.agencies(),
+            "governorates": _governorate_names(),
+        }
+        | labels.STAFF_LABELS,
         status=400 if errors else 200,
     )
 
 
-def _handle(staff: User, reference: str, request: HttpRequest) -> None:
+def _handle(staff: User, reference: str, request: HttpRequest) -> BilingualText | None:
+    """Does what the caseworker asked; answers the agency's name when the report was forwarded."""
     action = request.POST.get("action", "")
     if action == "acknowledge":
         moving.acknowledge(staff, reference)
     elif action == "ask":
         moving.ask(staff, reference, request.POST.get("question", ""))
     elif action == "forward":
-        moving.forward(staff, reference, request.POST.get("agency", ""), request.POST.get("reason", ""))
+        moved = moving.forward(
+            staff, reference, request.POST.get("agency", ""), request.POST.get("reason", "")
+        )
+        return BilingualText(ar=moved.agency.name_ar, en=moved.agency.name_en)
     elif action == "resolve":
         upload = request.FILES.get("photo")
         note = request.POST.get("note", "")
@@ -222,6 +250,7 @@ def _handle(staff: User, reference: str, request: HttpRequest) -> None:
         moving.resolve(staff, reference, note, photo)
     else:
         raise BadInput("request.bad")
+    return None
 
 
 # --- Public ---------------------------------------------------------------------------------------
@@ -232,6 +261,5 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/statistics.html",
-        {"stats": figures.statistics(), "governorates": {g.code: g.name for g in geo.governorates()}}
-        | labels.LABELS,
+        {"stats": figures.statistics()} | labels.LABELS,
     )

@@ -6,6 +6,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 PEOPLE ?= 3000
 AGENCY_SIM_PORT ?= 8801
+VNU_VERSION := 26.9.27
 
 .PHONY: run test lint unit integration browser bench lock messages openapi clean
 
@@ -18,8 +19,14 @@ $(VENV)/.base: $(BIN)/python requirements/base.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test: $(VENV)/.base requirements/test.txt
+$(VENV)/.test: $(VENV)/.base requirements/test.txt $(VENV)/.vnu-$(VNU_VERSION)
 	$(BIN)/pip install --quiet -r requirements/test.txt
+	touch $@
+
+# The Nu HTML checker (vnu.jar) for the browser tests, from its npm package, pinned; it runs on
+# Debian's Java (default-jre-headless), so the package's own Java download stays off.
+$(VENV)/.vnu-$(VNU_VERSION): $(BIN)/python
+	npm install --prefix $(VENV)/vnu --no-save --no-package-lock --ignore-scripts --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
 	touch $@
 
 # The demo runs with the simulated gateway, agency system and SMS provider; production never does.

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.e2e.nu_checker import Pages
+
 CHROMIUM = os.environ.get("SAHL_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 FLAGS = [
@@ -37,10 +39,18 @@ FLAGS = [
 ]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
+    """Browser tests are marked; after every other ordering, the HTML check runs last of all, over
+    the pages the tests before it opened."""
+    yield
     for item in items:
         if "e2e" in item.nodeid.split("/"):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.nodeid.startswith(HTML_CHECK))
+
+
+HTML_CHECK = "tests/e2e/test_valid_html.py::"
 
 
 @pytest.fixture(scope="session")
@@ -250,12 +260,33 @@ def own_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 @pytest.fixture(scope="session")
 def browser(chromium_path: str):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Browser, sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
+    # Every context of every browser the tests launch keeps the pages it opens for the HTML check.
+    new_context = Browser.new_context
+
+    def watched(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        context = new_context(self, *args, **kwargs)
+        PAGES.watch(context)
+        return context
+
+    Browser.new_context = watched  # type: ignore[method-assign]
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=FLAGS)
+            yield browser
+            browser.close()
+    finally:
+        Browser.new_context = new_context  # type: ignore[method-assign]
+
+
+PAGES = Pages()
+
+
+@pytest.fixture(scope="session")
+def visited_pages() -> Pages:
+    """The HTML of every page the browser tests opened so far, and of its other-language twin."""
+    return PAGES
 
 
 @pytest.fixture

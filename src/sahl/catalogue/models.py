@@ -71,6 +71,9 @@ class Service(models.Model):
     for_businesses = models.BooleanField()
     popular = models.BooleanField(default=False)
     search_text = models.TextField(help_text="normalised names, keywords and agency, for search")
+    search_terms = models.JSONField(
+        default=list, help_text="[weight, word, stem] of names, keywords, agency, description (search_index)"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["is_active", "popular"])]

@@ -15,10 +15,12 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from sahl.catalogue import search_index
 from sahl.catalogue.definition import ServiceDefinition, parse_definition
 from sahl.catalogue.files import DEFINITIONS, CatalogueFiles, read_catalogue
 from sahl.catalogue.models import Agency, Category, Service, ServiceVersion
 from sahl.catalogue.rules import Eligibility, assess
+from sahl.catalogue.search_index import Index, indexed_terms
 from sahl.core.arabic import normalize
 from sahl.core.bilingual import BilingualText
 from sahl.core.cached import cached, forget
@@ -163,6 +165,12 @@ def _summary(definition: ServiceDefinition, agency: Agency, category: Category) 
         "for_businesses": "business" in definition.audience,
         "popular": definition.popular,
         "search_text": normalize(" ".join(words)),
+        "search_terms": indexed_terms(
+            [definition.name.ar, definition.name.en],
+            [definition.keywords.ar, definition.keywords.en] if definition.keywords else [],
+            [agency.code, agency.name_ar, agency.name_en],
+            [definition.description.ar, definition.description.en],
+        ),
     }
 
 
@@ -197,27 +205,27 @@ def services_page(
 
 
 def search(query: str) -> list[Service]:
-    """Services whose names, keywords or agency contain every word of the query.
-
-    Arabic spelling variants are forgiven (see core.arabic); services whose own name matches come
-    first, then popular ones.
-    """
+    """Services matching the query's words in their names, keywords, agency or description, best
+    first (see search_index). One query: the services found, or, the first time a process searches
+    this catalogue generation, every active service, which its index is made of."""
     limit = settings.SAHL_SEARCH_MAX_LENGTH
     if len(query) > limit:
         raise BadInput("search.too_long", limit=limit)
-    words = normalize(query).split()
-    if not words:
+    if not normalize(query):
         raise BadInput("search.empty")
-    services = _active_services()
-    for word in words:
-        services = services.filter(search_text__contains=word)
-    found = list(services.order_by("name_en")[:100])
-
-    def rank(service: Service) -> tuple[int, int]:
-        names = normalize(f"{service.name_ar} {service.name_en}")
-        return (-sum(word in names for word in words), -int(service.popular))
-
-    return sorted(found, key=rank)
+    generation = _in_this_catalogue("search-index")
+    index = search_index.built(generation)
+    if index is None:
+        every = list(_active_services())
+        index = search_index.keep(
+            generation, Index.of((s.pk, s.popular, s.name_en, s.search_terms) for s in every)
+        )
+        found = {s.pk: s for s in every}
+        ids = index.find(query)
+    else:
+        ids = index.find(query)
+        found = {s.pk: s for s in _active_services().filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def get_service(code: str) -> Service:

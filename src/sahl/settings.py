@@ -338,6 +338,8 @@ SAHL_FILING_RATE = os.environ.get("SAHL_FILING_RATE") or "30 per 10 minutes; 300
 SAHL_FILING_SOURCE_RATE = os.environ.get("SAHL_FILING_SOURCE_RATE") or "120 per 10 minutes; 2000 per day"
 SAHL_KNET_SECRET = os.environ.get("SAHL_KNET_SECRET") or _secret_key()[:32]  # shared with the gateway
 SAHL_PAYMENT_MINUTES = 15  # an unpaid intent expires after this
+SAHL_PAYMENT_INQUIRY_SECONDS = 60  # the gateway is asked about a pending attempt at most this often per page
+SAHL_PAYMENT_INQUIRY_MINUTES = 3  # the sweep asks about attempts pending longer than this
 # The address people reach Sahl at; QR codes on documents point there.
 SAHL_PUBLIC_URL = os.environ.get("SAHL_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 SAHL_SEARCH_MAX_LENGTH = 200

@@ -112,14 +112,17 @@ class DjangoTransport(httpx.BaseTransport):
     responses (headers, body, signatures), served in-process inside the test's transaction."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        from django.utils import translation
+
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
-        response = Client().generic(
-            request.method,
-            request.url.raw_path.decode(),
-            data=request.read(),
-            content_type=request.headers.get("content-type", ""),
-            headers=headers,
-        )
+        with translation.override(translation.get_language()):  # the served request sets its own
+            response = Client().generic(
+                request.method,
+                request.url.raw_path.decode(),
+                data=request.read(),
+                content_type=request.headers.get("content-type", ""),
+                headers=headers,
+            )
         body = b"".join(response.streaming_content) if response.streaming else response.content
         return httpx.Response(response.status_code, headers=dict(response.items()), content=body)
 

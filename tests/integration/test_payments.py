@@ -97,13 +97,13 @@ def test_cancelling_on_the_gateway_page_changes_nothing(renewal):
     assert Application.objects.get(reference=reference).state == "awaiting_payment"
 
 
-def test_a_timeout_waits_and_the_gateways_later_capture_is_applied(renewal, client):
+def test_a_timeout_is_asked_about_and_a_later_capture_of_the_closed_attempt_is_still_applied(renewal, client):
     expat, reference = renewal
     landing = pay(expat, reference, card="timeout")
-    assert "waiting for the bank" in landing.content.decode()
+    assert "you were not charged" in landing.content.decode()
     intent = PaymentIntent.objects.get(application__reference=reference)
-    assert intent.state == "pending"
-    assert callback(client, intent).status_code == 200
+    assert intent.state == "failed"  # the gateway's inquiry: not captured
+    assert callback(client, intent).status_code == 200  # the bank captured it after all: it counts, once
     assert Application.objects.get(reference=reference).state == "completed"
 
 

@@ -122,6 +122,10 @@ MESSAGES.update(
         "payment.result_refused": _(
             "We did not accept this payment result because it could not be verified; nothing was changed."
         ),
+        "payment.result_unknown": _(
+            "The bank has not yet told us whether your last payment went through, so we cannot start a new "
+            "one: you will not be charged twice. Please check again in a minute."
+        ),
         "payment.gateway_unavailable": _(
             "The payment gateway is not answering now; nothing was charged. Please try again shortly."
         ),

@@ -51,6 +51,10 @@ def payment(payment_id: str) -> SimPayment:
     return found
 
 
+def by_reference(reference: str) -> SimPayment | None:
+    return SimPayment.objects.filter(merchant_reference=reference).first()
+
+
 def result_of(found: SimPayment) -> dict[str, Any]:
     """The signed result the merchant receives (callback and browser return carry the same)."""
     body = {

@@ -64,6 +64,27 @@ def report(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"date": day, "payments": services.report(day)})
 
 
+@require_GET
+def inquiry(request: HttpRequest) -> JsonResponse:
+    """A merchant asks for a payment's state by its own reference (KNET's inquiry): the signed result
+    as the callback carries it ("initiated" while the card page is still open), or 404."""
+    reference = request.GET.get("reference", "")
+    try:
+        services.check_merchant({"reference": reference}, request.headers.get("X-Signature", ""))
+    except SahlError:
+        return JsonResponse({"error": "bad signature"}, status=403)
+    found = services.by_reference(reference)
+    if found is None:
+        return JsonResponse({"error": "no such payment"}, status=404)
+    return JsonResponse(services.result_of(found))
+
+
+def _back(found: services.SimPayment) -> str:
+    """The merchant's return address with the signed result in it (as gateways do)."""
+    data = base64.urlsafe_b64encode(json.dumps(services.result_of(found)).encode()).decode()
+    return f"{found.return_url}?{urlencode({'data': data})}"
+
+
 @require_http_methods(["GET", "POST"])
 def pay(request: HttpRequest, payment_id: str) -> HttpResponse:
     try:
@@ -80,7 +101,7 @@ def pay(request: HttpRequest, payment_id: str) -> HttpResponse:
                 request.POST.get("expiry", "")[:5],
                 request.POST.get("pin", "")[:4],
             )
-        # Back to the merchant, with the signed result in the address (as gateways do).
-        data = base64.urlsafe_b64encode(json.dumps(services.result_of(found)).encode()).decode()
-        return redirect(f"{found.return_url}?{urlencode({'data': data})}")
-    return render(request, "knet_sim/pay.html", {"payment": found})
+        return redirect(_back(found))
+    # A payment already processed links back to the merchant, which shows what happened.
+    back = _back(found) if found.state != services.SimPayment.State.INITIATED else ""
+    return render(request, "knet_sim/pay.html", {"payment": found, "back": back})

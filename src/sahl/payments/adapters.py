@@ -13,7 +13,7 @@ import httpx
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from sahl.core import outside
+from sahl.core import outside, untrusted
 from sahl.core.errors import Unavailable
 from sahl.core.money import Money
 from sahl.core.signing import sign, verify
@@ -39,6 +39,29 @@ class GatewayResult:
     result: str  # CAPTURED, DECLINED, CANCELLED
 
 
+# What an inquiry can learn of a payment at the gateway.
+CAPTURED, FAILED, PENDING, UNKNOWN = "captured", "failed", "pending", "unknown"
+# The gateway's result for a payment, as an inquiry reads it. A timeout is not captured: the
+# gateway reverses an authorisation the bank never confirmed ("NOT CAPTURED" at KNET).
+INQUIRY_STATES = {
+    "CAPTURED": CAPTURED,
+    "DECLINED": FAILED,
+    "CANCELLED": FAILED,
+    "TIMEOUT": FAILED,
+    "NOT CAPTURED": FAILED,
+    "initiated": PENDING,
+}
+
+
+@dataclass(frozen=True)
+class Inquiry:
+    """What the gateway says of a payment asked about by our reference; `result` is its signed
+    result, verified, when it has one."""
+
+    state: str
+    result: GatewayResult | None = None
+
+
 @dataclass(frozen=True)
 class ReportLine:
     payment_id: str
@@ -54,6 +77,9 @@ class PaymentGateway(Protocol):
         """The result if the gateway's signature holds, else None."""
 
     def refund(self, payment_id: str, amount: Money) -> None: ...
+
+    def inquire(self, reference: str) -> Inquiry:
+        """The payment's real state at the gateway; GatewayUnavailable when it does not answer."""
 
     def report(self, day: dt.date) -> list[ReportLine]: ...
 
@@ -104,16 +130,35 @@ class KnetGateway:
     def refund(self, payment_id: str, amount: Money) -> None:
         self._post("/api/refunds", {"payment_id": payment_id, "amount": amount.amount})
 
-    def report(self, day: dt.date) -> list[ReportLine]:
-        payload = {"date": day.isoformat()}
+    def _get(self, path: str, payload: dict[str, str]) -> httpx.Response:
         outside.leaving("the payment gateway")
         try:
             with http_client() as client:
-                response = client.get(
-                    f"{self.base_url}/api/report",
+                return client.get(
+                    f"{self.base_url}{path}",
                     params=payload,
                     headers={"X-Signature": sign(payload, self.secret)},
                 )
+        except httpx.HTTPError:
+            raise GatewayUnavailable() from None
+
+    def inquire(self, reference: str) -> Inquiry:
+        response = self._get("/api/inquiry", {"reference": reference})
+        if response.status_code == 404:
+            return Inquiry(UNKNOWN)  # the gateway never opened a payment under this reference
+        try:
+            response.raise_for_status()
+            body = untrusted.loads(response.content)
+        except (httpx.HTTPError, ValueError):
+            raise GatewayUnavailable() from None
+        result = self.verify(body) if isinstance(body, dict) else None
+        if result is None or result.reference != reference:
+            return Inquiry(UNKNOWN)  # an answer we cannot trust tells us nothing
+        return Inquiry(INQUIRY_STATES.get(result.result, UNKNOWN), result)
+
+    def report(self, day: dt.date) -> list[ReportLine]:
+        response = self._get("/api/report", {"date": day.isoformat()})
+        try:
             response.raise_for_status()
             rows = response.json()["payments"]
         except (httpx.HTTPError, ValueError, KeyError):

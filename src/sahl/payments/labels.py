@@ -9,6 +9,20 @@ STATES = {
     PaymentIntent.State.PAID: _("Paid"),
     PaymentIntent.State.DECLINED: _("Declined by the bank"),
     PaymentIntent.State.CANCELLED: _("Payment cancelled"),
+    PaymentIntent.State.FAILED: _("Not completed — you were not charged"),
     PaymentIntent.State.EXPIRED: _("Payment timed out"),
     PaymentIntent.State.REFUNDED: _("Refunded to you"),
+}
+
+# What happened to the last attempt and what to do, on the application's page.
+NOTICES = {
+    "failed": _(
+        "The bank did not complete your last payment, and the payment gateway confirmed that you were "
+        "not charged. You can pay again now."
+    ),
+    "open": _("Your last payment is still open on the payment gateway's page: press “Pay now” to finish it."),
+    "unknown": _(
+        "The bank has not yet told us whether your last payment went through. You will not be charged "
+        "twice. Check this page again after {time}."
+    ),
 }

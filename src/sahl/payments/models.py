@@ -14,6 +14,7 @@ class PaymentIntent(models.Model):
         PAID = "paid", "paid"  # the gateway captured the money (final, except a refund)
         DECLINED = "declined", "declined"  # the bank refused; a new attempt may start
         CANCELLED = "cancelled", "cancelled"  # the person cancelled on the gateway page
+        FAILED = "failed", "failed"  # no result came; the gateway's inquiry said it was not captured
         EXPIRED = "expired", "expired"  # no result in time; a late capture still counts
         REFUNDED = "refunded", "refunded"  # the money went back to the person
 
@@ -31,6 +32,8 @@ class PaymentIntent(models.Model):
     expires_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
+    inquired_at = models.DateTimeField(null=True, blank=True, help_text="when the gateway was last asked")
+    inquiry = models.CharField(max_length=10, blank=True, help_text="what the gateway last answered")
     receipt = models.FileField(upload_to="receipts/", blank=True)
 
     class Meta:

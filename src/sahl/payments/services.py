@@ -23,13 +23,21 @@ from sahl.applications.pdf import PdfDocument, render_pdf
 from sahl.applications.states import State
 from sahl.catalogue.models import Agency
 from sahl.core.bilingual import LANGUAGES, BilingualText
-from sahl.core.errors import BadInput, Conflict, NotFound
+from sahl.core.errors import BadInput, Conflict, NotFound, Unavailable
 from sahl.core.languages import in_language
 from sahl.core.money import Money
 from sahl.events.services import announce
 from sahl.events.types import PaymentCaptured, PaymentRefunded
 from sahl.outbox import services as outbox
-from sahl.payments.adapters import GatewayResult, gateway
+from sahl.payments.adapters import (
+    CAPTURED,
+    FAILED,
+    UNKNOWN,
+    GatewayResult,
+    GatewayUnavailable,
+    Inquiry,
+    gateway,
+)
 from sahl.payments.models import PaymentEvent, PaymentIntent
 
 __all__ = ["PaymentIntent"]
@@ -40,6 +48,14 @@ LIVE = (PaymentIntent.State.PENDING, PaymentIntent.State.PAID)
 
 class ResultRefused(BadInput):
     """A gateway result that does not hold up; it was logged and changed nothing."""
+
+
+class NotKnownYet(Unavailable):
+    """The last attempt has no result and the gateway cannot tell yet whether it was captured, so a
+    new one would risk a second charge: ask again after `retry_after` seconds."""
+
+    def __init__(self) -> None:
+        super().__init__("payment.result_unknown", retry_after=settings.SAHL_PAYMENT_INQUIRY_SECONDS)
 
 
 def _event(intent: PaymentIntent | None, kind: str, detail: str = "") -> None:
@@ -55,7 +71,14 @@ def start(who: reading.Who, reference: str) -> PaymentIntent:
 
     The application row is locked while choosing, so two clicks or two tabs get the same intent;
     the gateway is asked outside the transaction (it may share the database), with our reference
-    as its idempotency key, so both get the same payment page: one charge."""
+    as its idempotency key, so both get the same payment page: one charge.
+
+    An attempt still pending is first asked about at the gateway: one it did not capture is closed,
+    so a new one starts at once; one it captured is applied; one it cannot tell about is kept (no
+    second charge) and the person is told when to come back."""
+    captured = _settle_live(who, reference)
+    if captured is not None:
+        return captured
     with transaction.atomic():
         application = reading.application_for(who, reference)
         if not reading.speaks_for(who, application):  # a party (the buyer) does not pay
@@ -93,6 +116,82 @@ def start(who: reading.Who, reference: str) -> PaymentIntent:
     return intent
 
 
+def _settle_live(who: reading.Who, reference: str) -> PaymentIntent | None:
+    """The pending attempt asked about at the gateway; it is returned if that found it captured."""
+    application = reading.application_for(who, reference)
+    live = application.payments.filter(state=PaymentIntent.State.PENDING).exclude(payment_url="").first()
+    if live is None or live.expires_at <= timezone.now():
+        return None  # nothing open, or past its time: start() replaces it (a late capture is refunded)
+    learnt = inquire(live)
+    if learnt == UNKNOWN:
+        raise NotKnownYet()
+    return live if learnt == CAPTURED and live.state == PaymentIntent.State.PAID else None
+
+
+# --- Inquiry: the gateway's word on an attempt that has no result --------------------------------
+
+
+def inquire(intent: PaymentIntent) -> str:
+    """Ask the gateway for the attempt's real state and act on it, outside any transaction: captured
+    is applied as the callback would be (once); not captured closes a pending attempt; still pending
+    or unknown changes nothing. Returns what was learnt (adapters.CAPTURED, FAILED, PENDING, UNKNOWN);
+    a gateway that does not answer, or an answer that does not hold up, is UNKNOWN."""
+    try:
+        answer = gateway().inquire(intent.reference)
+    except GatewayUnavailable:
+        answer = Inquiry(UNKNOWN)
+    if answer.result is not None and answer.state in (CAPTURED, FAILED):
+        try:
+            _check_matches(intent, answer.result)
+        except ResultRefused:
+            answer = Inquiry(UNKNOWN)
+    PaymentIntent.objects.filter(pk=intent.pk).update(inquired_at=timezone.now(), inquiry=answer.state)
+    if answer.result is not None and answer.state == CAPTURED:
+        _apply(intent, answer.result)
+    elif answer.result is not None and answer.state == FAILED:
+        with transaction.atomic():
+            if PaymentIntent.objects.filter(pk=intent.pk, state=PaymentIntent.State.PENDING).update(
+                state=_CLOSED.get(answer.result.result, PaymentIntent.State.FAILED)
+            ):
+                _event(intent, "inquiry_not_captured", answer.result.result)
+    intent.refresh_from_db()
+    return answer.state
+
+
+_CLOSED = {"DECLINED": PaymentIntent.State.DECLINED, "CANCELLED": PaymentIntent.State.CANCELLED}
+
+
+def inquire_if_due(application: Application) -> None:
+    """When the person opens the application: its pending attempt is asked about, at most once a
+    SAHL_PAYMENT_INQUIRY_SECONDS (the application's state is read again: a capture moves it)."""
+    since = timezone.now() - dt.timedelta(seconds=settings.SAHL_PAYMENT_INQUIRY_SECONDS)
+    pending = (
+        application.payments.filter(state=PaymentIntent.State.PENDING)
+        .exclude(payment_url="")
+        .exclude(inquired_at__gt=since)
+        .first()
+    )
+    if pending is not None and inquire(pending) == CAPTURED:
+        application.refresh_from_db(fields=["state"])
+
+
+def inquire_stale(now: dt.datetime | None = None) -> int:
+    """The sweep: attempts pending for more than SAHL_PAYMENT_INQUIRY_MINUTES are asked about (the
+    person may never come back). Returns how many were settled either way."""
+    before = (now or timezone.now()) - dt.timedelta(minutes=settings.SAHL_PAYMENT_INQUIRY_MINUTES)
+    stale = PaymentIntent.objects.filter(state=PaymentIntent.State.PENDING, created_at__lt=before).exclude(
+        payment_url=""
+    )
+    return sum(inquire(intent) in (CAPTURED, FAILED) for intent in stale)
+
+
+def next_inquiry(intent: PaymentIntent) -> dt.datetime:
+    """When asking the gateway again about the attempt may tell more."""
+    return (intent.inquired_at or timezone.now()) + dt.timedelta(
+        seconds=settings.SAHL_PAYMENT_INQUIRY_SECONDS
+    )
+
+
 def _expire(intent: PaymentIntent) -> None:
     intent.state = PaymentIntent.State.EXPIRED
     intent.save(update_fields=["state"])
@@ -126,6 +225,11 @@ def apply_result(message: dict[str, Any]) -> PaymentIntent:
         _refuse(None, "unknown reference")
     assert known is not None
     _check_matches(known, result)  # refusals are logged outside the transaction below, so they stay
+    return _apply(known, result)
+
+
+def _apply(known: PaymentIntent, result: GatewayResult) -> PaymentIntent:
+    """A verified result (callback, browser return or inquiry), applied once under the row's lock."""
     with transaction.atomic():
         intent = PaymentIntent.objects.select_for_update().get(pk=known.pk)
         if intent.state in (PaymentIntent.State.PAID, PaymentIntent.State.REFUNDED):
@@ -164,6 +268,10 @@ def _paid(intent: PaymentIntent) -> None:
         _event(intent, "duplicate_capture")  # an older attempt was captured late: give it back
         _request_refund(intent)
         return
+    # A closed attempt captured late while a newer one is open: this one pays, the newer one closes
+    # (captured too, it would be refunded above), and there is never more than one live attempt.
+    for newer in intent.application.payments.filter(state=PaymentIntent.State.PENDING).exclude(pk=intent.pk):
+        _expire(newer)
     intent.state = PaymentIntent.State.PAID
     intent.paid_at = timezone.now()
     intent.save(update_fields=["state", "paid_at"])

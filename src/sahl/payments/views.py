@@ -37,8 +37,14 @@ log = logging.getLogger(__name__)
 def pay(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         intent = services.start(acting_of(request), reference)
+    except services.NotKnownYet:
+        # Not an error page: the application's page says what happened and when to check again.
+        return redirect("applications:detail", reference=reference)
     except SahlError as error:
         return for_error(request, error)
+    if intent.state == "paid":  # the gateway's inquiry found the last attempt captured
+        messages.success(request, _("Payment received. Thank you."))
+        return redirect("applications:detail", reference=reference)
     return redirect(intent.payment_url)
 
 
@@ -53,14 +59,15 @@ def back_from_gateway(request: HttpRequest) -> HttpResponse:
             request,
             error if isinstance(error, SahlError) else services.ResultRefused("payment.result_refused"),
         )
+    if intent.state == "pending":  # no result (the bank did not answer): ask the gateway what happened
+        services.inquire(intent)
     if intent.state in ("paid", "refunded"):
         messages.success(request, _("Payment received. Thank you."))
     elif intent.state == "declined":
         messages.error(request, _("The bank declined the card. You were not charged; you can try again."))
     elif intent.state == "cancelled":
         messages.info(request, _("You cancelled the payment. You were not charged."))
-    else:
-        messages.info(request, _("We are waiting for the bank's answer. You will not be charged twice."))
+    # Otherwise the application's page says what happened and what to do (payment_notice).
     return redirect("applications:detail", reference=intent.application.reference)
 
 
@@ -120,5 +127,25 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 
 
 def payments_section(application: Application) -> dict[str, Any]:
-    """The fee's part of the application's page (applications.sections)."""
-    return {"payments": services.for_application(application), "payment_states": labels.STATES}
+    """The fee's part of the application's page (applications.sections): the attempts, and what
+    happened to the last one and what to do, after asking the gateway about one left pending."""
+    services.inquire_if_due(application)
+    payments = services.for_application(application)
+    return {
+        "payments": payments,
+        "payment_states": labels.STATES,
+        "payment_notice": _notice(application, payments[-1]) if payments else "",
+    }
+
+
+def _notice(application: Application, last: services.PaymentIntent) -> str:
+    if application.state != "awaiting_payment":
+        return ""
+    if last.state == "failed":
+        return str(labels.NOTICES["failed"])
+    if last.state == "pending" and last.inquiry == "pending":
+        return str(labels.NOTICES["open"])
+    if last.state == "pending" and last.inquiry == "unknown":
+        when = timezone.localtime(services.next_inquiry(last))
+        return str(labels.NOTICES["unknown"]).format(time=when.strftime("%H:%M"))
+    return ""

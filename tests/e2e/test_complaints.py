@@ -115,3 +115,112 @@ def test_the_report_pages_are_accessible_on_a_phone(phone, server, language):
         assert serious(phone) == [], path
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} scrolls sideways on a phone ({width}px)"
+
+
+# Issue 17, points 12-15, in each party's browser on a phone. Each language's walk happens at its own
+# spot in Salmiya, over a kilometre from the other's, so that neither is offered the other's report.
+SPOTS = {"ar": SALMIYA, "en": {"latitude": 29.3275, "longitude": 48.0758}}
+WORDS = {
+    "ar": {
+        "topic": "قيادة متهورة أو استعراض",
+        "place": "السالمية",
+        "staff_waiting": "بانتظار رد مقدم البلاغ",
+        "citizen_waiting": "بانتظار ردك",
+        "forwarded": "أُحيل البلاغ",
+        "foreign": re.compile("[A-Za-z]"),
+    },
+    "en": {
+        "topic": "Reckless driving or stunts",
+        "place": "Salmiya",
+        "staff_waiting": "Waiting for the reporter's answer",
+        "citizen_waiting": "Waiting for your answer",
+        "forwarded": "was forwarded to",
+        "foreign": re.compile("[\u0600-\u06ff]"),
+    },
+}
+
+
+def _on_a_phone(browser, server: str, language: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=server, viewport={"width": 360, "height": 740}, is_mobile=True)
+    context.add_cookies([{"name": "sahl_language", "value": language, "url": server}])
+    return context, context.new_page()
+
+
+def _fits_and_is_accessible(page, what: str) -> None:  # type: ignore[no-untyped-def]
+    assert serious(page) == [], what
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{what} scrolls sideways on a phone ({width}px)"
+
+
+def _file(page, description: str, spot: dict[str, float]) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/complaints/new")
+    page.locator("#topic").select_option("reckless-driving")
+    page.locator("#description").fill(description)
+    page.locator("#latitude").fill(str(spot["latitude"]))
+    page.locator("#longitude").fill(str(spot["longitude"]))
+    page.locator("#report-form button[type=submit]").click()
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_each_party_reads_a_report_in_its_own_words_on_a_phone(browser, server, language):
+    from django.utils import timezone
+
+    words = WORDS[language]
+    contexts = []
+    father_context, father = _on_a_phone(browser, server, language)
+    expat_context, expat = _on_a_phone(browser, server, language)
+    staff_context, staff = _on_a_phone(browser, server, language)
+    contexts += [father_context, expat_context, staff_context]
+
+    # The father reports cars racing at night, in words of his own.
+    log_in(father, "father", "/complaints")
+    private = f"My neighbour Khalid races every night {language}"
+    _file(father, private, SPOTS[language])
+    father.wait_for_url(re.compile(r"/complaints/C-\d{4}-\d{7}$"))
+    reference = father.url.rsplit("/", 1)[-1]
+
+    # 15. The expat reports the same nearby: the offer names topic, place and date, not his words.
+    log_in(expat, "expat", "/complaints")
+    _file(expat, "Cars racing on the street at night", SPOTS[language])
+    offer = expat.locator("#nearby")
+    expect(offer).to_be_visible()
+    expect(offer).to_contain_text(words["topic"])
+    expect(offer).to_contain_text(words["place"])
+    expect(offer).to_contain_text(timezone.localdate().isoformat())
+    assert "Khalid" not in expat.content() and expat.locator("#nearby a[href*='/media/']").count() == 0
+    _fits_and_is_accessible(expat, "the offer to join")
+
+    # 14. The caseworker asks the reporter; staff read that it waits for the reporter, not for them.
+    log_in(staff, "caseworker", "/backoffice/complaints")
+    staff.goto(f"/backoffice/complaints/{reference}")
+    staff.locator("#question").fill("Which street, and at what time?")
+    staff.locator("form:has(input[value=ask]) button[type=submit]").click()
+    expect(staff.locator("#status")).to_have_text(words["staff_waiting"])
+    assert words["citizen_waiting"] not in staff.locator("main").inner_text()
+    _fits_and_is_accessible(staff, "the case page")
+    staff.goto("/backoffice/complaints")
+    expect(staff.locator("#queue")).to_contain_text(words["staff_waiting"])
+    assert words["citizen_waiting"] not in staff.locator("main").inner_text()
+    _fits_and_is_accessible(staff, "the queue")
+    father.goto(f"/complaints/{reference}")
+    expect(father.locator("#status")).to_have_text(words["citizen_waiting"])  # he is the one asked
+    _fits_and_is_accessible(father, "the reporter's page")
+
+    # 13. It belongs to another agency: forwarded, the caseworker lands on the queue, told so.
+    staff.goto(f"/backoffice/complaints/{reference}")
+    staff.locator("#forward-reason").fill("Speeding in a residential street is the municipality's")
+    staff.locator("form:has(input[value=forward]) button[type=submit]").click()
+    staff.wait_for_url(re.compile(r"/backoffice/complaints$"))
+    expect(staff.locator(".flash")).to_contain_text(words["forwarded"])
+    expect(staff.locator(".flash")).to_contain_text(reference)
+    expect(staff.locator("h1")).to_be_visible()
+    _fits_and_is_accessible(staff, "the queue after forwarding")
+
+    # 12. The public figures name the area and its governorate in the page's language only.
+    father.goto("/complaints/statistics")
+    by_area = father.locator("#by-area").inner_text()
+    assert words["place"] in by_area and not re.search(r"\d{5,}", by_area), by_area
+    assert not words["foreign"].search(by_area + father.locator("#by-governorate").inner_text())
+    _fits_and_is_accessible(father, "the statistics")
+    for context in contexts:
+        context.close()

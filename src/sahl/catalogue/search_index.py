@@ -3,13 +3,14 @@
 The catalogue is a few hundred services, so its terms fit in a few hundred kilobytes. Each service's
 terms are worked out when the catalogue is published (Service.search_terms); a process reads them
 all in one query once per catalogue generation, and a search then costs no query but the one that
-reads the services found. It is the same on every database.
+reads the services found (the first search of a generation reads them all, and finds in those).
+It is the same on every database.
 
 A query's word matches a service's word when their stems are equal (Snowball, see search_terms), when
 it is the start of the word (people type), or, for words of four letters or more, when one letter is
-wrong, missing or extra, or two are swapped (rapidfuzz). A name outranks keywords, which outrank the agency, which
-outranks the description; an exact word outranks a started one, which outranks a misspelt one; among
-equals, popular services come first, then the shorter names.
+wrong, missing or extra, or two are swapped (rapidfuzz). A name outranks keywords, which outrank the
+agency, which outranks the description; an exact word outranks a started one, which outranks a
+misspelt one; among equals, popular services come first, then the shorter names.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _EXACT, _STARTED, _MISSPELT = 1.0, 0.75, 0.5
 _SHORTEST_STARTED = 3  # letters typed before a word counts as the start of longer ones
 _SHORTEST_MISSPELT = 4  # below this, one letter off is another word
 MAX_FOUND = 100
+_REMEMBERED = 20_000  # words' matches kept per index (a few megabytes at most)
 
 
 def indexed_terms(
@@ -51,7 +53,11 @@ class Index:
     by_word: dict[str, dict[int, int]] = field(default_factory=dict)  # word -> {position: weight}
     by_stem: dict[str, dict[int, int]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)  # sorted, for the starts of words
-    stems: list[str] = field(default_factory=list)
+    # by length, so a misspelt word is compared only with words one letter shorter or longer
+    words_of_length: dict[int, list[str]] = field(default_factory=dict)
+    stems_of_length: dict[int, list[str]] = field(default_factory=dict)
+    # What each word typed matched: people type the same few hundred words again and again.
+    remembered: dict[Term, dict[int, float]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rows: Iterable[tuple[int, bool, str, Sequence[Sequence[object]]]]) -> Index:
@@ -65,7 +71,10 @@ class Index:
                     found = table.setdefault(key, {})
                     found[position] = max(found.get(position, 0), int(str(weight)))
         index.words = sorted(index.by_word)
-        index.stems = list(index.by_stem)
+        for word in index.words:
+            index.words_of_length.setdefault(len(word), []).append(word)
+        for stem in index.by_stem:
+            index.stems_of_length.setdefault(len(stem), []).append(stem)
         return index
 
     def find(self, query: str) -> list[int]:
@@ -90,6 +99,14 @@ class Index:
         return [self.ids[position] for position in kept[:MAX_FOUND]]
 
     def _matches(self, term: Term) -> dict[int, float]:
+        found = self.remembered.get(term)
+        if found is None:
+            if len(self.remembered) >= _REMEMBERED:
+                self.remembered.clear()
+            found = self.remembered[term] = self._match(term)
+        return found
+
+    def _match(self, term: Term) -> dict[int, float]:
         found: dict[int, float] = {}
 
         def add(table: dict[str, dict[int, int]], key: str, factor: float) -> None:
@@ -104,16 +121,15 @@ class Index:
                 if not word.startswith(term.word):
                     break
                 add(self.by_word, word, _STARTED)
-        if len(term.word) >= _SHORTEST_MISSPELT:
-            for word, _, _ in process.extract(
-                term.word, self.words, scorer=OSA.distance, score_cutoff=1, limit=None
-            ):
-                add(self.by_word, word, _MISSPELT)
-        if len(term.stem) >= _SHORTEST_MISSPELT:
-            for stem, _, _ in process.extract(
-                term.stem, self.stems, scorer=OSA.distance, score_cutoff=1, limit=None
-            ):
-                add(self.by_stem, stem, _MISSPELT)
+        for typed, table, of_length in (
+            (term.word, self.by_word, self.words_of_length),
+            (term.stem, self.by_stem, self.stems_of_length),
+        ):
+            if len(typed) < _SHORTEST_MISSPELT:
+                continue
+            near = [w for n in (len(typed) - 1, len(typed), len(typed) + 1) for w in of_length.get(n, ())]
+            for other, _, _ in process.extract(typed, near, scorer=OSA.distance, score_cutoff=1, limit=None):
+                add(table, other, _MISSPELT)
         return found
 
 

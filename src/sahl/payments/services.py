@@ -161,18 +161,27 @@ def inquire(intent: PaymentIntent) -> str:
 _CLOSED = {"DECLINED": PaymentIntent.State.DECLINED, "CANCELLED": PaymentIntent.State.CANCELLED}
 
 
-def inquire_if_due(application: Application) -> None:
-    """When the person opens the application: its pending attempt is asked about, at most once a
-    SAHL_PAYMENT_INQUIRY_SECONDS (the application's state is read again: a capture moves it)."""
+def inquire_if_due(application: Application, payments: list[PaymentIntent]) -> bool:
+    """When the person opens the application: its pending attempt (among `payments`, already read for
+    the page, so asking costs no query when nothing is due) is asked about, at most once a
+    SAHL_PAYMENT_INQUIRY_SECONDS. True when it was asked (the attempts and the application's state
+    may have moved: read them again)."""
     since = timezone.now() - dt.timedelta(seconds=settings.SAHL_PAYMENT_INQUIRY_SECONDS)
-    pending = (
-        application.payments.filter(state=PaymentIntent.State.PENDING)
-        .exclude(payment_url="")
-        .exclude(inquired_at__gt=since)
-        .first()
+    pending = next(
+        (
+            intent
+            for intent in payments
+            if intent.state == PaymentIntent.State.PENDING
+            and intent.payment_url
+            and (intent.inquired_at is None or intent.inquired_at <= since)
+        ),
+        None,
     )
-    if pending is not None and inquire(pending) == CAPTURED:
+    if pending is None:
+        return False
+    if inquire(pending) == CAPTURED:
         application.refresh_from_db(fields=["state"])
+    return True
 
 
 def inquire_stale(now: dt.datetime | None = None) -> int:

@@ -238,7 +238,11 @@ def _serve_on(tmp: Path, env: Mapping[str, str]) -> Iterator[str]:
     finally:
         for running in (process, worker):
             running.terminate()
-            running.wait(timeout=10)
+            try:
+                running.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # gunicorn waits for keep-alive connections (gthread)
+                running.kill()
+                running.wait()
         log.close()
 
 

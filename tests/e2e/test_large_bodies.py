@@ -99,7 +99,11 @@ def server(request: pytest.FixtureRequest, database: dict[str, str], tmp_path_fa
             yield Server(port, master)
         finally:
             os.killpg(master.pid, signal.SIGTERM)
-            master.wait(timeout=15)
+            try:
+                master.wait(timeout=15)
+            except subprocess.TimeoutExpired:  # a graceful stop waits for open connections
+                os.killpg(master.pid, signal.SIGKILL)
+                master.wait()
 
 
 def csrf_cookie(port: int) -> str:

@@ -236,6 +236,32 @@ def areas() -> tuple[Area, ...]:
     return tuple(sorted(items, key=lambda a: (_arabic_order(a.name), a.code)))
 
 
+@dataclass(frozen=True)
+class Outline:
+    """A governorate's or an area's polygon with its names, as a map draws it (complaints.maps)."""
+
+    code: str
+    name: BilingualText
+    governorate: str
+    shape: BaseGeometry
+
+
+def country_bounds() -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) of the country outline, islands included."""
+    min_lon, min_lat, max_lon, max_lat = _country().bounds
+    return min_lat, max_lat, min_lon, max_lon
+
+
+def governorate_outlines() -> tuple[Outline, ...]:
+    """The six governorates' polygons, in the order `resolve` tests them."""
+    return tuple(Outline(f.code, f.name, f.governorate, f.shape) for f in _governorates().values())
+
+
+def area_outlines() -> tuple[Outline, ...]:
+    """Every area's polygon (106: not every place has one; see the module docstring)."""
+    return tuple(Outline(f.code, f.name, f.governorate, f.shape) for fs in _areas().values() for f in fs)
+
+
 # --- resolving ------------------------------------------------------------------------------------
 
 

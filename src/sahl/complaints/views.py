@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sahl.complaints import figures, filing, forms, geo, labels, moving, reading, steps, topics
+from sahl.complaints import figures, filing, forms, geo, labels, maps, moving, reading, steps, topics
 from sahl.complaints.media import MB, PHOTO_MAX_BYTES
 from sahl.complaints.media_uploads import MAX_REQUEST_BYTES, media_upload_view, upload_refusal
 from sahl.core.bilingual import BilingualText
@@ -27,6 +27,7 @@ from sahl.ui.body_limits import body_limit
 from sahl.ui.errors import for_error
 
 if TYPE_CHECKING:  # views read models through services only
+    from sahl.complaints.models import Complaint
     from sahl.identity.models import User
 
 # The filing page asks for the place and records the voice note in the page itself.
@@ -80,7 +81,14 @@ def new(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "complaints/new.html",
-        {"tree": topics.topic_tree(), "values": values, "errors": errors, "nearby": nearby} | labels.LABELS,
+        {
+            "tree": topics.topic_tree(),
+            "values": values,
+            "errors": errors,
+            "nearby": nearby,
+            "map": maps.whole(values.get("latitude", ""), values.get("longitude", "")),
+        }
+        | labels.LABELS,
         status=status,
     )
     response["Permissions-Policy"] = FILING_PERMISSIONS
@@ -98,7 +106,13 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         return for_error(request, error)
     # someone who joined reads the report as staff do: it waits for the reporter's answer, not theirs
     words = labels.LABELS if view.is_reporter else labels.STAFF_LABELS
-    return render(request, "complaints/detail.html", {"view": view} | words)
+    return render(
+        request, "complaints/detail.html", {"view": view, "map": _place_map(view.complaint)} | words
+    )
+
+
+def _place_map(complaint: Complaint) -> maps.MapView:
+    return maps.close_to(complaint.latitude, complaint.longitude, complaint.governorate, complaint.area)
 
 
 def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
@@ -222,6 +236,7 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "view": view,
             "errors": errors,
+            "map": _place_map(view.complaint),
             "agencies": topics.agencies(),
             "governorates": _governorate_names(),
         }

@@ -15,6 +15,7 @@
         function (position) {
           document.getElementById("latitude").value = position.coords.latitude.toFixed(6);
           document.getElementById("longitude").value = position.coords.longitude.toFixed(6);
+          document.getElementById("longitude").dispatchEvent(new Event("change"));  // the map marks it
           status.textContent = texts.located;
         },
         function () { status.textContent = texts.noLocation; },

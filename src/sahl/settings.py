@@ -256,7 +256,18 @@ ACCOUNT_RATE_LIMITS = {"login_failed": False}
 MFA_SUPPORTED_TYPES = ["webauthn", "totp", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Sahl"
-MFA_FORMS = {"authenticate": "sahl.identity.forms.SecondFactorForm"}
+# Passkeys always log in on their own (no "Passwordless" box), named "Passkey 1"..., and every
+# second-factor page and refusal in Sahl's words (identity.passkeys, templates in ui/templates/mfa).
+MFA_ADAPTER = "sahl.identity.passkeys.MfaAdapter"
+MFA_FORMS = {
+    "authenticate": "sahl.identity.forms.SecondFactorForm",
+    "reauthenticate": "sahl.identity.forms.ReauthenticateCodeForm",
+    "add_webauthn": "sahl.identity.passkeys.PasskeyForm",
+    "edit_webauthn": "sahl.identity.passkeys.RenamePasskeyForm",
+    "authenticate_webauthn": "sahl.identity.passkeys.PasskeyStepForm",
+    "login_webauthn": "sahl.identity.passkeys.PasskeyLoginForm",
+    "reauthenticate_webauthn": "sahl.identity.passkeys.PasskeyReauthenticateForm",
+}
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "sahl.ui.errors.csrf_failure"  # the person's language; problem details under /api/
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS

@@ -37,6 +37,7 @@ def sample(event: str) -> dict:
         "state": STATES[State.COMPLETED],
         "amount": format_lazy(templates.AMOUNT, amount="5.000"),
         "note": "—",
+        "delivery": "",
         "subject": "استدعاء",
         "body": "نص الإشعار",
         "due_line": "",

@@ -65,10 +65,15 @@ TOP_LEVEL = {
     "parties",
     "effects",
     "fee_exemptions",
+    "delivery",
 }
 _CODE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+(-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _DURATION = re.compile(r"^P(?=\d)(\d+Y)?(\d+M)?(\d+D)?$")
+# How an approved result (a card, a passport) reaches the person: collected at a place (a kiosk,
+# a service centre) or brought by courier to the registered address.
+DELIVERY_KINDS = ("collect", "courier")
+DELIVERY_MAX_WORKING_DAYS = 60
 
 
 class DefinitionError(ValueError):
@@ -107,6 +112,31 @@ class Party:
 
 
 @dataclass(frozen=True)
+class DeliveryMethod:
+    """One way the result reaches the person, for one value of the form's choice (e.g. kiosk).
+    `working_days` after the approval: ready from then (collect), or expected by then (courier)."""
+
+    value: str
+    kind: str  # one of DELIVERY_KINDS
+    working_days: int
+    place: BilingualText | None = None  # collect: where, as a sentence names it ("a PACI kiosk")
+    governorate_field: str | None = None  # collect: the form field naming the place's governorate
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How the result arrives, by the person's answer in `field` (values without a method, such as
+    the wallet, need no trip)."""
+
+    field: str
+    methods: tuple[DeliveryMethod, ...]
+
+    def method_for(self, answers: dict[str, Any]) -> DeliveryMethod | None:
+        chosen = str(answers.get(self.field, ""))
+        return next((m for m in self.methods if m.value == chosen), None)
+
+
+@dataclass(frozen=True)
 class ServiceDefinition:
     code: str
     agency: str
@@ -126,6 +156,7 @@ class ServiceDefinition:
     outputs: tuple[Output, ...]
     parties: tuple[Party, ...]
     effects: tuple[str, ...]
+    delivery: Delivery | None  # how an approved result reaches the person, if it is a thing to fetch
     raw: dict[str, Any]
 
     @property
@@ -189,6 +220,7 @@ def parse_definition(
         outputs=p.outputs(data),
         parties=p.parties(data),
         effects=p.effects(data),
+        delivery=p.delivery(data),
         raw=data,
     )
 
@@ -463,3 +495,60 @@ class _Parser:
             if missing:
                 raise self.error(f"effects[{i}]", f"needs the form field(s) {', '.join(missing)}")
         return tuple(effects)
+
+    def delivery(self, data: dict[str, Any]) -> Delivery | None:
+        """`delivery: {field: delivery, methods: {kiosk: {kind: collect, ...}, courier: {...}}}`:
+        the field must be a choice (enum) of the form, and each method one of its values."""
+        value = data.get("delivery")
+        if value is None:
+            return None
+        if not isinstance(value, dict) or set(value) != {"field", "methods"}:
+            raise self.error("delivery", "must have exactly 'field' and 'methods'")
+        properties = data.get("form", {}).get("properties", {})
+        field = self.string(value, "field", "delivery.")
+        choices = properties.get(field, {}).get("enum") if isinstance(properties.get(field), dict) else None
+        if not isinstance(choices, list):
+            raise self.error("delivery.field", "must name a choice field (with enum) of the form")
+        methods = value["methods"]
+        if not isinstance(methods, dict) or not methods:
+            raise self.error("delivery.methods", "must map values of the choice to a method each")
+        return Delivery(
+            field,
+            tuple(
+                self.delivery_method(str(name), item, choices, properties) for name, item in methods.items()
+            ),
+        )
+
+    def delivery_method(
+        self, name: str, item: Any, choices: list[Any], properties: dict[str, Any]
+    ) -> DeliveryMethod:
+        where = f"delivery.methods.{name}"
+        if name not in map(str, choices):
+            raise self.error(where, "is not one of the choice field's enum values")
+        if not isinstance(item, dict) or not {"kind", "working_days"} <= set(item) <= {
+            "kind",
+            "working_days",
+            "place",
+            "governorate_field",
+        }:
+            raise self.error(where, "must have kind, working_days and, to collect, place")
+        kind = item["kind"]
+        if kind not in DELIVERY_KINDS:
+            raise self.error(f"{where}.kind", f"must be one of {', '.join(DELIVERY_KINDS)}")
+        days = item["working_days"]
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= DELIVERY_MAX_WORKING_DAYS:
+            raise self.error(
+                f"{where}.working_days", f"must be a whole number from 0 to {DELIVERY_MAX_WORKING_DAYS}"
+            )
+        if kind == "courier":
+            if set(item) - {"kind", "working_days"}:
+                raise self.error(where, "a courier goes to the registered address: no place or governorate")
+            return DeliveryMethod(name, kind, days)
+        place = self.bilingual(item, "place", where + ".", max_length=120)
+        governorate = item.get("governorate_field")
+        if governorate is not None and (
+            not isinstance(properties.get(governorate), dict)
+            or properties[governorate].get("type") != "string"
+        ):
+            raise self.error(f"{where}.governorate_field", "must name a text field of the form")
+        return DeliveryMethod(name, kind, days, place, governorate)

@@ -59,7 +59,7 @@ TEMPLATES: dict[str, Template] = {
     ),
     "approved": Template(
         subject=_("Your application {reference} was approved: {service}"),
-        body=_("{agency} approved your application for {service}, reference {reference}."),
+        body=_("{agency} approved your application for {service}, reference {reference}.\n{delivery}"),
         sms=_("Sahl: your application {reference} was approved."),
     ),
     "rejected": Template(
@@ -71,7 +71,7 @@ TEMPLATES: dict[str, Template] = {
         subject=_("Your application {reference} is completed: {service}"),
         body=_(
             "Your application for {service}, reference {reference}, is completed. Any documents issued "
-            "are on the application's page in Sahl, and in Hawiyati, to show them by QR code."
+            "are on the application's page in Sahl, and in Hawiyati, to show them by QR code.\n{delivery}"
         ),
         sms=_("Sahl: your application {reference} is completed."),
     ),
@@ -194,7 +194,8 @@ TEMPLATES: dict[str, Template] = {
 }
 
 # The fields each kind of template may use (a unit test holds every template to them).
-APPLICATION_FIELDS = frozenset({"reference", "service", "agency", "state", "amount", "note"})
+# delivery: how an approved result reaches the person (applications.handover), "" when nothing to fetch.
+APPLICATION_FIELDS = frozenset({"reference", "service", "agency", "state", "amount", "note", "delivery"})
 NOTICE_FIELDS = frozenset({"reference", "agency", "subject", "body", "due_line", "name", "child"})
 COMPLAINT_FIELDS = frozenset({"reference", "topic", "agency", "note"})
 SMS_FIELDS = frozenset({"reference", "state", "amount"})  # nothing personal

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.text import format_lazy
 
+from sahl.applications.handover import handover_for
 from sahl.applications.labels import STATES
 from sahl.applications.models import Application, HistoryEvent, Party
 from sahl.catalogue.services import definition_of
@@ -63,7 +64,7 @@ def _notify(
         and Message.objects.filter(application=application, event=event).exists()
     ):
         return []
-    params = _application_params(application, note, amount_fils)
+    params = _application_params(application, note, amount_fils) | {"delivery": _handover(application, event)}
     applicant = application.applicant
     messages = [compose(applicant, event, params, application=application)]
     if application.subject_civil_id != applicant.civil_id:  # filed for them by an attorney or a parent
@@ -93,6 +94,13 @@ def _application_params(
         "amount": format_lazy(templates.AMOUNT, amount=amount),
         "note": note.strip() or "—",
     }
+
+
+def _handover(application: Application, event: str) -> templates.Param:
+    """How the approved result reaches the person (a kiosk and from when, or a courier and by
+    when), told when the application is approved or completed; "" otherwise."""
+    found = handover_for(application) if event in ("approved", "completed") else None
+    return found.text if found else ""
 
 
 def _asked_for_consent(application: Application) -> set[str]:

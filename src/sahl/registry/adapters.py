@@ -46,6 +46,7 @@ class Profile:
     name: BilingualText
     facts: ApplicantFacts
     choices: dict[str, tuple[Choice, ...]] = field(default_factory=dict)
+    area: str = ""  # the registered address's area code (registry/data/areas.json); a courier's way
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,8 @@ class DatabaseRegisters:
                 Choice(r.company.number, BilingualText(r.company.name_ar, r.company.name_en)) for r in roles
             ),
         }
-        return Profile(person.civil_id, BilingualText(person.name_ar, person.name_en), facts, choices)
+        name = BilingualText(person.name_ar, person.name_en)
+        return Profile(person.civil_id, name, facts, choices, person.area)
 
     def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Wording:
         try:

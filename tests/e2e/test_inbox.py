@@ -10,16 +10,18 @@ from tests.e2e.helpers import HttpClient, civil_id, hidden_input, serious
 
 
 def send_notice(caseworker: HttpClient, subject: str) -> str:
+    """Check the addressee (the mother's name is shown), then confirm."""
     form = caseworker.get("/backoffice/notices")
-    sent = caseworker.post(
-        "/backoffice/notices",
-        {
-            "csrfmiddlewaretoken": hidden_input(form.text, "csrfmiddlewaretoken"),
-            "civil_id": civil_id("mother"),
-            "subject": subject,
-            "body": "يُرجى الحضور إلى إدارة المرور يوم الأحد.",
-        },
-    )
+    fields = {
+        "csrfmiddlewaretoken": hidden_input(form.text, "csrfmiddlewaretoken"),
+        "civil_id": civil_id("mother"),
+        "subject": subject,
+        "body": "يُرجى الحضور إلى إدارة المرور يوم الأحد.",
+    }
+    checked = caseworker.post("/backoffice/notices", fields)
+    assert checked.status == 200, checked.text[:300]
+    confirmation = hidden_input(checked.text, "confirmation")
+    sent = caseworker.post("/backoffice/notices", fields | {"step": "confirm", "confirmation": confirmation})
     assert sent.status == 302, sent.text[:300]
     return sent.location
 

@@ -181,3 +181,22 @@ def paid(client: Client, response) -> str:
     if Application.objects.get(reference=reference).state == "awaiting_payment":
         pay(client, reference)
     return reference
+
+
+def confirmation_in(response) -> str:
+    """The confirmation a notice's second step carries (the addressee's name was shown)."""
+    match = re.search(r'name="confirmation" value="([^"]+)"', response.content.decode())
+    assert match, f"no confirmation step ({response.status_code}): {response.content.decode()[:500]}"
+    return match.group(1)
+
+
+def send_notice(client: Client, fields: dict[str, str]):
+    """Send an official notice as a caseworker does on the page: check the addressee (their name is
+    shown), then confirm. A first step refused is returned as it is."""
+    checked = client.post("/backoffice/notices", fields)
+    if checked.status_code != 200:
+        return checked
+    from html import unescape
+
+    confirmed = {"step": "confirm", "confirmation": unescape(confirmation_in(checked))}
+    return client.post("/backoffice/notices", fields | confirmed)

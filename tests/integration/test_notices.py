@@ -17,7 +17,7 @@ from sahl.registry.adapters import registers
 from sahl.registry.models import Person
 from sahl.sms_sim.models import SimulatedSms
 from tests.conftest import DEMO_PASSWORD
-from tests.integration.conftest import run_tasks
+from tests.integration.conftest import run_tasks, send_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,8 @@ SUMMONS = {
 
 
 def send(client, civil_id: str, **extra):
-    return client.post("/backoffice/notices", {"civil_id": civil_id, **SUMMONS, **extra})
+    """Check the addressee, then confirm (the agency's page sends in two steps)."""
+    return send_notice(client, {"civil_id": civil_id, **SUMMONS, **extra})
 
 
 def reference_in(response) -> str:

@@ -31,6 +31,7 @@ from tests.integration.conftest import (
     paid,
     reference_of,
     run_tasks,
+    send_notice,
     sms_code_for,
     totp_now,
 )
@@ -432,7 +433,7 @@ def queries_of(person: User) -> int:
 
 
 def notice(caseworker: Client, civil_id: str, n: int) -> None:
-    sent = caseworker.post("/backoffice/notices", {"civil_id": civil_id, "subject": f"s{n}", "body": "b"})
+    sent = send_notice(caseworker, {"civil_id": civil_id, "subject": f"s{n}", "body": "b"})
     assert sent.status_code == 302
 
 

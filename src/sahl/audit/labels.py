@@ -23,6 +23,7 @@ DATA = {
     "applications": _("List of applications"),
     "attachment": _("Attachment of the application"),
     "document": _("Issued document"),
+    "notice_addressee": _("Your name, checked before an official notice was sent to you"),
 }
 
 # Why someone other than the person read their data, when it was not an agency (`detail`).

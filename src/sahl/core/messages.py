@@ -166,6 +166,10 @@ MESSAGES.update(
             "You have filed many reports in a short time, so filing is paused for now. You can file "
             "again after {time}. This one was not sent."
         ),
+        "notice.too_many_lookups": _(
+            "You have checked many addressees in a short time, so checking is paused for now. You can "
+            "check again after {time}. Nothing was sent."
+        ),
         "open311.too_many": _(
             "This application has sent many service requests in a short time. It can send them again "
             "after {time}. This one was not filed."

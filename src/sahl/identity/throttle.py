@@ -67,6 +67,9 @@ LIMITS: dict[str, tuple[RateLimitItem, ...]] = {
         # Applications, reports and Open311 requests from one source, whoever files them: a script
         # behind many accounts (SAHL_FILING_SOURCE_RATE: a carrier-grade NAT may need more).
         "filing.source": settings.SAHL_FILING_SOURCE_RATE,
+        # Names of notices' addressees one staff member looks up (notifications.notices): enough
+        # for a day of notices, too few to list who holds which civil ID.
+        "notice.addressee": "30 per 10 minutes; 300 per day",
         # Service requests one Open311 client application files for all its users.
         "open311.client": "600 per 10 minutes; 10000 per day",
     }.items()

@@ -72,4 +72,12 @@ ERRORS = {
     "subject": _("Write the notice's subject (at most 200 characters)."),
     "body": _("Write the notice's text (at most 4000 characters)."),
     "due_on": _("Write the date as 2026-12-31; it cannot be in the past."),
+    # Sending a notice is confirmed for the civil ID whose name was shown, and the text shown.
+    "confirmation": _(
+        "The civil ID or the text changed after the addressee's name was shown. Check the addressee "
+        "again before sending."
+    ),
+    "confirmation_expired": _(
+        "The addressee's name was shown more than 30 minutes ago. Check the addressee again before sending."
+    ),
 }

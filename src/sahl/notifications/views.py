@@ -7,14 +7,23 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sahl.applications.rules import FormInvalid
-from sahl.core.errors import BadInput, SahlError
-from sahl.identity.current import person_of
+from sahl.core.errors import BadInput, SahlError, TooMany
+from sahl.core.messages import message as error_text
+from sahl.identity.current import address_of, person_of
 from sahl.notifications import labels
 from sahl.notifications.inbox import inbox_page, open_message
-from sahl.notifications.notices import membership_of, notice_for, notices_of, send_notice
+from sahl.notifications.notices import (
+    Draft,
+    check_notice,
+    membership_of,
+    notice_for,
+    notices_of,
+    send_confirmed_notice,
+)
 from sahl.notifications.preferences import Preferences, preferences_of, save_preferences
 from sahl.ui.errors import for_error
 
@@ -86,37 +95,77 @@ def message(request: HttpRequest, message_id: int) -> HttpResponse:
     return render(request, "notifications/message.html", {"view": view, "message": view.message} | LABELS)
 
 
+NOTICE_FIELDS = (("civil_id", 40), ("subject", 400), ("body", 8000), ("due_on", 20))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def notices(request: HttpRequest) -> HttpResponse:
+    """Sending a notice in two steps. `step=check` (the form's button): the form is checked and the
+    addressee's name shown partly masked, with Confirm and Back; nothing is sent. `step=confirm`:
+    sent, if the confirmation is the one shown for this civil ID and text. `step=back`: the form
+    again, as typed."""
     staff = person_of(request)
-    form = {name: request.POST.get(name, "") for name in ("civil_id", "subject", "body", "due_on")}
+    form = {name: request.POST.get(name, "")[:limit] for name, limit in NOTICE_FIELDS}
+    step = request.POST.get("step", "check")
     errors: dict[str, object] = {}
-    status = 200
+    refusal = ""
+    draft: Draft | None = None
+    status, retry_after = 200, 0
     try:
         membership = membership_of(staff)
-        if request.method == "POST":
+        if request.method == "POST" and step == "confirm":
             try:
-                notice = send_notice(
+                reference = send_confirmed_notice(
                     staff,
-                    form["civil_id"][:40],
-                    form["subject"][:400],
-                    form["body"][:8000],
-                    form["due_on"][:20],
+                    form["civil_id"],
+                    request.POST.get("confirmation", "")[:1000],
+                    form["subject"],
+                    form["body"],
+                    form["due_on"],
                 )
             except FormInvalid as invalid:
                 errors, status = dict(invalid.errors), 400
             else:
-                return redirect("notifications:notice", reference=notice.reference)
+                return redirect("notifications:notice", reference=reference)
+        elif request.method == "POST" and step != "back":
+            try:
+                draft = check_notice(
+                    staff,
+                    form["civil_id"],
+                    form["subject"],
+                    form["body"],
+                    form["due_on"],
+                    address_of(request),
+                )
+            except FormInvalid as invalid:
+                errors, status = dict(invalid.errors), 400
+            except TooMany as error:
+                refusal, status, retry_after = (
+                    error_text(error.code, get_language(), **error.params),
+                    429,
+                    error.retry_after,
+                )
         sent = notices_of(staff)
     except SahlError as error:
         return for_error(request, error)
-    return render(
+    response = render(
         request,
         "notifications/notices.html",
-        {"membership": membership, "notices": sent, "form": form, "errors": errors} | LABELS,
+        {
+            "membership": membership,
+            "notices": sent,
+            "form": form,
+            "errors": errors,
+            "refusal": refusal,
+            "draft": draft,
+        }
+        | LABELS,
         status=status,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required

@@ -204,7 +204,8 @@ def test_an_application_approved_by_the_caseworker_tells_the_applicant_in_the_in
     )
     approved = Message.objects.get(recipient__civil_id=demo["father"], event="approved")
     assert approved.subject == f"تمت الموافقة على معاملتك رقم {reference}: تجديد جواز السفر"
-    assert approved.body == f"وافقت وزارة الداخلية على معاملتك «تجديد جواز السفر» رقم {reference}."
+    assert approved.body.startswith(f"وافقت وزارة الداخلية على معاملتك «تجديد جواز السفر» رقم {reference}.\n")
+    assert "يمكنك الاستلام من أحد أجهزة الخدمة الذاتية في مراكز الهوية الوطنية ابتداءً من" in approved.body
 
 
 def test_sms_goes_to_the_chosen_phone_without_personal_data(login, demo):

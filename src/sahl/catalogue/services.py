@@ -178,7 +178,13 @@ def _summary(definition: ServiceDefinition, agency: Agency, category: Category) 
 
 
 def _active_services() -> QuerySet[Service]:
-    return Service.objects.filter(is_active=True).select_related("agency", "category")
+    # Pages and the API never read the search terms (hundreds of JSON triples a service, decoded
+    # per row): only the search index does, when it is built.
+    return (
+        Service.objects.filter(is_active=True)
+        .select_related("agency", "category")
+        .defer("search_terms", "search_text")
+    )
 
 
 @dataclass(frozen=True)
@@ -216,7 +222,7 @@ def search(query: str) -> list[Service]:
     generation = _in_this_catalogue("search-index")
     index = search_index.built(generation)
     if index is None:
-        every = list(_active_services())
+        every = list(_active_services().defer(None).select_related("agency", "category"))
         index = search_index.keep(
             generation, Index.of((s.pk, s.popular, s.name_en, s.search_terms) for s in every)
         )

@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "sahl.identity.languages.LanguageCookieMiddleware",  # login turns the pages to the person's language
     "sahl.ui.errors.ProblemResponsesMiddleware",  # every error under /api/ as problem details
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

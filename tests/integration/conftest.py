@@ -24,6 +24,8 @@ def login(db):
         elif "/2fa/sms/login" in response["Location"]:  # a demo person with codes by SMS
             response = client.post(response["Location"], {"code": sms_code_for(civil_id)})
         assert "_auth_user_id" in client.session, "demo login failed"
+        # Logging in turns the pages to the person's stored language; the test reads them in this one.
+        client.cookies["sahl_language"] = language
         return client
 
     return make

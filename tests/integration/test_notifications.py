@@ -43,7 +43,7 @@ def test_the_settings_page_needs_a_login_and_speaks_both_languages(login, demo):
     arabic = login(demo["father"]).get(PREFS).content.decode()
     assert "إعدادات الإشعارات" in arabic and 'name="csrfmiddlewaretoken"' in arabic
     english = login(demo["father"], "en").get(PREFS).content.decode()
-    assert "Notification settings" in english and "Language of your messages" in english
+    assert "Notification settings" in english and "Sahl's pages and your messages" in english
 
 
 def test_settings_are_saved_in_one_form(login, demo):
@@ -176,8 +176,11 @@ def test_when_the_seller_withdraws_the_buyer_hears_it(login, demo):
     assert events_of(demo["father"]) == ["submitted", "withdrawn"]
     assert events_of(demo["expat"]) == ["consent_requested", "party_update"]
     update = Message.objects.get(recipient__civil_id=demo["expat"], event="party_update")
-    assert update.subject == f"حالة المعاملة رقم {reference}: مسحوبة"
-    assert update.body == (
+    # In the buyer's language (the demo's expatriate reads English), and in Arabic for the inbox.
+    assert update.language == "en"
+    assert update.subject == f"Application {reference} is now: Withdrawn"
+    assert update.other_subject == f"حالة المعاملة رقم {reference}: مسحوبة"
+    assert update.other_body == (
         f"حالة المعاملة «نقل ملكية مركبة» رقم {reference}، التي أنت طرف فيها، هي الآن: مسحوبة."
     )
 
@@ -196,16 +199,15 @@ def test_an_application_approved_by_the_caseworker_tells_the_applicant_in_the_in
     backoffice.approve(caseworker, reference)
     run_tasks()
 
-    events = set(Message.objects.filter(recipient__civil_id=demo["father"]).values_list("event", flat=True))
-    assert {"submitted", "sent_to_agency", "approved", "completed"} <= events
+    # One message per step: paid at once (no "please pay"), the fee received and sent to the
+    # agency, then approved and completed.
+    assert events_of(demo["father"]) == ["payment_received", "completed"]
     run_tasks()  # the worker again: nothing is told twice
-    assert sorted(events_of(demo["father"])) == sorted(
-        ["submitted", "payment_due", "payment_received", "sent_to_agency", "approved", "completed"]
-    )
-    approved = Message.objects.get(recipient__civil_id=demo["father"], event="approved")
-    assert approved.subject == f"تمت الموافقة على معاملتك رقم {reference}: تجديد جواز السفر"
-    assert approved.body.startswith(f"وافقت وزارة الداخلية على معاملتك «تجديد جواز السفر» رقم {reference}.\n")
-    assert "يمكنك الاستلام من أحد أجهزة الخدمة الذاتية في مراكز الهوية الوطنية ابتداءً من" in approved.body
+    assert events_of(demo["father"]) == ["payment_received", "completed"]
+    done = Message.objects.get(recipient__civil_id=demo["father"], event="completed")
+    assert done.subject == f"أُنجزت معاملتك رقم {reference}: تجديد جواز السفر"
+    assert done.other_subject == f"Your application {reference} is completed: Passport renewal"
+    assert "يمكنك الاستلام من أحد أجهزة الخدمة الذاتية في مراكز الهوية الوطنية ابتداءً من" in done.body
 
 
 def test_sms_goes_to_the_chosen_phone_without_personal_data(login, demo):

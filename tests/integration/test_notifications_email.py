@@ -192,7 +192,8 @@ def test_the_caseworkers_request_reaches_the_applicant_by_email_with_its_words(l
     assert sorted(m["Message-ID"] for m in smtp.messages) == sorted(header_id(d) for d in deliveries)
     assert {d.state for d in deliveries} == {"sent"}
     events = set(Message.objects.filter(recipient__civil_id=demo["father"]).values_list("event", flat=True))
-    assert {"submitted", "info_requested"} <= events
+    # One message per step: paying sent it to the agency (payment_received), then the request.
+    assert {"payment_received", "info_requested"} <= events
 
 
 def test_when_the_smtp_server_is_down_the_email_waits_and_goes_once_it_is_back(

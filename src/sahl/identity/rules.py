@@ -114,3 +114,13 @@ def source_of(address: str) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.IPv6Network(f"{ip}/64", strict=False).network_address) + "/64"
     return str(ip)
+
+
+# --- The person's language ------------------------------------------------------------------------
+
+
+def language_at_login(chosen_before: str | None, stored: str) -> str:
+    """The language of the pages after logging in: the one the person just chose with the header's
+    switch before logging in (the newest choice, which becomes their preference), else their stored
+    preference, whatever this browser showed before."""
+    return chosen_before or stored

@@ -39,6 +39,16 @@ def open_account(person: PersonRecord, password: str, language: str = "ar") -> U
     return user
 
 
+def choose_language(user: User, language: str) -> None:
+    """The person's one language: of Sahl's pages (set at each login) and of their messages (inbox,
+    e-mail, SMS). Only this column is written: a stale copy of the user must not undo other changes."""
+    if language not in User.Language.values:
+        raise ValueError(f"not a language of Sahl: {language!r}")
+    if user.preferred_language != language:
+        User.objects.filter(pk=user.pk).update(preferred_language=language)
+        user.preferred_language = language
+
+
 @transaction.atomic
 def appoint_staff(user: User, agency: Agency, role: str) -> StaffMembership:
     membership, _ = StaffMembership.objects.update_or_create(

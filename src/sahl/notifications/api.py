@@ -18,7 +18,7 @@ from sahl.notifications.notices import NoticeView, notice_for, notices_of, send_
 from sahl.notifications.preferences import Preferences, preferences_of, save_preferences
 
 if TYPE_CHECKING:  # the API reads models through services only
-    from sahl.notifications.models import Message, Notice
+    from sahl.notifications.models import Message, Notice, Reading
     from sahl.outbox.models import Delivery
 
 router = Router(tags=["notifications"], auth=django_auth)
@@ -29,7 +29,9 @@ class PreferencesIn(Schema):
     phone: str = Field("", description="my mobile number (Kuwait: 8 digits, +965 optional), or empty")
     notify_by_email: bool = Field(False, description="also tell me by e-mail (needs an e-mail address)")
     notify_by_sms: bool = Field(False, description="also tell me by SMS (needs a phone number)")
-    language: str = Field("ar", description="the language of my messages: ar or en")
+    language: str = Field(
+        "ar", description="my language, ar or en: of my messages, and of Sahl's pages from my next login"
+    )
 
 
 class PreferencesOut(Schema):
@@ -132,13 +134,13 @@ def _delivery(d: "Delivery") -> DeliveryOut:
     )
 
 
-def _message(m: "Message") -> MessageOut:
+def _message(m: "Message", reading: "Reading") -> MessageOut:
     return MessageOut(
         id=m.pk,
         kind=m.kind,
         event=m.event,
-        language=m.language,
-        subject=m.subject,
+        language=reading.language,
+        subject=reading.subject,
         created_at=m.created_at,
         read_at=m.read_at,
     )
@@ -193,12 +195,13 @@ def put_preferences(request: HttpRequest, body: PreferencesIn) -> PreferencesOut
 def get_inbox(
     request: HttpRequest, page: QueryEx[int, P(ge=1, le=PAGE_MAX, description="the page, from 1")] = 1
 ) -> InboxOut:
-    found = inbox_page(person_of(request), page)
+    person = person_of(request)
+    found = inbox_page(person, page, person.preferred_language)
     return InboxOut(
         unread=found.unread,
         page=found.page,
         has_next=found.has_next,
-        messages=[_message(m) for m in found.messages],
+        messages=[_message(e.message, e.reading) for e in found.entries],
     )
 
 
@@ -212,10 +215,11 @@ def get_inbox(
 def get_message(
     request: HttpRequest, message_id: PathEx[Id, P(description="the message's `id` in my inbox")]
 ) -> MessageDetail:
-    view = open_message(person_of(request), message_id)
+    person = person_of(request)
+    view = open_message(person, message_id, person.preferred_language)
     return MessageDetail(
-        **_message(view.message).model_dump(),
-        body=view.message.body,
+        **_message(view.message, view.reading).model_dump(),
+        body=view.reading.body,
         link=view.message.link,
         notice=view.notice.reference if view.notice else None,
         also_notified=[Text(**in_both(other)) for other in view.others],

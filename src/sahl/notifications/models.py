@@ -3,6 +3,8 @@ official notices agencies send, with their append-only log of delivery and readi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 
@@ -85,7 +87,8 @@ class NoticeLog(AppendOnly):
 
 
 class Message(models.Model):
-    """One message in one person's inbox, in that person's language."""
+    """One message in one person's inbox, written in both languages (ADR 0034): its e-mail and SMS
+    went out in `language`, the person's language then; the inbox shows it in the page's language."""
 
     class Kind(models.TextChoices):
         APPLICATION = "application", "application"  # a change on an application (or its payment)
@@ -95,9 +98,13 @@ class Message(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     event = models.CharField(max_length=30, help_text="the template it was rendered from")
-    language = models.CharField(max_length=2)
-    subject = models.CharField(max_length=300)
+    language = models.CharField(max_length=2, help_text="the person's language when it was sent")
+    subject = models.CharField(max_length=300, help_text="in `language`, as e-mailed")
     body = models.TextField()
+    other_subject = models.CharField(
+        max_length=300, blank=True, help_text="in the other language; empty on older messages"
+    )
+    other_body = models.TextField(blank=True)
     link = models.CharField(max_length=200, blank=True, help_text="a path in Sahl")
     application = models.ForeignKey(
         "applications.Application", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -116,3 +123,19 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk}"
+
+    def reading(self, language: str, *, with_body: bool = True) -> Reading:
+        """The message as a person reads it in `language`: in that language when it was written in
+        both, else (older messages) in the one it was written in, marked as such. A list of
+        subjects asks without the body (it did not load it)."""
+        if language == self.language or not self.other_subject:
+            return Reading(self.language, self.subject, self.body if with_body else "")
+        other = "en" if self.language == "ar" else "ar"
+        return Reading(other, self.other_subject, self.other_body if with_body else "")
+
+
+@dataclass(frozen=True)
+class Reading:
+    language: str  # what the text is in (the page marks it with lang when it differs)
+    subject: str
+    body: str

@@ -1,5 +1,5 @@
 """The person's notification settings: where messages go (e-mail, phone), by which channels, and
-in which language."""
+the person's language (one, for pages and messages: identity.languages, ADR 0034)."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ No I/O."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # --- Events ----------------------------------------------------------------------------------------
@@ -55,6 +56,78 @@ COMPLAINT_EVENTS = frozenset(
     }
 )
 
+# --- One message per step -------------------------------------------------------------------------
+#
+# One thing a person does (filing, paying) or an agency decides may move an application through
+# several states in one go: an automatic renewal paid for is paid, approved, issued and completed at
+# once. The person hears one message for it, the one of the state where the application comes to
+# rest (waits for someone, or has ended): "done, here is your document", not four messages.
+
+# States in which an application waits for someone (the person, a party, the agency) or has ended.
+RESTING_STATES = frozenset(
+    {"awaiting_payment", "in_review", "action_needed", "completed", "rejected", "cancelled", "withdrawn"}
+)
+# Steps of their own that change no state: a refund comes after the application ended, by itself.
+RESTING_KINDS = frozenset({"refunded"})
+
+# When one step holds several events a person would hear about, they hear the first of these: an
+# outcome, else what they must do, else the money, else where the application went.
+STEP_MESSAGE_ORDER = (
+    "completed",
+    "rejected",
+    "cancelled",
+    "withdrawn",
+    "info_requested",
+    "payment_due",
+    "payment_refunded",
+    "payment_received",
+    "sent_to_agency",
+    "approved",
+    "submitted",
+)
+
+# A "please pay" waits this long (the gateway's page lives as long): someone who files and pays at
+# once hears only the outcome; someone who left without paying is asked to pay.
+REMIND_TO_PAY_AFTER_MINUTES = 15
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One row of an application's history, as these rules see it."""
+
+    id: int
+    kind: str
+    to_state: str = ""  # where it moved the application ("" when it moved nothing)
+
+
+def rests(moment: Moment) -> bool:
+    return moment.to_state in RESTING_STATES or moment.kind in RESTING_KINDS
+
+
+def step_of(history: Sequence[Moment], moment_id: int) -> list[Moment]:
+    """The rows of the step `moment_id` belongs to (history oldest first): after the application last
+    came to rest before it, up to where it comes to rest at or after it (or the newest row, when it
+    has not come to rest since: e.g. filed, and waiting for a party's consent)."""
+    at = next(i for i, m in enumerate(history) if m.id == moment_id)
+    start = at
+    while start > 0 and not rests(history[start - 1]):
+        start -= 1
+    end = at
+    while end < len(history) - 1 and not rests(history[end]):
+        end += 1
+    return list(history[start : end + 1])
+
+
+def speaks_for_its_step(history: Sequence[Moment], moment_id: int) -> bool:
+    """Whether the message of this row is the one message of its step (the rows of one step each ask,
+    and exactly one of them says yes)."""
+    told = [m for m in step_of(history, moment_id) if m.kind in EVENT_FOR_KIND]
+    if not told:
+        return False
+    first = min(told, key=lambda m: STEP_MESSAGE_ORDER.index(EVENT_FOR_KIND[m.kind]))
+    return first.id == moment_id
+
+
 # Outcomes the other parties of an application (the buyer, a mother...) hear about too.
 PARTY_EVENTS = frozenset({"rejected", "completed", "cancelled", "withdrawn"})
 
@@ -81,6 +154,18 @@ ALERT_EVENTS = frozenset(
 )
 
 EMAIL, SMS = "email", "sms"
+
+# --- Language --------------------------------------------------------------------------------------
+
+
+def language_of(preferred: str) -> str:
+    """The language a person's messages go out in: their one language (of pages and messages)."""
+    return preferred if preferred in ("ar", "en") else "ar"
+
+
+def other_language(language: str) -> str:
+    """The message is written in the other language too, for the inbox read in it."""
+    return "en" if language == "ar" else "ar"
 
 
 @dataclass(frozen=True)

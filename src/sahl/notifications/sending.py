@@ -8,18 +8,23 @@ channels in `channels.py`), which sends it at most once."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import format_lazy
+from django_tasks import task
 
 from sahl.applications.handover import handover_for
 from sahl.applications.labels import STATES
 from sahl.applications.models import Application, HistoryEvent, Party
 from sahl.catalogue.services import definition_of
 from sahl.complaints.models import Event as ComplaintStep
+from sahl.core import queue
 from sahl.core.bilingual import BilingualText
 from sahl.core.languages import in_language
 from sahl.core.money import Money
@@ -38,18 +43,55 @@ ALERT_ATTEMPTS = 120
 
 def application_changed(application: Application, event: HistoryEvent) -> list[Message]:
     """The messages (and their alerts in the outbox) for a step of an application a person should
-    know about; nothing for the rest."""
+    know about; nothing for the rest. The applicant (and the person it is for) hear one message per
+    step (rules.speaks_for_its_step); a "please pay" waits to see whether they paid at once."""
     key = rules.EVENT_FOR_KIND.get(event.kind)
     if key is None:
         return []
-    return _notify(application, key, note=event.note, actor_id=event.actor_id)
+    speaks = rules.speaks_for_its_step(_history(application), event.pk)
+    if speaks and key == "payment_due":
+        queue.enqueue(
+            remind_to_pay,
+            application.pk,
+            at=timezone.now() + dt.timedelta(minutes=rules.REMIND_TO_PAY_AFTER_MINUTES),
+        )
+        speaks = False
+    return _notify(application, key, note=event.note, actor_id=event.actor_id, to_applicant=speaks)
 
 
 def payment_changed(application: Application, event: str, amount_fils: int) -> list[Message]:
-    """Tell the applicant a fee was received or refunded ("payment_received", "payment_refunded")."""
+    """Tell the applicant a fee was received or refunded ("payment_received", "payment_refunded"),
+    unless the step it was part of has a message of its own (paid, approved and completed: done)."""
     if event not in rules.PAYMENT_EVENTS:
         raise ValueError(f"not a payment event: {event}")
+    history = _history(application)
+    kind = "paid" if event == "payment_received" else "refunded"
+    row = next((m for m in reversed(history) if m.kind == kind), None)
+    if row is not None and not rules.speaks_for_its_step(history, row.id):
+        return []
     return _notify(application, event, amount_fils=amount_fils)
+
+
+@task()
+def remind_to_pay(application_id: int) -> int:
+    """The "please pay" of a filing whose fee is still unpaid a while later (the step stopped there);
+    nothing when it was paid (its outcome is the message) or ended meanwhile. How many were written."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_related("service", "agency", "applicant")
+            .filter(pk=application_id)
+            .first()
+        )
+        if application is None or application.state != "awaiting_payment":
+            return 0
+        return len(_notify(application, "payment_due"))
+
+
+def _history(application: Application) -> list[rules.Moment]:
+    rows = HistoryEvent.objects.filter(application=application).order_by("pk")
+    return [
+        rules.Moment(pk, kind, to_state) for pk, kind, to_state in rows.values_list("pk", "kind", "to_state")
+    ]
 
 
 def _notify(
@@ -58,18 +100,23 @@ def _notify(
     note: str = "",
     amount_fils: int | None = None,
     actor_id: int | None = None,
+    to_applicant: bool = True,
 ) -> list[Message]:
     if (
-        event in rules.PAYMENT_EVENTS
+        to_applicant
+        and event in rules.PAYMENT_EVENTS
         and Message.objects.filter(application=application, event=event).exists()
     ):
         return []
     params = _application_params(application, note, amount_fils) | {"delivery": _handover(application, event)}
     applicant = application.applicant
-    messages = [compose(applicant, event, params, application=application)]
-    if application.subject_civil_id != applicant.civil_id:  # filed for them by an attorney or a parent
-        subject = _accounts({application.subject_civil_id}, but_not=applicant.civil_id)
-        messages += [compose(user, event, params, application=application) for user in subject]
+    messages = []
+    if to_applicant:
+        messages.append(compose(applicant, event, params, application=application))
+        if application.subject_civil_id != applicant.civil_id:  # filed for them by an attorney or a parent
+            subject = _accounts({application.subject_civil_id}, but_not=applicant.civil_id)
+            messages += [compose(user, event, params, application=application) for user in subject]
+    # The other parties hear about their own part, whatever the applicant hears.
     if event == "submitted":
         others = _accounts(_asked_for_consent(application), but_not=applicant.civil_id)
         messages += [compose(user, "consent_requested", params, application=application) for user in others]
@@ -129,10 +176,11 @@ def compose(
     notice_recipient: NoticeRecipient | None = None,
     link: str = "",
 ) -> Message:
-    """One inbox message in the recipient's language, and a delivery (with its task) for each
-    outside channel the person chose."""
-    language = user.preferred_language if user.preferred_language in ("ar", "en") else "ar"
+    """One inbox message, written in both languages (the inbox shows the page's), and a delivery
+    (with its task) for each outside channel the person chose, in the person's language."""
+    language = rules.language_of(user.preferred_language)
     rendered = templates.render(event, language, params)
+    other = templates.render(event, rules.other_language(language), params)
     message = Message.objects.create(
         recipient=user,
         kind=Message.Kind.NOTICE
@@ -144,6 +192,8 @@ def compose(
         language=language,
         subject=rendered.subject,
         body=rendered.body,
+        other_subject=other.subject,
+        other_body=other.body,
         link=reverse("applications:detail", args=[application.reference]) if application else link,
         application=application,
         notice_recipient=notice_recipient,

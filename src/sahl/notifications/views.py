@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sahl.applications.rules import FormInvalid
 from sahl.core.errors import BadInput, SahlError, TooMany
+from sahl.core.languages import language_of
 from sahl.core.messages import message as error_text
 from sahl.identity.current import address_of, person_of
 from sahl.notifications import labels
@@ -26,6 +27,7 @@ from sahl.notifications.notices import (
 )
 from sahl.notifications.preferences import Preferences, preferences_of, save_preferences
 from sahl.ui.errors import for_error
+from sahl.ui.languages import remember
 
 LABELS = {
     "channels": labels.CHANNELS,
@@ -63,7 +65,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
         except FormInvalid as invalid:
             errors, status = dict(invalid.errors), 400
         else:
-            return redirect(reverse("notifications:preferences") + "?saved=1")
+            # One language for pages and messages: the next page is in the one just saved.
+            saved = redirect(reverse("notifications:preferences") + "?saved=1")
+            remember(saved, values.language)
+            return saved
     return render(
         request,
         "notifications/preferences.html",
@@ -77,7 +82,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     try:
         page = int(request.GET.get("page", "1"))
-        found = inbox_page(person_of(request), page)
+        found = inbox_page(person_of(request), page, language_of(get_language()))
     except ValueError:
         return for_error(request, BadInput("page.invalid"))
     except SahlError as error:
@@ -89,7 +94,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def message(request: HttpRequest, message_id: int) -> HttpResponse:
     try:
-        view = open_message(person_of(request), message_id)
+        view = open_message(person_of(request), message_id, language_of(get_language()))
     except SahlError as error:
         return for_error(request, error)
     return render(request, "notifications/message.html", {"view": view, "message": view.message} | LABELS)

@@ -1,7 +1,8 @@
 from django.urls import path
-from django.views.i18n import set_language
+
+from sahl.ui import views
 
 app_name = "ui"
 urlpatterns = [
-    path("language", set_language, name="set_language"),
+    path("language", views.set_language, name="set_language"),
 ]

@@ -53,7 +53,9 @@ class Command(BaseCommand):
             person = registers().person(report.named[key])
             if person is None:
                 raise CommandError(f"the population register has no {key} ({report.named[key]})")
-            user = open_account(person, password)
+            # Expatriates read Sahl in English until they choose otherwise (pages and messages alike).
+            language = "ar" if persons[key].nationality == "KW" else "en"
+            user = open_account(person, password, language)
             if key in TWO_FACTOR:
                 enable_totp(user, TWO_FACTOR[key])
             if key in SMS_FACTOR:

@@ -24,7 +24,9 @@ from sahl.applications.models import (
     IssuedDocument,
     Party,
 )
+from sahl.applications.handover import Handover, handover_for
 from sahl.applications.states import TRANSITIONS, State
+from sahl.applications.viewpoint import Viewpoint, viewpoint
 from sahl.catalogue.definition import ServiceDefinition
 from sahl.catalogue.models import Service
 from sahl.catalogue.rules import Eligibility, assess
@@ -235,6 +237,8 @@ class ApplicationDetail:
     decision: Decision | None
     is_applicant: bool  # the asker is the subject or acts for them, not merely a party
     can_withdraw: bool
+    view: Viewpoint  # the asker's own point of view: the others by name, whose turn, what next
+    handover: Handover | None  # how the approved result reaches the asker (kiosk or courier)
 
 
 def application_detail(who: Who, reference: str) -> ApplicationDetail:
@@ -247,11 +251,15 @@ def application_detail(who: Who, reference: str) -> ApplicationDetail:
     # The register names the chosen records (a car by its make and plate) for the applicant only.
     profile = registers().profile(application.subject_civil_id, clock.today()) if is_applicant else None
     waiting = application.state == State.SUBMITTED
+    history = list(application.history.select_related("actor"))
+    # The others on it by name (one read of the register, none when the asker is alone on it).
+    others = {p.civil_id for p in parties} | {application.subject_civil_id}
+    names = registers().names(others - {subject}) if others - {subject} else {}
     return ApplicationDetail(
         application=application,
         definition=definition,
         rows=answer_rows(definition, application.form_data, profile),
-        history=list(application.history.select_related("actor")),
+        history=history,
         parties=parties,
         roles={party.role: party.name for party in definition.parties},
         my_consent=next(
@@ -265,4 +273,6 @@ def application_detail(who: Who, reference: str) -> ApplicationDetail:
         decision=getattr(application, "decision", None),
         is_applicant=is_applicant,
         can_withdraw=is_applicant and State.WITHDRAWN in TRANSITIONS[State(application.state)],
+        view=viewpoint(application, definition, parties, names, subject, is_applicant, history),
+        handover=handover_for(application, definition, profile) if is_applicant else None,
     )

@@ -41,8 +41,8 @@ def test_an_automatic_renewal_completes_as_soon_as_it_is_paid(login, demo):
         "payment_due",
         "paid",
         "approved",
-        "document_issued",
         "register_updated",
+        "document_issued",
         "completed",
     ]
     # What changed in the register is written once in both languages, though the person reads English.

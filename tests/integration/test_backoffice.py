@@ -84,8 +84,8 @@ def test_request_information_upload_and_approve(login, demo, passport_case):
         "info_requested",
         "info_provided",
         "approved",
-        "document_issued",
         "register_updated",
+        "document_issued",
         "completed",
     ]
 

@@ -28,7 +28,20 @@ def test_a_good_definition_parses_with_fee_in_fils_and_rules(good):
     assert definition.processing == "automatic"
     assert definition.name.ar == "تجديد ترخيص المركبة (الدفتر)"
     assert next(r.source for r in definition.eligibility) == "size(applicant.vehicles) > 0"
-    assert definition.outputs[0].valid_for == "P1Y"
+    # The renewed registration's end is the register's, not a duration of the definition's.
+    assert definition.outputs[0].valid_for is None and definition.effects == ("vehicle.renew_registration",)
+
+
+def test_a_document_certifying_what_an_effect_renews_names_no_duration_of_its_own(good):
+    from sahl.catalogue.definition import check_publishable
+
+    check_publishable(parse(good), "moi/x.yaml")
+    good["outputs"][0]["valid_for"] = "P1Y"
+    with pytest.raises(DefinitionError) as refused:
+        check_publishable(parse(good), "moi/x.yaml")  # a stored version with it still parses
+    assert refused.value.field == "outputs[0].valid_for"
+    good["effects"] = []  # a certificate with no effect keeps its fixed validity
+    check_publishable(parse(good), "moi/x.yaml")
 
 
 def test_the_digest_changes_when_the_content_changes(good):

@@ -23,7 +23,7 @@ def test_the_registers_and_the_mandates_provide_their_effects():
 def test_a_name_is_provided_once():
     existing = effects.effect("passport.renew")
     effects.provide(existing)  # the same effect again (an app made ready twice): nothing changes
-    other = effects.Effect("passport.renew", (), lambda order: BilingualText("x", "x"))
+    other = effects.Effect("passport.renew", (), lambda order: effects.Change(BilingualText("x", "x")))
     with pytest.raises(ValueError, match="provided twice"):
         effects.provide(other)
     assert effects.effect("passport.renew") is existing

@@ -79,7 +79,8 @@ def _process(
 
 
 def approve(application: Application, actor: User | None, reason: str) -> None:
-    """Decide yes, issue the documents, update the registers, complete. One transaction."""
+    """Decide yes, update the registers, issue the documents (certifying them), complete. One
+    transaction."""
     definition = definition_for(application)
     transition(application, State.APPROVED, actor, Kind.APPROVED, reason)
     application.decided_at = timezone.now()
@@ -87,20 +88,31 @@ def approve(application: Application, actor: User | None, reason: str) -> None:
     Decision.objects.create(
         application=application, outcome=Decision.Outcome.APPROVED, reason=reason, decided_by=actor
     )
-    for output in definition.outputs:
-        holder = application.subject_civil_id
-        if output.holder:
-            holder = application.parties.get(role=output.holder).civil_id
-        document = _issue(application, definition, output.document, output.valid_for, holder)
-        record(application, Kind.DOCUMENT_ISSUED, actor, document.verification_code)
-        announce(DocumentIssued(document_id=document.pk, application_id=application.pk))
+    # The registers change first: a document that certifies a record (a renewed card, a power of
+    # attorney) is valid exactly as long as the record is, not for a duration of its own.
+    ends: dict[str, dt.date | None] = {}
     for name in definition.effects:
         order = Order(
             application.reference, application.subject_civil_id, application.form_data, clock.today()
         )
+        done = effect(name).carry_out(order)
+        if effect(name).certifies:
+            ends[effect(name).certifies] = done.until
         # One history line in both languages, whatever the language of whoever approved.
-        change = in_both(effect(name).carry_out(order))
+        change = in_both(done.said)
         record(application, Kind.REGISTER_UPDATED, actor, f"{change['ar']} | {change['en']}")
+    for output in definition.outputs:
+        holder = application.subject_civil_id
+        if output.holder:
+            holder = application.parties.get(role=output.holder).civil_id
+        day = clock.today()
+        if output.document in ends:
+            valid_until = ends[output.document]
+        else:
+            valid_until = _add_duration(day, output.valid_for) if output.valid_for else None
+        document = _issue(application, definition, output.document, valid_until, holder)
+        record(application, Kind.DOCUMENT_ISSUED, actor, document.verification_code)
+        announce(DocumentIssued(document_id=document.pk, application_id=application.pk))
     transition(application, State.COMPLETED, actor, Kind.COMPLETED)
 
 
@@ -116,13 +128,16 @@ def reject(application: Application, actor: User | None, reason: str) -> None:
 
 
 def _issue(
-    application: Application, definition: ServiceDefinition, document: str, valid_for: str | None, holder: str
+    application: Application,
+    definition: ServiceDefinition,
+    document: str,
+    valid_until: dt.date | None,
+    holder: str,
 ) -> IssuedDocument:
     day = clock.today()
     profile = registers().profile(holder, day)
     assert profile is not None
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
-    valid_until = _add_duration(day, valid_for) if valid_for else None
     pdf = render_pdf(
         PdfDocument(
             title=definition.name,

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sahl.applications import filing, reading, responding, sections
@@ -211,4 +212,6 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         issued = reading.verify_document(code)
     except SahlError:
         return render(request, "applications/verify.html", {"found": None, "code": code}, status=404)
-    return render(request, "applications/verify.html", {"found": issued, "code": code})
+    # Valid to the end of its last day in Kuwait, as its PDF and its wallet credentials say.
+    expired = issued.valid_until is not None and issued.valid_until < timezone.localdate()
+    return render(request, "applications/verify.html", {"found": issued, "code": code, "expired": expired})

@@ -1,4 +1,5 @@
-"""Check definition files without a database.
+"""Check definition files without a database: every check the catalogue makes when it is loaded
+(the form, its conditional documents, the effects and what their documents certify).
 
 python -m sahl.catalogue.check            # the whole catalogue
 python -m sahl.catalogue.check moi kff    # only these agencies' folders
@@ -6,14 +7,20 @@ python -m sahl.catalogue.check moi kff    # only these agencies' folders
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from sahl.catalogue.definition import DefinitionError
-from sahl.catalogue.files import DEFINITIONS, read_catalogue
+import django
 
 
 def main(argv: list[str]) -> int:
+    # The effects a definition may name are provided by the apps when they are ready.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sahl.settings")
+    django.setup()
+    from sahl.catalogue.definition import DefinitionError
+    from sahl.catalogue.files import DEFINITIONS, read_catalogue
+
     root, only = DEFINITIONS, None
     if argv and Path(argv[0]).is_dir():
         root, argv = Path(argv[0]), argv[1:]

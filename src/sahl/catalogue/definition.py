@@ -166,6 +166,24 @@ class ServiceDefinition:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def check_publishable(definition: ServiceDefinition, source: str) -> None:
+    """What a definition must meet to be published now, beyond what every stored version met when
+    it was (old versions are read again and must stay readable): an output that certifies what an
+    effect of the service makes or renews is valid as long as that record, so it names no
+    `valid_for` of its own (a power of attorney ends with the mandate, a renewed card with the
+    register's new expiry)."""
+    known = vocabulary.known()
+    certified = {known[name].certifies for name in definition.effects if known[name].certifies}
+    for i, output in enumerate(definition.outputs):
+        if output.document in certified and output.valid_for is not None:
+            raise DefinitionError(
+                source,
+                f"outputs[{i}].valid_for",
+                f"remove it: a {output.document} is valid as long as the record the service's effect "
+                "makes or renews",
+            )
+
+
 def parse_definition(
     data: Any, *, source: str, agencies: set[str], categories: set[str], slug: str | None = None
 ) -> ServiceDefinition:

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from sahl.catalogue.definition import DefinitionError, ServiceDefinition, parse_definition
+from sahl.catalogue.definition import DefinitionError, ServiceDefinition, check_publishable, parse_definition
 from sahl.core.bilingual import BilingualText
 
 DEFINITIONS = Path(__file__).resolve().parent / "definitions"
@@ -59,6 +59,7 @@ def read_catalogue(root: Path = DEFINITIONS, only: set[str] | None = None) -> Ca
         )
         if definition.agency != path.parent.name:
             raise DefinitionError(source, "agency", f"must be '{path.parent.name}', the folder it is in")
+        check_publishable(definition, source)
         services.append(definition)
     _unique(root, [s.code for s in services])
     return CatalogueFiles(agencies, categories, tuple(services))

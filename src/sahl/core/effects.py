@@ -36,13 +36,25 @@ class Refusal:
 
 
 @dataclass(frozen=True)
+class Change:
+    """What an effect did: told for the application's history, and the last day of the record it
+    made or renewed (None: the record has no end)."""
+
+    said: Wording
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class Effect:
     name: str
     reads: tuple[str, ...]  # the form answers it needs; a definition without them does not load
-    carry_out: Callable[[Order], Wording]  # changes the records; returns what changed, for the history
+    carry_out: Callable[[Order], Change]  # changes the records; says what changed, for the history
     check: Callable[[Mapping[str, Any], dt.date], Refusal | None] | None = (
         None  # refused at filing, not approval
     )
+    # The document type that certifies the record: an output of this type is valid exactly as long
+    # as the record (`Change.until`), never for a duration of its own.
+    certifies: str = ""
 
 
 _EFFECTS: dict[str, Effect] = {}

@@ -219,9 +219,10 @@ def check_power_of_attorney(answers: dict[str, Any]) -> str | None:
 GRANTED = _("Power of attorney issued ({scope}) from {start} to {end}")
 
 
-def grant_power_of_attorney(reference: str, grantor: str, answers: dict[str, Any]) -> Wording:
+def grant_power_of_attorney(reference: str, grantor: str, answers: dict[str, Any]) -> tuple[Wording, Mandate]:
     """The Ministry of Justice issued the power of attorney (its application completed): it is in
-    force from its start date. Idempotent on the application. Says what changed."""
+    force from its start date. Idempotent on the application. Says what changed, and gives the
+    mandate (its last day is the end of the document that certifies it)."""
     start, end = rules.parse_date(answers["start_date"]), rules.parse_date(answers["end_date"])
     assert start is not None and end is not None
     mandate, created = Mandate.objects.get_or_create(
@@ -245,7 +246,7 @@ def grant_power_of_attorney(reference: str, grantor: str, answers: dict[str, Any
                 detail=f"{mandate.scope} {start.isoformat()}..{end.isoformat()}",
             )
     scope = rules.SCOPES[mandate.scope].name
-    return format_lazy(GRANTED, scope=scope, start=start.isoformat(), end=end.isoformat())
+    return format_lazy(GRANTED, scope=scope, start=start.isoformat(), end=end.isoformat()), mandate
 
 
 @dataclass(frozen=True)

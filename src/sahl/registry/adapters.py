@@ -17,6 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sahl.core.bilingual import BilingualText
+from sahl.core.effects import Change
 from sahl.core.errors import Conflict
 from sahl.core.languages import Wording
 from sahl.registry import models as m
@@ -117,9 +118,10 @@ class Registers(Protocol):
     def companies(self, civil_id: str) -> list[CompanyRecord]:
         """The companies in which the person holds a role, by commercial registration number."""
 
-    def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Wording:
+    def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Change:
         """Carry out an effect (see registry.effects) for the person; returns what changed, in both
-        languages (the application's history records it so)."""
+        languages (the application's history records it so), and the changed record's last valid
+        day (the document certifying it is valid as long)."""
 
     def update_vehicle(self, plate: str, changes: dict[str, dt.date]) -> VehicleRecord | None:
         """Change a vehicle's record (the keys of `VEHICLE_FIELDS`); None if the plate is unknown."""
@@ -302,7 +304,7 @@ class DatabaseRegisters:
         name = BilingualText(person.name_ar, person.name_en)
         return Profile(person.civil_id, name, facts, choices, person.area)
 
-    def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Wording:
+    def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Change:
         try:
             return self._apply(effect, civil_id, answers, today)
         except (m.Person.DoesNotExist, m.Vehicle.DoesNotExist, m.Passport.DoesNotExist):
@@ -346,34 +348,36 @@ class DatabaseRegisters:
         )
         return _record(person)
 
-    def _apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Wording:
+    def _apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Change:
         person = m.Person.objects.get(civil_id=civil_id)
         if effect == "vehicle.renew_registration":
             vehicle = m.Vehicle.objects.select_for_update().get(plate=answers["plate_number"], owner=person)
             vehicle.registration_expiry = _plus_years(max(vehicle.registration_expiry, today), 1)
             vehicle.save(update_fields=["registration_expiry"])
-            return format_lazy(REGISTRATION_RENEWED, until=vehicle.registration_expiry.isoformat())
+            until = vehicle.registration_expiry
+            return Change(format_lazy(REGISTRATION_RENEWED, until=until.isoformat()), until)
         if effect == "vehicle.transfer_ownership":
             vehicle = m.Vehicle.objects.select_for_update().get(plate=answers["plate_number"], owner=person)
             vehicle.owner = m.Person.objects.get(civil_id=answers["buyer_civil_id"])
             vehicle.save(update_fields=["owner"])
             forget_profiles([person.civil_id])  # the car leaves the seller's profile (the buyer's: signal)
-            return OWNERSHIP_MOVED
+            return Change(OWNERSHIP_MOVED, vehicle.registration_expiry)
         if effect == "passport.renew":
             passport = m.Passport.objects.select_for_update().get(
                 number=answers["passport_number"], holder=person
             )
             passport.issued_on, passport.expires_on = today, _plus_years(today, 5)
             passport.save(update_fields=["issued_on", "expires_on"])
-            return format_lazy(PASSPORT_ISSUED, until=passport.expires_on.isoformat())
+            until = passport.expires_on
+            return Change(format_lazy(PASSPORT_ISSUED, until=until.isoformat()), until)
         if effect == "civil_id.renew":
             expiry = person.residency_expiry if person.residency_expiry else _plus_years(today, 5)
             person.civil_id_expiry = expiry
             person.save(update_fields=["civil_id_expiry"])
-            return format_lazy(CIVIL_ID_RENEWED, until=expiry.isoformat())
+            return Change(format_lazy(CIVIL_ID_RENEWED, until=expiry.isoformat()), expiry)
         if effect == "driving_licence.issue":
             years = 15 if person.nationality == "KW" else 1
-            m.DrivingLicence.objects.update_or_create(
+            licence, _created = m.DrivingLicence.objects.update_or_create(
                 number=f"DL{person.civil_id}",
                 defaults={
                     "holder": person,
@@ -382,7 +386,7 @@ class DatabaseRegisters:
                     "expires_on": _plus_years(today, years),
                 },
             )
-            return LICENCE_ISSUED
+            return Change(LICENCE_ISSUED, licence.expires_on)
         raise ValueError(f"unknown effect {effect}")
 
 

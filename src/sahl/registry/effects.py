@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from sahl.core.effects import Effect, Order, provide
-from sahl.core.languages import Wording
+from sahl.core.effects import Change, Effect, Order, provide
 from sahl.registry.adapters import registers
 
 READS: dict[str, tuple[str, ...]] = {
@@ -16,6 +15,15 @@ READS: dict[str, tuple[str, ...]] = {
     "passport.renew": ("passport_number",),  # a new passport, valid five years
     "civil_id.renew": (),  # the civil ID card runs five more years (or to the residence's end)
     "driving_licence.issue": (),  # a private driving licence
+}
+
+# The document that certifies what each effect made or renewed: it is valid as long as the record.
+CERTIFIES: dict[str, str] = {
+    "vehicle.renew_registration": "vehicle_registration",
+    "vehicle.transfer_ownership": "vehicle_registration",  # the buyer's, to the registration's end
+    "passport.renew": "passport",
+    "civil_id.renew": "civil_id_card",
+    "driving_licence.issue": "driving_licence",
 }
 
 # Which agency owns each base register: only the owner may change a record of it directly (the
@@ -29,9 +37,14 @@ REGISTER_OWNERS: dict[str, str] = {
 }
 
 
-def _carry_out(name: str, order: Order) -> Wording:
+def _carry_out(name: str, order: Order) -> Change:
     return registers().apply(name, order.civil_id, dict(order.answers), order.day)
 
 
 def provide_register_effects() -> None:
-    provide(*(Effect(name, reads, partial(_carry_out, name)) for name, reads in READS.items()))
+    provide(
+        *(
+            Effect(name, reads, partial(_carry_out, name), certifies=CERTIFIES[name])
+            for name, reads in READS.items()
+        )
+    )

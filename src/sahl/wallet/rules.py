@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.utils.text import format_lazy
@@ -148,12 +149,16 @@ def claims(configuration: str, subject: Subject, document: Document, day: dt.dat
     return Claims({}, disclosable, nested)
 
 
+# Documents are dated on Kuwait's calendar: a document valid until a day is valid to that day's
+# midnight in Kuwait (21:00 UTC), whatever the zone of the clock that signs its credentials.
+KUWAIT = ZoneInfo("Asia/Kuwait")
+
+
 def expiry(document: Document, issued: dt.datetime) -> dt.datetime:
-    """The end of the document's last valid day, or a year on for a document without an end."""
+    """The end of the document's last valid day in Kuwait, or a year on for a document without an
+    end."""
     if document.valid_until:
-        return dt.datetime.combine(
-            document.valid_until + dt.timedelta(days=1), dt.time(), tzinfo=issued.tzinfo
-        )
+        return dt.datetime.combine(document.valid_until + dt.timedelta(days=1), dt.time(), tzinfo=KUWAIT)
     return issued + relativedelta(years=1)
 
 

@@ -202,11 +202,13 @@ function showState(card, state) {
   }
 }
 
-// The end of a document's credentials (rules.expiry): the day after its last valid day, or none.
+// The end of a document's credentials (rules.expiry): midnight in Kuwait (UTC+3, no summer time)
+// after its last valid day, or none.
+const KUWAIT_OFFSET = 3 * 3600;
 function documentEnd(validUntil) {
   if (!validUntil) return null;
   const [y, m, d] = validUntil.split("-").map(Number);
-  return Math.floor(Date.UTC(y, m - 1, d + 1) / 1000);
+  return Math.floor(Date.UTC(y, m - 1, d + 1) / 1000) - KUWAIT_OFFSET;
 }
 
 // Whether to ask for the document's credentials: some are missing, or they end within 30 days

@@ -65,7 +65,8 @@ def on_domain_error(request: HttpRequest, error: SahlError) -> HttpResponse:
         # Well-formed, but the answers fail the service's form: 422, each field with its reason.
         fields = {name: in_both(text) for name, text in error.errors.items()}
         return problem(request, 422, error.code, extra={"fields": fields})
-    response = problem(request, http_status(error), error.code, error.params)
+    extra: dict[str, object] | None = {"params": error.details} if error.details else None
+    response = problem(request, http_status(error), error.code, error.params, extra)
     if (wait := retry_after(error)) is not None:
         response["Retry-After"] = str(wait)
     return response

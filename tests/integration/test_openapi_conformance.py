@@ -212,6 +212,14 @@ def people_tour(tour: Tour, login: Any, demo: dict[str, str], anonymous: Client)
         tour.django(anonymous.get(path), 401)
         tour.django(father.get(path), 200)
 
+    # Whether one can file a service, asked before filing; a refusal with its figures (the fines).
+    eligibility = f"/api/v1/services/{RENEWAL}/eligibility"
+    tour.django(anonymous.get(eligibility), 401)
+    tour.django(expat.get(eligibility), 200)
+    tour.django(expat.get("/api/v1/services/moi.no-such-service/eligibility"), 404)
+    fined = login(demo["fines"], "en")
+    tour.django(create(fined, RENEWAL, {"plate_number": "12-10001"}, "tour-fines"), 400)
+
     # Filing, paying and reading through the API.
     renewal = {"plate_number": "45-20002"}
     tour.django(expat.post("/api/v1/applications", {"service": RENEWAL, "answers": "{}"}), 400)  # no key

@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, Form, P, PathEx, QueryEx, Router, Schema, Status
 from ninja.security import django_auth
 
-from sahl.applications import filing, reading, responding
+from sahl.applications import eligibility, filing, reading, responding
 from sahl.applications.labels import CATEGORIES, EVENTS, STATES
 from sahl.applications.moving import Kind
 from sahl.applications.rules import ANSWER_MAX_BODY, MAX_BODY, FormInvalid
@@ -20,6 +20,7 @@ from sahl.core.api_schemas import Text, errors
 from sahl.core.bounds import PAGE_SIZE_MAX, Id
 from sahl.core.errors import BadInput, Forbidden
 from sahl.core.languages import in_both
+from sahl.core.messages import both
 from sahl.idempotency import header
 from sahl.identity import throttle
 from sahl.identity.current import address_of
@@ -211,6 +212,47 @@ def get_application(request: HttpRequest, reference: PathEx[str, REFERENCE]) -> 
     return detail(_person(request), reference)
 
 
+class EligibilityOut(Schema):
+    """Whether the person can file the service for whom they act for, now: the answer the service
+    page gives, and filing gives (the same `code`, `messages` and `params` as its problem)."""
+
+    service: str
+    eligible: bool
+    code: str = Field(
+        description="`eligible`, or the code filing would refuse with, e.g. application.unpaid_fines, "
+        "application.too_early, application.not_eligible, application.for_the_parent, mandate.scope"
+    )
+    status: int = Field(description="200, or the HTTP status filing would refuse with (400, 403 or 404)")
+    messages: Text | None = Field(description="the refusal in Arabic and in English")
+    params: dict[str, int | str] = Field(
+        description="the values the refusal names, as in the problem filing answers (see `Problem`)"
+    )
+
+
+@router.get(
+    "/services/{code}/eligibility",
+    response={200: EligibilityOut} | errors(404),
+    summary="Can I apply for this service?",
+    description="For the person, or for whom they act for (a child, a power of attorney's grantor): "
+    "the answer the service page gives before they start. When `eligible` is false, filing answers the "
+    "problem with this `code`, `messages` and `params`; `params.service` names a service that lifts "
+    "the refusal (e.g. paying the fines).",
+)
+def service_eligibility(
+    request: HttpRequest, code: PathEx[str, P(description="the service's code, e.g. moi.passport-renewal")]
+) -> EligibilityOut:
+    verdict = eligibility.service_page(_person(request), code).verdict
+    assert verdict is not None  # a logged-in person's
+    return EligibilityOut(
+        service=code,
+        eligible=verdict.eligible,
+        code=verdict.code,
+        status=verdict.status,
+        messages=None if verdict.eligible else Text(**both(verdict.code, **verdict.params)),
+        params=verdict.plain(),
+    )
+
+
 @router.post(
     "/applications",
     response={201: ApplicationDetail} | errors(404, 409, 422, 429),
@@ -219,7 +261,9 @@ def get_application(request: HttpRequest, reference: PathEx[str, REFERENCE]) -> 
     "with the same request returns the same application and files nothing again; the same key with a "
     "different request answers 409 (`idempotency.conflict`). Keys are kept at least 24 hours "
     "(docs/people-api.md). Answers that fail the service's form answer 422 with a message per field; a "
-    "service that asks to log in again answers 403; too many filings in a short time answer 429.",
+    "service that asks to log in again answers 403; too many filings in a short time answer 429. A "
+    "person who may not file it answers as `GET /services/{code}/eligibility` says: 400 (its conditions, "
+    "with `params`), 403 (a power of attorney that does not cover it) or 404 (no record).",
     openapi_extra=header.REQUIRED,
 )
 @body_limit(MAX_BODY)

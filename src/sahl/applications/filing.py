@@ -31,7 +31,7 @@ from sahl.catalogue.models import Service
 from sahl.catalogue.rules import fee_for
 from sahl.core.bilingual import BilingualText
 from sahl.core.effects import effect
-from sahl.core.errors import BadInput, Conflict, NotFound, SahlError
+from sahl.core.errors import Conflict, NotFound, SahlError
 from sahl.core.languages import Wording
 from sahl.idempotency import services as idempotency
 from sahl.idempotency.services import IdempotencyConflict
@@ -45,8 +45,12 @@ Upload = UploadedFile  # a file as it arrives in a request
 OPEN_STATES = (State.SUBMITTED, State.AWAITING_PAYMENT, State.IN_REVIEW, State.ACTION_NEEDED)
 
 
-def save_draft(who: Who, code: str, answers: Mapping[str, Any]) -> Application:
-    page = apply_page(who, code)
+def save_draft(
+    who: Who, code: str, answers: Mapping[str, Any], *, page: ApplyPage | None = None
+) -> Application:
+    page = page or apply_page(who, code)
+    if not page.verdict.eligible:
+        raise page.verdict.error()
     user = page.acting.actor
     profile = _require_profile(page)
     clean = clean_form(page.definition.form, answers, profile, partial=True)
@@ -68,20 +72,24 @@ def submit(
     answers: Mapping[str, Any],
     files: Mapping[str, Upload],
     idempotency_key: str,
+    *,
+    page: ApplyPage | None = None,
 ) -> Application:
     """File an application. The same key with the same request gives the same application; keys
-    are the acting person's own (`sahl.idempotency`, one mechanism with the agency API)."""
+    are the acting person's own (`sahl.idempotency`, one mechanism with the agency API). `page`:
+    the apply page the caller read for this request already."""
     idempotency.check_key(idempotency_key)
-    page = apply_page(who, code)
+    page = page or apply_page(who, code)
+    if page.verdict.status == 403:  # not for this mandate (recorded), even for a key used before
+        raise page.verdict.error()
     user, subject = page.acting.actor, page.acting.subject
-    profile = _require_profile(page)
     request_hash = _fingerprint(f"{code} for {subject}", page.definition, answers, files)
     filed: list[Application] = []
 
     def work() -> tuple[int, dict[str, Any]]:
-        if page.eligibility is not None and not page.eligibility.eligible:
-            assert page.eligibility.reason is not None
-            raise BadInput("application.not_eligible", reason=page.eligibility.reason)
+        if not page.verdict.eligible:  # the answer the service page gave (applications.eligibility)
+            raise page.verdict.error()
+        profile = _require_profile(page)
         clean = clean_form(page.definition.form, answers, profile)
         _check_effects(page.definition, clean)
         _refuse_a_second_open_application(page, clean, subject)

@@ -14,7 +14,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from sahl.applications import clock
+from sahl.applications import clock, eligibility
+from sahl.applications.eligibility import Verdict
 from sahl.applications.models import (
     Application,
     Attachment,
@@ -29,10 +30,9 @@ from sahl.applications.states import TRANSITIONS, State
 from sahl.applications.viewpoint import Viewpoint, viewpoint
 from sahl.catalogue.definition import ServiceDefinition
 from sahl.catalogue.models import Service
-from sahl.catalogue.rules import Eligibility, assess
 from sahl.catalogue.services import definition_of, get_service
 from sahl.core.bilingual import BilingualText
-from sahl.core.errors import BadInput, NotFound
+from sahl.core.errors import BadInput, Forbidden, NotFound
 from sahl.core.languages import Wording, in_language
 from sahl.identity.models import User
 from sahl.mandates import services as mandates
@@ -54,19 +54,26 @@ class ApplyPage:
     service: Service
     definition: ServiceDefinition
     profile: Profile | None  # the subject's: the person applied for
-    eligibility: Eligibility | None
+    verdict: Verdict  # the one answer the service page and the API give too (applications.eligibility)
     draft: Application | None
     acting: Authority
 
 
 def apply_page(who: Who, code: str) -> ApplyPage:
+    """The form, with the verdict. A mandate that does not reach the service is refused through
+    `authorize` (the attempt is recorded) with the reason the service page gave before."""
     service = get_service(code)
     assert service.current_version is not None
     asking = acting(who)
-    authority = mandates.authorize(asking.actor, asking.subject, service, Action.APPLY)
     definition = definition_of(service.current_version)
-    profile = registers().profile(authority.subject, clock.today())
-    eligibility = assess(definition.eligibility, profile.facts) if profile else None
+    try:
+        authority = mandates.authorize(asking.actor, asking.subject, service, Action.APPLY)
+    except Forbidden as refused:
+        return ApplyPage(service, definition, None, eligibility.refusal(refused), None, asking)
+    found = eligibility.verdict(authority, service, definition, clock.today())
+    if not found.eligible:
+        return ApplyPage(service, definition, None, found, None, authority)
+    profile = registers().profile(authority.subject, clock.today())  # kept: read by the verdict
     draft = (
         Application.objects.filter(
             applicant=authority.actor, subject_civil_id=authority.subject, service=service, state=State.DRAFT
@@ -74,7 +81,7 @@ def apply_page(who: Who, code: str) -> ApplyPage:
         .order_by("-updated_at")
         .first()
     )
-    return ApplyPage(service, definition, profile, eligibility, draft, authority)
+    return ApplyPage(service, definition, profile, found, draft, authority)
 
 
 def _visible(who: Who) -> QuerySet[Application]:

@@ -4,6 +4,8 @@ from sahl.applications import views
 
 app_name = "applications"
 urlpatterns = [
+    # The service page answers whether the person can apply (applications.eligibility), as apply does.
+    path("services/<str:code>", views.service, name="service"),
     path("services/<str:code>/apply", views.apply, name="apply"),
     path("applications", views.mine, name="mine"),
     path("applications/<str:reference>", views.detail, name="detail"),

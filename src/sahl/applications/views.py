@@ -14,10 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sahl.applications import filing, reading, responding, sections
+from sahl.applications import eligibility, filing, reading, responding, sections
 from sahl.applications.forms import form_fields
 from sahl.applications.labels import CATEGORIES, CONSENTS, DELIVERY, EVENTS, STATES
 from sahl.applications.rules import ANSWER_MAX_BODY, MAX_BODY, FormInvalid
+from sahl.catalogue.visitors import kept_for_visitors
 from sahl.core.errors import SahlError
 from sahl.identity import throttle
 from sahl.identity.current import address_of
@@ -51,19 +52,41 @@ def _files(request: HttpRequest) -> dict[str, UploadedFile]:
     return {name: upload for name, upload in request.FILES.items() if isinstance(upload, UploadedFile)}
 
 
+@require_GET
+@kept_for_visitors
+def service(request: HttpRequest, code: str) -> HttpResponse:
+    """The service page: what it is, and whether the person can apply for whom they act for (the
+    verdict the apply page and the API give too), with what to do next when they cannot."""
+    who = _person(request) if request.user.is_authenticated else None
+    try:
+        page = eligibility.service_page(who, code)
+    except SahlError as error:
+        return for_error(request, error)
+    version = page.service.current_version
+    context = {"service": page.service, "definition": page.definition, "version": version}
+    return render(request, "catalogue/service.html", context | {"verdict": page.verdict})
+
+
 @body_limit(MAX_BODY)
 @login_required
 @require_http_methods(["GET", "POST"])
 @reauthentication_required(allow_get=True, enabled=_grants_powers)
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     user = _person(request)
+    try:
+        page = reading.apply_page(user, code)  # once a request: the verdict and the form
+    except SahlError as error:
+        return for_error(request, error)
     errors: dict[str, object] = {}
     status = 200
-    if request.method == "POST":
-        # The page is built only to show it again: a submission builds what it needs itself.
+    if not page.verdict.eligible:
+        # Said as the service page said it; a refused mandate or a refused submission is an error.
+        if request.method == "POST" or page.verdict.status == 403:
+            status = page.verdict.status
+    elif request.method == "POST":
         try:
             if "save_draft" in request.POST:
-                filing.save_draft(user, code, request.POST)
+                filing.save_draft(user, code, request.POST, page=page)
                 return redirect("applications:apply", code=code)
             throttle.take_filing(  # 429, per person and per source
                 "filing", str(request.user.pk), address_of(request), refusal="application.too_many"
@@ -74,16 +97,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 request.POST,
                 _files(request),
                 request.POST.get("idempotency_key", ""),
+                page=page,
             )
             return redirect("applications:detail", reference=application.reference)
         except FormInvalid as invalid:
             errors, status = dict(invalid.errors), 400
         except SahlError as error:
             return for_error(request, error)
-    try:
-        page = reading.apply_page(user, code)
-    except SahlError as error:
-        return for_error(request, error)
     answers: dict[str, object] = dict(page.draft.form_data) if page.draft else {}
     if request.method == "POST":
         answers = {
@@ -94,7 +114,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         "applications/apply.html",
         {
             "page": page,
-            "fields": form_fields(page.definition, page.profile, answers, errors),
+            "verdict": page.verdict,
+            "fields": form_fields(page.definition, page.profile, answers, errors) if page.profile else [],
             "documents": page.definition.required_documents,
             "errors": errors,
             "idempotency_key": uuid.uuid4().hex,

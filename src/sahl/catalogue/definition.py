@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sahl.catalogue.rules import Rule, RuleError, check_rule
+from sahl.catalogue.rules import Refusal, Rule, RuleError, check_refusal, check_rule
 from sahl.core import effects as vocabulary
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput
@@ -316,24 +316,50 @@ class _Parser:
         return BilingualText(**words)
 
     def eligibility(self, data: dict[str, Any]) -> tuple[Rule, ...]:
-        return self.rules(data, "eligibility")
+        return self.rules(data, "eligibility", refusals=True)
 
-    def rules(self, data: dict[str, Any], field: str, required: bool = True) -> tuple[Rule, ...]:
-        """Rules with a bilingual reason each (eligibility, fee exemptions)."""
+    def rules(
+        self, data: dict[str, Any], field: str, required: bool = True, refusals: bool = False
+    ) -> tuple[Rule, ...]:
+        """Rules with a bilingual reason each (eligibility, fee exemptions); an eligibility rule may
+        say how its refusal is told with the person's figures (`refusal`, catalogue.rules.Refusal)."""
         if not required and field not in data:
             return ()
         rules = []
+        keys = {"rule", "reason"}
+        allowed = keys | {"refusal"} if refusals else keys
         for i, item in enumerate(self.list(data, field)):
             where = f"{field}[{i}]."
-            if not isinstance(item, dict) or set(item) != {"rule", "reason"}:
-                raise self.error(f"{field}[{i}]", "must have exactly 'rule' and 'reason'")
+            if not isinstance(item, dict) or not keys <= set(item) <= allowed:
+                wanted = "exactly 'rule' and 'reason'" + (" (and optionally 'refusal')" if refusals else "")
+                raise self.error(f"{field}[{i}]", f"must have {wanted}")
             source = self.string(item, "rule", where)
             try:
                 check_rule(source, EXAMPLE)
             except RuleError as exc:
                 raise self.error(where + "rule", str(exc)) from None
-            rules.append(Rule(source, self.bilingual(item, "reason", where)))
+            refusal = self.refusal(item["refusal"], where) if "refusal" in item else None
+            rules.append(Rule(source, self.bilingual(item, "reason", where), refusal))
         return tuple(rules)
+
+    def refusal(self, value: Any, where: str) -> Refusal:
+        """`{kind: unpaid_fines, service: <code>}` or `{kind: too_early, days_left: applicant.<...>,
+        window_days: N}`."""
+        allowed = {"kind", "service", "days_left", "window_days"}
+        if not isinstance(value, dict) or not set(value) <= allowed or "kind" not in value:
+            raise self.error(where + "refusal", f"must be a mapping of {', '.join(sorted(allowed))}")
+        window = value.get("window_days", 0)
+        refusal = Refusal(
+            str(value["kind"]),
+            str(value.get("service", "")),
+            str(value.get("days_left", "")),
+            window if isinstance(window, int) and not isinstance(window, bool) else -1,
+        )
+        try:
+            check_refusal(refusal, EXAMPLE)
+        except RuleError as exc:
+            raise self.error(where + "refusal", str(exc)) from None
+        return refusal
 
     def form(self, data: dict[str, Any]) -> dict[str, Any]:
         form = data.get("form")

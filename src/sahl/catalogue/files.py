@@ -62,7 +62,22 @@ def read_catalogue(root: Path = DEFINITIONS, only: set[str] | None = None) -> Ca
         check_publishable(definition, source)
         services.append(definition)
     _unique(root, [s.code for s in services])
+    if only is None:
+        _next_steps_exist(services)
     return CatalogueFiles(agencies, categories, tuple(services))
+
+
+def _next_steps_exist(services: list[ServiceDefinition]) -> None:
+    """A refusal that sends the person to another service (pay the fines first) names one that exists."""
+    codes = {s.code for s in services}
+    for definition in services:
+        for i, rule in enumerate(definition.eligibility):
+            if rule.refusal and rule.refusal.service and rule.refusal.service not in codes:
+                raise DefinitionError(
+                    f"{definition.agency}/{definition.code.split('.', 1)[1]}.yaml",
+                    f"eligibility[{i}].refusal.service",
+                    f"no service '{rule.refusal.service}' in the catalogue",
+                )
 
 
 def _load(path: Path) -> Any:

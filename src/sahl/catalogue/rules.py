@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -25,16 +27,53 @@ class RuleError(ValueError):
     """A rule that does not compile, names an unknown field, or does not give true or false."""
 
 
+# What a refusal can say beyond its rule's fixed reason, from the person's own records (a rule's
+# `refusal` in its definition): the fines to pay first, or the day a document can be renewed from.
+UNPAID_FINES = "unpaid_fines"
+TOO_EARLY = "too_early"
+REFUSAL_KINDS = (UNPAID_FINES, TOO_EARLY)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """How a rule's refusal is told with the person's figures and what to do next.
+
+    unpaid_fines: how many fines and how much, and the service that pays them (`service`).
+    too_early: when the document expires and from when it can be renewed: `days_left` names the
+    fact counting the days to its expiry (`applicant.<fact>` or `applicant.<records>.<fact>`, the
+    soonest of the records), renewable in the last `window_days` before it."""
+
+    kind: str
+    service: str = ""
+    days_left: str = ""
+    window_days: int = 0
+
+
 @dataclass(frozen=True)
 class Rule:
     source: str
     reason: BilingualText
+    refusal: Refusal | None = None
+
+
+# Message codes (core.messages) of a refusal by the service's conditions.
+NOT_ELIGIBLE = "application.not_eligible"
+FINES_FIRST = "application.unpaid_fines"
+RENEW_LATER = "application.too_early"
 
 
 @dataclass(frozen=True)
 class Eligibility:
+    """Eligible, or the first failing rule's reason, told as a message code with its parameters
+    (`code`, `params`: the rule's reason, and what its `refusal` works out) and the service that
+    lifts the refusal, if there is one (`then`)."""
+
     eligible: bool
     reason: BilingualText | None = None
+    code: str = ""
+    params: Mapping[str, object] = field(default_factory=dict)
+    then: str = ""
+    rule: Rule | None = None  # the rule that does not hold
 
 
 @lru_cache(maxsize=4096)
@@ -66,12 +105,64 @@ def check_rule(source: str, example: ApplicantFacts) -> None:
     evaluate(source, example)
 
 
-def assess(rules: tuple[Rule, ...], facts: ApplicantFacts) -> Eligibility:
-    """Eligible when every rule holds; otherwise the reason of the first rule that does not."""
+def assess(rules: tuple[Rule, ...], facts: ApplicantFacts, today: dt.date | None = None) -> Eligibility:
+    """Eligible when every rule holds; otherwise the reason of the first rule that does not, told
+    with the person's figures when the rule says how (`Rule.refusal`)."""
     for rule in rules:
         if not evaluate(rule.source, facts):
-            return Eligibility(False, rule.reason)
+            return refused(rule, facts, today or dt.date.today())
     return Eligibility(True)
+
+
+def refused(rule: Rule, facts: ApplicantFacts, today: dt.date) -> Eligibility:
+    plain = Eligibility(False, rule.reason, NOT_ELIGIBLE, {"reason": rule.reason}, rule=rule)
+    how = rule.refusal
+    if how is None:
+        return plain
+    if how.kind == UNPAID_FINES:
+        count = sum(v["unpaid_fines"] for v in facts["vehicles"])
+        if count == 0:  # refused for another lack (no vehicle at all): the rule's words say it
+            return plain
+        total = Money(sum(v["unpaid_fines_fils"] for v in facts["vehicles"]))
+        params = {"count": count, "total": total}
+        return Eligibility(False, rule.reason, FINES_FIRST, params, then=how.service, rule=rule)
+    days = days_left(how.days_left, facts)
+    if days is None or days <= how.window_days:  # nothing to renew, or not what held it back
+        return plain
+    expires = today + dt.timedelta(days=days)
+    renewable = expires - dt.timedelta(days=how.window_days)
+    params = {"reason": rule.reason, "expires_on": expires, "renewable_from": renewable}
+    return Eligibility(False, rule.reason, RENEW_LATER, params, rule=rule)
+
+
+def days_left(path: str, facts: ApplicantFacts) -> int | None:
+    """The fact a too-early refusal reads: `applicant.<fact>`, or the soonest of the records'
+    `applicant.<records>.<fact>` (None when there are none)."""
+    names = path.split(".")[1:]
+    found: Any = facts
+    if len(names) == 1:
+        value = found.get(names[0])
+        return value if isinstance(value, int) else None
+    records = found.get(names[0]) or []
+    values = [r[names[1]] for r in records if isinstance(r.get(names[1]), int)]
+    return min(values) if values else None
+
+
+def check_refusal(refusal: Refusal, example: ApplicantFacts) -> None:
+    """Raise RuleError unless the refusal is one Sahl can tell."""
+    if refusal.kind not in REFUSAL_KINDS:
+        raise RuleError(f"kind must be one of {', '.join(REFUSAL_KINDS)}")
+    if refusal.kind == UNPAID_FINES:
+        if not _SERVICE_CODE.match(refusal.service):
+            raise RuleError("service must be the code of the service that pays the fines")
+        return
+    if not 0 < refusal.window_days <= 3650:
+        raise RuleError("window_days must be a whole number of days from 1 to 3650")
+    if not refusal.days_left.startswith("applicant.") or days_left(refusal.days_left, example) is None:
+        raise RuleError("days_left must name a whole-number fact, e.g. applicant.passports.days_left")
+
+
+_SERVICE_CODE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def fee_for(definition: ServiceDefinition, facts: ApplicantFacts) -> tuple[Money, BilingualText | None]:

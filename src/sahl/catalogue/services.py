@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,13 +18,11 @@ from sahl.catalogue import search_index
 from sahl.catalogue.definition import ServiceDefinition, parse_definition
 from sahl.catalogue.files import DEFINITIONS, CatalogueFiles, read_catalogue
 from sahl.catalogue.models import Agency, Category, Service, ServiceVersion
-from sahl.catalogue.rules import Eligibility, assess
 from sahl.catalogue.search_index import Index, indexed_terms
 from sahl.core.arabic import normalize
 from sahl.core.bilingual import BilingualText
 from sahl.core.cached import cached, forget
 from sahl.core.errors import BadInput, NotFound
-from sahl.registry.adapters import registers
 
 
 @dataclass(frozen=True)
@@ -272,17 +269,6 @@ def _parsed(digest: str, source: str, raw: dict[str, object]) -> ServiceDefiniti
 
 
 _PARSED: dict[str, ServiceDefinition] = {}  # keyed by content digest, so never stale
-
-
-def eligibility_for(service: Service, civil_id: str, today: dt.date | None = None) -> Eligibility | None:
-    """The eligibility of the person for the service, from the registers; None if not on record."""
-    if service.current_version is None:
-        return None
-    today = today or timezone.localdate()
-    profile = registers().profile(civil_id, today)
-    if profile is None:
-        return None
-    return assess(definition_of(service.current_version).eligibility, profile.facts)
 
 
 def popular_services(limit: int = 8) -> list[Service]:

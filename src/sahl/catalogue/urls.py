@@ -9,5 +9,4 @@ urlpatterns = [
     path("agencies/<slug:code>", views.agency, name="agency"),
     path("categories", views.categories, name="categories"),
     path("categories/<slug:code>", views.category, name="category"),
-    path("services/<str:code>", views.service, name="service"),
 ]

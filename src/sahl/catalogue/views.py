@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -56,28 +55,4 @@ def category(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "catalogue/category.html",
         {"category": found, "services": services.services_in_category(found)},
-    )
-
-
-@require_GET
-@kept_for_visitors
-def service(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        found = services.get_service(code)
-    except SahlError as error:
-        return for_error(request, error)
-    assert found.current_version is not None  # every active service has one
-    user = request.user
-    eligibility = None
-    if not isinstance(user, AnonymousUser) and user.is_authenticated:
-        eligibility = services.eligibility_for(found, user.civil_id)
-    return render(
-        request,
-        "catalogue/service.html",
-        {
-            "service": found,
-            "definition": services.definition_of(found.current_version),
-            "version": found.current_version,
-            "eligibility": eligibility,
-        },
     )

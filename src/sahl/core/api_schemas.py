@@ -41,6 +41,13 @@ class Problem(Schema):
     errors: list[ParameterError] = Field(
         default_factory=list, description="refused parameters or body members: where and why"
     )
+    params: dict[str, int | str] = Field(
+        default_factory=dict,
+        description="the values the message names, for a client to word it itself: e.g. of "
+        "`application.unpaid_fines` the `count` of fines, their `total` (KWD, three decimals) and the "
+        "`service` that pays them; of `application.too_early` the document's `expires_on` and the "
+        "`renewable_from` date (ISO 8601)",
+    )
 
 
 def errors(*statuses: int) -> dict[int, type[Problem]]:

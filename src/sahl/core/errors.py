@@ -10,6 +10,9 @@ class SahlError(Exception):
         super().__init__(code)
         self.code = code
         self.params = params
+        # Values a client words the error with itself (problem details' `params`): plain numbers,
+        # amounts, dates and codes, where `params` may hold texts in both languages.
+        self.details: dict[str, object] = {}
 
 
 class BadInput(SahlError):

@@ -299,3 +299,30 @@ MESSAGES.update(
         ),
     }
 )
+
+# Why a person may not file a service for the one they act for, and what to do next: the one answer
+# of the service page, the apply page and the API (applications.eligibility).
+MESSAGES.update(
+    {
+        "application.unpaid_fines": _(
+            "You cannot apply yet: pay the unpaid traffic fines first (number of fines: {count}, total "
+            "{total})."
+        ),
+        "application.too_early": _(
+            "You cannot apply yet. {reason} It expires on {expires_on}; you can renew it from "
+            "{renewable_from}."
+        ),
+        "application.for_the_parent": _(
+            "You cannot apply for {name}: a parent applies for this service in their own name, for "
+            "their child. Act for yourself to apply."
+        ),
+        "application.no_record": _(
+            "We could not find the record in the civil register. Please contact the Public Authority for "
+            "Civil Information."
+        ),
+        "mandate.scope": _(
+            "You cannot apply for {name}: your power of attorney from them covers {scopes}, not this "
+            "service. {name} can apply themselves, or give you a power of attorney that covers it."
+        ),
+    }
+)

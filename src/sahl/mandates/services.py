@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sahl.audit import services as audit
 from sahl.core.bilingual import BilingualText
@@ -73,23 +75,39 @@ def authorize(
     if subject == actor.civil_id:
         return oneself(actor)
     if service is not None and service.code in rules.PERSONAL_SERVICES:
-        _refuse(actor, subject, service, action, address, "mandate.personal")
+        _refuse(actor, subject, service, action, address, Forbidden("mandate.personal"))
     day = today()
     found = _as_guardian(actor, subject, day) or _as_attorney(actor, subject, service, day)
     found = found or _as_signatory(actor, subject)
     if found is None:
-        _refuse(actor, subject, service, action, address)
+        _refuse(actor, subject, service, action, address, Forbidden("mandate.refused"))
     assert found is not None
+    refused = refusal_for(found, service) if service is not None else None
+    if refused is not None:
+        _refuse(actor, subject, service, action, address, refused)
     return found
 
 
+def refusal_for(authority: Authority, service: Service) -> Forbidden | None:
+    """Why this authority does not reach `service`, from what it carries (no query, nothing
+    recorded): what `authorize` refuses for, so a page can say it before the person starts."""
+    if authority.is_self or authority.basis is Basis.STAFF:
+        return None
+    if service.code in rules.PERSONAL_SERVICES:
+        return Forbidden("mandate.personal")
+    if not authority.reaches(service.category.code):
+        names = [rules.SCOPES[s].name for s in authority.scopes if s in rules.SCOPES]
+        return Forbidden("mandate.scope", name=authority.subject_name, scopes=_listed(names))
+    return None
+
+
+def _listed(names: list[Any]) -> Any:
+    """Names of scopes as one phrase in the language it is read in ("Vehicles, Courts")."""
+    return lazy(lambda: str(pgettext_lazy("list separator", ", ")).join(str(n) for n in names), str)()
+
+
 def _refuse(
-    actor: User,
-    subject: str,
-    service: Service | None,
-    action: str,
-    address: str,
-    code: str = "mandate.refused",
+    actor: User, subject: str, service: Service | None, action: str, address: str, refusal: Forbidden
 ) -> None:
     audit.append(
         audit.Kind.ACCESS_REFUSED,
@@ -98,7 +116,7 @@ def _refuse(
         address=address,
         detail=f"{action} {service.code if service else ''}".strip(),
     )
-    raise Forbidden(code)
+    raise refusal
 
 
 def _as_staff(actor: User, subject: str, service: Service | None, action: str, address: str) -> Authority:
@@ -126,11 +144,11 @@ def _in_force(attorney: str, day: dt.date) -> Any:
 
 def _as_attorney(actor: User, subject: str, service: Service | None, day: dt.date) -> Authority | None:
     mandates = list(_in_force(actor.civil_id, day).filter(grantor_civil_id=subject).order_by("pk"))
-    if service is not None:
-        category = service.category.code
-        mandates = [m for m in mandates if rules.covers(m.scope, category)]
     if not mandates:
         return None
+    if service is not None:  # the one used is one that covers it; with none, `refusal_for` says so
+        category = service.category.code
+        mandates = [m for m in mandates if rules.covers(m.scope, category)] or mandates
     grantor = registers().person(subject)
     name = grantor.name if grantor else BilingualText(subject, subject)
     general = next((m for m in mandates if m.scope == "general"), mandates[0])

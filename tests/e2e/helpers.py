@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sahl.demo.registry import civil_id_for, demo_persons
 from tests.conftest import DEMO_PASSWORD
 
+LANGUAGE_COOKIE = "sahl_language"
 # Direction marks, embeddings/overrides and isolates: invisible, and PDF extractors keep them.
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -29,13 +30,25 @@ def civil_id(key: str) -> str:
     return civil_id_for(persons[index].birth_date, index + 1)
 
 
-def log_in(page, key: str, next_path: str = "/") -> None:  # type: ignore[no-untyped-def]
-    """Log in through the login form (Arabic or English labels), then land on `next_path`."""
+def log_in(page, key: str, next_path: str = "/", keep_language: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Log in through the login form (Arabic or English labels), then land on `next_path`.
+
+    Logging in turns the pages to the person's own language (the demo's expatriate reads English);
+    unless `keep_language` is False, the browser goes on in the language it showed before (Arabic
+    when none was chosen), as the test was written for."""
+    before = next((c["value"] for c in page.context.cookies() if c["name"] == LANGUAGE_COOKIE), "ar")
     page.goto(f"/accounts/login/?next={urllib.parse.quote(next_path)}")
     page.locator("input[name=login]").fill(civil_id(key))
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
     page.locator("form[action='/accounts/login/'] button[type=submit]").click()
     page.wait_for_url(re.compile(re.escape(next_path.split("?")[0]) + r"(\?.*)?$"))
+    if keep_language:
+        now = next((c["value"] for c in page.context.cookies() if c["name"] == LANGUAGE_COOKIE), None)
+        if now != before:
+            origin = urllib.parse.urlsplit(page.url)
+            url = f"{origin.scheme}://{origin.netloc}"
+            page.context.add_cookies([{"name": LANGUAGE_COOKIE, "value": before, "url": url}])
+            page.reload()
 
 
 _AXE = None
@@ -132,6 +145,9 @@ class HttpClient:
         return self._send(request)
 
     def log_in(self, key: str) -> HttpClient:
+        """Logs in; the session goes on in the language it had (Arabic unless chosen), not the
+        person's own, which logging in would bring."""
+        before = self.cookie(LANGUAGE_COOKIE)
         form = self.get("/accounts/login/")
         answer = self.post(
             "/accounts/login/",
@@ -142,6 +158,13 @@ class HttpClient:
             },
         )
         assert answer.status == 302, f"login of {key} answered {answer.status}"
+        if self.cookie(LANGUAGE_COOKIE) != before:
+            for cookie in list(self.jar):
+                if cookie.name == LANGUAGE_COOKIE:
+                    self.jar.clear(cookie.domain, cookie.path, cookie.name)
+                    if before:
+                        cookie.value = before
+                        self.jar.set_cookie(cookie)
         return self
 
     def apply(self, code: str, answers: dict[str, str]) -> str:

@@ -17,10 +17,11 @@ def server(own_server: str) -> str:
 
 
 def test_the_expat_pays_gets_a_receipt_and_hears_about_it_in_the_inbox_and_by_email(page, mailbox):
-    # Given the expat asks to hear by e-mail too
+    # Given the expat asks to hear by e-mail too, and to read Sahl in Arabic (pages and messages)
     log_in(page, "expat", "/account/notifications")
     page.locator("input[name=email]").fill("rajesh@example.com")
     page.locator("input[name=notify_by_email]").check()
+    page.locator("select[name=language]").select_option("ar")
     page.locator("form button[type=submit]").last.click()
     expect(page.locator(".flash, [role=status]").first).to_be_visible()
 

@@ -132,3 +132,22 @@ def test_the_form_sent_back_keeps_the_picked_point_on_the_map(login, demo):
     assert sorted(drawn.picked) == sorted(["KW-HA", SALMIYA])
     at_sea = Map(file(father, "29.40", "48.30").content.decode())  # refused: the map marks nothing
     assert at_sea.marked_at() is None and at_sea.picked == []
+
+
+def test_someone_who_joined_sees_the_place_to_about_a_hundred_metres_and_the_reporter_exactly(login, demo):
+    father, expat = login(demo["father"], "en"), login(demo["expat"], "en")
+    latitude, longitude = "29.331610", "48.071390"  # in Salmiya; rounding moves it about 50 m
+    reference = file(father, latitude, longitude)["Location"].rsplit("/", 1)[1]
+    assert expat.post(f"/complaints/{reference}/join").status_code == 302
+    where = maps.projection()
+    exact = where.point(float(latitude), float(longitude))
+    shared = where.point(
+        round(float(latitude), maps.SHARED_DECIMALS), round(float(longitude), maps.SHARED_DECIMALS)
+    )
+    assert abs(exact[0] - shared[0]) > 0.1 and abs(exact[1] - shared[1]) > 0.1  # the two are told apart
+    assert Map(father.get(f"/complaints/{reference}").content.decode()).marked_at() == pytest.approx(
+        exact, abs=0.05
+    )
+    followed = Map(expat.get(f"/complaints/{reference}").content.decode())
+    assert followed.marked_at() == pytest.approx(shared, abs=0.05)
+    assert sorted(followed.picked) == sorted(["KW-HA", SALMIYA])

@@ -32,6 +32,9 @@ MARGIN = 0.02  # degrees of sea around the country's outline
 SIMPLIFY = 0.0003  # degrees (about 30 m): smaller than a pixel of a phone at CLOSE zoom
 CLOSE = 8  # how much a place's map zooms in on its marker (a window about 25 km wide)
 MARKER = 18.0  # the marker's radius in units of the whole map (a few pixels on a phone)
+# Someone who joined another person's report sees its place to 3 decimals of a degree (about 100 m),
+# as Open311's public answers give it: near enough to know the spot, not enough to point at a home.
+SHARED_DECIMALS = 3
 
 
 @dataclass(frozen=True)
@@ -168,11 +171,17 @@ def whole(latitude: str = "", longitude: str = "") -> MapView:
     return MapView(board, f"0 0 {board.width} {board.height}", marker, _number(MARKER), governorate, area)
 
 
-def close_to(lat: float | Decimal, lon: float | Decimal, governorate: str, area: str) -> MapView:
+def close_to(
+    lat: float | Decimal, lon: float | Decimal, governorate: str, area: str, *, exact: bool = True
+) -> MapView:
     """A window CLOSE times smaller than the country, centred on the point as far as the map's edges
-    allow, for a report's page: the marker and the report's governorate and area highlighted."""
+    allow, for a report's page: the marker and the report's governorate and area highlighted. Not
+    `exact`, the marker stands at the point rounded to SHARED_DECIMALS."""
     board = drawing()
-    x, y = board.projection.point(float(lat), float(lon))
+    lat, lon = float(lat), float(lon)
+    if not exact:
+        lat, lon = round(lat, SHARED_DECIMALS), round(lon, SHARED_DECIMALS)
+    x, y = board.projection.point(lat, lon)
     width, height = board.width / CLOSE, board.height / CLOSE
     left = min(max(x - width / 2, 0.0), board.width - width)
     top = min(max(y - height / 2, 0.0), board.height - height)

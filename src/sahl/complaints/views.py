@@ -106,13 +106,14 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         return for_error(request, error)
     # someone who joined reads the report as staff do: it waits for the reporter's answer, not theirs
     words = labels.LABELS if view.is_reporter else labels.STAFF_LABELS
-    return render(
-        request, "complaints/detail.html", {"view": view, "map": _place_map(view.complaint)} | words
+    place = _place_map(view.complaint, exact=view.is_reporter)  # a follower sees it to about 100 m
+    return render(request, "complaints/detail.html", {"view": view, "map": place} | words)
+
+
+def _place_map(complaint: Complaint, *, exact: bool = True) -> maps.MapView:
+    return maps.close_to(
+        complaint.latitude, complaint.longitude, complaint.governorate, complaint.area, exact=exact
     )
-
-
-def _place_map(complaint: Complaint) -> maps.MapView:
-    return maps.close_to(complaint.latitude, complaint.longitude, complaint.governorate, complaint.area)
 
 
 def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:

@@ -31,8 +31,8 @@ COMPLETED = "منجزة"
 MAX_QR_BYTES = 1200  # docs/wallet-qr-profile.md: fits a version 25 QR code at level L
 SYNCED = "مستنداتك محفوظة في هذا المتصفح، ويمكنك إبرازها دون اتصال."
 OFFLINE = "أنت غير متصل بالإنترنت: تظهر آخر حالة معروفة لمستنداتك."
-SHOW_AGE = "إثبات العمر برمز QR"
-SHOW_ID = "إثبات الهوية برمز QR"
+SHOW_AGE = "إثبات العمر برمز الاستجابة السريعة"
+SHOW_ID = "إثبات الهوية برمز الاستجابة السريعة"
 VALID_LICENCE = ".wallet-card[data-type=driving_licence][data-state=valid]"
 
 
@@ -152,7 +152,7 @@ def test_a_licence_holder_shows_his_age_by_qr_and_a_replaced_licence_shows_revok
     # When he shows his age by QR, for 18
     card.get_by_role("button", name=SHOW_AGE).click()
     card.get_by_role("radio", name="18 سنة فأكثر").check()
-    qr = card.get_by_role("img", name="رمز QR يثبت أن عمرك 18 سنة فأكثر")
+    qr = card.get_by_role("img", name="رمز الاستجابة السريعة يثبت أن عمرك 18 سنة فأكثر")
     expect(qr).to_be_visible()
     expect(card.locator("figcaption")).to_have_text(
         "لا يُظهر هذا الرمز إلا هل بلغت 18 سنة أم لا، ولا يظهر فيه تاريخ ميلادك."
@@ -249,7 +249,7 @@ def test_the_wallet_opens_without_a_network_and_still_shows_a_qr(browser, server
 
         # And he can show his identity by QR, signed by his key in this browser
         card.get_by_role("button", name=SHOW_ID).click()
-        qr = card.get_by_role("img", name="رمز QR يُظهر اسمك ورقمك المدني")
+        qr = card.get_by_role("img", name="رمز الاستجابة السريعة يُظهر اسمك ورقمك المدني")
         presentation = presentation_of(qr)
         assert disclosed(presentation) == []  # the identity QR's claims are plain: nothing to choose
         assert len(presentation.encode()) <= MAX_QR_BYTES, len(presentation.encode())
@@ -290,7 +290,7 @@ def test_the_qr_is_signed_again_on_its_interval(page, server, licence_for):
 
     card = page.locator(VALID_LICENCE)
     card.get_by_role("button", name=SHOW_ID).click()
-    qr = card.get_by_role("img", name="رمز QR يُظهر اسمك ورقمك المدني")
+    qr = card.get_by_role("img", name="رمز الاستجابة السريعة يُظهر اسمك ورقمك المدني")
     before = presentation_of(qr)
     expect(qr).not_to_have_attribute("data-presentation", before, timeout=10_000)
     after = presentation_of(qr)
@@ -309,7 +309,7 @@ def test_a_document_can_be_added_to_another_wallet_by_an_offer(page, server, lic
     card = page.locator(VALID_LICENCE)
     card.get_by_role("button", name="إضافة إلى محفظة أخرى").click()
 
-    qr = card.get_by_role("img", name="رمز QR لإضافة المستند إلى محفظة أخرى")
+    qr = card.get_by_role("img", name="رمز الاستجابة السريعة لإضافة المستند إلى محفظة أخرى")
     expect(qr).to_be_visible()
     link = card.get_by_role("link", name="فتح في تطبيق المحفظة")
     uri = str(link.get_attribute("href"))

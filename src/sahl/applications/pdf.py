@@ -61,7 +61,7 @@ class PdfDocument:
     holder_civil_id: str
     issued_on: dt.date
     valid_until: dt.date | None
-    fields: tuple[tuple[Wording, str], ...]  # (title in both languages, the value as given)
+    fields: tuple[tuple[Wording, Wording], ...]  # (title, the value: in both languages, or as given)
 
 
 def is_arabic(text: str) -> bool:

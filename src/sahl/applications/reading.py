@@ -7,6 +7,7 @@ through `application_for`, so an application the asker may not see does not exis
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sahl.applications import clock, eligibility
 from sahl.applications.eligibility import Verdict
+from sahl.applications.handover import Handover, handover_for
 from sahl.applications.models import (
     Application,
     Attachment,
@@ -25,15 +27,14 @@ from sahl.applications.models import (
     IssuedDocument,
     Party,
 )
-from sahl.applications.handover import Handover, handover_for
 from sahl.applications.states import TRANSITIONS, State
 from sahl.applications.viewpoint import Viewpoint, viewpoint
 from sahl.catalogue.definition import ServiceDefinition
 from sahl.catalogue.models import Service
 from sahl.catalogue.services import definition_of, get_service
-from sahl.core.bilingual import BilingualText
+from sahl.core.bilingual import BilingualText, as_typed, isolate
 from sahl.core.errors import BadInput, Forbidden, NotFound
-from sahl.core.languages import Wording, in_language
+from sahl.core.languages import Wording
 from sahl.identity.models import User
 from sahl.mandates import services as mandates
 from sahl.mandates.rules import Action, Basis
@@ -197,32 +198,34 @@ def open_request(application: Application) -> InfoRequest | None:
 
 
 YES, NO = _("Yes"), _("No")
-
-
-def _in_both(text: Wording) -> str:
-    """One value in both languages, as an answer row shows it: "نعم / Yes"."""
-    return f"{in_language(text, 'ar')} / {in_language(text, 'en')}"
+# A value typed into a form that is one code (a plate, a civil ID, a date): no space, a digit.
+_CODE = re.compile(r"(?=\D*\d)\S+")
 
 
 def answer_rows(
     definition: ServiceDefinition, answers: Mapping[str, Any], profile: Profile | None
-) -> list[tuple[BilingualText, str]]:
-    """The answers as a person reads them: titles in both languages, choices by their label."""
-    rows = []
+) -> list[tuple[BilingualText, Wording]]:
+    """The answers as a person reads them: each title and value in both languages for the reader's
+    to pick one (choices by their label, the person's records as the register names them), codes
+    and typed text isolated (`core.bilingual.isolate`, `as_typed`)."""
+    rows: list[tuple[BilingualText, Wording]] = []
     for name, prop in definition.form.get("properties", {}).items():
         if name not in answers:
             continue
         value = answers[name]
         title = BilingualText.from_dict(prop["title"])
+        text: Wording
         if "x-enum-titles" in prop and str(value) in prop["x-enum-titles"]:
-            text = _in_both(BilingualText.from_dict(prop["x-enum-titles"][str(value)]))
+            text = BilingualText.from_dict(prop["x-enum-titles"][str(value)])
         elif profile and prop.get("x-prefill") in profile.choices:
             labels = {c.value: c.label for c in profile.choices[prop["x-prefill"]]}
-            text = in_language(labels[value], "en") if value in labels else str(value)
+            text = labels.get(value) or isolate(str(value))
         elif isinstance(value, bool):
-            text = _in_both(YES if value else NO)
+            text = YES if value else NO
+        elif _CODE.fullmatch(str(value)):
+            text = isolate(str(value))
         else:
-            text = str(value)
+            text = as_typed(str(value))
         rows.append((title, text))
     return rows
 
@@ -233,7 +236,7 @@ class ApplicationDetail:
 
     application: Application
     definition: ServiceDefinition
-    rows: list[tuple[BilingualText, str]]  # the answers, as `answer_rows` gives them
+    rows: list[tuple[BilingualText, Wording]]  # the answers, as `answer_rows` gives them
     history: list[HistoryEvent]
     parties: list[Party]
     roles: dict[str, BilingualText]  # each party role's name

@@ -20,6 +20,7 @@ from sahl.core.bilingual import BilingualText
 from sahl.core.effects import Change
 from sahl.core.errors import Conflict
 from sahl.core.languages import Wording
+from sahl.registry import labels
 from sahl.registry import models as m
 from sahl.registry.facts import ApplicantFacts
 from sahl.registry.geo import AREAS
@@ -141,10 +142,6 @@ OWNERSHIP_MOVED = _("Vehicle ownership moved to the buyer")
 PASSPORT_ISSUED = _("New passport valid until {until}")
 CIVIL_ID_RENEWED = _("Civil ID card renewed until {until}")
 LICENCE_ISSUED = _("Driving licence issued")
-
-# A record offered by its number alone.
-PASSPORT = _("Passport {number}")
-LICENCE = _("Licence {number}")
 
 
 @cache
@@ -272,16 +269,7 @@ class DatabaseRegisters:
             ],
         }
         choices = {
-            "applicant.vehicles": tuple(
-                Choice(
-                    v.plate,
-                    BilingualText(
-                        f"{v.make} {v.model} {v.year} ({v.colour_ar}) — {v.plate}",
-                        f"{v.make} {v.model} {v.year} ({v.colour_en}) — {v.plate}",
-                    ),
-                )
-                for v in vehicles
-            ),
+            "applicant.vehicles": tuple(Choice(v.plate, labels.vehicle(v)) for v in vehicles),
             "applicant.children": tuple(
                 Choice(c.civil_id, BilingualText(c.name_ar, c.name_en)) for c in children
             ),
@@ -291,12 +279,8 @@ class DatabaseRegisters:
             "applicant.domestic_workers": tuple(
                 Choice(w.civil_id, BilingualText(w.name_ar, w.name_en)) for w in workers
             ),
-            "applicant.passports": tuple(
-                Choice(p.number, format_lazy(PASSPORT, number=p.number)) for p in passports
-            ),
-            "applicant.driving_licences": tuple(
-                Choice(d.number, format_lazy(LICENCE, number=d.number)) for d in licences
-            ),
+            "applicant.passports": tuple(Choice(p.number, labels.passport(p.number)) for p in passports),
+            "applicant.driving_licences": tuple(Choice(d.number, labels.licence(d.number)) for d in licences),
             "applicant.companies": tuple(
                 Choice(r.company.number, BilingualText(r.company.name_ar, r.company.name_en)) for r in roles
             ),

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import template
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, pgettext
 
-from sahl.core.bilingual import BilingualText
+from sahl.core.bilingual import FSI, LRI, PDI, BilingualText, isolate
 from sahl.core.money import Money
 
 register = template.Library()
@@ -22,14 +25,50 @@ def _english() -> bool:
 @register.filter
 def tr(obj: object, field: str = "name") -> str:
     """`{{ service|tr:"name" }}` reads `name_en` or `name_ar` as the page's language asks; bilingual
-    data and code text (gettext) read in that language too."""
+    data, code text (gettext) and notes kept in both languages read in that language too."""
     if isinstance(obj, BilingualText):
         return obj.en if _english() else obj.ar
     if isinstance(obj, Promise):
         return str(obj)
     if isinstance(obj, dict):
         return str(obj.get("en" if _english() else "ar", ""))
+    if isinstance(obj, str):  # a note kept in both languages (BilingualText.joined), or as typed
+        both = BilingualText.from_joined(obj)
+        return obj if both is None else tr(both)
     return str(getattr(obj, f"{field}_{'en' if _english() else 'ar'}", ""))
+
+
+@register.filter
+def code(value: object) -> SafeString:
+    """`{{ application.reference|code }}`: a code (reference, plate, civil ID, payment or document
+    number) as one unbroken left-to-right unit, whatever the text around it; sahl.css keeps it on
+    one line (`.code`)."""
+    return format_html('<bdi dir="ltr" class="code">{}</bdi>', value)
+
+
+@register.filter(name="isolate")
+def isolate_code(value: object) -> str:
+    """`<title>{{ reference|isolate }}</title>`: a code kept in its order where no markup may go (a
+    title, an <option>, an attribute), by Unicode's isolates."""
+    return isolate(str(value))
+
+
+_ISOLATED = re.compile(f"([{LRI}{FSI}])([^{PDI}]*){PDI}")
+
+
+@register.filter
+def isolated(value: object) -> SafeString:
+    """`{{ row.value|tr|isolated }}`: text holding isolated runs (`core.bilingual.isolate`,
+    `as_typed`) as a page shows them: codes as `code` shows them, typed text in its own direction."""
+    text, at = str(value), 0
+    out: list[str] = []
+    for run in _ISOLATED.finditer(text):
+        out.append(escape(text[at : run.start()]))
+        inner = run.group(2)
+        out.append(str(code(inner)) if run.group(1) == LRI else f'<bdi dir="auto">{escape(inner)}</bdi>')
+        at = run.end()
+    out.append(escape(text[at:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
 
 
 @register.filter
@@ -45,6 +84,17 @@ def fils(amount: int) -> str:
 def pick(mapping: object, key: object) -> object:
     """`{{ states|pick:application.state }}`: a value from a mapping in a template."""
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def name_of(items: object, code: object) -> object:
+    """`{{ definition.required_documents|name_of:attachment.document_code|tr }}`: the name of the
+    item with that code (a service's document) or role (a party) in a list; None if none has it."""
+    found = next(
+        (i for i in items or () if code in (getattr(i, "code", None), getattr(i, "role", None))),  # type: ignore[attr-defined]
+        None,
+    )
+    return getattr(found, "name", None)
 
 
 @register.filter

@@ -1,0 +1,66 @@
+"""How a person's records are named when offered in a form or shown among their answers: in each
+language wholly, numbers and plates isolated so they keep their order inside Arabic text."""
+
+from __future__ import annotations
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from sahl.core.bilingual import BilingualText, isolate
+from sahl.core.languages import Wording
+from sahl.registry import models as m
+
+PASSPORT = _("Passport {number}")
+LICENCE = _("Licence {number}")
+
+# The simulated vehicles register keeps makes and models as the manufacturer writes them; the
+# agency's real register also holds their Arabic names (as on the registration book). A make or
+# model missing here is shown as written, isolated like a code.
+MAKES = {
+    "Toyota": "تويوتا",
+    "Nissan": "نيسان",
+    "Lexus": "لكزس",
+    "GMC": "جي إم سي",
+    "Chevrolet": "شيفروليه",
+    "Hyundai": "هيونداي",
+    "Kia": "كيا",
+    "Mitsubishi": "ميتسوبيشي",
+    "Honda": "هوندا",
+    "Ford": "فورد",
+    "Mazda": "مازدا",
+}
+MODELS = {
+    "Land Cruiser": "لاند كروزر",
+    "Camry": "كامري",
+    "Patrol": "باترول",
+    "LX 600": "إل إكس 600",
+    "Yukon": "يوكن",
+    "Tahoe": "تاهو",
+    "Elantra": "إلنترا",
+    "Sportage": "سبورتاج",
+    "Pajero": "باجيرو",
+    "Accord": "أكورد",
+    "Explorer": "إكسبلورر",
+    "CX-5": "سي إكس 5",
+}
+
+
+def _arabic(name: str, names: dict[str, str]) -> str:
+    return names.get(name) or isolate(name)
+
+
+def vehicle(v: m.Vehicle) -> BilingualText:
+    """A car as its owner knows it: "تويوتا لاند كروزر 2021 (أبيض) — 12-10001"."""
+    plate = isolate(v.plate)
+    return BilingualText(
+        f"{_arabic(v.make, MAKES)} {_arabic(v.model, MODELS)} {v.year} ({v.colour_ar}) — {plate}",
+        f"{v.make} {v.model} {v.year} ({v.colour_en}) — {plate}",
+    )
+
+
+def passport(number: str) -> Wording:
+    return format_lazy(PASSPORT, number=isolate(number))
+
+
+def licence(number: str) -> Wording:
+    return format_lazy(LICENCE, number=isolate(number))

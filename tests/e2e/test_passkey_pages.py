@@ -156,6 +156,16 @@ def test_a_person_adds_a_passkey_and_logs_in_with_it_alone_on_a_phone(
     expect(page.locator("main .card h2")).to_have_text(words["name"])
     expect(page.locator("main .card")).to_contain_text(words["added"])
     in_language(page, language)
+    # ...and the other pages of the Security section read the same way
+    for path in (
+        page.locator("main .card a[href$='/edit/']").get_attribute("href"),
+        page.locator("main .card a[href$='/remove/']").get_attribute("href"),
+        "/accounts/2fa/totp/activate/",
+        "/accounts/2fa/recovery-codes/generate/",
+    ):
+        page.goto(str(path))
+        expect(page.locator("main h1")).to_be_visible()
+        in_language(page, language)
 
     # She logs out, and logs in with the passkey alone, landing where she was going
     log_out(page)

@@ -38,10 +38,7 @@ class CivilIdLoginForm(LoginForm):
         try:
             return super().clean()
         except forms.ValidationError as error:
-            code = getattr(error, "code", None) or ""
-            if code in LOGIN_ERRORS:
-                raise forms.ValidationError(LOGIN_ERRORS[code], code=code) from None
-            raise
+            raise in_sahls_words(error) from None
 
     def clean_login(self) -> str:
         try:
@@ -54,6 +51,12 @@ LOGIN_ERRORS = {
     "username_password_mismatch": _("The civil ID or the password is not right."),
     "too_many_login_attempts": _("Too many failed attempts to log in. Try again later."),
 }
+
+
+def in_sahls_words(error: forms.ValidationError) -> forms.ValidationError:
+    """allauth's refusal said in Sahl's words when Sahl has its own (else as it is)."""
+    code = getattr(error, "code", None) or ""
+    return forms.ValidationError(LOGIN_ERRORS[code], code=code) if code in LOGIN_ERRORS else error
 
 
 class FactorsMixin:
@@ -97,9 +100,9 @@ class SecondFactorForm(FactorsMixin, AuthenticateForm):
             raise forms.ValidationError(message("login.codes_paused", get_language() or "ar", time=time))
         try:
             code: str = super().clean_code()
-        except forms.ValidationError:
+        except forms.ValidationError as error:
             services.record_failed_second_factor(self.user, address)
-            raise
+            raise in_sahls_words(error) from None
         return code
 
 

@@ -37,6 +37,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sahl.identity.forms import in_sahls_words
+
 # A name Sahl gave, in either language: shown in the page's language (a person may switch).
 _DEFAULT_NAME = re.compile(r"^(?:Passkey|مفتاح مرور) ([0-9]{1,4})$")
 
@@ -109,7 +111,7 @@ class PasskeyErrors(AuthenticateWebAuthnForm):
         except forms.ValidationError as error:
             if getattr(error, "code", None) == "incorrect_code":
                 raise forms.ValidationError(PASSKEY_REFUSED, code="passkey_refused") from None
-            raise
+            raise in_sahls_words(error) from None
 
 
 class PasskeyStepForm(PasskeyErrors):

@@ -65,7 +65,9 @@ def test_a_place_tapped_on_the_map_reaches_the_caseworker_on_the_same_map(browse
     hosts: set[str] = set()
     contexts = []
     for _ in range(2):
-        context = browser.new_context(base_url=server, viewport={"width": 360, "height": 740}, is_mobile=True)
+        context = browser.new_context(
+            base_url=server, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+        )
         context.add_cookies([{"name": "sahl_language", "value": language, "url": server}])
         context.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or request.url))
         contexts.append(context)
@@ -81,13 +83,13 @@ def test_a_place_tapped_on_the_map_reaches_the_caseworker_on_the_same_map(browse
     whole = reporter.locator("#map").get_attribute("viewBox")
     reporter.locator("#map").scroll_into_view_if_needed()
     spot = _screen(reporter, x, y)
-    reporter.mouse.click(spot["x"], spot["y"])
+    reporter.touchscreen.tap(spot["x"], spot["y"])
     expect(reporter.locator("#map")).not_to_have_attribute("viewBox", whole or "")
     expect(reporter.locator("#map-whole")).to_be_visible()
     # A second tap, closer in, exactly where the area is drawn.
     spot = _screen(reporter, x, y)
     assert _drawn_under(reporter, spot) == area.code
-    reporter.mouse.click(spot["x"], spot["y"])
+    reporter.touchscreen.tap(spot["x"], spot["y"])
     expect(reporter.locator("#map-status")).to_contain_text(f"{walk['name']}")
     expect(reporter.locator(f"#map .areas path[data-code='{area.code}']")).to_have_class("picked")
     picked = (

@@ -1,7 +1,11 @@
 import copy
+import datetime as dt
 
-from sahl.catalogue.rules import Rule, assess
+import pytest
+
+from sahl.catalogue.rules import Refusal, Rule, RuleError, assess, check_refusal
 from sahl.core.bilingual import BilingualText
+from sahl.core.money import Money
 from sahl.registry.facts import EXAMPLE
 
 RULES = (
@@ -23,3 +27,60 @@ def test_the_first_failing_rule_gives_the_reason():
 
     facts["vehicles"] = []
     assert assess(RULES, facts).reason.en == "No vehicle"
+
+
+# --- A refusal told with the person's figures (issue 17, point 6) ------------------------------
+
+TODAY = dt.date(2026, 12, 4)
+FINES = Rule(
+    "applicant.vehicles.exists(v, v.unpaid_fines == 0)",
+    BilingualText("مخالفات", "Unpaid fines"),
+    Refusal("unpaid_fines", service="moi.traffic-fines-payment"),
+)
+PASSPORT = Rule(
+    "applicant.passports.exists(p, p.days_left <= 180)",
+    BilingualText("مبكر", "Too early"),
+    Refusal("too_early", days_left="applicant.passports.days_left", window_days=180),
+)
+
+
+def test_unpaid_fines_are_counted_and_added_up_over_every_vehicle_with_the_service_that_pays_them():
+    facts = copy.deepcopy(EXAMPLE)
+    facts["vehicles"][0].update(unpaid_fines=2, unpaid_fines_fils=70_000)
+    facts["vehicles"].append(dict(facts["vehicles"][0], plate="7-1", unpaid_fines=1, unpaid_fines_fils=5_500))
+    result = assess((FINES,), facts, TODAY)
+    assert (result.code, result.then) == ("application.unpaid_fines", "moi.traffic-fines-payment")
+    assert result.params == {"count": 3, "total": Money(75_500)}
+
+
+def test_without_any_fine_the_rules_own_reason_is_given():
+    facts = copy.deepcopy(EXAMPLE)
+    facts["vehicles"] = []
+    result = assess((FINES,), facts, TODAY)
+    assert result.code == "application.not_eligible" and result.params == {"reason": FINES.reason}
+
+
+def test_too_early_gives_the_soonest_expiry_and_the_first_day_to_renew():
+    facts = copy.deepcopy(EXAMPLE)
+    facts["passports"] = [{"number": "K1", "days_left": 400}, {"number": "K2", "days_left": 200}]
+    result = assess((PASSPORT,), facts, TODAY)
+    assert result.code == "application.too_early"
+    assert result.params["expires_on"] == dt.date(2027, 6, 22)
+    assert result.params["renewable_from"] == dt.date(2026, 12, 24)  # 180 days before
+    facts["passports"] = []  # nothing to renew: the rule's words
+    assert assess((PASSPORT,), facts, TODAY).code == "application.not_eligible"
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        Refusal("late"),
+        Refusal("unpaid_fines"),
+        Refusal("too_early", days_left="applicant.passports.days_left", window_days=0),
+        Refusal("too_early", days_left="applicant.passports.number", window_days=90),
+        Refusal("too_early", days_left="applicant.nothing", window_days=90),
+    ],
+)
+def test_a_refusal_sahl_cannot_tell_does_not_load(refusal):
+    with pytest.raises(RuleError):
+        check_refusal(refusal, EXAMPLE)

@@ -3,7 +3,7 @@
 - A passkey added in Sahl can always log in on its own: the add page asks the device for a
   discoverable credential with user verification (a fingerprint, face or PIN) and refuses one
   without, so there is no "Passwordless" box to forget (allauth's add form offers it unticked).
-- Its default name is "Passkey 1", "مفتاح مرور ١"..., not allauth's "Master key"; a default name
+- Its default name is "Passkey 1", "مفتاح مرور 1"..., not allauth's "Master key"; a default name
   reads in the page's language whichever language it was added in (`passkey_name`).
 - Codes are refused in Sahl's words, in both languages (`MfaAdapter.error_messages`).
 

@@ -491,7 +491,7 @@ def test_an_offset_the_database_refuses_is_a_400_not_a_500(monkeypatch):
     range" and SQLite's "datatype mismatch" are both the refusal of a bad request."""
     from sahl.catalogue.models import Service
 
-    def past_the_column(query: str) -> list[Service]:
+    def past_the_column(query: str, *_: object, **__: object) -> list[Service]:
         with transaction.atomic():
             return list(Service.objects.order_by("pk")[DB_INT_MAX + 1 : DB_INT_MAX + 2])
 

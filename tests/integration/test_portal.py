@@ -152,3 +152,31 @@ def test_every_service_page_opens_in_both_languages(client, english):
     for code in codes:
         assert client.get(f"/services/{code}").status_code == 200, code
         assert english.get(f"/api/v1/services/{code}").status_code == 200, code
+
+
+def test_a_search_shows_ten_services_at_a_time_best_first(english):
+    from sahl.catalogue import services
+
+    everything = [s.code for s in services.search("renewal").services]
+    assert len(everything) > 10  # the catalogue has dozens of renewals
+    first = english.get("/search", {"q": "renewal"}).content.decode()
+    shown = re.findall(r'<li class="card">\s*<a href="/services/([^"]+)"', first)
+    assert shown == everything[:10]
+    assert f"{len(everything)} services found" in first
+    assert 'rel="next" href="?q=renewal&amp;page=2"' in first and 'rel="prev"' not in first
+    last_page = -(-len(everything) // 10)
+    last = english.get("/search", {"q": "renewal", "page": last_page}).content.decode()
+    assert (
+        re.findall(r'<li class="card">\s*<a href="/services/([^"]+)"', last)
+        == everything[(last_page - 1) * 10 :]
+    )
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "٢", "999", "9" * 40])
+def test_a_search_page_that_does_not_exist_is_a_clear_error(client, english, page):
+    response = client.get("/search", {"q": "تجديد", "page": page})
+    assert response.status_code == 400
+    assert "رقم الصفحة غير صحيح" in response.content.decode()
+    response = english.get("/search", {"q": "renewal", "page": page})
+    assert response.status_code == 400 and "The page number is not valid." in response.content.decode()

@@ -77,7 +77,9 @@ def test_a_database_error_quoting_a_civil_id_never_reaches_the_log(demo, log_lin
     failures = [fail_quoting] + ([fail_on_unique_key] if connection.vendor == "postgresql" else [])
     for fail in failures:
         assert civil_id in _database_error_text(civil_id, fail)  # the database quotes it
-        monkeypatch.setattr("sahl.catalogue.services.search", lambda query, fail=fail: fail(civil_id))
+        monkeypatch.setattr(
+            "sahl.catalogue.services.search", lambda query, *_, fail=fail, **__: fail(civil_id)
+        )
         client = Client(raise_request_exception=False)
         assert client.get("/search", {"q": "passport"}).status_code >= 400
         assert client.get("/api/v1/search", {"q": "passport"}).status_code >= 400
@@ -90,7 +92,7 @@ def test_a_database_error_quoting_a_civil_id_never_reaches_the_log(demo, log_lin
 def test_a_refusal_by_the_database_is_a_400_logged_without_its_text(demo, log_lines, monkeypatch):
     civil_id = demo["father"]
 
-    def refused(query: str) -> None:
+    def refused(query: str, *_: object, **__: object) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":  # DataError: value out of range
                 cursor.execute("SELECT CAST(%s AS bigint)", [civil_id * 2])

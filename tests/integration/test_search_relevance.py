@@ -19,7 +19,7 @@ def recall_at_5() -> tuple[float, list[str]]:
     wanted = found = 0
     missed = []
     for entry in QUERIES:
-        first = [s.code for s in services.search(entry["q"])[:5]]
+        first = [s.code for s in services.search(entry["q"]).services[:5]]
         expected = entry["find"][:5]
         wanted += len(expected)
         hits = [code for code in expected if code in first]
@@ -58,19 +58,19 @@ def test_recall_at_5_on_the_relevance_set(db, capsys):
     ],
 )
 def test_search_finds_words_as_people_type_them(db, typed, first):
-    assert first in [s.code for s in services.search(typed)[:5]]
+    assert first in [s.code for s in services.search(typed).services[:5]]
 
 
 def test_descriptions_are_searched_and_rank_below_names(db):
     # "expired" and "machine" are only in the passport renewal's description, not its name or keywords.
-    assert "moi.passport-renewal" in [s.code for s in services.search("passport expired")[:5]]
-    assert "moi.passport-renewal" in [s.code for s in services.search("self-service machine")]
-    found = [s.code for s in services.search("fingerprint")]
+    assert "moi.passport-renewal" in [s.code for s in services.search("passport expired").services[:5]]
+    assert "moi.passport-renewal" in [s.code for s in services.search("self-service machine").services]
+    found = [s.code for s in services.search("fingerprint").services]
     assert found[0] == "moi.biometric-appointment"  # in its name; others only describe it
 
 
 def test_a_name_outranks_keywords_and_popular_comes_first_among_equals(db):
-    found = services.search("passport")
+    found = services.search("passport").services
     names = [s for s in found if "passport" in s.name_en.lower()]
     assert found[: len(names)] == names  # every name match before any keyword or description match
     popular = [s.popular for s in names]

@@ -275,4 +275,4 @@ def _service_detail(code: str) -> ServiceDetail:
     "text answers 400 with a bilingual message.",
 )
 def search(request: HttpRequest, query: Query[SearchQuery]) -> list[ServiceOut]:
-    return [ServiceOut.from_model(s) for s in services.search(query.q)]
+    return [ServiceOut.from_model(s) for s in services.search(query.q).services]

@@ -207,10 +207,21 @@ def services_page(
     return ServicesPage(found.count(), list(found[offset : offset + limit]))
 
 
-def search(query: str) -> list[Service]:
+@dataclass(frozen=True)
+class Found:
+    """One page of a search's results, best first."""
+
+    count: int  # every service found, not only this page's
+    services: list[Service]
+    page: int
+    pages: int
+
+
+def search(query: str, page: int = 1, per_page: int | None = None) -> Found:
     """Services matching the query's words in their names, keywords, agency or description, best
-    first (see search_index). One query: the services found, or, the first time a process searches
-    this catalogue generation, every active service, which its index is made of."""
+    first (see search_index); `per_page` None is every one. One query: this page's services, or,
+    the first time a process searches this catalogue generation, every active service, which its
+    index is made of."""
     limit = settings.SAHL_SEARCH_MAX_LENGTH
     if len(query) > limit:
         raise BadInput("search.too_long", limit=limit)
@@ -218,17 +229,23 @@ def search(query: str) -> list[Service]:
         raise BadInput("search.empty")
     generation = _in_this_catalogue("search-index")
     index = search_index.built(generation)
+    every: list[Service] | None = None
     if index is None:
         every = list(_active_services().defer(None).select_related("agency", "category"))
         index = search_index.keep(
             generation, Index.of((s.pk, s.popular, s.name_en, s.search_terms) for s in every)
         )
-        found = {s.pk: s for s in every}
-        ids = index.find(query)
-    else:
-        ids = index.find(query)
-        found = {s.pk: s for s in _active_services().filter(pk__in=ids)}
-    return [found[pk] for pk in ids if pk in found]
+    ids = index.find(query)
+    size = per_page or max(len(ids), 1)
+    pages = max(1, -(-len(ids) // size))
+    if not 1 <= page <= pages:
+        raise BadInput("page.invalid")
+    shown = ids[(page - 1) * size : page * size]
+    # Only this page's rows are read: a page of ten cards costs the same for "تجديد" (dozens found)
+    # as for a word that finds two.
+    rows = every if every is not None else _active_services().filter(pk__in=shown)
+    found = {s.pk: s for s in rows}
+    return Found(len(ids), [found[pk] for pk in shown if pk in found], page, pages)
 
 
 def get_service(code: str) -> Service:

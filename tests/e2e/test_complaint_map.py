@@ -79,9 +79,14 @@ def test_a_place_tapped_on_the_map_reaches_the_caseworker_on_the_same_map(browse
     expect(picker).to_be_visible()
     _fits_and_is_accessible(reporter, "the filing page with its map")
 
-    # A first tap on the whole country: the map zooms in around it.
+    # A tap on the sea marks nothing; a first tap on land zooms in around it.
     whole = reporter.locator("#map").get_attribute("viewBox")
     reporter.locator("#map").scroll_into_view_if_needed()
+    sea = _screen(reporter, *maps.projection().point(29.34, 48.75))
+    reporter.touchscreen.tap(sea["x"], sea["y"])
+    expect(reporter.locator("#map-status")).not_to_be_empty()
+    expect(reporter.locator("#latitude")).to_have_value("")
+    expect(reporter.locator("#map")).to_have_attribute("viewBox", whole or "")
     spot = _screen(reporter, x, y)
     reporter.touchscreen.tap(spot["x"], spot["y"])
     expect(reporter.locator("#map")).not_to_have_attribute("viewBox", whole or "")
@@ -98,6 +103,10 @@ def test_a_place_tapped_on_the_map_reaches_the_caseworker_on_the_same_map(browse
     )
     assert picked == pytest.approx((target.y, target.x), abs=0.002)  # within a pixel of the zoomed map
     _fits_and_is_accessible(reporter, "the filing page, a place picked")
+    reporter.locator("#map-whole").click()  # back to the whole country, the mark kept
+    expect(reporter.locator("#map")).to_have_attribute("viewBox", whole or "")
+    expect(reporter.locator("#map-whole")).to_be_hidden()
+    expect(reporter.locator("#map-marker")).to_be_visible()
 
     reporter.locator("#topic").select_option(walk["topic"])
     reporter.locator("#description").fill(f"Cars racing past the school every afternoon ({language})")

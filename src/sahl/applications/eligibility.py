@@ -44,6 +44,7 @@ class Verdict:
     params: Mapping[str, object] = field(default_factory=dict)  # what the message names
     status: int = 200  # a refusal's HTTP status: 403 not for this mandate, 400 conditions, 404 no record
     then: str = ""  # the code of a service that lifts the refusal (the fines' payment)
+    raw: Mapping[str, object] = field(default_factory=dict)  # the parameters as worked out (plain)
 
     @property
     def eligible(self) -> bool:
@@ -78,8 +79,6 @@ class Verdict:
         if self.then:
             found["service"] = self.then
         return found
-
-    raw: Mapping[str, object] = field(default_factory=dict)  # the parameters as worked out
 
 
 YES = Verdict(ELIGIBLE)

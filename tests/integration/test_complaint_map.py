@@ -84,7 +84,9 @@ def test_the_filing_page_draws_kuwait_for_picking_and_nothing_comes_from_elsewhe
     assert re.search(r'<div class="place-map" id="map-picker" hidden', html)
     assert 'id="latitude"' in html and 'id="longitude"' in html and "complaints/map.js" in html
     assert "Salmiya" in html and "السالمية" not in html  # the picker names the tapped place
-    assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html)  # no tile server, no CDN
+    # no tile server, no CDN: nothing is loaded from another host (a link to follow is not loaded)
+    assert not re.search(r"""<(?!a\b)[^>]*\b(?:src|href)=["']?(?:https?:)?//""", html)
+    assert '<a href="https://whosonfirst.org/">Who’s On First</a>' in html  # the outlines' source, credited
     svg = re.search(r"<svg id=\"map\".*?</svg>", html, re.S).group(0)
     size = len(gzip.compress(svg.encode(), 9))
     assert size < 60_000, f"the map weighs {size} bytes gzipped"
@@ -115,6 +117,8 @@ def test_a_picked_point_is_stored_with_its_area_and_marked_for_the_reporter_and_
         assert left < expected[0] < left + width and top < expected[1] < top + height  # zoomed on it
         assert width == pytest.approx(maps.WIDTH / maps.CLOSE, abs=0.1)
         assert f"{salmiya}." in html
+        credit = {"ar": "«هوز أون فيرست»", "en": "Who’s On First"}[language]
+        assert f'<a href="https://whosonfirst.org/">{credit}</a>' in html
 
 
 def test_the_form_sent_back_keeps_the_picked_point_on_the_map(login, demo):

@@ -129,7 +129,7 @@ def test_a_kiosk_card_is_ready_the_next_working_day_in_the_chosen_governorate(re
 
 def test_a_courier_names_the_registered_area_and_governorate_only(renewal):
     definition = parse(renewal)
-    profile = Profile("288031400011", None, {"governorate": "KW-HA"}, {}, "1729724891")  # type: ignore[arg-type]
+    profile = Profile("288031400011", None, {"governorate": "KW-HA"}, {}, "1729724891")
     found = handover_for(approved(definition, {"delivery": "courier"}, THURSDAY), definition, profile)
     expected = add_working_days(THURSDAY, 3, kuwait_holidays())
     assert found is not None and found.on == expected

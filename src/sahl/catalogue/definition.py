@@ -559,12 +559,13 @@ class _Parser:
         return Delivery(
             field,
             tuple(
-                self.delivery_method(str(name), item, choices, properties) for name, item in methods.items()
+                self.delivery_method(str(name), item, tuple(choices), properties)
+                for name, item in methods.items()
             ),
         )
 
     def delivery_method(
-        self, name: str, item: Any, choices: list[Any], properties: dict[str, Any]
+        self, name: str, item: Any, choices: tuple[Any, ...], properties: dict[str, Any]
     ) -> DeliveryMethod:
         where = f"delivery.methods.{name}"
         if name not in map(str, choices):

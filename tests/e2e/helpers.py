@@ -10,6 +10,7 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 import zlib
 from dataclasses import dataclass
 
@@ -104,6 +105,25 @@ class _KeepRedirects(urllib.request.HTTPRedirectHandler):
         return None  # a redirect is an answer to look at, not to follow
 
 
+def _multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    boundary = "----sahl-e2e-" + uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    for name, (filename, content, kind) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {kind}\r\n\r\n"
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+# A receipt for a sale paid through a bank (the proof the service asks for).
+RECEIPT = {"proof_of_payment": ("receipt.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")}
+
+
 class HttpClient:
     """A person's session over plain HTTP, with its own cookie jar (copied by `clone`)."""
 
@@ -134,12 +154,18 @@ class HttpClient:
     def get(self, path: str) -> Response:
         return self._send(urllib.request.Request(self.base + path))  # noqa: S310 (checked in __init__)
 
-    def post(self, path: str, fields: dict[str, str]) -> Response:
+    def post(
+        self, path: str, fields: dict[str, str], files: dict[str, tuple[str, bytes, str]] | None = None
+    ) -> Response:
+        """A form's POST; with `files` ({field: (file name, content, type)}) as multipart/form-data."""
         fields = {"csrfmiddlewaretoken": self.cookie("csrftoken")} | fields
+        body, kind = urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded"
+        if files:
+            body, kind = _multipart(fields, files)
         request = urllib.request.Request(  # noqa: S310 (the scheme is checked in __init__)
             self.base + path,
-            data=urllib.parse.urlencode(fields).encode(),
-            headers={"Referer": self.base + path, "Content-Type": "application/x-www-form-urlencoded"},
+            data=body,
+            headers={"Referer": self.base + path, "Content-Type": kind},
             method="POST",
         )
         return self._send(request)
@@ -167,12 +193,15 @@ class HttpClient:
                         self.jar.set_cookie(cookie)
         return self
 
-    def apply(self, code: str, answers: dict[str, str]) -> str:
-        """File an application through the form; returns its reference."""
+    def apply(
+        self, code: str, answers: dict[str, str], files: dict[str, tuple[str, bytes, str]] | None = None
+    ) -> str:
+        """File an application through the form (with files, if any); returns its reference."""
         form = self.get(f"/services/{code}/apply")
         assert form.status == 200, f"{code}: the apply page answered {form.status}"
         key = hidden_input(form.text, "idempotency_key")
-        answer = self.post(f"/services/{code}/apply", {"idempotency_key": key, "submit": "1"} | answers)
+        fields = {"idempotency_key": key, "submit": "1"} | answers
+        answer = self.post(f"/services/{code}/apply", fields, files)
         assert answer.status == 302, f"{code}: submitting answered {answer.status}"
         return reference_in(answer.location)
 

@@ -160,6 +160,9 @@ def test_the_father_sells_his_car_to_the_expat_who_agrees_before_the_ministry_ap
     page.locator("input[name=buyer_civil_id]").fill(civil_id("expat"))
     page.locator("select[name=payment_method]").select_option("bank_transfer")
     page.locator("input[name=sale_price]").fill("4500")
+    page.locator("input[name=proof_of_payment]").set_input_files(
+        files=[{"name": "receipt.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + b"\0" * 64}]
+    )
     submit(page)
     reference = reference_of(page)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import HttpClient, civil_id, log_in, serious
+from tests.e2e.helpers import RECEIPT, HttpClient, civil_id, log_in, serious
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +25,7 @@ def sale(server: str) -> str:
     reference = father.apply(
         "moi.vehicle-ownership-transfer",
         {"plate_number": "12-10001", "buyer_civil_id": civil_id("expat"), "payment_method": "bank_transfer"},
+        RECEIPT,
     )
     buyer = HttpClient(server).log_in("expat")
     assert buyer.post(f"/applications/{reference}/consent", {"agree": "yes"}).status == 302

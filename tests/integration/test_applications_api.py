@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sahl.applications.models import Application
 from sahl.registry.models import Passport
-from tests.integration.conftest import pay
+from tests.integration.conftest import pay, proof_of_payment
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -144,7 +144,8 @@ def test_staff_of_another_agency_and_citizens_get_404_from_the_back_office_api(l
 def test_consent_and_withdraw_through_the_api(login, demo):
     father = login(demo["father"])
     body = {"plate_number": "12-10001", "buyer_civil_id": demo["expat"], "payment_method": "bank_transfer"}
-    reference = create(father, "moi.vehicle-ownership-transfer", body, "k").json()["reference"]
+    filed = create(father, "moi.vehicle-ownership-transfer", body, "k", **proof_of_payment())
+    reference = filed.json()["reference"]
     buyer = login(demo["expat"])
     agreed = buyer.post(
         f"/api/v1/applications/{reference}/consent", {"agree": True}, content_type="application/json"

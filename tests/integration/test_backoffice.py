@@ -11,7 +11,7 @@ from sahl.backoffice import services as backoffice
 from sahl.core.working_days import add_working_days, kuwait_holidays
 from sahl.identity.models import User
 from sahl.registry.models import Passport, Vehicle
-from tests.integration.conftest import apply, paid, pay, reference_of
+from tests.integration.conftest import apply, paid, pay, proof_of_payment, reference_of
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -171,6 +171,7 @@ def transfer(login, demo):
             father,
             "moi.vehicle-ownership-transfer",
             {"plate_number": "12-10001", "buyer_civil_id": demo["expat"], "payment_method": "bank_transfer"},
+            proof_of_payment(),
         )
     )
     return father, reference
@@ -223,6 +224,7 @@ def test_a_buyer_who_is_not_in_the_register_is_refused(login, demo):
         father,
         "moi.vehicle-ownership-transfer",
         {"plate_number": "12-10001", "buyer_civil_id": "290010100009", "payment_method": "bank_transfer"},
+        proof_of_payment(),
     )
     assert response.status_code == 400
     assert "not in the civil register" in response.content.decode()
@@ -256,6 +258,7 @@ def test_a_car_cannot_be_sold_twice(login, demo, transfer):
         father,
         "moi.vehicle-ownership-transfer",
         {"plate_number": "12-10001", "buyer_civil_id": demo["owner"], "payment_method": "bank_transfer"},
+        proof_of_payment(),
     )
     assert second.status_code == 409
     assert (

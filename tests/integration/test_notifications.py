@@ -14,7 +14,7 @@ from sahl.notifications.channels import header_id
 from sahl.notifications.models import Message
 from sahl.outbox.models import Delivery
 from sahl.sms_sim.models import SimulatedSms
-from tests.integration.conftest import apply, paid, reference_of, run_tasks
+from tests.integration.conftest import apply, paid, proof_of_payment, reference_of, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def sell_the_fathers_car(login, demo) -> str:
     """The father files the sale; the worker then writes the messages about it (after commit)."""
     father = login(demo["father"])
     answers = {"plate_number": "12-10001", "buyer_civil_id": demo["expat"], "payment_method": "bank_transfer"}
-    reference = reference_of(apply(father, "moi.vehicle-ownership-transfer", answers))
+    reference = reference_of(apply(father, "moi.vehicle-ownership-transfer", answers, proof_of_payment()))
     run_tasks()
     return reference
 

@@ -24,7 +24,7 @@ from sahl.notifications.models import Message
 from sahl.outbox import rules
 from sahl.outbox.models import Attempt, Delivery
 from sahl.outbox.tasks import deliver
-from tests.integration.conftest import apply, paid, reference_of, run_tasks
+from tests.integration.conftest import apply, paid, proof_of_payment, reference_of, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def wants_email(login, civil_id: str, language: str, address: str):
 def sell_the_fathers_car(login, demo) -> str:
     father = login(demo["father"])
     answers = {"plate_number": "12-10001", "buyer_civil_id": demo["expat"], "payment_method": "bank_transfer"}
-    return reference_of(apply(father, "moi.vehicle-ownership-transfer", answers))
+    return reference_of(apply(father, "moi.vehicle-ownership-transfer", answers, proof_of_payment()))
 
 
 def emails_to(civil_id: str):

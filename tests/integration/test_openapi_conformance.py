@@ -23,7 +23,7 @@ from openapi_core.testing import MockRequest, MockResponse
 from sahl.catalogue import services as catalogue
 from sahl.mandates.models import Mandate
 from sahl.registry.models import Passport, Vehicle
-from tests.integration.conftest import DjangoTransport, apply, pay, reference_of, run_tasks
+from tests.integration.conftest import DjangoTransport, apply, pay, proof_of_payment, reference_of, run_tasks
 from tests.integration.test_agency_api import CLEARANCE, PDF, System
 from tests.integration.test_applications_api import create, created_and_paid
 from tests.integration.test_mandates import grant
@@ -245,7 +245,7 @@ def people_tour(tour: Tour, login: Any, demo: dict[str, str], anonymous: Client)
 
     # A party's consent: the father sells his car to the expatriate, who agrees.
     answers = {"plate_number": plate, "buyer_civil_id": demo["expat"], "payment_method": "certified_cheque"}
-    sale = reference_of(apply(father, SALE, answers))
+    sale = reference_of(apply(father, SALE, answers, proof_of_payment()))
     tour.django(json_body(expat, "post", f"/api/v1/applications/{sale}/consent", {"agree": True}), 200)
     tour.django(json_body(expat, "post", f"/api/v1/applications/{sale}/consent", {"agree": True}), 404)
 

@@ -29,6 +29,7 @@ from tests.integration.conftest import (
     DjangoTransport,
     apply,
     paid,
+    proof_of_payment,
     reference_of,
     run_tasks,
     send_notice,
@@ -62,6 +63,7 @@ def sale(login, demo):
             father,
             SALE,
             {"plate_number": plate, "buyer_civil_id": demo["expat"], "payment_method": "certified_cheque"},
+            proof_of_payment(),
         )
     )
     buyer = login(demo["expat"], "en")
@@ -193,6 +195,7 @@ def test_a_declined_consent_is_listed_as_declined(login, demo):
             father,
             SALE,
             {"plate_number": plate, "buyer_civil_id": demo["owner"], "payment_method": "bank_transfer"},
+            proof_of_payment(),
         )
     )
     owner = login(demo["owner"], "en")
@@ -457,6 +460,7 @@ def test_the_export_runs_a_fixed_number_of_queries(login, demo, sale, http, djan
             expat,
             SALE,
             {"plate_number": "45-20002", "buyer_civil_id": demo["father"], "payment_method": "bank_transfer"},
+            proof_of_payment(),
         )
     )
     assert father.post(f"/applications/{theirs}/consent", {"agree": "yes"}).status_code == 302

@@ -335,7 +335,7 @@ def test_a_private_key_is_never_stored_in_the_clear(login, demo, http):
 def test_selling_the_car_revokes_the_sellers_registration_and_the_buyer_gets_one(login, demo):
     from sahl.backoffice import services as backoffice
     from sahl.identity.models import User
-    from tests.integration.conftest import pay, reference_of
+    from tests.integration.conftest import pay, proof_of_payment, reference_of
 
     father = login(demo["father"], "en")
     paid(father, apply(father, "moi.vehicle-registration-renewal", {"plate_number": "12-10001"}))
@@ -345,7 +345,7 @@ def test_selling_the_car_revokes_the_sellers_registration_and_the_buyer_gets_one
     other_car = IssuedDocument.objects.get(holder_civil_id=demo["expat"], document="vehicle_registration")
 
     answers = {"plate_number": "12-10001", "buyer_civil_id": demo["expat"], "payment_method": "bank_transfer"}
-    reference = reference_of(apply(father, "moi.vehicle-ownership-transfer", answers))
+    reference = reference_of(apply(father, "moi.vehicle-ownership-transfer", answers, proof_of_payment()))
     expat.post(f"/applications/{reference}/consent", {"agree": "yes"})
     pay(father, reference)
     caseworker = User.objects.get(civil_id=demo["caseworker"])

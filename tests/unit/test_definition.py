@@ -170,3 +170,52 @@ def test_a_service_asks_for_at_most_ten_documents_of_at_most_10_mb(good):
     with pytest.raises(DefinitionError) as error:
         parse(break_(good, "required_documents", [ten[0] | {"max_size_mb": 11}]))
     assert error.value.field == "required_documents[0].max_size_mb"
+
+
+@pytest.fixture
+def sale() -> dict:
+    path = DEFINITIONS / "moi" / "vehicle-ownership-transfer.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def parse_sale(data: dict):
+    return parse_definition(
+        data, source="moi/x.yaml", agencies=AGENCIES, categories=CATEGORIES, slug="vehicle-ownership-transfer"
+    )
+
+
+def test_a_document_may_be_required_by_a_choice_of_the_form(sale):
+    proof = parse_sale(sale).required_documents[0]
+    assert proof.code == "proof_of_payment" and not proof.required
+    assert proof.required_by({"payment_method": "bank_transfer"}) == "bank_transfer"
+    assert proof.required_by({"payment_method": "between_relatives"}) is None
+    assert proof.required_by({}) is None
+    assert proof.required_when is not None
+    assert proof.required_when.title_of("bank_transfer").en == "Bank transfer"
+    assert proof.required_when.chosen_titles.en == "“Bank transfer” or “Certified bank cheque”"
+
+
+@pytest.mark.parametrize(
+    ("when", "required", "field"),
+    [
+        ({"plate_number": ["x"]}, False, "required_documents[0].required_when"),  # not a choice field
+        ({"nothing": ["x"]}, False, "required_documents[0].required_when"),
+        ({"payment_method": ["wire"]}, False, "required_documents[0].required_when.payment_method"),
+        ({"payment_method": []}, False, "required_documents[0].required_when.payment_method"),
+        (
+            {"payment_method": ["bank_transfer"], "sale_price": [1]},
+            False,
+            "required_documents[0].required_when",
+        ),
+        (
+            {"payment_method": ["bank_transfer"]},
+            True,
+            "required_documents[0].required",
+        ),  # always, or by answer
+    ],
+)
+def test_a_conditional_document_names_a_choice_field_and_its_values(sale, when, required, field):
+    sale["required_documents"][0] |= {"required_when": when, "required": required}
+    with pytest.raises(DefinitionError) as refused:
+        parse_sale(sale)
+    assert refused.value.field == field

@@ -94,7 +94,7 @@ def submit(
         _check_effects(page.definition, clean)
         _refuse_a_second_open_application(page, clean, subject)
         parties = _parties(page.definition, clean, subject)
-        checked = _check_files(page.definition, files)
+        checked = _check_files(page.definition, files, clean)
         fee, exemption = fee_for(page.definition, profile.facts)
         application = page.draft
         if application is None:
@@ -244,9 +244,10 @@ def bilingual(code: str, **params: object) -> BilingualText:
 
 
 def _check_files(
-    definition: ServiceDefinition, files: Mapping[str, Upload]
+    definition: ServiceDefinition, files: Mapping[str, Upload], answers: Mapping[str, Any]
 ) -> dict[RequiredDocument, tuple[Upload, FileKind]]:
-    """Every file checked by content and size before anything is stored."""
+    """Every file checked by content and size before anything is stored; a document the answers
+    ask for (the proof of a bank transfer) is required like one always required."""
     checked: dict[RequiredDocument, tuple[Upload, FileKind]] = {}
     errors: dict[str, Wording] = {}
     for document in definition.required_documents:
@@ -254,6 +255,8 @@ def _check_files(
         if upload is None:
             if document.required:
                 errors[document.code] = _required()
+            elif (chosen := document.required_by(answers)) is not None:
+                errors[document.code] = _required_by(document, chosen)
             continue
         try:
             checked[document] = (upload, sniff(upload, document))
@@ -266,6 +269,13 @@ def _check_files(
 
 def _required() -> Wording:
     return MESSAGES["required"]
+
+
+def _required_by(document: RequiredDocument, chosen: str) -> BilingualText:
+    """Why an optional document is needed this time: the person's own answer asks for it."""
+    when = document.required_when
+    assert when is not None
+    return bilingual("application.document_required_by", choice=when.title_of(chosen), field=when.field_title)
 
 
 def _file_message(refused: SahlError) -> BilingualText:

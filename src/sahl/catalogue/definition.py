@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,12 +84,44 @@ class DefinitionError(ValueError):
 
 
 @dataclass(frozen=True)
+class RequiredWhen:
+    """A document required by an answer: when the form's choice `field` holds one of `values` (the
+    proof of a payment made by bank transfer). The titles are kept to tell the person why."""
+
+    field: str
+    values: tuple[str, ...]
+    field_title: BilingualText
+    choices: tuple[tuple[str, BilingualText], ...]  # each value's title, in the enum's order
+
+    def title_of(self, value: str) -> BilingualText:
+        return next(title for choice, title in self.choices if choice == value)
+
+    @property
+    def chosen_titles(self) -> BilingualText:
+        """The titles of the values that require the document, quoted and joined by "or" in each
+        language ("“Bank transfer” or “Certified bank cheque”")."""
+        titles = [title for choice, title in self.choices if choice in self.values]
+        return BilingualText(
+            " أو ".join(f"«{t.ar}»" for t in titles), " or ".join(f"“{t.en}”" for t in titles)
+        )
+
+
+@dataclass(frozen=True)
 class RequiredDocument:
     code: str
     name: BilingualText
     formats: tuple[str, ...]
     max_size_mb: int
-    required: bool
+    required: bool  # always; else optional, unless `required_when` an answer asks for it
+    required_when: RequiredWhen | None = None
+
+    def required_by(self, answers: Mapping[str, Any]) -> str | None:
+        """The answer that requires this (optional) document, or None."""
+        when = self.required_when
+        if when is None:
+            return None
+        chosen = str(answers.get(when.field, ""))
+        return chosen if chosen in when.values else None
 
 
 @dataclass(frozen=True)
@@ -450,6 +483,7 @@ class _Parser:
                 "formats",
                 "max_size_mb",
                 "required",
+                "required_when",
             }:
                 raise self.error(f"required_documents[{i}]", "has unknown or missing keys")
             code = self.string(item, "code", where)
@@ -465,10 +499,45 @@ class _Parser:
             required = item.get("required", True)
             if not isinstance(required, bool):
                 raise self.error(where + "required", "must be true or false")
+            when = self.required_when(data, item, where)
+            if when is not None and required:
+                raise self.error(where + "required", "must be false beside required_when")
             docs.append(
-                RequiredDocument(code, self.bilingual(item, "name", where), tuple(formats), size, required)
+                RequiredDocument(
+                    code, self.bilingual(item, "name", where), tuple(formats), size, required, when
+                )
             )
         return tuple(docs)
+
+    def required_when(self, data: dict[str, Any], item: dict[str, Any], where: str) -> RequiredWhen | None:
+        """`required_when: {payment_method: [bank_transfer]}`: required when the answer to one choice
+        field of the form (an enum) is one of the values listed."""
+        if "required_when" not in item:
+            return None
+        where += "required_when"
+        value = item["required_when"]
+        if not isinstance(value, dict) or len(value) != 1:
+            raise self.error(where, "must name one choice field: {field: [value, ...]}")
+        [(field, values)] = value.items()
+        properties = data.get("form", {}).get("properties", {})
+        prop = properties.get(field) if isinstance(properties, dict) else None
+        if not isinstance(prop, dict) or not isinstance(prop.get("enum"), list):
+            raise self.error(where, f"'{field}' is not a choice field (with enum) of the form")
+        offered = [str(v) for v in prop["enum"]]
+        if (
+            not isinstance(values, list)
+            or not values
+            or len(set(map(str, values))) != len(values)
+            or not set(map(str, values)) <= set(offered)
+        ):
+            raise self.error(f"{where}.{field}", f"must list distinct values among {', '.join(offered)}")
+        titles = {str(k): v for k, v in prop.get("x-enum-titles", {}).items()}
+        return RequiredWhen(
+            str(field),
+            tuple(map(str, values)),
+            BilingualText.from_dict(prop["title"]),
+            tuple((v, BilingualText.from_dict(titles[v])) for v in offered),
+        )
 
     def outputs(self, data: dict[str, Any]) -> tuple[Output, ...]:
         outputs = []

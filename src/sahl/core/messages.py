@@ -111,6 +111,9 @@ MESSAGES.update(
         "file.empty": _("The file is empty."),
         "file.wrong_type": _("This kind of file is not accepted; accepted kinds: {formats}."),
         "file.unknown_document": _("This document is not part of this service."),
+        "application.document_required_by": _(
+            "Attach this document: it is required because you chose “{choice}” for “{field}”."
+        ),
         "application.already_open": _(
             "You already have an open application for the same thing, number {reference}; follow it or withdraw it first."
         ),

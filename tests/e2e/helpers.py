@@ -35,9 +35,9 @@ def log_in(page, key: str, next_path: str = "/", keep_language: bool = True) -> 
     """Log in through the login form (Arabic or English labels), then land on `next_path`.
 
     Logging in turns the pages to the person's own language (the demo's expatriate reads English);
-    unless `keep_language` is False, the browser goes on in the language it showed before (Arabic
-    when none was chosen), as the test was written for."""
-    before = next((c["value"] for c in page.context.cookies() if c["name"] == LANGUAGE_COOKIE), "ar")
+    unless `keep_language` is False, the browser goes on in the language it showed before (its
+    language cookie, else its own locale), as the test was written for."""
+    before = next((c["value"] for c in page.context.cookies() if c["name"] == LANGUAGE_COOKIE), None)
     page.goto(f"/accounts/login/?next={urllib.parse.quote(next_path)}")
     page.locator("input[name=login]").fill(civil_id(key))
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
@@ -46,9 +46,11 @@ def log_in(page, key: str, next_path: str = "/", keep_language: bool = True) -> 
     if keep_language:
         now = next((c["value"] for c in page.context.cookies() if c["name"] == LANGUAGE_COOKIE), None)
         if now != before:
-            origin = urllib.parse.urlsplit(page.url)
-            url = f"{origin.scheme}://{origin.netloc}"
-            page.context.add_cookies([{"name": LANGUAGE_COOKIE, "value": before, "url": url}])
+            page.context.clear_cookies(name=LANGUAGE_COOKIE)
+            if before is not None:
+                origin = urllib.parse.urlsplit(page.url)
+                url = f"{origin.scheme}://{origin.netloc}"
+                page.context.add_cookies([{"name": LANGUAGE_COOKIE, "value": before, "url": url}])
             page.reload()
 
 

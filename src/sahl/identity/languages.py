@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
 
 from sahl.identity import rules, services
 from sahl.identity.models import User
@@ -37,8 +36,8 @@ def logged_in(request: HttpRequest, user: User) -> None:
     before = session.pop(CHOSEN, None) if session is not None else None
     language = rules.language_at_login(before, user.preferred_language)
     services.choose_language(user, language)
-    translation.activate(language)
-    request.LANGUAGE_CODE = language
+    # The login answers with a redirect: the cookie is enough, the next page is in the language.
+    # (Not activated here: a test's force_login would switch the test process's own language.)
     setattr(request, TO_REMEMBER, language)
 
 

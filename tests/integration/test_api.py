@@ -28,7 +28,8 @@ def test_one_service_carries_its_form_schema_rules_and_version(client):
     assert service["form"]["properties"]["plate_number"]["x-prefill"] == "applicant.vehicles"
     assert service["eligibility"][0]["reason"]["ar"]
     assert service["version"] >= 1
-    assert service["outputs"] == [{"document": "vehicle_registration", "valid_for": "P1Y"}]
+    # The renewed registration is valid as long as the register says (its effect certifies it).
+    assert service["outputs"] == [{"document": "vehicle_registration", "valid_for": None}]
 
 
 def test_search_in_arabic_and_english(client):

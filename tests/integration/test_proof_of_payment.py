@@ -94,3 +94,13 @@ def test_the_api_refuses_a_certified_cheque_without_its_proof_as_problem_details
 def test_the_service_page_says_which_choices_require_the_proof(client):
     page = client.get(f"/services/{SALE}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "required if you choose “Bank transfer” or “Certified bank cheque”" in page
+
+
+def test_the_catalogue_api_says_which_answers_require_the_proof(client):
+    documents = client.get(f"/api/v1/services/{SALE}").json()["required_documents"]
+    proof = next(d for d in documents if d["code"] == "proof_of_payment")
+    assert proof["required"] is False
+    assert proof["required_when"] == {
+        "field": "payment_method",
+        "values": ["bank_transfer", "certified_cheque"],
+    }

@@ -89,6 +89,13 @@ class RuleOut(Schema):
     reason: Text
 
 
+class RequiredWhenOut(Schema):
+    """The answers that make an optional document required."""
+
+    field: str = Field(description="a choice field of the form")
+    values: list[str] = Field(description="the values of that field that require the document")
+
+
 class RequiredDocumentOut(Schema):
     """A document the applicant attaches when filing."""
 
@@ -97,6 +104,10 @@ class RequiredDocumentOut(Schema):
     formats: list[str]
     max_size_mb: int
     required: bool
+    required_when: RequiredWhenOut | None = Field(
+        None,
+        description="when `required` is false: the answer that requires it all the same (filing is refused)",
+    )
 
 
 class OutputOut(Schema):
@@ -256,6 +267,11 @@ def _service_detail(code: str) -> ServiceDetail:
                 formats=list(d.formats),
                 max_size_mb=d.max_size_mb,
                 required=d.required,
+                required_when=RequiredWhenOut(
+                    field=d.required_when.field, values=list(d.required_when.values)
+                )
+                if d.required_when
+                else None,
             )
             for d in definition.required_documents
         ],

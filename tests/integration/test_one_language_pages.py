@@ -75,6 +75,7 @@ def _pages(walk: dict[str, str]) -> dict[str, list[str]]:
             "/powers-of-attorney",
             "/account/access-log",
             "/account/notifications",
+            "/inbox",
         ],
         "caseworker": [
             "/backoffice/",

@@ -71,6 +71,26 @@ def isolated(value: object) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
 
 
+# A code inside text written before (a message's subject naming "C-2026-0000001"): letters and
+# digits joined by "-" or "/" with a digit in them, or a letter or two before digits (K1234567).
+_CODE_IN_TEXT = re.compile(
+    r"(?<![\w/-])(?:(?=[A-Z0-9/-]*\d)[A-Z0-9]+(?:[-/][A-Z0-9]+)+|[A-Z]{1,3}\d{4,})(?![\w/-])"
+)
+
+
+@register.filter
+def with_codes(value: object) -> SafeString:
+    """`{{ message.subject|with_codes }}`: kept text (a message, written when it was sent) with the
+    references, plates and numbers in it isolated as `code` shows them."""
+    text, at = str(value), 0
+    out: list[str] = []
+    for found in _CODE_IN_TEXT.finditer(text):
+        out += [escape(text[at : found.start()]), str(code(found.group(0)))]
+        at = found.end()
+    out.append(escape(text[at:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
+
+
 @register.filter
 def fils(amount: int) -> str:
     """An amount in fils as the person reads it: "10.000 د.ك" or "KWD 10.000"."""

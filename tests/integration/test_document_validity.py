@@ -151,6 +151,19 @@ def test_a_new_licence_ends_when_the_registers_licence_does(login, demo):
     assert pdf_valid_until(document) == licence.expires_on.isoformat()
 
 
+def test_a_renewed_licence_runs_its_term_again_from_its_end(login, demo):
+    soon = timezone.localdate() + dt.timedelta(days=30)
+    licence = DrivingLicence.objects.filter(holder__civil_id=demo["father"]).first()
+    assert licence is not None
+    DrivingLicence.objects.filter(pk=licence.pk).update(expires_on=soon)
+    father = login(demo["father"], "en")
+    reference = paid(father, apply(father, "moi.driving-licence-renewal", {"licence_number": licence.number}))
+    document = IssuedDocument.objects.get(application__reference=reference)
+    renewed = DrivingLicence.objects.get(pk=licence.pk).expires_on
+    assert renewed == soon.replace(year=soon.year + 15)  # a citizen's licence; it said "does not expire"
+    assert_all_say(father, father, document, renewed)
+
+
 def test_a_certificate_keeps_its_fixed_validity_from_the_definition(login, demo):
     father = login(demo["father"], "en")
     reference = paid(father, apply(father, "paci.address-certificate", {"language": "en"}))

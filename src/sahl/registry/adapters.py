@@ -142,6 +142,7 @@ OWNERSHIP_MOVED = _("Vehicle ownership moved to the buyer")
 PASSPORT_ISSUED = _("New passport valid until {until}")
 CIVIL_ID_RENEWED = _("Civil ID card renewed until {until}")
 LICENCE_ISSUED = _("Driving licence issued")
+LICENCE_RENEWED = _("Driving licence renewed until {until}")
 
 
 @cache
@@ -291,7 +292,12 @@ class DatabaseRegisters:
     def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Change:
         try:
             return self._apply(effect, civil_id, answers, today)
-        except (m.Person.DoesNotExist, m.Vehicle.DoesNotExist, m.Passport.DoesNotExist):
+        except (
+            m.Person.DoesNotExist,
+            m.Vehicle.DoesNotExist,
+            m.Passport.DoesNotExist,
+            m.DrivingLicence.DoesNotExist,
+        ):
             # e.g. the car was sold by another application in the meantime
             raise RegisterChanged(effect) from None
 
@@ -371,6 +377,17 @@ class DatabaseRegisters:
                 },
             )
             return Change(LICENCE_ISSUED, licence.expires_on)
+        if effect == "driving_licence.renew":
+            licence = m.DrivingLicence.objects.select_for_update().get(
+                number=answers["licence_number"], holder=person
+            )
+            # A citizen's licence runs 15 years, a resident's one (as when it was issued).
+            years = 15 if person.nationality == "KW" else 1
+            licence.expires_on = _plus_years(max(licence.expires_on, today), years)
+            licence.save(update_fields=["expires_on"])
+            return Change(
+                format_lazy(LICENCE_RENEWED, until=licence.expires_on.isoformat()), licence.expires_on
+            )
         raise ValueError(f"unknown effect {effect}")
 
 

@@ -15,6 +15,7 @@ READS: dict[str, tuple[str, ...]] = {
     "passport.renew": ("passport_number",),  # a new passport, valid five years
     "civil_id.renew": (),  # the civil ID card runs five more years (or to the residence's end)
     "driving_licence.issue": (),  # a private driving licence
+    "driving_licence.renew": ("licence_number",),  # the licence runs its term again from its end
 }
 
 # The document that certifies what each effect made or renewed: it is valid as long as the record.
@@ -24,6 +25,7 @@ CERTIFIES: dict[str, str] = {
     "passport.renew": "passport",
     "civil_id.renew": "civil_id_card",
     "driving_licence.issue": "driving_licence",
+    "driving_licence.renew": "driving_licence",
 }
 
 # Which agency owns each base register: only the owner may change a record of it directly (the

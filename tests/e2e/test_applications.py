@@ -137,7 +137,8 @@ def test_a_caseworker_asks_for_a_photo_then_renews_the_fathers_passport(page, op
     # And the caseworker sees the photo and the answer, and approves
     staff.reload()
     expect(staff.locator("#status")).to_contain_text(IN_REVIEW)
-    expect(staff.get_by_role("link", name="personal_photo.png")).to_be_visible()
+    # The file is named by the document the service asks for, in the page's language
+    expect(staff.get_by_role("link", name="صورة شخصية حديثة بخلفية بيضاء (PNG)")).to_be_visible()
     expect(staff.locator("#req-title + ul")).to_contain_text("هذه صورتي.")
     case_action(staff, "approve").get_by_role("button").click()
     expect(staff.locator("#status")).to_have_text(COMPLETED)

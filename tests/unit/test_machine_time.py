@@ -37,7 +37,13 @@ def test_every_time_element_of_every_template_writes_its_moment_with_the_filter(
     alone, `date:'Y-m-d'`, is a valid date string)."""
     found = []
     for template in sorted(TEMPLATES.glob("*/templates/**/*.html")):
-        for value in re.findall(r'datetime="([^"]*)"', template.read_text()):
+        text = template.read_text()
+        # inside {% blocktranslate with machine=x|machine_time %}, the bound name is written
+        bound = set(re.findall(r"\b(\w+)=[\w.]+\|machine_time\b", text))
+        for value in re.findall(r'datetime="([^"]*)"', text):
+            named = re.fullmatch(r"\{\{ (\w+) \}\}", value)
+            if named and named.group(1) in bound:
+                continue
             if not re.fullmatch(r"\{\{ [\w.]+\|(machine_time|date:'Y-m-d') \}\}", value):
                 found.append(f"{template.relative_to(TEMPLATES)}: {value}")
     assert found == []

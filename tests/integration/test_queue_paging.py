@@ -64,7 +64,7 @@ def _walk(client, path: str, marker: str) -> list[str]:
     seen = []
     for _ in range(10):
         html = client.get(path).content.decode()
-        seen += [part.split("<")[0] for part in html.split('dir="ltr">')[1:] if part.startswith("SAHL-")]
+        seen += [part.split("<")[0] for part in html.split('class="code">')[1:] if part.startswith("SAHL-")]
         if marker not in html:
             return seen
         path = "/backoffice/" + html.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0]

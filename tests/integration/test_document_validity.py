@@ -182,3 +182,37 @@ def test_the_verify_page_says_an_expired_document_has_expired(login, demo):
     )
     page = father.get(f"/verify/{document.verification_code}").content.decode()
     assert "it has expired" in page and "This document is genuine" not in page
+
+
+def test_a_replacement_registration_book_is_valid_as_long_as_the_registration(login, demo):
+    before = Vehicle.objects.get(plate="45-20002").registration_expiry
+    expat = login(demo["expat"], "en")
+    answers = {"plate_number": "45-20002", "reason": "lost"}
+    reference = paid(expat, apply(expat, "moi.vehicle-registration-replacement", answers))
+    document = IssuedDocument.objects.get(application__reference=reference)
+    assert Vehicle.objects.get(plate="45-20002").registration_expiry == before  # nothing renewed
+    assert_all_say(expat, expat, document, before)  # it said "Does not expire" before
+
+
+def test_a_replacement_licence_is_valid_as_long_as_the_licence(login, demo):
+    licence = DrivingLicence.objects.filter(holder__civil_id=demo["father"]).first()
+    assert licence is not None
+    father = login(demo["father"], "en")
+    answers = {"licence_number": licence.number, "reason": "damaged"}
+    reference = paid(father, apply(father, "moi.driving-licence-replacement", answers))
+    document = IssuedDocument.objects.get(application__reference=reference)
+    assert DrivingLicence.objects.get(pk=licence.pk).expires_on == licence.expires_on
+    assert_all_say(father, father, document, licence.expires_on)
+
+
+def test_a_replacement_civil_id_card_runs_to_the_registers_expiry_and_changes_nothing(demo):
+    from sahl.core.effects import Order, effect
+
+    person = Person.objects.get(civil_id=demo["father"])
+    replace = effect("civil_id.replace")
+    assert replace.certifies == "civil_id_card"
+    change = replace.carry_out(
+        Order("app-1", demo["father"], {"reason": "lost", "delivery": "kiosk"}, timezone.localdate())
+    )
+    assert change.until == person.civil_id_expiry
+    assert Person.objects.get(pk=person.pk).civil_id_expiry == person.civil_id_expiry

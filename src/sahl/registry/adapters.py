@@ -143,6 +143,7 @@ PASSPORT_ISSUED = _("New passport valid until {until}")
 CIVIL_ID_RENEWED = _("Civil ID card renewed until {until}")
 LICENCE_ISSUED = _("Driving licence issued")
 LICENCE_RENEWED = _("Driving licence renewed until {until}")
+REPLACED = _("Replacement issued; the record is unchanged and runs until {until}")
 
 
 @cache
@@ -388,7 +389,15 @@ class DatabaseRegisters:
             return Change(
                 format_lazy(LICENCE_RENEWED, until=licence.expires_on.isoformat()), licence.expires_on
             )
-        raise ValueError(f"unknown effect {effect}")
+        if effect == "civil_id.replace":
+            until = person.civil_id_expiry
+        elif effect == "vehicle.replace_registration":
+            until = m.Vehicle.objects.get(plate=answers["plate_number"], owner=person).registration_expiry
+        elif effect == "driving_licence.replace":
+            until = m.DrivingLicence.objects.get(number=answers["licence_number"], holder=person).expires_on
+        else:
+            raise ValueError(f"unknown effect {effect}")
+        return Change(format_lazy(REPLACED, until=until.isoformat()), until)
 
 
 def _plus_years(day: dt.date, years: int) -> dt.date:

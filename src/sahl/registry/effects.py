@@ -16,6 +16,10 @@ READS: dict[str, tuple[str, ...]] = {
     "civil_id.renew": (),  # the civil ID card runs five more years (or to the residence's end)
     "driving_licence.issue": (),  # a private driving licence
     "driving_licence.renew": ("licence_number",),  # the licence runs its term again from its end
+    # A replacement changes no record: the new card, book or licence is valid as long as the old one.
+    "civil_id.replace": (),
+    "vehicle.replace_registration": ("plate_number",),
+    "driving_licence.replace": ("licence_number",),
 }
 
 # The document that certifies what each effect made or renewed: it is valid as long as the record.
@@ -26,6 +30,9 @@ CERTIFIES: dict[str, str] = {
     "civil_id.renew": "civil_id_card",
     "driving_licence.issue": "driving_licence",
     "driving_licence.renew": "driving_licence",
+    "civil_id.replace": "civil_id_card",
+    "vehicle.replace_registration": "vehicle_registration",
+    "driving_licence.replace": "driving_licence",
 }
 
 # Which agency owns each base register: only the owner may change a record of it directly (the

@@ -151,7 +151,10 @@ def test_a_caseworker_asks_for_a_photo_then_renews_the_fathers_passport(page, op
 
     # And his passport, valid for five more years, can no longer be renewed
     page.goto("/services/moi.passport-renewal")
-    expect(page.locator(".apply [role=status]")).to_contain_text("لا يمكنك التقديم حالياً")
+    # (with the new expiry date and the first day a renewal can be filed: issue 17, point 6)
+    refusal = page.locator(".apply [role=status]")
+    expect(refusal).to_contain_text("لا يمكنك التقديم بعد")
+    expect(refusal).to_contain_text("ويمكنك التجديد")
 
 
 def test_the_father_sells_his_car_to_the_expat_who_agrees_before_the_ministry_approves(page, open_page):

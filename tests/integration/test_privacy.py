@@ -351,7 +351,7 @@ def test_anonymous_people_are_sent_to_log_in_and_the_api_answers_401(client):
 def test_the_page_explains_and_lists_consents_and_channels_in_both_languages(login, demo, sale):
     buyer_ar = login(demo["expat"])
     page = buyer_ar.get("/account/my-data").content.decode()
-    assert "بياناتي" in page and "تنزيل بياناتي (JSON)" in page
+    assert "بياناتي" in page and "تنزيل بياناتي (\u2066JSON\u2069)" in page  # the format's name isolated
     assert 'href="/account/my-data.json"' in page
     assert "نقل ملكية مركبة" in page and sale["sale"] in page and "المشتري" in page and "وافقت" in page
     english = sale["buyer"].get("/account/my-data").content.decode()

@@ -263,3 +263,23 @@ def open_until(page, path: str, text: str, seconds: float = 60) -> None:  # type
             break
         page.wait_for_timeout(300)
     expect(page.locator("main")).to_contain_text(text)
+
+
+def add_platform_authenticator(page):  # type: ignore[no-untyped-def]
+    """Chromium's virtual platform authenticator (CDP), which checks the person as a phone's
+    fingerprint, face or PIN does; the session it was added through, to read its credentials."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    return cdp

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import DEMO_PASSWORD
-from tests.e2e.helpers import civil_id, serious
+from tests.e2e.helpers import add_platform_authenticator, civil_id, serious
 
 PHONE = {"width": 360, "height": 740}
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
@@ -53,20 +53,7 @@ def phone_with_authenticator(browser, server):  # type: ignore[no-untyped-def]
     """A 360 px phone whose platform authenticator checks the person (fingerprint, face or PIN)."""
     context = browser.new_context(base_url=server, viewport=PHONE, is_mobile=True)
     page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-            }
-        },
-    )
+    add_platform_authenticator(page)
     yield page
     context.close()
 

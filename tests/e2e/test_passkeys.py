@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import DEMO_PASSWORD
-from tests.e2e.helpers import civil_id, log_in
+from tests.e2e.helpers import add_platform_authenticator, civil_id, log_in
 
 
 def from_address(server: str, address: str) -> httpx.Client:
@@ -35,21 +35,7 @@ def password_login(client: httpx.Client, civil_id: str, password: str) -> httpx.
 @pytest.fixture
 def authenticator(page):  # type: ignore[no-untyped-def]
     """A platform authenticator with user verification, as on a phone or a laptop."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-            }
-        },
-    )
-    return cdp
+    return add_platform_authenticator(page)
 
 
 def test_a_person_adds_a_passkey_and_logs_in_with_it_while_her_password_is_guessed(

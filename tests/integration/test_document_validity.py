@@ -216,3 +216,23 @@ def test_a_replacement_civil_id_card_runs_to_the_registers_expiry_and_changes_no
     )
     assert change.until == person.civil_id_expiry
     assert Person.objects.get(pk=person.pk).civil_id_expiry == person.civil_id_expiry
+
+
+def test_a_replacement_passport_is_a_new_passport_in_the_register_and_on_paper(login, demo):
+    from sahl.backoffice import services as backoffice
+    from sahl.registry.models import Passport
+
+    passport = Passport.objects.filter(holder__civil_id=demo["father"]).first()
+    assert passport is not None
+    father = login(demo["father"], "en")
+    answers = {"passport_number": passport.number, "reason": "lost", "delivery": "kiosk"}
+    files = {"loss_certificate": png("loss.png"), "personal_photo": png("me.png")}
+    reference = paid(father, apply(father, "moi.passport-replacement", answers, files))
+    staff = User.objects.get(civil_id=demo["caseworker"])
+    backoffice.take(staff, reference)
+    backoffice.approve(staff, reference)
+    document = IssuedDocument.objects.get(application__reference=reference)
+    replaced = Passport.objects.get(pk=passport.pk)
+    assert replaced.issued_on == timezone.localdate()
+    assert replaced.expires_on == timezone.localdate() + relativedelta(years=5)
+    assert_all_say(father, father, document, replaced.expires_on)  # the register and the paper agree

@@ -353,7 +353,7 @@ class DatabaseRegisters:
             vehicle.save(update_fields=["owner"])
             forget_profiles([person.civil_id])  # the car leaves the seller's profile (the buyer's: signal)
             return Change(OWNERSHIP_MOVED, vehicle.registration_expiry)
-        if effect == "passport.renew":
+        if effect in ("passport.renew", "passport.replace"):
             passport = m.Passport.objects.select_for_update().get(
                 number=answers["passport_number"], holder=person
             )

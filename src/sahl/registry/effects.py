@@ -13,6 +13,7 @@ READS: dict[str, tuple[str, ...]] = {
     "vehicle.renew_registration": ("plate_number",),  # the registration runs one more year
     "vehicle.transfer_ownership": ("plate_number", "buyer_civil_id"),  # the buyer becomes the owner
     "passport.renew": ("passport_number",),  # a new passport, valid five years
+    "passport.replace": ("passport_number",),  # for a lost or damaged one: also new, for five years
     "civil_id.renew": (),  # the civil ID card runs five more years (or to the residence's end)
     "driving_licence.issue": (),  # a private driving licence
     "driving_licence.renew": ("licence_number",),  # the licence runs its term again from its end
@@ -27,6 +28,7 @@ CERTIFIES: dict[str, str] = {
     "vehicle.renew_registration": "vehicle_registration",
     "vehicle.transfer_ownership": "vehicle_registration",  # the buyer's, to the registration's end
     "passport.renew": "passport",
+    "passport.replace": "passport",
     "civil_id.renew": "civil_id_card",
     "driving_licence.issue": "driving_licence",
     "driving_licence.renew": "driving_licence",

@@ -276,6 +276,9 @@ def test_the_api_acts_for_the_grantor_and_refuses_after_revocation(login, demo):
 
     refused = holder.get(f"/api/v1/applications/{renewal}")
     assert refused.status_code == 403 and refused.json()["code"] == "mandate.ended"
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["type"] == "urn:sahl:problem:mandate.ended"
+    assert set(refused.json()["messages"]) == {"ar", "en"}
     assert holder.get(f"/api/v1/applications/{renewal}").status_code == 404  # himself again
 
 

@@ -111,5 +111,8 @@ def test_where_a_second_factor_is_required_a_person_without_one_must_set_one_up_
     assert "add a second factor" in expat.get("/accounts/2fa/").content.decode()
     api = expat.get("/api/v1/applications")
     assert api.status_code == 403 and api.json()["code"] == "login.second_factor_required"
+    assert api["Content-Type"] == "application/problem+json"  # as every API error (core.problems)
+    assert api.json()["type"] == "urn:sahl:problem:login.second_factor_required"
+    assert set(api.json()["messages"]) == {"ar", "en"} and api.json()["title"] == api.json()["messages"]["en"]
     # The demo company owner has an authenticator app: she goes on as usual.
     assert login(demo["owner"], "en").get("/applications").status_code == 200

@@ -73,21 +73,14 @@ class SecondFactorRequiredMiddleware:
 
 def _set_one_up(request: HttpRequest) -> HttpResponse:
     from django.contrib import messages
-    from django.http import JsonResponse
     from django.shortcuts import redirect
     from django.utils.translation import get_language
 
-    from sahl.core.messages import both, message
+    from sahl.core.messages import message
+    from sahl.core.problems import problem, wants_problem
 
     code = "login.second_factor_required"
-    if request.path.startswith("/api/"):
-        body = {
-            "type": f"urn:sahl:problem:{code}",
-            "title": message(code, get_language() or "ar"),
-            "status": 403,
-            "code": code,
-            "messages": both(code),
-        }
-        return JsonResponse(body, status=403, content_type="application/problem+json")
+    if wants_problem(request):
+        return problem(403, code)
     messages.info(request, message(code, get_language() or "ar"))
     return redirect("mfa_index")

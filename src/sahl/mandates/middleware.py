@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 from sahl.core.errors import Forbidden
-from sahl.core.messages import both, message
+from sahl.core.problems import problem, wants_problem
 from sahl.identity.models import User
 from sahl.mandates import services
 from sahl.mandates.current import SESSION_KEY, client_address
@@ -37,19 +37,7 @@ class ActingMiddleware:
 
 def _ended(request: HttpRequest, subject: str) -> HttpResponse:
     person = registers().person(subject)
-    language = get_language() or "ar"
-    name = (person.name.get(language) if person else "") or "—"
-    if request.path.startswith("/api/"):
-        code = "mandate.ended"
-        return JsonResponse(
-            {
-                "type": f"urn:sahl:problem:{code}",
-                "title": message(code, language, name=name),
-                "status": 403,
-                "code": code,
-                "messages": both(code, name=name),
-            },
-            status=403,
-            content_type="application/problem+json",
-        )
+    name = (person.name.get(get_language() or "ar") if person else "") or "—"
+    if wants_problem(request):
+        return problem(403, "mandate.ended", {"name": name})
     return error_page(request, 403, "mandate.ended", name=name)

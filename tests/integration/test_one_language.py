@@ -5,6 +5,7 @@ settings page has one choice for both; the inbox shows each message in the page'
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -167,3 +168,20 @@ def test_the_api_gives_messages_in_the_persons_language(demo):
     listed = expat.get("/api/v1/inbox", HTTP_ACCEPT_LANGUAGE="ar").json()["messages"]
     assert listed[0]["language"] == "en" and listed[0]["subject"].startswith("Your application")
     assert not SimulatedSms.objects.exists()  # no SMS chosen: none sent
+
+
+def test_my_data_holds_each_message_in_both_languages(demo):
+    father, _ = logged_in(demo["father"])
+    reference = reference_of(apply(father, RENEWAL, {"plate_number": "12-10001"}))
+    assert father.post(f"/applications/{reference}/withdraw").status_code == 302
+    run_tasks()
+    message = Message.objects.get(recipient__civil_id=demo["father"])
+    answer = father.get("/account/my-data.json")
+    body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+    export = json.loads(body)
+    [row] = [m for m in export["sections"]["messages"] if m["application"] == reference]
+    assert (row["language"], row["subject"]) == ("ar", message.subject)
+    assert row["other_subject"] == message.other_subject and row["other_subject"].startswith(
+        "Your application"
+    )
+    assert row["other_body"] == message.other_body != ""

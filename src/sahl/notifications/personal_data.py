@@ -35,6 +35,10 @@ class MessageRow(TypedDict):
     language: str
     subject: str
     body: str
+    # The same message in the other language, as the inbox shows it on pages in that language
+    # ("" for a message kept in one language only, from before both were kept).
+    other_subject: str
+    other_body: str
     link: str
     application: str | None  # its reference
     notice: str | None  # its reference
@@ -77,6 +81,8 @@ def messages(person: Person) -> list[MessageRow]:
             "language": m.language,
             "subject": m.subject,
             "body": m.body,
+            "other_subject": m.other_subject,
+            "other_body": m.other_body,
             "link": m.link,
             "application": m.application_reference,
             "notice": m.notice_reference,

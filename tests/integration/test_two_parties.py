@@ -174,3 +174,24 @@ def test_a_declining_buyer_is_named_to_the_seller(sale):
     buyer = page(sale, "buyer", "ar")
     assert section(buyer, "turn-now") == "رفضت، فأُلغيت المعاملة."
     assert "رفضت" in heading_section(buyer, "history-title")
+
+
+def test_the_api_names_the_parties_and_says_whose_turn_it_is_as_the_page_does(sale, demo):
+    agreed = sale["buyer"]["en"].post(f"/applications/{sale['reference']}/consent", {"agree": "yes"})
+    assert agreed.status_code == 302
+    buyer = sale["buyer"]["en"].get(f"/api/v1/applications/{sale['reference']}").json()
+    # The other party by the register's name in both languages; the asker's own row carries none.
+    assert {p["civil_id"]: p["name"] for p in buyer["parties"]} == {
+        demo["father"]: NAMES["father"],
+        demo["expat"]: None,
+    }
+    turn = buyer["turn"]
+    assert turn["mine"] is False and turn["who"]["en"].startswith(NAMES["father"]["en"])
+    assert turn["who"]["ar"].startswith(NAMES["father"]["ar"])
+    assert NAMES["father"]["en"] in turn["now"]["en"]  # the seller pays; the buyer is not asked to
+    page_turn = section(page(sale, "buyer", "en"), "turn-now")
+    assert page_turn == turn["now"]["en"]
+
+    seller = sale["seller"]["en"].get(f"/api/v1/applications/{sale['reference']}").json()
+    assert seller["turn"]["mine"] is True and seller["turn"]["who"] == {"ar": "أنت", "en": "You"}
+    assert {p["civil_id"]: p["name"] for p in seller["parties"]}[demo["expat"]] == NAMES["expat"]

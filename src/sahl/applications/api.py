@@ -17,6 +17,7 @@ from sahl.applications.rules import ANSWER_MAX_BODY, MAX_BODY, FormInvalid
 from sahl.applications.states import State
 from sahl.core import untrusted
 from sahl.core.api_schemas import Text, errors
+from sahl.core.bilingual import BilingualText
 from sahl.core.bounds import PAGE_SIZE_MAX, Id
 from sahl.core.errors import BadInput, Forbidden
 from sahl.core.languages import in_both
@@ -54,10 +55,20 @@ class EventOut(Schema):
     note: str
 
 
-class PartyOut(Schema):
+class ApplicationParty(Schema):
     role: str
     civil_id: str
     consent: str
+    name: Text | None = Field(description="the register's name of the party; null for the asker themself")
+
+
+class TurnOut(Schema):
+    """Whose turn it is, as the asker reads it (the application page says the same)."""
+
+    who: Text = Field(description="who must act now: the asker ('You'), another party, the agency or nobody")
+    now: Text = Field(description="what happens now")
+    then: Text | None = Field(description="what comes after")
+    mine: bool = Field(description="the asker must act")
 
 
 class IssuedDocumentOut(Schema):
@@ -88,7 +99,8 @@ class ApplicationDetail(ApplicationOut):
     version: int
     fee: str
     answers: dict[str, Any]
-    parties: list[PartyOut]
+    parties: list[ApplicationParty]
+    turn: TurnOut
     history: list[EventOut]
     documents: list[IssuedDocumentOut]
     open_request: RequestOut | None
@@ -143,16 +155,31 @@ def summary(application: "Application") -> ApplicationOut:
     )
 
 
+def _name(name: BilingualText | None) -> Text | None:
+    return Text(ar=name.ar, en=name.en) if name is not None else None
+
+
 def detail(user: "Authority", reference: str) -> ApplicationDetail:
     """One application as the person may see it (404 otherwise)."""
     page = reading.application_detail(user, reference)
-    application, request, decision = page.application, page.open_request, page.decision
+    application, request, decision, turn = page.application, page.open_request, page.decision, page.view.turn
     return ApplicationDetail(
         **summary(application).model_dump(),
         version=application.version.number,
         fee=f"{application.fee_fils // 1000}.{application.fee_fils % 1000:03d}",
         answers=application.form_data if page.is_applicant else {},
-        parties=[PartyOut(role=p.role, civil_id=p.civil_id, consent=p.consent) for p in page.parties],
+        parties=[
+            ApplicationParty(
+                role=p.role, civil_id=p.civil_id, consent=p.consent, name=_name(page.names.get(p.civil_id))
+            )
+            for p in page.parties
+        ],
+        turn=TurnOut(
+            who=Text(**in_both(turn.who)),
+            now=Text(**in_both(turn.now)),
+            then=Text(**in_both(turn.then)) if turn.then is not None else None,
+            mine=turn.mine,
+        ),
         history=[
             EventOut(at=e.at, kind=e.kind, text=Text(**in_both(EVENTS[Kind(e.kind)])), note=e.note)
             for e in page.history

@@ -248,6 +248,7 @@ class ApplicationDetail:
     is_applicant: bool  # the asker is the subject or acts for them, not merely a party
     can_withdraw: bool
     view: Viewpoint  # the asker's own point of view: the others by name, whose turn, what next
+    names: Mapping[str, BilingualText]  # the register's names of the others on it, by civil ID
     handover: Handover | None  # how the approved result reaches the asker (kiosk or courier)
 
 
@@ -284,5 +285,6 @@ def application_detail(who: Who, reference: str) -> ApplicationDetail:
         is_applicant=is_applicant,
         can_withdraw=is_applicant and State.WITHDRAWN in TRANSITIONS[State(application.state)],
         view=viewpoint(application, definition, parties, names, subject, is_applicant, history),
+        names=names,
         handover=handover_for(application, definition, profile) if is_applicant else None,
     )

@@ -9,6 +9,7 @@ whatever the size of the load. The workers never touch the database.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from typing import Any
@@ -24,6 +25,14 @@ def _made(job: tuple[int, dict[str, Any]]) -> Batch:
     return _make(*job).packed()
 
 
+def _dies_when_told() -> None:
+    """A worker ends on the pool's SIGTERM whatever handler the loader's process had installed (a
+    task worker run in the same process sets one): otherwise a load stopped early (`--stop-after`)
+    could wait forever for a worker blocked handing back a batch nobody reads any more."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the loader's to handle
+
+
 def batches(make: Make, jobs: Iterable[tuple[int, dict[str, Any]]], workers: int) -> Generator[Batch]:
     """`make(done, state)` for each job, in the order of the jobs."""
     global _make
@@ -32,7 +41,7 @@ def batches(make: Make, jobs: Iterable[tuple[int, dict[str, Any]]], workers: int
             yield make(done, state)
         return
     _make = make
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_dies_when_told) as pool:
         waiting: deque[Any] = deque()
         for job in jobs:
             waiting.append(pool.apply_async(_made, (job,)))

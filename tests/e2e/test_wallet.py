@@ -224,6 +224,12 @@ def test_the_wallet_opens_without_a_network_and_still_shows_a_qr(browser, server
             "caches.open('sahl-wallet-v1').then((c) => Promise.all([c.match('/wallet/'), "
             "c.match('/api/v1/wallet/documents')])).then((found) => found.every(Boolean))"
         )
+        # The copy kept is the page he read, in Arabic (the service worker's own requests need not
+        # carry the page's language: once its copy was sometimes the English one)
+        kept = page.evaluate(
+            "caches.open('sahl-wallet-v1').then((c) => c.match('/wallet/')).then((r) => r.text())"
+        )
+        assert '<html lang="ar" dir="rtl">' in kept
         # Every script and style the page loaded (modules it imports too) is saved, not only in the
         # browser's HTTP cache, which forgets plain-named static files after a minute
         missing = page.evaluate(

@@ -1,6 +1,7 @@
-"""seed_scale's worker processes end when a load stops early, whatever SIGTERM handler the loading
-process holds (a task worker run in the same process installs one): once they did not, and a load
-stopped by --stop-after waited forever on a worker blocked handing back a batch nobody read."""
+"""A load stopped early (--stop-after) ends with its worker processes, whatever SIGTERM handler the
+loading process holds (a task worker run in the same process installs one). Twice it did not: the
+workers ignored the pool's SIGTERM, then Pool.terminate() waited for ever on the lock of a worker
+midway through handing back a batch larger than a pipe holds."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ class Big:  # a batch larger than a pipe holds, so a worker blocks handing it ba
     def packed(self):
         return b"x" * 8_000_000
 
-made = parallel.batches(lambda done, state: Big(), ((i, {}) for i in range(40)), 2)
-next(made)
-made.close()
+for _ in range(10):  # a race: Pool.terminate() hung on about one stop in eight
+    made = parallel.batches(lambda done, state: Big(), ((i, {}) for i in range(40)), 2)
+    next(made)
+    made.close()
 print("stopped")
 """
 

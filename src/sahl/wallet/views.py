@@ -143,12 +143,22 @@ def wallet(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "wallet/wallet.html",
-        {"documents": documents, "labels": labels(), "page": WALLET, "issuer": metadata.issuer()},
+        {
+            "documents": documents,
+            "labels": labels(),
+            "page": WALLET,
+            "issuer": metadata.issuer(),
+            "cache": WALLET_CACHE,
+        },
     )
 
 
+# The wallet's offline copies: named by the page that keeps itself and by its service worker.
+WALLET_CACHE = "sahl-wallet-v1"
+
+
 def _service_worker(request: HttpRequest, template: str) -> HttpResponse:
-    response = render(request, template, content_type="text/javascript")
+    response = render(request, template, {"cache": WALLET_CACHE}, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"  # a new release's worker must reach browsers at once
     return response
 

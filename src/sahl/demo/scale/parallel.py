@@ -26,11 +26,10 @@ def _made(job: tuple[int, dict[str, Any]]) -> Batch:
 
 
 def _dies_when_told() -> None:
-    """A worker ends on the pool's SIGTERM whatever handler the loader's process had installed (a
-    task worker run in the same process sets one): otherwise a load stopped early (`--stop-after`)
-    could wait forever for a worker blocked handing back a batch nobody reads any more."""
+    """A worker ends on SIGTERM whatever handler the loader's process had installed (a task worker
+    run in the same process sets one), and leaves Ctrl-C to the loader."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the loader's to handle
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def batches(make: Make, jobs: Iterable[tuple[int, dict[str, Any]]], workers: int) -> Generator[Batch]:
@@ -41,11 +40,21 @@ def batches(make: Make, jobs: Iterable[tuple[int, dict[str, Any]]], workers: int
             yield make(done, state)
         return
     _make = make
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_dies_when_told) as pool:
-        waiting: deque[Any] = deque()
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_dies_when_told)
+    waiting: deque[Any] = deque()
+    try:
         for job in jobs:
             waiting.append(pool.apply_async(_made, (job,)))
             if len(waiting) > workers:
                 yield waiting.popleft().get()
         while waiting:
             yield waiting.popleft().get()
+    finally:
+        # A load stopped early (--stop-after, an error) lets the batches already handed out come
+        # back and the workers end on their own. Not Pool.terminate(): with a worker midway through
+        # handing back a batch larger than a pipe holds, it can wait for ever on the lock that
+        # worker holds (the CI once hung so).
+        pool.close()
+        for pending in waiting:
+            pending.wait()
+        pool.join()

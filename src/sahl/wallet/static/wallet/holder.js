@@ -432,9 +432,22 @@ function wire(store) {
   });
 }
 
+// A page the service worker did not serve (the first visit, before it took over) keeps itself for
+// offline use: fetched here, it is in the language and for the person this page shows. The pages it
+// serves, it keeps itself (wallet-sw.js). Same cache, same rule: a real answer, never a redirect.
+async function keepPage() {
+  const [navigation] = performance.getEntriesByType("navigation");
+  if (!navigation || navigation.workerStart > 0 || !globalThis.caches) return;
+  const response = await fetch(location.pathname, { credentials: "same-origin" });
+  if (response.ok && !response.redirected) await (await caches.open(root.dataset.cache)).put(location.pathname, response);
+}
+
 async function main() {
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(root.dataset.worker, { scope: root.dataset.scope }).catch((e) => console.warn("Hawiyati: no offline use", e));
+    navigator.serviceWorker
+      .register(root.dataset.worker, { scope: root.dataset.scope })
+      .then(keepPage)
+      .catch((e) => console.warn("Hawiyati: no offline use", e));
   }
   if (!globalThis.indexedDB || !globalThis.crypto || !crypto.subtle || !globalThis.qrcode) {
     say(texts.unsupported);

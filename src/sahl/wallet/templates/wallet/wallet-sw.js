@@ -3,7 +3,7 @@
 // last good answer when there is none. The credentials themselves are in IndexedDB, not here.
 "use strict";
 
-const CACHE = "sahl-wallet-v1";
+const CACHE = "{{ cache }}";
 // holder.js and every module it imports, down to the JOSE library. Once collected, the modules'
 // imports name the hashed files (ui/static_storage.py), as the names below do.
 const STATIC = [
@@ -16,7 +16,8 @@ const STATIC = [
   "{% static 'ui/favicon.svg' %}",
 ];
 // The person's own pages: kept only from a real answer (never a redirect to the login page).
-const PAGES = ["{% url 'wallet:wallet' %}", "/api/v1/wallet/documents"];
+const PAGE = "{% url 'wallet:wallet' %}";
+const PAGES = [PAGE, "/api/v1/wallet/documents"];
 
 const worth = (response) => response.ok && !response.redirected && response.type === "basic";
 // Sent to the login page (or refused): whoever was logged in is not any more, so forget their pages.
@@ -28,7 +29,10 @@ self.addEventListener("install", (event) => {
     (async () => {
       const cache = await caches.open(CACHE);
       await cache.addAll(STATIC);
-      for (const path of PAGES) {
+      // The page itself is kept by the page (holder.js, keepPage): fetched from here it could come
+      // back in another language than the one the person reads (this worker's requests need not
+      // carry the page's language), and outrun the page's own newer copy.
+      for (const path of PAGES.filter((path) => path !== PAGE)) {
         try {
           const response = await fetch(path, { credentials: "same-origin" });
           if (worth(response)) await cache.put(path, response);

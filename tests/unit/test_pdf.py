@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from sahl.applications import pdf as pdf_module
-from sahl.applications.pdf import PdfDocument, bidi_safe, render_pdf
+from sahl.applications import pdf_fonts
+from sahl.applications.pdf import PdfDocument, render_pdf
+from sahl.applications.pdf_content import bidi_safe
 from sahl.core.bilingual import BilingualText
 
 # Direction marks, embeddings/overrides and isolates: invisible, and extractors add or keep them.
@@ -135,8 +136,8 @@ def test_latin_runs_inside_arabic_are_isolated():
 
 
 def test_fonts_ship_with_the_module():
-    fonts = Path(pdf_module.__file__).resolve().parent / "fonts"
-    assert fonts == pdf_module.FONTS
+    fonts = Path(pdf_fonts.__file__).resolve().parent / "fonts"
+    assert fonts == pdf_fonts.FONTS
     for name in ("Amiri-Regular.ttf", "Amiri-Bold.ttf", "OFL.txt"):
         assert (fonts / name).is_file()
     assert "SIL OPEN FONT LICENSE Version 1.1" in (fonts / "OFL.txt").read_text()

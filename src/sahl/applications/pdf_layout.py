@@ -1,4 +1,4 @@
-"""How an issued document is laid out on an A4 page with fpdf2 (see pdf.py for what it holds):
+"""How an issued document is laid out on an A4 page with fpdf2 (see pdf_content.py for what it holds):
 the agency's band, the title, the details table in both languages, and the verification QR code."""
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, TableBordersLayout, VAlign, XPos, YPos
 from fpdf.fonts import FontFace
 
-from sahl.applications.pdf import (
+from sahl.applications.pdf_content import (
     BAND,
     CIVIL_ID,
-    FONT,
-    FONTS,
     INK,
     ISSUED_ON,
     LABEL_FILL,
@@ -32,6 +30,7 @@ from sahl.applications.pdf import (
     bidi_safe,
     is_arabic,
 )
+from sahl.applications.pdf_fonts import FONT, add_fonts
 from sahl.core.languages import Wording, in_language
 
 
@@ -51,8 +50,7 @@ class _Pdf(FPDF):
 def render(document: PdfDocument) -> bytes:
     pdf = _Pdf(footer_text=document.reference)
     _set_metadata(pdf, document)
-    pdf.add_font(FONT, "", str(FONTS / "Amiri-Regular.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "Amiri-Bold.ttf"))
+    add_fonts(pdf)  # prepared once per process (pdf_fonts)
     pdf.set_text_shaping(True)
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=18)
@@ -62,19 +60,7 @@ def render(document: PdfDocument) -> bytes:
     _title(pdf, document.title)
     _details_table(pdf, _rows(document))
     _verification(pdf, document)
-    _drop_layout_tables(pdf)
     return bytes(pdf.output())
-
-
-def _drop_layout_tables(pdf: FPDF) -> None:
-    """Once the text is laid out (HarfBuzz shaped it from the font file), the embedded subset leaves
-    out the OpenType layout tables anyway; removing them first spares the subsetter from decoding
-    Amiri's large GSUB and GPOS for every document (the same bytes come out, in less time)."""
-    for font in pdf.fonts.values():
-        ttfont = getattr(font, "ttfont", None)
-        for tag in ("GSUB", "GPOS", "GDEF"):
-            if ttfont is not None and tag in ttfont:
-                del ttfont[tag]
 
 
 def _set_metadata(pdf: FPDF, document: PdfDocument) -> None:

@@ -1,0 +1,72 @@
+"""What an issued document's PDF holds (see pdf.py): the document's data, the fixed texts in
+both languages, the colours, and the bidi helpers the layout (pdf_layout.py) uses.
+
+Every text is shown in both languages on one page, whatever the request's language: data
+(BilingualText) and code text (gettext) alike are read with `in_language`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from sahl.core.languages import Wording
+
+INK = (33, 37, 41)
+MUTED = (90, 98, 106)
+BAND = (0, 84, 97)
+WHITE = (255, 255, 255)
+RULE = (200, 205, 210)
+LABEL_FILL = (241, 244, 246)
+
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+# A run of Latin letters/digits, possibly holding inner punctuation or spaces, that starts and ends
+# on a letter or digit (so sentence punctuation stays with the Arabic around it).
+_LATIN_RUN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z\-/.:_+@#%&=?~ ]*[0-9A-Za-z])?")
+_LRI, _PDI = "\u2066", "\u2069"
+
+NO_EXPIRY = _("Does not expire")
+VERIFY_HEADING = _("Verify this document")
+VERIFY_HOW = _(
+    "Scan the QR code, or open the address below and enter the verification code printed under it."
+)
+
+# The rows every document opens with (context: a document's "Reference" and "Valid until" read
+# otherwise in Arabic than the same words on the pages).
+NAME = pgettext_lazy("issued document", "Name")
+CIVIL_ID = pgettext_lazy("issued document", "Civil ID")
+REFERENCE = pgettext_lazy("issued document", "Reference")
+ISSUED_ON = pgettext_lazy("issued document", "Issued on")
+VALID_UNTIL = pgettext_lazy("issued document", "Valid until")
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    title: Wording
+    agency: Wording
+    reference: str
+    verification_code: str
+    verify_url: str
+    holder_name: Wording
+    holder_civil_id: str
+    issued_on: dt.date
+    valid_until: dt.date | None
+    fields: tuple[tuple[Wording, Wording], ...]  # (title, the value: in both languages, or as given)
+
+
+def is_arabic(text: str) -> bool:
+    return _ARABIC.search(text) is not None
+
+
+def bidi_safe(text: str) -> str:
+    """Isolate Latin runs inside Arabic text so the bidi algorithm keeps their own order.
+
+    Without this, "SAHL-2026-000123" inside an Arabic sentence is shown as "000123-2026-SAHL".
+    """
+    if not is_arabic(text):
+        return text
+    return _LATIN_RUN.sub(lambda m: f"{_LRI}{m.group(0)}{_PDI}", text)

@@ -1,0 +1,74 @@
+"""The Amiri font, prepared once per process and lent to every document rendered in it.
+
+fpdf2's `add_font` parses the whole font file (its metrics, its character map, its outlines) for
+every document, and writing a document subsets the font in place, so the parsed font cannot simply
+be kept. What is kept instead: the parsed font's metrics and maps (read only while a document is
+laid out), its HarfBuzz face (shaping reads it, never writes it), and the font file's bytes without
+the OpenType layout tables (HarfBuzz shapes from the file itself; the embedded subset leaves them
+out anyway). Each document gets its own copy of the font object with a fresh subset and a fresh
+outline table read from those bytes, so what one document writes never reaches another, and the
+bytes of a PDF are what they were when each document parsed the font itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools import ttLib
+from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT = "Amiri"
+STYLES = {"": "Amiri-Regular.ttf", "B": "Amiri-Bold.ttf"}
+# Read only by HarfBuzz, which shapes from the font file itself: the subset never embeds them.
+_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "DSIG")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    font: TTFFont  # parsed once: metrics, character map, HarfBuzz face
+    outlines: bytes  # the file without its layout tables, read afresh for each document's subset
+
+
+_prepared: dict[str, _Prepared] = {}
+_lock = threading.Lock()
+
+
+def _prepare(style: str) -> _Prepared:
+    path = FONTS / STYLES[style]
+    font = TTFFont(FPDF(), path, f"{FONT.lower()}{style}", style)
+    font.hbfont  # noqa: B018  (the HarfBuzz face, built now rather than by the first document)
+    parsed = ttLib.TTFont(path, recalcTimestamp=False)
+    for tag in _LAYOUT_TABLES:
+        if tag in parsed:
+            del parsed[tag]
+    buffer = io.BytesIO()
+    parsed.save(buffer)
+    return _Prepared(font, buffer.getvalue())
+
+
+def prepared(style: str) -> _Prepared:
+    if style not in _prepared:
+        with _lock:  # threads of one web process share it (payment receipts render in requests)
+            if style not in _prepared:
+                _prepared[style] = _prepare(style)
+    return _prepared[style]
+
+
+def add_fonts(pdf: FPDF) -> None:
+    """What `pdf.add_font(FONT, style, file)` does for each style, from the prepared fonts."""
+    for style in STYLES:
+        kept = prepared(style)
+        font = copy.copy(kept.font)
+        font.i = len(pdf.fonts) + 1
+        font.ttfont = ttLib.TTFont(io.BytesIO(kept.outlines), recalcTimestamp=False, lazy=True)
+        font.subset = SubsetMap(font)
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font.cw = copy.copy(kept.font.cw)  # a defaultdict: reading an unknown character writes it
+        pdf.fonts[font.fontkey] = font

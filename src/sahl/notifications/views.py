@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,7 +17,7 @@ from sahl.core.languages import language_of
 from sahl.core.messages import message as error_text
 from sahl.identity.current import address_of, person_of
 from sahl.notifications import labels
-from sahl.notifications.inbox import inbox_page, open_message
+from sahl.notifications.inbox import Entry, inbox_page, open_message
 from sahl.notifications.notices import (
     Draft,
     check_notice,
@@ -28,6 +29,7 @@ from sahl.notifications.notices import (
 from sahl.notifications.preferences import Preferences, preferences_of, save_preferences
 from sahl.ui.errors import for_error
 from sahl.ui.languages import remember
+from sahl.ui.templatetags.sahl import machine_time, tr, with_codes
 
 LABELS = {
     "channels": labels.CHANNELS,
@@ -87,7 +89,25 @@ def inbox(request: HttpRequest) -> HttpResponse:
         return for_error(request, BadInput("page.invalid"))
     except SahlError as error:
         return for_error(request, error)
-    return render(request, "notifications/inbox.html", {"inbox": found} | LABELS)
+    language = language_of(get_language())
+    rows = [_inbox_row(entry, language) for entry in found.entries]
+    return render(request, "notifications/inbox.html", {"inbox": found, "rows": rows})
+
+
+def _inbox_row(entry: Entry, language: str) -> dict[str, object]:
+    """One line of the inbox, made here so the template's loop runs no url, filter or translation
+    (ADR 0048: a 20-line list costs a fifth of the rendering)."""
+    message, reading = entry.message, entry.reading
+    moment = timezone.localtime(message.created_at)
+    return {
+        "href": f"{reverse('notifications:message', args=[message.pk])}",
+        "subject": with_codes(reading.subject),
+        "other_language": reading.language if reading.language != language else "",
+        "unread": message.read_at is None,
+        "kind": tr(labels.KINDS.get(message.kind, "")),
+        "machine_time": machine_time(moment),
+        "shown_time": moment.strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 @login_required

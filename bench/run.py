@@ -45,6 +45,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", database.DEFAULT_URL))
     parser.add_argument("--worker-class", choices=["both", "sync", "gthread"], default="both")
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="processes of Sahl's server and of the floor alike (ratios compare equal numbers)",
+    )
+    parser.add_argument(
         "--cache-url",
         default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/2"),
         help="the shared cache as in production (emptied first); 'none' runs without one",
@@ -111,20 +117,21 @@ def check_static(base: str) -> str:
     )
 
 
-def start_sahl(worker_class: str, url: str, port: int, cache: str) -> Server:
-    command = [str(BIN / "gunicorn"), "sahl.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+def start_sahl(worker_class: str, url: str, port: int, cache: str, workers: int) -> Server:
+    command = [str(BIN / "gunicorn"), "sahl.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     command += ["--worker-class", worker_class]
     if worker_class == "gthread":
         command += ["--threads", str(GTHREADS)]
-    return servers.start(f"sahl-{worker_class}", command, port, sahl_env(url, port, cache), "/health")
+    env = sahl_env(url, port, cache)
+    return servers.start(f"sahl-{worker_class}", command, port, env, "/health", workers)
 
 
-def start_floor(url: str, port: int) -> Server:
+def start_floor(url: str, port: int, workers: int) -> Server:
     command = [str(BIN / "uvicorn"), "bench.floor:app", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", "2", "--loop", "uvloop", "--http", "httptools", "--no-access-log"]
+    command += ["--workers", str(workers), "--loop", "uvloop", "--http", "httptools", "--no-access-log"]
     command += ["--log-level", "warning"]
     env = dict(os.environ) | {"DATABASE_URL": url, "PYTHONPATH": str(ROOT), "SAHL_SIMULATORS": "1"}
-    return servers.start("floor", command, port, env, "/health")
+    return servers.start("floor", command, port, env, "/health", workers)
 
 
 def write_records(name: str, rows: Iterable[Iterable[object]]) -> Path:
@@ -291,7 +298,7 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     # Both worker classes are up at once (an idle server costs nothing) and each scenario runs on
     # one then the other, so that the load other people put on the machine hits both alike.
-    running = {c: start_sahl(c, url, args.port + 2 * i, cache) for i, c in enumerate(classes)}
+    running = {c: start_sahl(c, url, args.port + 2 * i, cache, args.workers) for i, c in enumerate(classes)}
     base = f"http://127.0.0.1:{running[classes[0]].port}"
     static = check_static(base)
     print(f"bench: {static}", flush=True)
@@ -309,7 +316,7 @@ def main() -> None:
                 rows.append(row | {"compared_with": scenario.floor, "worker_class": worker_class})
     for server in running.values():
         servers.stop(server)
-    floor = start_floor(url, args.port + 1)
+    floor = start_floor(url, args.port + 1, args.workers)
     for scenario in FLOOR:
         if scenario.name in wanted:
             row = measure(wrk, scenario, floor, records[scenario.records], settings, False)
@@ -335,6 +342,7 @@ def main() -> None:
             "duration": settings.duration,
             "warmup": settings.warmup,
             "gthreads": GTHREADS,
+            "workers": args.workers,
             "cache": cache or "each process's memory",
             "logins_seconds": records.get("logins_seconds"),
         },

@@ -52,7 +52,9 @@ class Server:
         return total
 
 
-def start(name: str, command: list[str], port: int, env: dict[str, str], ready_path: str) -> Server:
+def start(
+    name: str, command: list[str], port: int, env: dict[str, str], ready_path: str, workers: int = 2
+) -> Server:
     log = ROOT / "var" / "bench" / f"{name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
@@ -61,19 +63,19 @@ def start(name: str, command: list[str], port: int, env: dict[str, str], ready_p
         )
     server = Server(name, process, port, log)
     _running.append(server)
-    _wait_ready(server, ready_path)
+    _wait_ready(server, ready_path, workers)
     return server
 
 
-def _wait_ready(server: Server, path: str, timeout: float = 60.0) -> None:
+def _wait_ready(server: Server, path: str, workers: int, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise SystemExit(f"bench: {server.name} exited at start; see {server.log}")
         try:
             answered = httpx.get(f"http://127.0.0.1:{server.port}{path}", timeout=2.0).status_code < 500
-            # Both workers must be up before the first measurement (the master forks them).
-            if answered and len(server.workers()) >= 2:
+            # Every worker must be up before the first measurement (the master forks them).
+            if answered and len(server.workers()) >= workers:
                 return
         except httpx.TransportError:
             pass

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from sahl.applications.models import Application
 from sahl.catalogue.models import Service
+from sahl.events import read_models
 from sahl.identity.models import User
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,7 @@ def many(demo):
     made = Application.objects.bulk_create(rows)
     for i, application in enumerate(made):  # same time for some, to test the tie-break on the id
         Application.objects.filter(pk=application.pk).update(created_at=start + dt.timedelta(days=i // 2))
+    read_models.rebuild()  # written past the events, as seed_scale does: the cards are made from the rows
     return [
         a.reference
         for a in sorted(

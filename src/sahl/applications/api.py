@@ -30,7 +30,7 @@ from sahl.mandates.current import acting_of
 from sahl.ui.body_limits import body_limit
 
 if TYPE_CHECKING:
-    from sahl.applications.models import Application
+    from sahl.applications.models import Application, ApplicationCard
     from sahl.mandates.services import Authority
 
 router = Router(tags=["applications"], auth=django_auth)
@@ -155,6 +155,21 @@ def summary(application: "Application") -> ApplicationOut:
     )
 
 
+def card_summary(card: "ApplicationCard") -> ApplicationOut:
+    """A line of the list, from the application's card (ADR 0042): the same fields as `summary`."""
+    return ApplicationOut(
+        reference=card.reference,
+        service=card.service_code,
+        name=Text(ar=card.service_name_ar, en=card.service_name_en),
+        state=card.state,
+        state_text=Text(**in_both(STATES[State(card.state)])),
+        category=card.category,
+        category_text=Text(**in_both(CATEGORIES[card.category])),
+        submitted_at=card.submitted_at,
+        due_on=card.due_on,
+    )
+
+
 def _name(name: BilingualText | None) -> Text | None:
     return Text(ar=name.ar, en=name.en) if name is not None else None
 
@@ -225,7 +240,7 @@ def list_applications(
     page = reading.applications_page(_person(request), before[:80], max(1, min(limit, 200)))
     if page.older:
         response["Link"] = f'</api/v1/applications?before={quote(page.older)}&limit={limit}>; rel="next"'
-    return [summary(a) for a in page.applications]
+    return [card_summary(c) for c in page.applications]
 
 
 @router.get(

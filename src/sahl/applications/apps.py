@@ -11,3 +11,8 @@ class ApplicationsConfig(AppConfig):
 
         contribute(APPLICATIONS)
         contribute(CONSENTS)
+
+        from sahl.applications import cards, receivers  # noqa: F401  (keeps the cards from the events)
+        from sahl.events.read_models import ReadModel, keep
+
+        keep(ReadModel("application_cards", cards.rebuild, cards.rows))

@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from sahl.applications import clock
+from sahl.applications import cards, clock
 from sahl.applications.deciding import route
 from sahl.applications.models import Application, Attachment, InfoRequest, Party
 from sahl.applications.moving import Kind, record, transition
@@ -59,6 +59,7 @@ def save_draft(
         if draft is None:
             draft = _new_application(page.acting, page.service, clean)
             record(draft, Kind.CREATED, user)
+            cards.keep(draft.pk)  # a draft is listed too; no event announces one (nobody else cares)
         else:
             draft.form_data = clean
             draft.save(update_fields=["form_data", "updated_at"])
@@ -108,10 +109,11 @@ def submit(
             application.save(update_fields=["form_data", "version", "fee_fils"])
         application.submitted_at = timezone.now()
         note = exemption.en if exemption else ""
+        # The parties before the step: its listeners (the parties' cards, ADR 0042) read them.
+        Party.objects.bulk_create(parties_for(application, parties))
         transition(application, State.SUBMITTED, user, Kind.SUBMITTED, note, also=("submitted_at",))
         for document, (upload, kind_) in checked.items():
             store_attachment(application, document, upload, kind_, user)
-        Party.objects.bulk_create(parties_for(application, parties))
         route(
             application,
             page.definition,

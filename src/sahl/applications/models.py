@@ -211,3 +211,61 @@ class HistoryEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.application_id}"
+
+
+class ApplicationCard(models.Model):
+    """The read model of "my applications" (ADR 0042): one row per application and per person who
+    sees it (its subject and each party), holding what the list shows, so that a page is one read
+    of this table by the index that starts with the viewer's civil ID. Written only by
+    `applications.cards` (the events' listener, a new draft, the rebuild)."""
+
+    civil_id = models.CharField(max_length=12, help_text="who sees it: the subject or a party")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="cards")
+    role = models.CharField(max_length=20, help_text="'subject', or the party's role (buyer, seller...)")
+    reference = models.CharField(max_length=20)
+    created_at = models.DateTimeField(help_text="the application's: the list's order")
+    updated_at = models.DateTimeField(help_text="when the card was last written")
+    state = models.CharField(max_length=20, choices=State.choices)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    service_code = models.CharField(max_length=80)
+    service_name_ar = models.CharField(max_length=200)
+    service_name_en = models.CharField(max_length=200)
+    service_category = models.CharField(
+        max_length=40, help_text="the catalogue category: an attorney's reach"
+    )
+    agency_code = models.CharField(max_length=20)
+    agency_name_ar = models.CharField(max_length=200)
+    agency_name_en = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["civil_id", "application"], name="one_card_per_viewer")
+        ]
+        # The list's keyset: a viewer's cards newest first, read in index order.
+        indexes = [models.Index(fields=["civil_id", "-created_at", "-application"], name="cards_of_viewer")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} for a viewer"
+
+    @property
+    def category(self) -> Category:
+        return CATEGORY[State(self.state)]
+
+
+class ApplicationPage(models.Model):
+    """The read model of one application's page and its API answer (ADR 0043): everything they
+    show, prepared when the application changes, so that a read is one row by its reference. Who
+    may see it is in the row (the subject and the parties; an attorney by the service's category).
+    Written only by `applications.pages` (the events' listeners and the rebuild)."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="page")
+    viewers = models.JSONField(default=list, help_text="civil IDs who see it: the subject, then the parties")
+    category = models.CharField(
+        max_length=40, help_text="the service's catalogue category: an attorney's reach"
+    )
+    content = models.JSONField(default=dict, help_text="what the page shows, as pages.content builds it")
+
+    def __str__(self) -> str:
+        return self.reference

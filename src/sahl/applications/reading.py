@@ -20,6 +20,7 @@ from sahl.applications.eligibility import Verdict
 from sahl.applications.handover import Handover, handover_for
 from sahl.applications.models import (
     Application,
+    ApplicationCard,
     Attachment,
     Decision,
     HistoryEvent,
@@ -102,16 +103,25 @@ def _visible(who: Who) -> QuerySet[Application]:
     return found.select_related("service", "agency")
 
 
-def _mine(who: Who) -> QuerySet[Application]:
-    """The applications of the person (or of the one they act for), newest first: the query that
-    pages cut by keyset (and that tests/integration/test_explain.py checks against the indexes)."""
-    mandates.record_use(acting(who), "applications")
-    return _visible(who).order_by("-created_at", "-pk")
+def _mine(who: Who) -> QuerySet[ApplicationCard]:
+    """The cards of the person's applications (or of the one they act for: the subject's, and
+    those where the subject is a party), newest first: the query that pages cut by keyset, one read
+    of the cards' index with the authorisation in its key (the subject's civil ID, and for an
+    attorney the categories the power reaches). tests/integration/test_explain.py checks its plan."""
+    asking = acting(who)
+    authority = asking
+    if not asking.is_self:
+        authority = mandates.authorize(asking.actor, asking.subject, None, Action.VIEW)
+    mandates.record_use(asking, "applications")
+    found = ApplicationCard.objects.filter(civil_id=authority.subject)
+    if authority.basis is Basis.ATTORNEY:
+        found = found.filter(mandates.reach(authority, "service_category"))
+    return found.order_by("-created_at", "-application_id")
 
 
 @dataclass(frozen=True)
 class ApplicationsPage:
-    applications: list[Application]
+    applications: list[ApplicationCard]  # the cards (ADR 0042): what the list shows, nothing more
     older: str  # the cursor of the next page ("" on the last one)
 
 
@@ -122,9 +132,13 @@ def applications_page(who: Who, before: str = "", size: int = 50) -> Application
     found = _mine(who)
     if before:
         moment, pk = parse_cursor(before)
-        found = found.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
+        # The `<=` bounds the index range (the OR alone would be a filter over all their cards).
+        found = found.filter(created_at__lte=moment).filter(
+            Q(created_at__lt=moment) | Q(created_at=moment, application_id__lt=pk)
+        )
     rows = list(found[: size + 1])
-    older = f"{rows[size - 1].created_at.isoformat()}~{rows[size - 1].pk}" if len(rows) > size else ""
+    last = rows[size - 1] if len(rows) > size else None
+    older = f"{last.created_at.isoformat()}~{last.application_id}" if last else ""
     return ApplicationsPage(rows[:size], older)
 
 

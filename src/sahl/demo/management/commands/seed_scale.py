@@ -11,6 +11,7 @@ from django.utils import timezone
 from sahl.demo.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
 from sahl.demo.scale.load import Loader, Options, Refused, Report
 from sahl.demo.scale.meter import clock
+from sahl.events import read_models
 
 
 class Command(BaseCommand):
@@ -74,6 +75,10 @@ class Command(BaseCommand):
         except Refused as refused:
             raise CommandError(str(refused)) from None
         self._report(report, password)
+        if not report.stopped and not report.already and options["database"] == DEFAULT_DB_ALIAS:
+            # The loader writes rows, not events: the read models (ADR 0042) are made from them.
+            for name, count in read_models.rebuild().items():
+                self.stdout.write(f"read model {name}: {count:,} rows")
 
     def _report(self, report: Report, password: str) -> None:
         write = self.stdout.write

@@ -291,6 +291,7 @@ def main() -> None:
     for log in WORK.glob("*.log"):
         log.unlink()
     url = database.resolve(args.database_url, args.small_people)
+    database.bring_up_to_date(url)
     database.remove_floor_rows(url)  # left by an interrupted run
     load_start = [round(x, 2) for x in os.getloadavg()]
     classes = ["sync", "gthread"] if args.worker_class == "both" else [args.worker_class]

@@ -1,6 +1,9 @@
 """The cards of the applications already there (ADR 0042): the same batched rebuild as
 `manage.py rebuild_read_models application_cards`. On a big database, migrating past this costs
-what that command costs (minutes at 20 million applications); it may be run again at any time."""
+what that command costs (minutes at 20 million applications); it may be run again at any time.
+
+It calls today's `cards.rebuild`, which writes the card's columns as the model has them now: a
+later migration that changes those columns makes this one a no-op and rebuilds after its change."""
 
 from django.db import migrations
 

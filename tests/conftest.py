@@ -60,3 +60,11 @@ def _own_audit_checkpoints(settings, tmp_path):
     """Each test has its own audit checkpoint file: the database rolls back between tests, a file
     would not, and an old checkpoint would not match the next test's chain."""
     settings.SAHL_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _keep_logins(settings):
+    """As in production with its shared cache: a logged-in person, their staff membership and whom
+    they act for are kept between their requests (identity.kept, mandates.kept, ADR 0044); one test
+    process shares one memory cache."""
+    settings.SAHL_KEEP_LOGIN_SECONDS = 300

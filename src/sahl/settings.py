@@ -128,7 +128,7 @@ MIDDLEWARE = [
     "sahl.ui.errors.ProblemResponsesMiddleware",  # every error under /api/ as problem details
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sahl.identity.kept.KeptUserMiddleware",  # Django's, with the user kept in the cache (ADR 0044)
     "sahl.ui.body_limits.BodyLimitMiddleware",  # a body over its route's limit: 413, before it is read
     "sahl.ui.hostile_input.HostileInputMiddleware",  # NUL, broken UTF-8, huge ids: 400 (reads forms)
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -201,6 +201,10 @@ if SAHL_CACHE_URL:
 SAHL_REGISTER_PROFILE_SECONDS = int(
     os.environ.get("SAHL_REGISTER_PROFILE_SECONDS", "60" if SAHL_CACHE_URL else "0")
 )
+# How long a logged-in person, their staff membership and whom they act for are kept for their
+# requests (identity.kept, mandates.kept, ADR 0044); every change forgets them at once. 0 keeps none:
+# without a shared cache a deactivation made through one process would not reach another's copy.
+SAHL_KEEP_LOGIN_SECONDS = int(os.environ.get("SAHL_KEEP_LOGIN_SECONDS", "300" if SAHL_CACHE_URL else "0"))
 
 # --- Background tasks (the outbox: a task row commits with the change that enqueues it) ------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -43,14 +43,15 @@ def test_application_pages_have_fixed_query_counts(case):
 
 
 # mine: the list is one read of the person's cards (ADR 0042: the party's applications are cards of
-# theirs too); the other 3 are the session's, the user's and the menu's. detail: 1 reads the
+# theirs too); the other is the session's (the person and the menu's membership are kept with the
+# login, ADR 0044: no query for them on any of these pages). detail: 1 reads the
 # applications where the person is a party (kept apart from the main query so that both are index
 # lookups). detail: 9 of the 20 read the registers, to show the chosen
 # records by their names; 1 asks whether the application was delivered to the agency's system.
 # case: 5 of the 15 record the read in the audit log (savepoint, lock the head, insert, move the head).
-# queue: the session, the user, the caseworker's membership, the page of cases, the menu's membership,
-# and the agency's services for the filter (kept with the catalogue after the first page).
-EXPECTED = {"mine": 4, "detail": 20, "queue": 6, "case": 15}
+# queue: the session, the page of cases and the agency's services for the filter (kept with the
+# catalogue after the first page); the caseworker's membership is kept with the login (ADR 0044).
+EXPECTED = {"mine": 2, "detail": 18, "queue": 3, "case": 12}
 
 
 def test_wallet_pages_have_fixed_query_counts(login, demo):
@@ -96,29 +97,29 @@ def test_wallet_pages_have_fixed_query_counts(login, demo):
     assert measure() == first == WALLET_EXPECTED
 
 
-# A logged-in client's session and user are 2 of each (the acting middleware reads them).
-# wallet: + the documents with their agencies, the suspended ones, the staff memberships (menu);
+# A logged-in client's session is 1 of each (the person and the menu's membership are kept: ADR 0044).
+# wallet: + the documents with their agencies, the suspended ones;
 # documents: + the documents, the suspended ones; status_list: + the list row (its token is kept);
 # jwks: + the published keys; verify (no session): the keys, the credential's status.
-WALLET_EXPECTED = {"wallet": 5, "documents": 4, "status_list": 3, "jwks": 3, "verify": 2}
+WALLET_EXPECTED = {"wallet": 3, "documents": 3, "status_list": 2, "jwks": 2, "verify": 2}
 
 
 MAIN_PAGES = {
     # (who, path): the exact number of queries once the catalogue's lists and the home page's figures
     # are cached (catalogue.services.CACHED_FOR); the service page reads the registers for the
-    # eligibility, and the draft.
+    # eligibility, and the draft. Logged in: the session (the person is kept, ADR 0044).
     ("nobody", "/"): 0,
     ("nobody", "/search?q=%D8%AA%D8%AC%D8%AF%D9%8A%D8%AF+%D8%B1%D8%AE%D8%B5%D8%A9"): 1,  # تجديد رخصة
     ("nobody", "/agencies"): 0,
     ("nobody", "/categories/traffic"): 0,  # kept rendered for visitors (web.visitors)
-    ("father", "/services/moi.vehicle-registration-renewal"): 12,
-    ("father", "/inbox"): 5,
+    ("father", "/services/moi.vehicle-registration-renewal"): 10,
+    ("father", "/inbox"): 3,
     ("nobody", "/api/v1/services?page=1"): 0,  # the catalogue's API answers are kept serialised
     ("nobody", "/api/v1/services/moi.vehicle-registration-renewal"): 0,
     ("nobody", "/api/v1/search?q=passport"): 1,
     ("nobody", "/api/v1/categories"): 0,
-    ("father", "/api/v1/applications"): 3,  # the session, the user and one read of the cards (ADR 0042)
-    ("father", "/api/v1/inbox"): 4,
+    ("father", "/api/v1/applications"): 2,  # the session and one read of the cards (ADR 0042, 0044)
+    ("father", "/api/v1/inbox"): 3,
 }
 
 

@@ -15,6 +15,7 @@ from sahl.applications.models import Application, Attachment, HistoryEvent, Info
 from sahl.applications.states import State
 from sahl.audit import services as audit
 from sahl.core.errors import BadInput, Conflict, NotFound
+from sahl.identity import kept
 from sahl.identity.models import StaffMembership, User
 from sahl.mandates import services as mandates
 from sahl.mandates.rules import Action
@@ -36,7 +37,7 @@ class QueueFilter:
 
 
 def membership_of(user: User) -> StaffMembership:
-    membership = StaffMembership.objects.select_related("agency").filter(user=user).first()
+    membership = kept.membership_of(user)  # kept with the logged-in user: no query (ADR 0044)
     if membership is None:
         raise NotFound("page.not_found")
     return membership

@@ -9,6 +9,7 @@ from sahl.complaints import rules
 from sahl.complaints.models import Complaint, Event, Media
 from sahl.complaints.steps import today
 from sahl.core.errors import NotFound
+from sahl.identity import kept
 from sahl.identity.models import StaffMembership, User
 
 State = Complaint.State
@@ -61,7 +62,7 @@ def complaint_page(user: User, reference: str) -> ComplaintPage:
 
 def staff_agency(user: User) -> StaffMembership:
     """The caseworker's membership; a page of the agency's is not found for anyone else."""
-    membership = StaffMembership.objects.select_related("agency").filter(user=user).first()
+    membership = kept.membership_of(user)  # kept with the logged-in user: no query (ADR 0044)
     if membership is None:
         raise NotFound("page.not_found")
     return membership
@@ -106,7 +107,7 @@ def case_page(staff: User, reference: str) -> CasePage:
 def media_for(user: User, reference: str, media_id: int) -> Media:
     """A photo or voice note: for the reporter, or staff of the agency that has the report."""
     complaint = Complaint.objects.filter(reference=reference).first()
-    membership = StaffMembership.objects.filter(user=user).first()
+    membership = kept.membership_of(user)
     allowed = complaint is not None and (
         complaint.reporter_id == user.pk
         or (membership is not None and membership.agency_id == complaint.agency_id)

@@ -1,7 +1,8 @@
 """At login the session's clock starts (identity.sessions) and the pages turn to the person's
 language; switching language in the header makes it their preference (identity.languages). A
 successful login forgets the wrong passwords and codes typed for the account from that address; a
-password reset also forgets the account's count (identity.services, ADR 0014)."""
+password reset also forgets the account's count (identity.services, ADR 0014). A change to a person
+or their staff membership forgets the copy their requests read (identity.kept, ADR 0044)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from typing import Any
 
 from allauth.account.signals import password_reset
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from sahl.identity import languages, services, sessions
+from sahl.identity import kept, languages, services, sessions
 from sahl.identity.current import address_of
-from sahl.identity.models import User
+from sahl.identity.models import StaffMembership, User
 from sahl.ui.languages import language_chosen
 
 
@@ -46,3 +48,23 @@ def language_switched(sender: object, request: HttpRequest, language: str, **kwa
 def was_reset(sender: object, user: object, request: HttpRequest | None = None, **kwargs: Any) -> None:
     if isinstance(user, User):
         services.clear_failed_logins(user.civil_id, address_of(request), password_reset=True)
+
+
+@receiver(post_save, sender=User, dispatch_uid="identity.forget_kept_user")
+@receiver(post_delete, sender=User, dispatch_uid="identity.forget_deleted_user")
+def user_changed(sender: object, instance: User, **kwargs: Any) -> None:
+    kept.forget(instance.pk)  # deactivated, new password, new language: seen on the next request
+
+
+@receiver(post_save, sender=StaffMembership, dispatch_uid="identity.forget_kept_membership")
+@receiver(post_delete, sender=StaffMembership, dispatch_uid="identity.forget_deleted_membership")
+def membership_changed(sender: object, instance: StaffMembership, **kwargs: Any) -> None:
+    kept.forget(instance.user_id)
+
+
+# Last of the login's receivers (after Django's last_login and the language above, which forget the
+# copy): the first page after the login reads the person without a query.
+@receiver(user_logged_in, dispatch_uid="identity.keep_logged_in")
+def keep_logged_in(sender: object, user: object, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    if isinstance(user, User) and request is not None and hasattr(request, "session"):
+        kept.remember(request, user)

@@ -18,7 +18,7 @@ from sahl.core.contacts import InvalidContact, normalize_phone
 from sahl.core.errors import BadInput, Conflict, NotFound
 from sahl.core.handover import MaybeSent, NotSent, Refused
 from sahl.core.languages import in_language
-from sahl.identity import rules, signals, throttle
+from sahl.identity import kept, rules, signals, throttle
 from sahl.identity.models import SmsCode, SmsFactor, StaffMembership, User
 from sahl.registry.adapters import PersonRecord
 from sahl.sms.gateways import sms_gateway
@@ -47,6 +47,7 @@ def choose_language(user: User, language: str) -> None:
     if user.preferred_language != language:
         User.objects.filter(pk=user.pk).update(preferred_language=language)
         user.preferred_language = language
+        kept.forget(user.pk)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ class MandatesConfig(AppConfig):
     label = "mandates"
 
     def ready(self) -> None:
+        from sahl.mandates import receivers  # noqa: F401  (forget kept answers when a mandate changes)
         from sahl.mandates.effects import provide_mandate_effects
 
         provide_mandate_effects()

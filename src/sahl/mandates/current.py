@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from sahl.identity.current import person_of
-from sahl.mandates import services
+from sahl.mandates import kept, services
 from sahl.mandates.services import Authority
 
 SESSION_KEY = "sahl_acting_for"
@@ -24,7 +24,7 @@ def client_address(request: HttpRequest) -> str:
 def switch(request: HttpRequest, subject: str) -> Authority:
     """Act for `subject` from the next request on (or for oneself again)."""
     person = person_of(request)
-    authority = services.acting_for(person, subject, address=client_address(request))
+    authority = kept.acting_for(person, subject, address=client_address(request), fresh=True)
     if authority.is_self:
         request.session.pop(SESSION_KEY, None)
     else:

@@ -1,6 +1,7 @@
 """Every request acting for someone else asks `authorize` again, so a revoked or expired mandate
 (or a child turning 18) stops the very next request: that request is refused, the refusal is in
-the subject's audit log, and the person acts for themselves again."""
+the subject's audit log, and the person acts for themselves again. The answer is kept between
+requests until a mandate of the person's changes or its last day passes (mandates.kept)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils.translation import get_language
 from sahl.core.errors import Forbidden
 from sahl.core.problems import problem, wants_problem
 from sahl.identity.models import User
-from sahl.mandates import services
+from sahl.mandates import kept
 from sahl.mandates.current import SESSION_KEY, client_address
 from sahl.registry.adapters import registers
 from sahl.ui.errors import error_page
@@ -26,7 +27,7 @@ class ActingMiddleware:
         subject = request.session.get(SESSION_KEY) if isinstance(request.user, User) else None
         if subject and isinstance(request.user, User):
             try:
-                request.sahl_acting = services.acting_for(  # type: ignore[attr-defined]
+                request.sahl_acting = kept.acting_for(  # type: ignore[attr-defined]
                     request.user, subject, address=client_address(request)
                 )
             except Forbidden:

@@ -75,6 +75,10 @@ def is_minor(birth_date: dt.date, today: dt.date) -> bool:
     return today < birth_date + relativedelta(years=MAJORITY_AGE)
 
 
+def last_minor_day(birth_date: dt.date) -> dt.date:
+    return birth_date + relativedelta(years=MAJORITY_AGE) - dt.timedelta(days=1)
+
+
 def in_force(valid_from: dt.date, valid_until: dt.date, revoked: bool, today: dt.date) -> bool:
     return not revoked and valid_from <= today <= valid_until
 

@@ -26,7 +26,8 @@ from sahl.core.errors import Conflict, Forbidden, NotFound
 from sahl.core.languages import Wording
 from sahl.events.services import announce
 from sahl.events.types import MandateGranted, MandateRevoked
-from sahl.identity.models import StaffMembership, User
+from sahl.identity.kept import membership_of
+from sahl.identity.models import User
 from sahl.mandates import rules
 from sahl.mandates.models import Mandate
 from sahl.mandates.rules import Action, Basis
@@ -51,6 +52,7 @@ class Authority:
     subject_name: BilingualText
     mandate: Mandate | None = None
     scopes: tuple[str, ...] = ()  # an attorney's: what the powers of attorney in force reach
+    until: dt.date | None = None  # the last day it holds by the clock alone (a minor's, a mandate's)
 
     @property
     def is_self(self) -> bool:
@@ -120,7 +122,7 @@ def _refuse(
 
 
 def _as_staff(actor: User, subject: str, service: Service | None, action: str, address: str) -> Authority:
-    membership = StaffMembership.objects.filter(user=actor).only("agency_id").first()
+    membership = membership_of(actor)  # kept with a logged-in request's user (identity.kept)
     if membership is None or service is None or membership.agency_id != service.agency_id:
         # Another agency's case does not exist for this caseworker.
         raise NotFound("application.not_found")
@@ -133,7 +135,7 @@ def _as_guardian(actor: User, subject: str, day: dt.date) -> Authority | None:
         return None
     if not rules.is_minor(child.birth_date, day):
         return None
-    return Authority(actor, subject, Basis.GUARDIAN, child.name)
+    return Authority(actor, subject, Basis.GUARDIAN, child.name, until=rules.last_minor_day(child.birth_date))
 
 
 def _in_force(attorney: str, day: dt.date) -> Any:
@@ -146,6 +148,7 @@ def _as_attorney(actor: User, subject: str, service: Service | None, day: dt.dat
     mandates = list(_in_force(actor.civil_id, day).filter(grantor_civil_id=subject).order_by("pk"))
     if not mandates:
         return None
+    until = min(m.valid_until for m in mandates)  # then the scopes may change
     if service is not None:  # the one used is one that covers it; with none, `refusal_for` says so
         category = service.category.code
         mandates = [m for m in mandates if rules.covers(m.scope, category)] or mandates
@@ -153,7 +156,7 @@ def _as_attorney(actor: User, subject: str, service: Service | None, day: dt.dat
     name = grantor.name if grantor else BilingualText(subject, subject)
     general = next((m for m in mandates if m.scope == "general"), mandates[0])
     return Authority(
-        actor, subject, Basis.ATTORNEY, name, general, tuple(sorted({m.scope for m in mandates}))
+        actor, subject, Basis.ATTORNEY, name, general, tuple(sorted({m.scope for m in mandates})), until
     )
 
 

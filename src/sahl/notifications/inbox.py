@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 
 from sahl.core.bounds import PAGE_MAX
 from sahl.core.errors import BadInput, NotFound
+from sahl.identity import kept
 from sahl.identity.models import User
 from sahl.notifications import labels
 from sahl.notifications.models import Message, Notice, NoticeLog, Reading
@@ -51,6 +52,7 @@ def inbox_page(user: User, page: int = 1, language: str = "ar") -> InboxPage:
     if unread != user.unread_messages:  # the header's counter drifted (e.g. a stale save): set it right
         User.objects.filter(pk=user.pk).update(unread_messages=unread)
         user.unread_messages = unread
+        kept.forget(user.pk)
     entries = [Entry(m, m.reading(language, with_body=False)) for m in rows[:PAGE_SIZE]]
     return InboxPage(entries, unread, page, len(rows) > PAGE_SIZE)
 
@@ -84,6 +86,7 @@ def open_message(user: User, message_id: int, language: str = "ar") -> MessageVi
                     unread_messages=F("unread_messages") - 1
                 )
                 user.unread_messages = max(0, user.unread_messages - 1)
+                kept.forget(user.pk)  # the header's counter (identity.kept)
                 recipient = message.notice_recipient
                 if recipient is not None and recipient.read_at is None:
                     recipient.read_at = now

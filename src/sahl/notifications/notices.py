@@ -28,7 +28,7 @@ from sahl.core.languages import Wording
 from sahl.core.masked_names import masked_name
 from sahl.core.messages import MESSAGES
 from sahl.idempotency import services as idempotency
-from sahl.identity import throttle
+from sahl.identity import kept, throttle
 from sahl.identity.models import StaffMembership, User
 from sahl.notifications import adapters, labels, rules
 from sahl.notifications import message_templates as templates
@@ -42,7 +42,7 @@ log = logging.getLogger("sahl.notifications")
 
 
 def membership_of(user: User) -> StaffMembership:
-    membership = StaffMembership.objects.select_related("agency").filter(user=user).first()
+    membership = kept.membership_of(user)  # kept with the logged-in user: no query (ADR 0044)
     if membership is None:
         raise NotFound("page.not_found")
     return membership

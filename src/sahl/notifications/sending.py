@@ -28,6 +28,7 @@ from sahl.core import queue
 from sahl.core.bilingual import BilingualText
 from sahl.core.languages import in_language
 from sahl.core.money import Money
+from sahl.identity import kept
 from sahl.identity.models import StaffMembership, User
 from sahl.notifications import message_templates as templates
 from sahl.notifications import rules
@@ -199,6 +200,7 @@ def compose(
         notice_recipient=notice_recipient,
     )
     User.objects.filter(pk=user.pk).update(unread_messages=F("unread_messages") + 1)
+    kept.forget(user.pk)  # the header's counter, on the person's next page
     contact = rules.Contact(user.email, user.phone, user.notify_by_email, user.notify_by_sms)
     url = settings.SAHL_PUBLIC_URL + (message.link or reverse("notifications:message", args=[message.pk]))
     for channel, address in rules.channels_for(event, contact):

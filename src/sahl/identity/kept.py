@@ -96,8 +96,8 @@ def _rebuilt(names: list[str], values: list[Any], membership: StaffMembership | 
 
 def membership_of(user: User) -> StaffMembership | None:
     """The person's staff membership with its agency: the kept one when the user came through here."""
-    if User.membership.related.is_cached(user):  # type: ignore[attr-defined]
-        found = User.membership.related.get_cached_value(user)  # type: ignore[attr-defined]
+    if User.membership.related.is_cached(user):
+        found = User.membership.related.get_cached_value(user)
         return found if isinstance(found, StaffMembership) else None
     return StaffMembership.objects.select_related("agency").filter(user_id=user.pk).first()
 

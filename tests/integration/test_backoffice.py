@@ -9,6 +9,7 @@ from django.utils import timezone
 from sahl.applications.models import Application
 from sahl.backoffice import services as backoffice
 from sahl.core.working_days import add_working_days, kuwait_holidays
+from sahl.events import read_models
 from sahl.identity.models import User
 from sahl.registry.models import Passport, Vehicle
 from tests.integration.conftest import apply, paid, pay, proof_of_payment, reference_of
@@ -233,6 +234,7 @@ def test_a_buyer_who_is_not_in_the_register_is_refused(login, demo):
 def test_overdue_cases_are_flagged(login, demo, passport_case):
     _, reference = passport_case
     Application.objects.filter(reference=reference).update(due_on=timezone.localdate() - dt.timedelta(days=2))
+    read_models.rebuild(["backoffice_queue"])  # the due date was moved by hand, past the events
     caseworker = login(demo["caseworker"], "en")
     assert reference in caseworker.get("/backoffice/?overdue=1").content.decode()
 

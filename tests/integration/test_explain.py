@@ -22,6 +22,7 @@ pytestmark = [
 
 BIG_TABLES = {
     "applications_application",
+    "backoffice_queueentry",
     "applications_applicationcard",
     "applications_historyevent",
     "applications_party",
@@ -79,12 +80,18 @@ def hot_queries(demo) -> dict[str, Callable[[], QuerySet]]:
         "draft of a service": lambda: Application.objects.filter(
             applicant=father, subject_civil_id=demo["father"], service_id=1, state="draft"
         ).order_by("-updated_at")[:1],
-        "caseworker queue": lambda: backoffice._open_cases(caseworker, everything, membership)[:50],
+        "caseworker queue": lambda: backoffice._entries(caseworker, everything, membership)[:50],
         "caseworker queue, a later page": lambda: (
-            backoffice._open_cases(caseworker, everything, membership)
-            .filter(due_on__gte="2026-12-10")
-            .filter(Q(due_on__gt="2026-12-10") | Q(submitted_at__gt="2026-12-01T10:00:00+03:00"))[:50]
+            backoffice._entries(caseworker, everything, membership)
+            .filter(due_sort__gte="2026-12-10")
+            .filter(Q(due_sort__gt="2026-12-10") | Q(submitted_at__gt="2026-12-01T10:00:00+03:00"))[:50]
         ),
+        "caseworker queue, one service": lambda: backoffice._entries(
+            caseworker, backoffice.QueueFilter(service="moi.passport-renewal"), membership
+        )[:50],
+        "caseworker queue, mine": lambda: backoffice._entries(
+            caseworker, backoffice.QueueFilter(mine=True), membership
+        )[:50],
         "my documents": lambda: IssuedDocument.objects.filter(holder_civil_id=demo["father"]).order_by(
             "-issued_on"
         ),
@@ -125,8 +132,15 @@ def test_no_hot_query_scans_a_big_table(demo):
     # One application through its unique reference or the civil ID, whichever the planner prices lower.
     detail = plans["application detail"]
     assert re.search(r"Index Cond: .*(subject_civil_id|reference\)::text = )", detail), detail
-    # The queue reads an agency's open cases in due order from its index: no sort of all of them.
-    for name in ("caseworker queue", "caseworker queue, a later page"):
-        assert "Sort" not in plans[name] and "open_cases_by_due" in plans[name], plans[name]
+    # The queue reads an agency's rows (ADR 0046) in due order from the index that serves its filter:
+    # no sort of all of them, and the agency in the index condition.
+    for name, index in (
+        ("caseworker queue", "queue_by_due"),
+        ("caseworker queue, a later page", "queue_by_due"),
+        ("caseworker queue, one service", "queue_by_service"),
+        ("caseworker queue, mine", "queue_by_assignee"),
+    ):
+        assert "Sort" not in plans[name] and index in plans[name], plans[name]
+        assert re.search(r"Index Cond: .*agency_id = ", plans[name]), plans[name]
     # A later page starts in the index at its cursor's due date, not at the agency's first case.
-    assert re.search(r"Index Cond: .*due_on >=", plans["caseworker queue, a later page"])
+    assert re.search(r"Index Cond: .*due_sort >=", plans["caseworker queue, a later page"])

@@ -16,6 +16,12 @@ def count(client, path: str) -> int:
     return len(queries)
 
 
+def warm(client, path: str) -> int:
+    """As a page is read again and again: what the first read kept (the catalogue's lists) is kept."""
+    assert client.get(path).status_code == 200
+    return count(client, path)
+
+
 @pytest.fixture
 def case(login, demo):
     father = login(demo["father"])
@@ -31,7 +37,7 @@ def test_application_pages_have_fixed_query_counts(case):
     measured = {
         "mine": count(father, "/applications"),
         "detail": count(father, f"/applications/{reference}"),
-        "queue": count(caseworker, "/backoffice/"),
+        "queue": warm(caseworker, "/backoffice/"),
         "case": count(caseworker, f"/backoffice/cases/{reference}"),
     }
     # More history must not mean more queries.
@@ -49,9 +55,10 @@ def test_application_pages_have_fixed_query_counts(case):
 # lookups). detail: 9 of the 20 read the registers, to show the chosen
 # records by their names; 1 asks whether the application was delivered to the agency's system.
 # case: 5 of the 15 record the read in the audit log (savepoint, lock the head, insert, move the head).
-# queue: the session, the page of cases and the agency's services for the filter (kept with the
-# catalogue after the first page); the caseworker's membership is kept with the login (ADR 0044).
-EXPECTED = {"mine": 2, "detail": 18, "queue": 3, "case": 12}
+# queue, warm: the session, the page of cases (one read of the queue's rows, ADR 0046); the
+# caseworker's membership (page and menu) is kept with the login (ADR 0044); the agency's services
+# for the filter are kept with the catalogue after the first read.
+EXPECTED = {"mine": 2, "detail": 18, "queue": 2, "case": 12}
 
 
 def test_wallet_pages_have_fixed_query_counts(login, demo):

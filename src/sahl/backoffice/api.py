@@ -87,12 +87,12 @@ def queue(request: HttpRequest, response: HttpResponse, query: Query[QueueQuery]
         query.service, query.state.value if query.state else "", query.overdue, query.mine
     )
     limit = max(1, min(query.limit, 200))
-    page = services.queue_page(_staff(request), wanted, query.after[:120], limit)
-    if page.after:
+    cases, after = services.queue_cases(_staff(request), wanted, query.after[:120], limit)
+    if after:
         following = {k: v for k, v in request.GET.items() if k not in ("after", "limit")}
-        following |= {"after": page.after, "limit": str(limit)}
+        following |= {"after": after, "limit": str(limit)}
         response["Link"] = f'</api/v1/backoffice/cases?{urlencode(following)}>; rel="next"'
-    return [summary(c) for c in page.cases]
+    return [summary(c) for c in cases]
 
 
 @router.get(

@@ -10,17 +10,18 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
-from sahl.applications import clock, deciding, moving, reading
+from sahl.applications import assigning, clock, deciding, moving, reading
 from sahl.applications.models import Application, Attachment, HistoryEvent, InfoRequest
 from sahl.applications.states import State
 from sahl.audit import services as audit
+from sahl.backoffice import queue
+from sahl.backoffice.models import NO_DUE_DATE, QueueEntry
+from sahl.backoffice.queue import WORKABLE
 from sahl.core.errors import BadInput, Conflict, NotFound
 from sahl.identity import kept
 from sahl.identity.models import StaffMembership, User
 from sahl.mandates import services as mandates
 from sahl.mandates.rules import Action
-
-WORKABLE = (State.IN_REVIEW, State.ACTION_NEEDED)
 
 
 class AlreadyTaken(Conflict):
@@ -43,15 +44,29 @@ def membership_of(user: User) -> StaffMembership:
     return membership
 
 
-def _open_cases(user: User, wanted: QueueFilter, membership: StaffMembership) -> QuerySet[Application]:
-    """The query behind the queue's pages: the agency's open cases, the most urgent first, in the
-    order of the index that serves it (tests/integration/test_explain.py reads its plan)."""
+def _entries(user: User, wanted: QueueFilter, membership: StaffMembership) -> QuerySet[QueueEntry]:
+    """The query behind the queue's pages: the agency's open cases, the most urgent first, read from
+    the queue's rows in the order of the index that serves the filter (test_explain reads it)."""
+    entries = QueueEntry.objects.filter(agency_id=membership.agency_id)
+    if wanted.state:
+        entries = entries.filter(state=wanted.state)
+    if wanted.service:
+        entries = entries.filter(service_code=wanted.service)
+    if wanted.overdue:
+        entries = entries.filter(due_sort__lt=clock.today(), state=State.IN_REVIEW)
+    if wanted.mine:
+        entries = entries.filter(assignee=user)
+    return entries.order_by("due_sort", "submitted_at", "application_id")
+
+
+def _closed_cases(user: User, wanted: QueueFilter, membership: StaffMembership) -> QuerySet[Application]:
+    """The agency's cases in a state the queue's rows do not hold (received, decided...), asked for
+    by the status filter: read from the applications, by their (agency, state, due date) index."""
     cases = (
-        Application.objects.filter(agency=membership.agency)
+        Application.objects.filter(agency=membership.agency, state=wanted.state)
         .exclude(state=State.DRAFT)  # a draft is the applicant's alone
         .select_related("service", "assigned_to")
     )
-    cases = cases.filter(state=wanted.state) if wanted.state else cases.filter(state__in=WORKABLE)
     if wanted.service:
         cases = cases.filter(service__code=wanted.service)
     if wanted.overdue:
@@ -64,16 +79,33 @@ def _open_cases(user: User, wanted: QueueFilter, membership: StaffMembership) ->
 @dataclass(frozen=True)
 class QueuePage:
     membership: StaffMembership
-    cases: list[Application]
+    cases: list[QueueEntry]
     after: str  # the cursor of the next page ("" on the last one)
 
 
 def queue_page(user: User, wanted: QueueFilter, after: str = "", size: int = 50) -> QueuePage:
     """A page of the queue, by keyset on (due date, submitted, id): `after` is the cursor the previous
-    page gave. Cases without a due date (decided at once, seen through a state filter) come last; the
-    range on the due date stays an index condition, so a deep page costs what the first one does."""
+    page gave. Cases without a due date come last. One query on the queue's rows, whose range starts
+    at the cursor in the index, so a deep page costs what the first one does."""
     membership = membership_of(user)
-    cases = _open_cases(user, wanted, membership)
+    if wanted.state and wanted.state not in WORKABLE:
+        return _closed_page(user, wanted, membership, after, size)
+    entries = _entries(user, wanted, membership)
+    if after:
+        due, submitted, pk = _queue_cursor(after)
+        day = due or NO_DUE_DATE
+        later = Q(submitted_at__gt=submitted) | Q(submitted_at=submitted, application_id__gt=pk)
+        entries = entries.filter(Q(due_sort__gt=day) | later, due_sort__gte=day)
+    rows = list(entries[: size + 1])
+    last = rows[size - 1] if len(rows) > size else None
+    cursor = _queue_cursor_of(last.due_on, last.submitted_at, last.pk) if last else ""
+    return QueuePage(membership, rows[:size], cursor)
+
+
+def _closed_page(
+    user: User, wanted: QueueFilter, membership: StaffMembership, after: str, size: int
+) -> QueuePage:
+    cases = _closed_cases(user, wanted, membership)
     if not after:
         rows = list(cases[: size + 1])
     else:
@@ -86,12 +118,22 @@ def queue_page(user: User, wanted: QueueFilter, after: str = "", size: int = 50)
             if len(rows) <= size:  # the dated cases ran out: the undated ones follow
                 rows += cases.filter(due_on__isnull=True)[: size + 1 - len(rows)]
     last = rows[size - 1] if len(rows) > size else None
-    return QueuePage(membership, rows[:size], _queue_cursor_of(last) if last else "")
+    cursor = _queue_cursor_of(last.due_on, last.submitted_at, last.pk) if last else ""
+    return QueuePage(membership, [queue.entry_of(c) for c in rows[:size]], cursor)
 
 
-def _queue_cursor_of(case: Application) -> str:
-    submitted = case.submitted_at.isoformat() if case.submitted_at else ""
-    return f"{case.due_on.isoformat() if case.due_on else ''}~{submitted}~{case.pk}"
+def queue_cases(
+    user: User, wanted: QueueFilter, after: str = "", size: int = 50
+) -> tuple[list[Application], str]:
+    """The queue's page as applications, in its order (the API answers with their summaries)."""
+    page = queue_page(user, wanted, after, size)
+    found = Application.objects.select_related("service").in_bulk([e.pk for e in page.cases])
+    return [found[e.pk] for e in page.cases if e.pk in found], page.after
+
+
+def _queue_cursor_of(due_on: dt.date | None, submitted_at: dt.datetime | None, pk: int) -> str:
+    submitted = submitted_at.isoformat() if submitted_at else ""
+    return f"{due_on.isoformat() if due_on else ''}~{submitted}~{pk}"
 
 
 def _queue_cursor(text: str) -> tuple[dt.date | None, dt.datetime, int]:
@@ -185,9 +227,7 @@ def take(user: User, reference: str) -> Application:
         if case.state not in WORKABLE:
             raise BadInput("application.illegal_transition", current=case.state, target="taken")
         if case.assigned_to_id is None:
-            case.assigned_to = user
-            case.save(update_fields=["assigned_to", "updated_at"])
-            moving.record(case, HistoryEvent.Kind.TAKEN, user)
+            assigning.assign(case, user)
     return case
 
 

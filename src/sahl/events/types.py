@@ -94,6 +94,14 @@ class ApplicationCompleted(ApplicationEvent):
 
 @event_type
 @dataclass(frozen=True)
+class ApplicationAssigned(ApplicationEvent):
+    """A caseworker took the case (`from_state` = `to_state`: assignment is not a step)."""
+
+    type = "application.assigned"
+
+
+@event_type
+@dataclass(frozen=True)
 class DocumentIssued(DomainEvent):
     """A document was issued on an application (the wallet ends what it replaces)."""
 

@@ -16,3 +16,6 @@ class ApplicationsConfig(AppConfig):
         from sahl.events.read_models import ReadModel, keep
 
         keep(ReadModel("application_cards", cards.rebuild, cards.rows))
+        from sahl.applications import pages  # the application's page, kept by the events (ADR 0043)
+
+        keep(ReadModel("application_pages", pages.rebuild, pages.rows))

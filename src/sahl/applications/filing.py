@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from sahl.applications import cards, clock
+from sahl.applications import cards, clock, pages
 from sahl.applications.deciding import route
 from sahl.applications.models import Application, Attachment, InfoRequest, Party
 from sahl.applications.moving import Kind, record, transition
@@ -86,6 +86,8 @@ def submit(
     user, subject = page.acting.actor, page.acting.subject
     request_hash = _fingerprint(f"{code} for {subject}", page.definition, answers, files)
     filed: list[Application] = []
+    # The registers' names of the people on it, read before the transaction (ADR 0043).
+    names = pages.names_on(page.definition, answers, subject) if page.verdict.eligible else {}
 
     def work() -> tuple[int, dict[str, Any]]:
         if not page.verdict.eligible:  # the answer the service page gave (applications.eligibility)
@@ -108,12 +110,16 @@ def submit(
             application.fee_fils = fee.fils
             application.save(update_fields=["form_data", "version", "fee_fils"])
         application.submitted_at = timezone.now()
+        application.register_facts = pages.facts(page.definition, clean, profile, names)
         note = exemption.en if exemption else ""
         # The parties before the step: its listeners (the parties' cards, ADR 0042) read them.
         Party.objects.bulk_create(parties_for(application, parties))
-        transition(application, State.SUBMITTED, user, Kind.SUBMITTED, note, also=("submitted_at",))
+        # The files too: the step's listeners write the application's page (ADR 0043).
         for document, (upload, kind_) in checked.items():
             store_attachment(application, document, upload, kind_, user)
+        transition(
+            application, State.SUBMITTED, user, Kind.SUBMITTED, note, also=("submitted_at", "register_facts")
+        )
         route(
             application,
             page.definition,

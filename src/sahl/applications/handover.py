@@ -17,7 +17,7 @@ from django.utils.translation import ngettext, override
 from sahl.applications import clock
 from sahl.applications.models import Application, Decision
 from sahl.applications.states import State
-from sahl.catalogue.definition import ServiceDefinition
+from sahl.catalogue.definition import DeliveryMethod, ServiceDefinition
 from sahl.catalogue.services import definition_of
 from sahl.core.bilingual import LANGUAGES, BilingualText
 from sahl.core.working_days import add_working_days, kuwait_holidays
@@ -74,13 +74,30 @@ def handover_for(
     """How the approved result reaches the subject; None before approval, after a refusal, or when
     the service has nothing to fetch (or the person chose the wallet). `profile` is the subject's,
     when the caller has read it already (a courier needs the registered address)."""
+    definition = definition or definition_of(application.version)
+    found = handover_with(application, definition, None)
+    if found is None or found.kind != "courier":
+        return found
+    if profile is None or profile.civil_id != application.subject_civil_id:
+        profile = registers().profile(application.subject_civil_id, clock.today())
+    return handover_with(application, definition, address_of(profile))
+
+
+def _method(application: Application, definition: ServiceDefinition) -> DeliveryMethod | None:
+    return definition.delivery.method_for(application.form_data) if definition.delivery else None
+
+
+def handover_with(
+    application: Application, definition: ServiceDefinition, address: BilingualText | None
+) -> Handover | None:
+    """As `handover_for`, with the registered address given (a courier's): no call of the registers,
+    so the application's prepared page can be written inside a transaction (ADR 0043)."""
     if application.state not in (State.APPROVED, State.COMPLETED):
         return None
     decision: Decision | None = getattr(application, "decision", None)
     if decision is None or decision.outcome != Decision.Outcome.APPROVED:
         return None
-    definition = definition or definition_of(application.version)
-    method = definition.delivery.method_for(application.form_data) if definition.delivery else None
+    method = _method(application, definition)
     if method is None:
         return None
     approved_on = timezone.localdate(application.decided_at) if application.decided_at else clock.today()
@@ -91,12 +108,10 @@ def handover_for(
         )
         governorate = _GOVERNORATE_NAMES.get(chosen, chosen) or None
         return Handover(method.kind, on, method.working_days, place=method.place, governorate=governorate)
-    if profile is None or profile.civil_id != application.subject_civil_id:
-        profile = registers().profile(application.subject_civil_id, clock.today())
-    return Handover(method.kind, on, method.working_days, address=_address(profile))
+    return Handover(method.kind, on, method.working_days, address=address)
 
 
-def _address(profile: Profile | None) -> BilingualText | None:
+def address_of(profile: Profile | None) -> BilingualText | None:
     """The registered address as far as a page or a message shows it: the area and governorate,
     never the block, street or house."""
     if profile is None:

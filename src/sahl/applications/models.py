@@ -39,6 +39,10 @@ class Application(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     due_on = models.DateField(null=True, blank=True, help_text="service-level due date; moves when paused")
     paused_since = models.DateField(null=True, blank=True, help_text="set while the clock is stopped")
+    # What the registers said when it was filed, read before the filing's transaction (ADR 0043):
+    # {"names": {civil_id: {ar, en}}, "labels": {field: {ar, en} | null}, "address": {ar, en} | null}.
+    # Pages show these and never call the registers (an outside system) in a transaction.
+    register_facts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [

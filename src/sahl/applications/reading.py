@@ -21,6 +21,7 @@ from sahl.applications.handover import Handover, handover_for
 from sahl.applications.models import (
     Application,
     ApplicationCard,
+    ApplicationPage,
     Attachment,
     Decision,
     HistoryEvent,
@@ -31,7 +32,7 @@ from sahl.applications.models import (
 from sahl.applications.states import TRANSITIONS, State
 from sahl.applications.viewpoint import Viewpoint, viewpoint
 from sahl.catalogue.definition import ServiceDefinition
-from sahl.catalogue.models import Service
+from sahl.catalogue.models import Agency, Service, ServiceVersion
 from sahl.catalogue.services import definition_of, get_service
 from sahl.core.bilingual import BilingualText, as_typed, isolate
 from sahl.core.errors import BadInput, Forbidden, NotFound
@@ -217,11 +218,15 @@ _CODE = re.compile(r"(?=\D*\d)\S+")
 
 
 def answer_rows(
-    definition: ServiceDefinition, answers: Mapping[str, Any], profile: Profile | None
+    definition: ServiceDefinition,
+    answers: Mapping[str, Any],
+    profile: Profile | None,
+    labels: Mapping[str, Any] | None = None,
 ) -> list[tuple[BilingualText, Wording]]:
     """The answers as a person reads them: each title and value in both languages for the reader's
     to pick one (choices by their label, the person's records as the register names them), codes
-    and typed text isolated (`core.bilingual.isolate`, `as_typed`)."""
+    and typed text isolated (`core.bilingual.isolate`, `as_typed`). `labels`: the records' labels
+    kept when it was filed (`pages.facts`), instead of the profile."""
     rows: list[tuple[BilingualText, Wording]] = []
     for name, prop in definition.form.get("properties", {}).items():
         if name not in answers:
@@ -231,6 +236,9 @@ def answer_rows(
         text: Wording
         if "x-enum-titles" in prop and str(value) in prop["x-enum-titles"]:
             text = BilingualText.from_dict(prop["x-enum-titles"][str(value)])
+        elif labels is not None and name in labels:
+            kept = labels[name]
+            text = BilingualText(kept["ar"], kept["en"]) if kept else isolate(str(value))
         elif profile and prop.get("x-prefill") in profile.choices:
             labels = {c.value: c.label for c in profile.choices[prop["x-prefill"]]}
             text = labels.get(value) or isolate(str(value))
@@ -265,9 +273,158 @@ class ApplicationDetail:
     names: Mapping[str, BilingualText]  # the register's names of the others on it, by civil ID
     handover: Handover | None  # how the approved result reaches the asker (kiosk or courier)
 
+    @property
+    def sent_to_agency(self) -> bool:
+        """Whether it went to the agency (only then may its system have been sent it)."""
+        return any(e.kind == HistoryEvent.Kind.SENT_TO_AGENCY for e in self.history)
+
 
 def application_detail(who: Who, reference: str) -> ApplicationDetail:
-    """One application as the asker may see it (NotFound as `application_for`)."""
+    """One application as the asker may see it (NotFound as `application_for`): one read of its
+    prepared page (ADR 0043), by its reference, with who may see it in the row. An application
+    whose page was never prepared (loaded in bulk, not yet rebuilt) is read from its rows."""
+    asking = acting(who)
+    authority = asking
+    if not asking.is_self:
+        authority = mandates.authorize(asking.actor, asking.subject, None, Action.VIEW)
+    row = ApplicationPage.objects.filter(reference=reference).first()
+    if row is None:
+        return _detail_from_rows(who, reference)
+    if authority.subject not in row.viewers or not authority.reaches(row.category):
+        raise NotFound("application.not_found")
+    mandates.record_use(asking, "application", reference=row.reference, agency_id=row.content["agency"]["id"])
+    return prepared_detail(row.application_id, row.content, authority.subject)
+
+
+_DEFINITIONS: dict[int, ServiceDefinition] = {}
+
+
+def _definition(version_id: int) -> ServiceDefinition:
+    """The definition of a published version by its id, kept (a version never changes)."""
+    found = _DEFINITIONS.get(version_id)
+    if found is None:
+        found = _DEFINITIONS[version_id] = definition_of(ServiceVersion.objects.get(pk=version_id))
+    return found
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def _both(found: Mapping[str, str] | None) -> BilingualText | None:
+    return BilingualText(found["ar"], found["en"]) if found else None
+
+
+def prepared_detail(application_id: int, c: Mapping[str, Any], subject: str) -> ApplicationDetail:
+    """The detail as `subject` sees it, from the prepared page's content (no query): the rows come
+    back as unsaved model objects, so the page, the API and the viewpoint read them as before."""
+    application = Application(
+        pk=application_id,
+        reference=c["reference"],
+        service=Service(pk=c["service"]["id"], code=c["service"]["code"], **_named(c["service"])),
+        version=ServiceVersion(pk=c["version"]["id"], number=c["version"]["number"]),
+        agency=Agency(pk=c["agency"]["id"], **_named(c["agency"])),
+        applicant_id=c["applicant_id"],
+        subject_civil_id=c["subject"],
+        state=c["state"],
+        form_data=c["form_data"],
+        fee_fils=c["fee_fils"],
+        created_at=dt.datetime.fromisoformat(c["created_at"]),
+        submitted_at=_moment(c["submitted_at"]),
+        decided_at=_moment(c["decided_at"]),
+        due_on=_date(c["due_on"]),
+        paused_since=_date(c["paused_since"]),
+    )
+    definition = _definition(c["version"]["id"])
+    parties = [Party(role=p["role"], civil_id=p["civil_id"], consent=p["consent"]) for p in c["parties"]]
+    is_applicant = application.subject_civil_id == subject
+    history = [
+        HistoryEvent(
+            at=dt.datetime.fromisoformat(e["at"]),
+            kind=e["kind"],
+            note=e["note"],
+            on_behalf_of=e["on_behalf_of"],
+            actor=User(name_ar=e["actor"]["ar"], name_en=e["actor"]["en"]) if e["actor"] else None,
+        )
+        for e in c["history"]
+    ]
+    others = ({p.civil_id for p in parties} | {application.subject_civil_id}) - {subject}
+    names = {cid: BilingualText(n["ar"], n["en"]) for cid, n in c["names"].items() if cid in others}
+    request, decision, handover = c["open_request"], c["decision"], c["handover"]
+    return ApplicationDetail(
+        application=application,
+        definition=definition,
+        rows=answer_rows(definition, application.form_data, None, c["labels"] if is_applicant else None),
+        history=history,
+        parties=parties,
+        roles={party.role: party.name for party in definition.parties},
+        my_consent=next(
+            (p for p in parties if p.civil_id == subject and p.consent == Party.Consent.PENDING), None
+        )
+        if application.state == State.SUBMITTED
+        else None,
+        open_request=InfoRequest(
+            message=request["message"],
+            document_code=request["document_code"],
+            requested_at=dt.datetime.fromisoformat(request["requested_at"]),
+        )
+        if request and is_applicant
+        else None,
+        documents=[
+            IssuedDocument(
+                pk=d["id"],
+                document=d["document"],
+                title_ar=d["title"]["ar"],
+                title_en=d["title"]["en"],
+                holder_civil_id=d["holder"],
+                verification_code=d["verification_code"],
+                issued_on=dt.date.fromisoformat(d["issued_on"]),
+                valid_until=_date(d["valid_until"]),
+                pdf=d.get("pdf", ""),  # its file's name; "" while being rendered (ADR 0045)
+            )
+            for d in c["documents"]
+            if d["holder"] == subject
+        ],
+        attachments=[
+            Attachment(pk=a["id"], document_code=a["document_code"], extension=a["extension"])
+            for a in c["attachments"]
+        ]
+        if is_applicant
+        else [],
+        decision=Decision(
+            outcome=decision["outcome"],
+            reason=decision["reason"],
+            decided_at=dt.datetime.fromisoformat(decision["decided_at"]),
+        )
+        if decision
+        else None,
+        is_applicant=is_applicant,
+        can_withdraw=is_applicant and State.WITHDRAWN in TRANSITIONS[State(application.state)],
+        view=viewpoint(application, definition, parties, names, subject, is_applicant, history),
+        names=names,
+        handover=Handover(
+            handover["kind"],
+            dt.date.fromisoformat(handover["on"]),
+            handover["working_days"],
+            place=_both(handover["place"]),
+            governorate=_both(handover["governorate"]),
+            address=_both(handover["address"]),
+        )
+        if handover and is_applicant
+        else None,
+    )
+
+
+def _named(part: Mapping[str, Any]) -> dict[str, str]:
+    return {"name_ar": part["name"]["ar"], "name_en": part["name"]["en"]}
+
+
+def _detail_from_rows(who: Who, reference: str) -> ApplicationDetail:
+    """The detail read from the application's own rows and the registers (the path before ADR 0043)."""
     application = application_for(who, reference)
     subject = acting(who).subject
     definition = definition_for(application)

@@ -171,11 +171,13 @@ def _detail(page: reading.ApplicationDetail) -> dict[str, object]:
     """The page's context: the application as the person may see it, the parts other apps
     contribute (the fee and its payments), and the delivery to the agency's system."""
     reference = page.application.reference
+    # Only an application sent to the agency can have been delivered to its system (no read else).
+    delivery = outbox.latest(f"application:{reference}", "agency") if page.sent_to_agency else None
     return (
         {"page": page}
         | TEXTS
         | sections.for_page(page.application)
-        | {"delivery": outbox.latest(f"application:{reference}", "agency"), "delivery_texts": DELIVERY}
+        | {"delivery": delivery, "delivery_texts": DELIVERY}
     )
 
 

@@ -92,10 +92,26 @@ def _fresh_database(tmp: Path, suffix: str) -> Iterator[dict[str, str]]:
 
 
 @contextmanager
-def _serve(tmp: Path, suffix: str = "e2e") -> Iterator[str]:
-    """gunicorn on a fresh, seeded database; yields its base URL."""
+def _serve(tmp: Path, suffix: str = "e2e", worker: bool = True) -> Iterator[str]:
+    """gunicorn on a fresh, seeded database; yields its base URL. Without `worker`, queued tasks
+    wait until the test runs them (`run_tasks(base)`)."""
     with _fresh_database(tmp, suffix) as database:
-        yield from _serve_on(tmp, os.environ | database)
+        yield from _serve_on(tmp, os.environ | database, worker)
+
+
+SERVED: dict[str, dict[str, str]] = {}  # each running server's environment, by its base URL
+
+
+def run_tasks(base: str) -> None:
+    """What the task worker of the server at `base` would do: every queued task, once, now."""
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run(
+        [*manage, "db_worker", "--batch", "--no-reload", "--no-startup-delay"],
+        env=SERVED[base],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
 
 
 class Mailbox:
@@ -189,7 +205,7 @@ def _drop(admin: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _serve_on(tmp: Path, env: Mapping[str, str]) -> Iterator[str]:
+def _serve_on(tmp: Path, env: Mapping[str, str], with_worker: bool = True) -> Iterator[str]:
     port = _free_port()
     base = f"http://localhost:{port}"
     env = {
@@ -206,14 +222,15 @@ def _serve_on(tmp: Path, env: Mapping[str, str]) -> Iterator[str]:
     manage = [sys.executable, str(ROOT / "manage.py")]
     _seed(tmp, env, manage)
     log = (tmp / "server.log").open("w")
-    # The background worker, as `make run` starts it: gateway callbacks, refunds, messages.
+    # The background worker, as `make run` starts it: gateway callbacks, refunds, messages, PDFs.
     worker = subprocess.Popen(
-        [*manage, "db_worker", "--interval", "0.2", "--no-reload"],
+        [*manage, "db_worker", "--interval", "0.2", "--no-reload"] if with_worker else ["true"],
         env=env,
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    SERVED[base] = dict(env)
     # Threads as well as processes, so that simultaneous requests really run at the same time; more
     # threads than the tests' simultaneous clicks, since paying calls the gateway on this same server.
     command = [sys.executable, "-m", "gunicorn", "sahl.wsgi", "--bind", f"localhost:{port}"]

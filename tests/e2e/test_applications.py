@@ -81,7 +81,7 @@ def test_the_expat_renews_his_car_at_once_and_downloads_the_registration(page):
     with page.expect_download() as receipt_info:
         page.locator("a[href*='/receipts/']").click()
     assert receipt_info.value.path().read_bytes().startswith(b"%PDF")
-    link = page.locator("#documents-title + ul a[href*='/documents/']")
+    link = page.locator("#documents-list a[href*='/documents/']")
     expect(link).to_have_count(1)
     with page.expect_download() as download_info:
         link.click()
@@ -147,7 +147,7 @@ def test_a_caseworker_asks_for_a_photo_then_renews_the_fathers_passport(page, op
     page.reload()
     expect(page.locator("#status")).to_have_text(COMPLETED)
     expect(page.locator("#decision-title + p.ok")).to_be_visible()
-    expect(page.locator("#documents-title + ul a[href*='/documents/']")).to_have_count(1)
+    expect(page.locator("#documents-list a[href*='/documents/']")).to_have_count(1)
 
     # And his passport, valid for five more years, can no longer be renewed
     page.goto("/services/moi.passport-renewal")

@@ -210,3 +210,16 @@ def proof_of_payment() -> dict:
 
     receipt = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
     return {"proof_of_payment": SimpleUploadedFile("receipt.png", receipt, content_type="image/png")}
+
+
+RENDERER = "sahl.applications.rendering.document_issued"
+
+
+def documents_rendered() -> list[str]:
+    """What the task worker does just after a decision: render the issued documents' PDFs (each
+    decision's `document.issued` queued the task). What each run did, in order."""
+    from sahl.events import tasks
+    from sahl.events.models import Handling
+
+    pending = Handling.objects.filter(subscriber=RENDERER, state=Handling.State.PENDING).order_by("pk")
+    return [tasks.run(pk) for pk in pending.values_list("pk", flat=True)]

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from sahl.applications.models import Application, Attachment, HistoryEvent
 from sahl.registry.models import Passport, Vehicle
-from tests.integration.conftest import apply, form_key, paid, reference_of
+from tests.integration.conftest import apply, documents_rendered, form_key, paid, reference_of
 
 pytestmark = pytest.mark.django_db
 RENEWAL = "moi.vehicle-registration-renewal"
@@ -51,13 +51,16 @@ def test_an_automatic_renewal_completes_as_soon_as_it_is_paid(login, demo):
         f"تجدد ترخيص المركبة حتى {until} | Vehicle registration renewed until {until}"
     )
     html = expat.get(f"/applications/{reference}").content.decode()
-    assert "Completed" in html
+    assert "Completed" in html and "we are preparing your document" in html  # its PDF follows
+    documents_rendered()  # the task worker renders it
+    html = expat.get(f"/applications/{reference}").content.decode()
     assert 'Vehicle registration renewal (<bdi dir="ltr" class="code">PDF</bdi>)' in html
 
 
 def test_the_issued_pdf_carries_the_arabic_name_in_logical_order(login, demo):
     expat = login(demo["expat"])
     reference = paid(expat, apply(expat, RENEWAL, {"plate_number": "45-20002"}))
+    documents_rendered()
     document = Application.objects.get(reference=reference).documents.get()
     response = expat.get(f"/applications/{reference}/documents/{document.pk}")
     pdf = b"".join(response.streaming_content)

@@ -12,7 +12,7 @@ from sahl.core.working_days import add_working_days, kuwait_holidays
 from sahl.events import read_models
 from sahl.identity.models import User
 from sahl.registry.models import Passport, Vehicle
-from tests.integration.conftest import apply, paid, pay, proof_of_payment, reference_of
+from tests.integration.conftest import apply, documents_rendered, paid, pay, proof_of_payment, reference_of
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -73,6 +73,7 @@ def test_request_information_upload_and_approve(login, demo, passport_case):
     assert application.attachments.get().info_request is not None
 
     assert caseworker.post(f"/backoffice/cases/{reference}/approve").status_code == 302
+    documents_rendered()
     page = father.get(f"/applications/{reference}").content.decode()
     assert "Completed" in page and "Approved" in page
     assert 'Passport renewal (<bdi dir="ltr" class="code">PDF</bdi>)' in page
@@ -249,6 +250,7 @@ def test_the_new_registration_is_issued_to_the_buyer_not_the_seller(login, demo,
     backoffice.approve(caseworker, reference)
     document = Application.objects.get(reference=reference).documents.get()
     assert document.holder_civil_id == demo["expat"]
+    documents_rendered()
     assert buyer.get(f"/applications/{reference}/documents/{document.pk}").status_code == 200
     assert father.get(f"/applications/{reference}/documents/{document.pk}").status_code == 404
     assert "Vehicle ownership transfer (" not in father.get(f"/applications/{reference}").content.decode()

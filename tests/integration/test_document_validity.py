@@ -27,7 +27,7 @@ from sahl.mandates import services as mandates
 from sahl.mandates.models import Mandate
 from sahl.registry.models import DrivingLicence, Person, Vehicle
 from sahl.wallet.jose import parse
-from tests.integration.conftest import DjangoTransport, apply, paid
+from tests.integration.conftest import DjangoTransport, apply, documents_rendered, paid
 from tests.integration.test_mandates import grant
 from tests.integration.test_wallet import offer_for
 from tests.oid4vci_client import Wallet
@@ -43,6 +43,8 @@ def plain(text: str) -> str:
 
 
 def pdf_text(document: IssuedDocument) -> str:
+    documents_rendered()  # what the task worker does after the decision
+    document.refresh_from_db()
     with document.pdf.open("rb") as f:
         return plain("".join(page.extract_text() for page in PdfReader(io.BytesIO(f.read())).pages))
 

@@ -11,7 +11,7 @@ from sahl.audit.models import AuditEntry
 from sahl.mandates.models import Mandate
 from sahl.registry.models import Person, Vehicle
 from tests.conftest import DEMO_PASSWORD
-from tests.integration.conftest import apply, paid, pay, reference_of, run_tasks
+from tests.integration.conftest import apply, documents_rendered, paid, pay, reference_of, run_tasks
 
 pytestmark = pytest.mark.django_db
 POA = "moj.power-of-attorney"
@@ -75,6 +75,7 @@ def test_a_parent_applies_for_their_child_and_both_are_recorded(login, demo):
     assert submitted.actor.civil_id == demo["father"] and submitted.on_behalf_of == demo["daughter"]
     # The child's document is downloadable by the parent acting for her.
     document = application.documents.get()
+    documents_rendered()
     assert father.get(f"/applications/{reference}/documents/{document.pk}").status_code == 200
     # Back to himself: the child's application is not his.
     act_for(father, demo["father"])

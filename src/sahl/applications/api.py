@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, Form, P, PathEx, QueryEx, Router, Schema, Status
 from ninja.security import django_auth
 
-from sahl.applications import eligibility, filing, reading, responding
+from sahl.applications import eligibility, filing, reading, rendering, responding
 from sahl.applications.labels import CATEGORIES, EVENTS, STATES
 from sahl.applications.moving import Kind
 from sahl.applications.rules import ANSWER_MAX_BODY, MAX_BODY, FormInvalid
@@ -379,9 +379,10 @@ def respond(
 
 @router.get(
     "/applications/{reference}/documents/{document_id}",
-    response={200: None} | errors(404),
+    response={200: None} | errors(404, 409),
     summary="Download an issued document (PDF)",
-    description="The PDF of a document the decision issued, as an attachment.",
+    description="The PDF of a document the decision issued, as an attachment. Its PDF is rendered "
+    "just after the decision: until then the answer is 409 `document.preparing` with Retry-After.",
     openapi_extra={"responses": {200: {"description": "the PDF", "content": {"application/pdf": PDF}}}},
 )
 def download(
@@ -389,7 +390,7 @@ def download(
     reference: PathEx[str, REFERENCE],
     document_id: PathEx[Id, P(description="the document's `id` in the application's `documents`")],
 ) -> FileResponse:
-    issued = reading.document_for(_person(request), reference, document_id)
+    issued = rendering.file_of(_person(request), reference, document_id)
     return FileResponse(
         issued.pdf.open("rb"),
         as_attachment=True,

@@ -19,3 +19,4 @@ class ApplicationsConfig(AppConfig):
         from sahl.applications import pages  # the application's page, kept by the events (ADR 0043)
 
         keep(ReadModel("application_pages", pages.rebuild, pages.rows))
+        from sahl.applications import rendering  # noqa: F401  (renders issued documents' PDFs, ADR 0045)

@@ -1,7 +1,8 @@
 """Deciding a case: where a filed application goes next (the parties' consent, the fee, then the
-agency or the rules), and the decision itself. Approving issues the documents (PDF with a
-verification code), carries out the service's effects on the registers and completes the case;
-rejecting needs a reason. The caseworkers' and the agencies' use cases decide through here too."""
+agency or the rules), and the decision itself. Approving issues the documents (each with a
+verification code; its PDF is rendered just after the commit, see rendering.py), carries out the
+service's effects on the registers and completes the case; rejecting needs a reason. The
+caseworkers' and the agencies' use cases decide through here too."""
 
 from __future__ import annotations
 
@@ -10,15 +11,12 @@ import re
 import secrets
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from sahl.applications import clock
 from sahl.applications.models import Application, Decision, IssuedDocument, Party
 from sahl.applications.moving import Kind, record, transition
-from sahl.applications.pdf import PdfDocument, render_pdf
-from sahl.applications.reading import answer_rows, definition_for
+from sahl.applications.reading import definition_for
 from sahl.applications.states import State
 from sahl.catalogue.definition import ServiceDefinition
 from sahl.core.effects import Order, effect
@@ -138,20 +136,6 @@ def _issue(
     profile = registers().profile(holder, day)
     assert profile is not None
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
-    pdf = render_pdf(
-        PdfDocument(
-            title=definition.name,
-            agency=application.agency.name,
-            reference=application.reference,
-            verification_code=code,
-            verify_url=f"{settings.SAHL_PUBLIC_URL}/verify/{code}",
-            holder_name=profile.name,
-            holder_civil_id=profile.civil_id,
-            issued_on=day,
-            valid_until=valid_until,
-            fields=tuple(answer_rows(definition, application.form_data, profile)),
-        )
-    )
     issued = IssuedDocument(
         application=application,
         document=document,
@@ -162,7 +146,7 @@ def _issue(
         issued_on=day,
         valid_until=valid_until,
     )
-    issued.pdf.save(f"{application.reference}-{document}.pdf", ContentFile(pdf), save=False)
+    # The PDF follows: rendered by the task `document.issued` queues (applications.rendering).
     issued.save()
     return issued
 

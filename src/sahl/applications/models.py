@@ -159,7 +159,10 @@ class IssuedDocument(models.Model):
     verification_code = models.CharField(max_length=20, unique=True)
     issued_on = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
-    pdf = models.FileField(upload_to="documents/")
+    # Empty until the file is there: an approval's PDF is rendered by a task after the commit
+    # (applications.rendering), an agency's upload is there at once.
+    pdf = models.FileField(upload_to="documents/", blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True, help_text="when its file was ready to download")
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -169,6 +172,11 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return self.verification_code
+
+    @property
+    def ready(self) -> bool:
+        """Its file can be downloaded."""
+        return bool(self.pdf)
 
 
 class HistoryEvent(AppendOnly):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("applications/<str:reference>/consent", views.consent, name="consent"),
     path("applications/<str:reference>/withdraw", views.withdraw, name="withdraw"),
     path("applications/<str:reference>/respond", views.respond, name="respond"),
+    path("applications/<str:reference>/documents", views.documents, name="documents"),
     path("applications/<str:reference>/documents/<int:document_id>", views.document, name="document"),
     path("applications/<str:reference>/attachments/<int:attachment_id>", views.attachment, name="attachment"),
     path("verify/<str:code>", views.verify, name="verify"),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sahl.applications import eligibility, filing, reading, responding, sections
+from sahl.applications import eligibility, filing, reading, rendering, responding, sections
 from sahl.applications.forms import form_fields
 from sahl.applications.labels import CATEGORIES, CONSENTS, DELIVERY, EVENTS, STATES
 from sahl.applications.rules import ANSWER_MAX_BODY, MAX_BODY, FormInvalid
@@ -222,8 +222,8 @@ def respond(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def document(request: HttpRequest, reference: str, document_id: int) -> HttpResponseBase:
     try:
-        issued = reading.document_for(_person(request), reference, document_id)
-    except SahlError as error:
+        issued = rendering.file_of(_person(request), reference, document_id)
+    except SahlError as error:  # not found, or still being prepared (409, Retry-After)
         return for_error(request, error)
     return FileResponse(
         issued.pdf.open("rb"),
@@ -231,6 +231,18 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
         filename=f"{reference}-{issued.document}.pdf",
         content_type="application/pdf",
     )
+
+
+@login_required
+@require_GET
+def documents(request: HttpRequest, reference: str) -> HttpResponse:
+    """The page's list of documents, alone: the page asks for it again while one is being prepared
+    (documents.js) and swaps it in, so the link appears without a reload."""
+    try:
+        issued = rendering.documents_of(_person(request), reference)
+    except SahlError as error:
+        return for_error(request, error)
+    return render(request, "applications/_documents_list.html", {"reference": reference, "documents": issued})
 
 
 @login_required

@@ -49,9 +49,18 @@ class Unavailable(SahlError):
         self.retry_after = retry_after
 
 
+class NotReady(Conflict):
+    """What was asked for is on its way but not there yet (a document's PDF still being rendered):
+    try again after `retry_after` seconds. A 409, not a 503: nothing is wrong with the service."""
+
+    def __init__(self, code: str, retry_after: int = 5, **params: object) -> None:
+        super().__init__(code, **params)
+        self.retry_after = retry_after
+
+
 def retry_after(error: SahlError) -> int | None:
     """Seconds to wait before trying again, for the errors that pass with time (Retry-After)."""
-    return error.retry_after if isinstance(error, TooMany | Unavailable) else None
+    return error.retry_after if isinstance(error, TooMany | Unavailable | NotReady) else None
 
 
 def http_status(error: SahlError) -> int:

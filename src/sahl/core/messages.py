@@ -136,6 +136,10 @@ MESSAGES.update(
             "Another caseworker has this case: give the purpose of reading it (purpose); the person will see it."
         ),
         "document.not_found": _("We could not find this document."),
+        "document.preparing": _(
+            "Your document is still being prepared; it is usually ready within a few seconds. "
+            "Go back to the application's page: the link appears there as soon as it is ready."
+        ),
     }
 )
 

@@ -114,6 +114,21 @@ class DocumentIssued(DomainEvent):
         return f"document:{self.document_id}"
 
 
+@event_type
+@dataclass(frozen=True)
+class DocumentReady(DomainEvent):
+    """An issued document's file is there to download (its PDF rendered after the decision, or the
+    file an agency uploaded): announced once per document, after its `document.issued`."""
+
+    type = "document.ready"
+    document_id: int
+    application_id: int
+
+    @property
+    def subject(self) -> str:
+        return f"document:{self.document_id}"
+
+
 # --- Payments --------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ BIG_TABLES = {
     "applications_application",
     "backoffice_queueentry",
     "applications_applicationcard",
+    "applications_applicationpage",
     "applications_historyevent",
     "applications_party",
     "applications_issueddocument",
@@ -48,7 +49,7 @@ def scanned(plan: str) -> set[str]:
 
 def hot_queries(demo) -> dict[str, Callable[[], QuerySet]]:
     from sahl.applications import reading
-    from sahl.applications.models import Application, HistoryEvent, IssuedDocument, Party
+    from sahl.applications.models import Application, ApplicationPage, HistoryEvent, IssuedDocument, Party
     from sahl.audit.models import AuditEntry
     from sahl.backoffice import services as backoffice
     from sahl.identity.models import User
@@ -73,6 +74,7 @@ def hot_queries(demo) -> dict[str, Callable[[], QuerySet]]:
             )[:20]
         ),
         "application detail": lambda: reading._visible(father).filter(reference=reference),
+        "application page": lambda: ApplicationPage.objects.filter(reference=reference),
         "history": lambda: HistoryEvent.objects.filter(application__reference=reference).order_by("at", "pk"),
         "applications where I am a party": lambda: Party.objects.filter(
             civil_id=demo["father"], consent="pending"
@@ -132,6 +134,9 @@ def test_no_hot_query_scans_a_big_table(demo):
     # One application through its unique reference or the civil ID, whichever the planner prices lower.
     detail = plans["application detail"]
     assert re.search(r"Index Cond: .*(subject_civil_id|reference\)::text = )", detail), detail
+    # The application's page and API answer: its prepared row by the unique reference (ADR 0043).
+    page = plans["application page"]
+    assert re.search(r"Index Cond: \(+reference\)::text = ", page), page
     # The queue reads an agency's rows (ADR 0046) in due order from the index that serves its filter:
     # no sort of all of them, and the agency in the index condition.
     for name, index in (

@@ -37,6 +37,7 @@ def test_application_pages_have_fixed_query_counts(case):
     measured = {
         "mine": count(father, "/applications"),
         "detail": count(father, f"/applications/{reference}"),
+        "api detail": count(father, f"/api/v1/applications/{reference}"),
         "queue": warm(caseworker, "/backoffice/"),
         "case": count(caseworker, f"/backoffice/cases/{reference}"),
     }
@@ -44,21 +45,22 @@ def test_application_pages_have_fixed_query_counts(case):
     caseworker.post(f"/backoffice/cases/{reference}/take")
     caseworker.post(f"/backoffice/cases/{reference}/request-information", {"message": "photo"})
     assert count(father, f"/applications/{reference}") == measured["detail"]
+    assert count(father, f"/api/v1/applications/{reference}") == measured["api detail"]
     assert count(caseworker, f"/backoffice/cases/{reference}") == measured["case"]
     assert measured == EXPECTED
 
 
 # mine: the list is one read of the person's cards (ADR 0042: the party's applications are cards of
 # theirs too); the other is the session's (the person and the menu's membership are kept with the
-# login, ADR 0044: no query for them on any of these pages). detail: 1 reads the
-# applications where the person is a party (kept apart from the main query so that both are index
-# lookups). detail: 9 of the 20 read the registers, to show the chosen
-# records by their names; 1 asks whether the application was delivered to the agency's system.
+# login, ADR 0044: no query for them on any of these pages). detail and api detail: the session and
+# the application's prepared page, one row by its reference with the names as filed (ADR 0043: was 18,
+# 9 of them the registers); the page adds the fee's payments and, as it was sent to the agency, the
+# delivery to the agency's system.
 # case: 5 of the 15 record the read in the audit log (savepoint, lock the head, insert, move the head).
 # queue, warm: the session, the page of cases (one read of the queue's rows, ADR 0046); the
 # caseworker's membership (page and menu) is kept with the login (ADR 0044); the agency's services
 # for the filter are kept with the catalogue after the first read.
-EXPECTED = {"mine": 2, "detail": 18, "queue": 2, "case": 12}
+EXPECTED = {"mine": 2, "detail": 4, "api detail": 2, "queue": 2, "case": 12}
 
 
 def test_wallet_pages_have_fixed_query_counts(login, demo):

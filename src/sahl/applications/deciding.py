@@ -13,7 +13,7 @@ import secrets
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from sahl.applications import clock
+from sahl.applications import clock, moving
 from sahl.applications.models import Application, Decision, IssuedDocument, Party
 from sahl.applications.moving import Kind, record, transition
 from sahl.applications.reading import definition_for
@@ -23,7 +23,6 @@ from sahl.core.effects import Order, effect
 from sahl.core.errors import BadInput
 from sahl.core.languages import in_both
 from sahl.core.working_days import add_working_days, kuwait_holidays
-from sahl.events.services import announce
 from sahl.events.types import DocumentIssued
 from sahl.identity.models import User
 from sahl.registry.adapters import registers
@@ -72,7 +71,7 @@ def _process(
         approve(application, None, "")
         return
     application.due_on = add_working_days(clock.today(), definition.working_days, kuwait_holidays())
-    application.save(update_fields=["due_on"])
+    moving.save(application, "due_on")
     transition(application, State.IN_REVIEW, actor, kind)
 
 
@@ -82,7 +81,7 @@ def approve(application: Application, actor: User | None, reason: str) -> None:
     definition = definition_for(application)
     transition(application, State.APPROVED, actor, Kind.APPROVED, reason)
     application.decided_at = timezone.now()
-    application.save(update_fields=["decided_at"])
+    moving.save(application, "decided_at")
     Decision.objects.create(
         application=application, outcome=Decision.Outcome.APPROVED, reason=reason, decided_by=actor
     )
@@ -110,7 +109,7 @@ def approve(application: Application, actor: User | None, reason: str) -> None:
             valid_until = _add_duration(day, output.valid_for) if output.valid_for else None
         document = _issue(application, definition, output.document, valid_until, holder)
         record(application, Kind.DOCUMENT_ISSUED, actor, document.verification_code)
-        announce(DocumentIssued(document_id=document.pk, application_id=application.pk))
+        moving.announce_in_turn(DocumentIssued(document_id=document.pk, application_id=application.pk))
     transition(application, State.COMPLETED, actor, Kind.COMPLETED)
 
 

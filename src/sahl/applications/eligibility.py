@@ -30,7 +30,7 @@ from sahl.core.money import Money
 from sahl.mandates import services as mandates
 from sahl.mandates.rules import Basis
 from sahl.mandates.services import Authority
-from sahl.registry.adapters import registers
+from sahl.registry.adapters import Profile, registers
 
 ELIGIBLE = "eligible"
 # Refusals that acting for oneself again lifts: the subject's own services, a scope not granted, a
@@ -87,12 +87,26 @@ YES = Verdict(ELIGIBLE)
 def verdict(authority: Authority, service: Service, definition: ServiceDefinition, day: dt.date) -> Verdict:
     """May `authority.actor` file `service` for `authority.subject` on `day`? Records nothing: the
     apply page's `authorize` records a refused attempt."""
+    return verdict_and_profile(authority, service, definition, day)[0]
+
+
+def verdict_and_profile(
+    authority: Authority, service: Service, definition: ServiceDefinition, day: dt.date
+) -> tuple[Verdict, Profile | None]:
+    """The verdict, and the subject's register profile it was reached on (None if it was not read):
+    the apply page fills the form from it without reading the registers again."""
     refused = mandates.refusal_for(authority, service)
     if refused is not None:
-        return refusal(refused)
+        return refusal(refused), None
     profile = registers().profile(authority.subject, day)
     if profile is None:
-        return Verdict("application.no_record", status=404)
+        return Verdict("application.no_record", status=404), None
+    return _verdict_on(authority, definition, profile, day), profile
+
+
+def _verdict_on(
+    authority: Authority, definition: ServiceDefinition, profile: Profile, day: dt.date
+) -> Verdict:
     found = assess(definition.eligibility, profile.facts, day)
     if found.eligible:
         return YES

@@ -22,7 +22,7 @@ from django.utils import timezone
 from sahl.applications import cards, clock, pages
 from sahl.applications.deciding import route
 from sahl.applications.models import Application, Attachment, InfoRequest, Party
-from sahl.applications.moving import Kind, record, transition
+from sahl.applications.moving import Kind, record, save, together, transition
 from sahl.applications.reading import ApplyPage, Who, apply_page
 from sahl.applications.rules import MESSAGES, FileKind, FileRefused, FormInvalid, check_file, clean_form
 from sahl.applications.states import State
@@ -99,33 +99,41 @@ def submit(
         parties = _parties(page.definition, clean, subject)
         checked = _check_files(page.definition, files, clean)
         fee, exemption = fee_for(page.definition, profile.facts)
-        application = page.draft
-        if application is None:
-            application = _new_application(page.acting, page.service, clean, fee.fils)
-        else:
-            version = page.service.current_version
-            assert version is not None  # apply_page found the service published
-            application.form_data = clean
-            application.version = version
-            application.fee_fils = fee.fils
-            application.save(update_fields=["form_data", "version", "fee_fils"])
-        application.submitted_at = timezone.now()
-        application.register_facts = pages.facts(page.definition, clean, profile, names)
-        note = exemption.en if exemption else ""
-        # The parties before the step: its listeners (the parties' cards, ADR 0042) read them.
-        Party.objects.bulk_create(parties_for(application, parties))
-        # The files too: the step's listeners write the application's page (ADR 0043).
-        for document, (upload, kind_) in checked.items():
-            store_attachment(application, document, upload, kind_, user)
-        transition(
-            application, State.SUBMITTED, user, Kind.SUBMITTED, note, also=("submitted_at", "register_facts")
-        )
-        route(
-            application,
-            page.definition,
-            user,
-            waits_for_consent=any(p.consent == Party.Consent.PENDING for p in parties),
-        )
+        # Written at the block's end in a fixed number of statements whatever the steps (ADR 0047):
+        # one update of the application, one insert of its history, the events announced together.
+        with together():
+            application = page.draft
+            if application is None:
+                application = _new_application(page.acting, page.service, clean, fee.fils)
+            else:
+                version = page.service.current_version
+                assert version is not None  # apply_page found the service published
+                application.form_data = clean
+                application.version = version
+                application.fee_fils = fee.fils
+                save(application, "form_data", "version", "fee_fils")
+            application.submitted_at = timezone.now()
+            application.register_facts = pages.facts(page.definition, clean, profile, names)
+            note = exemption.en if exemption else ""
+            # The parties before the step: its listeners (the parties' cards, ADR 0042) read them.
+            Party.objects.bulk_create(parties_for(application, parties))
+            # The files too: the step's listeners write the application's page (ADR 0043).
+            for document, (upload, kind_) in checked.items():
+                store_attachment(application, document, upload, kind_, user)
+            transition(
+                application,
+                State.SUBMITTED,
+                user,
+                Kind.SUBMITTED,
+                note,
+                also=("submitted_at", "register_facts"),
+            )
+            route(
+                application,
+                page.definition,
+                user,
+                waits_for_consent=any(p.consent == Party.Consent.PENDING for p in parties),
+            )
         filed.append(application)
         return 201, {"reference": application.reference}
 
@@ -200,7 +208,7 @@ def _new_application(
         fee_fils=fee_fils,
     )
     application.reference = f"{application.created_at.year}-{application.pk:07d}"
-    application.save(update_fields=["reference"])
+    save(application, "reference")  # with the first step's update inside together()
     return application
 
 

@@ -73,10 +73,9 @@ def apply_page(who: Who, code: str) -> ApplyPage:
         authority = mandates.authorize(asking.actor, asking.subject, service, Action.APPLY)
     except Forbidden as refused:
         return ApplyPage(service, definition, None, eligibility.refusal(refused), None, asking)
-    found = eligibility.verdict(authority, service, definition, clock.today())
+    found, profile = eligibility.verdict_and_profile(authority, service, definition, clock.today())
     if not found.eligible:
         return ApplyPage(service, definition, None, found, None, authority)
-    profile = registers().profile(authority.subject, clock.today())  # kept: read by the verdict
     draft = (
         Application.objects.filter(
             applicant=authority.actor, subject_civil_id=authority.subject, service=service, state=State.DRAFT

@@ -14,6 +14,16 @@ from sahl.events.types import (
 )
 
 
-@listen(ApplicationSubmitted, ApplicationMoved, ApplicationDecided, ApplicationCompleted, at_once=True)
-def keep_cards(event: ApplicationEvent) -> None:
-    cards.keep(event.application_id)
+@listen(
+    ApplicationSubmitted,
+    ApplicationMoved,
+    ApplicationDecided,
+    ApplicationCompleted,
+    at_once=True,
+    together=True,
+)
+def keep_cards(events: list[ApplicationEvent]) -> None:
+    """A card is written as the application is now: once per application for the steps announced
+    together (a submission's two steps are one upsert, ADR 0047)."""
+    for application_id in dict.fromkeys(e.application_id for e in events):
+        cards.keep(application_id)

@@ -22,6 +22,46 @@ def enqueue(task: Any, *args: Any, at: dt.datetime | None = None) -> str:
     return str(task.enqueue(*args).id)
 
 
+def new_ids(count: int) -> list[str]:
+    """Ids for tasks queued later by `enqueue_many`, so rows that name their task (an event's
+    handling) are written with it rather than updated after."""
+    from django_tasks_db.models import DBTaskResult
+
+    make = DBTaskResult._meta.pk.default  # the id the backend gives a task (uuid4)
+    return [str(make()) for _ in range(count)]
+
+
+def enqueue_many(task: Any, args: list[tuple[Any, ...]], ids: list[str]) -> None:
+    """Queue `task(*a)` for each `a` in `args` under the given `ids` (from `new_ids`), in one
+    statement: the rows `enqueue` would write one by one (same columns, priority, queue and run
+    time, and the `task_enqueued` signal for each), for the database backend the worker reads."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.compat import normalize_json, task_enqueued
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend):  # another backend: its own enqueue, one by one
+        for one in args:
+            task.enqueue(*one)
+        return
+    backend.validate_task(task)
+    rows: list[Any] = [
+        DBTaskResult(
+            id=task_id,
+            args_kwargs=normalize_json({"args": one, "kwargs": {}}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=task.run_after or get_date_max(),  # as the model's pre_save sets it
+            backend_name=backend.alias,
+        )
+        for one, task_id in zip(args, ids, strict=True)
+    ]
+    DBTaskResult.objects.bulk_create(rows)
+    for row in rows:
+        task_enqueued.send(type(backend), task_result=row.task_result)
+
+
 def waiting(task_ids: Iterable[str]) -> set[str]:
     """Which of these tasks are queued and not started (a sweep must not queue them again)."""
     from django_tasks_db.models import DBTaskResult

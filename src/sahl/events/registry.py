@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sahl.events.types import DomainEvent
 
-E = TypeVar("E", bound=DomainEvent)
 Handler = Callable[[Any], None]
 
 
@@ -18,22 +17,28 @@ class Subscriber:
     name: str
     handler: Handler
     at_once: bool
+    # An at-once subscriber that takes the list of its events announced together (one call per
+    # `announce_all`, e.g. one write of a read model for a submission's two steps).
+    together: bool = False
 
 
 _SUBSCRIBERS: dict[str, list[Subscriber]] = defaultdict(list)
 
 
 def listen(
-    *kinds: type[DomainEvent], at_once: bool = False
-) -> Callable[[Callable[[E], None]], Callable[[E], None]]:
-    """Subscribe the decorated function to these event types."""
+    *kinds: type[DomainEvent], at_once: bool = False, together: bool = False
+) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
+    """Subscribe the decorated function to these event types. `together` (at once only): the
+    function takes a list, the events of these types that one `announce_all` wrote, in order."""
+    if together and not at_once:
+        raise ValueError("together=True is for at-once subscribers (a task handles one event)")
 
-    def register(handler: Callable[[E], None]) -> Callable[[E], None]:
+    def register(handler: Callable[[Any], None]) -> Callable[[Any], None]:
         name = f"{handler.__module__}.{handler.__qualname__}"
         for kind in kinds:
             if any(s.name == name for s in _SUBSCRIBERS[kind.type]):
                 continue  # a module imported twice registers once
-            _SUBSCRIBERS[kind.type].append(Subscriber(name, handler, at_once))
+            _SUBSCRIBERS[kind.type].append(Subscriber(name, handler, at_once, together))
         return handler
 
     return register

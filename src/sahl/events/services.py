@@ -3,6 +3,8 @@ cares listen, without the announcing app knowing who does.
 
 - `announce(event)` writes the event, one handling row per subscriber, and each handling's task, in
   the caller's transaction (the outbox: they commit or roll back with the change).
+  `announce_all(events)` does it for several at once in three statements whatever their number
+  (events, handlings, tasks): a submission's steps are announced together (ADR 0047).
 - `@listen(EventClass)` in a listening app's `receivers.py`, imported by its `AppConfig.ready`,
   subscribes a function. It runs after commit from the task queue, once per event: the handling
   row is locked, the function runs, and the row is marked done in the same transaction, so what
@@ -10,7 +12,8 @@ cares listen, without the announcing app knowing who does.
   and never holds up the other subscribers.
 - `@listen(EventClass, at_once=True)` runs inside the announcing transaction instead: for what must
   commit with the change (a replaced credential revoked in the commit that issues its successor, a
-  read model). It must not call outside systems (they refuse to run inside a transaction)."""
+  read model). It must not call outside systems (they refuse to run inside a transaction).
+  With `together=True` it is called once per `announce_all` with the list of its events."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from sahl.core import outside, queue
 from sahl.core.errors import NotFound
 from sahl.events import tasks
 from sahl.events.models import Event, Handling
-from sahl.events.registry import subscribers
+from sahl.events.registry import Subscriber, subscribers
 from sahl.events.types import DomainEvent
 
 log = logging.getLogger("sahl.events")
@@ -32,18 +35,33 @@ State = Handling.State
 
 def announce(event: DomainEvent) -> Event:
     """Write the event and its handlings. Call it inside the transaction of the change."""
+    return announce_all([event])[0]
+
+
+def announce_all(events: list[DomainEvent]) -> list[Event]:
+    """Write these events, in order, with their handlings and tasks: one insert each, whatever the
+    number. At-once subscribers run after the events are written: once per event, or once with the
+    list of their events (`together`). Call it inside the transaction of the change."""
     if not outside.in_transaction():
         raise RuntimeError("announce() belongs inside the transaction of the change it announces")
-    row = Event.objects.create(
-        type=event.type, version=event.version, subject=event.subject[:80], payload=event.payload()
-    )
-    for subscriber in subscribers(event.type):
-        if subscriber.at_once:
-            subscriber.handler(event)
-            continue
-        handling = Handling.objects.create(event=row, subscriber=subscriber.name)
-        tasks.enqueue(handling)
-    return row
+    rows = [
+        Event(type=e.type, version=e.version, subject=e.subject[:80], payload=e.payload()) for e in events
+    ]
+    Event.objects.bulk_create(rows)
+    handlings: list[Handling] = []
+    together: dict[str, tuple[Subscriber, list[DomainEvent]]] = {}
+    for event, row in zip(events, rows, strict=True):
+        for subscriber in subscribers(event.type):
+            if subscriber.together:
+                together.setdefault(subscriber.name, (subscriber, []))[1].append(event)
+            elif subscriber.at_once:
+                subscriber.handler(event)
+            else:
+                handlings.append(Handling(event=row, subscriber=subscriber.name))
+    for subscriber, theirs in together.values():
+        subscriber.handler(theirs)
+    tasks.enqueue_new(handlings)
+    return rows
 
 
 def sweep(limit: int = 500) -> int:

@@ -24,6 +24,18 @@ def enqueue(handling: Handling, at: dt.datetime | None = None) -> None:
     Handling.objects.filter(pk=handling.pk).update(task_id=handling.task_id)
 
 
+def enqueue_new(handlings: list[Handling]) -> None:
+    """Write new handlings with their tasks: one insert of the handlings, each naming its task,
+    and one of the tasks (as `enqueue` would queue them, without a row updated after)."""
+    if not handlings:
+        return
+    ids = queue.new_ids(len(handlings))
+    for handling, task_id in zip(handlings, ids, strict=True):
+        handling.task_id = task_id
+    Handling.objects.bulk_create(handlings)  # their ids come back (RETURNING): the tasks' arguments
+    queue.enqueue_many(handle, [(h.pk,) for h in handlings], ids)
+
+
 @task()
 def handle(handling_id: int) -> str:
     """Run one subscriber on one event, once. Returns what happened (for logs and tests)."""

@@ -2,10 +2,12 @@
 API): the same caller, key and request answer the same again without doing anything twice; the
 same key with another request answers 409 (`idempotency.conflict`); keys are per caller.
 
-`once` takes the key's row first, inside a savepoint of the work's own transaction, so that the
-work and its key commit or roll back together: a refused or failed write keeps no key, and a
-concurrent twin waits on the unique index (PostgreSQL) or on the write lock (SQLite) and then
-answers what the first was answered. This module stands on the ground floor: it imports no app."""
+`once` takes the key's row first, in the work's own transaction, so that the work and its key
+commit or roll back together: a refused or failed write keeps no key, and a concurrent twin waits
+on the unique index (PostgreSQL) or on the write lock (SQLite) and then answers what the first was
+answered. The row is taken by one INSERT ... ON CONFLICT DO NOTHING: the constraint tells a key
+used before, with no read first and no savepoint (ADR 0047). This module stands on the ground
+floor: it imports no app."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sahl.core.errors import BadInput, Conflict
@@ -63,18 +65,32 @@ def once(caller: str, key: str, request_hash: str, work: Callable[[], tuple[int,
     under the same key raises `IdempotencyConflict`; an error raised by `work` keeps no key."""
     check_key(key)
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                row = IdempotentRequest.objects.create(caller=caller, key=key, request_hash=request_hash)
-        except IntegrityError:  # used before (a concurrent twin waited for it on PostgreSQL)
+        taken = _take(caller, key, request_hash)
+        if taken is None:  # used before (a concurrent twin waited for it on PostgreSQL)
             earlier = IdempotentRequest.objects.get(caller=caller, key=key)
             if earlier.request_hash != request_hash:
-                raise IdempotencyConflict() from None
+                raise IdempotencyConflict()
             return Answer(earlier.status_code, earlier.response, replayed=True)
         status, body = work()
-        row.status_code, row.response = status, body
-        row.save(update_fields=["status_code", "response"])
+        IdempotentRequest.objects.filter(pk=taken).update(status_code=status, response=body)
     return Answer(status, body, replayed=False)
+
+
+_TAKE = """
+INSERT INTO "idempotency_idempotentrequest" ("caller", "key", "request_hash", "status_code", "response", "created_at")
+VALUES (%s, %s, %s, 0, '{}', %s)
+ON CONFLICT ("caller", "key") DO NOTHING RETURNING "id"
+"""
+
+
+def _take(caller: str, key: str, request_hash: str) -> int | None:
+    """The id of the key's new row, or None if the caller used the key before (PostgreSQL and
+    SQLite alike: both have ON CONFLICT and RETURNING)."""
+    created = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE, [caller, key, request_hash, created])
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def sweep(now: dt.datetime | None = None, keep: dt.timedelta = KEEP_FOR) -> int:

@@ -23,6 +23,7 @@ import math
 import secrets
 import time
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -121,7 +122,21 @@ def take(name: str, *keys: str, refusal: str) -> None:
 
 def take_all(*limits: tuple[str, tuple[str, ...], str]) -> None:
     """One hit of each (name, keys, refusal), or none: the first limit that is spent raises its
-    TooMany (as `take`) and nothing is counted in any of them."""
+    TooMany (as `take`) and nothing is counted in any of them. In the database, one read of every
+    rate's count and one upsert of them all, whatever their number (ADR 0047)."""
+    storage = _limiter().storage
+    if isinstance(storage, DatabaseStorage):
+        keyed = [
+            (name, keys, refusal, item, item.key_for(name, _identity(name, keys)))
+            for name, keys, refusal in limits
+            for item in LIMITS[name]
+        ]
+        counts = storage.live_counts([key for *_, key in keyed])
+        spent = next(((n, k, r) for n, k, r, item, key in keyed if counts.get(key, 0) >= item.amount), None)
+        if spent is None:
+            storage.incr_all([(key, item.get_expiry()) for *_, item, key in keyed])
+            return
+        limits = (spent,)  # refused below, as a spent limit is everywhere
     for name, keys, refusal in limits:
         if not allowed(name, *keys):
             wait = wait_seconds(name, *keys) or 1
@@ -204,6 +219,22 @@ class DatabaseStorage(Storage):
         if secrets.randbelow(self.SWEEP_ONE_IN) == 0:
             RateCount.objects.using("default").filter(expires_at__lte=moment).delete()
         return int(row[0]) if row else amount
+
+    def incr_all(self, keys: list[tuple[str, int]]) -> None:
+        """`incr` of each (key, expiry) by one, in one statement (the keys are distinct)."""
+        moment = now()
+        head, _, tail = _INCR.replace('RETURNING "count"', "").partition("VALUES (%s, %s, %s)")
+        values = ", ".join(["(%s, %s, %s)"] * len(keys))
+        params: list[Any] = [p for key, expiry in keys for p in (key, 1, moment + expiry)]
+        with connections["default"].cursor() as cursor:
+            cursor.execute(f"{head}VALUES {values}{tail}", [*params, moment, moment])
+        if secrets.randbelow(self.SWEEP_ONE_IN) == 0:
+            RateCount.objects.using("default").filter(expires_at__lte=moment).delete()
+
+    def live_counts(self, keys: list[str]) -> dict[str, int]:
+        """The counts of these keys whose window is open, in one read (absent: none)."""
+        found = RateCount.objects.using("default").filter(key__in=keys, expires_at__gt=now())
+        return {key: int(count) for key, count in found.values_list("key", "count")}
 
     def get(self, key: str) -> int:
         row = self._live(key)

@@ -35,13 +35,13 @@ from sahl.core.bilingual import BilingualText
 from sahl.core.languages import in_both
 from sahl.events.registry import listen
 from sahl.events.types import (
+    ApplicationAssigned,
     ApplicationCompleted,
     ApplicationDecided,
     ApplicationMoved,
     ApplicationSubmitted,
     DocumentIssued,
     DomainEvent,
-    PaymentCaptured,
     PaymentRefunded,
 )
 from sahl.registry.adapters import Profile, registers
@@ -249,13 +249,16 @@ def rows() -> list[dict[str, Any]]:
     ApplicationMoved,
     ApplicationDecided,
     ApplicationCompleted,
+    ApplicationAssigned,
     DocumentIssued,
-    PaymentCaptured,
     PaymentRefunded,
     at_once=True,
+    together=True,
 )
-def keep_page(event: DomainEvent) -> None:
-    keep(_application_of(event))
+def keep_pages(events: list[DomainEvent]) -> None:
+    """Once per application among the events announced together, after all of them."""
+    for application_id in dict.fromkeys(_application_of(e) for e in events):
+        keep(application_id)
 
 
 def _application_of(event: DomainEvent) -> int:
@@ -263,12 +266,23 @@ def _application_of(event: DomainEvent) -> int:
 
 
 # What changes the page without a step of the state machine (and so without an event): a line of
-# history that is no step (the agency's progress, delivery to its system, one party's consent), a
-# decision written after its step, a document's file made ready later. Lines written together with
-# the steps' events (`moving.together`) are bulk inserts and send no signal: their events keep it.
+# history that is no step (the agency's progress, delivery to its system, one party's consent, a
+# draft saved), a decision written after its step, a document's file made ready later. Lines
+# written together with the steps' events (`moving.together`) are bulk inserts and send no signal:
+# their events keep it. A captured payment shows through the step it leads to.
+_FOLLOWED = {  # lines always followed in their transaction by an event this module listens to
+    HistoryEvent.Kind.PAID,  # the step to review (or the decision)
+    HistoryEvent.Kind.REGISTER_UPDATED,  # the approval's completion
+    HistoryEvent.Kind.DOCUMENT_ISSUED,  # document.issued
+    HistoryEvent.Kind.REFUNDED,  # payment.refunded
+    HistoryEvent.Kind.CONSENT_DECLINED,  # the cancellation
+    HistoryEvent.Kind.TAKEN,  # application.assigned
+}
+
+
 @receiver(post_save, sender=HistoryEvent, dispatch_uid="applications.pages.history")
 def _history_line(sender: type, instance: HistoryEvent, created: bool, **kwargs: Any) -> None:
-    if created and not instance.to_state:  # a step's line: its event follows
+    if created and not instance.to_state and instance.kind not in _FOLLOWED:  # a step's: its event
         keep(instance.application_id)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -113,7 +114,9 @@ def content(application: Application) -> dict[str, Any]:
     address = found.get("address")
     handover = handover_with(application, definition, BilingualText(**address) if address else None)
     request = (
-        application.info_requests.filter(answered_at__isnull=True).order_by("-requested_at", "-pk").first()
+        max(open_ones, key=lambda r: (r.requested_at, r.pk))
+        if (open_ones := [r for r in application.info_requests.all() if r.answered_at is None])
+        else None
     )
     return {
         "reference": application.reference,
@@ -141,7 +144,7 @@ def content(application: Application) -> dict[str, Any]:
         "labels": found.get("labels", {}),
         "parties": [
             {"role": p.role, "civil_id": p.civil_id, "consent": p.consent}
-            for p in application.parties.order_by("pk")
+            for p in sorted(application.parties.all(), key=_pk)
         ],
         "history": [
             {
@@ -151,7 +154,7 @@ def content(application: Application) -> dict[str, Any]:
                 "on_behalf_of": e.on_behalf_of,
                 "actor": {"ar": e.actor.name_ar, "en": e.actor.name_en} if e.actor else None,
             }
-            for e in application.history.select_related("actor").order_by("at", "pk")
+            for e in sorted(application.history.all(), key=lambda e: (e.at, e.pk))
         ],
         "open_request": {
             "message": request.message,
@@ -162,9 +165,9 @@ def content(application: Application) -> dict[str, Any]:
         else None,
         "attachments": [
             {"id": a.pk, "document_code": a.document_code, "extension": a.extension}
-            for a in application.attachments.order_by("pk")
+            for a in sorted(application.attachments.all(), key=_pk)
         ],
-        "documents": [_document(d) for d in application.documents.order_by("pk")],
+        "documents": [_document(d) for d in sorted(application.documents.all(), key=_pk)],
         "decision": {
             "outcome": decision.outcome,
             "reason": decision.reason,
@@ -185,8 +188,22 @@ def content(application: Application) -> dict[str, Any]:
     }
 
 
+def _pk(row: Any) -> int:
+    return int(row.pk)
+
+
 def _truth() -> Any:
-    return Application.objects.select_related("service__category", "agency", "version", "decision")
+    """The applications with everything their page shows: one query each for the applications
+    and for each kind of row, however many applications (a keep reads one, a rebuild's batch 2,000)."""
+    return Application.objects.select_related(
+        "service__category", "agency", "version", "decision"
+    ).prefetch_related(
+        "parties",
+        Prefetch("history", queryset=HistoryEvent.objects.select_related("actor")),
+        "info_requests",
+        "attachments",
+        "documents",
+    )
 
 
 def _row(application: Application) -> ApplicationPage:

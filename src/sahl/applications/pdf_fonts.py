@@ -17,6 +17,7 @@ import io
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fontTools import ttLib
 from fpdf import FPDF
@@ -27,6 +28,38 @@ FONT = "Amiri"
 STYLES = {"": "Amiri-Regular.ttf", "B": "Amiri-Bold.ttf"}
 # Read only by HarfBuzz, which shapes from the font file itself: the subset never embeds them.
 _LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "DSIG")
+
+# Widths of shaped texts, shared by every document of the process: fpdf2's line breaking shapes a
+# text again for each character it adds, and a table measures each cell before drawing it, so the
+# same (text, size, direction) comes back many times within a document and across documents (the
+# labels, the instructions, the agency). Cleared when full rather than kept in order.
+_WIDTHS_KEPT = 50_000
+_widths: dict[tuple[object, ...], tuple[int, float]] = {}
+
+
+class _Amiri(TTFFont):
+    __slots__ = ()
+
+    def shaped_text_width(
+        self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
+    ) -> tuple[int, float]:
+        params = text_shaping_params or {}
+        key = (
+            self.fontkey,
+            text,
+            font_size_pt,
+            params.get("fragment_direction"),
+            params.get("script"),
+            params.get("language"),
+            tuple(sorted((params.get("features") or {}).items())),
+        )
+        width = _widths.get(key)
+        if width is None:
+            width = super().shaped_text_width(text, font_size_pt, text_shaping_params)
+            if len(_widths) >= _WIDTHS_KEPT:
+                _widths.clear()
+            _widths[key] = width
+        return width
 
 
 @dataclass(frozen=True)
@@ -41,7 +74,7 @@ _lock = threading.Lock()
 
 def _prepare(style: str) -> _Prepared:
     path = FONTS / STYLES[style]
-    font = TTFFont(FPDF(), path, f"{FONT.lower()}{style}", style)
+    font = _Amiri(FPDF(), path, f"{FONT.lower()}{style}", style)
     font.hbfont  # noqa: B018  (the HarfBuzz face, built now rather than by the first document)
     parsed = ttLib.TTFont(path, recalcTimestamp=False)
     for tag in _LAYOUT_TABLES:
@@ -66,7 +99,9 @@ def add_fonts(pdf: FPDF) -> None:
         kept = prepared(style)
         font = copy.copy(kept.font)
         font.i = len(pdf.fonts) + 1
-        font.ttfont = ttLib.TTFont(io.BytesIO(kept.outlines), recalcTimestamp=False, lazy=True)
+        font.ttfont = ttLib.TTFont(
+            io.BytesIO(kept.outlines), recalcTimestamp=False, recalcBBoxes=False, lazy=True
+        )
         font.subset = SubsetMap(font)
         font.missing_glyphs = []
         font.biggest_size_pt = 0

@@ -91,6 +91,21 @@ def test_a_deactivated_person_is_logged_out_on_the_next_request(login, demo):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+def test_people_changed_by_a_bulk_update_are_read_again_on_their_next_request(login, demo):
+    """An update of many rows sends no post_save: the people it changed are forgotten all the same
+    (an operator made staff; a person deactivated by a script)."""
+    father, clerk = login(demo["father"], "en"), login(demo["paci-staff"], "en")
+    assert tables_read(father, "/agencies") == ["django_session"]
+    assert clerk.get("/operators/reconciliation").status_code == 404  # kept: not an operator
+
+    User.objects.filter(civil_id=demo["paci-staff"]).update(is_staff=True)
+    User.objects.filter(civil_id=demo["father"]).update(is_active=False)
+
+    assert clerk.get("/operators/reconciliation").status_code == 200
+    response = father.get("/applications")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
 def test_a_password_changed_in_one_session_ends_the_others(login, demo):
     here, there = login(demo["father"], "en"), login(demo["father"], "en")
     assert tables_read(there, "/agencies") == ["django_session"]

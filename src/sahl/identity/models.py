@@ -6,8 +6,22 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
+
+# Sent after a queryset update of people (which sends no post_save), with the ids it changed: the
+# copy their requests read is forgotten (identity.kept), as for a save.
+users_updated = Signal()
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def update(self, **fields: Any) -> int:
+        ids = list(self.values_list("pk", flat=True))
+        changed = super().update(**fields)
+        if ids:
+            users_updated.send(sender=User, ids=ids)
+        return changed
 
 
 class UserManager(BaseUserManager["User"]):
@@ -46,7 +60,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    objects = UserManager.from_queryset(UserQuerySet)()
 
     def __str__(self) -> str:
         return f"user {self.pk}"

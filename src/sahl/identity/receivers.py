@@ -16,7 +16,7 @@ from django.http import HttpRequest
 
 from sahl.identity import kept, languages, services, sessions
 from sahl.identity.current import address_of
-from sahl.identity.models import StaffMembership, User
+from sahl.identity.models import StaffMembership, User, users_updated
 from sahl.ui.languages import language_chosen
 
 
@@ -54,6 +54,12 @@ def was_reset(sender: object, user: object, request: HttpRequest | None = None, 
 @receiver(post_delete, sender=User, dispatch_uid="identity.forget_deleted_user")
 def user_changed(sender: object, instance: User, **kwargs: Any) -> None:
     kept.forget(instance.pk)  # deactivated, new password, new language: seen on the next request
+
+
+@receiver(users_updated, sender=User, dispatch_uid="identity.forget_updated_users")
+def users_were_updated(sender: object, ids: list[int], **kwargs: Any) -> None:
+    for user_id in ids:  # made staff, deactivated by an update: seen on the next request too
+        kept.forget(user_id)
 
 
 @receiver(post_save, sender=StaffMembership, dispatch_uid="identity.forget_kept_membership")

@@ -115,3 +115,24 @@ def test_the_page_and_the_api_read_one_row_of_their_own(login, demo):
         assert father.get(f"/api/v1/applications/{reference}").status_code == 200
     own = [q["sql"] for q in queries if "applications_" in q["sql"]]
     assert len(own) == 1 and "applications_applicationpage" in own[0]
+
+
+def test_a_drafts_page_names_the_chosen_car_as_the_register_does(login, demo):
+    from sahl.applications.models import Application
+
+    father = login(demo["father"], "en")
+    father.get("/")  # the login's message is shown once
+    plate = Vehicle.objects.filter(owner__civil_id=demo["father"]).order_by("plate").first().plate
+    answers = {"plate_number": plate, "save_draft": "1"}
+    assert father.post("/services/moi.vehicle-registration-renewal/apply", answers).status_code == 302
+    reference = Application.objects.get(subject_civil_id=demo["father"], state="draft").reference
+
+    def page() -> str:
+        html = father.get(f"/applications/{reference}").content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    assert ApplicationPage.objects.filter(reference=reference).exists()
+    prepared = page()
+    assert plate in prepared
+    ApplicationPage.objects.filter(reference=reference).delete()  # read from the rows instead
+    assert page() == prepared

@@ -54,15 +54,16 @@ def save_draft(
     user = page.acting.actor
     profile = _require_profile(page)
     clean = clean_form(page.definition.form, answers, profile, partial=True)
+    facts = pages.facts(page.definition, clean, profile, {})  # its page names the chosen records
     with transaction.atomic():
         draft = page.draft
         if draft is None:
-            draft = _new_application(page.acting, page.service, clean)
+            draft = _new_application(page.acting, page.service, clean, facts=facts)
             record(draft, Kind.CREATED, user)
             cards.keep(draft.pk)  # a draft is listed too; no event announces one (nobody else cares)
         else:
-            draft.form_data = clean
-            draft.save(update_fields=["form_data", "updated_at"])
+            draft.form_data, draft.register_facts = clean, facts
+            draft.save(update_fields=["form_data", "register_facts", "updated_at"])
             record(draft, Kind.SAVED, user)
     return draft
 
@@ -194,7 +195,11 @@ def _require_profile(page: ApplyPage) -> Profile:
 
 
 def _new_application(
-    authority: Authority, service: Service, answers: dict[str, Any], fee_fils: int = 0
+    authority: Authority,
+    service: Service,
+    answers: dict[str, Any],
+    fee_fils: int = 0,
+    facts: dict[str, Any] | None = None,
 ) -> Application:
     assert service.current_version is not None
     application = Application.objects.create(
@@ -206,6 +211,7 @@ def _new_application(
         subject_civil_id=authority.subject,
         form_data=answers,
         fee_fils=fee_fils,
+        register_facts=facts or {},
     )
     application.reference = f"{application.created_at.year}-{application.pk:07d}"
     save(application, "reference")  # with the first step's update inside together()

@@ -141,3 +141,30 @@ def test_fonts_ship_with_the_module():
     for name in ("Amiri-Regular.ttf", "Amiri-Bold.ttf", "OFL.txt"):
         assert (fonts / name).is_file()
     assert "SIL OPEN FONT LICENSE Version 1.1" in (fonts / "OFL.txt").read_text()
+
+
+def test_the_font_is_read_once_per_process_not_per_document(monkeypatch):
+    """Parsing Amiri's ~6,800 glyphs, metrics and names was most of a document's CPU time."""
+    from fontTools.ttLib.tables import _g_l_y_f, _h_m_t_x, _p_o_s_t
+    from fpdf.fonts import TTFFont
+
+    render_pdf(make_document())  # the process's first document prepares the font
+    reads: list[str] = []
+
+    def counting(name, original):
+        def wrapper(*args, **kwargs):
+            reads.append(name)
+            return original(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(TTFFont, "__init__", counting("font file", TTFFont.__init__))
+    for table in (_g_l_y_f.table__g_l_y_f, _h_m_t_x.table__h_m_t_x, _p_o_s_t.table__p_o_s_t):
+        monkeypatch.setattr(table, "decompile", counting(table.__name__, table.decompile))
+
+    first = render_pdf(make_document(reference="SAHL-2026-000200"))
+    second = render_pdf(make_document(holder_name=BilingualText(ar="سارة علي", en="Sara Ali")))
+
+    assert reads == []
+    assert "سارة علي" in text_of(second)
+    assert "SAHL-2026-000200" in text_of(first)

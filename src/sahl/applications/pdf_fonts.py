@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fontTools import ttLib
+from fontTools.ttLib.tables._g_l_y_f import Glyph as _Glyph
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
 
@@ -62,10 +63,54 @@ class _Amiri(TTFFont):
         return width
 
 
+class _Glyphs(dict[str, Any]):
+    """A document's outlines, each made from the prepared bytes when the subsetter first reads it.
+
+    Parsing every glyph of the file (about 6,800) for each document cost more than the rest of
+    its subset; a document reads a few hundred. Each document gets its own glyph objects, because
+    the subsetter rewrites the ones it keeps (component numbers, padding)."""
+
+    def __init__(self, data: dict[str, bytes]) -> None:
+        super().__init__()
+        self._data = data
+
+    def __missing__(self, name: str) -> Any:
+        glyph = self[name] = _Glyph(self._data[name])
+        return glyph
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._data
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
 @dataclass(frozen=True)
 class _Prepared:
     font: TTFFont  # parsed once: metrics, character map, HarfBuzz face
     outlines: bytes  # the file without its layout tables, read afresh for each document's subset
+    glyph_order: tuple[str, ...]
+    glyphs: dict[str, bytes]  # each glyph's outline as stored in the file
+    metrics: dict[str, tuple[int, int]]  # advance width and left side bearing, by glyph
+    post: Any  # the decoded 'post' table (glyph names), copied for each document
+
+
+def _fresh_tables(kept: _Prepared) -> ttLib.TTFont:
+    """The outline font for one document: the large tables a subset reads (outlines, metrics,
+    glyph names) come from what was decoded once; the small ones are read from the bytes."""
+    font = ttLib.TTFont(io.BytesIO(kept.outlines), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    order = list(kept.glyph_order)
+    font.setGlyphOrder(order)
+    glyf = ttLib.newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = _Glyphs(kept.glyphs)
+    glyf._reverseGlyphOrder = {}
+    font["glyf"] = glyf
+    hmtx = ttLib.newTable("hmtx")
+    hmtx.metrics = dict(kept.metrics)
+    font["hmtx"] = hmtx
+    font["post"] = copy.copy(kept.post)  # the subsetter replaces its attributes, never edits them
+    return font
 
 
 _prepared: dict[str, _Prepared] = {}
@@ -82,7 +127,12 @@ def _prepare(style: str) -> _Prepared:
             del parsed[tag]
     buffer = io.BytesIO()
     parsed.save(buffer)
-    return _Prepared(font, buffer.getvalue())
+    outlines = buffer.getvalue()
+    parsed = ttLib.TTFont(io.BytesIO(outlines), recalcTimestamp=False, recalcBBoxes=False)
+    order = tuple(parsed.getGlyphOrder())
+    glyf = parsed["glyf"]
+    glyphs = {name: bytes(getattr(glyf.glyphs[name], "data", b"")) for name in order}
+    return _Prepared(font, outlines, order, glyphs, dict(parsed["hmtx"].metrics), parsed["post"])
 
 
 def prepared(style: str) -> _Prepared:
@@ -99,9 +149,7 @@ def add_fonts(pdf: FPDF) -> None:
         kept = prepared(style)
         font = copy.copy(kept.font)
         font.i = len(pdf.fonts) + 1
-        font.ttfont = ttLib.TTFont(
-            io.BytesIO(kept.outlines), recalcTimestamp=False, recalcBBoxes=False, lazy=True
-        )
+        font.ttfont = _fresh_tables(kept)
         font.subset = SubsetMap(font)
         font.missing_glyphs = []
         font.biggest_size_pt = 0

@@ -48,8 +48,8 @@ WHERE (a.subject_civil_id = $2 OR p.civil_id = $2) AND a.reference = $1
 
 INSERT = """
 INSERT INTO applications_application (reference, service_id, version_id, agency_id, applicant_id,
-    subject_civil_id, state, form_data, fee_fils, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, 'withdrawn', '{}'::jsonb, 0, now(), now())
+    subject_civil_id, state, form_data, register_facts, fee_fils, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, 'withdrawn', '{}'::jsonb, '{}'::jsonb, 0, now(), now())
 RETURNING id
 """
 

@@ -35,7 +35,7 @@ YEARS = 3
 TABLES = {
     "applications_application": "id, reference, subject_civil_id, state, form_data, fee_fils, created_at, "
     "updated_at, submitted_at, decided_at, due_on, paused_since, agency_id, applicant_id, assigned_to_id, "
-    "service_id, version_id",
+    "service_id, version_id, register_facts",
     "applications_historyevent": "at, kind, on_behalf_of, from_state, to_state, note, actor_id, application_id",
     "applications_party": "role, civil_id, consent, responded_at, application_id",
     "applications_decision": "outcome, reason, decided_at, application_id, decided_by_id",
@@ -518,7 +518,7 @@ class _Case:
             f"{app_id}\t{created[:4]}-{app_id:07d}\t{self.subject}\t{final.value}\t{answers}\t{fee}\t{created}\t"
             f"{at(self.events[-1][0])}\t{_at(times, self.submitted)}\t{decided}\t{_day(times, self.due)}\t"
             f"{_day(times, self.paused)}\t{service.agency_id}\t{self.applicant}\t{self.assigned}\t"
-            f"{service.id}\t{service.version_id}\n"
+            f"{service.id}\t{service.version_id}\t{{}}\n"  # register facts: none kept at filing
         )
         if self.decision is not None:
             outcome, reason, by = self.decision

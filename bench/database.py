@@ -12,8 +12,10 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -156,6 +158,39 @@ def bring_up_to_date(url: str) -> None:
         return
     print(f"bench: migrating {name_of(url)}", flush=True)
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def documents_ready(url: str, service: str, since: dt.datetime, wait: float) -> dict[str, Any]:
+    """The documents of `service` filed since `since`: how many, how many were ready within 5 s of
+    the submission, and the delays (s). Waits up to `wait` seconds for the worker to catch up."""
+    query = """
+        SELECT EXTRACT(EPOCH FROM (d.ready_at - a.created_at))
+        FROM applications_issueddocument d
+        JOIN applications_application a ON a.id = d.application_id
+        JOIN catalogue_service s ON s.id = a.service_id
+        WHERE s.code = %s AND a.created_at >= %s AND a.reference NOT LIKE %s
+    """
+    deadline = time.monotonic() + wait
+    with psycopg.connect(url, autocommit=True) as db:
+        while True:
+            delays = [row[0] for row in db.execute(query, (service, since, FLOOR_PREFIX + "%"))]
+            waiting = sum(1 for delay in delays if delay is None)
+            if not waiting or time.monotonic() > deadline:
+                break
+            time.sleep(1.0)
+    ready = sorted(float(delay) for delay in delays if delay is not None)
+
+    def at(share: float) -> float | None:
+        return round(ready[min(len(ready) - 1, int(share * len(ready)))], 2) if ready else None
+
+    return {
+        "issued": len(delays),
+        "ready": len(ready),
+        "ready_within_5_s": sum(1 for delay in ready if delay <= 5.0),
+        "p50_s": at(0.5),
+        "p99_s": at(0.99),
+        "max_s": round(ready[-1], 2) if ready else None,
+    }
 
 
 def remove_floor_rows(url: str) -> None:

@@ -97,6 +97,15 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {row['title']} | {row['server']} | {row['rps']:.0f} | {row['p50_ms']} | {row['p95_ms']} | "
             f"{row['p99_ms']} | {row['errors']} | {row['peak_mb']} | {ratio} | {row['goal']} |"
         )
+    for row in result["rows"]:
+        if row.get("documents"):
+            made = row["documents"]
+            lines += [
+                "",
+                f"Documents of {row['title']} on {row['server']}: {made['issued']} issued, {made['ready']} "
+                f"ready, {made['ready_within_5_s']} within 5 s of the submission; delay p50 {made['p50_s']} s, "
+                f"p99 {made['p99_s']} s, max {made['max_s']} s.",
+            ]
     lines += ["", *(f"- {note}" for note in result["notes"]), ""]
     return "\n".join(lines)
 

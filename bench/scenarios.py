@@ -27,6 +27,7 @@ class Scenario:
     once: bool = False  # each record can be sent only once (a person renews a car once)
     server: str = "sahl"  # or "floor"
     floor: str = "read"  # which floor it is compared with: "read" or "insert"
+    documents: str = ""  # the service whose documents the task worker makes during the scenario
 
 
 SAHL = [
@@ -56,13 +57,14 @@ SAHL = [
     ),
     Scenario(
         "certificate",
-        "Automatic certificate end to end (POST; PDF issued)",
+        "Automatic certificate (POST; its PDF by the task worker)",
         f"/services/{CERTIFICATE}/apply",
         "certificates",
         method="POST",
         body="csrfmiddlewaretoken={2}&certificate_type=registration&addressed_to=&idempotency_key={key}",
         expect="302",
         floor="insert",
+        documents=CERTIFICATE,
     ),
 ]
 

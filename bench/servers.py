@@ -67,6 +67,19 @@ def start(
     return server
 
 
+def start_process(name: str, command: list[str], env: dict[str, str]) -> Server:
+    """A process that serves no HTTP (the task worker), stopped with the others."""
+    log = ROOT / "var" / "bench" / f"{name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own command line
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Server(name, process, 0, log)
+    _running.append(server)
+    return server
+
+
 def _wait_ready(server: Server, path: str, workers: int, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

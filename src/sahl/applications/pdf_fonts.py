@@ -3,11 +3,13 @@
 fpdf2's `add_font` parses the whole font file (its metrics, its character map, its outlines) for
 every document, and writing a document subsets the font in place, so the parsed font cannot simply
 be kept. What is kept instead: the parsed font's metrics and maps (read only while a document is
-laid out), its HarfBuzz face (shaping reads it, never writes it), and the font file's bytes without
+laid out), its HarfBuzz face (shaping reads it, never writes it), the font file's bytes without
 the OpenType layout tables (HarfBuzz shapes from the file itself; the embedded subset leaves them
-out anyway). Each document gets its own copy of the font object with a fresh subset and a fresh
-outline table read from those bytes, so what one document writes never reaches another, and the
-bytes of a PDF are what they were when each document parsed the font itself.
+out anyway), and the large tables of those bytes decoded once (each glyph's outline bytes, the
+metrics, the glyph names). Each document gets its own copy of the font object with a fresh subset
+and fresh table objects made from what was kept (a glyph object only for the glyphs its subset
+reads), so what one document writes never reaches another. Shaped text widths are shared too
+(`_Amiri`). See ADR 0045.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ from sahl.demo.registry import civil_id_for, demo_persons
 from tests.conftest import DEMO_PASSWORD
 
 LANGUAGE_COOKIE = "sahl_language"
+# A document's file is made by the server's task worker after the decision; the page shows its link
+# when it is ready, without a reload (applications/documents.js). Under load that takes seconds.
+DOCUMENT_READY_MS = 30_000
 # Direction marks, embeddings/overrides and isolates: invisible, and PDF extractors keep them.
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     DECLINED_CARD,
+    DOCUMENT_READY_MS,
     HttpClient,
     civil_id,
     log_in,
@@ -82,7 +83,7 @@ def test_the_expat_renews_his_car_at_once_and_downloads_the_registration(page):
         page.locator("a[href*='/receipts/']").click()
     assert receipt_info.value.path().read_bytes().startswith(b"%PDF")
     link = page.locator("#documents-list a[href*='/documents/']")
-    expect(link).to_have_count(1)
+    expect(link).to_have_count(1, timeout=DOCUMENT_READY_MS)
     with page.expect_download() as download_info:
         link.click()
     download = download_info.value
@@ -147,7 +148,7 @@ def test_a_caseworker_asks_for_a_photo_then_renews_the_fathers_passport(page, op
     page.reload()
     expect(page.locator("#status")).to_have_text(COMPLETED)
     expect(page.locator("#decision-title + p.ok")).to_be_visible()
-    expect(page.locator("#documents-list a[href*='/documents/']")).to_have_count(1)
+    expect(page.locator("#documents-list a[href*='/documents/']")).to_have_count(1, timeout=DOCUMENT_READY_MS)
 
     # And his passport, valid for five more years, can no longer be renewed
     page.goto("/services/moi.passport-renewal")

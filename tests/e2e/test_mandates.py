@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.conftest import DEMO_PASSWORD
-from tests.e2e.helpers import civil_id, log_in, pay_on_gateway, serious
+from tests.e2e.helpers import DOCUMENT_READY_MS, civil_id, log_in, pay_on_gateway, serious
 
 COMPLETED_AR, COMPLETED_EN = "منجزة", "Completed"
 
@@ -105,7 +105,7 @@ def test_a_parent_applies_for_their_child(page):
 
     # Then it is completed, the certificate is hers, and he can download it for her
     expect(page.locator("#status")).to_have_text(COMPLETED_AR)
-    expect(page.locator("a[href*='/documents/']")).to_have_count(1)
+    expect(page.locator("a[href*='/documents/']")).to_have_count(1, timeout=DOCUMENT_READY_MS)
     expect(page.locator(".timeline")).to_contain_text("أحمد خالد المطيري")
     assert serious(page) == []
 

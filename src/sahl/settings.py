@@ -322,7 +322,10 @@ SAHL_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "sahl.core.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "sahl.core.logs.RequestIdFilter"},
+        "missing_glyphs": {"()": "sahl.core.logs.MissingGlyphsFilter"},
+    },
     "formatters": {"json": {"()": "sahl.core.logs.JsonFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}
@@ -338,6 +341,8 @@ LOGGING = {
         "celpy": {"level": "WARNING"},
         # fpdf2's font subsetting writes some 60 INFO lines per PDF.
         "fontTools": {"level": "WARNING"},
+        # fpdf2 lists the characters a font lacks: possibly a person's name (core.logs).
+        "fpdf.output": {"filters": ["missing_glyphs"]},
     },
 }
 

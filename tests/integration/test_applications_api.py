@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sahl.applications.models import Application
 from sahl.registry.models import Passport
-from tests.integration.conftest import pay, proof_of_payment
+from tests.integration.conftest import documents_rendered, pay, proof_of_payment
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -48,6 +48,9 @@ def test_create_with_an_idempotency_key_list_and_detail(login, demo):
     assert [a["reference"] for a in expat.get("/api/v1/applications").json()] == [body["reference"]]
     detail = expat.get(f"/api/v1/applications/{body['reference']}").json()
     assert [e["kind"] for e in detail["history"]][-1] == "completed"
+    early = expat.get(body["documents"][0]["download"])  # its PDF is made by the task worker
+    assert early.status_code == 409 and early["Retry-After"]
+    documents_rendered()
     pdf = expat.get(body["documents"][0]["download"])
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
 

@@ -136,3 +136,23 @@ def test_a_drafts_page_names_the_chosen_car_as_the_register_does(login, demo):
     assert plate in prepared
     ApplicationPage.objects.filter(reference=reference).delete()  # read from the rows instead
     assert page() == prepared
+
+
+def test_an_application_filed_before_names_were_kept_names_the_others_as_the_register_does(login, demo):
+    """Applications filed before the page kept names (and those loaded in bulk) have none stored:
+    the page reads them from the registers rather than calling the seller unknown."""
+    from sahl.applications import pages
+    from sahl.applications.models import Application
+
+    father, expat = login(demo["father"], "en"), login(demo["expat"], "en")
+    plate = Vehicle.objects.filter(owner__civil_id=demo["father"]).order_by("plate").first().plate
+    sale = {"plate_number": plate, "buyer_civil_id": demo["expat"], "payment_method": "bank_transfer"}
+    proof = SimpleUploadedFile("receipt.png", PNG, content_type="image/png")
+    reference = reference_of(apply(father, SALE, sale, {"proof_of_payment": proof}))
+    named = _read(expat, reference)[1]["parties"][0]["name"]
+    assert named is not None
+
+    Application.objects.filter(reference=reference).update(register_facts={})  # as an older row
+    pages.keep(Application.objects.get(reference=reference).pk)
+    assert ApplicationPage.objects.get(reference=reference).content["names"] == {}
+    assert _read(expat, reference)[1]["parties"][0]["name"] == named

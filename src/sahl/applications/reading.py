@@ -319,8 +319,9 @@ def _both(found: Mapping[str, str] | None) -> BilingualText | None:
 
 
 def prepared_detail(application_id: int, c: Mapping[str, Any], subject: str) -> ApplicationDetail:
-    """The detail as `subject` sees it, from the prepared page's content (no query): the rows come
-    back as unsaved model objects, so the page, the API and the viewpoint read them as before."""
+    """The detail as `subject` sees it, from the prepared page's content (no query, but for the
+    names of the others on an application filed before names were kept): the rows come back as
+    unsaved model objects, so the page, the API and the viewpoint read them as before."""
     application = Application(
         pk=application_id,
         reference=c["reference"],
@@ -353,6 +354,8 @@ def prepared_detail(application_id: int, c: Mapping[str, Any], subject: str) -> 
     ]
     others = ({p.civil_id for p in parties} | {application.subject_civil_id}) - {subject}
     names = {cid: BilingualText(n["ar"], n["en"]) for cid, n in c["names"].items() if cid in others}
+    if missing := others - names.keys():  # filed before names were kept, or loaded in bulk: one read
+        names |= registers().names(missing)
     request, decision, handover = c["open_request"], c["decision"], c["handover"]
     return ApplicationDetail(
         application=application,

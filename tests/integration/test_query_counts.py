@@ -63,6 +63,30 @@ def test_application_pages_have_fixed_query_counts(case):
 EXPECTED = {"mine": 2, "detail": 4, "api detail": 2, "queue": 2, "case": 12}
 
 
+# Issue 18's budgets, as production serves these pages: sessions read from the shared cache
+# (SESSION_ENGINE cached_db with SAHL_CACHE_URL), warm. Each figure is then the page's own reads.
+BUDGETS = {"mine": 3, "detail": 3, "api detail": 3, "queue": 4}
+AS_PRODUCTION = {"mine": 1, "detail": 3, "api detail": 1, "queue": 1}
+
+
+def test_as_production_serves_them_the_hot_pages_keep_within_issue_18s_budgets(settings, login, demo):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    father = login(demo["father"])
+    passport = Passport.objects.get(holder__civil_id=demo["father"]).number
+    reference = paid(
+        father, apply(father, "moi.passport-renewal", {"passport_number": passport, "delivery": "kiosk"})
+    )
+    caseworker = login(demo["caseworker"])
+    measured = {
+        "mine": warm(father, "/applications"),
+        "detail": warm(father, f"/applications/{reference}"),  # + the fee's payments, the delivery
+        "api detail": warm(father, f"/api/v1/applications/{reference}"),
+        "queue": warm(caseworker, "/backoffice/"),
+    }
+    assert all(measured[page] <= budget for page, budget in BUDGETS.items()), measured
+    assert measured == AS_PRODUCTION
+
+
 def test_wallet_pages_have_fixed_query_counts(login, demo):
     """The wallet lists any number of documents, and verifiers read status lists, in fixed counts."""
     import httpx

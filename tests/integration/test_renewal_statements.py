@@ -67,12 +67,12 @@ def test_a_renewal_is_filed_in_a_fixed_number_of_statements(login, demo):
 #       the history: one insert of both steps
 #       the events: one insert of both; their handlings: one insert; their tasks: one insert
 #       the key's answer (the reference)
-#  9  read models kept at once, in the same transaction:
+#  8  read models kept at once, in the same transaction:
 #        1  the cards of "my applications" (ADR 0042): one upsert for both steps (`together`)
-#        8  the application's page (ADR 0043), once for both steps (`together`): 6 reads of the
-#           application and its rows, an update that finds no row yet, and its insert
+#        7  the application's page (ADR 0043), once for both steps (`together`): 6 reads of the
+#           application and its rows, and one upsert of its row
 # Before (issue 18): 55, of which 26 in the transaction, with no read model.
-STATEMENTS = 34
+STATEMENTS = 33
 
 
 def test_tasks_written_together_are_those_enqueue_writes_and_the_worker_runs_them(login, demo):

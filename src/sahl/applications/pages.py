@@ -225,13 +225,12 @@ def keep(application_id: int) -> None:
     application = _truth().filter(pk=application_id).first()
     if application is None:
         return
-    row = _row(application)
-    fields = {"reference": row.reference, "viewers": row.viewers, "category": row.category}
-    updated = ApplicationPage.objects.filter(application_id=application_id).update(
-        **fields, content=row.content
+    ApplicationPage.objects.bulk_create(  # one INSERT ... ON CONFLICT DO UPDATE, new row or not
+        [_row(application)],
+        update_conflicts=True,
+        unique_fields=["application"],
+        update_fields=["reference", "viewers", "category", "content"],
     )
-    if not updated:
-        row.save(force_insert=True)
 
 
 def rebuild() -> int:

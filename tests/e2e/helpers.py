@@ -6,6 +6,7 @@ import http.cookiejar
 import io
 import re
 import struct
+import time
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -286,3 +287,14 @@ def add_platform_authenticator(page):  # type: ignore[no-untyped-def]
         },
     )
     return cdp
+
+
+def until(page, expression: str, seconds: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait until a JavaScript expression (a promise too) is true. Not `page.wait_for_function`:
+    its predicate is compiled in the page, where Sahl's Content-Security-Policy forbids eval, and
+    it failed so at times; `page.evaluate` is not subject to the page's policy."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {seconds:.0f} s: {expression}")
+        time.sleep(0.1)

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import HttpClient, civil_id, log_in, pay_on_gateway, serious
+from tests.e2e.helpers import HttpClient, civil_id, log_in, pay_on_gateway, serious, until
 
 REPLACEMENT = "moi.driving-licence-replacement"
 APPLICATION_URL = re.compile(r"/applications/\d{4}-\d{7}$")
@@ -219,10 +219,11 @@ def test_the_wallet_opens_without_a_network_and_still_shows_a_qr(browser, server
         log_in(page, "expat", "/wallet/")
         wallet_ready(page)
         expect(page.locator("#wallet-status")).to_have_text(SYNCED)
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
-        page.wait_for_function(
+        until(page, "navigator.serviceWorker.controller !== null")
+        until(
+            page,
             "caches.open('sahl-wallet-v1').then((c) => Promise.all([c.match('/wallet/'), "
-            "c.match('/api/v1/wallet/documents')])).then((found) => found.every(Boolean))"
+            "c.match('/api/v1/wallet/documents')])).then((found) => found.every(Boolean))",
         )
         # The copy kept is the page he read, in Arabic (the service worker's own requests need not
         # carry the page's language: once its copy was sometimes the English one)

@@ -23,7 +23,15 @@ from openapi_core.testing import MockRequest, MockResponse
 from sahl.catalogue import services as catalogue
 from sahl.mandates.models import Mandate
 from sahl.registry.models import Passport, Vehicle
-from tests.integration.conftest import DjangoTransport, apply, pay, proof_of_payment, reference_of, run_tasks
+from tests.integration.conftest import (
+    DjangoTransport,
+    apply,
+    documents_rendered,
+    pay,
+    proof_of_payment,
+    reference_of,
+    run_tasks,
+)
 from tests.integration.test_agency_api import CLEARANCE, PDF, System
 from tests.integration.test_applications_api import create, created_and_paid
 from tests.integration.test_mandates import grant
@@ -234,6 +242,8 @@ def people_tour(tour: Tour, login: Any, demo: dict[str, str], anonymous: Client)
     tour.django(expat.post(f"/api/v1/applications/{reference}/payments"), 409)  # paid already
     completed = json.loads(tour.django(expat.get(f"/api/v1/applications/{reference}"), 200).body)
     assert completed["documents"] and completed["decision"]
+    tour.django(expat.get(completed["documents"][0]["download"]), 409)  # its PDF is being made
+    documents_rendered()  # as the task worker does just after
     tour.django(expat.get(completed["documents"][0]["download"]), 200)
     tour.django(expat.get(f"/api/v1/applications/{reference}/documents/999999"), 404)
     tour.django(father.get(f"/api/v1/applications/{reference}"), 404)  # not his

@@ -44,6 +44,8 @@ def test_every_time_element_of_every_template_writes_its_moment_with_the_filter(
             named = re.fullmatch(r"\{\{ (\w+) \}\}", value)
             if named and named.group(1) in bound:
                 continue
+            if re.fullmatch(r"\{\{ \w+\.machine_time \}\}", value):
+                continue  # a list's line made in its view by the filter's own function (ADR 0048)
             if not re.fullmatch(r"\{\{ [\w.]+\|(machine_time|date:'Y-m-d') \}\}", value):
                 found.append(f"{template.relative_to(TEMPLATES)}: {value}")
     assert found == []

@@ -9,6 +9,7 @@ Django's own `get_user`, which also logs out a deactivated person."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -74,7 +75,7 @@ def _keep(request: HttpRequest, user: User, token: str) -> None:
     user._state.fields_cache["membership"] = membership
     setattr(user, KEPT_UNDER, token)
     names = [f.attname for f in User._meta.concrete_fields if f.attname != "password"]
-    values = [getattr(user, name) for name in names]
+    values = [_as_read(getattr(user, name)) for name in names]
     entry = (
         request.session.get(auth.BACKEND_SESSION_KEY),
         user.get_session_auth_hash(),
@@ -83,6 +84,14 @@ def _keep(request: HttpRequest, user: User, token: str) -> None:
         membership,
     )
     versioned.keep(_key(user.pk), token, entry, settings.SAHL_KEEP_LOGIN_SECONDS)
+
+
+def _as_read(value: Any) -> Any:
+    """A value as the database gives it back: moments in UTC (the user in hand may carry the zone it
+    was made in, e.g. Kuwait's for the demo people), so a kept copy reads as a fresh one."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC)
+    return value
 
 
 def _rebuilt(names: list[str], values: list[Any], membership: StaffMembership | None, token: str) -> User:

@@ -36,11 +36,8 @@ from sahl.core.bilingual import BilingualText
 from sahl.core.languages import in_both
 from sahl.events.registry import listen
 from sahl.events.types import (
+    APPLICATION_STEPS,
     ApplicationAssigned,
-    ApplicationCompleted,
-    ApplicationDecided,
-    ApplicationMoved,
-    ApplicationSubmitted,
     DocumentIssued,
     DomainEvent,
     PaymentRefunded,
@@ -260,17 +257,7 @@ def rows() -> list[dict[str, Any]]:
 # --- Kept by the events ---------------------------------------------------------------------------
 
 
-@listen(
-    ApplicationSubmitted,
-    ApplicationMoved,
-    ApplicationDecided,
-    ApplicationCompleted,
-    ApplicationAssigned,
-    DocumentIssued,
-    PaymentRefunded,
-    at_once=True,
-    together=True,
-)
+@listen(*APPLICATION_STEPS, ApplicationAssigned, DocumentIssued, PaymentRefunded, at_once=True, together=True)
 def keep_pages(events: list[DomainEvent]) -> None:
     """Once per application among the events announced together, after all of them."""
     for application_id in dict.fromkeys(_application_of(e) for e in events):

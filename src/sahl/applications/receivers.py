@@ -5,23 +5,10 @@ from __future__ import annotations
 
 from sahl.applications import cards
 from sahl.events.registry import listen
-from sahl.events.types import (
-    ApplicationCompleted,
-    ApplicationDecided,
-    ApplicationEvent,
-    ApplicationMoved,
-    ApplicationSubmitted,
-)
+from sahl.events.types import APPLICATION_STEPS, ApplicationEvent
 
 
-@listen(
-    ApplicationSubmitted,
-    ApplicationMoved,
-    ApplicationDecided,
-    ApplicationCompleted,
-    at_once=True,
-    together=True,
-)
+@listen(*APPLICATION_STEPS, at_once=True, together=True)
 def keep_cards(events: list[ApplicationEvent]) -> None:
     """A card is written as the application is now: once per application for the steps announced
     together (a submission's two steps are one upsert, ADR 0047)."""

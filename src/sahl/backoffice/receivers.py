@@ -5,24 +5,10 @@ from __future__ import annotations
 
 from sahl.backoffice import queue
 from sahl.events.registry import listen
-from sahl.events.types import (
-    ApplicationAssigned,
-    ApplicationCompleted,
-    ApplicationDecided,
-    ApplicationEvent,
-    ApplicationMoved,
-    ApplicationSubmitted,
-)
+from sahl.events.types import APPLICATION_STEPS, ApplicationAssigned, ApplicationEvent
 
 
-@listen(
-    ApplicationSubmitted,
-    ApplicationMoved,
-    ApplicationDecided,
-    ApplicationCompleted,
-    ApplicationAssigned,
-    at_once=True,
-)
+@listen(*APPLICATION_STEPS, ApplicationAssigned, at_once=True)
 def keep_queue(event: ApplicationEvent) -> None:
     if event.from_state in queue.WORKABLE or event.to_state in queue.WORKABLE:
         queue.keep(event.application_id, event.to_state)

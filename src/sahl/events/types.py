@@ -100,6 +100,15 @@ class ApplicationAssigned(ApplicationEvent):
     type = "application.assigned"
 
 
+# Every step of an application's state machine: what each read model of applications follows.
+APPLICATION_STEPS: tuple[type[ApplicationEvent], ...] = (
+    ApplicationSubmitted,
+    ApplicationMoved,
+    ApplicationDecided,
+    ApplicationCompleted,
+)
+
+
 @event_type
 @dataclass(frozen=True)
 class DocumentIssued(DomainEvent):

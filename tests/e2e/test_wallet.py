@@ -219,6 +219,12 @@ def test_the_wallet_opens_without_a_network_and_still_shows_a_qr(browser, server
         log_in(page, "expat", "/wallet/")
         wallet_ready(page)
         expect(page.locator("#wallet-status")).to_have_text(SYNCED)
+        until(page, "navigator.serviceWorker.ready.then(() => true)")  # its worker installed, active
+        if not page.evaluate("navigator.serviceWorker.controller !== null"):
+            # A page loaded before its worker was active is served by it from the next load on
+            # (clients.claim() usually takes it at once; under load it did not, within 30 s).
+            page.reload()
+            wallet_ready(page)
         until(page, "navigator.serviceWorker.controller !== null")
         until(
             page,

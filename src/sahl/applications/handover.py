@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +18,10 @@ from django.utils.translation import ngettext, override
 from sahl.applications import clock
 from sahl.applications.models import Application, Decision
 from sahl.applications.states import State
-from sahl.catalogue.definition import DeliveryMethod, ServiceDefinition
+from sahl.catalogue.definition import ServiceDefinition
 from sahl.catalogue.services import definition_of
 from sahl.core.bilingual import LANGUAGES, BilingualText
+from sahl.core.languages import in_both
 from sahl.core.working_days import add_working_days, kuwait_holidays
 from sahl.registry.adapters import Profile, registers
 from sahl.registry.geo import AREAS, GOVERNORATES
@@ -42,6 +44,17 @@ class Handover:
     place: BilingualText | None = None  # collect: where ("a PACI kiosk")
     governorate: BilingualText | str | None = None  # collect: the place's governorate, if chosen
     address: BilingualText | None = None  # courier: the registered address, partly (area, governorate)
+
+    def as_json(self) -> dict[str, Any]:
+        """As the application's prepared page keeps it (applications.pages)."""
+        return {
+            "kind": self.kind,
+            "on": self.on.isoformat(),
+            "working_days": self.working_days,
+            "place": in_both(self.place) if self.place else None,
+            "governorate": in_both(self.governorate) if self.governorate else None,
+            "address": in_both(self.address) if self.address else None,
+        }
 
     @property
     def text(self) -> BilingualText:
@@ -83,10 +96,6 @@ def handover_for(
     return handover_with(application, definition, address_of(profile))
 
 
-def _method(application: Application, definition: ServiceDefinition) -> DeliveryMethod | None:
-    return definition.delivery.method_for(application.form_data) if definition.delivery else None
-
-
 def handover_with(
     application: Application, definition: ServiceDefinition, address: BilingualText | None
 ) -> Handover | None:
@@ -97,15 +106,24 @@ def handover_with(
     decision: Decision | None = getattr(application, "decision", None)
     if decision is None or decision.outcome != Decision.Outcome.APPROVED:
         return None
-    method = _method(application, definition)
+    return approved_handover(application.decided_at, application.form_data, definition, address)
+
+
+def approved_handover(
+    decided_at: dt.datetime | None,
+    answers: dict[str, Any],
+    definition: ServiceDefinition,
+    address: BilingualText | None,
+) -> Handover | None:
+    """The handover of an approved application from its plain facts (a rebuild of the prepared
+    pages reads them in bulk, without models)."""
+    method = definition.delivery.method_for(answers) if definition.delivery else None
     if method is None:
         return None
-    approved_on = timezone.localdate(application.decided_at) if application.decided_at else clock.today()
+    approved_on = timezone.localdate(decided_at) if decided_at else clock.today()
     on = add_working_days(approved_on, method.working_days, kuwait_holidays())
     if method.kind == "collect":
-        chosen = (
-            str(application.form_data.get(method.governorate_field, "")) if method.governorate_field else ""
-        )
+        chosen = str(answers.get(method.governorate_field, "")) if method.governorate_field else ""
         governorate = _GOVERNORATE_NAMES.get(chosen, chosen) or None
         return Handover(method.kind, on, method.working_days, place=method.place, governorate=governorate)
     return Handover(method.kind, on, method.working_days, address=address)

@@ -17,11 +17,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from sahl.applications import pages_in_sql
 from sahl.applications.handover import handover_with
 from sahl.applications.models import (
     Application,
@@ -172,16 +173,7 @@ def content(application: Application) -> dict[str, Any]:
         }
         if decision
         else None,
-        "handover": {
-            "kind": handover.kind,
-            "on": handover.on.isoformat(),
-            "working_days": handover.working_days,
-            "place": in_both(handover.place) if handover.place else None,
-            "governorate": in_both(handover.governorate) if handover.governorate else None,
-            "address": in_both(handover.address) if handover.address else None,
-        }
-        if handover
-        else None,
+        "handover": handover.as_json() if handover else None,
     }
 
 
@@ -232,7 +224,14 @@ def keep(application_id: int) -> None:
 
 def rebuild() -> int:
     """Every row anew from the applications, by ranges of their ids, each range in one short
-    transaction (its rows deleted and written again)."""
+    transaction (its rows deleted and written again). On PostgreSQL the database builds the rows
+    (`pages_in_sql`, about a hundred times faster at the country's size); elsewhere this module."""
+    if connection.vendor == "postgresql":
+        return pages_in_sql.rebuild()
+    return rebuild_in_python()
+
+
+def rebuild_in_python() -> int:
     written, low = 0, 0
     last = Application.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with transaction.atomic():

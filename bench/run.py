@@ -43,7 +43,11 @@ def parse() -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", database.DEFAULT_URL))
-    parser.add_argument("--worker-class", choices=["both", "sync", "gthread"], default="both")
+    parser.add_argument(
+        "--worker-class",
+        default="both",
+        help="comma-separated: sync, gthread (gunicorn's), granian (its WSGI server); both: sync,gthread",
+    )
     parser.add_argument(
         "--workers",
         type=int,
@@ -117,7 +121,14 @@ def check_static(base: str) -> str:
     )
 
 
+SERVERS = ("sync", "gthread", "granian")
+
+
 def start_sahl(worker_class: str, url: str, port: int, cache: str, workers: int) -> Server:
+    if worker_class == "granian":  # a Rust HTTP server calling the WSGI app; keeps connections alive
+        command = [str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--workers", str(workers), "--no-ws", "sahl.wsgi:application"]
+        return servers.start("sahl-granian", command, port, sahl_env(url, port, cache), "/health", workers)
     command = [str(BIN / "gunicorn"), "sahl.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     command += ["--worker-class", worker_class]
     if worker_class == "gthread":
@@ -303,7 +314,11 @@ def main() -> None:
     database.bring_up_to_date(url)
     database.remove_floor_rows(url)  # left by an interrupted run
     load_start = [round(x, 2) for x in os.getloadavg()]
-    classes = ["sync", "gthread"] if args.worker_class == "both" else [args.worker_class]
+    classes = ["sync", "gthread"] if args.worker_class == "both" else args.worker_class.split(",")
+    if unknown := set(classes) - set(SERVERS):
+        raise SystemExit(
+            f"bench: unknown --worker-class {', '.join(sorted(unknown))} (one of {', '.join(SERVERS)})"
+        )
     collect_static(url, args.port, cache)
     rows: list[dict[str, Any]] = []
     # Both worker classes are up at once (an idle server costs nothing) and each scenario runs on

@@ -162,3 +162,58 @@ def test_the_rebuild_command_writes_the_cards_and_can_run_again(login, demo):
     assert run() == first and ApplicationCard.objects.count() == cards  # again: the same rows, no more
     assert [m.rows() for m in read_models.kept()] == kept
     assert reference in father.get("/applications").content.decode()
+
+
+def test_a_renamed_service_and_agency_show_in_every_read_row(login, demo, tmp_path):
+    """Publishing a new name for a service, and for its agency, announces it; the task writes again
+    every read row that copies them, so the rows equal a rebuild and the list and the queue say the
+    new names (in both languages)."""
+    import shutil
+
+    import yaml
+
+    from sahl.catalogue import services
+    from sahl.catalogue.files import DEFINITIONS
+    from sahl.events.models import Event
+    from tests.integration.conftest import run_tasks
+
+    father, caseworker = login(demo["father"], "en"), login(demo["caseworker"], "en")
+    passport = Passport.objects.get(holder__civil_id=demo["father"]).number
+    reference = reference_of(apply(father, PASSPORT, {"passport_number": passport, "delivery": "kiosk"}))
+    pay(father, reference)
+    root = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, root)
+
+    def edit(relative: str, change) -> None:
+        path = root / relative
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    def rename_moi(agencies: list[dict]) -> None:
+        next(a for a in agencies if a["code"] == "moi")["name"] = {
+            "ar": "وزارة الداخلية الجديدة",
+            "en": "New Interior",
+        }
+
+    edit(
+        "moi/passport-renewal.yaml",
+        lambda d: d.update(name={"ar": "تجديد الجواز", "en": "Passport, renewed"}),
+    )
+    edit("agencies.yaml", rename_moi)
+    with transaction.atomic():  # as the command publishes: the events with the change
+        services.load_catalogue(root)
+    renamed = Event.objects.filter(type="catalogue.service_renamed")
+    assert renamed.filter(subject="service:moi.passport-renewal").exists()
+    assert renamed.filter(subject="service:moi.vehicle-registration-renewal").exists()  # its agency's name
+    assert not renamed.filter(subject__startswith="service:paci.").exists()
+    run_tasks()
+
+    kept = {m.name: m.rows() for m in read_models.kept()}
+    read_models.rebuild()
+    assert {m.name: m.rows() for m in read_models.kept()} == kept
+    assert "Passport, renewed" in father.get("/applications").content.decode()
+    assert "Passport, renewed" in caseworker.get("/backoffice/").content.decode()
+    assert "New Interior" in father.get(f"/applications/{reference}").content.decode()
+    services.load_catalogue(root)  # again: nothing changed, nothing announced
+    assert Event.objects.filter(type="catalogue.service_renamed").count() == renamed.count()

@@ -15,8 +15,8 @@ class ApplicationsConfig(AppConfig):
         from sahl.applications import cards, receivers  # noqa: F401  (keeps the cards from the events)
         from sahl.events.read_models import ReadModel, keep
 
-        keep(ReadModel("application_cards", cards.rebuild, cards.rows))
+        keep(ReadModel("application_cards", cards.rebuild, cards.rows, cards.refresh_service))
         from sahl.applications import pages  # the application's page, kept by the events (ADR 0043)
 
-        keep(ReadModel("application_pages", pages.rebuild, pages.rows))
+        keep(ReadModel("application_pages", pages.rebuild, pages.rows, pages.refresh_service))
         from sahl.applications import rendering  # noqa: F401  (renders issued documents' PDFs, ADR 0045)

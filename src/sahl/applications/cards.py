@@ -13,11 +13,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from sahl.applications import id_ranges
 from sahl.applications.models import Application, ApplicationCard, Party
 from sahl.catalogue.models import Agency, Category, Service
 
 SUBJECT = "subject"  # the role of the subject's own card
 BATCH = 20_000  # applications per rebuild batch: one short transaction each, at any size of table
+REFRESH = 10_000  # a service's applications per transaction when what the catalogue says of it changed
 
 _COLUMNS = (
     "civil_id",
@@ -95,6 +97,16 @@ def rebuild() -> int:
             cursor.execute(statement, [_now(), low, high, low, high])
             written += max(cursor.rowcount, 0)
         low = high
+    return written
+
+
+def refresh_service(service_id: int) -> int:
+    """The cards of one service's applications written again (its name or category changed)."""
+    statement, written = _statement("a.service_id = %s AND a.id > %s AND a.id <= %s"), 0
+    for low, high in id_ranges.of_service(service_id, REFRESH):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [_now(), service_id, low, high, service_id, low, high])
+            written += max(cursor.rowcount, 0)
     return written
 
 

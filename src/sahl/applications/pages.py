@@ -22,7 +22,7 @@ from django.db.models import Prefetch
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from sahl.applications import pages_in_sql
+from sahl.applications import id_ranges, pages_in_sql
 from sahl.applications.handover import handover_with
 from sahl.applications.models import (
     Application,
@@ -46,6 +46,7 @@ from sahl.events.types import (
 from sahl.registry.adapters import Profile, registers
 
 BATCH = 2_000  # applications per rebuild batch: one short transaction each, at any size of table
+_UPDATED = ["reference", "viewers", "category", "content"]
 
 
 # --- What the registers said, when filed ---------------------------------------------------------
@@ -218,7 +219,7 @@ def keep(application_id: int) -> None:
         [_row(application)],
         update_conflicts=True,
         unique_fields=["application"],
-        update_fields=["reference", "viewers", "category", "content"],
+        update_fields=_UPDATED,
     )
 
 
@@ -240,11 +241,30 @@ def rebuild_in_python() -> int:
         high = low + BATCH
         with transaction.atomic():
             ApplicationPage.objects.filter(application_id__gt=low, application_id__lte=high).delete()
-            rows = [_row(a) for a in _truth().filter(pk__gt=low, pk__lte=high).order_by("pk")]
-            ApplicationPage.objects.bulk_create(rows)
-            written += len(rows)
+            written += _write(_truth().filter(pk__gt=low, pk__lte=high))
         low = high
     return written
+
+
+def refresh_service(service_id: int) -> int:
+    """The pages of one service's applications written again (what the catalogue says of it
+    changed), a range of them per transaction."""
+    written, versions = 0, pages_in_sql.Versions() if connection.vendor == "postgresql" else None
+    for low, high in id_ranges.of_service(service_id, BATCH):
+        with transaction.atomic():
+            if versions is not None:
+                written += pages_in_sql.write(pages_in_sql.OF_SERVICE, [service_id, low, high], versions)
+            else:
+                written += _write(_truth().filter(service_id=service_id, pk__gt=low, pk__lte=high))
+    return written
+
+
+def _write(applications: Any) -> int:
+    rows = [_row(a) for a in applications.order_by("pk")]
+    ApplicationPage.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["application"], update_fields=_UPDATED
+    )
+    return len(rows)
 
 
 def rows() -> list[dict[str, Any]]:

@@ -54,7 +54,8 @@ def _both(alias: str, field: str) -> str:
     return f"jsonb_build_object('ar', {alias}.{field}_ar, 'en', {alias}.{field}_en)"
 
 
-def _statement() -> str:
+def _statement(where: str) -> str:
+    """The upsert of the pages of the applications `where` (alias `a`, %s placeholders)."""
     t = {
         model.__name__: model._meta.db_table
         for model in (
@@ -136,17 +137,19 @@ JOIN {t["Category"]} c ON c.id = s.category_id
 JOIN {t["Agency"]} g ON g.id = a.agency_id
 JOIN {t["ServiceVersion"]} v ON v.id = a.version_id
 LEFT JOIN {t["Decision"]} o ON o.application_id = a.id
-WHERE a.id > %s AND a.id <= %s
+WHERE {where}
+ON CONFLICT (application_id) DO UPDATE SET reference = excluded.reference, viewers = excluded.viewers,
+  category = excluded.category, content = excluded.content
 """  # noqa: S608 (the tables' names are the models'; every value is a parameter)
 
 
-def _handed_over() -> str:
-    """The approved applications of a range whose page may show a handover (their service's
+def _handed_over(where: str) -> str:
+    """The approved applications `where` whose page may show a handover (their service's
     definition has a delivery section: checked in Python)."""
     return f"""
 SELECT a.id, a.version_id, a.decided_at, a.form_data, a.register_facts -> 'address'
 FROM {Application._meta.db_table} a JOIN {Decision._meta.db_table} o ON o.application_id = a.id
-WHERE a.id > %s AND a.id <= %s AND a.state IN ('approved', 'completed') AND o.outcome = 'approved'
+WHERE {where} AND a.state IN ('approved', 'completed') AND o.outcome = 'approved'
   AND a.version_id = ANY(%s)
 """  # noqa: S608
 
@@ -158,27 +161,44 @@ WHERE p.application_id = h.application_id
 """  # noqa: S608
 
 
+IN_RANGE = "a.id > %s AND a.id <= %s"
+OF_SERVICE = "a.service_id = %s AND a.id > %s AND a.id <= %s"
+
+
 def rebuild() -> int:
     """Every row anew, by ranges of the applications' ids, each range in one transaction."""
     last = Application.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    versions = {v.pk: definition_of(v) for v in ServiceVersion.objects.all()}
-    delivering = [pk for pk, definition in versions.items() if definition.delivery]
-    insert, written, low = _statement(), 0, 0
+    written, low, versions = 0, 0, Versions()
     with transaction.atomic():
         ApplicationPage.objects.filter(application_id__gt=last).delete()
     while low < last:
         high = low + RANGE
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic():
             ApplicationPage.objects.filter(application_id__gt=low, application_id__lte=high).delete()
-            # Compiling the statement for each range costs more than running it (0.7 s, 10,000 rows).
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute(insert, [low, high])
-            written += cursor.rowcount
-            if delivering:
-                cursor.execute(_handed_over(), [low, high, delivering])
-                _fill(cursor, cursor.fetchall(), versions)
+            written += write(IN_RANGE, [low, high], versions)
         low = high
     return written
+
+
+def write(where: str, params: list[Any], versions: Versions) -> int:
+    """Write the pages of the applications `where` (upserted), in the caller's transaction."""
+    with connection.cursor() as cursor:
+        # Compiling the statement for each range costs more than running it (0.7 s, 10,000 rows).
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(_statement(where), params)
+        written = int(cursor.rowcount)
+        if versions.delivering:
+            cursor.execute(_handed_over(where), [*params, versions.delivering])
+            _fill(cursor, cursor.fetchall(), versions.definitions)
+    return written
+
+
+class Versions:
+    """The published versions' definitions, and those with a delivery section (a handover)."""
+
+    def __init__(self) -> None:
+        self.definitions = {v.pk: definition_of(v) for v in ServiceVersion.objects.all()}
+        self.delivering = [pk for pk, d in self.definitions.items() if d.delivery]
 
 
 def _fill(cursor: Any, approved: list[tuple[Any, ...]], versions: dict[int, Any]) -> None:

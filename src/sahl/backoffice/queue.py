@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from sahl.applications import id_ranges
 from sahl.applications.models import Application
 from sahl.applications.states import State
 from sahl.backoffice.models import NO_DUE_DATE, QueueEntry
@@ -20,6 +21,7 @@ from sahl.identity.models import User
 # The states of the cases the agency works on: in review, or waiting for the applicant's answer.
 WORKABLE = (State.IN_REVIEW, State.ACTION_NEEDED)
 BATCH = 100_000  # application ids per rebuild batch (open cases are a fraction of them)
+REFRESH = 20_000  # a service's applications per transaction when its name changed
 
 _COLUMNS = (
     "application_id",
@@ -87,6 +89,16 @@ def rebuild() -> int:
             cursor.execute(statement, [*_fixed(), low, high])
             written += max(cursor.rowcount, 0)
         low = high
+    return written
+
+
+def refresh_service(service_id: int) -> int:
+    """The rows of one service's open cases written again (its name changed)."""
+    statement, written = _statement("a.service_id = %s AND a.id > %s AND a.id <= %s"), 0
+    for low, high in id_ranges.of_service(service_id, REFRESH):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [*_fixed(), service_id, low, high])
+            written += max(cursor.rowcount, 0)
     return written
 
 

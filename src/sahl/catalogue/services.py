@@ -23,6 +23,8 @@ from sahl.core.arabic import normalize
 from sahl.core.bilingual import BilingualText
 from sahl.core.cached import cached, forget
 from sahl.core.errors import BadInput, NotFound
+from sahl.events.services import announce_all
+from sahl.events.types import DomainEvent, ServiceRenamed
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ def keep(key: str, body: bytes) -> None:
 
 def _publish(files: CatalogueFiles) -> LoadReport:
     now = timezone.now()
+    shown_before = _shown()
     agencies = {}
     for position, entry in enumerate(files.agencies):
         agencies[entry.code], _ = Agency.objects.update_or_create(
@@ -141,7 +144,22 @@ def _publish(files: CatalogueFiles) -> LoadReport:
         published += 1
     codes = {d.code for d in files.services}
     withdrawn = Service.objects.filter(is_active=True).exclude(code__in=codes).update(is_active=False)
+    # Read rows beside the applications copy a service's names: they are written again (a task).
+    renamed: list[DomainEvent] = [
+        ServiceRenamed(service_id=pk, code=code)
+        for pk, (code, *shown) in sorted(_shown().items())
+        if pk in shown_before and shown_before[pk][1:] != tuple(shown)
+    ]
+    if renamed:
+        announce_all(renamed)
     return LoadReport(published, unchanged, withdrawn)
+
+
+def _shown() -> dict[int, tuple[str, ...]]:
+    """What each service shows of itself beside its applications: its code, its names, its
+    category and its agency's names (one query)."""
+    fields = ("code", "name_ar", "name_en", "category__code", "agency__name_ar", "agency__name_en")
+    return {pk: tuple(rest) for pk, *rest in Service.objects.values_list("pk", *fields)}
 
 
 def _summary(definition: ServiceDefinition, agency: Agency, category: Category) -> dict[str, object]:

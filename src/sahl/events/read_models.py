@@ -6,7 +6,10 @@ An app that keeps one registers it from its `AppConfig.ready` with `keep(ReadMod
 - `rebuild` deletes every row and writes them anew from the tables they are derived from, in
   batches (it must work on 20 million applications), and returns how many rows it wrote;
 - `rows` reads every row in a stable order, without surrogate keys or write times, so that what
-  the events kept can be compared with a rebuild (tests/integration/test_read_models.py)."""
+  the events kept can be compared with a rebuild (tests/integration/test_read_models.py);
+- `refresh_service`, for a model that copies what the catalogue says of a service (its name, its
+  category, its agency's name), writes again the rows of that service's applications, in short
+  transactions, when a publication changed it (`catalogue.service_renamed`, a task)."""
 
 from __future__ import annotations
 
@@ -14,12 +17,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from sahl.events.registry import listen
+from sahl.events.types import ServiceRenamed
+
 
 @dataclass(frozen=True)
 class ReadModel:
     name: str
     rebuild: Callable[[], int]
     rows: Callable[[], list[dict[str, Any]]]
+    refresh_service: Callable[[int], int] | None = None
 
 
 _KEPT: dict[str, ReadModel] = {}
@@ -41,3 +48,13 @@ def rebuild(names: Iterable[str] | None = None) -> dict[str, int]:
     if unknown:
         raise KeyError(f"no read model named {', '.join(unknown)}")
     return {name: _KEPT[name].rebuild() for name in wanted}
+
+
+def refresh_service(service_id: int) -> dict[str, int]:
+    """Write again every read row that copies what the catalogue says of this service."""
+    return {m.name: m.refresh_service(service_id) for m in kept() if m.refresh_service is not None}
+
+
+@listen(ServiceRenamed)
+def _service_renamed(event: ServiceRenamed) -> None:
+    refresh_service(event.service_id)

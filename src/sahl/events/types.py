@@ -189,6 +189,24 @@ class MandateRevoked(MandateEvent):
     type = "mandate.revoked"
 
 
+# --- Catalogue -------------------------------------------------------------------------------
+
+
+@event_type
+@dataclass(frozen=True)
+class ServiceRenamed(DomainEvent):
+    """What a service shows of itself beside its applications changed on publishing: its name, its
+    category or its agency's name (the read rows that copy them are written again)."""
+
+    type = "catalogue.service_renamed"
+    service_id: int
+    code: str
+
+    @property
+    def subject(self) -> str:
+        return f"service:{self.code}"
+
+
 # --- Complaints ------------------------------------------------------------------------------
 
 

@@ -7,7 +7,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from sahl.catalogue.models import Agency
 from sahl.identity.models import StaffMembership, User
 from sahl.mandates.models import Mandate
 from tests.conftest import DEMO_PASSWORD
@@ -136,3 +138,23 @@ def test_the_header_counts_a_message_that_arrives_between_two_pages(login, demo)
     assert unread > 0
     page = father.get(f"/applications/{reference}").content.decode()
     assert f'badge-action_needed">{unread}<' in page
+
+
+def test_memberships_and_mandates_changed_by_a_bulk_update_are_read_again(login, demo):
+    """A bulk update sends no post_save: a membership moved to another agency, or powers of attorney
+    revoked by a script, are seen on the very next request all the same."""
+    giver, holder, reference = grant(login, demo)
+    act_for(holder, demo["expat"])
+    caseworker = login(demo["caseworker"], "en")
+    assert tables_read(caseworker, "/agencies") == ["django_session"]
+    assert tables_read(holder, "/agencies") == ["django_session"]
+    assert caseworker.get("/backoffice/").status_code == 200
+
+    paci = Agency.objects.get(code="paci")
+    StaffMembership.objects.filter(user__civil_id=demo["caseworker"]).update(agency=paci)
+    Mandate.objects.filter(application_reference=reference).update(revoked_at=timezone.now())
+
+    queue = caseworker.get("/backoffice/").content.decode()
+    assert "Public Authority for Civil Information" in queue and "Ministry of Interior" not in queue
+    refused = holder.get(f"/services/{RENEWAL}/apply")
+    assert refused.status_code == 403 and "has ended" in refused.content.decode()

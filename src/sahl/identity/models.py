@@ -6,22 +6,10 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-# Sent after a queryset update of people (which sends no post_save), with the ids it changed: the
-# copy their requests read is forgotten (identity.kept), as for a save.
-users_updated = Signal()
-
-
-class UserQuerySet(models.QuerySet["User"]):
-    def update(self, **fields: Any) -> int:
-        ids = list(self.values_list("pk", flat=True))
-        changed = super().update(**fields)
-        if ids:
-            users_updated.send(sender=User, ids=ids)
-        return changed
+from sahl.core.bulk_updates import AnnouncedUpdates
 
 
 class UserManager(BaseUserManager["User"]):
@@ -60,7 +48,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager.from_queryset(UserQuerySet)()
+    objects = UserManager.from_queryset(AnnouncedUpdates)()
 
     def __str__(self) -> str:
         return f"user {self.pk}"
@@ -81,6 +69,8 @@ class StaffMembership(models.Model):
     agency = models.ForeignKey("catalogue.Agency", on_delete=models.PROTECT, related_name="staff")
     role = models.CharField(max_length=16, choices=Role.choices)
     since = models.DateTimeField(default=timezone.now)
+
+    objects = AnnouncedUpdates.as_manager()  # a bulk change forgets the kept login too
 
     def __str__(self) -> str:
         return f"{self.role} at agency {self.agency_id}"

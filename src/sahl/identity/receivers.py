@@ -14,9 +14,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from sahl.core.bulk_updates import rows_updated
 from sahl.identity import kept, languages, services, sessions
 from sahl.identity.current import address_of
-from sahl.identity.models import StaffMembership, User, users_updated
+from sahl.identity.models import StaffMembership, User
 from sahl.ui.languages import language_chosen
 
 
@@ -56,10 +57,16 @@ def user_changed(sender: object, instance: User, **kwargs: Any) -> None:
     kept.forget(instance.pk)  # deactivated, new password, new language: seen on the next request
 
 
-@receiver(users_updated, sender=User, dispatch_uid="identity.forget_updated_users")
+@receiver(rows_updated, sender=User, dispatch_uid="identity.forget_updated_users")
 def users_were_updated(sender: object, ids: list[int], **kwargs: Any) -> None:
     for user_id in ids:  # made staff, deactivated by an update: seen on the next request too
         kept.forget(user_id)
+
+
+@receiver(rows_updated, sender=StaffMembership, dispatch_uid="identity.forget_updated_memberships")
+def memberships_were_updated(sender: object, ids: list[int], **kwargs: Any) -> None:
+    for user_id in StaffMembership.objects.filter(pk__in=ids).values_list("user_id", flat=True):
+        kept.forget(user_id)  # moved to another agency or role by an update: the next request knows
 
 
 @receiver(post_save, sender=StaffMembership, dispatch_uid="identity.forget_kept_membership")

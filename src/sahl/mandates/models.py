@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from sahl.core.bulk_updates import AnnouncedUpdates
+
 
 class Mandate(models.Model):
     """A person (the grantor) lets another (the attorney) act for them on some services, from a
@@ -27,6 +29,8 @@ class Mandate(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True, help_text="set once; takes effect at once")
     revoked_by_civil_id = models.CharField(max_length=12, blank=True)
     revoke_reason = models.CharField(max_length=300, blank=True)
+
+    objects = AnnouncedUpdates.as_manager()  # a bulk revocation forgets whom the attorney acts for
 
     class Meta:
         indexes = [

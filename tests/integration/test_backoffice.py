@@ -35,7 +35,12 @@ def test_the_case_waits_in_the_agencys_queue_with_a_working_day_due_date(login, 
     assert application.due_on == add_working_days(timezone.localdate(), 3, kuwait_holidays())
     caseworker = login(demo["caseworker"], "en")
     assert reference in caseworker.get("/backoffice/").content.decode()
-    assert reference in caseworker.get("/backoffice/?service=moi.passport-renewal").content.decode()
+    chosen = caseworker.get("/backoffice/?service=moi.passport-renewal").content.decode()
+    assert (
+        reference in chosen
+        and '<option value="moi.passport-renewal" selected>Passport renewal</option>' in chosen
+    )
+    assert chosen.count(" selected>") == 1  # the service, and no status (open cases, the first option)
     assert (
         reference
         not in caseworker.get("/backoffice/?service=moi.vehicle-ownership-transfer").content.decode()

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,6 +27,7 @@ from sahl.mandates.current import acting_of
 from sahl.outbox import services as outbox
 from sahl.ui.body_limits import body_limit
 from sahl.ui.errors import for_error
+from sahl.ui.links import link
 from sahl.ui.templatetags.sahl import code, tr
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def _mine_row(card: ApplicationCard) -> dict[str, object]:
     translation (ADR 0048)."""
     filed = timezone.localtime(card.submitted_at).strftime("%Y-%m-%d") if card.submitted_at else "—"
     return {
-        "href": reverse("applications:detail", args=[card.reference]),
+        "href": link("applications:detail", card.reference),
         "reference": code(card.reference),
         "service": tr(card, "service_name"),
         "category": str(card.category),

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from sahl.applications import clock, reading
@@ -17,6 +16,7 @@ from sahl.applications.labels import CONSENTS, EVENTS, STATES
 from sahl.applications.states import State
 from sahl.backoffice import services
 from sahl.catalogue import services as catalogue
+from sahl.core.bilingual import BilingualText
 from sahl.core.errors import SahlError, http_status
 from sahl.core.messages import message
 from sahl.identity.current import person_of
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # views read models through services only
     from sahl.applications.models import Application
     from sahl.identity.models import User
 from sahl.ui.errors import for_error
+from sahl.ui.links import link
 from sahl.ui.templatetags.sahl import code, tr
 
 TEXTS = {"states": STATES, "events": EVENTS, "consents": CONSENTS}
@@ -58,7 +59,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": [_queue_row(case, today) for case in page.cases],
             "next_page": f"?{following.urlencode()}" if page.after else "",
             "wanted": wanted,
-            "services": catalogue.services_of_agency(page.membership.agency),
+            "services": [
+                {"code": code_, "name": tr(BilingualText(ar, en)), "selected": code_ == wanted.service}
+                for code_, ar, en in catalogue.service_names_of_agency(page.membership.agency_id)
+            ],
         }
         | TEXTS,
     )
@@ -68,7 +72,7 @@ def _queue_row(case: Any, today: dt.date) -> dict[str, object]:
     """One line of the queue (a queue entry, or an application under another status filter, which
     reads alike), made here so the template's loop runs no url, filter or translation (ADR 0048)."""
     return {
-        "href": reverse("backoffice:case", args=[case.reference]),
+        "href": link("backoffice:case", case.reference),
         "reference": code(case.reference),
         "service": tr(case, "service_name"),
         "status": tr(STATES.get(case.state, "")),

@@ -369,6 +369,21 @@ def services_of_agency(agency: Agency) -> list[Service]:
     )
 
 
+def service_names_of_agency(agency_id: int) -> list[tuple[str, str, str]]:
+    """The agency's active services as (code, Arabic name, English name), in the order of its page:
+    for a choice of service on every page of its staff (plain tuples: cheap to read back)."""
+    return cached(
+        _in_this_catalogue(f"agency-service-names:{agency_id}"),
+        lambda: list(
+            _active_services()
+            .filter(agency_id=agency_id)
+            .order_by("category__position", "name_en")
+            .values_list("code", "name_ar", "name_en")
+        ),
+        CACHED_FOR,
+    )
+
+
 def services_in_category(category: Category) -> list[Service]:
     return list(_active_services().filter(category=category).order_by("agency__position", "name_en"))
 

@@ -143,7 +143,7 @@ def test_the_header_counts_a_message_that_arrives_between_two_pages(login, demo)
 def test_memberships_and_mandates_changed_by_a_bulk_update_are_read_again(login, demo):
     """A bulk update sends no post_save: a membership moved to another agency, or powers of attorney
     revoked by a script, are seen on the very next request all the same."""
-    giver, holder, reference = grant(login, demo)
+    _, holder, reference = grant(login, demo)
     act_for(holder, demo["expat"])
     caseworker = login(demo["caseworker"], "en")
     assert tables_read(caseworker, "/agencies") == ["django_session"]

@@ -158,3 +158,20 @@ def test_memberships_and_mandates_changed_by_a_bulk_update_are_read_again(login,
     assert "Public Authority for Civil Information" in queue and "Ministry of Interior" not in queue
     refused = holder.get(f"/services/{RENEWAL}/apply")
     assert refused.status_code == 403 and "has ended" in refused.content.decode()
+
+
+def test_the_header_links_to_every_route_as_reverse_does(login, demo):
+    """The header's links are reversed once per process (ui.context.NAV): an operator and a
+    caseworker, who see them all between them, find each route's own path, in both languages."""
+    from django.urls import reverse
+
+    from sahl.ui.context import NAV
+
+    for language in ("ar", "en"):
+        pages = [
+            login(demo[who], language).get("/applications").content.decode()
+            for who in ("operator", "caseworker")
+        ]
+        for name in NAV:
+            if name != "account_login":  # logged in: the log-out form instead
+                assert any(f'"{reverse(name)}"' in page for page in pages), (language, name)

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sahl.registry.models import Passport
-from tests.integration.conftest import apply, paid
+from tests.integration.conftest import apply, paid, reference_of
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,11 @@ def test_as_production_serves_them_the_hot_pages_keep_within_issue_18s_budgets(s
     }
     assert all(measured[page] <= budget for page, budget in BUDGETS.items()), measured
     assert measured == AS_PRODUCTION
+    # A free service's page has no fee to show: its row alone.
+    free = reference_of(
+        apply(father, "pifss.social-security-certificate", {"certificate_type": "registration"})
+    )
+    assert warm(father, f"/applications/{free}") == 1
 
 
 def test_wallet_pages_have_fixed_query_counts(login, demo):

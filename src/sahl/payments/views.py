@@ -129,6 +129,8 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 def payments_section(application: Application) -> dict[str, Any]:
     """The fee's part of the application's page (applications.sections): the attempts, and what
     happened to the last one and what to do, after asking the gateway about one left pending."""
+    if not application.fee_fils:  # nothing was ever to pay, so no attempt exists: no query
+        return {"payments": [], "payment_states": labels.STATES, "payment_notice": ""}
     payments = services.for_application(application)
     if services.inquire_if_due(application, payments):
         payments = services.for_application(application)

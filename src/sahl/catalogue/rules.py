@@ -84,9 +84,14 @@ def compile_rule(source: str) -> Any:
         raise RuleError(f"does not compile: {exc}") from None
 
 
-def evaluate(source: str, facts: ApplicantFacts) -> bool:
+def activation_of(facts: ApplicantFacts) -> dict[str, Any]:
+    """The facts as the rules read them (CEL values): made once for all the rules of a service."""
+    return {"applicant": celpy.json_to_cel(dict(facts))}
+
+
+def evaluate(source: str, facts: ApplicantFacts, activation: dict[str, Any] | None = None) -> bool:
     program = compile_rule(source)
-    activation = {"applicant": celpy.json_to_cel(dict(facts))}
+    activation = activation if activation is not None else activation_of(facts)
     try:
         result = program.evaluate(activation)
     except Exception as exc:  # celpy wraps evaluation errors in its own types
@@ -108,8 +113,9 @@ def check_rule(source: str, example: ApplicantFacts) -> None:
 def assess(rules: tuple[Rule, ...], facts: ApplicantFacts, today: dt.date | None = None) -> Eligibility:
     """Eligible when every rule holds; otherwise the reason of the first rule that does not, told
     with the person's figures when the rule says how (`Rule.refusal`)."""
+    activation = activation_of(facts)
     for rule in rules:
-        if not evaluate(rule.source, facts):
+        if not evaluate(rule.source, facts, activation):
             return refused(rule, facts, today or dt.date.today())
     return Eligibility(True)
 
@@ -167,7 +173,8 @@ _SERVICE_CODE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+(-[a-z0-9]+)*$")
 
 def fee_for(definition: ServiceDefinition, facts: ApplicantFacts) -> tuple[Money, BilingualText | None]:
     """The fee the person pays: nil with the reason when an exemption holds."""
+    activation = activation_of(facts) if definition.fee_exemptions else None
     for rule in definition.fee_exemptions:
-        if evaluate(rule.source, facts):
+        if evaluate(rule.source, facts, activation):
             return Money.zero(), rule.reason
     return definition.fee, None

@@ -126,3 +126,19 @@ def test_another_persons_documents_answer_404(login, demo):
     assert stranger.get(f"/applications/{reference}/documents").status_code == 404
     assert download_of(stranger, reference, document).status_code == 404
     assert stranger.get("/applications/2026-9999999/documents").status_code == 404
+
+
+def test_the_pdf_is_queued_ahead_of_the_messages(login, demo):
+    """The person waits for the PDF on the page; the inbox and e-mail can follow: the render's task
+    runs first among those waiting, however many were queued before it, and a retry keeps it."""
+    from django_tasks_db.models import DBTaskResult
+
+    father = login(demo["father"])
+    request_certificate(father)
+    waiting = list(DBTaskResult.objects.ready())  # the worker's order: priority, then time
+    paths = [Handling.objects.get(task_id=str(t.id)).subscriber for t in waiting if t.args_kwargs["args"]]
+    assert paths[0] == "sahl.applications.rendering.document_issued", paths
+    assert len(paths) > 1 and waiting[0].priority == 10 and {t.priority for t in waiting[1:]} == {0}
+    render = Handling.objects.get(subscriber="sahl.applications.rendering.document_issued")
+    tasks.enqueue(render, timezone.now())  # as a retry, or the sweep for a lost task
+    assert DBTaskResult.objects.get(id=render.task_id).priority == 10

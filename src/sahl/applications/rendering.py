@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 RETRY_AFTER = 5
 
 
-@listen(DocumentIssued)
+@listen(DocumentIssued, priority=10)  # the person waits for it on the page (ADR 0045)
 def document_issued(event: DocumentIssued) -> None:
     render(event.document_id)
 

@@ -20,25 +20,31 @@ class Subscriber:
     # An at-once subscriber that takes the list of its events announced together (one call per
     # `announce_all`, e.g. one write of a read model for a submission's two steps).
     together: bool = False
+    # A task subscriber's place in the queue (django-tasks, -100 to 100; higher runs first): what a
+    # person waits for on screen (their document's PDF) before what only arrives (a message).
+    priority: int = 0
 
 
 _SUBSCRIBERS: dict[str, list[Subscriber]] = defaultdict(list)
 
 
 def listen(
-    *kinds: type[DomainEvent], at_once: bool = False, together: bool = False
+    *kinds: type[DomainEvent], at_once: bool = False, together: bool = False, priority: int = 0
 ) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
     """Subscribe the decorated function to these event types. `together` (at once only): the
-    function takes a list, the events of these types that one `announce_all` wrote, in order."""
+    function takes a list, the events of these types that one `announce_all` wrote, in order.
+    `priority` (tasks only): its tasks run before those of lower priority waiting in the queue."""
     if together and not at_once:
         raise ValueError("together=True is for at-once subscribers (a task handles one event)")
+    if priority and at_once:
+        raise ValueError("priority is for task subscribers (at-once ones run in the change)")
 
     def register(handler: Callable[[Any], None]) -> Callable[[Any], None]:
         name = f"{handler.__module__}.{handler.__qualname__}"
         for kind in kinds:
             if any(s.name == name for s in _SUBSCRIBERS[kind.type]):
                 continue  # a module imported twice registers once
-            _SUBSCRIBERS[kind.type].append(Subscriber(name, handler, at_once, together))
+            _SUBSCRIBERS[kind.type].append(Subscriber(name, handler, at_once, together, priority))
         return handler
 
     return register
@@ -46,3 +52,8 @@ def listen(
 
 def subscribers(type_name: str) -> list[Subscriber]:
     return list(_SUBSCRIBERS.get(type_name, ()))
+
+
+def priority_of(type_name: str, subscriber: str) -> int:
+    """The queue priority of a subscriber's tasks (0 for one no longer registered)."""
+    return next((s.priority for s in _SUBSCRIBERS.get(type_name, ()) if s.name == subscriber), 0)

@@ -71,6 +71,7 @@ def sweep(limit: int = 500) -> int:
     due = list(
         Handling.objects.filter(state__in=(State.PENDING, State.FAILING))
         .exclude(next_attempt_at__gt=now)
+        .select_related("event")  # its type gives the task's priority
         .order_by("pk")[:limit]
     )
     return queue.requeue_lost(due, tasks.enqueue)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django_tasks import task
 from sahl.core import queue
 from sahl.events import rules
 from sahl.events.models import Handling
-from sahl.events.registry import subscribers
+from sahl.events.registry import priority_of, subscribers
 from sahl.events.types import rebuild
 
 log = logging.getLogger("sahl.events")
@@ -20,20 +21,34 @@ State = Handling.State
 
 
 def enqueue(handling: Handling, at: dt.datetime | None = None) -> None:
-    handling.task_id = queue.enqueue(handle, handling.pk, at=at)
+    handling.task_id = queue.enqueue(_handle_for(handling), handling.pk, at=at)
     Handling.objects.filter(pk=handling.pk).update(task_id=handling.task_id)
 
 
 def enqueue_new(handlings: list[Handling]) -> None:
     """Write new handlings with their tasks: one insert of the handlings, each naming its task,
-    and one of the tasks (as `enqueue` would queue them, without a row updated after)."""
+    and one of the tasks per priority (as `enqueue` would queue them, without a row updated after)."""
     if not handlings:
         return
     ids = queue.new_ids(len(handlings))
     for handling, task_id in zip(handlings, ids, strict=True):
         handling.task_id = task_id
     Handling.objects.bulk_create(handlings)  # their ids come back (RETURNING): the tasks' arguments
-    queue.enqueue_many(handle, [(h.pk,) for h in handlings], ids)
+    by_priority: dict[int, list[Handling]] = {}
+    for handling in handlings:
+        by_priority.setdefault(_priority(handling), []).append(handling)
+    for priority, theirs in by_priority.items():
+        task = handle.using(priority=priority) if priority else handle
+        queue.enqueue_many(task, [(h.pk,) for h in theirs], [h.task_id for h in theirs])
+
+
+def _priority(handling: Handling) -> int:
+    return priority_of(handling.event.type, handling.subscriber)
+
+
+def _handle_for(handling: Handling) -> Any:
+    priority = _priority(handling)
+    return handle.using(priority=priority) if priority else handle
 
 
 @task()

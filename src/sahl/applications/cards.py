@@ -82,22 +82,15 @@ def keep(application_id: int) -> None:
 
 
 def rebuild() -> int:
-    """Every card anew from the applications, by ranges of their ids: each range's cards are
-    deleted and written again in one short transaction, so the list stays whole while it runs and
-    a change committed meanwhile is not lost (its own upsert, or the range's select, has it)."""
-    written, low = 0, 0
-    last = Application.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    """Every card anew from the applications, by ranges of their ids (`id_ranges.rebuild`)."""
     statement = _statement("a.id > %s AND a.id <= %s")
-    with transaction.atomic():  # cards of no application (none: they cascade) or past the last one
-        ApplicationCard.objects.filter(application_id__gt=last).delete()
-    while low < last:
-        high = low + BATCH
-        with transaction.atomic(), connection.cursor() as cursor:
-            ApplicationCard.objects.filter(application_id__gt=low, application_id__lte=high).delete()
+
+    def write(low: int, high: int) -> int:
+        with connection.cursor() as cursor:
             cursor.execute(statement, [_now(), low, high, low, high])
-            written += max(cursor.rowcount, 0)
-        low = high
-    return written
+            return max(cursor.rowcount, 0)
+
+    return id_ranges.rebuild(ApplicationCard, BATCH, write)
 
 
 def refresh_service(service_id: int) -> int:

@@ -3,7 +3,10 @@ many applications there are (a service may have millions)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+
+from django.db import transaction
+from django.db.models import Model
 
 from sahl.applications.models import Application
 
@@ -20,3 +23,21 @@ def of_service(service_id: int, size: int) -> Iterator[tuple[int, int]]:
             return
         yield low, high
         low = high
+
+
+def rebuild(rows: type[Model], size: int, write: Callable[[int, int], int]) -> int:
+    """Every read row anew from the applications, by ranges of `size` ids: each range's rows
+    (`rows`, keyed by `application_id`) are deleted and `write(low, high)` writes them again, in
+    one short transaction, so the model stays whole while it runs and a change committed meanwhile
+    is not lost (its own upsert, or the range's select, has it). Returns the rows written."""
+    last = Application.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with transaction.atomic():  # rows past the last application (none: they cascade)
+        rows._default_manager.filter(application_id__gt=last).delete()
+    written, low = 0, 0
+    while low < last:
+        high = low + size
+        with transaction.atomic():
+            rows._default_manager.filter(application_id__gt=low, application_id__lte=high).delete()
+            written += write(low, high)
+        low = high
+    return written

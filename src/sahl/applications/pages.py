@@ -233,17 +233,9 @@ def rebuild() -> int:
 
 
 def rebuild_in_python() -> int:
-    written, low = 0, 0
-    last = Application.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    with transaction.atomic():
-        ApplicationPage.objects.filter(application_id__gt=last).delete()
-    while low < last:
-        high = low + BATCH
-        with transaction.atomic():
-            ApplicationPage.objects.filter(application_id__gt=low, application_id__lte=high).delete()
-            written += _write(_truth().filter(pk__gt=low, pk__lte=high))
-        low = high
-    return written
+    return id_ranges.rebuild(
+        ApplicationPage, BATCH, lambda low, high: _write(_truth().filter(pk__gt=low, pk__lte=high))
+    )
 
 
 def refresh_service(service_id: int) -> int:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 
+from sahl.applications import id_ranges
 from sahl.applications.handover import approved_handover
 from sahl.applications.models import (
     Application,
@@ -167,17 +168,8 @@ OF_SERVICE = "a.service_id = %s AND a.id > %s AND a.id <= %s"
 
 def rebuild() -> int:
     """Every row anew, by ranges of the applications' ids, each range in one transaction."""
-    last = Application.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    written, low, versions = 0, 0, Versions()
-    with transaction.atomic():
-        ApplicationPage.objects.filter(application_id__gt=last).delete()
-    while low < last:
-        high = low + RANGE
-        with transaction.atomic():
-            ApplicationPage.objects.filter(application_id__gt=low, application_id__lte=high).delete()
-            written += write(IN_RANGE, [low, high], versions)
-        low = high
-    return written
+    versions = Versions()
+    return id_ranges.rebuild(ApplicationPage, RANGE, lambda low, high: write(IN_RANGE, [low, high], versions))
 
 
 def write(where: str, params: list[Any], versions: Versions) -> int:

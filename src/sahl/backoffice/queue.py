@@ -74,22 +74,15 @@ def keep(application_id: int, state: str) -> None:
 
 
 def rebuild() -> int:
-    """Every row anew from the applications, by ranges of their ids: each range's rows are deleted
-    and written again in one short transaction, so the queue stays whole while it runs and a
-    change committed meanwhile is not lost (its own upsert, or the range's select, has it)."""
-    written, low = 0, 0
-    last = Application.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    """Every row anew from the applications, by ranges of their ids (`id_ranges.rebuild`)."""
     statement = _statement("a.id > %s AND a.id <= %s")
-    with transaction.atomic():  # rows past the last application (none: they cascade)
-        QueueEntry.objects.filter(application_id__gt=last).delete()
-    while low < last:
-        high = low + BATCH
-        with transaction.atomic(), connection.cursor() as cursor:
-            QueueEntry.objects.filter(application_id__gt=low, application_id__lte=high).delete()
+
+    def write(low: int, high: int) -> int:
+        with connection.cursor() as cursor:
             cursor.execute(statement, [*_fixed(), low, high])
-            written += max(cursor.rowcount, 0)
-        low = high
-    return written
+            return max(cursor.rowcount, 0)
+
+    return id_ranges.rebuild(QueueEntry, BATCH, write)
 
 
 def refresh_service(service_id: int) -> int:

@@ -41,3 +41,13 @@ def rebuild(rows: type[Model], size: int, write: Callable[[int, int], int]) -> i
             written += write(low, high)
         low = high
     return written
+
+
+def refresh_service(service_id: int, size: int, write: Callable[[int, int], int]) -> int:
+    """Write again the read rows of one service's applications: `write(low, high)` for each range
+    of `of_service`, one transaction each. Returns the rows written."""
+    written = 0
+    for low, high in of_service(service_id, size):
+        with transaction.atomic():
+            written += write(low, high)
+    return written

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Prefetch
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -241,14 +241,18 @@ def rebuild_in_python() -> int:
 def refresh_service(service_id: int) -> int:
     """The pages of one service's applications written again (what the catalogue says of it
     changed), a range of them per transaction."""
-    written, versions = 0, pages_in_sql.Versions() if connection.vendor == "postgresql" else None
-    for low, high in id_ranges.of_service(service_id, BATCH):
-        with transaction.atomic():
-            if versions is not None:
-                written += pages_in_sql.write(pages_in_sql.OF_SERVICE, [service_id, low, high], versions)
-            else:
-                written += _write(_truth().filter(service_id=service_id, pk__gt=low, pk__lte=high))
-    return written
+    if connection.vendor == "postgresql":
+        versions = pages_in_sql.Versions()
+
+        def write(low: int, high: int) -> int:
+            return pages_in_sql.write(pages_in_sql.OF_SERVICE, [service_id, low, high], versions)
+
+    else:
+
+        def write(low: int, high: int) -> int:
+            return _write(_truth().filter(service_id=service_id, pk__gt=low, pk__lte=high))
+
+    return id_ranges.refresh_service(service_id, BATCH, write)
 
 
 def _write(applications: Any) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 
 from sahl.applications import id_ranges
 from sahl.applications.models import Application
@@ -87,12 +87,14 @@ def rebuild() -> int:
 
 def refresh_service(service_id: int) -> int:
     """The rows of one service's open cases written again (its name changed)."""
-    statement, written = _statement("a.service_id = %s AND a.id > %s AND a.id <= %s"), 0
-    for low, high in id_ranges.of_service(service_id, REFRESH):
-        with transaction.atomic(), connection.cursor() as cursor:
+    statement = _statement("a.service_id = %s AND a.id > %s AND a.id <= %s")
+
+    def write(low: int, high: int) -> int:
+        with connection.cursor() as cursor:
             cursor.execute(statement, [*_fixed(), service_id, low, high])
-            written += max(cursor.rowcount, 0)
-    return written
+            return max(cursor.rowcount, 0)
+
+    return id_ranges.refresh_service(service_id, REFRESH, write)
 
 
 def entry_of(application: Application) -> QueueEntry:

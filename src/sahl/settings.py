@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "sahl.complaints",
     "sahl.open311",
     "sahl.wallet",
+    "sahl.journeys",
     "sahl.portal",
     "sahl.operators",
     "sahl.demo",  # seed_demo and seed_scale: synthetic data only

@@ -57,10 +57,15 @@ def birth_date_of(value: str) -> dt.date:
     return dt.date(CENTURIES[value[0]] + int(value[1:3]), int(value[3:5]), int(value[5:7]))
 
 
+def make_prefix(birth_date: dt.date) -> str:
+    """The first seven digits every civil ID of people born on this day starts with."""
+    century = {1900: "2", 2000: "3"}[birth_date.year // 100 * 100]
+    return f"{century}{birth_date:%y%m%d}"
+
+
 def make_civil_id(birth_date: dt.date, serial: int) -> CivilId | None:
     """Build the civil ID for a birth date and a serial (0-9999), or None if it has no check digit."""
-    century = {1900: "2", 2000: "3"}[birth_date.year // 100 * 100]
-    first = f"{century}{birth_date:%y%m%d}{serial:04d}"
+    first = f"{make_prefix(birth_date)}{serial:04d}"
     digit = check_digit(first)
     return None if digit is None else CivilId(first + str(digit))
 

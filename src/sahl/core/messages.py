@@ -120,6 +120,24 @@ MESSAGES.update(
         "register.changed": _(
             "The register has changed since the application was filed ({detail}); nothing was changed."
         ),
+        "register.parent_unknown": _(
+            "The mother or the father is not in the population register, or is recorded with the other sex; nothing was recorded."
+        ),
+        "register.spouse_unknown": _(
+            "The husband or the wife is not in the population register, or is recorded with the other sex; nothing was recorded."
+        ),
+        "register.birth_date": _("The date of birth must be within the last year, and not in the future."),
+        "register.marriage_date": _("The date of the marriage cannot be in the future."),
+        "journey.not_in_register": _(
+            "You are not in the population register, so no journey can start for you."
+        ),
+        "journey.cannot_start": _(
+            "This journey starts by itself from the registers; it cannot be started by hand."
+        ),
+        "journey.start_details": _(
+            "Give your spouse's civil ID and the date of the marriage (not in the future); nothing was started."
+        ),
+        "register.no_civil_id_left": _("No civil ID is left for this date of birth; nothing was recorded."),
         "payment.not_due": _("No fee is due on this application now."),
         "payment.already_paid": _("The fee of this application is already paid."),
         "payment.result_refused": _(

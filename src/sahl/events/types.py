@@ -250,3 +250,81 @@ class DocumentExpiring(RegisterFact):
     type = "register.document_expiring"
     expires_on: str = ""
     days_before: int = 0
+
+
+@event_type
+@dataclass(frozen=True)
+class BirthRecorded(RegisterFact):
+    """A birth entered in the population register (record: birth:<id>): the newborn journey starts."""
+
+    type = "register.birth_recorded"
+
+
+@event_type
+@dataclass(frozen=True)
+class MarriageRecorded(RegisterFact):
+    """A marriage contract entered in the registers (record: marriage:<id>): the married journey starts."""
+
+    type = "register.marriage_recorded"
+
+
+# --- Journeys --------------------------------------------------------------------------------
+# Journeys decide who is told what; notifications (on the same floor, so it reads no journey table)
+# delivers it: these events carry the recipients' account ids and the words that are not personal
+# (the journey's and the step's names), never a name or a civil ID.
+
+
+@dataclass(frozen=True)
+class JourneyEvent(DomainEvent):
+    journey_id: int
+    reference: str
+    name_ar: str  # the journey's name
+    name_en: str
+    user_ids: tuple[int, ...]  # the members' accounts to tell (members without one are not told)
+
+    @property
+    def subject(self) -> str:
+        return f"journey:{self.reference}"
+
+
+@event_type
+@dataclass(frozen=True)
+class JourneyStarted(JourneyEvent):
+    """A life-event journey began (by itself from a register, or by a person): its members are told once."""
+
+    type = "journey.started"
+
+
+@event_type
+@dataclass(frozen=True)
+class JourneyStepMoved(JourneyEvent):
+    """A step of a journey changed state (`state`: done, failed, offered, waiting_for_you...).
+    `by_itself`: Sahl ran it without the person, who is told when it finishes."""
+
+    type = "journey.step_moved"
+    step: str = ""
+    state: str = ""
+    step_name_ar: str = ""
+    step_name_en: str = ""
+    by_itself: bool = False
+
+
+@event_type
+@dataclass(frozen=True)
+class ReminderDue(DomainEvent):
+    """One person is to be told that a document (theirs, or a child's in their care) expires soon:
+    `document` is its kind (passport, vehicle_registration...), `renew` the catalogue service that
+    renews it, `for_child` whether it is a child's."""
+
+    type = "reminder.due"
+    reminder_id: int
+    user_id: int
+    document: str
+    expires_on: str  # ISO date
+    days_before: int
+    renew: str
+    for_child: bool = False
+
+    @property
+    def subject(self) -> str:
+        return f"reminder:{self.reminder_id}"

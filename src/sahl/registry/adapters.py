@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Protocol
 
@@ -17,6 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sahl.core.bilingual import BilingualText
+from sahl.core.civil_id import make_civil_id, make_prefix
 from sahl.core.effects import Change
 from sahl.core.errors import Conflict
 from sahl.core.languages import Wording
@@ -81,6 +82,47 @@ class VehicleRecord:
 
 
 @dataclass(frozen=True)
+class NewBirth:
+    """A birth as a hospital notifies it to the births register (the Ministry of Health)."""
+
+    notification_number: str
+    hospital: str
+    mother_civil_id: str
+    father_civil_id: str  # "" when the notification names no father
+    name: BilingualText
+    sex: str  # M or F
+    birth_date: dt.date
+
+
+@dataclass(frozen=True)
+class BirthRecord:
+    """A recorded birth: `record` names it in events (birth:<id>); the child's civil ID is new."""
+
+    record: str
+    notification_number: str
+    hospital: str
+    child: PersonRecord
+    nationality: str  # the child's (the father's, else the mother's)
+    created: bool = True  # False when the notification was recorded before (the same answer again)
+
+
+@dataclass(frozen=True)
+class MarriageRecord:
+    """A recorded marriage: `record` names it in events (marriage:<id>)."""
+
+    record: str
+    contract_number: str
+    husband_civil_id: str
+    wife_civil_id: str
+    married_on: dt.date
+    created: bool = True
+
+
+class RegisterRefused(Conflict):
+    """A register cannot take this entry (an unknown parent or spouse, a date to come)."""
+
+
+@dataclass(frozen=True)
 class ExpiringDocument:
     """A register document that expires on a given day: `record` names it (e.g. passport:17)."""
 
@@ -126,6 +168,23 @@ class Registers(Protocol):
 
     def update_vehicle(self, plate: str, changes: dict[str, dt.date]) -> VehicleRecord | None:
         """Change a vehicle's record (the keys of `VEHICLE_FIELDS`); None if the plate is unknown."""
+
+    def record_birth(self, birth: NewBirth) -> BirthRecord:
+        """Enter a notified birth: the child in the population register with a new civil ID, its
+        parents and the family's address. The same notification number again gives the same record
+        (`created` False); raises RegisterRefused when a parent is unknown or the date is to come."""
+
+    def birth(self, record: str) -> BirthRecord | None:
+        """A recorded birth by its record name (birth:<id>), or None."""
+
+    def record_marriage(
+        self, contract_number: str, husband_civil_id: str, wife_civil_id: str, married_on: dt.date
+    ) -> MarriageRecord:
+        """Enter a registered marriage contract: both spouses become married. The same contract
+        number again gives the same record; raises RegisterRefused on unknown spouses."""
+
+    def marriage(self, record: str) -> MarriageRecord | None:
+        """A recorded marriage by its record name (marriage:<id>), or None."""
 
     def enrol_test_person(self, civil_id: str, name: BilingualText, birth_date: dt.date) -> PersonRecord:
         """The synthetic person the conformance kit files its test applications for, entered once
@@ -319,6 +378,99 @@ class DatabaseRegisters:
         if fields:
             vehicle.save(update_fields=fields)
         return VehicleRecord(vehicle.plate, vehicle.registration_expiry, vehicle.insurance_expiry)
+
+    def record_birth(self, birth: NewBirth) -> BirthRecord:
+        known = m.Birth.objects.filter(notification_number=birth.notification_number).first()
+        if known is not None:
+            return replace(self._birth(known), created=False)
+        parents = {
+            p.civil_id: p
+            for p in m.Person.objects.filter(
+                civil_id__in=[c for c in (birth.mother_civil_id, birth.father_civil_id) if c]
+            )
+        }
+        mother = parents.get(birth.mother_civil_id)
+        father = parents.get(birth.father_civil_id) if birth.father_civil_id else None
+        if mother is None or (birth.father_civil_id and father is None):
+            raise RegisterRefused("register.parent_unknown")
+        if mother.sex != m.Sex.FEMALE or (father is not None and father.sex != m.Sex.MALE):
+            raise RegisterRefused("register.parent_unknown")
+        family = father or mother
+        child = m.Person.objects.create(
+            civil_id=self._new_civil_id(birth.birth_date),
+            name_ar=birth.name.ar,
+            name_en=birth.name.en,
+            birth_date=birth.birth_date,
+            sex=birth.sex,
+            nationality=family.nationality,
+            governorate=mother.governorate,
+            area=mother.area,
+            marital_status=m.MaritalStatus.SINGLE,
+            # No card yet: the civil ID card is issued by its own application.
+            civil_id_expiry=birth.birth_date,
+            employment=m.Employment.NONE,
+            father=father,
+            mother=mother,
+            sponsor=None if family.nationality == "KW" else family,
+        )
+        row = m.Birth.objects.create(
+            child=child, notification_number=birth.notification_number, hospital=birth.hospital
+        )
+        return self._birth(row)
+
+    def birth(self, record: str) -> BirthRecord | None:
+        kind, _, pk = record.partition(":")
+        found = m.Birth.objects.filter(pk=int(pk)).first() if kind == "birth" and pk.isdigit() else None
+        return self._birth(found) if found else None
+
+    def _birth(self, row: m.Birth) -> BirthRecord:
+        child = m.Person.objects.select_related("father", "mother").get(pk=row.child_id)
+        return BirthRecord(
+            f"birth:{row.pk}", row.notification_number, row.hospital, _record(child), child.nationality
+        )
+
+    def _new_civil_id(self, birth_date: dt.date) -> str:
+        taken = set(
+            m.Person.objects.filter(civil_id__startswith=make_prefix(birth_date)).values_list(
+                "civil_id", flat=True
+            )
+        )
+        for serial in range(10_000):
+            made = make_civil_id(birth_date, serial)
+            if made is not None and str(made) not in taken:
+                return str(made)
+        raise RegisterRefused("register.no_civil_id_left")
+
+    def record_marriage(
+        self, contract_number: str, husband_civil_id: str, wife_civil_id: str, married_on: dt.date
+    ) -> MarriageRecord:
+        known = m.Marriage.objects.filter(contract_number=contract_number).first()
+        if known is not None:
+            return replace(self._marriage(known), created=False)
+        spouses = {
+            p.civil_id: p for p in m.Person.objects.filter(civil_id__in=[husband_civil_id, wife_civil_id])
+        }
+        husband, wife = spouses.get(husband_civil_id), spouses.get(wife_civil_id)
+        if husband is None or wife is None or husband.sex != m.Sex.MALE or wife.sex != m.Sex.FEMALE:
+            raise RegisterRefused("register.spouse_unknown")
+        row = m.Marriage.objects.create(
+            husband=husband, wife=wife, married_on=married_on, contract_number=contract_number
+        )
+        for person in (husband, wife):  # one by one: the kept profiles of each are forgotten
+            person.marital_status = m.MaritalStatus.MARRIED
+            person.save(update_fields=["marital_status"])
+        return self._marriage(row)
+
+    def marriage(self, record: str) -> MarriageRecord | None:
+        kind, _, pk = record.partition(":")
+        found = m.Marriage.objects.filter(pk=int(pk)).first() if kind == "marriage" and pk.isdigit() else None
+        return self._marriage(found) if found else None
+
+    def _marriage(self, row: m.Marriage) -> MarriageRecord:
+        husband, wife = m.Person.objects.get(pk=row.husband_id), m.Person.objects.get(pk=row.wife_id)
+        return MarriageRecord(
+            f"marriage:{row.pk}", row.contract_number, husband.civil_id, wife.civil_id, row.married_on
+        )
 
     def enrol_test_person(self, civil_id: str, name: BilingualText, birth_date: dt.date) -> PersonRecord:
         area = AREAS[0]

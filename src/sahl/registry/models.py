@@ -72,9 +72,33 @@ class Marriage(models.Model):
     wife = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="marriages_as_wife")
     married_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+    # The Ministry of Justice's contract number, when the marriage was registered through Sahl.
+    contract_number = models.CharField(max_length=30, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract_number"],
+                condition=~models.Q(contract_number=""),
+                name="one_marriage_per_contract",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"marriage {self.pk}"
+
+
+class Birth(models.Model):
+    """A birth as the hospital notified it (the Ministry of Health's births register): the child is
+    entered in the population register with it."""
+
+    child = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="birth")
+    notification_number = models.CharField(max_length=20, unique=True)
+    hospital = models.CharField(max_length=30)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"birth {self.pk}"
 
 
 class Vehicle(models.Model):

@@ -1,0 +1,23 @@
+"""Check and publish the journey definitions (after load_catalogue: steps name its services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sahl.journeys.definition import JourneyDefinitionError
+from sahl.journeys.services import load_journeys
+
+
+class Command(BaseCommand):
+    help = "Check every journey definition against the published catalogue and publish what changed."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            published = load_journeys()
+        except JourneyDefinitionError as refused:
+            raise CommandError(str(refused)) from None
+        for one in published:
+            state = "published" if one.new else "unchanged"
+            self.stdout.write(f"{one.code} v{one.number} {state}")

@@ -1,0 +1,156 @@
+"""Life-event journeys: a birth or a marriage entered in the registers starts one by itself; what
+needs nothing runs by itself, offers wait for one tap, forms are prepared; both members see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from sahl.applications.models import Application, IssuedDocument
+from sahl.core.bilingual import BilingualText
+from sahl.events.models import Event
+from sahl.journeys import services
+from sahl.journeys.models import Entry, Journey, Step
+from sahl.registry import services as register
+from sahl.registry.adapters import NewBirth
+from tests.integration.conftest import run_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _published(db):
+    services.load_journeys()
+
+
+def a_birth(demo, number: str = "B-2026-000777", **changes) -> NewBirth:
+    today = timezone.localdate()
+    fields = dict(
+        notification_number=number,
+        hospital="maternity",
+        mother_civil_id=demo["mother"],
+        father_civil_id=demo["father"],
+        name=BilingualText("مريم أحمد المطيري", "Mariam Ahmad Al-Mutairi"),
+        sex="F",
+        birth_date=today - dt.timedelta(days=1),
+    )
+    return NewBirth(**(fields | changes))
+
+
+def states(journey: Journey) -> dict[str, str]:
+    return dict(journey.steps.values_list("key", "state"))
+
+
+def test_a_birth_starts_the_newborn_journey_and_runs_what_needs_nobody(demo):
+    recorded = register.record_birth(a_birth(demo), timezone.localdate())
+    run_tasks()
+
+    journey = Journey.objects.get(code="newborn", record=recorded.record)
+    assert set(journey.members.values_list("role", "civil_id")) == {
+        ("father", demo["father"]),
+        ("mother", demo["mother"]),
+    }
+    found = states(journey)
+    assert found["birth_certificate"] == "done"
+    assert found["health_file"] == "done"
+    assert found["family_record"] == "done"
+    assert found["child_allowance"] == "offered"  # Ahmad is a Kuwaiti government employee
+    assert found["passport"] == "waiting_for_you"
+    assert found["civil_id"] == "waiting_for_you"
+    assert found["residency"] == "not_applicable"
+    assert found["civil_id_resident"] == "not_applicable"
+    residency = journey.steps.get(key="residency")
+    assert "Kuwaiti" in residency.reason_en and "كويتي" in residency.reason_ar
+
+    # The birth certificate is in the father's wallet already.
+    certificate = journey.steps.get(key="birth_certificate").application
+    assert certificate is not None and certificate.state == "completed"
+    assert IssuedDocument.objects.filter(application=certificate, document="birth_certificate").exists()
+    assert certificate.form_data["child_name_en"] == "Mariam Ahmad Al-Mutairi"
+
+    # The passport's form is waiting, filled in with the child.
+    passport = journey.steps.get(key="passport").application
+    assert passport is not None and passport.state == "draft"
+    assert passport.form_data == {"for_whom": "child", "child_civil_id": recorded.child.civil_id}
+
+    # Both parents are told once that it started.
+    started = Event.objects.filter(type="journey.started", subject=f"journey:{journey.reference}")
+    assert started.count() == 1
+    assert Entry.objects.filter(journey=journey, kind="started").count() == 1
+
+
+def test_the_same_birth_heard_twice_is_one_journey(demo):
+    birth = a_birth(demo)
+    first = register.record_birth(birth, timezone.localdate())
+    again = register.record_birth(birth, timezone.localdate())
+    assert again.record == first.record and not again.created
+    run_tasks()
+    services.start_from_birth(first.record)  # a listener run again
+    assert Journey.objects.filter(code="newborn").count() == 1
+    journey = Journey.objects.get(code="newborn")
+    step = journey.steps.get(key="birth_certificate")
+    assert (
+        Application.objects.filter(
+            service__code="moh.birth-certificate", form_data__birth_notification_number="B-2026-000777"
+        ).count()
+        == 1
+    )
+    assert step.state == "done"
+
+
+def test_an_offer_is_confirmed_with_one_tap_by_either_parent(demo):
+    from sahl.identity.models import User
+
+    recorded = register.record_birth(a_birth(demo), timezone.localdate())
+    run_tasks()
+    journey = Journey.objects.get(record=recorded.record)
+    father = User.objects.get(civil_id=demo["father"])
+    step = services.confirm(father, journey.reference, "child_allowance")
+    run_tasks()
+    step.refresh_from_db()
+    assert step.state == "done"
+    assert step.application is not None and step.application.form_data == {
+        "child_civil_id": recorded.child.civil_id
+    }
+    # A second tap (or the mother's) files nothing more.
+    mother = User.objects.get(civil_id=demo["mother"])
+    services.confirm(mother, journey.reference, "child_allowance")
+    assert Application.objects.filter(service__code="csc.child-allowance", applicant=father).count() == 1
+
+
+def test_another_persons_journey_is_not_found(demo):
+    from sahl.core.errors import NotFound
+    from sahl.identity.models import User
+
+    recorded = register.record_birth(a_birth(demo), timezone.localdate())
+    run_tasks()
+    journey = Journey.objects.get(record=recorded.record)
+    stranger = User.objects.get(civil_id=demo["expat"])
+    with pytest.raises(NotFound):
+        services.confirm(stranger, journey.reference, "child_allowance")
+    assert journey.steps.get(key="child_allowance").state == "offered"
+
+
+def test_a_marriage_starts_the_married_journey_with_steps_that_do_not_apply(demo):
+    from sahl.registry.models import Person
+
+    husband = Person.objects.get(civil_id=demo["expat"])
+    wife = (
+        Person.objects.filter(sex="F", marital_status="single", birth_date__lt=dt.date(2000, 1, 1))
+        .exclude(nationality="KW")
+        .first()
+        or Person.objects.filter(sex="F", marital_status="single", birth_date__lt=dt.date(2000, 1, 1)).first()
+    )
+    assert wife is not None
+    recorded = register.record_marriage(
+        "MC-2026-1", husband.civil_id, wife.civil_id, timezone.localdate(), timezone.localdate()
+    )
+    run_tasks()
+    journey = Journey.objects.get(code="married", record=recorded.record)
+    found = states(journey)
+    assert found["marital_status"] == "waiting_for_you" or found["marital_status"] == "pending"
+    assert found["marriage_loan"] == "not_applicable"  # an expatriate husband
+    assert found["housing"] == "not_applicable"
+    assert Step.objects.get(journey=journey, key="marriage_loan").reason_en.startswith("The marriage loan")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("sahl.operators.urls")),
     path("", include("sahl.complaints.urls")),
     path("", include("sahl.wallet.urls")),
+    path("", include("sahl.journeys.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("sahl.open311.urls")),

@@ -154,3 +154,69 @@ def test_a_marriage_starts_the_married_journey_with_steps_that_do_not_apply(demo
     assert found["marriage_loan"] == "not_applicable"  # an expatriate husband
     assert found["housing"] == "not_applicable"
     assert Step.objects.get(journey=journey, key="marriage_loan").reason_en.startswith("The marriage loan")
+
+
+def test_the_journey_page_shows_each_step_to_both_parents_and_nobody_else(demo, login):
+    recorded = register.record_birth(a_birth(demo), timezone.localdate())
+    run_tasks()
+    journey = Journey.objects.get(record=recorded.record)
+    url = f"/my-journeys/{journey.reference}"
+
+    father = login(demo["father"], "en")
+    page = father.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "The newborn journey" in text
+    assert "3 of 6 steps done" in text  # 8 steps, 2 do not apply for a Kuwaiti baby
+    assert "The baby is Kuwaiti and needs no residence permit." in text
+    assert "Confirm: Child allowance" in text
+    assert "Mariam Ahmad Al-Mutairi" in text  # the offer's summary names the child
+
+    mother = login(demo["mother"], "ar")
+    page = mother.get(url)
+    assert page.status_code == 200
+    assert "رحلة المولود الجديد" in page.content.decode()
+
+    assert login(demo["expat"]).get(url).status_code == 404
+    assert login(demo["father"]).get("/my-journeys/J-NOTAJOURNEY").status_code == 404
+
+
+def test_confirming_an_offer_on_the_page_files_it_once(demo, login):
+    recorded = register.record_birth(a_birth(demo), timezone.localdate())
+    run_tasks()
+    journey = Journey.objects.get(record=recorded.record)
+    father = login(demo["father"], "en")
+    url = f"/my-journeys/{journey.reference}/steps/child_allowance/confirm"
+    assert father.get(url).status_code == 405
+    response = father.post(url)
+    assert response.status_code == 302
+    father.post(url)
+    run_tasks()
+    assert journey.steps.get(key="child_allowance").state == "done"
+    assert Application.objects.filter(service__code="csc.child-allowance").count() == 1
+    page = father.get(f"/my-journeys/{journey.reference}").content.decode()
+    assert "4 of 6 steps done" in page
+    assert "Confirmed the offer" in page
+
+
+def test_a_person_married_abroad_starts_the_married_journey_themselves(demo, login):
+    from sahl.registry.models import Person
+
+    wife = Person.objects.get(civil_id=demo["mother"])
+    client = login(demo["father"], "en")
+    bad = client.post("/journeys/married/start", {"spouse_civil_id": "123", "married_on": "2020-01-01"})
+    assert bad.status_code == 400
+    assert "spouse" in bad.content.decode()
+    assert Journey.objects.filter(code="married").count() == 0
+    response = client.post(
+        "/journeys/married/start",
+        {"spouse_civil_id": wife.civil_id, "married_on": "2024-02-01", "contract_number": "ABROAD-1"},
+    )
+    assert response.status_code == 302
+    journey = Journey.objects.get(code="married")
+    assert journey.facts["marriage"]["abroad"] is True
+    assert set(journey.members.values_list("role", flat=True)) == {"husband", "wife"}
+    assert client.get(response["Location"]).status_code == 200
+    assert login(demo["mother"]).get(response["Location"]).status_code == 200
+    # The newborn journey cannot be started by hand.
+    assert client.get("/journeys/newborn/start").status_code == 404

@@ -1,0 +1,71 @@
+"""A journey's members' pages: their journeys, one journey's page, confirming an offer with one
+tap, and starting a journey whose event happened elsewhere."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sahl.core.errors import NotFound, SahlError
+from sahl.core.messages import message
+from sahl.identity.current import person_of
+from sahl.journeys import reading, services
+from sahl.ui.errors import for_error
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    return render(request, "journeys/mine.html", {"cards": reading.my_journeys(person_of(request))})
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        page = reading.journey_page(person_of(request), reference)
+    except SahlError as error:
+        return for_error(request, error)
+    return render(request, "journeys/journey.html", {"page": page})
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    try:
+        services.confirm(person_of(request), reference, key)
+    except SahlError as error:
+        return for_error(request, error)
+    messages.success(request, _("Confirmed. We filed it for you; this page shows how it goes."))
+    return redirect("journeys:detail", reference=reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        _, definition = services.current_version(code)
+    except SahlError as error:
+        return for_error(request, error)
+    if not definition.can_start_yourself:
+        return for_error(request, NotFound("page.not_found"))
+    error = None
+    if request.method == "POST":
+        answers = {k: request.POST.get(k, "") for k in ("spouse_civil_id", "married_on", "contract_number")}
+        try:
+            journey = services.start_myself(person_of(request), code, answers)
+        except SahlError as refused:
+            error = message(refused.code, get_language() or "ar", **refused.params)
+        else:
+            return redirect("journeys:detail", reference=journey.reference)
+    return render(
+        request,
+        "journeys/start.html",
+        {"definition": definition, "error": error, "posted": request.POST},
+        status=400 if error else 200,
+    )

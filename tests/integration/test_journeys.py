@@ -27,15 +27,15 @@ def _published(db):
 
 def a_birth(demo, number: str = "B-2026-000777", **changes) -> NewBirth:
     today = timezone.localdate()
-    fields = dict(
-        notification_number=number,
-        hospital="maternity",
-        mother_civil_id=demo["mother"],
-        father_civil_id=demo["father"],
-        name=BilingualText("مريم أحمد المطيري", "Mariam Ahmad Al-Mutairi"),
-        sex="F",
-        birth_date=today - dt.timedelta(days=1),
-    )
+    fields = {
+        "notification_number": number,
+        "hospital": "maternity",
+        "mother_civil_id": demo["mother"],
+        "father_civil_id": demo["father"],
+        "name": BilingualText("مريم أحمد المطيري", "Mariam Ahmad Al-Mutairi"),
+        "sex": "F",
+        "birth_date": today - dt.timedelta(days=1),
+    }
     return NewBirth(**(fields | changes))
 
 

@@ -228,7 +228,7 @@ class _Parser:
             raise self.fail(where, "needs a key of its own in lower_case")
         where = f"step {key}"
         service = raw.get("service")
-        if service not in self.forms:
+        if not isinstance(service, str) or service not in self.forms:
             raise self.fail(where, f"unknown service {service!r} (not in the published catalogue)")
         runs = raw.get("runs")
         if runs not in RUNS:

@@ -98,12 +98,11 @@ def journey_page(user: User, reference: str) -> JourneyPage:
     facts = dict(journey.facts)
     views = tuple(_step(spec, steps, services, definition, facts, role) for spec in definition.steps)
     counted = [v for v in views if v.state != S.NOT_APPLICABLE]
+    role_of = {m.civil_id: m.role for m in members}  # "" (Sahl itself) is nobody's
     history = tuple(
         HistoryLine(
             e.at,
-            roles.get(next((m.role for m in members if m.civil_id == e.actor_civil_id), ""), None)
-            if e.actor_civil_id
-            else None,
+            roles.get(role_of.get(e.actor_civil_id, "")),
             _name(definition.step(e.step), services) if e.step else None,
             e.kind,
             e.application_reference,

@@ -511,22 +511,20 @@ def journeys_of(civil_id: str, states: Iterable[str] | None = None) -> list[Jour
     return list(found.order_by("-started_at", "-pk"))
 
 
-def statistics() -> dict[str, Any]:
+def statistics() -> dict[str, dict[str, Any]]:
     """Journeys started and completed, and the median days from the event to the last step."""
-    counts = {
-        code: {"started": 0, "completed": 0, "median_days": None}
-        for code in JourneyVersion.objects.values_list("code", flat=True).distinct()
-    }
-    for code, state in Journey.objects.values_list("code", "state").iterator():
-        counts.setdefault(code, {"started": 0, "completed": 0, "median_days": None})
-        counts[code]["started"] += 1
-        counts[code]["completed"] += state == Journey.State.COMPLETED
-    for code in counts:
-        days = sorted(
-            (finished.date() - happened).days
-            for happened, finished in Journey.objects.filter(code=code, finished_at__isnull=False)
-            .values_list("happened_on", "finished_at")
-            .iterator()
-        )
-        counts[code]["median_days"] = rules.median(days)
+    counts: dict[str, dict[str, Any]] = {}
+    for code in JourneyVersion.objects.values_list("code", flat=True).distinct():
+        counts[code] = {"started": 0, "completed": 0, "median_days": None}
+    days: dict[str, list[int]] = {code: [] for code in counts}
+    for code, state, happened, finished in Journey.objects.values_list(
+        "code", "state", "happened_on", "finished_at"
+    ).iterator():
+        figures = counts.setdefault(code, {"started": 0, "completed": 0, "median_days": None})
+        figures["started"] += 1
+        if state == Journey.State.COMPLETED and finished is not None:
+            figures["completed"] += 1
+            days.setdefault(code, []).append((finished.date() - happened).days)
+    for code, found in days.items():
+        counts[code]["median_days"] = rules.median(sorted(found))
     return counts

@@ -50,22 +50,21 @@ def confirm(request: HttpRequest, reference: str, key: str) -> HttpResponse:
 def start(request: HttpRequest, code: str) -> HttpResponse:
     try:
         _, definition = services.current_version(code)
-    except SahlError as error:
-        return for_error(request, error)
+    except SahlError as missing:
+        return for_error(request, missing)
     if not definition.can_start_yourself:
         return for_error(request, NotFound("page.not_found"))
-    error = None
+    refusal: str | None = None
     if request.method == "POST":
         answers = {k: request.POST.get(k, "") for k in ("spouse_civil_id", "married_on", "contract_number")}
         try:
             journey = services.start_myself(person_of(request), code, answers)
-        except SahlError as refused:
-            error = message(refused.code, get_language() or "ar", **refused.params)
-        else:
             return redirect("journeys:detail", reference=journey.reference)
+        except SahlError as refused:
+            refusal = message(refused.code, get_language() or "ar", **refused.params)
     return render(
         request,
         "journeys/start.html",
-        {"definition": definition, "error": error, "posted": request.POST},
-        status=400 if error else 200,
+        {"definition": definition, "error": refusal, "posted": request.POST},
+        status=400 if refusal else 200,
     )

@@ -575,3 +575,88 @@ def test_the_application_read_through_the_api_is_the_one_delivered(mew, filed):
     assert at[0].endswith("+03:00") and len(at[0]) == len("2026-12-01T10:14:58+03:00")
     assert dt.datetime.fromisoformat(at[0]) == dt.datetime.fromisoformat(at[1]).replace(microsecond=0)
     assert read.pop("state") and read == delivered
+
+
+def test_moh_records_a_birth_and_the_newborn_journey_starts_once(db, demo):
+    from sahl.journeys.models import Journey
+    from sahl.journeys.services import load_journeys
+    from sahl.registry.models import Person
+    from tests.integration.conftest import run_tasks
+
+    load_journeys()
+    moh, moi = System("moh"), System("moi")
+    birth = {
+        "notification_number": "B-2026-42",
+        "hospital": "adan",
+        "mother_civil_id": demo["mother"],
+        "father_civil_id": demo["father"],
+        "name_ar": "يوسف أحمد المطيري",
+        "name_en": "Yousef Ahmad Al-Mutairi",
+        "sex": "M",
+        "birth_date": (dt.date.today() - dt.timedelta(days=2)).isoformat(),
+    }
+    answer = moh.post("/registers/births", birth, "b-1")
+    assert answer.status_code == 201, answer.text
+    child = answer.json()["child_civil_id"]
+    assert Person.objects.get(civil_id=child).father.civil_id == demo["father"]
+    again = moh.post("/registers/births", birth, "b-1")
+    assert again.status_code == 201 and again.json() == answer.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    other_key = moh.post("/registers/births", birth, "b-2")  # the same notification, resent
+    assert other_key.json()["child_civil_id"] == child
+    run_tasks()
+    assert Journey.objects.filter(code="newborn", record=answer.json()["record"]).count() == 1
+
+    refused = moi.post("/registers/births", birth | {"notification_number": "B-2026-43"}, "b-3")
+    assert refused.status_code == 403 and refused.json()["code"] == "agency.register_not_owner"
+    unknown = moh.post(
+        "/registers/births",
+        birth | {"notification_number": "B-2026-44", "mother_civil_id": "290010112345"},
+        "b-4",
+        language="ar",
+    )
+    assert unknown.status_code == 409 and unknown.json()["code"] == "register.parent_unknown"
+    assert "سجل السكان" in unknown.json()["title"]
+    bad = moh.post(
+        "/registers/births", birth | {"notification_number": "B-2026-45", "hospital": "moon"}, "b-5"
+    )
+    assert bad.status_code == 400
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    later = moh.post(
+        "/registers/births", birth | {"notification_number": "B-2026-46", "birth_date": future}, "b-6"
+    )
+    assert later.status_code == 400 and later.json()["code"] == "register.birth_date"
+    assert Person.objects.filter(name_en="Yousef Ahmad Al-Mutairi").count() == 1
+
+
+def test_moj_records_a_marriage_and_the_married_journey_starts(db, demo):
+    from sahl.journeys.models import Journey
+    from sahl.journeys.services import load_journeys
+    from sahl.registry.models import Person
+    from tests.integration.conftest import run_tasks
+
+    load_journeys()
+    moj = System("moj")
+    husband = Person.objects.filter(
+        sex="M", marital_status="single", birth_date__lt=dt.date(1998, 1, 1)
+    ).first()
+    wife = Person.objects.filter(sex="F", marital_status="single", birth_date__lt=dt.date(1998, 1, 1)).first()
+    body = {
+        "contract_number": "MC-77",
+        "husband_civil_id": husband.civil_id,
+        "wife_civil_id": wife.civil_id,
+        "married_on": dt.date.today().isoformat(),
+    }
+    answer = moj.post("/registers/marriages", body, "m-1")
+    assert answer.status_code == 201, answer.text
+    assert Person.objects.get(pk=husband.pk).marital_status == "married"
+    swapped = moj.post(
+        "/registers/marriages",
+        body
+        | {"contract_number": "MC-78", "husband_civil_id": wife.civil_id, "wife_civil_id": husband.civil_id},
+        "m-2",
+    )
+    assert swapped.status_code == 409 and swapped.json()["code"] == "register.spouse_unknown"
+    run_tasks()
+    journey = Journey.objects.get(code="married", record=answer.json()["record"])
+    assert set(journey.members.values_list("civil_id", flat=True)) == {husband.civil_id, wife.civil_id}

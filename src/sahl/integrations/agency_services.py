@@ -11,6 +11,7 @@ The application's row is locked while it changes. The agency's system acts with 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -44,7 +45,8 @@ from sahl.identity import throttle
 from sahl.integrations import services as integrations
 from sahl.integrations.documents import application_document, with_document_relations
 from sahl.integrations.models import AccessToken, ClientCredential
-from sahl.registry.adapters import VEHICLE_FIELDS, registers
+from sahl.registry import services as register
+from sahl.registry.adapters import VEHICLE_FIELDS, NewBirth, registers
 from sahl.registry.effects import REGISTER_OWNERS
 
 log = logging.getLogger(__name__)
@@ -437,3 +439,53 @@ def update_vehicle(agency: Agency, plate: str, key: str, changes: dict[str, dt.d
 
     fingerprint = _fingerprint("registers/vehicles", plate, {k: v.isoformat() for k, v in changes.items()})
     return _written(agency, "registers/vehicles", _once(agency, key, fingerprint, work))
+
+
+def record_birth(agency: Agency, key: str, birth: NewBirth) -> Answer:
+    """A birth notified by a hospital, entered in the population register by the agency that owns
+    the births register (MOH): the child gets a civil ID and the newborn journey starts."""
+    _check_key(key)
+    if REGISTER_OWNERS["births"] != agency.code:
+        raise Forbidden("agency.register_not_owner")
+
+    def work() -> tuple[int, dict[str, Any]]:
+        recorded = register.record_birth(birth, clock.today())
+        return 201, {
+            "record": recorded.record,
+            "notification_number": recorded.notification_number,
+            "child_civil_id": recorded.child.civil_id,
+            "nationality": recorded.nationality,
+        }
+
+    body = {k: str(v) for k, v in dataclasses.asdict(birth).items()}
+    return _written(
+        agency, "registers/births", _once(agency, key, _fingerprint("registers/births", "", body), work)
+    )
+
+
+def record_marriage(
+    agency: Agency, key: str, contract_number: str, husband: str, wife: str, married_on: dt.date
+) -> Answer:
+    """A marriage contract registered by the Ministry of Justice: both spouses become married and
+    the married journey starts."""
+    _check_key(key)
+    if REGISTER_OWNERS["marriages"] != agency.code:
+        raise Forbidden("agency.register_not_owner")
+
+    def work() -> tuple[int, dict[str, Any]]:
+        recorded = register.record_marriage(contract_number, husband, wife, married_on, clock.today())
+        return 201, {
+            "record": recorded.record,
+            "contract_number": recorded.contract_number,
+            "married_on": recorded.married_on.isoformat(),
+        }
+
+    body = {
+        "contract_number": contract_number,
+        "husband": husband,
+        "wife": wife,
+        "married_on": married_on.isoformat(),
+    }
+    return _written(
+        agency, "registers/marriages", _once(agency, key, _fingerprint("registers/marriages", "", body), work)
+    )

@@ -21,6 +21,7 @@ from sahl.core.bounds import Id
 from sahl.core.errors import BadInput
 from sahl.idempotency import header
 from sahl.integrations import agency_services as services
+from sahl.registry.adapters import NewBirth
 from sahl.ui.body_limits import MB, body_limit
 
 if TYPE_CHECKING:
@@ -529,4 +530,101 @@ def update_vehicle(
 ) -> Status[Any]:
     changes = {name: value for name, value in body.model_dump().items() if value is not None}
     answer = services.update_vehicle(_agency(request), plate, _key(request), changes)
+    return _answer(answer, response)
+
+
+HOSPITALS = Literal[
+    "maternity",
+    "adan",
+    "jahra",
+    "farwaniya",
+    "amiri",
+    "mubarak_al_kabeer",
+    "sabah_al_ahmad",
+    "jaber_al_ahmad",
+    "private",
+]
+CIVIL_ID = r"^[0-9]{12}$"
+
+
+class BirthIn(Schema):
+    notification_number: str = Field(
+        ...,
+        min_length=1,
+        max_length=20,
+        pattern=r"^[A-Za-z0-9/-]+$",
+        description="the hospital's birth notification",
+    )
+    hospital: HOSPITALS
+    mother_civil_id: str = Field(..., pattern=CIVIL_ID)
+    father_civil_id: str | None = Field(
+        None, pattern=CIVIL_ID, description="absent when the notification names none"
+    )
+    name_ar: str = Field(..., min_length=1, max_length=100)
+    name_en: str = Field(..., min_length=1, max_length=100)
+    sex: Literal["M", "F"]
+    birth_date: dt.date
+
+
+class BirthOut(Schema):
+    record: str = Field(..., description="the register's entry, as events name it (birth:<id>)")
+    notification_number: str
+    child_civil_id: str = Field(..., description="the child's new civil ID")
+    nationality: str = Field(..., description="ISO 3166 alpha-2, the father's (else the mother's)")
+
+
+class MarriageIn(Schema):
+    contract_number: str = Field(..., min_length=1, max_length=30, pattern=r"^[A-Za-z0-9/-]+$")
+    husband_civil_id: str = Field(..., pattern=CIVIL_ID)
+    wife_civil_id: str = Field(..., pattern=CIVIL_ID)
+    married_on: dt.date
+
+
+class MarriageOut(Schema):
+    record: str = Field(..., description="the register's entry, as events name it (marriage:<id>)")
+    contract_number: str
+    married_on: dt.date
+
+
+@router.post(
+    "/agency/registers/births",
+    response={201: BirthOut} | errors(400, 403, 409),
+    summary="Record a birth a hospital notified (only the owner of the births register: MOH)",
+    description=IDEMPOTENCY
+    + " The child is entered in the population register with a new civil ID, and the newborn journey"
+    " starts for both parents. The same notification number again answers the same record. An unknown"
+    " parent is a 409; other agencies answer 403.",
+    openapi_extra=_write(201),
+)
+def record_birth(request: HttpRequest, body: BirthIn, response: HttpResponse) -> Status[Any]:
+    birth = NewBirth(
+        notification_number=body.notification_number,
+        hospital=body.hospital,
+        mother_civil_id=body.mother_civil_id,
+        father_civil_id=body.father_civil_id or "",
+        name=BilingualText(body.name_ar.strip(), body.name_en.strip()),
+        sex=body.sex,
+        birth_date=body.birth_date,
+    )
+    return _answer(services.record_birth(_agency(request), _key(request), birth), response)
+
+
+@router.post(
+    "/agency/registers/marriages",
+    response={201: MarriageOut} | errors(400, 403, 409),
+    summary="Record a registered marriage contract (only the owner of the marriages register: MOJ)",
+    description=IDEMPOTENCY
+    + " Both spouses become married in the population register, and the married journey starts. The"
+    " same contract number again answers the same record; other agencies answer 403.",
+    openapi_extra=_write(201),
+)
+def record_marriage(request: HttpRequest, body: MarriageIn, response: HttpResponse) -> Status[Any]:
+    answer = services.record_marriage(
+        _agency(request),
+        _key(request),
+        body.contract_number,
+        body.husband_civil_id,
+        body.wife_civil_id,
+        body.married_on,
+    )
     return _answer(answer, response)

@@ -45,6 +45,8 @@ REGISTER_OWNERS: dict[str, str] = {
     "driving_licences": "moi",
     "passports": "moi",
     "companies": "moci",
+    "births": "moh",  # a hospital's notification reaches the population register through MOH
+    "marriages": "moj",  # a registered marriage contract
 }
 
 

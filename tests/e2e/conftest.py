@@ -158,7 +158,7 @@ SETUP = (
     ["migrate", "--noinput", "-v0"],
     ["load_catalogue"],
     ["load_complaints"],
-    ["seed_demo", "--people", "200"],
+    ["seed_demo", "--people", "200", "--no-journeys"],
     ["collectstatic", "--noinput", "-v0"],  # as make run: hashed, compressed, cached for a year
 )
 _TEMPLATE: dict[str, str] = {}  # the first seeded database of the session, copied for the others

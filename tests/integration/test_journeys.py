@@ -220,3 +220,17 @@ def test_a_person_married_abroad_starts_the_married_journey_themselves(demo, log
     assert login(demo["mother"]).get(response["Location"]).status_code == 200
     # The newborn journey cannot be started by hand.
     assert client.get("/journeys/newborn/start").status_code == 404
+
+
+def test_the_demo_shows_a_newborn_journey_half_done_and_a_married_journey(demo):
+    from sahl.demo import journeys as demo_journeys
+
+    started = demo_journeys.seed(demo, timezone.localdate())
+    assert len(started) == 2
+    assert demo_journeys.seed(demo, timezone.localdate()) == []  # once
+    newborn = Journey.objects.get(code="newborn")
+    assert {m.civil_id for m in newborn.members.all()} == {demo["father"], demo["mother"]}
+    assert list(states(newborn).values()).count("done") == 3
+    married = Journey.objects.get(code="married")
+    assert states(married)["spouse_residency"] == "not_applicable"
+    assert states(married)["social_allowance"] == "offered"

@@ -221,6 +221,32 @@ def demo_persons(today: dt.date) -> list[DemoPerson]:
             "KW-KU",
             is_insured=True,
         ),
+        P(
+            "groom",
+            "بدر سالم الرشيدي",
+            "Bader Salem Al-Rashidi",
+            dt.date(1997, 6, 21),
+            "M",
+            "KW",
+            "newly married Kuwaiti government employee: the married journey",
+            "single",  # the demo registers his marriage contract, as the Ministry of Justice would
+            "government",
+            "KW-JA",
+            is_insured=True,
+        ),
+        P(
+            "bride",
+            "دانة فهد الشمري",
+            "Dana Fahad Al-Shammari",
+            dt.date(1999, 2, 11),
+            "F",
+            "KW",
+            "his wife, a Kuwaiti private-sector employee: the married journey",
+            "single",
+            "private",
+            "KW-JA",
+            is_insured=True,
+        ),
     ]
 
 

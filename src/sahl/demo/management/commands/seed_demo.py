@@ -15,7 +15,18 @@ from sahl.registry.adapters import registers
 
 # Demo accounts only exist in databases filled by this command; set SAHL_DEMO_PASSWORD to change it.
 DEFAULT_DEMO_PASSWORD = "sahl-demo-2026"  # noqa: S105
-ACCOUNTS = ("father", "mother", "expat", "fines", "owner", "caseworker", "paci-staff", "operator")
+ACCOUNTS = (
+    "father",
+    "mother",
+    "expat",
+    "fines",
+    "owner",
+    "caseworker",
+    "paci-staff",
+    "operator",
+    "groom",
+    "bride",
+)
 OPERATORS = ("operator",)
 # The owner has an authenticator app set up: add this demo secret to any TOTP app to log in as her.
 TWO_FACTOR = {"owner": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}
@@ -39,6 +50,12 @@ class Command(BaseCommand):
             dest="power_of_attorney",
             action="store_false",
             help="leave out the demo power of attorney (tests that count a person's messages)",
+        )
+        parser.add_argument(
+            "--no-journeys",
+            dest="journeys",
+            action="store_false",
+            help="leave out the demo journeys (tests that count a person's applications)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -84,6 +101,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 "mandates: the mother gave the father a power of attorney for government services"
             )
+        if options["journeys"]:
+            from sahl.demo import journeys
+
+            for started in journeys.seed(report.named, today):
+                self.stdout.write(f"journeys: started {started}")
         if options["complaints"] > 0:
             from sahl.demo import complaints
 

@@ -4,7 +4,6 @@ from sahl.catalogue import views
 
 app_name = "catalogue"
 urlpatterns = [
-    path("search", views.search, name="search"),
     path("agencies", views.agencies, name="agencies"),
     path("agencies/<slug:code>", views.agency, name="agency"),
     path("categories", views.categories, name="categories"),

@@ -6,28 +6,8 @@ from django.views.decorators.http import require_GET
 
 from sahl.catalogue import services
 from sahl.catalogue.visitors import kept_for_visitors
-from sahl.core.errors import BadInput, SahlError
+from sahl.core.errors import SahlError
 from sahl.ui.errors import for_error
-
-
-@require_GET
-def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
-    try:
-        found = services.search(query, _page_number(request), per_page=SEARCH_PAGE)
-    except SahlError as error:
-        return for_error(request, error)
-    return render(request, "catalogue/search.html", {"query": query, "found": found})
-
-
-SEARCH_PAGE = 10  # cards a search shows at once; the best come first (recall@5 is tested)
-
-
-def _page_number(request: HttpRequest) -> int:
-    given = request.GET.get("page", "1")
-    if not given.isascii() or not given.isdigit() or len(given) > 6:
-        raise BadInput("page.invalid")
-    return int(given)
 
 
 @require_GET

@@ -12,7 +12,9 @@ from django_tasks_db.models import DBTaskResult
 from sahl.applications.models import Application
 from sahl.applications.states import State
 from sahl.catalogue.models import Agency, Service
+from sahl.core.bilingual import BilingualText
 from sahl.core.cached import cached
+from sahl.journeys import figures, public
 
 log = logging.getLogger(__name__)
 
@@ -67,3 +69,29 @@ def _count() -> Statistics:
         users=get_user_model().objects.filter(is_active=True).count(),
         completed=Application.objects.filter(state=State.COMPLETED).count(),
     )
+
+
+@dataclass(frozen=True)
+class JourneyRow:
+    """One journey's line on the statistics page."""
+
+    code: str
+    name: BilingualText
+    started: int
+    completed: int
+    median_days: float | None  # from the event to the last step; None until one is completed
+
+
+def journey_statistics() -> list[JourneyRow]:
+    """The journeys' figures with their names, counted at most every ten minutes like the others."""
+    return cached("portal:journey-statistics", _journey_rows, 600)
+
+
+def _journey_rows() -> list[JourneyRow]:
+    names = {card.code: card.name for card in public.journeys()}
+    # A journey published in the last minutes may not be in the kept list yet: it joins next time.
+    return [
+        JourneyRow(f.code, names[f.code], f.started, f.completed, f.median_days)
+        for f in figures.figures()
+        if f.code in names
+    ]

@@ -5,5 +5,9 @@ from sahl.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search", views.search, name="search"),
+    path("journeys", views.journey_list, name="journeys"),
+    path("journeys/<slug:code>", views.journey, name="journey"),
+    path("statistics", views.statistics, name="statistics"),
     path("health", views.health, name="health"),
 ]

@@ -1,14 +1,23 @@
+"""The front door's pages: home, search (services and journeys), the journeys explained, the public
+statistics, and the health check."""
+
 from __future__ import annotations
+
+from functools import cache
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sahl.catalogue import services as catalogue
 from sahl.catalogue.visitors import kept_for_visitors
+from sahl.core.errors import BadInput, SahlError
 from sahl.core.problems import OUTAGE_RETRY_AFTER
+from sahl.journeys import public as journeys
 from sahl.portal import services
+from sahl.ui.errors import for_error
 
 
 @require_GET
@@ -22,6 +31,66 @@ def home(request: HttpRequest) -> HttpResponse:
             "categories": catalogue.categories_with_counts(),
             "stats": services.statistics(),
         },
+    )
+
+
+SEARCH_PAGE = 10  # cards a search shows at once; the best come first (recall@5 is tested)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """The catalogue's services and, above them on the first page, the journeys the words name
+    (ADR 0051: the front door asks both; the catalogue knows nothing of journeys)."""
+    query = request.GET.get("q", "")
+    try:
+        found = catalogue.search(query, _page_number(request), per_page=SEARCH_PAGE)
+    except SahlError as error:
+        return for_error(request, error)
+    journeys_found = journeys.find(query) if found.page == 1 else []
+    return render(request, "portal/search.html", {"query": query, "found": found, "journeys": journeys_found})
+
+
+def _page_number(request: HttpRequest) -> int:
+    given = request.GET.get("page", "1")
+    if not given.isascii() or not given.isdigit() or len(given) > 6:
+        raise BadInput("page.invalid")
+    return int(given)
+
+
+@require_GET
+@kept_for_visitors
+def journey_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/journeys.html", {"journeys": journeys.journeys()})
+
+
+@require_GET
+@kept_for_visitors
+def journey(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        shown = journeys.journey(code)
+    except SahlError as error:
+        return for_error(request, error)
+    start = _start_url(code) if shown.can_start_yourself else None
+    return render(request, "portal/journey.html", {"journey": shown, "start_url": start})
+
+
+@cache
+def _start_url(code: str) -> str | None:
+    """Where a member starts a journey themselves (the journeys' own page, for people logged in);
+    None while no such page is served."""
+    try:
+        return reverse("journeys:start", args=[code])
+    except NoReverseMatch:
+        return None
+
+
+@require_GET
+@kept_for_visitors
+def statistics(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/statistics.html",
+        {"stats": services.statistics(), "journeys": services.journey_statistics()},
     )
 
 

@@ -33,7 +33,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_journeys", verbosity=0)
         call_command("load_complaints", verbosity=0)
         # Without the demo power of attorney: tests count people's messages and applications.
-        call_command("seed_demo", people=400, power_of_attorney=False, complaints=0, verbosity=0)
+        call_command(
+            "seed_demo", people=400, power_of_attorney=False, journeys=False, complaints=0, verbosity=0
+        )
 
 
 @pytest.fixture

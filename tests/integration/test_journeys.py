@@ -234,3 +234,42 @@ def test_the_demo_shows_a_newborn_journey_half_done_and_a_married_journey(demo):
     married = Journey.objects.get(code="married")
     assert states(married)["spouse_residency"] == "not_applicable"
     assert states(married)["social_allowance"] == "offered"
+
+
+def test_the_api_lists_my_journeys_shows_one_and_confirms_an_offer(demo, login):
+    recorded = register.record_birth(a_birth(demo), timezone.localdate())
+    run_tasks()
+    journey = Journey.objects.get(record=recorded.record)
+    father = login(demo["father"], "en")
+    listed = father.get("/api/v1/me/journeys").json()
+    assert [j["reference"] for j in listed] == [journey.reference]
+    assert (
+        listed[0]["steps_done"] == 3 and listed[0]["steps_counted"] == 6 and listed[0]["waiting_for_you"] == 3
+    )
+
+    one = father.get(f"/api/v1/me/journeys/{journey.reference}").json()
+    steps = {s["key"]: s for s in one["steps"]}
+    assert one["role"] == "father"
+    assert steps["residency"]["state"] == "not_applicable"
+    assert steps["residency"]["reason"]["ar"] and steps["residency"]["reason"]["en"]
+    assert steps["birth_certificate"]["application"]
+    assert steps["child_allowance"]["offer"][0]["value"]["en"] == "Mariam Ahmad Al-Mutairi"
+
+    stranger = login(demo["expat"], "en")
+    assert stranger.get(f"/api/v1/me/journeys/{journey.reference}").status_code == 404
+    url = f"/api/v1/me/journeys/{journey.reference}/steps/child_allowance/confirm"
+    assert stranger.post(url, headers={"X-CSRFToken": stranger.cookies["csrftoken"].value}).status_code == 404
+    token = {"X-CSRFToken": father.cookies["csrftoken"].value}
+    confirmed = father.post(url, headers=token)
+    assert confirmed.status_code == 200, confirmed.content
+    again = father.post(url, headers=token)
+    assert again.status_code == 200
+    run_tasks()
+    assert Application.objects.filter(service__code="csc.child-allowance").count() == 1
+    assert father.get(f"/api/v1/me/journeys/{journey.reference}/steps/nothing/confirm").status_code == 405
+    assert (
+        father.post(
+            f"/api/v1/me/journeys/{journey.reference}/steps/nothing/confirm", headers=token
+        ).status_code
+        == 404
+    )

@@ -21,6 +21,7 @@ from sahl.journeys.services import definition_of_version
 from sahl.registry.adapters import registers
 
 S = Step.State
+STATE_TEXT = {state.value: state.label for state in S}  # each state in words, both languages
 
 
 @dataclass(frozen=True)

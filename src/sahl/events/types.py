@@ -293,6 +293,9 @@ class JourneyStarted(JourneyEvent):
     """A life-event journey began (by itself from a register, or by a person): its members are told once."""
 
     type = "journey.started"
+    done_ar: str = ""  # the steps Sahl did at once, by name
+    done_en: str = ""
+    waiting: int = 0  # steps that wait for a member (an offer, a form)
 
 
 @event_type

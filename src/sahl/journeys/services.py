@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from contextvars import ContextVar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,6 +46,8 @@ from sahl.journeys.models import Entry, Journey, JourneyVersion, Member, Step
 from sahl.registry.adapters import registers
 
 log = logging.getLogger("sahl.journeys")
+# The journey being started in this context: its steps' moves are told in its one start message.
+_starting: ContextVar[int | None] = ContextVar("journey_starting", default=None)
 DEFINITIONS = Path(__file__).resolve().parent / "definitions"
 S = Step.State
 
@@ -220,6 +223,14 @@ def _start(
         Entry.objects.create(
             journey=journey, kind="started", actor_civil_id=started_by.civil_id if started_by else ""
         )
+        # The steps that move at the start are told in the one message that announces it.
+        token = _starting.set(journey.pk)
+        try:
+            advance(journey)
+        finally:
+            _starting.reset(token)
+        steps = {st.key: st.state for st in journey.steps.all()}
+        done = [rules.step_name(sp, _service_name(sp.service)) for sp in definition.steps if steps[sp.key] == S.DONE]
         announce(
             JourneyStarted(
                 journey_id=journey.pk,
@@ -227,9 +238,11 @@ def _start(
                 name_ar=definition.name.ar,
                 name_en=definition.name.en,
                 user_ids=_accounts(journey),
+                done_ar="، ".join(n.ar for n in done),
+                done_en=", ".join(n.en for n in done),
+                waiting=sum(state in (S.WAITING_FOR_YOU, S.OFFERED) for state in steps.values()),
             )
         )
-        advance(journey)
     return journey
 
 
@@ -353,7 +366,9 @@ def application_moved(application_id: int) -> None:
     with transaction.atomic():
         Journey.objects.select_for_update().filter(pk=journey.pk).first()
         step.refresh_from_db()
-        _follow(journey, definition, step, application, by_itself=False, actor=application.applicant.civil_id)
+        by_itself = definition.step(step.key).runs == BY_ITSELF
+        actor = "" if by_itself else application.applicant.civil_id
+        _follow(journey, definition, step, application, by_itself=by_itself, actor=actor)
         advance(journey)
 
 
@@ -427,6 +442,8 @@ def _move(
     )
     spec = definition.step(step.key)
     name = rules.step_name(spec, _service_name(spec.service))
+    if _starting.get() == journey.pk:
+        return
     if state in (S.DONE, S.FAILED, S.OFFERED, S.WAITING_FOR_YOU) and (by_itself or state != S.DONE):
         announce(
             JourneyStepMoved(

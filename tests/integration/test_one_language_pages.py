@@ -76,6 +76,10 @@ def _pages(walk: dict[str, str]) -> dict[str, list[str]]:
             "/account/access-log",
             "/account/notifications",
             "/inbox",
+            "/journeys",
+            "/journeys/newborn",
+            "/journeys/married",
+            "/statistics",
         ],
         "caseworker": [
             "/backoffice/",

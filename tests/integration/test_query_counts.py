@@ -150,6 +150,11 @@ MAIN_PAGES = {
     ("nobody", "/search?q=%D8%AA%D8%AC%D8%AF%D9%8A%D8%AF+%D8%B1%D8%AE%D8%B5%D8%A9"): 1,  # تجديد رخصة
     ("nobody", "/agencies"): 0,
     ("nobody", "/categories/traffic"): 0,  # kept rendered for visitors (web.visitors)
+    ("nobody", "/journeys"): 0,  # the journeys explained: kept rendered for visitors too
+    ("nobody", "/journeys/newborn"): 0,
+    ("father", "/journeys/married"): 1,  # the journey is kept (journeys.public): the session only
+    ("nobody", "/statistics"): 0,
+    ("father", "/statistics"): 1,  # the figures are counted at most every ten minutes
     ("father", "/services/moi.vehicle-registration-renewal"): 10,
     ("father", "/inbox"): 3,
     ("nobody", "/api/v1/services?page=1"): 0,  # the catalogue's API answers are kept serialised

@@ -22,6 +22,7 @@ from sahl.core.openapi import SahlAPI
 from sahl.core.untrusted import JsonParser
 from sahl.integrations.api import TokenRefused
 from sahl.integrations.api import router as agency_router
+from sahl.journeys.api import router as journeys_router
 from sahl.mandates.api import router as mandates_router
 from sahl.notifications.api import router as notifications_router
 from sahl.payments.api import router as payments_router
@@ -47,6 +48,7 @@ api.add_router("/", privacy_router)
 api.add_router("/", mandates_router)
 api.add_router("/", agency_router)
 api.add_router("/", wallet_router)
+api.add_router("/", journeys_router)
 
 
 def problem(

@@ -189,26 +189,30 @@ def test_an_application_announces_its_steps_with_identifiers_only(login, demo):
         assert demo["expat"] not in str(event.payload)
 
 
-def test_register_documents_nearing_their_expiry_are_announced_once_each(demo):
-    from django.core.management import call_command
+def test_a_document_nearing_its_expiry_is_announced_once_per_person_with_identifiers_only(demo):
     from django.utils import timezone
 
+    from sahl.identity.models import User
+    from sahl.journeys.models import Reminder
+    from sahl.journeys.sweep import sweep
     from sahl.registry.models import Passport
-    from sahl.registry.services import announce_expiring
 
     today = timezone.localdate()
     passport = Passport.objects.filter(holder__civil_id=demo["father"]).get()
     Passport.objects.filter(pk=passport.pk).update(expires_on=today + dt.timedelta(days=60))
-    before = Event.objects.filter(type="register.document_expiring").count()
 
-    assert announce_expiring(today, (60,)) >= 1
-    assert announce_expiring(today, (60,)) == 0  # a second run (or machine) announces nothing more
-    call_command("announce_expiries", "--days", "60", verbosity=0)
+    sweep(today)
+    sweep(today)  # a second run (or machine) announces nothing more
 
-    (event,) = Event.objects.filter(type="register.document_expiring", subject=f"passport:{passport.pk}")
+    reminder = Reminder.objects.get(record=f"passport:{passport.pk}", civil_id=demo["father"], outcome="told")
+    (event,) = Event.objects.filter(type="reminder.due", subject=f"reminder:{reminder.pk}")
     assert event.payload == {
-        "record": f"passport:{passport.pk}",
+        "reminder_id": reminder.pk,
+        "user_id": User.objects.get(civil_id=demo["father"]).pk,
+        "document": "passport",
         "expires_on": (today + dt.timedelta(days=60)).isoformat(),
         "days_before": 60,
+        "renew": "moi.passport-renewal",
+        "for_child": False,
     }
-    assert Event.objects.filter(type="register.document_expiring").count() > before
+    assert demo["father"] not in str(event.payload)

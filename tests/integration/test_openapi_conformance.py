@@ -215,6 +215,7 @@ def people_tour(tour: Tour, login: Any, demo: dict[str, str], anonymous: Client)
         "/api/v1/me/consents",
         "/api/v1/me/acting-as",
         "/api/v1/me/mandates",
+        "/api/v1/me/reminders",
         "/api/v1/wallet/documents",
     ):
         tour.django(anonymous.get(path), 401)

@@ -20,6 +20,8 @@ WORST = {
     "state": max(STATES.values(), key=lambda t: max(len(text) for text in in_both(t).values())),
     "amount": format_lazy(templates.AMOUNT, amount="999999.999"),
 }
+# What a reminder calls a document, the longest of them, in each language.
+DOCUMENTS = [*templates.YOUR_DOCUMENT.values(), *templates.YOUR_CHILDS_DOCUMENT.values()]
 NOTICE_REFERENCE = "N-2026-0123456"
 ARABIC_LETTERS = re.compile("[\u0621-\u064a]")
 
@@ -44,6 +46,9 @@ def sample(event: str) -> dict:
         "name": T("سارة أحمد المطيري", "Sara Ahmad Al-Mutairi"),
         "child": templates.CHILD["F"],
         "topic": T("إشارة مرورية معطلة", "Traffic light not working"),
+        "document": templates.YOUR_CHILDS_DOCUMENT["passport"],
+        "expires_on": "2027-01-05",
+        "days": "50",
     }
     if event in rules.NOTICE_EVENTS:
         values["reference"] = "N-2026-0000001"
@@ -60,6 +65,8 @@ def test_every_template_has_both_languages_with_the_same_placeholders(event):
         if event in rules.NOTICE_EVENTS
         else templates.COMPLAINT_FIELDS
         if event in rules.COMPLAINT_EVENTS
+        else templates.REMINDER_FIELDS
+        if event in rules.REMINDER_EVENTS
         else templates.APPLICATION_FIELDS
     )
     for part in (template.subject, template.body, template.sms, template.email_subject, template.email_body):
@@ -71,6 +78,8 @@ def test_every_template_has_both_languages_with_the_same_placeholders(event):
         assert not ARABIC_LETTERS.search(in_language(part, "en")), (
             f"the English of {event} has Arabic letters"
         )
+    if event in rules.REMINDER_EVENTS:  # about a document, not a case: no reference
+        return
     assert "reference" in fields_of(in_language(template.subject, "ar")) | fields_of(
         in_language(template.body, "ar")
     )
@@ -79,6 +88,9 @@ def test_every_template_has_both_languages_with_the_same_placeholders(event):
 @pytest.mark.parametrize("event", sorted(templates.TEMPLATES))
 def test_sms_texts_carry_nothing_personal(event):
     sms = templates.TEMPLATES[event].sms
+    if event in rules.REMINDER_EVENTS:  # which kind of document, whether a child's: no name, no date
+        assert fields_of(in_language(sms, "ar")) <= templates.REMINDER_SMS_FIELDS
+        return
     assert fields_of(in_language(sms, "ar")) <= templates.SMS_FIELDS
     assert "{reference}" in in_language(sms, "ar") and "{reference}" in in_language(sms, "en")
 
@@ -87,6 +99,7 @@ def test_sms_texts_carry_nothing_personal(event):
 @pytest.mark.parametrize("event", sorted(templates.TEMPLATES))
 def test_every_sms_fits_one_message_in_either_language(event, language):
     values = {k: in_language(v, language) for k, v in WORST.items()}
+    values["document"] = max((in_language(d, language) for d in DOCUMENTS), key=len)
     if event in rules.NOTICE_EVENTS:
         values["reference"] = NOTICE_REFERENCE
     text = in_language(templates.TEMPLATES[event].sms, language).format_map(values)
@@ -132,6 +145,25 @@ def test_a_guardian_reads_who_the_notice_is_for_but_the_email_and_sms_do_not_say
     assert "نص الإشعار" in rendered.body
     assert "سارة" not in rendered.sms and "سارة" not in rendered.email_body + rendered.email_subject
     assert "نص الإشعار" not in rendered.email_body  # the content is read in Sahl, where reading is recorded
+
+
+def test_a_reminder_reads_naturally_and_its_sms_names_no_child():
+    rendered = templates.render("document_expiring", "ar", sample("document_expiring"))
+    assert rendered.subject == "تذكير: تنتهي صلاحية جواز سفر أحد أبنائك في 2027-01-05"
+    assert rendered.sms == "سهل: اقترب انتهاء جواز سفر أحد أبنائك. التجديد في سهل."
+    english = templates.render(
+        "document_expiring",
+        "en",
+        sample("document_expiring") | {"document": templates.YOUR_DOCUMENT["residency"]},
+    )
+    assert english.body == (
+        "This is a reminder that your residence permit expires on 2027-01-05 (days left: 50). "
+        "You can renew it in Sahl now."
+    )
+    assert set(templates.YOUR_DOCUMENT) == set(templates.YOUR_CHILDS_DOCUMENT)
+    for wording in DOCUMENTS:
+        assert ARABIC_LETTERS.search(in_language(wording, "ar")), wording
+        assert not ARABIC_LETTERS.search(in_language(wording, "en")), wording
 
 
 def test_a_user_value_with_braces_is_not_a_template():

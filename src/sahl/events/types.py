@@ -243,17 +243,6 @@ class RegisterFact(DomainEvent):
 
 @event_type
 @dataclass(frozen=True)
-class DocumentExpiring(RegisterFact):
-    """A register document (licence, passport, vehicle registration) expires on `expires_on`
-    (ISO date); announced once per document and per warning (e.g. 60 and 7 days before)."""
-
-    type = "register.document_expiring"
-    expires_on: str = ""
-    days_before: int = 0
-
-
-@event_type
-@dataclass(frozen=True)
 class BirthRecorded(RegisterFact):
     """A birth entered in the population register (record: birth:<id>): the newborn journey starts."""
 

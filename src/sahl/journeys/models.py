@@ -137,12 +137,22 @@ class Reminder(models.Model):
     Unique per document, expiry and threshold and person: a second sweep finds the row and tells
     nobody again; a renewed document has a new expiry, and the old one's rows stay as they were."""
 
+    class Outcome(models.TextChoices):
+        # announced to the person's account (notifications writes and sends the message)
+        TOLD = "told", pgettext_lazy("reminder", "Sent")
+        # kept for a person without an account: nobody to tell in Sahl
+        NO_ACCOUNT = "no_account", pgettext_lazy("reminder", "Not sent: no account")
+        # a farther threshold of a document first seen nearer: never told for this expiry
+        PASSED = "passed", pgettext_lazy("reminder", "Passed")
+
     record = models.CharField(max_length=40)  # the register document (passport:17)
     document = models.CharField(max_length=24)  # its kind (passport, vehicle_registration...)
     expires_on = models.DateField()
     days_before = models.PositiveSmallIntegerField()
     civil_id = models.CharField(max_length=12)  # who is told
     holder_civil_id = models.CharField(max_length=12)  # whose document (a child's, for a guardian)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.TOLD)
+    renew = models.CharField(max_length=60, blank=True, default="")  # the service the message linked to
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

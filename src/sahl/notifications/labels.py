@@ -57,6 +57,7 @@ NOTICE_EVENTS = {
 KINDS = {
     "application": pgettext_lazy("message kind", "Application"),
     "notice": pgettext_lazy("message kind", "Official notice"),
+    "reminder": pgettext_lazy("message kind", "Reminder"),
 }
 
 # Field errors (shown beside the field, in the page's language).

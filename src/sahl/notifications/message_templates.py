@@ -191,6 +191,16 @@ TEMPLATES: dict[str, Template] = {
             "it in Sahl to read it; the time you open it is recorded."
         ),
     ),
+    # A document nearing its expiry (journeys' reminders): {document} says whose, as a phrase (your
+    # passport, your child's passport); the SMS names neither the child nor the date.
+    "document_expiring": Template(
+        subject=_("Reminder: {document} expires on {expires_on}"),
+        body=_(
+            "This is a reminder that {document} expires on {expires_on} (days left: {days}). You can "
+            "renew it in Sahl now."
+        ),
+        sms=_("Sahl: {document} expires soon. Renew in Sahl."),
+    ),
 }
 
 # The fields each kind of template may use (a unit test holds every template to them).
@@ -198,7 +208,28 @@ TEMPLATES: dict[str, Template] = {
 APPLICATION_FIELDS = frozenset({"reference", "service", "agency", "state", "amount", "note", "delivery"})
 NOTICE_FIELDS = frozenset({"reference", "agency", "subject", "body", "due_line", "name", "child"})
 COMPLAINT_FIELDS = frozenset({"reference", "topic", "agency", "note"})
+REMINDER_FIELDS = frozenset({"document", "expires_on", "days"})
 SMS_FIELDS = frozenset({"reference", "state", "amount"})  # nothing personal
+REMINDER_SMS_FIELDS = frozenset({"document"})  # which kind of document, and whether a child's
+
+# What a reminder calls the document, by the registers' kinds: the person's own, and a child's in
+# their care (not named: the message says which on the renewal's page).
+YOUR_DOCUMENT = {
+    "passport": _("your passport"),
+    "vehicle_registration": _("your vehicle's registration"),
+    "residency": _("your residence permit"),
+    "driving_licence": _("your driving licence"),
+    "commercial_licence": _("your company's commercial licence"),
+    "civil_id": _("your civil ID card"),
+}
+YOUR_CHILDS_DOCUMENT = {
+    "passport": _("your child's passport"),
+    "vehicle_registration": _("your child's vehicle registration"),
+    "residency": _("your child's residence permit"),
+    "driving_licence": _("your child's driving licence"),
+    "commercial_licence": _("the commercial licence of your child's company"),
+    "civil_id": _("your child's civil ID card"),
+}
 
 DUE_LINE = _("Due date: {due}")
 CHILD = {"M": _("your son"), "F": _("your daughter")}

@@ -94,6 +94,7 @@ class Message(models.Model):
         APPLICATION = "application", "application"  # a change on an application (or its payment)
         NOTICE = "notice", "notice"  # an official notice from an agency
         COMPLAINT = "complaint", "complaint"  # a step in the handling of a report (Ballegh)
+        REMINDER = "reminder", "reminder"  # a document nearing its expiry (journeys' reminders)
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -1,6 +1,6 @@
-"""What notifications listen to: steps of applications, payments and reports (events, after
-commit), and accounts being opened (a notice that waited for the person reaches their inbox in the
-transaction that opens the account)."""
+"""What notifications listen to: steps of applications, payments and reports, and reminders before
+a document expires (events, after commit); and accounts being opened (a notice that waited for the
+person reaches their inbox in the transaction that opens the account)."""
 
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ from sahl.events.types import (
     PaymentCaptured,
     PaymentEvent,
     PaymentRefunded,
+    ReminderDue,
 )
 from sahl.identity.models import User
-from sahl.notifications import notices, sending
+from sahl.notifications import notices, reminders, sending
 
 
 @listen(ApplicationSubmitted, ApplicationMoved, ApplicationDecided, ApplicationCompleted)
@@ -46,6 +47,11 @@ def payment_moved(event: PaymentEvent) -> None:
 @listen(ComplaintMoved)
 def complaint_moved(event: ComplaintMoved) -> None:
     sending.complaint_moved(event.complaint_id, event.step_id, event.kind, event.actor_id)
+
+
+@listen(ReminderDue)
+def reminder_due(event: ReminderDue) -> None:
+    reminders.reminder_due(event)
 
 
 @receiver(post_save, sender=User, dispatch_uid="notifications.account_opened")

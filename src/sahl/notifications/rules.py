@@ -44,6 +44,7 @@ APPLICATION_EVENTS = frozenset(
 )
 PAYMENT_EVENTS = frozenset({"payment_due", "payment_received", "payment_refunded"})
 NOTICE_EVENTS = frozenset({"notice", "notice_guardian"})
+REMINDER_EVENTS = frozenset({"document_expiring"})
 COMPLAINT_EVENTS = frozenset(
     {
         "complaint_filed",
@@ -150,6 +151,7 @@ ALERT_EVENTS = frozenset(
         "party_update",
         "notice",
         "notice_guardian",
+        "document_expiring",
     }
 )
 

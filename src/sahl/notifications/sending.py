@@ -188,6 +188,8 @@ def compose(
         if event in rules.NOTICE_EVENTS
         else Message.Kind.COMPLAINT
         if event in rules.COMPLAINT_EVENTS
+        else Message.Kind.REMINDER
+        if event in rules.REMINDER_EVENTS
         else Message.Kind.APPLICATION,
         event=event,
         language=language,

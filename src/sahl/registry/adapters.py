@@ -5,13 +5,13 @@ behind the same Protocol (setting SAHL_REGISTERS)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import CharField, Count, Q, Sum, Value
 from django.utils.module_loading import import_string
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -123,27 +123,48 @@ class RegisterRefused(Conflict):
 
 
 @dataclass(frozen=True)
-class ExpiringDocument:
-    """A register document that expires on a given day: `record` names it (e.g. passport:17)."""
+class HeldDocument:
+    """A register document that expires, and one person who holds it (a company's licence: each of
+    its owners). `record` names the document (passport:17, residency:5, commercial_licence:3);
+    `variant` is what decides how it is renewed where a kind has several ways (a residency's
+    article), else ""."""
 
     record: str
+    kind: str
     expires_on: dt.date
+    holder_civil_id: str
+    holder_birth_date: dt.date
+    variant: str = ""
 
 
-# The documents people hold in the registers and renew through Sahl, by the field of their expiry.
-EXPIRING = {
-    "passport": (m.Passport, "expires_on"),
-    "driving_licence": (m.DrivingLicence, "expires_on"),
-    "vehicle_registration": (m.Vehicle, "registration_expiry"),
-    "civil_id": (m.Person, "civil_id_expiry"),
-    "commercial_licence": (m.Company, "licence_expiry"),
+# The documents people hold in the registers and renew through Sahl: the table, the field of its
+# expiry and the way from a row to its holder ("" when the row is the person). A company's licence
+# is held by its owners (their roles); its record is named by the company.
+EXPIRING: dict[str, tuple[type[Any], str, str]] = {
+    "passport": (m.Passport, "expires_on", "holder"),
+    "driving_licence": (m.DrivingLicence, "expires_on", "holder"),
+    "vehicle_registration": (m.Vehicle, "registration_expiry", "owner"),
+    "civil_id": (m.Person, "civil_id_expiry", ""),
+    "residency": (m.Person, "residency_expiry", ""),
+    "commercial_licence": (m.CompanyRole, "company__licence_expiry", "person"),
 }
 
 
 class Registers(Protocol):
-    def expiring(self, on: dt.date) -> list[ExpiringDocument]:
-        """Every register document (passports, driving licences, vehicle registrations, civil ID
-        cards, commercial licences) that expires on this day."""
+    def expiring(
+        self,
+        first: dt.date,
+        last: dt.date,
+        kinds: Collection[str] = (),
+        holders: Collection[str] = (),
+    ) -> Iterator[HeldDocument]:
+        """The documents of these kinds (EXPIRING's keys; all when empty) that expire from `first` to
+        `last`, both included, one per holder, streamed from one read whatever their number (a
+        whole country's). `holders`: only theirs (civil IDs), when given."""
+
+    def parents(self, civil_ids: Collection[str]) -> dict[str, tuple[str, ...]]:
+        """The civil IDs of the father and mother the population register names for each of these
+        people (one read whatever their number); people it names neither for are absent."""
 
     def profile(self, civil_id: str, today: dt.date) -> Profile | None:
         """What the registers hold about one person, or None if the civil ID is unknown."""
@@ -361,12 +382,42 @@ class DatabaseRegisters:
             # e.g. the car was sold by another application in the meantime
             raise RegisterChanged(effect) from None
 
-    def expiring(self, on: dt.date) -> list[ExpiringDocument]:
-        found = []
-        for kind, (model, expiry) in EXPIRING.items():
-            ids = model.objects.filter(**{expiry: on}).order_by("pk").values_list("pk", flat=True)  # type: ignore[attr-defined]
-            found += [ExpiringDocument(f"{kind}:{pk}", on) for pk in ids]
-        return found
+    def expiring(
+        self,
+        first: dt.date,
+        last: dt.date,
+        kinds: Collection[str] = (),
+        holders: Collection[str] = (),
+    ) -> Iterator[HeldDocument]:
+        # One SELECT: the kinds' tables side by side (UNION ALL), each filtered on its expiry alone
+        # (no index: a daily sweep reads each table once, which is cheaper than keeping one).
+        reads = [self._expiring(kind, first, last, holders) for kind in (kinds or EXPIRING)]
+        rows = reads[0].union(*reads[1:], all=True) if len(reads) > 1 else reads[0]
+        for kind, pk, expires_on, civil_id, birth_date, residency in rows.iterator(chunk_size=2000):
+            variant = residency if kind == "residency" else ""
+            yield HeldDocument(f"{kind}:{pk}", kind, expires_on, civil_id, birth_date, variant)
+
+    def _expiring(self, kind: str, first: dt.date, last: dt.date, holders: Collection[str]) -> Any:
+        model, expiry, holder = EXPIRING[kind]
+        person = f"{holder}__" if holder else ""
+        rows = model.objects.filter(**{f"{expiry}__range": (first, last)})
+        if holders:
+            rows = rows.filter(**{f"{person}civil_id__in": list(holders)})
+        if model is m.CompanyRole:
+            rows = rows.filter(role=m.CompanyRole.Role.OWNER)
+        record = "company_id" if model is m.CompanyRole else "pk"
+        return rows.annotate(kind=Value(kind, output_field=CharField())).values_list(
+            "kind", record, expiry, f"{person}civil_id", f"{person}birth_date", f"{person}residency"
+        )
+
+    def parents(self, civil_ids: Collection[str]) -> dict[str, tuple[str, ...]]:
+        if not civil_ids:
+            return {}
+        found = m.Person.objects.filter(civil_id__in=list(civil_ids)).values_list(
+            "civil_id", "father__civil_id", "mother__civil_id"
+        )
+        named = {civil_id: tuple(p for p in (father, mother) if p) for civil_id, father, mother in found}
+        return {civil_id: both for civil_id, both in named.items() if both}
 
     def update_vehicle(self, plate: str, changes: dict[str, dt.date]) -> VehicleRecord | None:
         vehicle = m.Vehicle.objects.select_for_update().filter(plate=plate).first()

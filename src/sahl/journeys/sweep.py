@@ -1,0 +1,197 @@
+"""The daily sweep of documents nearing their expiry (issue 19): who is reminded of what, once.
+
+For each kind of document in the table (`thresholds.REMINDERS`), the registers stream the documents
+inside its farthest window with their holders (one read per kind). In batches, each in its own
+transaction: the holder, and the parents of a holder who is a child, are due at the nearest
+threshold reached; rows already written for that document, expiry, threshold and person are left
+alone, the others are inserted at once (INSERT ... ON CONFLICT DO NOTHING RETURNING, so that two
+sweeps at the same moment still write, and announce, each reminder once), with the farther
+thresholds marked passed; each new reminder to a person with an account is announced
+(`ReminderDue`, three statements a batch), and notifications writes and sends the message.
+
+Running it again on the same day writes and announces nothing. A renewed document has a new expiry
+outside the windows: its old rows stay, and nothing more is said about the old expiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from itertools import islice
+from typing import Any, TypeVar
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from sahl.events.services import announce_all
+from sahl.events.types import DomainEvent, ReminderDue
+from sahl.identity.models import User
+from sahl.journeys.models import Reminder
+from sahl.journeys.thresholds import REMINDERS, due, is_minor, window
+from sahl.registry.adapters import HeldDocument, registers
+
+log = logging.getLogger("sahl.journeys")
+Outcome = Reminder.Outcome
+BATCH = 2000  # documents per transaction
+T = TypeVar("T")
+
+
+@dataclass
+class Swept:
+    """What one sweep did, in numbers (never who)."""
+
+    documents: int = 0  # documents read inside a window
+    told: int = 0  # new reminders announced to people with an account
+    no_account: int = 0  # new reminders kept for people without one
+    passed: int = 0  # farther thresholds recorded as passed
+
+
+@dataclass(frozen=True)
+class _Row:
+    record: str
+    document: str
+    expires_on: dt.date
+    days_before: int
+    civil_id: str
+    holder_civil_id: str
+    renew: str
+    outcome: str
+
+    @property
+    def key(self) -> tuple[str, dt.date, int, str]:
+        return (self.record, self.expires_on, self.days_before, self.civil_id)
+
+
+def sweep(today: dt.date, batch: int = BATCH) -> Swept:
+    """Remind everyone due today. Safe to run again, and on several machines at once."""
+    swept = Swept()
+    for kind in REMINDERS:
+        documents = registers().expiring(today, today + dt.timedelta(days=window(kind)), kinds=[kind])
+        for chunk in _batches(documents, batch):
+            swept.documents += len(chunk)
+            with transaction.atomic():
+                _remind(chunk, today, swept)
+    log.info(
+        "reminders swept",
+        extra={"documents": swept.documents, "told": swept.told, "no_account": swept.no_account},
+    )
+    return swept
+
+
+def _remind(documents: list[HeldDocument], today: dt.date, swept: Swept) -> None:
+    children = [d.holder_civil_id for d in documents if is_minor(d.holder_birth_date, today)]
+    parents = registers().parents(children) if children else {}
+    wanted = [row for d in documents for row in _due_rows(d, today, parents.get(d.holder_civil_id, ()))]
+    if not wanted:
+        return
+    written = set(
+        Reminder.objects.filter(record__in={r.record for r in wanted}).values_list(
+            "record", "expires_on", "days_before", "civil_id"
+        )
+    )
+    new = [r for r in wanted if r.key not in written]
+    if not new:
+        return
+    accounts = dict(
+        User.objects.filter(civil_id__in={r.civil_id for r in new if r.outcome == Outcome.TOLD}).values_list(
+            "civil_id", "pk"
+        )
+    )
+    rows = {
+        r.key: r
+        if r.outcome == Outcome.PASSED or r.civil_id in accounts
+        else replace(r, outcome=Outcome.NO_ACCOUNT)
+        for r in new
+    }
+    events: list[DomainEvent] = []
+    for reminder_id, row in _insert(rows):
+        if row.outcome == Outcome.PASSED:
+            swept.passed += 1
+        elif row.outcome == Outcome.NO_ACCOUNT:
+            swept.no_account += 1
+        else:
+            swept.told += 1
+            events.append(
+                ReminderDue(
+                    reminder_id=reminder_id,
+                    user_id=accounts[row.civil_id],
+                    document=row.document,
+                    expires_on=row.expires_on.isoformat(),
+                    days_before=row.days_before,
+                    renew=row.renew,
+                    for_child=row.civil_id != row.holder_civil_id,
+                )
+            )
+    if events:
+        announce_all(events)
+
+
+def _due_rows(document: HeldDocument, today: dt.date, parents: tuple[str, ...]) -> Iterator[_Row]:
+    """The rows a document is due for today: one per person told at its nearest threshold reached,
+    and one per person for each farther threshold, passed."""
+    reminding = REMINDERS[document.kind]
+    found = due(reminding.days, (document.expires_on - today).days)
+    if found is None:
+        return
+    renew = reminding.renewed_by(document.variant)
+    for civil_id in (document.holder_civil_id, *parents):
+        yield _Row(
+            document.record,
+            document.kind,
+            document.expires_on,
+            found.days_before,
+            civil_id,
+            document.holder_civil_id,
+            renew,
+            Outcome.TOLD,
+        )
+        for days in found.passed:
+            yield _Row(
+                document.record,
+                document.kind,
+                document.expires_on,
+                days,
+                civil_id,
+                document.holder_civil_id,
+                "",
+                Outcome.PASSED,
+            )
+
+
+# The statement's text holds only the table's own names and placeholders; every value is a parameter.
+_INSERT = (
+    'INSERT INTO "journeys_reminder" ("record", "document", "expires_on", "days_before", "civil_id", '
+    '"holder_civil_id", "renew", "outcome", "created_at") VALUES {values} '
+    'ON CONFLICT ("record", "expires_on", "days_before", "civil_id") DO NOTHING '
+    'RETURNING "id", "record", "expires_on", "days_before", "civil_id"'
+)
+_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+# Rows per INSERT: 9 parameters each stays under SQLite's 32,766 and PostgreSQL's 65,535.
+_ROWS_PER_INSERT = 1000
+
+
+def _insert(rows: dict[tuple[str, dt.date, int, str], _Row]) -> list[tuple[int, _Row]]:
+    """Insert the rows no one wrote meanwhile; each inserted row with its id (PostgreSQL and SQLite
+    alike: both have ON CONFLICT and RETURNING). A row another sweep wrote first is not returned."""
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    inserted: list[tuple[int, _Row]] = []
+    for part in _batches(rows.values(), _ROWS_PER_INSERT):
+        params: list[Any] = []
+        for r in part:
+            expires_on = ops.adapt_datefield_value(r.expires_on)
+            params += [r.record, r.document, expires_on, r.days_before, r.civil_id]
+            params += [r.holder_civil_id, r.renew, r.outcome, now]
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT.format(values=", ".join([_ROW] * len(part))), params)
+            for pk, record, expires_on, days_before, civil_id in cursor.fetchall():
+                day = expires_on if isinstance(expires_on, dt.date) else dt.date.fromisoformat(expires_on)
+                inserted.append((int(pk), rows[(record, day, int(days_before), civil_id)]))
+    return inserted
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk

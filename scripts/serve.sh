@@ -35,6 +35,10 @@ idempotency_sweep=$!
 # 1000th entry by the worker): verify_audit holds the log against those checkpoints (ADR 0024).
 "$BIN/python" manage.py audit_checkpoint --every 600 > var/audit-checkpoints.log 2>&1 &
 audit_checkpoints=$!
+# Reminders before documents expire: swept every hour, from 09:00 Kuwait time so that no SMS goes
+# out at night (a sweep run again on the same day sends nothing more).
+"$BIN/python" manage.py send_reminders --every 3600 > var/reminders.log 2>&1 &
+reminders=$!
 # MEW's simulated system itself: what it received, answered and decided goes to var/agency-mew.log.
 "$BIN/python" manage.py run_agency_simulator --agency mew --port "$AGENCY_SIM_PORT" \
   --sahl "http://localhost:$PORT" --credentials var/agency-mew.json --state var/agency-mew-state.json \
@@ -46,7 +50,7 @@ if [ -z "${SAHL_SMTP_HOST:-}" ]; then
   "$BIN/python" -m aiosmtpd -n -l localhost:1025 -c aiosmtpd.handlers.Debugging > var/mail.log 2>&1 &
   mail=$!
 fi
-trap 'kill $worker $sweep $escalations $wallet_sweep $idempotency_sweep $audit_checkpoints $agency $mail 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $sweep $escalations $wallet_sweep $idempotency_sweep $audit_checkpoints $reminders $agency $mail 2>/dev/null || true' EXIT INT TERM
 cat <<MSG
 
   Sahl is running at http://localhost:$PORT

@@ -35,6 +35,7 @@ run: $(VENV)/.base
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) wallet_keys
 	$(MANAGE) load_catalogue
+	$(MANAGE) load_journeys
 	$(MANAGE) load_complaints
 	$(MANAGE) seed_demo --people $(PEOPLE)
 	$(MANAGE) collectstatic --noinput -v0

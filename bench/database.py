@@ -90,7 +90,7 @@ def has_seed_scale() -> bool:
 
 
 def prepare_small(url: str, people: int) -> None:
-    """migrate + load_catalogue (+ complaints) + seed_scale, or seed_demo and bench.fallback."""
+    """migrate + load_catalogue (+ journeys, complaints) + seed_scale, or seed_demo and bench.fallback."""
     name = name_of(url)
     env = os.environ | {"DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src"), "SAHL_SIMULATORS": "1"}
 
@@ -106,6 +106,7 @@ def prepare_small(url: str, people: int) -> None:
             admin.execute(f'CREATE DATABASE "{name}"')
         manage("migrate", "--noinput", "-v0")
         manage("load_catalogue")
+        manage("load_journeys")
         manage("load_complaints")
 
     print(f"bench: preparing database {name} ({people:,} people); this takes a few minutes", flush=True)

@@ -157,6 +157,7 @@ _SMTP = None
 SETUP = (
     ["migrate", "--noinput", "-v0"],
     ["load_catalogue"],
+    ["load_journeys"],
     ["load_complaints"],
     ["seed_demo", "--people", "200", "--no-journeys"],
     ["collectstatic", "--noinput", "-v0"],  # as make run: hashed, compressed, cached for a year

@@ -202,7 +202,11 @@ def figures_row(html: str, code: str) -> list[str]:
 def test_the_statistics_page_shows_each_journey_in_one_language(language):
     html = page(visitor(language), "/statistics")
     assert NEWBORN[language] in html and MARRIED[language] in html
-    assert ("Median days from the event to the last step" if language == "en" else "وسيط الأيام من الحدث إلى آخر خطوة") in html
+    assert (
+        "Median days from the event to the last step"
+        if language == "en"
+        else "وسيط الأيام من الحدث إلى آخر خطوة"
+    ) in html
     assert foreign_words(html, language) == []
 
 
@@ -282,3 +286,21 @@ def test_the_figures_are_counted_in_three_queries_whatever_the_number_of_journey
     with CaptureQueriesContext(connection) as more:
         figures.figures()
     assert len(few) == len(more) == 3
+
+
+def test_a_new_version_is_shown_once_the_kept_journeys_are_forgotten(tmp_path):
+    from sahl.journeys import public
+    from sahl.journeys.services import DEFINITIONS, load_journeys
+
+    english = visitor("en")
+    assert NEWBORN["en"] in page(english, "/journeys/newborn")
+    changed = (DEFINITIONS / "newborn.yaml").read_text(encoding="utf-8")
+    (tmp_path / "newborn.yaml").write_text(
+        changed.replace("en: The newborn journey", "en: The new baby journey"), encoding="utf-8"
+    )
+    assert [(p.code, p.new) for p in load_journeys(tmp_path)] == [("newborn", True)]
+    assert NEWBORN["en"] in page(english, "/journeys/newborn")  # kept, for at most CACHED_FOR
+    public.forget_kept()
+    for path in ("/journeys/newborn", "/journeys", "/statistics"):
+        assert "The new baby journey" in page(english, path), path
+    assert journey_links(page(english, "/search", q="baby")) == ["newborn"]

@@ -16,9 +16,9 @@ from rapidfuzz.distance import OSA
 from sahl.catalogue.models import Service
 from sahl.catalogue.search_index import KEYWORD, NAME
 from sahl.catalogue.search_terms import STOP_WORDS, Term, terms
-from sahl.catalogue.services import CACHED_FOR
+from sahl.catalogue.services import CACHED_FOR, forget_cached_catalogue
 from sahl.core.bilingual import BilingualText
-from sahl.core.cached import cached
+from sahl.core.cached import cached, forget
 from sahl.core.errors import NotFound
 from sahl.journeys.definition import JourneyDefinition, parse_journey
 from sahl.journeys.models import JourneyVersion
@@ -116,6 +116,14 @@ def _score(term: Term, words: dict[str, tuple[int, str]]) -> float:
             continue
         best = max(best, weight * factor)
     return best
+
+
+def forget_kept() -> None:
+    """Forget the kept journeys and the pages kept for visitors (catalogue.visitors keeps them under
+    the catalogue's generation), for a load that published a new version: seen at once, everywhere."""
+    codes = JourneyVersion.objects.values_list("code", flat=True).distinct()
+    forget(_KEY, *(f"{_KEY}:{code}" for code in codes))
+    forget_cached_catalogue()
 
 
 def _kept() -> _Kept:

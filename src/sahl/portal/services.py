@@ -83,15 +83,13 @@ class JourneyRow:
 
 
 def journey_statistics() -> list[JourneyRow]:
-    """The journeys' figures with their names, counted at most every ten minutes like the others."""
-    return cached("portal:journey-statistics", _journey_rows, 600)
-
-
-def _journey_rows() -> list[JourneyRow]:
+    """Each journey's figures with its name. Counting millions of journeys takes time, so a process
+    counts at most every ten minutes, like the figures above; the names are the kept journeys'."""
+    counted = cached("portal:journey-figures", figures.figures, 600)
     names = {card.code: card.name for card in public.journeys()}
-    # A journey published in the last minutes may not be in the kept list yet: it joins next time.
+    # A journey published in the last minutes may not be counted yet: it joins next time.
     return [
         JourneyRow(f.code, names[f.code], f.started, f.completed, f.median_days)
-        for f in figures.figures()
+        for f in counted
         if f.code in names
     ]

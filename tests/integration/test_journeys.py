@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from sahl.applications.models import Application, IssuedDocument
@@ -273,3 +274,19 @@ def test_the_api_lists_my_journeys_shows_one_and_confirms_an_offer(demo, login):
         ).status_code
         == 404
     )
+
+
+def test_a_logged_in_persons_home_is_their_own(demo, login):
+    recorded = register.record_birth(a_birth(demo), timezone.localdate())
+    run_tasks()
+    journey = Journey.objects.get(record=recorded.record)
+    page = login(demo["father"], "en").get("/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Needs your action" in text and "Coming up" in text
+    assert f"/my-journeys/{journey.reference}" in text  # steps wait for him
+    assert "<strong>Passport</strong>: expires in" in text  # the demo father's passport expires soon
+    visitor_client = Client()
+    visitor_client.cookies["sahl_language"] = "en"
+    visitor = visitor_client.get("/").content.decode()
+    assert "Needs your action" not in visitor and "Life-event journeys" in visitor

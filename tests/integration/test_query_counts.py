@@ -157,6 +157,11 @@ MAIN_PAGES = {
     ("father", "/statistics"): 1,  # the figures are counted at most every ten minutes
     ("father", "/services/moi.vehicle-registration-renewal"): 10,
     ("father", "/inbox"): 3,
+    # The personal home (issue 19): the session, the open cards, the consents asked, the journeys'
+    # steps (one read with their journeys), and the documents nearing expiry (the children, the
+    # documents of every kind at once). The same with journeys: test_journey_pages_have_fixed_...
+    ("father", "/"): 6,
+    ("father", "/my-journeys"): 2,  # the session, the journeys' steps
     ("nobody", "/api/v1/services?page=1"): 0,  # the catalogue's API answers are kept serialised
     ("nobody", "/api/v1/services/moi.vehicle-registration-renewal"): 0,
     ("nobody", "/api/v1/search?q=passport"): 1,
@@ -178,3 +183,45 @@ def test_main_pages_and_api_endpoints_have_fixed_query_counts(login, demo, djang
             assert clients[who].get(path).status_code == 200, path
         measured[(who, path)] = len(queries)
     assert measured == MAIN_PAGES  # fewer is good news: lower the figure
+
+
+def test_journey_pages_have_fixed_query_counts_however_far_the_journey_went(login, demo):
+    """The personal home, my journeys and a journey's page read the same number of rows with a
+    journey just started and with more of its steps done (issue 19)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sahl.core.bilingual import BilingualText
+    from sahl.identity.models import User
+    from sahl.journeys import services as journeys
+    from sahl.journeys.models import Journey
+    from sahl.registry import services as register
+    from sahl.registry.adapters import NewBirth
+    from tests.integration.conftest import run_tasks
+
+    today = timezone.localdate()
+    birth = NewBirth(
+        "B-QC-1",
+        "adan",
+        demo["mother"],
+        demo["father"],
+        BilingualText("ليلى", "Layla"),
+        "F",
+        today - dt.timedelta(days=1),
+    )
+    recorded = register.record_birth(birth, today)
+    run_tasks()
+    journey = Journey.objects.get(record=recorded.record)
+    father = login(demo["father"])
+    paths = {"home": "/", "mine": "/my-journeys", "journey": f"/my-journeys/{journey.reference}"}
+    first = {name: warm(father, path) for name, path in paths.items()}
+    journeys.confirm(User.objects.get(civil_id=demo["father"]), journey.reference, "child_allowance")
+    run_tasks()
+    assert {name: warm(father, path) for name, path in paths.items()} == first == JOURNEY_PAGES
+
+
+# home: as MAIN_PAGES says. journey: the session, the journey (by its reference and the person's
+# membership), its members, their names in the register, its steps with their applications, the
+# steps' services with their agencies, the history.
+JOURNEY_PAGES = {"home": 6, "mine": 2, "journey": 7}

@@ -8,6 +8,7 @@ from functools import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -15,14 +16,19 @@ from sahl.catalogue import services as catalogue
 from sahl.catalogue.visitors import kept_for_visitors
 from sahl.core.errors import BadInput, SahlError
 from sahl.core.problems import OUTAGE_RETRY_AFTER
+from sahl.identity.models import User
 from sahl.journeys import public as journeys
-from sahl.portal import services
+from sahl.portal import personal, services
 from sahl.ui.errors import for_error
 
 
 @require_GET
 @kept_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
+    """A person who is logged in sees their own home; visitors the public one (kept rendered)."""
+    if isinstance(request.user, User):
+        page = personal.personal_home(request.user, timezone.localdate())
+        return render(request, "portal/my_home.html", {"home": page})
     return render(
         request,
         "portal/home.html",

@@ -11,22 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz.distance import OSA
-
 from sahl.catalogue.models import Service
-from sahl.catalogue.search_index import KEYWORD, NAME
-from sahl.catalogue.search_terms import STOP_WORDS, Term, terms
 from sahl.catalogue.services import CACHED_FOR, forget_cached_catalogue
 from sahl.core.bilingual import BilingualText
 from sahl.core.cached import cached, forget
 from sahl.core.errors import NotFound
+from sahl.journeys import matching
 from sahl.journeys.definition import JourneyDefinition, parse_journey
 from sahl.journeys.models import JourneyVersion
 
 _KEY = "journeys:public"
-_SHORTEST_STARTED = 3  # letters typed before a word counts as the start of a longer one (as search_index)
-_SHORTEST_MISSPELT = 4  # below this, one letter off is another word
-_EXACT, _STARTED, _MISSPELT = 1.0, 0.75, 0.5
 
 
 @dataclass(frozen=True)
@@ -64,8 +58,7 @@ class JourneyShown:
 class _Kept:
     cards: tuple[JourneyCard, ...]
     definitions: dict[str, JourneyDefinition]
-    # Each journey's words from its names and keywords in both languages: word -> (weight, stem).
-    words: dict[str, dict[str, tuple[int, str]]]
+    phrases: dict[str, tuple[matching.Phrase, ...]]  # each journey's names and keywords, for search
 
 
 def journeys() -> list[JourneyCard]:
@@ -83,39 +76,11 @@ def journey(code: str) -> JourneyShown:
 
 
 def find(query: str) -> list[JourneyCard]:
-    """The journeys whose names or keywords hold every word of the query that carries meaning (in
-    either language, spelt as the catalogue's search forgives), the better matches first. Stricter
-    than the services' search, which settles for all words but one: a journey shown above the
-    services must be what the person asked for ("new passport" is not the newborn journey)."""
-    asked = terms(query)
-    meant = [term for term in asked if term.word not in STOP_WORDS] or asked
-    if not meant:
-        return []
+    """The journeys the query's words name (journeys.matching), the better matches first."""
+    asked = matching.meant(query)
     kept = _kept()
-    scored = []
-    for card in kept.cards:
-        words = kept.words[card.code]
-        scores = [_score(term, words) for term in meant]
-        if all(scores):
-            scored.append((-sum(scores), card.code, card))
-    return [card for _, _, card in sorted(scored)]
-
-
-def _score(term: Term, words: dict[str, tuple[int, str]]) -> float:
-    best = 0.0
-    for word, (weight, stem) in words.items():
-        if term.word == word or term.stem == stem:
-            factor = _EXACT
-        elif len(term.word) >= _SHORTEST_STARTED and word.startswith(term.word):
-            factor = _STARTED
-        elif len(term.word) >= _SHORTEST_MISSPELT and (
-            OSA.distance(term.word, word) <= 1 or OSA.distance(term.stem, stem) <= 1
-        ):
-            factor = _MISSPELT
-        else:
-            continue
-        best = max(best, weight * factor)
-    return best
+    scored = [(matching.score(asked, kept.phrases[card.code]), card.code, card) for card in kept.cards]
+    return [card for score, _, card in sorted(scored, key=lambda s: (-s[0], s[1])) if score]
 
 
 def forget_kept() -> None:
@@ -140,22 +105,8 @@ def _read() -> _Kept:
         for code, version in newest.items()
     }
     cards = tuple(JourneyCard(d.code, d.name, d.summary) for d in definitions.values())
-    words = {code: _words(definition) for code, definition in definitions.items()}
-    return _Kept(cards, definitions, words)
-
-
-def _words(definition: JourneyDefinition) -> dict[str, tuple[int, str]]:
-    found: dict[str, tuple[int, str]] = {}
-    for weight, text in (
-        (NAME, definition.name.ar),
-        (NAME, definition.name.en),
-        (KEYWORD, definition.keywords.ar),
-        (KEYWORD, definition.keywords.en),
-    ):
-        for term in terms(text):
-            if term.word not in found and term.word not in STOP_WORDS:  # the names are read first
-                found[term.word] = (weight, term.stem)
-    return found
+    phrases = {code: matching.phrases_of(definition) for code, definition in definitions.items()}
+    return _Kept(cards, definitions, phrases)
 
 
 def _shown(definition: JourneyDefinition) -> JourneyShown:

@@ -290,3 +290,24 @@ def test_a_logged_in_persons_home_is_their_own(demo, login):
     visitor_client.cookies["sahl_language"] = "en"
     visitor = visitor_client.get("/").content.decode()
     assert "Needs your action" not in visitor and "Life-event journeys" in visitor
+
+
+def test_both_parents_get_one_message_when_the_journey_starts(demo):
+    from sahl.identity.models import User
+    from sahl.notifications.models import Message
+
+    father, mother = (User.objects.get(civil_id=demo[k]) for k in ("father", "mother"))
+    before = {
+        u.pk: set(Message.objects.filter(recipient=u).values_list("pk", flat=True)) for u in (father, mother)
+    }
+    recorded = register.record_birth(a_birth(demo), timezone.localdate())
+    run_tasks()
+    run_tasks()
+    journey = Journey.objects.get(record=recorded.record)
+    for user in (father, mother):
+        told = Message.objects.filter(recipient=user, kind="journey").exclude(pk__in=before[user.pk])
+        assert [m.event for m in told] == ["journey_started"], user.pk
+        message = told.get()
+        assert message.link == f"/my-journeys/{journey.reference}"
+        assert journey.reference in message.subject
+        assert "Birth certificate" in (message.body + message.other_body)  # what Sahl did at once

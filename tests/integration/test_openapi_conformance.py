@@ -383,3 +383,49 @@ def agency_tour(tour: Tour, login: Any, demo: dict[str, str]) -> None:
     change = {"registration_expiry": "2031-01-31"}
     tour.http(moi.post(f"/registers/vehicles/{plate}", change, key="t-8"), 200)
     tour.http(mew.post(f"/registers/vehicles/{plate}", change, key="t-9"), 403)  # not the register's owner
+
+    # The births and marriages registers' owners (MOH, MOJ) record an event; journeys start from it.
+    moh, moj = System("moh"), System("moj")
+    today = timezone.localdate()
+    birth = {
+        "notification_number": "B-TOUR-1",
+        "hospital": "jahra",
+        "mother_civil_id": demo["mother"],
+        "father_civil_id": demo["father"],
+        "name_ar": "نورة أحمد المطيري",
+        "name_en": "Noura Ahmad Al-Mutairi",
+        "sex": "F",
+        "birth_date": today.isoformat(),
+    }
+    tour.http(moh.post("/registers/births", birth, key="t-10"), 201)
+    tour.http(mew.post("/registers/births", birth, key="t-11"), 403)
+    tour.http(moh.post("/registers/births", birth | {"hospital": "moon"}, key="t-12"), 400)
+    tour.http(
+        moh.post(
+            "/registers/births",
+            birth | {"notification_number": "B-TOUR-2", "mother_civil_id": demo["expat"]},
+            key="t-13",
+        ),
+        409,
+    )
+    marriage = {
+        "contract_number": "MC-TOUR-1",
+        "husband_civil_id": demo["groom"],
+        "wife_civil_id": demo["bride"],
+        "married_on": today.isoformat(),
+    }
+    tour.http(moj.post("/registers/marriages", marriage, key="t-14"), 201)
+    tour.http(moh.post("/registers/marriages", marriage, key="t-15"), 403)
+    tour.http(moj.post("/registers/marriages", marriage | {"married_on": "2999-01-01"}, key="t-16"), 400)
+
+    # The members read their journey and confirm an offer.
+    run_tasks()
+    father = login(demo["father"], "en")
+    tour.django(father.get("/api/v1/me/journeys"), 200)
+    tour.django(Client().get("/api/v1/me/journeys"), 401)
+    [journey] = json.loads(father.get("/api/v1/me/journeys").content)
+    path = f"/api/v1/me/journeys/{journey['reference']}"
+    tour.django(father.get(path), 200)
+    tour.django(login(demo["expat"], "en").get(path), 404)
+    tour.django(father.post(f"{path}/steps/child_allowance/confirm", **csrf(father)), 200)
+    tour.django(father.post(f"{path}/steps/no_such_step/confirm", **csrf(father)), 404)

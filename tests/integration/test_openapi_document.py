@@ -21,6 +21,8 @@ IDEMPOTENT = {
     ("post", "/api/v1/agency/applications/{reference}/decision"),
     ("post", "/api/v1/agency/applications/{reference}/documents"),
     ("post", "/api/v1/agency/registers/vehicles/{plate}"),
+    ("post", "/api/v1/agency/registers/births"),
+    ("post", "/api/v1/agency/registers/marriages"),
 }
 
 

@@ -49,11 +49,17 @@ def sample(event: str) -> dict:
         "document": templates.YOUR_CHILDS_DOCUMENT["passport"],
         "expires_on": "2027-01-05",
         "days": "50",
+        "journey": T("رحلة المولود الجديد", "The newborn journey"),
+        "step": T("شهادة ميلاد", "Birth certificate"),
+        "done": T("شهادة ميلاد، الملف الصحي", "Birth certificate, health file"),
+        "waiting": "3",
     }
     if event in rules.NOTICE_EVENTS:
         values["reference"] = "N-2026-0000001"
     if event in rules.COMPLAINT_EVENTS:
         values["reference"] = "C-2026-0000001"
+    if event in rules.JOURNEY_EVENTS:
+        values["reference"] = "J-N5L3ZFQDJJ"
     return values
 
 
@@ -67,6 +73,8 @@ def test_every_template_has_both_languages_with_the_same_placeholders(event):
         if event in rules.COMPLAINT_EVENTS
         else templates.REMINDER_FIELDS
         if event in rules.REMINDER_EVENTS
+        else templates.JOURNEY_FIELDS
+        if event in rules.JOURNEY_EVENTS
         else templates.APPLICATION_FIELDS
     )
     for part in (template.subject, template.body, template.sms, template.email_subject, template.email_body):

@@ -638,3 +638,16 @@ class _Population:
         self.report.passports += len(passports)
         self.report.companies += len(companies)
         self.report.fines += len(fines)
+
+
+DEMO_BIRTH = "B-DEMO-000001"
+
+
+def demo_birth(named: dict[str, str]) -> str:
+    """The hospital's notification of the demo newborn's birth, as the births register would hold
+    it (once): its record name, which starts the newborn journey."""
+    newborn = m.Person.objects.get(civil_id=named["newborn"])
+    birth, _ = m.Birth.objects.get_or_create(
+        child=newborn, defaults={"notification_number": DEMO_BIRTH, "hospital": "maternity"}
+    )
+    return f"birth:{birth.pk}"

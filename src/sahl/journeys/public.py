@@ -9,7 +9,6 @@ query for the journeys once they are kept, and a load is seen by every process w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sahl.catalogue.models import Service
 from sahl.catalogue.services import CACHED_FOR, forget_cached_catalogue
@@ -17,7 +16,7 @@ from sahl.core.bilingual import BilingualText
 from sahl.core.cached import cached, forget
 from sahl.core.errors import NotFound
 from sahl.journeys import matching
-from sahl.journeys.definition import JourneyDefinition, parse_journey
+from sahl.journeys.definition import JourneyDefinition, rebuild_published
 from sahl.journeys.models import JourneyVersion
 
 _KEY = "journeys:public"
@@ -101,7 +100,7 @@ def _read() -> _Kept:
     for version in JourneyVersion.objects.order_by("code", "number").only("code", "number", "definition"):
         newest[version.code] = version
     definitions = {
-        code: parse_journey(version.definition, f"{code} v{version.number}", _Published())
+        code: rebuild_published(version.definition, f"{code} v{version.number}")
         for code, version in newest.items()
     }
     cards = tuple(JourneyCard(d.code, d.name, d.summary) for d in definitions.values())
@@ -144,20 +143,3 @@ def _shown(definition: JourneyDefinition) -> JourneyShown:
         members=tuple(member.name for member in definition.members),
         steps=tuple(steps),
     )
-
-
-class _Published(dict[str, dict[str, Any]]):
-    """Every service with every field, for parsing a stored version: it was checked against the
-    catalogue when it was published and is only rebuilt here (as journeys.services does), since the
-    catalogue may have moved on since."""
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-    def __getitem__(self, key: str) -> dict[str, Any]:
-        return {"properties": _EveryField()}
-
-
-class _EveryField(dict[str, Any]):
-    def __contains__(self, key: object) -> bool:
-        return True

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from contextvars import ContextVar
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,7 +33,7 @@ from sahl.core.messages import both
 from sahl.events.services import announce
 from sahl.events.types import JourneyStarted, JourneyStepMoved
 from sahl.identity.models import User
-from sahl.journeys import rules
+from sahl.journeys import public, rules
 from sahl.journeys.definition import (
     BY_ITSELF,
     OFFER,
@@ -41,6 +41,7 @@ from sahl.journeys.definition import (
     JourneyDefinitionError,
     StepDefinition,
     parse_journey,
+    rebuild_published,
 )
 from sahl.journeys.models import Entry, Journey, JourneyVersion, Member, Step
 from sahl.registry.adapters import registers
@@ -92,6 +93,8 @@ def load_journeys(root: Path = DEFINITIONS) -> list[Published]:
                 code=definition.code, number=number, digest=definition.digest, definition=dict(definition.raw)
             )
             published.append(Published(definition.code, number, True))
+    if any(p.new for p in published):
+        public.forget_kept()  # /journeys shows the new version at once
     return published
 
 
@@ -99,23 +102,7 @@ def load_journeys(root: Path = DEFINITIONS) -> list[Published]:
 def definition_of_version(version_id: int) -> JourneyDefinition:
     """A published version's definition, parsed once per process (versions never change)."""
     version = JourneyVersion.objects.get(pk=version_id)
-    # Checked when it was published; here only built (the catalogue may have moved on since).
-    return parse_journey(version.definition, f"{version.code} v{version.number}", _AnyForm())
-
-
-class _AnyForm(dict[str, dict[str, Any]]):
-    """Every service with every field: a stored version is rebuilt, not checked again."""
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-    def __getitem__(self, key: str) -> dict[str, Any]:
-        return {"properties": _AnyField()}
-
-
-class _AnyField(dict[str, Any]):
-    def __contains__(self, key: object) -> bool:
-        return True
+    return rebuild_published(version.definition, f"{version.code} v{version.number}")
 
 
 def current_versions() -> list[tuple[JourneyVersion, JourneyDefinition]]:
@@ -230,7 +217,11 @@ def _start(
         finally:
             _starting.reset(token)
         steps = {st.key: st.state for st in journey.steps.all()}
-        done = [rules.step_name(sp, _service_name(sp.service)) for sp in definition.steps if steps[sp.key] == S.DONE]
+        done = [
+            rules.step_name(sp, _service_name(sp.service))
+            for sp in definition.steps
+            if steps[sp.key] == S.DONE
+        ]
         announce(
             JourneyStarted(
                 journey_id=journey.pk,
@@ -526,22 +517,3 @@ def journeys_of(civil_id: str, states: Iterable[str] | None = None) -> list[Jour
     if states is not None:
         found = found.filter(state__in=list(states))
     return list(found.order_by("-started_at", "-pk"))
-
-
-def statistics() -> dict[str, dict[str, Any]]:
-    """Journeys started and completed, and the median days from the event to the last step."""
-    counts: dict[str, dict[str, Any]] = {}
-    for code in JourneyVersion.objects.values_list("code", flat=True).distinct():
-        counts[code] = {"started": 0, "completed": 0, "median_days": None}
-    days: dict[str, list[int]] = {code: [] for code in counts}
-    for code, state, happened, finished in Journey.objects.values_list(
-        "code", "state", "happened_on", "finished_at"
-    ).iterator():
-        figures = counts.setdefault(code, {"started": 0, "completed": 0, "median_days": None})
-        figures["started"] += 1
-        if state == Journey.State.COMPLETED and finished is not None:
-            figures["completed"] += 1
-            days.setdefault(code, []).append((finished.date() - happened).days)
-    for code, found in days.items():
-        counts[code]["median_days"] = rules.median(sorted(found))
-    return counts

@@ -203,12 +203,53 @@ TEMPLATES: dict[str, Template] = {
     ),
 }
 
+
+# --- Journeys (issue 19): told by journeys' events, whose words are the journey's and step's names.
+TEMPLATES.update(
+    {
+        "journey_started": Template(
+            subject=_("{journey} started for your family ({reference})"),
+            body=_(
+                "Sahl started {journey} for your family, reference {reference}: one page with every "
+                "service it needs, from every agency. Done already, without you filing anything: "
+                "{done}. Steps waiting for you: {waiting}. Open the journey to follow each step."
+            ),
+            sms=_("Sahl: a journey started for your family ({reference}). Open Sahl to follow it."),
+        ),
+        "journey_step_done": Template(
+            subject=_("Done for you: {step} ({reference})"),
+            body=_(
+                "As part of {journey}, reference {reference}, Sahl completed {step} for you, without you "
+                "filing anything."
+            ),
+            sms=_("Sahl: a step of your journey {reference} is done."),
+        ),
+        "journey_step_failed": Template(
+            subject=_("A step of {journey} did not go through: {step}"),
+            body=_(
+                "{step} in {journey}, reference {reference}, did not go through. The journey's page says "
+                "why and what you can do; the other steps go on."
+            ),
+            sms=_("Sahl: a step of your journey {reference} did not go through. Open Sahl."),
+        ),
+        "journey_step_waiting": Template(
+            subject=_("A step waits for you: {step} ({reference})"),
+            body=_(
+                "In {journey}, reference {reference}, {step} now waits for you: it is prepared with what "
+                "Sahl knows, for you to confirm or complete."
+            ),
+            sms=_("Sahl: a step of your journey {reference} waits for you. Open Sahl."),
+        ),
+    }
+)
+
 # The fields each kind of template may use (a unit test holds every template to them).
 # delivery: how an approved result reaches the person (applications.handover), "" when nothing to fetch.
 APPLICATION_FIELDS = frozenset({"reference", "service", "agency", "state", "amount", "note", "delivery"})
 NOTICE_FIELDS = frozenset({"reference", "agency", "subject", "body", "due_line", "name", "child"})
 COMPLAINT_FIELDS = frozenset({"reference", "topic", "agency", "note"})
 REMINDER_FIELDS = frozenset({"document", "expires_on", "days"})
+JOURNEY_FIELDS = frozenset({"reference", "journey", "step", "done", "waiting"})
 SMS_FIELDS = frozenset({"reference", "state", "amount"})  # nothing personal
 REMINDER_SMS_FIELDS = frozenset({"document"})  # which kind of document, and whether a child's
 

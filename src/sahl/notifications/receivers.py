@@ -18,13 +18,15 @@ from sahl.events.types import (
     ApplicationMoved,
     ApplicationSubmitted,
     ComplaintMoved,
+    JourneyStarted,
+    JourneyStepMoved,
     PaymentCaptured,
     PaymentEvent,
     PaymentRefunded,
     ReminderDue,
 )
 from sahl.identity.models import User
-from sahl.notifications import notices, reminders, sending
+from sahl.notifications import journeys, notices, reminders, sending
 
 
 @listen(ApplicationSubmitted, ApplicationMoved, ApplicationDecided, ApplicationCompleted)
@@ -47,6 +49,16 @@ def payment_moved(event: PaymentEvent) -> None:
 @listen(ComplaintMoved)
 def complaint_moved(event: ComplaintMoved) -> None:
     sending.complaint_moved(event.complaint_id, event.step_id, event.kind, event.actor_id)
+
+
+@listen(JourneyStarted)
+def journey_started(event: JourneyStarted) -> None:
+    journeys.journey_started(event)
+
+
+@listen(JourneyStepMoved)
+def journey_step_moved(event: JourneyStepMoved) -> None:
+    journeys.journey_step_moved(event)
 
 
 @listen(ReminderDue)

@@ -45,6 +45,9 @@ APPLICATION_EVENTS = frozenset(
 PAYMENT_EVENTS = frozenset({"payment_due", "payment_received", "payment_refunded"})
 NOTICE_EVENTS = frozenset({"notice", "notice_guardian"})
 REMINDER_EVENTS = frozenset({"document_expiring"})
+JOURNEY_EVENTS = frozenset(
+    {"journey_started", "journey_step_done", "journey_step_failed", "journey_step_waiting"}
+)
 COMPLAINT_EVENTS = frozenset(
     {
         "complaint_filed",
@@ -152,6 +155,11 @@ ALERT_EVENTS = frozenset(
         "notice",
         "notice_guardian",
         "document_expiring",
+        # A journey's start, and a step that failed or waits for the person; a step done by itself is
+        # told in the inbox only (never pushy).
+        "journey_started",
+        "journey_step_failed",
+        "journey_step_waiting",
     }
 )
 

@@ -190,6 +190,8 @@ def compose(
         if event in rules.COMPLAINT_EVENTS
         else Message.Kind.REMINDER
         if event in rules.REMINDER_EVENTS
+        else Message.Kind.JOURNEY
+        if event in rules.JOURNEY_EVENTS
         else Message.Kind.APPLICATION,
         event=event,
         language=language,

@@ -16,7 +16,7 @@ from sahl.catalogue import services as catalogue
 from sahl.catalogue.visitors import kept_for_visitors
 from sahl.core.errors import BadInput, SahlError
 from sahl.core.problems import OUTAGE_RETRY_AFTER
-from sahl.identity.models import User
+from sahl.identity.current import person_of
 from sahl.journeys import public as journeys
 from sahl.portal import personal, services
 from sahl.ui.errors import for_error
@@ -26,8 +26,8 @@ from sahl.ui.errors import for_error
 @kept_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     """A person who is logged in sees their own home; visitors the public one (kept rendered)."""
-    if isinstance(request.user, User):
-        page = personal.personal_home(request.user, timezone.localdate())
+    if request.user.is_authenticated:
+        page = personal.personal_home(person_of(request), timezone.localdate())
         return render(request, "portal/my_home.html", {"home": page})
     return render(
         request,

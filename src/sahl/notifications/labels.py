@@ -58,6 +58,7 @@ KINDS = {
     "application": pgettext_lazy("message kind", "Application"),
     "notice": pgettext_lazy("message kind", "Official notice"),
     "reminder": pgettext_lazy("message kind", "Reminder"),
+    "journey": pgettext_lazy("message kind", "Journey"),
 }
 
 # Field errors (shown beside the field, in the page's language).

@@ -311,3 +311,30 @@ def test_both_parents_get_one_message_when_the_journey_starts(demo):
         assert message.link == f"/my-journeys/{journey.reference}"
         assert journey.reference in message.subject
         assert "Birth certificate" in (message.body + message.other_body)  # what Sahl did at once
+
+
+def test_one_bad_file_publishes_nothing_and_the_command_says_why(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from sahl.journeys.definition import JourneyDefinitionError
+    from sahl.journeys.models import JourneyVersion
+
+    for name in ("married.yaml", "newborn.yaml"):
+        text = (services.DEFINITIONS / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(
+            text.replace("The married journey", "The wedding journey"), encoding="utf-8"
+        )
+    broken = (
+        (tmp_path / "newborn.yaml")
+        .read_text(encoding="utf-8")
+        .replace("moi.passport-issuance", "moi.passport-x")
+    )
+    (tmp_path / "newborn.yaml").write_text(broken, encoding="utf-8")
+    before = JourneyVersion.objects.count()
+    with pytest.raises(JourneyDefinitionError, match="step passport: unknown service 'moi.passport-x'"):
+        services.load_journeys(tmp_path)
+    assert JourneyVersion.objects.count() == before  # not even the married journey's new version
+    call_command("load_journeys")  # the shipped files: nothing new
+    assert JourneyVersion.objects.count() == before
+    with pytest.raises(CommandError, match="newborn.yaml: step passport: unknown service"):
+        call_command("load_journeys", directory=tmp_path)

@@ -338,3 +338,47 @@ def test_one_bad_file_publishes_nothing_and_the_command_says_why(tmp_path):
     assert JourneyVersion.objects.count() == before
     with pytest.raises(CommandError, match="newborn.yaml: step passport: unknown service"):
         call_command("load_journeys", directory=tmp_path)
+
+
+def test_a_refused_step_says_why_and_what_next_and_the_others_go_on(demo, login):
+    from sahl.applications import deciding
+    from sahl.applications import filing as applications_filing
+    from sahl.identity.models import User
+
+    recorded = register.record_birth(a_birth(demo), timezone.localdate())
+    run_tasks()
+    journey = Journey.objects.get(record=recorded.record)
+    father = User.objects.get(civil_id=demo["father"])
+    draft = journey.steps.get(key="passport").application
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    files = {
+        code: SimpleUploadedFile(f"{code}.png", png, content_type="image/png")
+        for code in ("nationality_certificate", "personal_photo")
+    }
+    filed = applications_filing.submit(father, "moi.passport-issuance", draft.form_data, files, "passport-1")
+    assert filed.pk == draft.pk  # the journey's draft is what he filed
+    run_tasks()
+    assert journey.steps.get(key="passport").state == "in_progress"
+    before = states(journey)
+
+    locked = Application.objects.get(pk=filed.pk)
+    locked.state = "in_review"  # as after the fee was paid (the fee is not this test's subject)
+    locked.save(update_fields=["state"])
+    from django.db import transaction
+
+    with transaction.atomic():
+        deciding.reject(locked, None, "The photo is not clear")
+    run_tasks()
+
+    step = journey.steps.get(key="passport")
+    assert step.state == "failed"
+    assert "The photo is not clear" in step.reason_en and "apply for this service yourself" in step.reason_en
+    assert "The photo is not clear" in step.reason_ar
+    after = states(journey)
+    assert {k: v for k, v in after.items() if k != "passport"} == {
+        k: v for k, v in before.items() if k != "passport"
+    }
+    page = login(demo["mother"], "en").get(f"/my-journeys/{journey.reference}").content.decode()
+    assert "Did not go through" in page and "The photo is not clear" in page

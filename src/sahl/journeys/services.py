@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sahl.applications import clock, filing
-from sahl.applications.models import Application
+from sahl.applications.models import Application, Decision
 from sahl.applications.states import State as AppState
 from sahl.catalogue.models import Service
 from sahl.catalogue.services import definition_of
@@ -405,9 +405,10 @@ def _follow(
 
 
 def _decision_reason(application: Application) -> str:
+    """The agency's reason for a refusal, as the person reads it on the application."""
     if application.state != AppState.REJECTED:
         return ""
-    decision = application.decisions.order_by("-pk").first() if hasattr(application, "decisions") else None
+    decision = Decision.objects.filter(application=application).first()
     return decision.reason if decision is not None else ""
 
 

@@ -331,12 +331,12 @@ def test_one_bad_file_publishes_nothing_and_the_command_says_why(tmp_path):
     )
     (tmp_path / "newborn.yaml").write_text(broken, encoding="utf-8")
     before = JourneyVersion.objects.count()
-    with pytest.raises(JourneyDefinitionError, match="step passport: unknown service 'moi.passport-x'"):
+    with pytest.raises(JourneyDefinitionError, match=r"step passport: unknown service 'moi\.passport-x'"):
         services.load_journeys(tmp_path)
     assert JourneyVersion.objects.count() == before  # not even the married journey's new version
     call_command("load_journeys")  # the shipped files: nothing new
     assert JourneyVersion.objects.count() == before
-    with pytest.raises(CommandError, match="newborn.yaml: step passport: unknown service"):
+    with pytest.raises(CommandError, match=r"newborn\.yaml: step passport: unknown service"):
         call_command("load_journeys", directory=tmp_path)
 
 

@@ -75,6 +75,10 @@ def test_a_birth_starts_the_newborn_journey_and_runs_what_needs_nobody(demo):
     passport = journey.steps.get(key="passport").application
     assert passport is not None and passport.state == "draft"
     assert passport.form_data == {"for_whom": "child", "child_civil_id": recorded.child.civil_id}
+    # The civil ID's form names the other parent: the mother, as the father files it.
+    civil_id = journey.steps.get(key="civil_id").application
+    assert civil_id is not None and civil_id.form_data["other_parent_civil_id"] == demo["mother"]
+    assert civil_id.form_data["child_name_ar"] == "مريم أحمد المطيري"
 
     # Both parents are told once that it started.
     started = Event.objects.filter(type="journey.started", subject=f"journey:{journey.reference}")

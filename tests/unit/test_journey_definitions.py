@@ -34,7 +34,9 @@ FORMS = {
     "moi.passport-issuance": {"properties": {"for_whom": {}, "child_civil_id": {}}},
     "moi.newborn-residency": {"properties": {"child_civil_id": {}, "child_passport_number": {}}},
     "paci.newborn-registration-kuwaiti": {
-        "properties": {k: {} for k in ("child_name_ar", "child_name_en", "date_of_birth", "sex")}
+        "properties": {
+            k: {} for k in ("child_name_ar", "child_name_en", "date_of_birth", "sex", "other_parent_civil_id")
+        }
     },
     "paci.newborn-registration-non-kuwaiti": {
         "properties": {k: {} for k in ("child_name_en", "date_of_birth", "sex")}

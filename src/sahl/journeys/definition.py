@@ -118,6 +118,7 @@ class JourneyDefinition:
 def example_activation(definition: JourneyDefinition) -> dict[str, Any]:
     """The facts a condition is checked against at load: one of every value."""
     facts: dict[str, Any] = {role: dict(EXAMPLE) for role in definition.roles}
+    facts["other"] = dict(EXAMPLE)  # the member who is not the step's applicant
     facts |= EVENT_FACTS[definition.starts_on]
     facts["steps"] = {s.key: "pending" for s in definition.steps}
     return facts
@@ -232,7 +233,7 @@ class _Parser:
             or not _KEY.match(raw["role"])
         ):
             raise self.fail(where, "needs a role in lower_case and a name")
-        if raw["role"] in ("steps", "child", "birth", "marriage", "applicant"):
+        if raw["role"] in ("steps", "child", "birth", "marriage", "applicant", "other"):
             raise self.fail(where, f"{raw['role']} is a reserved name")
         return Role(raw["role"], self.text(raw.get("name"), f"{where}.name"))
 

@@ -67,6 +67,13 @@ def answers_for(spec: d.StepDefinition, facts: Mapping[str, Any]) -> dict[str, A
     return answers
 
 
+def as_filed_by(facts: Mapping[str, Any], roles: tuple[str, ...], civil_id: str) -> dict[str, Any]:
+    """The facts as one member files a step: `other` is the other member's (the mother, when the
+    father files; the wife, when the husband does)."""
+    others = [r for r in roles if facts.get(r, {}).get("civil_id") not in ("", civil_id)]
+    return {**facts, "other": facts[others[0]] if len(others) == 1 else nobody()}
+
+
 def failed_reason(why: BilingualText) -> BilingualText:
     worded = in_both(FAILED_NEXT)
     return BilingualText(worded["ar"].format(why=why.ar), worded["en"].format(why=why.en))

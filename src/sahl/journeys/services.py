@@ -305,9 +305,9 @@ def _key(journey: Journey, spec: StepDefinition) -> str:
 def _run_by_itself(
     journey: Journey, definition: JourneyDefinition, spec: StepDefinition, step: Step, facts: dict[str, Any]
 ) -> None:
-    answers = rules.answers_for(spec, facts)
     refusal: SahlError | None = None
     for user in _applicants(journey, spec):
+        answers = rules.answers_for(spec, rules.as_filed_by(facts, definition.roles, user.civil_id))
         try:
             with transaction.atomic():
                 application = filing.submit(user, spec.service, answers, {}, _key(journey, spec))
@@ -332,8 +332,8 @@ def _prepare_form(
     journey: Journey, definition: JourneyDefinition, spec: StepDefinition, step: Step, facts: dict[str, Any]
 ) -> None:
     """A form step waits for a person; their draft is filled in already with what Sahl knows."""
-    answers = rules.answers_for(spec, facts)
     for user in _applicants(journey, spec):
+        answers = rules.answers_for(spec, rules.as_filed_by(facts, definition.roles, user.civil_id))
         try:
             with transaction.atomic():
                 draft = filing.save_draft(user, spec.service, answers)
@@ -489,7 +489,8 @@ def confirm(user: User, reference: str, key: str) -> Step:
         return step  # confirmed already (a second tap, another member): nothing more
     spec = definition.step(key)
     facts = _facts(journey, definition, {s.key: s for s in journey.steps.all()})
-    application = filing.submit(user, spec.service, rules.answers_for(spec, facts), {}, _key(journey, spec))
+    answers = rules.answers_for(spec, rules.as_filed_by(facts, definition.roles, user.civil_id))
+    application = filing.submit(user, spec.service, answers, {}, _key(journey, spec))
     with transaction.atomic():
         Journey.objects.select_for_update().filter(pk=journey.pk).first()
         step.refresh_from_db()

@@ -57,21 +57,34 @@ class _Row:
     holder_civil_id: str
     renew: str
     outcome: str
+    passed: tuple[int, ...] = ()  # of a due row: the farther thresholds, written as passed with it
 
     @property
     def key(self) -> tuple[str, dt.date, int, str]:
         return (self.record, self.expires_on, self.days_before, self.civil_id)
 
 
+# PostgreSQL plans the read of the rows already written from the table's statistics. A first sweep
+# grows the table by a million rows in minutes, faster than autovacuum refreshes them (or never,
+# where it is off), and that read would then scan the whole table for every batch: after this many
+# new rows the sweep has them refreshed (ANALYZE reads a sample: a fraction of a second).
+ANALYZE_AFTER = 100_000
+
+
 def sweep(today: dt.date, batch: int = BATCH) -> Swept:
     """Remind everyone due today. Safe to run again, and on several machines at once."""
     swept = Swept()
+    unanalysed = 0
     for kind in REMINDERS:
         documents = registers().expiring(today, today + dt.timedelta(days=window(kind)), kinds=[kind])
         for chunk in _batches(documents, batch):
             swept.documents += len(chunk)
             with transaction.atomic():
-                _remind(chunk, today, swept)
+                unanalysed += _remind(chunk, today, swept)
+            if unanalysed >= ANALYZE_AFTER and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute('ANALYZE "journeys_reminder"')
+                unanalysed = 0
     log.info(
         "reminders swept",
         extra={"documents": swept.documents, "told": swept.told, "no_account": swept.no_account},
@@ -79,33 +92,32 @@ def sweep(today: dt.date, batch: int = BATCH) -> Swept:
     return swept
 
 
-def _remind(documents: list[HeldDocument], today: dt.date, swept: Swept) -> None:
+def _remind(documents: list[HeldDocument], today: dt.date, swept: Swept) -> int:
+    """Write and announce what these documents are due for; how many rows were written."""
     children = [d.holder_civil_id for d in documents if is_minor(d.holder_birth_date, today)]
     parents = registers().parents(children) if children else {}
-    wanted = [row for d in documents for row in _due_rows(d, today, parents.get(d.holder_civil_id, ()))]
-    if not wanted:
-        return
+    due_rows = [row for d in documents for row in _due_rows(d, today, parents.get(d.holder_civil_id, ()))]
+    if not due_rows:
+        return 0
     written = set(
-        Reminder.objects.filter(record__in={r.record for r in wanted}).values_list(
+        Reminder.objects.filter(record__in={r.record for r in due_rows}).values_list(
             "record", "expires_on", "days_before", "civil_id"
         )
     )
-    new = [r for r in wanted if r.key not in written]
+    new = [r for r in due_rows if r.key not in written]
     if not new:
-        return
-    accounts = dict(
-        User.objects.filter(civil_id__in={r.civil_id for r in new if r.outcome == Outcome.TOLD}).values_list(
-            "civil_id", "pk"
-        )
-    )
-    rows = {
-        r.key: r
-        if r.outcome == Outcome.PASSED or r.civil_id in accounts
-        else replace(r, outcome=Outcome.NO_ACCOUNT)
-        for r in new
-    }
+        return 0
+    accounts = dict(User.objects.filter(civil_id__in={r.civil_id for r in new}).values_list("civil_id", "pk"))
+    rows: dict[tuple[str, dt.date, int, str], _Row] = {}
+    for r in new:
+        outcome = r.outcome if r.civil_id in accounts else Outcome.NO_ACCOUNT
+        rows[r.key] = replace(r, outcome=outcome, passed=())
+        for days in r.passed:  # those already told, or passed, stay as they are (ON CONFLICT)
+            passed = replace(r, days_before=days, renew="", outcome=Outcome.PASSED, passed=())
+            rows.setdefault(passed.key, passed)
+    inserted = _insert(rows)
     events: list[DomainEvent] = []
-    for reminder_id, row in _insert(rows):
+    for reminder_id, row in inserted:
         if row.outcome == Outcome.PASSED:
             swept.passed += 1
         elif row.outcome == Outcome.NO_ACCOUNT:
@@ -125,11 +137,12 @@ def _remind(documents: list[HeldDocument], today: dt.date, swept: Swept) -> None
             )
     if events:
         announce_all(events)
+    return len(inserted)
 
 
 def _due_rows(document: HeldDocument, today: dt.date, parents: tuple[str, ...]) -> Iterator[_Row]:
-    """The rows a document is due for today: one per person told at its nearest threshold reached,
-    and one per person for each farther threshold, passed."""
+    """The rows a document is due for today: one per person told, at its nearest threshold reached
+    (the holder, and the parents of a holder who is a child)."""
     reminding = REMINDERS[document.kind]
     found = due(reminding.days, (document.expires_on - today).days)
     if found is None:
@@ -145,18 +158,8 @@ def _due_rows(document: HeldDocument, today: dt.date, parents: tuple[str, ...]) 
             document.holder_civil_id,
             renew,
             Outcome.TOLD,
+            found.passed,
         )
-        for days in found.passed:
-            yield _Row(
-                document.record,
-                document.kind,
-                document.expires_on,
-                days,
-                civil_id,
-                document.holder_civil_id,
-                "",
-                Outcome.PASSED,
-            )
 
 
 # The statement's text holds only the table's own names and placeholders; every value is a parameter.

@@ -4,7 +4,9 @@
 2. people: registers and accounts, batch by batch, with the big tables' secondary indexes and
    constraints off; then built again and analysed (the next phase joins on them);
 3. applications, the same way;
-4. sequences set after the highest ids, VACUUM ANALYZE of the loaded tables.
+4. journeys: the births and marriages of the last twelve months in proportion to the population,
+   each with its life-event journey (skipped, saying so, when no journey is published);
+5. sequences set after the highest ids, VACUUM ANALYZE of the loaded tables.
 
 Every step can be interrupted: running again with the same numbers continues from the ledger,
 and a finished load adds nothing.
@@ -26,7 +28,7 @@ from django.utils import timezone
 
 from sahl.catalogue.models import Service
 from sahl.catalogue.services import definition_of
-from sahl.demo.scale import cases, ledger, parallel, people, tables
+from sahl.demo.scale import cases, journeys, ledger, parallel, people, tables
 from sahl.demo.scale.answers import Answers
 from sahl.demo.scale.meter import Meter, clock
 from sahl.demo.scale.text import Times, day_number, from_day_number
@@ -34,7 +36,8 @@ from sahl.demo.scale.writer import Batch, Writer
 from sahl.integrations.models import Connection
 
 Say = Callable[[str], None]
-LOADED = (*people.STRIPPED, "identity_staffmembership", *cases.STRIPPED)  # vacuumed at the end
+# vacuumed at the end
+LOADED = (*people.STRIPPED, "identity_staffmembership", *cases.STRIPPED, *journeys.TABLES)
 
 
 class Refused(Exception):
@@ -48,6 +51,7 @@ class Options:
     seed: int = 2026
     people_batch: int = 20_000
     applications_batch: int = 50_000
+    journeys_batch: int = 5_000
     stop_after: int | None = None  # batches, then stop (run again to continue)
     as_of: int | None = None  # epoch seconds the country is made for (default: now)
     workers: int = 1  # processes making batches of applications
@@ -67,6 +71,7 @@ class Report:
     examples: list[str] = field(default_factory=list)
     staff: list[str] = field(default_factory=list)
     user_ids: tuple[int, int] = (0, 0)
+    journeys: list[str] = field(default_factory=list)  # each kind's journeys and their rows
 
 
 class Loader:
@@ -105,7 +110,11 @@ class Loader:
         if ledger.read(connection, "plan").finished:  # type: ignore[union-attr]
             report.already = True
         else:
-            if self._people(plan, times) and self._applications(plan, times, services):
+            if (
+                self._people(plan, times)
+                and self._applications(plan, times, services)
+                and self._journeys(plan, times, services)
+            ):
                 self._finish()
             else:
                 report.stopped = True
@@ -220,6 +229,96 @@ class Loader:
         tables.restore(connection, cases.PHASE, self.say)
         return True
 
+    def _journeys(self, plan: dict[str, Any], times: Times, services: list[Service]) -> bool:
+        """True once the journeys are in, or when there are none to make (nothing published)."""
+        connection, options = self.connection, self.options
+        phase = ledger.read(connection, journeys.PHASE)
+        if phase is not None and phase.finished:
+            return True
+        versions = phase.state["versions"] if phase is not None else journeys.published(connection)
+        if not versions:
+            self.say(
+                "journeys: skipped, no journey is published (run manage.py load_journeys before seed_scale "
+                "to have births, marriages and their journeys)"
+            )
+            return True
+        first_person = plan["bases"]["registry_person"]
+        chosen = journeys.choose(
+            connection, options.seed, plan["people"], first_person, plan["today"], set(versions)
+        )
+        if phase is None:
+            made = len(chosen.events)
+            with transaction.atomic(using=connection.alias):
+                bases = {
+                    "registry_birth": tables.reserve(
+                        connection, "registry_birth", chosen.made[journeys.NEWBORN]
+                    ),
+                    "journeys_journey": tables.reserve(connection, "journeys_journey", made),
+                }
+                state = {
+                    "batch": 0,
+                    "bases": bases,
+                    "versions": versions,
+                    "hospitals": self._hospitals(),
+                    "found": chosen.found,
+                    "made": chosen.made,
+                    "batch_size": options.journeys_batch,
+                }
+                phase = ledger.start(connection, journeys.PHASE, made, state)
+            counts = ", ".join(f"{chosen.made[k]:,} {k}" for k in journeys.KINDS if k in versions)
+            self.say(
+                f"journeys: {counts} (of {plan['people']:,} people; journey ids from {bases['journeys_journey']:,})"
+            )
+            for line in journeys.shortfalls(chosen.found, chosen.made, plan["people"]):
+                self.say(line)
+        elif phase.target != len(chosen.events):
+            raise Refused(
+                f"the journeys phase began with {phase.target:,} births and marriages and finds "
+                f"{len(chosen.events):,} now: the population changed; start from a fresh database"
+            )
+        state = phase.state
+        generator = journeys.Journeys(
+            journeys.JourneysPlan(
+                seed=options.seed,
+                now=plan["now"],
+                today=plan["today"],
+                batch_size=state["batch_size"],
+                bases=state["bases"],
+                versions=state["versions"],
+                hospitals=tuple(state["hospitals"]),
+                state={k: v for k, v in state.items() if k != "batch"},
+            ),
+            chosen,
+            journeys.definitions(connection, state["versions"]),
+            self._step_services(services),
+            times,
+        )
+        size = state["batch_size"]
+        jobs = ((done, {"batch": done // size}) for done in range(phase.done, phase.target, size))
+        made_batches = parallel.batches(generator.batch, jobs, options.workers)
+        return self._load("journeys", phase, made_batches, "journeys")
+
+    def _hospitals(self) -> list[str]:
+        """The hospitals of the birth certificate's form, the list a birth notification names."""
+        service = (
+            Service.objects.using(self.connection.alias)
+            .filter(code="moh.birth-certificate", current_version__isnull=False)
+            .select_related("current_version")
+            .first()
+        )
+        if service is None or service.current_version is None:
+            return list(journeys.HOSPITALS)
+        field = definition_of(service.current_version).form.get("properties", {}).get("hospital", {})
+        return list(field.get("enum") or journeys.HOSPITALS)
+
+    def _step_services(self, services: list[Service]) -> dict[str, journeys.StepService]:
+        made = {}
+        for service in services:
+            assert service.current_version is not None
+            automatic = definition_of(service.current_version).processing == "automatic"
+            made[service.code] = journeys.StepService(automatic, service.working_days)
+        return made
+
     def _load(self, label: str, phase: ledger.Phase, made: Generator[Batch], unit: str) -> bool:
         """Commit the batches until the phase is done (True) or --stop-after says stop (False)."""
         meter = Meter(label, phase.target, self.progress, done=phase.done, terminal=self.terminal, unit=unit)
@@ -318,7 +417,7 @@ class Loader:
 
     def _finish(self) -> None:
         connection = self.connection
-        for table in (*people.RESERVED, "applications_application"):
+        for table in (*people.RESERVED, "applications_application", *journeys.RESERVED):
             tables.settle(connection, table)
         moment = time.monotonic()
         with connection.cursor() as cursor:
@@ -353,3 +452,10 @@ class Loader:
                 [first, first + plan["people"]],
             )
             report.staff = [f"{code} {role} {civil_id}" for code, role, civil_id in cursor.fetchall()]
+        phase = ledger.read(self.connection, journeys.PHASE)
+        if phase is None:
+            report.journeys = (
+                ["  none: no journey was published when the load ran"] if report.finished else []
+            )
+        else:
+            report.journeys = journeys.describe(self.connection, phase.state)

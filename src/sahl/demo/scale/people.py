@@ -47,7 +47,7 @@ TABLES = {
     "registry_person": "id, civil_id, name_ar, name_en, birth_date, sex, nationality, governorate, area, "
     "marital_status, residency, residency_expiry, civil_id_expiry, employment, is_insured, has_disability, "
     "father_id, mother_id, sponsor_id",
-    "registry_marriage": "husband_id, wife_id, married_on, ended_on",
+    "registry_marriage": "husband_id, wife_id, married_on, ended_on, contract_number",
     "registry_drivinglicence": "number, holder_id, category, issued_on, expires_on",
     "registry_vehicle": "id, plate, owner_id, make, model, year, colour_ar, colour_en, registration_expiry, "
     "insurance_expiry",
@@ -336,8 +336,11 @@ class Population:
             wife = husband.spouse
             if wife is not None and len(household) > 1 and household[1] is wife:
                 married = max(husband.birth, wife.birth) + 20 * YEAR + between(self.rng, 0, 3 * YEAR)
-                married = min(married, self.plan.today - 30)
-                rows.append(f"{husband.id}\t{wife.id}\t{self.times.date(married)}\t{NULL}\n")
+                if married > self.plan.today - 30:  # a young couple: married in the last year, spread
+                    # by the civil ID, not by a draw (the rows made after it stay the same)
+                    married = self.plan.today - 30 - int(husband.civil_id) % 335
+                # No contract number: the journeys phase gives one to the last year's marriages.
+                rows.append(f"{husband.id}\t{wife.id}\t{self.times.date(married)}\t{NULL}\t\n")
 
     def _write_belongings(self, batch: Batch, adults: list[_Person]) -> None:
         rng, state, today, date = self.rng, self.next, self.plan.today, self.times.date

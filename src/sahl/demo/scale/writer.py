@@ -24,6 +24,8 @@ class Batch:
     state: dict[str, Any]  # kept in the ledger with it: the number of the next batch
     tables: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # table: (columns, rows)
     encoded: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # the same, packed
+    # Statements run after the COPYs in the same transaction (SQL, parameters): a few rows changed.
+    after: list[tuple[str, list[Any]]] = field(default_factory=list)
 
     def rows(self, table: str, columns: str) -> list[str]:
         return self.tables.setdefault(table, (columns, []))[1]
@@ -56,6 +58,8 @@ def commit(raw: Any, batch: Batch) -> None:
         for table, (columns, data) in batch.encoded.items():
             if data:
                 copy_rows(cursor, table, columns, data)
+        for statement, parameters in batch.after:
+            cursor.execute(statement, parameters)
         cursor.execute(ledger.ADVANCE, [batch.done, json.dumps(batch.state), batch.phase])
 
 

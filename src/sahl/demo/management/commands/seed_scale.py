@@ -17,7 +17,8 @@ from sahl.events import read_models
 class Command(BaseCommand):
     help = (
         "Fill PostgreSQL with a synthetic country at scale (people, families, registers, accounts, staff, "
-        "applications with their history) by COPY, in batches; run again with the same numbers to resume."
+        "applications with their history, the last year's births and marriages with their journeys) by COPY, "
+        "in batches; run again with the same numbers to resume."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--applications-batch", type=int, default=50_000, help="applications per transaction"
         )
+        parser.add_argument("--journeys-batch", type=int, default=5_000, help="journeys per transaction")
         parser.add_argument(
             "--stop-after", type=int, default=None, metavar="BATCHES", help="stop after that many batches"
         )
@@ -50,7 +52,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         people = options["people"]
         applications = 4 * people if options["applications"] is None else options["applications"]
-        if options["people_batch"] < 1 or options["applications_batch"] < 1:
+        if min(options["people_batch"], options["applications_batch"], options["journeys_batch"]) < 1:
             raise CommandError("batch sizes must be 1 or more")
         password = os.environ.get("SAHL_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
         loader = Loader(
@@ -61,6 +63,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 people_batch=options["people_batch"],
                 applications_batch=options["applications_batch"],
+                journeys_batch=options["journeys_batch"],
                 stop_after=options["stop_after"],
                 password=password,
                 as_of=_epoch(options["as_of"]),
@@ -90,6 +93,10 @@ class Command(BaseCommand):
             write(f"seed_scale: loaded in {clock(report.seconds)}")
         for table, count in report.rows.items():
             write(f"  {table:<28} {count:>13,}")
+        if report.journeys:
+            write("journeys (the births and marriages of the last 12 months):")
+            for line in report.journeys:
+                write(line)
         write(f"  database size {report.database_bytes / 2**30:.2f} GiB")
         if not report.accounts:
             return

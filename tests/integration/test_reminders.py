@@ -104,7 +104,7 @@ def test_two_sweeps_at_once_still_tell_each_person_once(demo, monkeypatch):
         def filter(self, **kwargs):
             return self
 
-        def values_list(self, *fields):
+        def values_list(self, *fields, **kwargs):
             return []
 
     monkeypatch.setattr("sahl.journeys.sweep.Reminder.objects", Unseen())
@@ -174,6 +174,18 @@ def test_a_renewed_document_gets_no_further_reminder(demo):
     assert Reminder.objects.filter(
         record=f"passport:{passport.pk}", expires_on=passport.expires_on, days_before=180, outcome="told"
     ).exists()
+
+
+def test_rows_of_documents_expired_over_a_year_ago_are_forgotten(demo):
+    passport = passport_of(demo["father"], 60)
+    sweep(today())
+    rows = Reminder.objects.filter(record=f"passport:{passport.pk}")
+    kept = rows.count()
+
+    sweep(later(60 + 365))  # a year after the expiry: still listed as sent
+    assert rows.count() == kept
+    assert sweep(later(60 + 366)).forgotten >= kept
+    assert not rows.exists()
 
 
 def test_a_guardian_is_reminded_for_a_child(demo, smtp):  # noqa: F811

@@ -10,7 +10,8 @@ thresholds marked passed; each new reminder to a person with an account is annou
 (`ReminderDue`, three statements a batch), and notifications writes and sends the message.
 
 Running it again on the same day writes and announces nothing. A renewed document has a new expiry
-outside the windows: its old rows stay, and nothing more is said about the old expiry."""
+outside the windows: its old rows stay (a year past the old expiry), and nothing more is said about
+the old expiry."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ class Swept:
     told: int = 0  # new reminders announced to people with an account
     no_account: int = 0  # new reminders kept for people without one
     passed: int = 0  # farther thresholds recorded as passed
+    forgotten: int = 0  # rows of documents that expired more than KEEP_AFTER_EXPIRY ago
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ class _Row:
 # where it is off), and that read would then scan the whole table for every batch: after this many
 # new rows the sweep has them refreshed (ANALYZE reads a sample: a fraction of a second).
 ANALYZE_AFTER = 100_000
+# A document is never read again once expired, so its rows no longer keep anyone from a second
+# reminder; they stay a year for the person's list of reminders sent, then go (a whole country
+# writes some 8 million a year).
+KEEP_AFTER_EXPIRY = dt.timedelta(days=365)
 
 
 def sweep(today: dt.date, batch: int = BATCH) -> Swept:
@@ -85,11 +91,21 @@ def sweep(today: dt.date, batch: int = BATCH) -> Swept:
                 with connection.cursor() as cursor:
                     cursor.execute('ANALYZE "journeys_reminder"')
                 unanalysed = 0
+    swept.forgotten = _forget(today - KEEP_AFTER_EXPIRY, batch)
     log.info(
         "reminders swept",
         extra={"documents": swept.documents, "told": swept.told, "no_account": swept.no_account},
     )
     return swept
+
+
+def _forget(expired_before: dt.date, batch: int) -> int:
+    forgotten = 0
+    while ids := list(
+        Reminder.objects.filter(expires_on__lt=expired_before).values_list("pk", flat=True)[:batch]
+    ):
+        forgotten += Reminder.objects.filter(pk__in=ids).delete()[0]
+    return forgotten
 
 
 def _remind(documents: list[HeldDocument], today: dt.date, swept: Swept) -> int:

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"{now.date()}: {swept.documents} documents in a window, {swept.told} reminders "
                         f"sent, {swept.no_account} kept for people without an account, {swept.passed} "
-                        "thresholds passed"
+                        f"thresholds passed, {swept.forgotten} rows of long-expired documents forgotten"
                     )
             if not every:
                 return

@@ -8,21 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from io import StringIO
 
 import pytest
 from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django.test import Client, override_settings
 
 from sahl.applications.models import Application, Decision, HistoryEvent, Party
 from sahl.applications.states import TRANSITIONS, State
 from sahl.catalogue.models import Service
+from sahl.catalogue.services import definition_of
 from sahl.core.civil_id import CivilId
 from sahl.demo.scale import writer
 from sahl.identity.models import StaffMembership, User
-from sahl.registry.models import CompanyRole, Marriage, Person
+from sahl.journeys import reading
+from sahl.journeys.definition import rebuild_published
+from sahl.journeys.models import Entry, Journey, JourneyVersion, Member, Step
+from sahl.registry.models import Birth, CompanyRole, Marriage, Person
 from tests.conftest import DEMO_PASSWORD
 
 POSTGRES = connection.vendor == "postgresql"
@@ -30,7 +36,14 @@ postgres = pytest.mark.skipif(not POSTGRES, reason="seed_scale loads PostgreSQL 
 
 PEOPLE, APPLICATIONS = 2000, 8000
 AS_OF = dt.datetime.fromisoformat("2026-11-15T10:00:00+03:00")
-SIZE = {"people": PEOPLE, "applications": APPLICATIONS, "people_batch": 500, "applications_batch": 2000}
+SIZE = {
+    "people": PEOPLE,
+    "applications": APPLICATIONS,
+    "people_batch": 500,
+    "applications_batch": 2000,
+    "journeys_batch": 10,
+}
+BIRTHS, MARRIAGES = PEOPLE // 100, PEOPLE // 250  # a year's, in Kuwait's proportions
 LOADED = (
     "registry_person",
     "registry_vehicle",
@@ -39,6 +52,11 @@ LOADED = (
     "applications_historyevent",
     "applications_party",
     "applications_decision",
+    "registry_birth",
+    "journeys_journey",
+    "journeys_member",
+    "journeys_step",
+    "journeys_entry",
 )
 
 
@@ -138,6 +156,16 @@ def fingerprint(alias: str) -> tuple[str, ...]:
         "FROM applications_historyevent",
         "SELECT md5(string_agg(concat_ws('|', application_id, role, civil_id, consent), ',' ORDER BY id)) "
         "FROM applications_party",
+        "SELECT md5(string_agg(concat_ws('|', id, child_id, notification_number, hospital, recorded_at), ',' "
+        "ORDER BY id)) FROM registry_birth",
+        "SELECT md5(string_agg(concat_ws('|', husband_id, married_on, contract_number), ',' ORDER BY husband_id)) "
+        "FROM registry_marriage",
+        "SELECT md5(string_agg(concat_ws('|', id, reference, code, facts::text, state, started_at, happened_on, "
+        "finished_at, version_id), ',' ORDER BY id)) FROM journeys_journey",
+        "SELECT md5(string_agg(concat_ws('|', journey_id, key, position, state, reason_en, due_on, updated_at), ',' "
+        "ORDER BY journey_id, position)) FROM journeys_step",
+        "SELECT md5(string_agg(concat_ws('|', journey_id, at, step, kind, actor_civil_id), ',' "
+        "ORDER BY journey_id, at, id)) FROM journeys_entry",
     )
     with connections[alias].cursor() as cursor:
         found = []
@@ -315,6 +343,9 @@ def test_an_interrupted_load_resumes_to_the_same_rows(loaded, copy_database, mon
         seed_scale(alias)
     assert counts(alias) == after
     monkeypatch.setattr(writer, "copy_rows", real)
+    # The 3 batches of applications left, then 1 of journeys, and stop again: inside the journeys.
+    assert "stopped as asked" in seed_scale(alias, stop_after=4)
+    assert counts(alias)["journeys_journey"] - after["journeys_journey"] == SIZE["journeys_batch"]
     assert "seed_scale: loaded" in seed_scale(alias)
     assert counts(alias) == counts(loaded["alias"])
     assert fingerprint(alias) == fingerprint(loaded["alias"])
@@ -325,3 +356,184 @@ def test_an_interrupted_load_resumes_to_the_same_rows(loaded, copy_database, mon
 def test_sqlite_is_refused():
     with pytest.raises(CommandError, match="PostgreSQL only"):
         call_command("seed_scale", people=10, stdout=StringIO())
+
+
+# --- the journeys phase ---------------------------------------------------------------------------
+
+
+class _ToTheLoad:
+    """Sends every query the pages make to the loaded database."""
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+
+    def db_for_read(self, model, **hints):
+        return self.alias
+
+    def db_for_write(self, model, **hints):
+        return self.alias
+
+    def allow_relation(self, first, second, **hints):
+        return True
+
+
+def _local(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(AS_OF.tzinfo).date()
+
+
+@postgres
+def test_the_last_years_births_and_marriages_in_proportion(loaded):
+    alias, first = loaded["alias"], loaded["bases"]["registry_person"]
+    people = {p.id: p for p in Person.objects.using(alias).filter(id__gte=first)}
+    service = Service.objects.using(alias).select_related("current_version").get(code="moh.birth-certificate")
+    hospitals = set(definition_of(service.current_version).form["properties"]["hospital"]["enum"])
+    births = list(Birth.objects.using(alias).filter(child_id__gte=first))
+    assert len(births) == BIRTHS
+    year_ago = AS_OF.date() - dt.timedelta(days=365)
+    for birth in births:
+        child = people[birth.child_id]
+        assert year_ago < child.birth_date <= AS_OF.date()
+        assert child.mother_id in people and child.father_id in people
+        assert birth.hospital in hospitals
+        assert birth.recorded_at <= AS_OF and _local(birth.recorded_at) >= child.birth_date
+    marriages = Marriage.objects.using(alias).filter(husband_id__gte=first).exclude(contract_number="")
+    assert marriages.count() == MARRIAGES
+    assert all(year_ago < m.married_on <= AS_OF.date() for m in marriages)
+    assert f"{BIRTHS} newborn, {MARRIAGES} married" in loaded["output"]
+    assert re.search(rf"newborn +{BIRTHS} journeys \(\d+ completed\): {2 * BIRTHS} members", loaded["output"])
+
+
+@postgres
+def test_each_birth_and_marriage_has_its_journey_as_the_platform_leaves_it(loaded):
+    alias, first = loaded["alias"], loaded["bases"]["registry_person"]
+    people = {p.id: p for p in Person.objects.using(alias).filter(id__gte=first)}
+    births = {f"birth:{b.id}": b for b in Birth.objects.using(alias).filter(child_id__gte=first)}
+    marriages = {
+        f"marriage:{m.id}": m
+        for m in Marriage.objects.using(alias).filter(husband_id__gte=first).exclude(contract_number="")
+    }
+    newest = {}
+    for version in JourneyVersion.objects.using(alias).order_by("number"):
+        newest[version.code] = version
+    defined = {code: rebuild_published(v.definition, code) for code, v in newest.items()}
+    journeys = list(Journey.objects.using(alias).order_by("id"))
+    assert {j.record for j in journeys if j.code == "newborn"} == set(births)
+    assert {j.record for j in journeys if j.code == "married"} == set(marriages)
+    assert len({j.reference for j in journeys}) == len(journeys) == BIRTHS + MARRIAGES
+    members = defaultdict(set)
+    for member in Member.objects.using(alias):
+        members[member.journey_id].add((member.role, member.civil_id))
+    steps = defaultdict(list)
+    for step in Step.objects.using(alias).order_by("journey_id", "position"):
+        steps[step.journey_id].append(step)
+    history = defaultdict(list)
+    for entry in Entry.objects.using(alias).order_by("journey_id", "at", "pk"):
+        history[entry.journey_id].append(entry)
+    seen_states = set()
+    for journey in journeys:
+        assert re.fullmatch(r"J-[A-HJ-NP-Z2-9]{10}", journey.reference)
+        assert journey.version_id == newest[journey.code].id
+        if journey.code == "newborn":
+            birth = births[journey.record]
+            child = people[birth.child_id]
+            father, mother = people[child.father_id], people[child.mother_id]
+            assert journey.facts == {
+                "child": {
+                    "civil_id": child.civil_id,
+                    "name_ar": child.name_ar,
+                    "name_en": child.name_en,
+                    "birth_date": child.birth_date.isoformat(),
+                    "sex": child.sex,
+                    "nationality": child.nationality,
+                    "is_kuwaiti": child.nationality == "KW",
+                },
+                "birth": {"hospital": birth.hospital, "notification_number": birth.notification_number},
+            }
+            assert journey.happened_on == child.birth_date and journey.started_at == birth.recorded_at
+            assert members[journey.id] == {("father", father.civil_id), ("mother", mother.civil_id)}
+        else:
+            marriage = marriages[journey.record]
+            assert journey.facts == {
+                "marriage": {
+                    "married_on": marriage.married_on.isoformat(),
+                    "contract_number": marriage.contract_number,
+                    "abroad": False,
+                }
+            }
+            assert journey.happened_on == marriage.married_on
+            assert members[journey.id] == {
+                ("husband", people[marriage.husband_id].civil_id),
+                ("wife", people[marriage.wife_id].civil_id),
+            }
+        assert _local(journey.started_at) >= journey.happened_on and journey.started_at <= AS_OF
+        definition = defined[journey.code]
+        state = {s.key: s.state for s in steps[journey.id]}
+        assert [s.key for s in steps[journey.id]] == [s.key for s in definition.steps]
+        for spec, step in zip(definition.steps, steps[journey.id], strict=True):
+            assert step.application_id is None  # the scale load files no applications for steps
+            waits = any(state[key] not in ("done", "not_applicable") for key in spec.after)
+            assert (step.state == "pending") == waits, (journey.reference, spec.key)
+            if step.state == "not_applicable":
+                assert (step.reason_ar, step.reason_en) == (spec.reason.ar, spec.reason.en)
+            else:
+                assert step.reason_en == ""
+            if journey.code == "newborn" and step.state != "pending":
+                kuwaiti = journey.facts["child"]["is_kuwaiti"]
+                if spec.key in ("passport", "civil_id"):
+                    assert (step.state == "not_applicable") == (not kuwaiti)
+                if spec.key in ("residency", "civil_id_resident"):
+                    assert (step.state == "not_applicable") == kuwaiti
+            seen_states.add(step.state)
+        entries = history[journey.id]
+        assert entries[0].kind == "started" and entries[0].at == journey.started_at
+        assert all(journey.started_at <= e.at <= AS_OF for e in entries)
+        for step in steps[journey.id]:  # the history ends where each step rests
+            kinds = [e.kind for e in entries if e.step == step.key and e.kind != "confirmed"]
+            assert (kinds[-1] if kinds else "pending") == step.state
+        done = all(s in ("done", "not_applicable") for s in state.values())
+        assert journey.state == ("completed" if done else "in_progress")
+        assert (journey.finished_at is not None) == done
+        if done:
+            assert entries[-1].kind == "completed" and entries[-1].at == journey.finished_at
+    assert {"done", "not_applicable", "offered", "waiting_for_you", "pending"} <= seen_states
+    assert {j.state for j in journeys if j.code == "newborn"} == {"in_progress", "completed"}
+    assert {j.state for j in journeys if j.code == "married"} == {"in_progress", "completed"}
+
+
+@postgres
+def test_a_parent_opens_the_journey_pages(loaded):
+    alias = loaded["alias"]
+    journeys = Journey.objects.using(alias).filter(code="newborn", steps__state="done").distinct()
+    accounts = set(User.objects.using(alias).values_list("civil_id", flat=True))
+    journey, member = next(
+        (j, m)
+        for j in journeys.order_by("id")
+        for m in Member.objects.using(alias).filter(journey=j)
+        if m.civil_id in accounts
+    )
+    user = User.objects.using(alias).get(civil_id=member.civil_id)
+    with override_settings(DATABASE_ROUTERS=[_ToTheLoad(alias)]):
+        page = reading.journey_page(user, journey.reference)
+        assert page.role == member.role and page.done >= 1 and len(page.steps) == 8
+        assert journey.reference in [c.journey.reference for c in reading.my_journeys(user)]
+        client = Client()
+        with transaction.atomic(using=alias):  # the login's audit entry locks where it writes
+            client.force_login(user)
+        mine = client.get("/my-journeys")
+        assert mine.status_code == 200 and journey.reference.encode() in mine.content
+        detail = client.get(f"/my-journeys/{journey.reference}")
+        assert detail.status_code == 200
+        html = detail.content.decode()
+        assert user.name_ar in html or user.name_en in html  # the members, by their names
+
+
+@postgres
+def test_no_journey_published_no_journeys(copy_database):
+    alias = copy_database("scale_c")
+    with connections[alias].cursor() as cursor:  # manage.py load_journeys not run
+        cursor.execute("DELETE FROM journeys_journeyversion")
+    output = seed_scale(alias, people=500, applications=100)
+    assert "journeys: skipped, no journey is published (run manage.py load_journeys" in output
+    assert "seed_scale: loaded" in output and "none: no journey was published" in output
+    assert Journey.objects.using(alias).count() == Birth.objects.using(alias).count() == 0
+    assert not Marriage.objects.using(alias).exclude(contract_number="").exists()

@@ -76,6 +76,7 @@ FILES, FILE_WITHIN = 0.8, 45
 DONE, NOT_APPLICABLE, PENDING = "done", "not_applicable", "pending"
 IN_PROGRESS, OFFERED, WAITING = "in_progress", "offered", "waiting_for_you"
 _NAMED = re.compile(r"\b([a-z_]+)\.([A-Za-z_][A-Za-z0-9_]*)")
+_NOBODY = nobody()  # a role nobody holds: read-only, copied for each person
 
 
 def wanted(people: int) -> dict[str, int]:
@@ -134,7 +135,7 @@ class Person:
     def facts(self, today: int) -> dict[str, Any]:
         """As `Registers.profile` gives them (`applicant.*`), the lists left empty."""
         born, on = from_day_number(self.birth), from_day_number(today)
-        facts = nobody()
+        facts = dict(_NOBODY)
         facts.update(
             civil_id=self.civil_id,
             age=on.year - born.year - ((on.month, on.day) < (born.month, born.day)),
@@ -200,7 +201,9 @@ def choose(
             [first_person, last_person, since, until],
         )
         marriages = cursor.fetchall() if MARRIED in kinds else []
-        found = {NEWBORN: len(children), MARRIED: len(marriages)}
+        found = {
+            kind: len(rows) for kind, rows in ((NEWBORN, children), (MARRIED, marriages)) if kind in kinds
+        }
         children = _sample(children, want[NEWBORN], f"{seed}:journeys:{NEWBORN}")
         marriages = _sample(marriages, want[MARRIED], f"{seed}:journeys:{MARRIED}")
         ids = {i for row in children for i in row if i} | {i for m in marriages for i in m[1:3]}
@@ -222,7 +225,8 @@ def choose(
         )
         for marriage, h, w, married_on in marriages
     ]
-    return Chosen(events, found, {NEWBORN: len(children), MARRIED: len(marriages)})
+    made = {kind: len(rows) for kind, rows in ((NEWBORN, children), (MARRIED, marriages)) if kind in kinds}
+    return Chosen(events, found, made)
 
 
 def _sample(rows: list[Any], count: int, key: str) -> list[Any]:
@@ -288,7 +292,7 @@ class Journeys:
     ) -> None:
         self.plan, self.events, self.defined, self.times = plan, chosen.events, defined, times
         self.services = services
-        self.births = chosen.made[NEWBORN]
+        self.births = chosen.made.get(NEWBORN, 0)
         self.key = int.from_bytes(hashlib.sha256(f"{plan.seed}:journeys:reference".encode()).digest()[:8])
         self.conditions = Conditions()
         self.holidays = kuwait_holidays()
@@ -398,7 +402,7 @@ class _Journey:
         condition_facts: dict[str, Any] = dict(facts)
         members = dict(event.members)
         for role in definition.roles:
-            condition_facts[role] = members[role].facts(plan.today) if role in members else nobody()
+            condition_facts[role] = members[role].facts(plan.today) if role in members else _NOBODY
         states = {spec.key: PENDING for spec in definition.steps}
         moved: dict[str, int] = {}
         due: dict[str, int] = {}
@@ -567,18 +571,25 @@ def describe(connection: BaseDatabaseWrapper, state: Mapping[str, Any]) -> list[
     return lines
 
 
-def shortfalls(chosen_found: Mapping[str, int], made: Mapping[str, int], people: int) -> list[str]:
-    """What the population could not give: fewer births or marriages than its size has a year."""
+WHAT = {
+    NEWBORN: "children born in the last 12 months with a mother",
+    MARRIED: "marriages of the last 12 months",
+}
+
+
+def summary(chosen: Chosen, people: int, first_id: int) -> list[str]:
+    """What the phase is about to make, from what; and what the population could not give (fewer
+    births or marriages than its size has in a year)."""
+    kinds = [kind for kind in KINDS if kind in chosen.made]
+    made = ", ".join(f"{chosen.made[kind]:,} {kind}" for kind in kinds)
+    found = " and ".join(f"{chosen.found[kind]:,} {WHAT[kind]}" for kind in kinds)
+    lines = [f"journeys: {made} for {people:,} people, taken from {found}; journey ids from {first_id:,}"]
     want = wanted(people)
-    lines = []
-    for kind, what in (
-        (NEWBORN, "children born in the last 12 months with a mother"),
-        (MARRIED, "marriages"),
-    ):
-        if made.get(kind, 0) < want[kind] and kind in made:
+    for kind in kinds:
+        if chosen.made[kind] < want[kind]:
             lines.append(
-                f"journeys: the population has only {chosen_found[kind]:,} {what} of the last 12 months, "
-                f"{want[kind]:,} wanted (1 per {PEOPLE_PER[kind]} people): {made[kind]:,} {kind} journeys, "
+                f"journeys: the population has only {chosen.found[kind]:,} {WHAT[kind]}, {want[kind]:,} "
+                f"wanted (1 per {PEOPLE_PER[kind]} people a year): {chosen.made[kind]:,} {kind} journeys, "
                 "nobody made up for the rest"
             )
     return lines

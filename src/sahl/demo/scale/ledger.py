@@ -3,7 +3,7 @@ same command again continues where it stopped.
 
 `seed_scale_progress` has one row per phase: the plan (the numbers asked, the seed, the moment
 the country is generated for, the first id of every loaded table, the shared password hash,
-the batch sizes), then `people` and `applications` with the units done so far (a batch depends
+the batch sizes), then `people`, `applications` and `journeys` with the units done so far (a batch depends
 only on its number, so that is all a resumed load needs). A batch's rows and its progress row are committed in one transaction, so what the
 ledger says is done is exactly what is in the tables.
 

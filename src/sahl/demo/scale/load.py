@@ -232,6 +232,7 @@ class Loader:
     def _journeys(self, plan: dict[str, Any], times: Times, services: list[Service]) -> bool:
         """True once the journeys are in, or when there are none to make (nothing published)."""
         connection, options = self.connection, self.options
+        started = time.monotonic()
         phase = ledger.read(connection, journeys.PHASE)
         if phase is not None and phase.finished:
             return True
@@ -251,7 +252,7 @@ class Loader:
             with transaction.atomic(using=connection.alias):
                 bases = {
                     "registry_birth": tables.reserve(
-                        connection, "registry_birth", chosen.made[journeys.NEWBORN]
+                        connection, "registry_birth", chosen.made.get(journeys.NEWBORN, 0)
                     ),
                     "journeys_journey": tables.reserve(connection, "journeys_journey", made),
                 }
@@ -265,11 +266,7 @@ class Loader:
                     "batch_size": options.journeys_batch,
                 }
                 phase = ledger.start(connection, journeys.PHASE, made, state)
-            counts = ", ".join(f"{chosen.made[k]:,} {k}" for k in journeys.KINDS if k in versions)
-            self.say(
-                f"journeys: {counts} (of {plan['people']:,} people; journey ids from {bases['journeys_journey']:,})"
-            )
-            for line in journeys.shortfalls(chosen.found, chosen.made, plan["people"]):
+            for line in journeys.summary(chosen, plan["people"], bases["journeys_journey"]):
                 self.say(line)
         elif phase.target != len(chosen.events):
             raise Refused(
@@ -296,7 +293,10 @@ class Loader:
         size = state["batch_size"]
         jobs = ((done, {"batch": done // size}) for done in range(phase.done, phase.target, size))
         made_batches = parallel.batches(generator.batch, jobs, options.workers)
-        return self._load("journeys", phase, made_batches, "journeys")
+        if not self._load("journeys", phase, made_batches, "journeys"):
+            return False
+        self.say(f"journeys: {phase.target:,} made in {clock(time.monotonic() - started)} (this run)")
+        return True
 
     def _hospitals(self) -> list[str]:
         """The hospitals of the birth certificate's form, the list a birth notification names."""

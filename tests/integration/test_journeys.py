@@ -79,6 +79,9 @@ def test_a_birth_starts_the_newborn_journey_and_runs_what_needs_nobody(demo):
     civil_id = journey.steps.get(key="civil_id").application
     assert civil_id is not None and civil_id.form_data["other_parent_civil_id"] == demo["mother"]
     assert civil_id.form_data["child_name_ar"] == "مريم أحمد المطيري"
+    # ... and the birth certificate's number, from the step before.
+    issued = IssuedDocument.objects.get(application=certificate)
+    assert civil_id.form_data["birth_certificate_number"] == issued.verification_code
 
     # Both parents are told once that it started.
     started = Event.objects.filter(type="journey.started", subject=f"journey:{journey.reference}")

@@ -35,7 +35,15 @@ FORMS = {
     "moi.newborn-residency": {"properties": {"child_civil_id": {}, "child_passport_number": {}}},
     "paci.newborn-registration-kuwaiti": {
         "properties": {
-            k: {} for k in ("child_name_ar", "child_name_en", "date_of_birth", "sex", "other_parent_civil_id")
+            k: {}
+            for k in (
+                "child_name_ar",
+                "child_name_en",
+                "date_of_birth",
+                "sex",
+                "other_parent_civil_id",
+                "birth_certificate_number",
+            )
         }
     },
     "paci.newborn-registration-non-kuwaiti": {
@@ -94,7 +102,17 @@ def test_a_bad_rule_is_refused_with_what_is_wrong(rule, says):
             "prefill child_civil_id: the path 'child.passport_number' does not exist",
         ),
         ("child_civil_id", "grandmother.civil_id", "the path 'grandmother.civil_id' does not exist"),
-        ("child_civil_id", "steps.civil_id.reference", "the path 'steps.civil_id.reference' does not exist"),
+        (
+            "child_civil_id",
+            "outputs.civil_id.reference",
+            "the path 'outputs.civil_id.reference' does not exist",
+        ),
+        (
+            "child_civil_id",
+            "outputs.birth_certificate.colour",
+            "'outputs.birth_certificate.colour' does not exist",
+        ),
+        ("child_civil_id", "outputs.health_file.document", "health_file's output needs health_file in after"),
         ("no_such_field", "child.civil_id", "the form of moi.passport-issuance has no field 'no_such_field'"),
     ],
 )

@@ -48,6 +48,9 @@ EVENT_FACTS: dict[str, dict[str, dict[str, Any]]] = {
         "marriage": {"married_on": "2025-01-01", "contract_number": "MC-2025-000001", "abroad": False},
     },
 }
+# What a done step gives the later ones (`outputs.<step>.<what>`): its application's reference, and
+# the number (verification code) of the first document it issued.
+OUTPUTS = ("reference", "document")
 STEP_STATES = ("pending", "waiting_for_you", "offered", "in_progress", "done", "not_applicable", "failed")
 _KEY = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _NAMED = re.compile(r"\b([a-z_]+)\.([A-Za-z_][A-Za-z0-9_]*)")
@@ -86,7 +89,7 @@ class StepDefinition:
     when: str  # CEL over the event's facts, the roles' facts and `steps` (key -> state)
     reason: BilingualText | None  # why it does not apply, when `when` does not hold
     answers: Mapping[str, Any]
-    prefill: Mapping[str, str]  # form field -> path (child.name_ar, father.civil_id, steps.x.reference)
+    prefill: Mapping[str, str]  # form field -> path (child.name_ar, other.civil_id, outputs.x.document)
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ def holds(source: str, facts: Mapping[str, Any]) -> bool:
 
 
 def resolve(path: str, facts: Mapping[str, Any]) -> Any:
-    """The value at a dotted path of the facts (child.name_ar, steps.birth_certificate.reference)."""
+    """The value at a dotted path of the facts (child.name_ar, outputs.birth_certificate.document)."""
     value: Any = facts
     for part in path.split("."):
         if not isinstance(value, Mapping) or part not in value:
@@ -233,7 +236,7 @@ class _Parser:
             or not _KEY.match(raw["role"])
         ):
             raise self.fail(where, "needs a role in lower_case and a name")
-        if raw["role"] in ("steps", "child", "birth", "marriage", "applicant", "other"):
+        if raw["role"] in ("steps", "outputs", "child", "birth", "marriage", "applicant", "other"):
             raise self.fail(where, f"{raw['role']} is a reserved name")
         return Role(raw["role"], self.text(raw.get("name"), f"{where}.name"))
 
@@ -293,7 +296,7 @@ class _Parser:
 
     def check_facts(self, definition: JourneyDefinition) -> None:
         """Every condition compiles, names known facts and gives true or false; every prefill path
-        exists in what the event says (or names an earlier step's reference)."""
+        exists in what the event says, or names an output of an earlier step it waits for."""
         facts = example_activation(definition)
         keys = [s.key for s in definition.steps]
         for step in definition.steps:
@@ -309,9 +312,11 @@ class _Parser:
                 raise self.fail(where, f"the rule {step.when!r} {refused}") from None
             for name, path in step.prefill.items():
                 head, _, rest = path.partition(".")
-                if head == "steps":
-                    other, _, what = rest.partition(".")
-                    known = other in keys[: keys.index(step.key)] and what == "reference"
+                if head == "outputs":
+                    earlier, _, what = rest.partition(".")
+                    known = earlier in keys[: keys.index(step.key)] and what in OUTPUTS
+                    if known and earlier not in step.after:
+                        raise self.fail(where, f"prefill {name}: {earlier}'s output needs {earlier} in after")
                 else:
                     try:
                         resolve(path, facts)

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sahl.applications import clock, filing
-from sahl.applications.models import Application, Decision
+from sahl.applications.models import Application, Decision, IssuedDocument
 from sahl.applications.states import State as AppState
 from sahl.catalogue.models import Service
 from sahl.catalogue.services import definition_of
@@ -265,6 +265,10 @@ def advance(journey: Journey) -> None:
                 if step.state != S.PENDING or not rules.ready(spec, steps):
                     continue
                 moved = True
+                # Steps moved since the facts were read (this pass): what they are and gave now.
+                facts["steps"] = {key: other.state for key, other in steps.items()}
+                if any(path.startswith("outputs.") for path in spec.prefill.values()):
+                    facts["outputs"] = _outputs(steps)
                 if not rules.holds(spec.when, facts):
                     reason = spec.reason or BilingualText("", "")
                     _move(journey, definition, step, S.NOT_APPLICABLE, reason=reason)
@@ -287,7 +291,18 @@ def _facts(journey: Journey, definition: JourneyDefinition, steps: dict[str, Ste
         profile = registers().profile(members[role], today) if role in members else None
         facts[role] = dict(profile.facts) if profile else rules.nobody()
     facts["steps"] = {key: step.state for key, step in steps.items()}
+    facts["outputs"] = _outputs(steps)
     return facts
+
+
+def _outputs(steps: dict[str, Step]) -> dict[str, dict[str, str]]:
+    """What the done steps gave: their application's reference and first document's number."""
+    done = {s.application_id: key for key, s in steps.items() if s.state == S.DONE and s.application_id}
+    outputs = {key: {"reference": steps[key].application.reference} for key in done.values()}  # type: ignore[union-attr]
+    documents = IssuedDocument.objects.filter(application_id__in=list(done)).order_by("pk")
+    for application_id, code in documents.values_list("application_id", "verification_code"):
+        outputs[done[application_id]].setdefault("document", code)
+    return outputs
 
 
 def _applicants(journey: Journey, spec: StepDefinition) -> list[User]:

@@ -389,3 +389,70 @@ def test_a_refused_step_says_why_and_what_next_and_the_others_go_on(demo, login)
     }
     page = login(demo["mother"], "en").get(f"/my-journeys/{journey.reference}").content.decode()
     assert "Did not go through" in page and "The photo is not clear" in page
+
+
+def test_a_members_consent_given_earlier_in_the_journey_is_not_asked_again(demo, tmp_path):
+    """A journey whose two steps need the wife's agreement as the spouse: she agrees to the first;
+    the second goes on without asking her again, and both histories say so."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sahl.applications import filing as applications_filing
+    from sahl.applications import responding
+    from sahl.applications.models import Party
+    from sahl.identity.models import User
+    from tests.integration.test_agency_api import PDF
+
+    text = (services.DEFINITIONS / "married.yaml").read_text(encoding="utf-8")
+    text += """  - key: fostering
+    service: mosa.foster-care-application
+    runs: form
+    applicant: [husband]
+    when: husband.is_kuwaiti
+    reason: {ar: الاحتضان للأسر الكويتية., en: Fostering is for Kuwaiti families.}
+    prefill: {spouse_civil_id: wife.civil_id}
+"""
+    (tmp_path / "married.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "newborn.yaml").write_text(
+        (services.DEFINITIONS / "newborn.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    services.load_journeys(tmp_path)
+    today = timezone.localdate()
+    recorded = register.record_marriage("MC-CONSENT-1", demo["groom"], demo["bride"], today, today)
+    run_tasks()
+    journey = Journey.objects.get(record=recorded.record)
+    husband, wife = User.objects.get(civil_id=demo["groom"]), User.objects.get(civil_id=demo["bride"])
+
+    def pdfs(*codes: str) -> dict:
+        return {c: SimpleUploadedFile(f"{c}.pdf", PDF, content_type="application/pdf") for c in codes}
+
+    housing = journey.steps.get(key="housing").application
+    answers = housing.form_data | {"housing_type": "house", "contact_phone": "99001122"}
+    filed = applications_filing.submit(
+        husband,
+        "pahw.housing-application",
+        answers,
+        pdfs("marriage_contract", "nationality_certificates"),
+        "h-1",
+    )
+    run_tasks()
+    assert Party.objects.get(application=filed, civil_id=demo["bride"]).consent == "pending"
+    responding.answer_consent(wife, filed.reference, agree=True)  # she agrees herself, once
+    run_tasks()
+    assert journey.steps.get(key="fostering").state == "waiting_for_you"
+
+    foster = journey.steps.get(key="fostering").application
+    answers = foster.form_data | {"child_sex": "any", "household_size": 2, "monthly_income": 1500}
+    second = applications_filing.submit(
+        husband,
+        "mosa.foster-care-application",
+        answers,
+        pdfs("medical_fitness_certificate", "good_conduct_certificate", "income_proof"),
+        "f-1",
+    )
+    run_tasks()
+    assert Party.objects.get(application=second, civil_id=demo["bride"]).consent == "given"
+    second.refresh_from_db()
+    assert second.state == "in_review"
+    assert Entry.objects.filter(journey=journey, kind="consent_reused", step="fostering").count() == 1
+    # A journey's consent is its own: outside it, she is asked as anyone would be.
+    assert not Entry.objects.filter(kind="consent_reused", step="housing").exists()

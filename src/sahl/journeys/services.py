@@ -22,8 +22,8 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from sahl.applications import clock, filing
-from sahl.applications.models import Application, Decision, IssuedDocument
+from sahl.applications import clock, filing, responding
+from sahl.applications.models import Application, Decision, IssuedDocument, Party
 from sahl.applications.states import State as AppState
 from sahl.catalogue.models import Service
 from sahl.catalogue.services import definition_of
@@ -417,6 +417,37 @@ def _follow(
     step.application = application
     step.due_on = application.due_on if application is not None else None
     _move(journey, definition, step, state, reason=reason, by_itself=by_itself, actor=actor)
+    if application is not None and application.state == AppState.SUBMITTED:
+        _reuse_consents(journey, step, application)
+
+
+def _reuse_consents(journey: Journey, step: Step, application: Application) -> None:
+    """A member asked again to agree, in the same journey, after agreeing to an earlier step's
+    application, is not asked again: their consent is given for them, and the history of both the
+    application (consent given) and the journey (consent reused) says so."""
+    members = set(journey.members.values_list("civil_id", flat=True))
+    pending = [
+        p.civil_id
+        for p in Party.objects.filter(application=application, consent=Party.Consent.PENDING)
+        if p.civil_id in members
+    ]
+    if not pending:
+        return
+    earlier = [a for a in journey.steps.exclude(pk=step.pk).values_list("application_id", flat=True) if a]
+    agreed = set(
+        Party.objects.filter(
+            application_id__in=earlier, civil_id__in=pending, consent=Party.Consent.GIVEN
+        ).values_list("civil_id", flat=True)
+    )
+    for user in User.objects.filter(civil_id__in=sorted(agreed), is_active=True).order_by("pk"):
+        responding.answer_consent(user, application.reference, agree=True)
+        Entry.objects.create(
+            journey=journey,
+            step=step.key,
+            kind="consent_reused",
+            actor_civil_id=user.civil_id,
+            application_reference=application.reference,
+        )
 
 
 def _decision_reason(application: Application) -> str:

@@ -579,7 +579,7 @@ def test_the_application_read_through_the_api_is_the_one_delivered(mew, filed):
 
 def test_moh_records_a_birth_and_the_newborn_journey_starts_once(db, demo):
     from sahl.journeys.models import Journey
-    from sahl.journeys.services import load_journeys
+    from sahl.journeys.publishing import load_journeys
     from sahl.registry.models import Person
     from tests.integration.conftest import run_tasks
 
@@ -631,7 +631,7 @@ def test_moh_records_a_birth_and_the_newborn_journey_starts_once(db, demo):
 
 def test_moj_records_a_marriage_and_the_married_journey_starts(db, demo):
     from sahl.journeys.models import Journey
-    from sahl.journeys.services import load_journeys
+    from sahl.journeys.publishing import load_journeys
     from sahl.registry.models import Person
     from tests.integration.conftest import run_tasks
 

@@ -303,7 +303,7 @@ def test_the_figures_are_counted_in_three_queries_whatever_the_number_of_journey
 
 
 def test_a_new_version_is_shown_as_soon_as_it_is_published(tmp_path):
-    from sahl.journeys.services import DEFINITIONS, load_journeys
+    from sahl.journeys.publishing import DEFINITIONS, load_journeys
 
     english = visitor("en")
     assert NEWBORN["en"] in page(english, "/journeys/newborn")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from sahl.applications.models import Application, IssuedDocument
 from sahl.core.bilingual import BilingualText
 from sahl.events.models import Event
-from sahl.journeys import services
+from sahl.journeys import publishing, services
 from sahl.journeys.models import Entry, Journey, Step
 from sahl.registry import services as register
 from sahl.registry.adapters import NewBirth
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _published(db):
-    services.load_journeys()
+    publishing.load_journeys()
 
 
 def a_birth(demo, number: str = "B-2026-000777", **changes) -> NewBirth:
@@ -327,7 +327,7 @@ def test_one_bad_file_publishes_nothing_and_the_command_says_why(tmp_path):
     from sahl.journeys.models import JourneyVersion
 
     for name in ("married.yaml", "newborn.yaml"):
-        text = (services.DEFINITIONS / name).read_text(encoding="utf-8")
+        text = (publishing.DEFINITIONS / name).read_text(encoding="utf-8")
         (tmp_path / name).write_text(
             text.replace("The married journey", "The wedding journey"), encoding="utf-8"
         )
@@ -339,7 +339,7 @@ def test_one_bad_file_publishes_nothing_and_the_command_says_why(tmp_path):
     (tmp_path / "newborn.yaml").write_text(broken, encoding="utf-8")
     before = JourneyVersion.objects.count()
     with pytest.raises(JourneyDefinitionError, match=r"step passport: unknown service 'moi\.passport-x'"):
-        services.load_journeys(tmp_path)
+        publishing.load_journeys(tmp_path)
     assert JourneyVersion.objects.count() == before  # not even the married journey's new version
     call_command("load_journeys")  # the shipped files: nothing new
     assert JourneyVersion.objects.count() == before
@@ -402,7 +402,7 @@ def test_a_members_consent_given_earlier_in_the_journey_is_not_asked_again(demo,
     from sahl.identity.models import User
     from tests.integration.test_agency_api import PDF
 
-    text = (services.DEFINITIONS / "married.yaml").read_text(encoding="utf-8")
+    text = (publishing.DEFINITIONS / "married.yaml").read_text(encoding="utf-8")
     text += """  - key: fostering
     service: mosa.foster-care-application
     runs: form
@@ -413,9 +413,9 @@ def test_a_members_consent_given_earlier_in_the_journey_is_not_asked_again(demo,
 """
     (tmp_path / "married.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "newborn.yaml").write_text(
-        (services.DEFINITIONS / "newborn.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+        (publishing.DEFINITIONS / "newborn.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
-    services.load_journeys(tmp_path)
+    publishing.load_journeys(tmp_path)
     today = timezone.localdate()
     recorded = register.record_marriage("MC-CONSENT-1", demo["groom"], demo["bride"], today, today)
     run_tasks()

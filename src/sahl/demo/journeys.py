@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import transaction
 
 from sahl.demo.registry import demo_birth
+from sahl.journeys import publishing
 from sahl.journeys import services as journeys
 from sahl.journeys.models import Journey
 from sahl.registry import services as register
@@ -19,7 +20,7 @@ DEMO_CONTRACT = "MC-DEMO-000001"
 def seed(named: dict[str, str], today: dt.date) -> list[str]:
     """Start both demo journeys once; says what it started. (The registers' events would start them
     too when a worker runs; a journey per register entry, so they start once either way.)"""
-    journeys.load_journeys()  # published already by `load_journeys`; idempotent
+    publishing.load_journeys()  # published already by `load_journeys`; idempotent
     started = []
     with transaction.atomic():
         birth = demo_birth(named)

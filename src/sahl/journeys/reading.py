@@ -17,7 +17,7 @@ from sahl.identity.models import User
 from sahl.journeys import rules
 from sahl.journeys.definition import JourneyDefinition, StepDefinition
 from sahl.journeys.models import Entry, Journey, Step
-from sahl.journeys.services import definition_of_version
+from sahl.journeys.publishing import definition_of_version
 from sahl.registry.adapters import registers
 
 S = Step.State

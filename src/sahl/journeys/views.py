@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sahl.core.errors import NotFound, SahlError
 from sahl.core.messages import message
 from sahl.identity.current import person_of
-from sahl.journeys import reading, services
+from sahl.journeys import publishing, reading, services
 from sahl.ui.errors import for_error
 
 
@@ -49,7 +49,7 @@ def confirm(request: HttpRequest, reference: str, key: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        _, definition = services.current_version(code)
+        _, definition = publishing.current_version(code)
     except SahlError as missing:
         return for_error(request, missing)
     if not definition.can_start_yourself:

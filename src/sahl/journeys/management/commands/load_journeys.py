@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sahl.journeys.definition import JourneyDefinitionError
-from sahl.journeys.services import DEFINITIONS, load_journeys
+from sahl.journeys.publishing import DEFINITIONS, load_journeys
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
-"""Journeys' use cases: publish the definitions, start a journey (by itself from a register event,
-or by a person), move its steps on (file what runs by itself, offer, prepare drafts), follow the
+"""Journeys' use cases: start a journey (by itself from a register event, or by a person), move its
+steps on (file what runs by itself, offer, prepare drafts), follow the
 applications filed for its steps, and confirm an offer.
 
 A step's state is set from its application's state whenever that application moves, so a journey
@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Any
 
@@ -29,12 +28,7 @@ from sahl.events.services import announce
 from sahl.events.types import JourneyStarted, JourneyStepMoved
 from sahl.identity.models import User
 from sahl.journeys import rules
-from sahl.journeys.definition import (
-    BY_ITSELF,
-    OFFER,
-    JourneyDefinition,
-    StepDefinition,
-)
+from sahl.journeys.definition import BY_ITSELF, OFFER, JourneyDefinition, StepDefinition
 from sahl.journeys.models import Entry, Journey, Member, Step
 from sahl.journeys.publishing import current_version, definition_of_version
 from sahl.registry.adapters import registers
@@ -61,7 +55,7 @@ def start_from_birth(record: str) -> Journey | None:
             "name_ar": child.name.ar,
             "name_en": child.name.en,
             "birth_date": child.birth_date.isoformat(),
-            "sex": _sex_of(child.civil_id),
+            "sex": birth.sex,
             "nationality": birth.nationality,
             "is_kuwaiti": birth.nationality == "KW",
         },
@@ -165,11 +159,6 @@ def _start(
 def _new_reference() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
     return "J-" + "".join(secrets.choice(alphabet) for _ in range(10))
-
-
-def _sex_of(civil_id: str) -> str:
-    person = registers().profile(civil_id, clock.today())
-    return person.facts["sex"] if person else ""
 
 
 # --- Moving on --------------------------------------------------------------------------------
@@ -483,10 +472,3 @@ def _journey_of(user: User, reference: str) -> Journey:
     if journey is None:
         raise NotFound("page.not_found")
     return journey
-
-
-def journeys_of(civil_id: str, states: Iterable[str] | None = None) -> list[Journey]:
-    found = Journey.objects.filter(members__civil_id=civil_id)
-    if states is not None:
-        found = found.filter(state__in=list(states))
-    return list(found.order_by("-started_at", "-pk"))

@@ -104,6 +104,7 @@ class BirthRecord:
     child: PersonRecord
     nationality: str  # the child's (the father's, else the mother's)
     created: bool = True  # False when the notification was recorded before (the same answer again)
+    sex: str = ""  # the child's, M or F
 
 
 @dataclass(frozen=True)
@@ -477,7 +478,12 @@ class DatabaseRegisters:
     def _birth(self, row: m.Birth) -> BirthRecord:
         child = m.Person.objects.select_related("father", "mother").get(pk=row.child_id)
         return BirthRecord(
-            f"birth:{row.pk}", row.notification_number, row.hospital, _record(child), child.nationality
+            f"birth:{row.pk}",
+            row.notification_number,
+            row.hospital,
+            _record(child),
+            child.nationality,
+            sex=child.sex,
         )
 
     def _new_civil_id(self, birth_date: dt.date) -> str:

@@ -392,11 +392,11 @@ def _move(
     Entry.objects.create(
         journey=journey, step=step.key, kind=state, actor_civil_id=actor, application_reference=reference
     )
-    spec = definition.step(step.key)
-    name = rules.step_name(spec, _service_name(spec.service))
     if _starting.get() == journey.pk:
-        return
+        return  # told in the journey's start message
     if state in (S.DONE, S.FAILED, S.OFFERED, S.WAITING_FOR_YOU) and (by_itself or state != S.DONE):
+        spec = definition.step(step.key)
+        name = rules.step_name(spec, _service_name(spec.service))
         announce(
             JourneyStepMoved(
                 journey_id=journey.pk,

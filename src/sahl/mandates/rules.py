@@ -33,7 +33,8 @@ class Action(StrEnum):
     ACT_AS = "act_as"  # switch the portal to act for the subject
     VIEW = "view"  # read the subject's applications and documents
     APPLY = "apply"  # file an application
-    ACT = "act"  # consent, answer, withdraw, pay on an application
+    ACT = "act"  # consent, answer, withdraw on an application
+    PAY = "pay"  # pay an application's fee or a company's dues (a delegate needs a scope with it)
     REVIEW = "review"  # staff read a case
     DECIDE = "decide"  # staff move a case
 

@@ -21,8 +21,9 @@ from sahl.core.civil_id import make_civil_id, make_prefix
 from sahl.core.effects import Change
 from sahl.core.errors import Conflict
 from sahl.core.languages import Wording
-from sahl.registry import labels
+from sahl.registry import companies, labels
 from sahl.registry import models as m
+from sahl.registry.companies import CompanyDetails, StatementRecord, WorkersPage, Workforce
 from sahl.registry.facts import ApplicantFacts
 from sahl.registry.geo import AREAS
 from sahl.registry.kept import forget_profiles, kept_profile
@@ -183,6 +184,28 @@ class Registers(Protocol):
     def companies(self, civil_id: str) -> list[CompanyRecord]:
         """The companies in which the person holds a role, by commercial registration number."""
 
+    def company(self, number: str) -> CompanyDetails | None:
+        """A company's licence, activities, other permits and the people who sign, or None."""
+
+    def workers(self, number: str, **filters: Any) -> WorkersPage:
+        """A page of the company's current workers (registry.companies.workers names the filters)."""
+
+    def workforce(self, number: str, today: dt.date, horizon: dt.date) -> Workforce:
+        """How many workers the company has, and how many permits and residencies end by `horizon`."""
+
+    def statements(
+        self, number: str, *, records: Collection[str] = (), size: int = 24
+    ) -> list[StatementRecord]:
+        """The company's social-insurance statements, the newest month first."""
+
+    def settle_statements(
+        self, records: Collection[str], payment_reference: str, paid_on: dt.date, paid: dict[str, int]
+    ) -> int:
+        """Statements paid through Sahl (`paid`: what was paid for each, penalty included); once."""
+
+    def cancel_licence(self, number: str, day: dt.date) -> bool:
+        """The Ministry of Commerce cancelled the company's commercial licence."""
+
     def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Change:
         """Carry out an effect (see registry.effects) for the person; returns what changed, in both
         languages (the application's history records it so), and the changed record's last valid
@@ -282,6 +305,8 @@ class DatabaseRegisters:
         return kept_profile(civil_id, today, lambda: self._profile(civil_id, today))
 
     def _profile(self, civil_id: str, today: dt.date) -> Profile | None:
+        if companies.is_company_number(civil_id):
+            return self._company_profile(civil_id, today)
         person = m.Person.objects.filter(civil_id=civil_id).first()
         if person is None:
             return None
@@ -350,6 +375,7 @@ class DatabaseRegisters:
                 }
                 for r in roles
             ],
+            "workers": [],
         }
         choices = {
             "applicant.vehicles": tuple(Choice(v.plate, labels.vehicle(v)) for v in vehicles),
@@ -371,6 +397,88 @@ class DatabaseRegisters:
         name = BilingualText(person.name_ar, person.name_en)
         return Profile(person.civil_id, name, facts, choices, person.area)
 
+    def _company_profile(self, number: str, today: dt.date) -> Profile | None:
+        """A company applying in its own name (someone who signs for it, or its delegate, acts
+        for it: `mandates.authorize` decided that). Its facts answer the business services' rules as
+        its owner's would (`applicant.companies` is the company itself, held as owner), with its
+        workers; what only a person has is empty."""
+        company = m.Company.objects.filter(number=number).first()
+        if company is None:
+            return None
+        employments = list(
+            m.WorkPermit.objects.filter(company=company, ended_on__isnull=True)
+            .select_related("worker")
+            .order_by("permit_expiry", "pk")
+        )
+        live = company.licence_cancelled_on is None
+        facts: ApplicantFacts = {
+            "civil_id": company.number,
+            "age": 0,
+            "sex": "",
+            "nationality": "KW",
+            "is_kuwaiti": False,
+            "marital_status": "",
+            "governorate": "",
+            "residency": m.Residency.NONE,
+            "residency_days_left": 0,
+            "civil_id_days_left": 0,
+            "employment": m.Employment.NONE,
+            "is_insured": False,
+            "has_disability": False,
+            "spouses": [],
+            "children": [],
+            "domestic_workers": [],
+            "vehicles": [],
+            "driving_licences": [],
+            "passports": [],
+            "companies": [
+                {
+                    "number": company.number,
+                    "role": m.CompanyRole.Role.OWNER,
+                    "licence_days_left": _days(company.licence_expiry, today) if live else 0,
+                }
+            ],
+            "workers": [
+                {
+                    "civil_id": e.worker.civil_id,
+                    "permit_days_left": _days(e.permit_expiry, today),
+                    "residency_days_left": _days(e.worker.residency_expiry, today),
+                }
+                for e in employments
+            ],
+        }
+        name = BilingualText(company.name_ar, company.name_en)
+        choices = {
+            "applicant.companies": (Choice(company.number, name),),
+            "applicant.workers": tuple(
+                Choice(e.worker.civil_id, labels.worker(e.worker.name_ar, e.worker.name_en, e.permit_number))
+                for e in employments
+            ),
+        }
+        return Profile(company.number, name, facts, choices)
+
+    def company(self, number: str) -> CompanyDetails | None:
+        return companies.details(number)
+
+    def workers(self, number: str, **filters: Any) -> WorkersPage:
+        return companies.workers(number, **filters)
+
+    def workforce(self, number: str, today: dt.date, horizon: dt.date) -> Workforce:
+        return companies.workforce(number, today, horizon)
+
+    def statements(
+        self, number: str, *, records: Collection[str] = (), size: int = 24
+    ) -> list[StatementRecord]:
+        return companies.statements(number, records=records, size=size)
+
+    def settle_statements(
+        self, records: Collection[str], payment_reference: str, paid_on: dt.date, paid: dict[str, int]
+    ) -> int:
+        return companies.settle_statements(records, payment_reference, paid_on, paid)
+
+    def cancel_licence(self, number: str, day: dt.date) -> bool:
+        return companies.cancel_licence(number, day)
+
     def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Change:
         try:
             return self._apply(effect, civil_id, answers, today)
@@ -379,6 +487,8 @@ class DatabaseRegisters:
             m.Vehicle.DoesNotExist,
             m.Passport.DoesNotExist,
             m.DrivingLicence.DoesNotExist,
+            m.WorkPermit.DoesNotExist,
+            m.Company.DoesNotExist,
         ):
             # e.g. the car was sold by another application in the meantime
             raise RegisterChanged(effect) from None
@@ -549,6 +659,11 @@ class DatabaseRegisters:
         return _record(person)
 
     def _apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Change:
+        if effect == "work_permit.renew":
+            number = str(answers["company_number"])
+            return companies.renew_work_permit(number, str(answers["worker_civil_id"]), today)
+        if effect == "commercial_licence.renew":
+            return companies.renew_licence(str(answers["company"]), today)
         person = m.Person.objects.get(civil_id=civil_id)
         if effect == "vehicle.renew_registration":
             vehicle = m.Vehicle.objects.select_for_update().get(plate=answers["plate_number"], owner=person)

@@ -21,6 +21,11 @@ READS: dict[str, tuple[str, ...]] = {
     "civil_id.replace": (),
     "vehicle.replace_registration": ("plate_number",),
     "driving_licence.replace": ("licence_number",),
+    "work_permit.renew": (
+        "company_number",
+        "worker_civil_id",
+    ),  # a company's worker: the permit runs one more year
+    "commercial_licence.renew": ("company",),  # the company's licence runs one more year
 }
 
 # The document that certifies what each effect made or renewed: it is valid as long as the record.
@@ -35,6 +40,8 @@ CERTIFIES: dict[str, str] = {
     "civil_id.replace": "civil_id_card",
     "vehicle.replace_registration": "vehicle_registration",
     "driving_licence.replace": "driving_licence",
+    "work_permit.renew": "work_permit",
+    "commercial_licence.renew": "commercial_licence",
 }
 
 # Which agency owns each base register: only the owner may change a record of it directly (the
@@ -47,6 +54,8 @@ REGISTER_OWNERS: dict[str, str] = {
     "companies": "moci",
     "births": "moh",  # a hospital's notification reaches the population register through MOH
     "marriages": "moj",  # a registered marriage contract
+    "labour": "pam",  # work permits
+    "social_insurance": "pifss",  # contribution statements
 }
 
 

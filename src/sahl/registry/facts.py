@@ -53,6 +53,12 @@ class WorkerFacts(TypedDict):
     residency_days_left: int
 
 
+class EmployeeFacts(TypedDict):
+    civil_id: str
+    permit_days_left: int
+    residency_days_left: int
+
+
 class ApplicantFacts(TypedDict):
     civil_id: str
     age: int
@@ -74,6 +80,7 @@ class ApplicantFacts(TypedDict):
     driving_licences: list[LicenceFacts]
     passports: list[PassportFacts]
     companies: list[CompanyFacts]
+    workers: list[EmployeeFacts]  # a company's, from the labour register (a person has none)
 
 
 # One of every list item, so that a rule naming a field inside a list is checked too.
@@ -109,6 +116,7 @@ EXAMPLE: ApplicantFacts = {
     "driving_licences": [{"number": "DL290010112345", "category": "private", "days_left": 900}],
     "passports": [{"number": "K1234567", "days_left": 150}],
     "companies": [{"number": "CR-100234", "role": "owner", "licence_days_left": 60}],
+    "workers": [{"civil_id": "288030312346", "permit_days_left": 20, "residency_days_left": 40}],
 }
 
 # Keys of the records a person chooses from in a form, per `x-prefill` list source.
@@ -120,5 +128,6 @@ CHOICE_KEYS: dict[str, str] = {
     "applicant.passports": "number",
     "applicant.driving_licences": "number",
     "applicant.companies": "number",
+    "applicant.workers": "civil_id",
 }
 VALUE_SOURCES = ("applicant.full_name", "applicant.civil_id", "applicant.governorate")

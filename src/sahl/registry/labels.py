@@ -64,3 +64,8 @@ def passport(number: str) -> Wording:
 
 def licence(number: str) -> Wording:
     return format_lazy(LICENCE, number=isolate(number))
+
+
+def worker(name_ar: str, name_en: str, permit: str) -> BilingualText:
+    """A worker offered in a form: the name, and the work permit's number to tell namesakes apart."""
+    return BilingualText(f"{name_ar} ({isolate(permit)})", f"{name_en} ({permit})")

@@ -162,6 +162,11 @@ class Company(models.Model):
     activity_ar = models.CharField(max_length=120)
     activity_en = models.CharField(max_length=120)
     licence_expiry = models.DateField()
+    # The licensed activities after the main one (`activity_*`), as [{"ar": .., "en": ..}].
+    more_activities = models.JSONField(default=list, blank=True)
+    # The Ministry of Commerce cancels a licence (the company closed, or was struck off): it stays
+    # in the register, and every credential certifying it stops verifying.
+    licence_cancelled_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.number
@@ -182,3 +187,68 @@ class CompanyRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} of company {self.company_id}"
+
+
+class WorkPermit(models.Model):
+    """The labour register (Public Authority for Manpower): a worker's work permit with a company.
+    The worker's residency is the population register's (`Person.residency_expiry`)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="work_permits")
+    worker = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="work_permits")
+    permit_number = models.CharField(max_length=20, unique=True)
+    occupation_ar = models.CharField(max_length=80)
+    occupation_en = models.CharField(max_length=80)
+    monthly_salary_fils = models.PositiveIntegerField()
+    permit_expiry = models.DateField()
+    ended_on = models.DateField(null=True, blank=True, help_text="the permit was cancelled or moved")
+
+    class Meta:
+        indexes = [models.Index(fields=["company", "permit_expiry"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker"], condition=models.Q(ended_on__isnull=True), name="one_current_employer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"work permit {self.pk}"
+
+
+class CompanyPermit(models.Model):
+    """A permit a company holds besides its commercial licence (fire safety, signboard...), from
+    the agency that issued it."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="permits")
+    number = models.CharField(max_length=20, unique=True)
+    agency = models.CharField(max_length=10, help_text="the catalogue code of the issuing agency")
+    name_ar = models.CharField(max_length=120)
+    name_en = models.CharField(max_length=120)
+    expires_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"permit {self.pk}"
+
+
+class ContributionStatement(models.Model):
+    """A month's social-insurance contributions of a company's insured workers, as the Public
+    Institution for Social Security bills them: due by `due_on`, paid through Sahl or elsewhere."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="statements")
+    period = models.DateField(help_text="the first day of the month it is for")
+    insured_count = models.PositiveIntegerField()
+    amount_fils = models.PositiveIntegerField()
+    due_on = models.DateField()
+    paid_on = models.DateField(null=True, blank=True)
+    paid_fils = models.PositiveIntegerField(default=0, help_text="with the penalty, when it was paid late")
+    payment_reference = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "period"], name="one_statement_a_month")]
+        indexes = [
+            models.Index(
+                fields=["due_on"], condition=models.Q(paid_on__isnull=True), name="unpaid_statements"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"statement {self.pk}"

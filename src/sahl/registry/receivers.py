@@ -65,4 +65,12 @@ def _role(instance: m.CompanyRole, **kwargs: Any) -> None:
 def _company(instance: m.Company, **kwargs: Any) -> None:
     if kept.keeping():
         people = m.CompanyRole.objects.filter(company_id=instance.pk).values_list("person_id", flat=True)
-        kept.forget_profiles(_civil_ids(list(people)))
+        kept.forget_profiles([instance.number, *_civil_ids(list(people))])  # its own, acting as itself
+
+
+@receiver([post_save, post_delete], sender=m.WorkPermit)
+def _work_permit(instance: m.WorkPermit, **kwargs: Any) -> None:
+    if kept.keeping():  # the company's profile lists its workers
+        kept.forget_profiles(
+            m.Company.objects.filter(pk=instance.company_id).values_list("number", flat=True)
+        )

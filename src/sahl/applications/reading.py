@@ -39,7 +39,7 @@ from sahl.core.errors import BadInput, Forbidden, NotFound
 from sahl.core.languages import Wording
 from sahl.identity.models import User
 from sahl.mandates import services as mandates
-from sahl.mandates.rules import Action, Basis
+from sahl.mandates.rules import Action
 from sahl.mandates.services import Authority
 from sahl.registry.adapters import Profile, registers
 
@@ -98,7 +98,7 @@ def _visible(who: Who) -> QuerySet[Application]:
     # an OR across a join with DISTINCT would scan every application (seconds at 20 million).
     as_party = list(Party.objects.filter(civil_id=authority.subject).values_list("application_id", flat=True))
     found = Application.objects.filter(Q(subject_civil_id=authority.subject) | Q(pk__in=as_party))
-    if authority.basis is Basis.ATTORNEY:
+    if authority.limited:
         found = found.filter(mandates.reach(authority, "service__category__code"))
     return found.select_related("service", "agency")
 
@@ -114,7 +114,7 @@ def _mine(who: Who) -> QuerySet[ApplicationCard]:
         authority = mandates.authorize(asking.actor, asking.subject, None, Action.VIEW)
     mandates.record_use(asking, "applications")
     found = ApplicationCard.objects.filter(civil_id=authority.subject)
-    if authority.basis is Basis.ATTORNEY:
+    if authority.limited:
         found = found.filter(mandates.reach(authority, "service_category"))
     return found.order_by("-created_at", "-application_id")
 

@@ -345,6 +345,18 @@ MESSAGES.update(
             "We could not find the record in the civil register. Please contact the Public Authority for "
             "Civil Information."
         ),
+        "mandate.delegate_scope": _(
+            "As representative of {name} you may do this only within your role: {scopes}. An owner or "
+            "authorised signatory of the company can do it, or widen your role."
+        ),
+        "delegate.signatory_only": _(
+            "Only an owner or authorised signatory of the company can give or end a representative's role."
+        ),
+        "delegate.scope": _("Choose what the representative may do."),
+        "delegate.civil_id": _(
+            "We could not find this civil ID number in the civil register, or it is your own. Check it and try again."
+        ),
+        "delegate.dates": _("The last day must be from today up to three years from now (YYYY-MM-DD)."),
         "mandate.scope": _(
             "You cannot apply for {name}: your power of attorney from them covers {scopes}, not this "
             "service. {name} can apply themselves, or give you a power of attorney that covers it."

@@ -189,6 +189,14 @@ class MandateRevoked(MandateEvent):
     type = "mandate.revoked"
 
 
+@event_type
+@dataclass(frozen=True)
+class DelegateInvited(MandateEvent):
+    """An owner or signatory invited a person as the company's representative (not yet accepted)."""
+
+    type = "mandate.delegate_invited"
+
+
 # --- Catalogue -------------------------------------------------------------------------------
 
 

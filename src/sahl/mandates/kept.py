@@ -43,7 +43,7 @@ def acting_for(user: User, subject: str, *, address: str = "", fresh: bool = Fal
         if until is None or services.today() <= until:
             return Authority(user, subject, basis, name, mandate, scopes, until)
     found = services.acting_for(user, subject, address=address)
-    if found.basis is not Basis.ATTORNEY:
+    if found.basis not in (Basis.ATTORNEY, Basis.DELEGATE):  # a row of ours: its change forgets it
         seconds = min(seconds, settings.SAHL_REGISTER_PROFILE_SECONDS)
     entry = (found.basis, found.subject_name, found.mandate, found.scopes, found.until)
     versioned.keep(_key(user.civil_id, subject), token, entry, seconds)

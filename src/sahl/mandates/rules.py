@@ -26,6 +26,7 @@ class Basis(StrEnum):
     GUARDIAN = "guardian"  # parent of a minor, from the population register
     ATTORNEY = "attorney"  # a power of attorney in force
     SIGNATORY = "signatory"  # owner or authorised signatory of a company, from the companies register
+    DELEGATE = "delegate"  # a company's representative, granted a scope by an owner or signatory
     STAFF = "staff"  # a caseworker of the agency that owns the service
 
 
@@ -62,6 +63,55 @@ SCOPES: dict[str, Scope] = {
         pgettext_lazy("power of attorney scope", "Government transactions"), None, frozenset({"justice"})
     ),
 }
+
+
+@dataclass(frozen=True)
+class DelegateScope:
+    """What a company's representative may do: on which catalogue categories (None: all), and which
+    actions (reading is always one)."""
+
+    name: Promise
+    categories: frozenset[str] | None
+    actions: frozenset[str]
+
+
+_FILES = frozenset({Action.ACT_AS, Action.VIEW, Action.APPLY, Action.ACT})
+DELEGATE_SCOPES: dict[str, DelegateScope] = {
+    "labour": DelegateScope(
+        pgettext_lazy("delegate scope", "Labour services"), frozenset({"labour"}), _FILES
+    ),
+    "social_insurance": DelegateScope(
+        pgettext_lazy("delegate scope", "Social-insurance services"), frozenset({"social-insurance"}), _FILES
+    ),
+    "payments": DelegateScope(
+        pgettext_lazy("delegate scope", "Payments only"),
+        None,
+        frozenset({Action.ACT_AS, Action.VIEW, Action.PAY}),
+    ),
+    "read_only": DelegateScope(
+        pgettext_lazy("delegate scope", "Read only"), None, frozenset({Action.ACT_AS, Action.VIEW})
+    ),
+    "all": DelegateScope(
+        pgettext_lazy("delegate scope", "All services and payments"), None, _FILES | {Action.PAY}
+    ),
+}
+LONGEST_DELEGATION = relativedelta(years=3)
+
+
+def delegate_may(scopes: tuple[str, ...], action: str, category: str | None) -> bool:
+    """Whether a representative holding these scopes may do `action` (on a service of `category`;
+    None: not about one service)."""
+    for key in scopes:
+        found = DELEGATE_SCOPES.get(key)
+        if found is None or action not in found.actions:
+            continue
+        if category is None or found.categories is None or category in found.categories:
+            return True
+    return False
+
+
+def delegation_dates_acceptable(until: dt.date, today: dt.date) -> bool:
+    return today <= until <= today + LONGEST_DELEGATION
 
 
 def covers(scope: str, category: str) -> bool:

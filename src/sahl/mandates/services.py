@@ -32,6 +32,7 @@ from sahl.mandates import rules
 from sahl.mandates.models import Mandate
 from sahl.mandates.rules import Action, Basis
 from sahl.registry.adapters import registers
+from sahl.registry.companies import is_company_number
 
 if TYPE_CHECKING:
     from sahl.catalogue.models import Service
@@ -58,9 +59,24 @@ class Authority:
     def is_self(self) -> bool:
         return self.basis is Basis.SELF
 
+    @property
+    def is_company(self) -> bool:
+        return self.basis in (Basis.SIGNATORY, Basis.DELEGATE)
+
+    @property
+    def limited(self) -> bool:
+        """Whether it reaches only some services (an attorney's or a representative's scopes)."""
+        return self.basis in (Basis.ATTORNEY, Basis.DELEGATE)
+
     def reaches(self, category: str) -> bool:
         """Whether this basis lets the actor touch services of a catalogue category."""
+        if self.basis is Basis.DELEGATE:
+            return rules.delegate_may(self.scopes, Action.VIEW, category)
         return self.basis is not Basis.ATTORNEY or any(rules.covers(s, category) for s in self.scopes)
+
+    def allows(self, action: str, category: str | None = None) -> bool:
+        """Whether the basis lets the actor do `action` (a representative's scopes name theirs)."""
+        return self.basis is not Basis.DELEGATE or rules.delegate_may(self.scopes, action, category)
 
 
 def oneself(user: User) -> Authority:
@@ -79,12 +95,16 @@ def authorize(
     if service is not None and service.code in rules.PERSONAL_SERVICES:
         _refuse(actor, subject, service, action, address, Forbidden("mandate.personal"))
     day = today()
-    found = _as_guardian(actor, subject, day) or _as_attorney(actor, subject, service, day)
-    found = found or _as_signatory(actor, subject)
+    if is_company_number(subject):
+        found = _as_signatory(actor, subject) or _as_delegate(actor, subject, day)
+    else:
+        found = _as_guardian(actor, subject, day) or _as_attorney(actor, subject, service, day)
     if found is None:
         _refuse(actor, subject, service, action, address, Forbidden("mandate.refused"))
     assert found is not None
     refused = refusal_for(found, service) if service is not None else None
+    if refused is None and not found.allows(action, service.category.code if service else None):
+        refused = Forbidden("mandate.delegate_scope", name=found.subject_name, scopes=_scope_names(found))
     if refused is not None:
         _refuse(actor, subject, service, action, address, refused)
     return found
@@ -97,10 +117,19 @@ def refusal_for(authority: Authority, service: Service) -> Forbidden | None:
         return None
     if service.code in rules.PERSONAL_SERVICES:
         return Forbidden("mandate.personal")
+    if authority.basis is Basis.DELEGATE and not authority.reaches(service.category.code):
+        return Forbidden(
+            "mandate.delegate_scope", name=authority.subject_name, scopes=_scope_names(authority)
+        )
     if not authority.reaches(service.category.code):
         names = [rules.SCOPES[s].name for s in authority.scopes if s in rules.SCOPES]
         return Forbidden("mandate.scope", name=authority.subject_name, scopes=_listed(names))
     return None
+
+
+def _scope_names(authority: Authority) -> Any:
+    table: dict[str, Any] = rules.DELEGATE_SCOPES if authority.basis is Basis.DELEGATE else rules.SCOPES
+    return _listed([table[s].name for s in authority.scopes if s in table])
 
 
 def _listed(names: list[Any]) -> Any:
@@ -138,9 +167,14 @@ def _as_guardian(actor: User, subject: str, day: dt.date) -> Authority | None:
     return Authority(actor, subject, Basis.GUARDIAN, child.name, until=rules.last_minor_day(child.birth_date))
 
 
-def _in_force(attorney: str, day: dt.date) -> Any:
+def _in_force(attorney: str, day: dt.date, kind: str = Mandate.Kind.POWER_OF_ATTORNEY) -> Any:
     return Mandate.objects.filter(
-        attorney_civil_id=attorney, revoked_at__isnull=True, valid_from__lte=day, valid_until__gte=day
+        kind=kind,
+        attorney_civil_id=attorney,
+        revoked_at__isnull=True,
+        accepted_at__isnull=False,
+        valid_from__lte=day,
+        valid_until__gte=day,
     )
 
 
@@ -167,6 +201,22 @@ def _as_signatory(actor: User, subject: str) -> Authority | None:
     return None
 
 
+def _as_delegate(actor: User, subject: str, day: dt.date) -> Authority | None:
+    """A company's representative: the scopes of every delegation in force joined."""
+    found = list(
+        _in_force(actor.civil_id, day, Mandate.Kind.COMPANY_DELEGATE)
+        .filter(grantor_civil_id=subject)
+        .order_by("pk")
+    )
+    if not found:
+        return None
+    company = registers().company(subject)
+    name = company.name if company else BilingualText(subject, subject)
+    until = min(m.valid_until for m in found)
+    scopes = tuple(sorted({m.scope for m in found}))
+    return Authority(actor, subject, Basis.DELEGATE, name, found[0], scopes, until)
+
+
 def asks_reauthentication(service_code: str) -> bool:
     """Sensitive services (granting powers to act for you) need the password typed again."""
     return service_code in rules.PERSONAL_SERVICES
@@ -189,11 +239,27 @@ def powers_of(actor: User) -> list[Authority]:
         authority = _as_attorney(actor, grantor, None, day)
         if authority is not None:
             found.append(authority)
+    for company in registers().companies(actor.civil_id):
+        if company.role in rules.COMPANY_ROLES_THAT_SIGN:
+            found.append(Authority(actor, company.number, Basis.SIGNATORY, company.name))
+    delegating = sorted(
+        {m.grantor_civil_id for m in _in_force(actor.civil_id, day, Mandate.Kind.COMPANY_DELEGATE)}
+        - {a.subject for a in found}
+    )
+    for number in delegating:
+        delegate = _as_delegate(actor, number, day)
+        if delegate is not None:
+            found.append(delegate)
     return found
 
 
 def reach(authority: Authority, field: str) -> Q:
     """A filter on a catalogue category code (`field`) for what the authority reaches."""
+    if authority.basis is Basis.DELEGATE:
+        scopes = [rules.DELEGATE_SCOPES[s] for s in authority.scopes if s in rules.DELEGATE_SCOPES]
+        if any(s.categories is None for s in scopes):
+            return Q()
+        return Q(**{f"{field}__in": sorted({c for s in scopes for c in s.categories or ()})})
     if authority.basis is not Basis.ATTORNEY:
         return Q()
     reached = Q(pk__in=[])
@@ -255,6 +321,7 @@ def grant_power_of_attorney(reference: str, grantor: str, answers: dict[str, Any
             "valid_from": start,
             "valid_until": end,
             "granted_at": timezone.now(),
+            "accepted_at": timezone.now(),  # the attorney consented on the application
         },
     )
     if created:
@@ -287,8 +354,9 @@ class MyMandates:
 
 def my_mandates(user: User) -> MyMandates:
     day = today()
-    granted = Mandate.objects.filter(grantor_civil_id=user.civil_id).order_by("-granted_at")
-    received = Mandate.objects.filter(attorney_civil_id=user.civil_id).order_by("-granted_at")
+    powers = Mandate.objects.filter(kind=Mandate.Kind.POWER_OF_ATTORNEY)
+    granted = powers.filter(grantor_civil_id=user.civil_id).order_by("-granted_at")
+    received = powers.filter(attorney_civil_id=user.civil_id).order_by("-granted_at")
 
     def view(mandate: Mandate, other: str) -> MandateView:
         person = registers().person(other)
@@ -314,7 +382,7 @@ def revoke(grantor: User, mandate_id: int, reason: str = "", *, address: str = "
     with transaction.atomic():
         mandate = (
             Mandate.objects.select_for_update()
-            .filter(pk=mandate_id, grantor_civil_id=grantor.civil_id)
+            .filter(pk=mandate_id, grantor_civil_id=grantor.civil_id, kind=Mandate.Kind.POWER_OF_ATTORNEY)
             .first()
         )
         if mandate is None:

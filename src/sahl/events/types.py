@@ -164,6 +164,25 @@ class PaymentRefunded(PaymentEvent):
     type = "payment.refunded"
 
 
+@event_type
+@dataclass(frozen=True)
+class DuesPaid(DomainEvent):
+    """Dues held outside Sahl's applications (a company's monthly social-insurance statements) were
+    paid in one payment: the register that holds them marks them paid. Announced once per payment."""
+
+    type = "payment.dues_paid"
+    intent_id: int
+    references: tuple[str, ...]  # the dues' references in their register
+    paid_on: str  # ISO date (Kuwait)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "references", tuple(self.references))  # a list when read back from JSON
+
+    @property
+    def subject(self) -> str:
+        return f"payment:{self.intent_id}"
+
+
 # --- Mandates --------------------------------------------------------------------------------
 
 

@@ -1,16 +1,18 @@
-"""Paying through the API: start a payment and send the person's browser to `payment_url`."""
+"""Paying through the API: start a payment and send the person's browser to `payment_url`; read a
+basket (one payment for several dues)."""
 
 import datetime as dt
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import P, PathEx, Router, Schema, Status
 from ninja.security import django_auth
 
 from sahl.applications import reading
-from sahl.core.api_schemas import errors
+from sahl.core.api_schemas import Text, errors
 from sahl.core.money import Money
 from sahl.mandates.current import acting_of
-from sahl.payments import services
+from sahl.payments import baskets, services
 
 router = Router(tags=["payments"], auth=django_auth)
 
@@ -67,3 +69,60 @@ def list_payments(request: HttpRequest, reference: PathEx[str, REFERENCE]) -> li
 )
 def start_payment(request: HttpRequest, reference: PathEx[str, REFERENCE]) -> Status:
     return Status(201, _out(reference, services.start(acting_of(request), reference)))
+
+
+class BasketItemOut(Schema):
+    title: Text
+    application: str | None
+    due_reference: str | None
+    amount: str
+
+
+class BasketOut(Schema):
+    reference: str
+    state: str
+    agency: str
+    amount: str
+    currency: str
+    items: list[BasketItemOut]
+    payment_url: str
+    created_at: dt.datetime
+    paid_at: dt.datetime | None
+    refunded_at: dt.datetime | None
+    receipt: str | None
+
+
+BASKET = P(description="the payment's reference, e.g. PAY-1A2B3C4D5E6F")
+
+
+@router.get(
+    "/payments/{reference}",
+    response={200: BasketOut} | errors(404),
+    summary="A payment of several dues (a basket)",
+    description="What one payment pays at once (several applications' fees, or dues such as a company's "
+    "monthly statements), its state, the gateway's page while it is open and, once paid, the address of "
+    "its receipt. Only to the person or company it was paid for (404 for anyone else).",
+)
+def get_basket(request: HttpRequest, reference: PathEx[str, BASKET]) -> BasketOut:
+    intent = baskets.basket_for(acting_of(request), reference)
+    return BasketOut(
+        reference=intent.reference,
+        state=intent.state,
+        agency=intent.agency.code,
+        amount=Money(intent.amount_fils).amount,
+        currency=intent.currency,
+        items=[
+            BasketItemOut(
+                title=Text(ar=item.title_ar, en=item.title_en),
+                application=item.application.reference if item.application else None,
+                due_reference=item.due_reference or None,
+                amount=Money(item.amount_fils).amount,
+            )
+            for item in baskets.items_of(intent)
+        ],
+        payment_url=intent.payment_url if intent.state == "pending" else "",
+        created_at=intent.created_at,
+        paid_at=intent.paid_at,
+        refunded_at=intent.refunded_at,
+        receipt=reverse("payments:basket_receipt", args=[intent.reference]) if intent.receipt else None,
+    )

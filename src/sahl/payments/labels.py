@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from sahl.core.messages import MESSAGES
 from sahl.payments.models import PaymentIntent
 
 STATES = {
@@ -26,3 +27,28 @@ NOTICES = {
         "twice. Check this page again after {time}."
     ),
 }
+
+# A basket: one payment for several dues.
+GIVEN_BACK = _("Being refunded to you")
+BASKET_NOTICES = {
+    "given_back": _(
+        "When the payment arrived, some of what it paid was no longer due, so nothing was paid and the "
+        "whole amount is being refunded to you. You can pay the rest again now."
+    ),
+}
+
+MESSAGES.update(
+    {
+        "payment.in_basket": _(
+            "This fee is being paid together with others in a payment that is still open; finish or cancel "
+            "that payment first."
+        ),
+        "payment.already_started": _(
+            "Some of these are already being paid in another payment that is still open; finish or cancel "
+            "that payment first."
+        ),
+        "payment.basket_agencies": _("One payment can only pay dues to the same agency."),
+        "payment.basket_size": _("Choose between 1 and {limit} items to pay at once."),
+        "payment.due_not_found": _("We could not find one of these dues."),
+    }
+)

@@ -23,6 +23,8 @@ def payments_of(references: Mapping[int, str]) -> dict[int, list[Payment]]:
         .order_by("created_at", "pk")
     )
     for intent in intents:
+        if intent.application_id is None:  # a basket (never among these: they are found by application)
+            continue
         found.setdefault(intent.application_id, []).append(
             _payment(references[intent.application_id], intent)
         )

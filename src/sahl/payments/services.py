@@ -11,24 +11,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from sahl.applications import deciding, moving, reading
 from sahl.applications.models import Application, HistoryEvent
-from sahl.applications.pdf import PdfDocument, render_pdf
 from sahl.applications.states import State
-from sahl.catalogue.models import Agency
-from sahl.core.bilingual import LANGUAGES, BilingualText
+from sahl.catalogue.models import Agency, Service
 from sahl.core.errors import BadInput, Conflict, NotFound, Unavailable
-from sahl.core.languages import in_language
 from sahl.core.money import Money
 from sahl.events.services import announce
-from sahl.events.types import PaymentCaptured, PaymentRefunded
+from sahl.events.types import DuesPaid, PaymentCaptured, PaymentRefunded
+from sahl.mandates import services as mandates
+from sahl.mandates.rules import Action
 from sahl.outbox import services as outbox
+from sahl.payments import receipts
 from sahl.payments.adapters import (
     CAPTURED,
     FAILED,
@@ -38,9 +37,9 @@ from sahl.payments.adapters import (
     Inquiry,
     gateway,
 )
-from sahl.payments.models import PaymentEvent, PaymentIntent
+from sahl.payments.models import PaymentEvent, PaymentIntent, PaymentItem
 
-__all__ = ["PaymentIntent"]
+__all__ = ["PaymentIntent", "PaymentItem"]
 
 log = logging.getLogger(__name__)
 LIVE = (PaymentIntent.State.PENDING, PaymentIntent.State.PAID)
@@ -63,42 +62,58 @@ def _event(intent: PaymentIntent | None, kind: str, detail: str = "") -> None:
 
 
 def for_application(application: Application) -> list[PaymentIntent]:
-    return list(application.payments.order_by("created_at"))
+    """The application's attempts: its own, and the baskets it was in."""
+    in_baskets = PaymentItem.objects.filter(application=application).values("intent_id")
+    return list(
+        PaymentIntent.objects.filter(Q(application=application) | Q(pk__in=in_baskets)).order_by("created_at")
+    )
 
 
-def start(who: reading.Who, reference: str) -> PaymentIntent:
-    """The intent to send the person to: the live one if there is one, else a new one.
+def _set_state(intent: PaymentIntent, state: str, *fields: str) -> None:
+    """Move the intent (saved with `fields` too); its items are live exactly while it is live."""
+    intent.state = state
+    intent.save(update_fields=["state", *fields])
+    PaymentItem.objects.filter(intent=intent).update(live=state in LIVE)
 
-    The application row is locked while choosing, so two clicks or two tabs get the same intent;
-    the gateway is asked outside the transaction (it may share the database), with our reference
-    as its idempotency key, so both get the same payment page: one charge.
 
-    An attempt still pending is first asked about at the gateway: one it did not capture is closed,
-    so a new one starts at once; one it captured is applied; one it cannot tell about is kept (no
-    second charge) and the person is told when to come back."""
-    captured = _settle_live(who, reference)
-    if captured is not None:
-        return captured
-    with transaction.atomic():
-        application = reading.application_for(who, reference)
-        if not reading.speaks_for(who, application):  # a party (the buyer) does not pay
-            raise NotFound("application.not_found")
-        application = Application.objects.select_for_update().select_related("agency").get(pk=application.pk)
-        if application.state != State.AWAITING_PAYMENT:
-            raise Conflict("payment.not_due")
-        live = application.payments.filter(state__in=LIVE).first()
-        if live is not None and live.state == PaymentIntent.State.PAID:
-            raise Conflict("payment.already_paid")
-        if live is not None and live.expires_at <= timezone.now():
-            _expire(live)
-            live = None
-        intent = live or PaymentIntent.objects.create(
-            reference=f"PAY-{secrets.token_hex(6).upper()}",
-            application=application,
-            agency=application.agency,
-            amount_fils=application.fee_fils,
-            expires_at=timezone.now() + dt.timedelta(minutes=settings.SAHL_PAYMENT_MINUTES),
-        )
+def _released(intent_id: int) -> None:
+    """The intent left the live states by a guarded update: its items no longer hold anything."""
+    PaymentItem.objects.filter(intent_id=intent_id).update(live=False)
+
+
+def authorize_pay(who: reading.Who, service: Service | None) -> None:
+    """Someone acting for another (a guardian, an attorney, a company's delegate) must be allowed to pay
+    for them (mandates: Action.PAY); refused, mandates records it and raises Forbidden."""
+    authority = reading.acting(who)
+    if not authority.is_self:
+        mandates.authorize(authority.actor, authority.subject, service, Action.PAY)
+
+
+def new_intent(who: reading.Who, agency: Agency, items: list[PaymentItem], **fields: Any) -> PaymentIntent:
+    """A new pending intent paying `items` (unsaved, saved here), with its payer; inside the caller's
+    transaction.
+    The database refuses an application or a due already live in another attempt (IntegrityError)."""
+    authority = reading.acting(who)
+    intent = PaymentIntent.objects.create(
+        reference=f"PAY-{secrets.token_hex(6).upper()}",
+        agency=agency,
+        amount_fils=sum(item.amount_fils for item in items),
+        expires_at=timezone.now() + dt.timedelta(minutes=settings.SAHL_PAYMENT_MINUTES),
+        payer=authority.actor,
+        payer_subject=authority.subject,
+        payer_name_ar=authority.subject_name.ar,
+        payer_name_en=authority.subject_name.en,
+        **fields,
+    )
+    for item in items:
+        item.intent = intent
+    PaymentItem.objects.bulk_create(items)
+    return intent
+
+
+def open_at_gateway(intent: PaymentIntent) -> PaymentIntent:
+    """The intent's payment page at the gateway, asked for outside any transaction (the gateway may
+    share the database), with our reference as its idempotency key: two asks, one page, one charge."""
     if not intent.payment_url:
         base = settings.SAHL_PUBLIC_URL
         started = gateway().start(
@@ -116,10 +131,68 @@ def start(who: reading.Who, reference: str) -> PaymentIntent:
     return intent
 
 
-def _settle_live(who: reading.Who, reference: str) -> PaymentIntent | None:
-    """The pending attempt asked about at the gateway; it is returned if that found it captured."""
+def start(who: reading.Who, reference: str) -> PaymentIntent:
+    """The intent to send the person to: the live one if there is one, else a new one.
+
+    The application row is locked while choosing, so two clicks or two tabs get the same intent;
+    the gateway is asked outside the transaction (it may share the database), with our reference
+    as its idempotency key, so both get the same payment page: one charge.
+
+    An attempt still pending is first asked about at the gateway: one it did not capture is closed,
+    so a new one starts at once; one it captured is applied; one it cannot tell about is kept (no
+    second charge) and the person is told when to come back.
+
+    Someone acting for another must be allowed to pay for them (authorize_pay). An application in a
+    basket still open is not paid alone (Conflict payment.in_basket) until that basket closes."""
     application = reading.application_for(who, reference)
-    live = application.payments.filter(state=PaymentIntent.State.PENDING).exclude(payment_url="").first()
+    if not reading.speaks_for(who, application):  # a party (the buyer) does not pay
+        raise NotFound("application.not_found")
+    authorize_pay(who, application.service)
+    captured = _settle_live(application)
+    if captured is not None:
+        return captured
+    with transaction.atomic():
+        application = reading.application_for(who, reference)
+        application = (
+            Application.objects.select_for_update().select_related("agency", "service").get(pk=application.pk)
+        )
+        if application.state != State.AWAITING_PAYMENT:
+            raise Conflict("payment.not_due")
+        held = PaymentItem.objects.filter(application=application, live=True).select_related("intent").first()
+        live = held.intent if held is not None else None
+        if live is not None and live.state == PaymentIntent.State.PAID:
+            raise Conflict("payment.already_paid")
+        if live is not None and live.expires_at <= timezone.now():
+            expire(live)
+            live = None
+        if live is not None and live.is_basket:
+            raise Conflict("payment.in_basket")
+        name = application.service.name
+        intent = live or new_intent(
+            who,
+            application.agency,
+            [
+                PaymentItem(
+                    application=application,
+                    title_ar=name.ar,
+                    title_en=name.en,
+                    amount_fils=application.fee_fils,
+                )
+            ],
+            application=application,
+        )
+    return open_at_gateway(intent)
+
+
+def _settle_live(application: Application) -> PaymentIntent | None:
+    """The pending attempt holding the application (alone or in a basket) asked about at the gateway;
+    it is returned if that found it captured."""
+    held = PaymentItem.objects.filter(application=application, live=True).values("intent_id")
+    live = (
+        PaymentIntent.objects.filter(pk__in=held, state=PaymentIntent.State.PENDING)
+        .exclude(payment_url="")
+        .first()
+    )
     if live is None or live.expires_at <= timezone.now():
         return None  # nothing open, or past its time: start() replaces it (a late capture is refunded)
     learnt = inquire(live)
@@ -153,6 +226,7 @@ def inquire(intent: PaymentIntent) -> str:
             if PaymentIntent.objects.filter(pk=intent.pk, state=PaymentIntent.State.PENDING).update(
                 state=_CLOSED.get(answer.result.result, PaymentIntent.State.FAILED)
             ):
+                _released(intent.pk)
                 _event(intent, "inquiry_not_captured", answer.result.result)
     intent.refresh_from_db()
     return answer.state
@@ -184,6 +258,18 @@ def inquire_if_due(application: Application, payments: list[PaymentIntent]) -> b
     return True
 
 
+def inquire_basket_if_due(intent: PaymentIntent) -> bool:
+    """When the payer opens a basket's page: a pending attempt is asked about, at most once a
+    SAHL_PAYMENT_INQUIRY_SECONDS. True when it was asked (read it again)."""
+    since = timezone.now() - dt.timedelta(seconds=settings.SAHL_PAYMENT_INQUIRY_SECONDS)
+    if intent.state != PaymentIntent.State.PENDING or not intent.payment_url:
+        return False
+    if intent.inquired_at is not None and intent.inquired_at > since:
+        return False
+    inquire(intent)
+    return True
+
+
 def inquire_stale(now: dt.datetime | None = None) -> int:
     """The sweep: attempts pending for more than SAHL_PAYMENT_INQUIRY_MINUTES are asked about (the
     person may never come back). Returns how many were settled either way."""
@@ -201,9 +287,8 @@ def next_inquiry(intent: PaymentIntent) -> dt.datetime:
     )
 
 
-def _expire(intent: PaymentIntent) -> None:
-    intent.state = PaymentIntent.State.EXPIRED
-    intent.save(update_fields=["state"])
+def expire(intent: PaymentIntent) -> None:
+    _set_state(intent, PaymentIntent.State.EXPIRED)
     _event(intent, "expired")
 
 
@@ -218,6 +303,7 @@ def expire_stale(now: dt.datetime | None = None) -> int:
             if PaymentIntent.objects.filter(pk=intent.pk, state=PaymentIntent.State.PENDING).update(
                 state=PaymentIntent.State.EXPIRED
             ):
+                _released(intent.pk)
                 _event(intent, "expired")
                 count += 1
     return count
@@ -247,10 +333,12 @@ def _apply(known: PaymentIntent, result: GatewayResult) -> PaymentIntent:
         if result.result == "CAPTURED":
             _paid(intent)
         elif intent.state == PaymentIntent.State.PENDING and result.result in ("DECLINED", "CANCELLED"):
-            intent.state = (
-                PaymentIntent.State.DECLINED if result.result == "DECLINED" else PaymentIntent.State.CANCELLED
+            _set_state(
+                intent,
+                PaymentIntent.State.DECLINED
+                if result.result == "DECLINED"
+                else PaymentIntent.State.CANCELLED,
             )
-            intent.save(update_fields=["state"])
             _event(intent, result.result.lower())
         else:
             _event(intent, "ignored", f"{result.result} while {intent.state}")
@@ -273,88 +361,119 @@ def _check_matches(intent: PaymentIntent, result: GatewayResult) -> None:
 
 
 def _paid(intent: PaymentIntent) -> None:
-    if intent.application.payments.filter(state=PaymentIntent.State.PAID).exclude(pk=intent.pk).exists():
+    items = list(intent.items.all())
+    applications = [item.application_id for item in items if item.application_id]
+    dues = [item.due_reference for item in items if item.due_reference]
+    held_elsewhere = (
+        PaymentItem.objects.filter(live=True)
+        .filter(Q(application_id__in=applications) | Q(due_reference__in=dues))
+        .exclude(intent=intent)
+        .values("intent_id")
+    )
+    others = list(PaymentIntent.objects.select_for_update().filter(pk__in=held_elsewhere).order_by("pk"))
+    if any(other.state == PaymentIntent.State.PAID for other in others):
         _event(intent, "duplicate_capture")  # an older attempt was captured late: give it back
         _request_refund(intent)
         return
     # A closed attempt captured late while a newer one is open: this one pays, the newer one closes
     # (captured too, it would be refunded above), and there is never more than one live attempt.
-    for newer in intent.application.payments.filter(state=PaymentIntent.State.PENDING).exclude(pk=intent.pk):
-        _expire(newer)
-    intent.state = PaymentIntent.State.PAID
+    for newer in others:
+        expire(newer)
+    application = intent.application
+    if application is None:
+        _basket_paid(intent, items)
+        return
     intent.paid_at = timezone.now()
-    intent.save(update_fields=["state", "paid_at"])
+    _set_state(intent, PaymentIntent.State.PAID, "paid_at")
     _event(intent, "paid")
     announce(
-        PaymentCaptured(
-            intent_id=intent.pk, application_id=intent.application_id, amount_fils=intent.amount_fils
-        )
+        PaymentCaptured(intent_id=intent.pk, application_id=application.pk, amount_fils=intent.amount_fils)
     )
-    _write_receipt(intent)
-    if not deciding.payment_received(intent.application):
+    receipts.write_receipt(intent)
+    if not deciding.payment_received(application):
         _request_refund(intent)  # the application ended while the person was paying
 
 
-# The receipt (a PDF in both languages, whatever the payer's language).
-RECEIPT_TITLE = _("Payment receipt — {service}")
-AMOUNT_PAID = _("Amount paid")
-PAYMENT_NUMBER = _("Payment number")
-PAID_AT = _("Paid at")
+def _basket_paid(intent: PaymentIntent, items: list[PaymentItem]) -> None:
+    """A basket is paid whole or given back whole.
 
-
-def _receipt_title(service: BilingualText) -> BilingualText:
-    """The receipt's title in each language, with the service's name in that language."""
-    ar, en = (
-        in_language(RECEIPT_TITLE, language).format(service=service.get(language)) for language in LANGUAGES
-    )
-    return BilingualText(ar, en)
-
-
-def _write_receipt(intent: PaymentIntent) -> None:
-    application = Application.objects.select_related("service", "agency", "applicant").get(
-        pk=intent.application_id
-    )
-    paid_at = timezone.localtime(intent.paid_at)
-    pdf = render_pdf(
-        PdfDocument(
-            title=_receipt_title(application.service.name),
-            agency=application.agency.name,
-            reference=application.reference,
-            verification_code=intent.reference,
-            verify_url=f"{settings.SAHL_PUBLIC_URL}/applications/{application.reference}",
-            holder_name=BilingualText(application.applicant.name_ar, application.applicant.name_en),
-            holder_civil_id=application.applicant.civil_id,
-            issued_on=paid_at.date(),
-            valid_until=None,
-            fields=(
-                (AMOUNT_PAID, f"{Money(intent.amount_fils).amount} KWD"),
-                (PAYMENT_NUMBER, intent.gateway_payment_id),
-                (PAID_AT, paid_at.strftime("%Y-%m-%d %H:%M")),
-            ),
-        )
-    )
-    intent.receipt.save(f"{intent.reference}.pdf", ContentFile(pdf), save=True)
+    An application of the basket may have ended (withdrawn, cancelled) while the person was on the
+    gateway's page. Giving back that item's part alone would be right, but the gateway refunds a
+    payment once and in full (its simulated twin refuses any other amount; PaymentGateway.refund is
+    asked with the payment's amount), so a partial refund could only fail and wait for an operator.
+    So the basket is not applied at all: nothing moves on, the whole payment goes back through the
+    outbox, and its items are released at once, so the person can pay the others in a new basket
+    straight away (tests/integration/test_payment_baskets.py, the withdrawn application)."""
+    locked = {
+        application.pk: application
+        for application in Application.objects.select_for_update()
+        .filter(pk__in=[item.application_id for item in items if item.application_id])
+        .order_by("pk")
+    }
+    intent.paid_at = timezone.now()
+    _set_state(intent, PaymentIntent.State.PAID, "paid_at")
+    _event(intent, "paid")
+    ended = [a.reference for a in locked.values() if a.state != State.AWAITING_PAYMENT]
+    if ended:
+        _released(intent.pk)
+        _event(intent, "basket_given_back", "no longer due: " + ", ".join(ended))
+        _request_refund(intent)
+        return
+    for item in items:
+        if item.application_id:
+            announce(
+                PaymentCaptured(
+                    intent_id=intent.pk, application_id=item.application_id, amount_fils=item.amount_fils
+                )
+            )
+            deciding.payment_received(locked[item.application_id])  # due, under our lock: it moves on
+    dues = tuple(item.due_reference for item in items if item.due_reference)
+    if dues:
+        paid_on = timezone.localdate(intent.paid_at).isoformat()
+        announce(DuesPaid(intent_id=intent.pk, references=dues, paid_on=paid_on))
+    receipts.write_basket_receipt(intent)
 
 
 def receipt_for(who: reading.Who, reference: str, intent_id: int) -> PaymentIntent:
+    """The receipt of an attempt of the application (alone, or the basket it was paid in)."""
     application = reading.application_for(who, reference)
-    intent = application.payments.filter(pk=intent_id).exclude(receipt="").first()
-    if intent is None or not reading.speaks_for(who, application):
+    found = [intent for intent in for_application(application) if intent.pk == intent_id and intent.receipt]
+    if not found or not reading.speaks_for(who, application):
         raise NotFound("document.not_found")
-    return intent
+    return found[0]
 
 
 # --- Refunds ----------------------------------------------------------------------------------
 
 
 def refund_if_paid(application_id: int) -> None:
-    """The application ended without the service: a paid fee goes back (through the outbox)."""
+    """The application ended without the service: a paid fee goes back (through the outbox).
+
+    A fee paid in a basket with others cannot go back alone (the gateway refunds a payment whole, see
+    _basket_paid): what is owed is put on the basket's record, once, for the operator to refund."""
     with transaction.atomic():
         intent = PaymentIntent.objects.filter(
             application_id=application_id, state=PaymentIntent.State.PAID
         ).first()
         if intent is not None:
             _request_refund(intent)
+            return
+        item = (
+            PaymentItem.objects.filter(
+                application_id=application_id, live=True, intent__state=PaymentIntent.State.PAID
+            )
+            .select_related("intent", "application")
+            .first()
+        )
+        if item is not None:
+            detail = (
+                f"{item.application.reference if item.application else ''} {Money(item.amount_fils).amount}"
+            )
+            if not PaymentEvent.objects.filter(
+                intent=item.intent, kind="refund_part_owed", detail=detail
+            ).exists():
+                log.warning("a basket's part is owed back", extra={"intent": item.intent.reference})
+                _event(item.intent, "refund_part_owed", detail)
 
 
 REFUNDS = uuid.UUID("5f1d2b1e-8a61-4d0c-9a8e-3b7f6c2d9e40")  # namespace of refunds' outbox keys
@@ -380,14 +499,17 @@ def refunded(intent_id: int) -> PaymentIntent:
     intent = PaymentIntent.objects.select_for_update().select_related("application").get(pk=intent_id)
     if intent.state == PaymentIntent.State.REFUNDED:
         return intent
-    intent.state = PaymentIntent.State.REFUNDED
     intent.refunded_at = timezone.now()
-    intent.save(update_fields=["state", "refunded_at"])
+    _set_state(intent, PaymentIntent.State.REFUNDED, "refunded_at")
     _event(intent, "refunded")
+    if intent.application is None:
+        # A basket given back whole: none of its applications moved on, and the listeners of
+        # payment.refunded read one application; the basket's page says it.
+        return intent
     moving.record(intent.application, HistoryEvent.Kind.REFUNDED, None, Money(intent.amount_fils).amount)
     announce(
         PaymentRefunded(
-            intent_id=intent.pk, application_id=intent.application_id, amount_fils=intent.amount_fils
+            intent_id=intent.pk, application_id=intent.application.pk, amount_fils=intent.amount_fils
         )
     )
     return intent

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -23,7 +24,7 @@ from sahl.core import untrusted
 from sahl.core.errors import SahlError
 from sahl.identity.current import person_of
 from sahl.mandates.current import acting_of
-from sahl.payments import labels, services
+from sahl.payments import baskets, labels, services
 from sahl.ui.errors import error_page, for_error
 
 if TYPE_CHECKING:
@@ -67,6 +68,10 @@ def back_from_gateway(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The bank declined the card. You were not charged; you can try again."))
     elif intent.state == "cancelled":
         messages.info(request, _("You cancelled the payment. You were not charged."))
+    if intent.application is None:  # a basket: where the person started from, else its own page
+        return redirect(
+            baskets.safe_return(intent.return_to) or reverse("payments:basket", args=[intent.reference])
+        )
     # Otherwise the application's page says what happened and what to do (payment_notice).
     return redirect("applications:detail", reference=intent.application.reference)
 
@@ -89,6 +94,53 @@ def callback(request: HttpRequest) -> JsonResponse:
 def receipt(request: HttpRequest, reference: str, intent_id: int) -> HttpResponseBase:
     try:
         intent = services.receipt_for(acting_of(request), reference, intent_id)
+    except SahlError as error:
+        return for_error(request, error)
+    return FileResponse(intent.receipt.open("rb"), as_attachment=True, filename=f"{intent.reference}.pdf",
+                        content_type="application/pdf")  # fmt: skip
+
+
+@login_required
+@require_GET
+def basket(request: HttpRequest, reference: str) -> HttpResponse:
+    """What a basket pays, its state and its receipt, to the subject it was paid for."""
+    try:
+        intent = baskets.basket_for(acting_of(request), reference)
+    except SahlError as error:
+        return for_error(request, error)
+    if services.inquire_basket_if_due(intent):
+        intent.refresh_from_db()
+    items = baskets.items_of(intent)
+    given_back = intent.state == "paid" and not any(item.live for item in items)
+    return render(
+        request,
+        "payments/basket.html",
+        {
+            "intent": intent,
+            "items": items,
+            "state": labels.GIVEN_BACK
+            if given_back
+            else labels.STATES[services.PaymentIntent.State(intent.state)],
+            "notice": _basket_notice(intent, given_back),
+            "open": intent.state == "pending" and intent.payment_url and intent.expires_at > timezone.now(),
+        },
+    )
+
+
+def _basket_notice(intent: services.PaymentIntent, given_back: bool) -> str:
+    if given_back:
+        return str(labels.BASKET_NOTICES["given_back"])
+    if intent.state == "pending" and intent.inquiry == "unknown":
+        when = timezone.localtime(services.next_inquiry(intent))
+        return str(labels.NOTICES["unknown"]).format(time=when.strftime("%H:%M"))
+    return ""
+
+
+@login_required
+@require_GET
+def basket_receipt(request: HttpRequest, reference: str) -> HttpResponseBase:
+    try:
+        intent = baskets.receipt_of(acting_of(request), reference)
     except SahlError as error:
         return for_error(request, error)
     return FileResponse(intent.receipt.open("rb"), as_attachment=True, filename=f"{intent.reference}.pdf",

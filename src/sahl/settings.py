@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "sahl.wallet",
     "sahl.journeys",
     "sahl.portal",
+    "sahl.business",
     "sahl.operators",
     "sahl.demo",  # seed_demo and seed_scale: synthetic data only
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("sahl.complaints.urls")),
     path("", include("sahl.wallet.urls")),
     path("", include("sahl.journeys.urls")),
+    path("", include("sahl.business.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("sahl.open311.urls")),

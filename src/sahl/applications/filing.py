@@ -152,18 +152,23 @@ def _check_effects(definition: ServiceDefinition, answers: dict[str, Any]) -> No
 
 
 def _refuse_a_second_open_application(page: ApplyPage, answers: dict[str, Any], subject: str) -> None:
-    """One open application per service and per chosen record (a car cannot be sold twice)."""
-    for name, prop in page.definition.form.get("properties", {}).items():
-        if prop.get("x-prefill") not in CHOICE_KEYS or name not in answers:
-            continue
-        open_ones = Application.objects.filter(
-            service=page.service, subject_civil_id=subject, state__in=OPEN_STATES
-        ).filter(**{f"form_data__{name}": answers[name]})
-        if page.draft is not None:
-            open_ones = open_ones.exclude(pk=page.draft.pk)
-        clash = open_ones.first()
-        if clash is not None:
-            raise Conflict("application.already_open", reference=clash.reference)
+    """One open application per service and per chosen records (a car cannot be sold twice; a
+    company renews each worker's permit once, however many of its workers it renews)."""
+    chosen = {
+        f"form_data__{name}": answers[name]
+        for name, prop in page.definition.form.get("properties", {}).items()
+        if prop.get("x-prefill") in CHOICE_KEYS and name in answers
+    }
+    if not chosen:
+        return
+    open_ones = Application.objects.filter(
+        service=page.service, subject_civil_id=subject, state__in=OPEN_STATES, **chosen
+    )
+    if page.draft is not None:
+        open_ones = open_ones.exclude(pk=page.draft.pk)
+    clash = open_ones.first()
+    if clash is not None:
+        raise Conflict("application.already_open", reference=clash.reference)
 
 
 def _replay(answer: idempotency.Answer) -> Application:

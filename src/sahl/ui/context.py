@@ -16,6 +16,7 @@ NAV = (
     "applications:mine",
     "audit:access_log",
     "backoffice:queue",
+    "business:companies",
     "catalogue:agencies",
     "catalogue:categories",
     "complaints:mine",

@@ -241,6 +241,15 @@ def people_tour(tour: Tour, login: Any, demo: dict[str, str], anonymous: Client)
     tour.django(expat.get("/api/v1/applications/2099-9999999/payments"), 404)
     pay(expat, reference)
     tour.django(expat.post(f"/api/v1/applications/{reference}/payments"), 409)  # paid already
+    # A basket: one payment for several dues (started by the company pages; read by the payer).
+    from sahl.core.bilingual import BilingualText
+    from sahl.identity.models import User
+    from sahl.payments.baskets import Due, start_for_dues
+
+    owed = Due("PIFSS-TOUR-1", "pam", 1000, BilingualText("اشتراك", "Contribution"), demo["expat"])
+    basket = start_for_dues(User.objects.get(civil_id=demo["expat"]), [owed])
+    tour.django(expat.get(f"/api/v1/payments/{basket.reference}"), 200)
+    tour.django(father.get(f"/api/v1/payments/{basket.reference}"), 404)  # not his
     completed = json.loads(tour.django(expat.get(f"/api/v1/applications/{reference}"), 200).body)
     assert completed["documents"] and completed["decision"]
     tour.django(expat.get(completed["documents"][0]["download"]), 409)  # its PDF is being made

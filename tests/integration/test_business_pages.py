@@ -181,3 +181,62 @@ def test_a_labour_representative_renews_but_cannot_pay_and_stops_when_revoked(lo
     ended = representative.get("/applications")
     assert ended.status_code == 403  # the very next request
     assert representative.get(f"/business/{COMPANY}").status_code == 404
+
+
+def test_the_company_home_reads_as_many_rows_with_5000_workers_as_with_5(login, demo, company):
+    """Issue 20: the home stays within its query budget for a company with 5,000 workers."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    owner = login(demo["owner"], "en")
+    owner.get(f"/business/{COMPANY}")
+
+    def counted() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert owner.get(f"/business/{COMPANY}").status_code == 200
+        return len(queries)
+
+    small = counted()
+    today = timezone.localdate()
+    found = m.Company.objects.get(number=COMPANY)
+    people = [
+        m.Person(
+            civil_id=f"2{i:011d}",
+            name_ar=f"عامل {i}",
+            name_en=f"Worker {i}",
+            birth_date=dt.date(1990, 1, 1),
+            sex="M",
+            nationality="EG",
+            governorate="KW-KU",
+            area="KU-01",
+            marital_status="single",
+            residency="article-18",
+            residency_expiry=today + dt.timedelta(days=100 + i % 300),
+            civil_id_expiry=today + dt.timedelta(days=400),
+            employment="private",
+        )
+        for i in range(5000)
+    ]
+    m.Person.objects.bulk_create(people, batch_size=1000)
+    made = m.Person.objects.filter(civil_id__startswith="2000").order_by("pk")
+    m.WorkPermit.objects.bulk_create(
+        (
+            m.WorkPermit(
+                company=found,
+                worker=p,
+                permit_number=f"WP-B{i}",
+                occupation_ar="عامل",
+                occupation_en="Labourer",
+                monthly_salary_fils=150_000,
+                permit_expiry=today + dt.timedelta(days=1 + i % 360),
+            )
+            for i, p in enumerate(made)
+        ),
+        batch_size=1000,
+    )
+    assert m.WorkPermit.objects.filter(company=found).count() >= 5000
+    big = counted()
+    assert big == small, (small, big)
+    assert small <= 20, small  # the session, the authority, the reads of the home, its access logged
+    page = owner.get(f"/business/{COMPANY}").content.decode()
+    assert "5,005 workers" in page or "5005 workers" in page

@@ -244,9 +244,10 @@ def test_the_message_reaches_the_inbox_and_the_channels_the_person_chose(demo, s
     assert "http://testserver/services/moi.vehicle-registration-renewal" in body_of(mail) or (
         "/services/moi.vehicle-registration-renewal" in body_of(mail)
     )
-    # The company's owner hears in the inbox only (she chose no channel), in Arabic.
-    (owner,) = told(demo["owner"])
-    assert owner.subject.startswith("تذكير: تنتهي صلاحية الرخصة التجارية لشركتك")
+    # The company's owner hears in the inbox only (she chose no channel), in Arabic, of her company
+    # by name (tests/integration/test_company_reminders.py: its signatories and representatives too).
+    (owner,) = Message.objects.filter(recipient__civil_id=demo["owner"], event="company_licence_expiring")
+    assert owner.subject.startswith("تذكير: تنتهي صلاحية الرخصة التجارية لشركتك شركة الرشيدي")
     assert owner.link == "/services/moci.commercial-licence-renewal"
     assert not Delivery.objects.filter(topic=f"message:{owner.pk}").exists()
     company = CompanyRole.objects.get(person__civil_id=demo["owner"]).company_id

@@ -333,7 +333,10 @@ class JourneyStepMoved(JourneyEvent):
 class ReminderDue(DomainEvent):
     """One person is to be told that a document (theirs, or a child's in their care) expires soon:
     `document` is its kind (passport, vehicle_registration...), `renew` the catalogue service that
-    renews it, `for_child` whether it is a child's."""
+    renews it, `for_child` whether it is a child's. A company's reminder (issue 20) names the company
+    (`company`, its number) and counts, never names: `document` is commercial_licence, workforce
+    (`permits` and `residencies` of its workers ending by `expires_on`) or contributions
+    (`amount_fils` unpaid, due on `expires_on`)."""
 
     type = "reminder.due"
     reminder_id: int
@@ -343,6 +346,10 @@ class ReminderDue(DomainEvent):
     days_before: int
     renew: str
     for_child: bool = False
+    company: str = ""
+    permits: int = 0
+    residencies: int = 0
+    amount_fils: int = 0
 
     @property
     def subject(self) -> str:

@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 
 from sahl.core.bilingual import BilingualText
 from sahl.journeys.models import Reminder
-from sahl.journeys.thresholds import REMINDERS, farthest, is_minor, window
+from sahl.journeys.thresholds import COMPANY_REMINDERS, REMINDERS, farthest, is_minor, name_of, window
 from sahl.registry.adapters import registers
 
 
@@ -75,19 +75,19 @@ def coming_up(civil_id: str, today: dt.date) -> list[ComingUp]:
 
 def sent(civil_id: str, limit: int = 50) -> list[Sent]:
     """The reminders sent to the person, the newest first (not those kept while they had no account,
-    nor the thresholds passed)."""
+    nor the thresholds passed); a company's too (its number as holder: not a child's)."""
     rows = Reminder.objects.filter(civil_id=civil_id, outcome=Reminder.Outcome.TOLD).order_by(
         "-created_at", "-pk"
     )[:limit]
     return [
         Sent(
             r.document,
-            REMINDERS[r.document].name,
+            name_of(r.document),
             r.expires_on,
             r.days_before,
             r.renew,
             r.holder_civil_id,
-            r.holder_civil_id != civil_id,
+            r.holder_civil_id != civil_id and r.document not in COMPANY_REMINDERS,
             r.created_at,
         )
         for r in rows

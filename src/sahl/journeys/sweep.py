@@ -11,7 +11,14 @@ thresholds marked passed; each new reminder to a person with an account is annou
 
 Running it again on the same day writes and announces nothing. A renewed document has a new expiry
 outside the windows: its old rows stay (a year past the old expiry), and nothing more is said about
-the old expiry."""
+the old expiry.
+
+Companies (issue 20, `thresholds.COMPANY_REMINDERS`): the registers count, in one read per kind, what
+each company has coming per day (its licence, its current workers' work permits and residencies,
+its unpaid social-insurance statements); the sweep groups a company's days (by week for the
+workers), and each group due at a threshold is one row per person told, in the same table, with the
+company's number as holder: its owners and signatories, and the representatives in force whose
+scope covers it. The message counts; it never names a worker."""
 
 from __future__ import annotations
 
@@ -29,8 +36,11 @@ from sahl.events.services import announce_all
 from sahl.events.types import DomainEvent, ReminderDue
 from sahl.identity.models import User
 from sahl.journeys.models import Reminder
-from sahl.journeys.thresholds import REMINDERS, due, is_minor, window
+from sahl.journeys.thresholds import COMPANY_REMINDERS, REMINDERS, due, is_minor, week_end, window
+from sahl.mandates.delegates import scopes_in_force
+from sahl.mandates.rules import delegate_may
 from sahl.registry.adapters import HeldDocument, registers
+from sahl.registry.companies import CompanyDue
 
 log = logging.getLogger("sahl.journeys")
 Outcome = Reminder.Outcome
@@ -43,6 +53,7 @@ class Swept:
     """What one sweep did, in numbers (never who)."""
 
     documents: int = 0  # documents read inside a window
+    company_dues: int = 0  # a company's dues of one kind and day read inside a window
     told: int = 0  # new reminders announced to people with an account
     no_account: int = 0  # new reminders kept for people without one
     passed: int = 0  # farther thresholds recorded as passed
@@ -82,21 +93,36 @@ def sweep(today: dt.date, batch: int = BATCH) -> Swept:
     swept = Swept()
     unanalysed = 0
     for kind in REMINDERS:
+        if kind in COMPANY_REMINDERS:  # a company's licence: told to the company's people, below
+            continue
         documents = registers().expiring(today, today + dt.timedelta(days=window(kind)), kinds=[kind])
         for chunk in _batches(documents, batch):
             swept.documents += len(chunk)
             with transaction.atomic():
                 unanalysed += _remind(chunk, today, swept)
-            if unanalysed >= ANALYZE_AFTER and connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute('ANALYZE "journeys_reminder"')
-                unanalysed = 0
+            unanalysed = _analysed(unanalysed)
+    for kind, reminding in COMPANY_REMINDERS.items():
+        last = today + dt.timedelta(days=max(reminding.days))
+        for dues in _by_company(registers().company_dues(today, last, reminding.reads), batch):
+            swept.company_dues += len(dues)
+            with transaction.atomic():
+                unanalysed += _remind_companies(kind, dues, today, swept)
+            unanalysed = _analysed(unanalysed)
     swept.forgotten = _forget(today - KEEP_AFTER_EXPIRY, batch)
     log.info(
         "reminders swept",
         extra={"documents": swept.documents, "told": swept.told, "no_account": swept.no_account},
     )
     return swept
+
+
+def _analysed(unanalysed: int) -> int:
+    """How many rows are written since the table's statistics were refreshed (refreshed now if many)."""
+    if unanalysed < ANALYZE_AFTER or connection.vendor != "postgresql":
+        return unanalysed
+    with connection.cursor() as cursor:
+        cursor.execute('ANALYZE "journeys_reminder"')
+    return 0
 
 
 def _forget(expired_before: dt.date, batch: int) -> int:
@@ -113,6 +139,12 @@ def _remind(documents: list[HeldDocument], today: dt.date, swept: Swept) -> int:
     children = [d.holder_civil_id for d in documents if is_minor(d.holder_birth_date, today)]
     parents = registers().parents(children) if children else {}
     due_rows = [row for d in documents for row in _due_rows(d, today, parents.get(d.holder_civil_id, ()))]
+    return _write(due_rows, swept, {})
+
+
+def _write(due_rows: list[_Row], swept: Swept, counted: dict[tuple[str, dt.date], _Counted]) -> int:
+    """Insert the rows not written yet and announce those told; how many rows were written.
+    `counted`: a company's counts by record and day, for its messages."""
     if not due_rows:
         return 0
     written = set(
@@ -140,6 +172,7 @@ def _remind(documents: list[HeldDocument], today: dt.date, swept: Swept) -> int:
             swept.no_account += 1
         else:
             swept.told += 1
+            company = counted.get((row.record, row.expires_on))
             events.append(
                 ReminderDue(
                     reminder_id=reminder_id,
@@ -148,7 +181,11 @@ def _remind(documents: list[HeldDocument], today: dt.date, swept: Swept) -> int:
                     expires_on=row.expires_on.isoformat(),
                     days_before=row.days_before,
                     renew=row.renew,
-                    for_child=row.civil_id != row.holder_civil_id,
+                    for_child=company is None and row.civil_id != row.holder_civil_id,
+                    company=row.holder_civil_id if company else "",
+                    permits=company.permits if company else 0,
+                    residencies=company.residencies if company else 0,
+                    amount_fils=company.amount_fils if company else 0,
                 )
             )
     if events:
@@ -176,6 +213,74 @@ def _due_rows(document: HeldDocument, today: dt.date, parents: tuple[str, ...]) 
             Outcome.TOLD,
             found.passed,
         )
+
+
+@dataclass
+class _Counted:
+    """A company's dues of one group (a day, or a week of its workers'), counted."""
+
+    number: str
+    permits: int = 0
+    residencies: int = 0
+    amount_fils: int = 0
+
+
+def _remind_companies(kind: str, dues: list[CompanyDue], today: dt.date, swept: Swept) -> int:
+    """Write and announce what these companies are due for (each company's dues all in `dues`): one
+    row per group, threshold and person told; how many rows were written."""
+    reminding = COMPANY_REMINDERS[kind]
+    groups: dict[tuple[int, dt.date], _Counted] = {}
+    for d in dues:
+        on = week_end(d.on) if reminding.weekly else d.on
+        group = groups.setdefault((d.company_id, on), _Counted(d.number))
+        if d.kind == "work_permit":
+            group.permits += d.count
+        elif d.kind == "worker_residency":
+            group.residencies += d.count
+        group.amount_fils += d.amount_fils
+    found = {key: at for key in groups if (at := due(reminding.days, (key[1] - today).days)) is not None}
+    if not found:
+        return 0
+    numbers = {groups[key].number for key in found}
+    signers = registers().signers(numbers)
+    delegates = scopes_in_force(numbers, today)
+    due_rows: list[_Row] = []
+    counted: dict[tuple[str, dt.date], _Counted] = {}
+    for (company_id, on), at in found.items():
+        group = groups[(company_id, on)]
+        record = f"{kind}:{company_id}"
+        counted[(record, on)] = group
+        told = dict.fromkeys(signers.get(group.number, ()))
+        for civil_id, scopes in delegates.get(group.number, {}).items():
+            if any(delegate_may(scopes, action, category) for action, category in reminding.delegates):
+                told.setdefault(civil_id)
+        for civil_id in told:
+            due_rows.append(
+                _Row(
+                    record,
+                    kind,
+                    on,
+                    at.days_before,
+                    civil_id,
+                    group.number,
+                    reminding.renew,
+                    Outcome.TOLD,
+                    at.passed,
+                )
+            )
+    return _write(due_rows, swept, counted)
+
+
+def _by_company(dues: Iterable[CompanyDue], size: int) -> Iterator[list[CompanyDue]]:
+    """Batches of about `size` dues that never split a company's (they come ordered by company)."""
+    chunk: list[CompanyDue] = []
+    for d in dues:
+        if len(chunk) >= size and d.company_id != chunk[-1].company_id:
+            yield chunk
+            chunk = []
+        chunk.append(d)
+    if chunk:
+        yield chunk
 
 
 # The statement's text holds only the table's own names and placeholders; every value is a parameter.

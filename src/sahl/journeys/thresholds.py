@@ -55,6 +55,64 @@ REMINDERS: dict[str, Reminding] = {
     ),
 }
 
+
+@dataclass(frozen=True)
+class CompanyReminding:
+    """What a company is reminded of (issue 20): one message per company, threshold and group of
+    dues, never one per worker. Told to its owners and signatories, and to its representatives in
+    force whose scope lets them act on it (`mandates.rules.delegate_may` of any of `delegates`):
+    the reminder asks for something to be done, so a read-only representative is not told."""
+
+    days: tuple[int, ...]  # thresholds, the farthest first
+    reads: tuple[str, ...]  # the registers' kinds of company dues it counts (registry.companies.DUES)
+    name: Promise
+    delegates: tuple[tuple[str, str | None], ...]  # (action, catalogue category) a scope must allow
+    renew: str = ""  # the service the message links to; "" for the company's page
+    weekly: bool = False  # dues grouped by the week (Sunday to Saturday) they fall in
+
+
+# Keyed by what the sweep writes as a reminder's `document`. The licence keeps its kind and its
+# record (commercial_licence:<company>), so that rows written when only owners were told still count.
+COMPANY_REMINDERS: dict[str, CompanyReminding] = {
+    "commercial_licence": CompanyReminding(
+        REMINDERS["commercial_licence"].days,
+        ("commercial_licence",),
+        REMINDERS["commercial_licence"].name,
+        (("apply", "business"),),
+        renew=REMINDERS["commercial_licence"].renew,
+    ),
+    # Work permits and the residencies of the workers who hold them, renewed together by whoever
+    # handles the company's labour services: a week's endings told at 60, 30 and 7 days before the
+    # week's last day.
+    "workforce": CompanyReminding(
+        (60, 30, 7),
+        ("work_permit", "worker_residency"),
+        pgettext_lazy("document type", "Workers' permits and residencies"),
+        (("apply", "labour"),),
+        weekly=True,
+    ),
+    # Unpaid social-insurance statements, 7 days and the day before they fall due: told to who may
+    # pay (payments, all) or handles social insurance.
+    "contributions": CompanyReminding(
+        (7, 1),
+        ("contributions",),
+        pgettext_lazy("document type", "Social-insurance contributions"),
+        (("pay", None), ("apply", "social-insurance")),
+    ),
+}
+
+
+def name_of(kind: str) -> Promise:
+    """What a reminder's `document` is called, a person's or a company's."""
+    found = REMINDERS.get(kind) or COMPANY_REMINDERS.get(kind)
+    return found.name if found else pgettext_lazy("document type", "Document")
+
+
+def week_end(day: dt.date) -> dt.date:
+    """The Saturday ending the week (Sunday to Saturday, as Kuwait's week runs) of `day`."""
+    return day + dt.timedelta(days=(5 - day.weekday()) % 7)
+
+
 # A holder younger than this is a child: the parents the population register names are told too.
 ADULT_AGE = 18
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -191,4 +192,25 @@ def of_person(user: User) -> list[Delegation]:
         company = registers().company(m.grantor_civil_id)
         name = company.name if company else BilingualText(m.grantor_civil_id, m.grantor_civil_id)
         found.append(Delegation(m, BilingualText(user.name_ar, user.name_en), name, _state(m, day)))
+    return found
+
+
+def scopes_in_force(numbers: Collection[str], day: dt.date) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Of each of these companies, the representatives in force on `day` (accepted, not revoked,
+    within their dates) and the scopes each holds: one read whatever their number. Invited ones
+    who have not accepted, and ended ones, are absent."""
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    if not numbers:
+        return found
+    rows = Mandate.objects.filter(
+        kind=KIND,
+        grantor_civil_id__in=list(numbers),
+        accepted_at__isnull=False,
+        revoked_at__isnull=True,
+        valid_from__lte=day,
+        valid_until__gte=day,
+    ).values_list("grantor_civil_id", "attorney_civil_id", "scope")
+    for number, civil_id, scope in rows.order_by("pk"):
+        held = found.setdefault(number, {})
+        held[civil_id] = (*held.get(civil_id, ()), scope)
     return found

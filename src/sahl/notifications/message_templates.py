@@ -201,6 +201,33 @@ TEMPLATES: dict[str, Template] = {
         ),
         sms=_("Sahl: {document} expires soon. Renew in Sahl."),
     ),
+    # A company's (issue 20), to its owners, signatories and representatives: it names the company
+    # and counts; no worker is named. The SMS names nothing.
+    "company_licence_expiring": Template(
+        subject=_("Reminder: the commercial licence of your company {company} expires on {expires_on}"),
+        body=_(
+            "This is a reminder that the commercial licence of {company} expires on {expires_on} "
+            "(days left: {days}). You can renew it in Sahl now."
+        ),
+        sms=_("Sahl: your company's commercial licence expires soon. Renew in Sahl."),
+    ),
+    "company_workforce_expiring": Template(
+        subject=_("Reminder: permits of the workers of {company} expire by {expires_on}"),
+        body=_(
+            "Permits of the workers of {company} expire by {expires_on} (days left: {days}): work "
+            "permits: {permits}; residence permits: {residencies}. The company's page in Sahl lists "
+            "the workers and renews their permits."
+        ),
+        sms=_("Sahl: permits of your company's workers expire soon. Open Sahl."),
+    ),
+    "company_contributions_due": Template(
+        subject=_("Reminder: the social-insurance contributions of {company} are due on {expires_on}"),
+        body=_(
+            "The social-insurance contributions of {company}, {amount}, are due on {expires_on} "
+            "(days left: {days}). Pay them in Sahl before they are overdue."
+        ),
+        sms=_("Sahl: your company's social-insurance contributions are due soon. Pay in Sahl."),
+    ),
 }
 
 
@@ -248,7 +275,9 @@ TEMPLATES.update(
 APPLICATION_FIELDS = frozenset({"reference", "service", "agency", "state", "amount", "note", "delivery"})
 NOTICE_FIELDS = frozenset({"reference", "agency", "subject", "body", "due_line", "name", "child"})
 COMPLAINT_FIELDS = frozenset({"reference", "topic", "agency", "note"})
-REMINDER_FIELDS = frozenset({"document", "expires_on", "days"})
+REMINDER_FIELDS = frozenset(
+    {"document", "expires_on", "days", "company", "permits", "residencies", "amount"}  # a company's: counts
+)
 JOURNEY_FIELDS = frozenset({"reference", "journey", "step", "done", "waiting"})
 SMS_FIELDS = frozenset({"reference", "state", "amount"})  # nothing personal
 REMINDER_SMS_FIELDS = frozenset({"document"})  # which kind of document, and whether a child's

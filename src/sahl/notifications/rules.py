@@ -44,7 +44,14 @@ APPLICATION_EVENTS = frozenset(
 )
 PAYMENT_EVENTS = frozenset({"payment_due", "payment_received", "payment_refunded"})
 NOTICE_EVENTS = frozenset({"notice", "notice_guardian"})
-REMINDER_EVENTS = frozenset({"document_expiring"})
+REMINDER_EVENTS = frozenset(
+    {
+        "document_expiring",
+        "company_licence_expiring",
+        "company_workforce_expiring",
+        "company_contributions_due",
+    }
+)
 JOURNEY_EVENTS = frozenset(
     {"journey_started", "journey_step_done", "journey_step_failed", "journey_step_waiting"}
 )
@@ -155,6 +162,9 @@ ALERT_EVENTS = frozenset(
         "notice",
         "notice_guardian",
         "document_expiring",
+        "company_licence_expiring",
+        "company_workforce_expiring",
+        "company_contributions_due",
         # A journey's start, and a step that failed or waits for the person; a step done by itself is
         # told in the inbox only (never pushy).
         "journey_started",

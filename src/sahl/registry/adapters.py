@@ -23,7 +23,7 @@ from sahl.core.errors import Conflict
 from sahl.core.languages import Wording
 from sahl.registry import companies, labels
 from sahl.registry import models as m
-from sahl.registry.companies import CompanyDetails, StatementRecord, WorkersPage, Workforce
+from sahl.registry.companies import CompanyDetails, CompanyDue, StatementRecord, WorkersPage, Workforce
 from sahl.registry.facts import ApplicantFacts
 from sahl.registry.geo import AREAS
 from sahl.registry.kept import forget_profiles, kept_profile
@@ -127,7 +127,7 @@ class RegisterRefused(Conflict):
 @dataclass(frozen=True)
 class HeldDocument:
     """A register document that expires, and one person who holds it (a company's licence: each of
-    its owners). `record` names the document (passport:17, residency:5, commercial_licence:3);
+    its owners and signatories). `record` names the document (passport:17, residency:5, commercial_licence:3);
     `variant` is what decides how it is renewed where a kind has several ways (a residency's
     article), else ""."""
 
@@ -141,7 +141,8 @@ class HeldDocument:
 
 # The documents people hold in the registers and renew through Sahl: the table, the field of its
 # expiry and the way from a row to its holder ("" when the row is the person). A company's licence
-# is held by its owners (their roles); its record is named by the company.
+# is held by its owners and signatories (their roles), unless cancelled; its record is named by the
+# company.
 EXPIRING: dict[str, tuple[type[Any], str, str]] = {
     "passport": (m.Passport, "expires_on", "holder"),
     "driving_licence": (m.DrivingLicence, "expires_on", "holder"),
@@ -205,6 +206,14 @@ class Registers(Protocol):
 
     def cancel_licence(self, number: str, day: dt.date) -> bool:
         """The Ministry of Commerce cancelled the company's commercial licence."""
+
+    def company_dues(self, first: dt.date, last: dt.date, kinds: Collection[str]) -> Iterator[CompanyDue]:
+        """What companies have coming from `first` to `last` (registry.companies.DUES's kinds): a
+        licence expiring, current workers' permits or residencies ending, unpaid statements due;
+        counted per company, kind and day, a company's together, streamed from one read."""
+
+    def signers(self, numbers: Collection[str]) -> dict[str, tuple[str, ...]]:
+        """The civil IDs of the owners and authorised signatories of each of these companies."""
 
     def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Change:
         """Carry out an effect (see registry.effects) for the person; returns what changed, in both
@@ -479,6 +488,12 @@ class DatabaseRegisters:
     def cancel_licence(self, number: str, day: dt.date) -> bool:
         return companies.cancel_licence(number, day)
 
+    def company_dues(self, first: dt.date, last: dt.date, kinds: Collection[str]) -> Iterator[CompanyDue]:
+        return companies.dues(first, last, kinds)
+
+    def signers(self, numbers: Collection[str]) -> dict[str, tuple[str, ...]]:
+        return companies.signers(numbers) if numbers else {}
+
     def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Change:
         try:
             return self._apply(effect, civil_id, answers, today)
@@ -514,8 +529,9 @@ class DatabaseRegisters:
         rows = model.objects.filter(**{f"{expiry}__range": (first, last)})
         if holders:
             rows = rows.filter(**{f"{person}civil_id__in": list(holders)})
-        if model is m.CompanyRole:
-            rows = rows.filter(role=m.CompanyRole.Role.OWNER)
+        if model is m.CompanyRole:  # who signs for a company whose licence stands
+            signs = [m.CompanyRole.Role.OWNER, m.CompanyRole.Role.SIGNATORY]
+            rows = rows.filter(role__in=signs, company__licence_cancelled_on__isnull=True)
         record = "company_id" if model is m.CompanyRole else "pk"
         return rows.annotate(kind=Value(kind, output_field=CharField())).values_list(
             "kind", record, expiry, f"{person}civil_id", f"{person}birth_date", f"{person}residency"

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import CharField, Count, F, IntegerField, Q, Sum, Value
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -268,3 +269,86 @@ def renew_licence(number: str, today: dt.date) -> Change:
     return Change(
         format_lazy(LICENCE_RENEWED, until=company.licence_expiry.isoformat()), company.licence_expiry
     )
+
+
+# --- What a company is reminded of (journeys' sweep) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompanyDue:
+    """What one company has coming on one day, counted, never named: its commercial licence
+    expiring, its current workers' work permits or residencies ending, unpaid social-insurance
+    statements falling due. `kind` is a key of `DUES`."""
+
+    kind: str
+    company_id: int
+    number: str
+    on: dt.date
+    count: int  # licences (1), permits, residencies or statements ending or due that day
+    amount_fils: int = 0  # of statements: what is unpaid
+
+
+def _licences(first: dt.date, last: dt.date) -> Any:
+    rows = m.Company.objects.filter(licence_expiry__range=(first, last), licence_cancelled_on__isnull=True)
+    return rows.annotate(
+        kind=Value("commercial_licence", output_field=CharField()),
+        company_id=F("pk"),  # named as the other reads' column, which the union is ordered by
+        n=Value(1, output_field=IntegerField()),
+        fils=Value(0, output_field=IntegerField()),
+    ).values_list("kind", "company_id", "number", "licence_expiry", "n", "fils")
+
+
+def _workers(first: dt.date, last: dt.date, expiry: str, kind: str) -> Any:
+    # The labour register's current permits of companies whose licence stands.
+    rows = m.WorkPermit.objects.filter(
+        **{f"{expiry}__range": (first, last)},
+        ended_on__isnull=True,
+        company__licence_cancelled_on__isnull=True,
+    )
+    return (
+        rows.values("company_id", "company__number", expiry)
+        .annotate(kind=Value(kind, output_field=CharField()), n=Count("pk"), fils=Value(0, IntegerField()))
+        .values_list("kind", "company_id", "company__number", expiry, "n", "fils")
+    )
+
+
+def _statements(first: dt.date, last: dt.date) -> Any:
+    rows = m.ContributionStatement.objects.filter(due_on__range=(first, last), paid_on__isnull=True)
+    return (
+        rows.values("company_id", "company__number", "due_on")
+        .annotate(
+            kind=Value("contributions", output_field=CharField()), n=Count("pk"), fils=Sum("amount_fils")
+        )
+        .values_list("kind", "company_id", "company__number", "due_on", "n", "fils")
+    )
+
+
+# A kind of company due, and its read (one GROUP BY a day, per company).
+DUES: dict[str, Callable[[dt.date, dt.date], Any]] = {
+    "commercial_licence": _licences,
+    "work_permit": lambda first, last: _workers(first, last, "permit_expiry", "work_permit"),
+    "worker_residency": lambda first, last: _workers(
+        first, last, "worker__residency_expiry", "worker_residency"
+    ),
+    "contributions": _statements,
+}
+
+
+def dues(first: dt.date, last: dt.date, kinds: Collection[str]) -> Iterator[CompanyDue]:
+    """The kinds' dues from `first` to `last`, both included, one per company, kind and day, a
+    company's all together (ordered by company): one SELECT whatever their number."""
+    reads = [DUES[kind](first, last) for kind in kinds]
+    rows = reads[0].union(*reads[1:], all=True) if len(reads) > 1 else reads[0]
+    for kind, company_id, number, on, count, fils in rows.order_by("company_id").iterator(chunk_size=2000):
+        yield CompanyDue(kind, company_id, number, on, int(count), int(fils or 0))
+
+
+def signers(numbers: Collection[str]) -> dict[str, tuple[str, ...]]:
+    """The civil IDs of the owners and authorised signatories of these companies (one read)."""
+    found: dict[str, list[str]] = {}
+    rows = m.CompanyRole.objects.filter(
+        company__number__in=list(numbers), role__in=[m.CompanyRole.Role.OWNER, m.CompanyRole.Role.SIGNATORY]
+    ).values_list("company__number", "person__civil_id")
+    for number, civil_id in rows.order_by("company__number", "pk"):
+        found.setdefault(number, []).append(civil_id)
+    return {number: tuple(people) for number, people in found.items()}

@@ -16,7 +16,8 @@ from sahl.journeys.sweep import sweep
 class Command(BaseCommand):
     help = (
         "Find the documents (passports, vehicle registrations, residence permits, driving licences, "
-        "commercial licences) due for a reminder today and announce each reminder once."
+        "commercial licences) and the companies' dues (workers' permits and residencies, unpaid "
+        "social-insurance statements) due for a reminder today and announce each reminder once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,7 +39,8 @@ class Command(BaseCommand):
                 swept = sweep(now.date())
                 if swept.told or swept.no_account or not every:
                     self.stdout.write(
-                        f"{now.date()}: {swept.documents} documents in a window, {swept.told} reminders "
+                        f"{now.date()}: {swept.documents} documents and {swept.company_dues} companies' "
+                        f"dues in a window, {swept.told} reminders "
                         f"sent, {swept.no_account} kept for people without an account, {swept.passed} "
                         f"thresholds passed, {swept.forgotten} rows of long-expired documents forgotten"
                     )

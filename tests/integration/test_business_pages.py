@@ -177,6 +177,9 @@ def test_a_labour_representative_renews_but_cannot_pay_and_stops_when_revoked(lo
     licence = representative.get("/services/moci.commercial-licence-renewal/apply")
     assert licence.status_code in (200, 403)
     assert "within your role" in licence.content.decode()
+    log = owner.get(f"/business/{COMPANY}/log").content.decode()
+    assert "As the company&#x27;s representative" in log or "As the company's representative" in log
+    assert "Access refused" in log  # the payment it tried
     owner.post(f"/business/{COMPANY}/representatives/{mandate.pk}/revoke")
     ended = representative.get("/applications")
     assert ended.status_code == 403  # the very next request

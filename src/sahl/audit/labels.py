@@ -24,6 +24,9 @@ DATA = {
     "attachment": _("Attachment of the application"),
     "document": _("Issued document"),
     "notice_addressee": _("Your name, checked before an official notice was sent to you"),
+    "company": _("The company's page"),
+    "workers": _("The list of workers"),
+    "statements": _("The contribution statements"),
 }
 
 # Why someone other than the person read their data, when it was not an agency (`detail`).
@@ -31,4 +34,5 @@ BASES = {
     "attorney": _("Under a power of attorney"),
     "guardian": _("As a guardian"),
     "signatory": _("As an authorised signatory"),
+    "delegate": _("As the company's representative"),
 }

@@ -193,6 +193,13 @@ def access_log(person: User) -> AccessLog:
     return AccessLog(reads=list(reads), security=list(security))
 
 
+def company_log(number: str) -> list[AuditEntry]:
+    """What the people acting for a company did with its data, its representatives' roles given and
+    ended, and the refused attempts, newest first. One query."""
+    found = AuditEntry.objects.filter(subject_civil_id=number).select_related("agency")
+    return list(found.order_by("-sequence")[:SHOWN])
+
+
 # --- Verification -------------------------------------------------------------------------------
 
 

@@ -67,7 +67,7 @@ def start(authority: Authority, workers: Sequence[str], key: str) -> Renewal:
 def _same(known: Renewal, subject: str, chosen: list[str]) -> Renewal:
     asked = sorted(known.items.values_list("worker_civil_id", flat=True))
     if known.company_number != subject or asked != chosen:
-        raise Conflict("idempotency.mismatch")
+        raise Conflict("idempotency.conflict")  # the same key, another request
     return known
 
 

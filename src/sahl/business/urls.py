@@ -14,6 +14,7 @@ urlpatterns = [
     path("business/<str:number>/renewals/<str:reference>", views.renewal, name="renewal"),
     path("business/<str:number>/renewals/<str:reference>/pay", views.pay_renewal, name="pay_renewal"),
     path("business/<str:number>/statements", views.statements, name="statements"),
+    path("business/<str:number>/log", views.log, name="log"),
     path("business/<str:number>/representatives", views.representatives, name="representatives"),
     path(
         "business/<str:number>/representatives/<int:mandate_id>/revoke",

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sahl.audit import labels as audit_labels
+from sahl.audit import services as audit
 from sahl.business import contributions, renewals, rules
 from sahl.business.home import company_for, company_home, statements_of
 from sahl.core.errors import SahlError
@@ -172,6 +174,24 @@ def statements(request: HttpRequest, number: str) -> HttpResponse:
         "may_pay": authority.allows(Action.PAY),
     }
     return render(request, "business/statements.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def log(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        authority = company_for(person_of(request), number, address=_address(request))
+    except SahlError as error:
+        return for_error(request, error)
+    context = {
+        "number": number,
+        "authority": authority,
+        "entries": audit.company_log(number),
+        "kinds": audit_labels.KINDS,
+        "data_labels": audit_labels.DATA,
+        "bases": audit_labels.BASES,
+    }
+    return render(request, "business/log.html", context)
 
 
 @login_required

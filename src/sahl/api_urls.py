@@ -14,6 +14,7 @@ from sahl.applications.api import router as applications_router
 from sahl.applications.rules import FormInvalid
 from sahl.audit.api import router as audit_router
 from sahl.backoffice.api import router as backoffice_router
+from sahl.business.api import router as business_router
 from sahl.catalogue.api import router as catalogue_router
 from sahl.core import problems
 from sahl.core.errors import SahlError, http_status, retry_after
@@ -49,6 +50,7 @@ api.add_router("/", mandates_router)
 api.add_router("/", agency_router)
 api.add_router("/", wallet_router)
 api.add_router("/", journeys_router)
+api.add_router("/", business_router)
 
 
 def problem(

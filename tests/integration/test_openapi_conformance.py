@@ -6,6 +6,7 @@ tour never called fails the test, so a new endpoint cannot go undocumented-in-pr
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections import defaultdict
@@ -34,6 +35,7 @@ from tests.integration.conftest import (
 )
 from tests.integration.test_agency_api import CLEARANCE, PDF, System
 from tests.integration.test_applications_api import create, created_and_paid
+from tests.integration.test_business_api import company_rows
 from tests.integration.test_mandates import grant
 from tests.integration.test_privacy import SALE
 from tests.integration.test_wallet import csrf, new_licence
@@ -160,6 +162,7 @@ def test_every_operation_answers_as_the_document_says(login, demo, monkeypatch):
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="en")
     catalogue_tour(tour, anonymous, monkeypatch)
     people_tour(tour, login, demo, anonymous)
+    business_tour(tour, login, demo, anonymous)
     casework_tour(tour, login, demo)
     agency_tour(tour, login, demo)
     missing = tour.unexercised()
@@ -293,6 +296,59 @@ def people_tour(tour: Tour, login: Any, demo: dict[str, str], anonymous: Client)
 
 
 RENEWAL = "moi.vehicle-registration-renewal"
+
+
+def business_tour(tour: Tour, login: Any, demo: dict[str, str], anonymous: Client) -> None:
+    """A company's owner and a stranger (404 for every company operation), before the agency tour
+    cancels the company's licence."""
+    rows = company_rows(demo)
+    noura, stranger, company = (
+        login(demo["owner"], "en"),
+        login(demo["expat"], "en"),
+        "/api/v1/companies/CR-100001",
+    )
+    for path in ("", "/workers", "/statements", "/representatives"):
+        tour.django(noura.get(company + path), 200)
+        tour.django(stranger.get(company + path), 404)
+    tour.django(noura.get(f"{company}/workers", {"size": 0}), 400)
+    renewal = {"workers": rows["expiring"]}
+    started = tour.django(
+        json_body(noura, "post", f"{company}/renewals", renewal, HTTP_IDEMPOTENCY_KEY="b-1"), 202
+    )
+    tour.django(json_body(noura, "post", f"{company}/renewals", renewal), 400)  # no key
+    tour.django(
+        json_body(
+            noura,
+            "post",
+            f"{company}/renewals",
+            {"workers": rows["expiring"][:1]},
+            HTTP_IDEMPOTENCY_KEY="b-1",
+        ),
+        409,
+    )
+    reference = json.loads(started.body)["reference"]
+    run_tasks()  # the filing, in the background
+    tour.django(noura.get(f"{company}/renewals/{reference}"), 200)
+    tour.django(noura.get(f"{company}/renewals/BR-0000000000"), 404)
+    tour.django(noura.post(f"{company}/renewals/{reference}/payment"), 201)
+    tour.django(noura.post(f"{company}/renewals/BR-0000000000/payment"), 404)
+    statements = {"statements": [rows["overdue"]]}
+    tour.django(json_body(noura, "post", f"{company}/statements/payment", statements), 201)
+    tour.django(
+        json_body(noura, "post", f"{company}/statements/payment", {"statements": ["statement:0"]}), 404
+    )
+
+    until = str(timezone.localdate() + dt.timedelta(days=30))
+    invite = {"civil_id": demo["father"], "scope": "labour", "valid_until": until}
+    role = json.loads(tour.django(json_body(noura, "post", f"{company}/representatives", invite), 201).body)
+    tour.django(json_body(noura, "post", f"{company}/representatives", invite | {"scope": "everything"}), 400)
+    ahmad = login(demo["father"], "en")
+    tour.django(anonymous.get("/api/v1/me/representations"), 401)
+    tour.django(ahmad.get("/api/v1/me/representations"), 200)
+    tour.django(ahmad.post(f"/api/v1/me/representations/{role['id']}/accept"), 200)
+    tour.django(stranger.post(f"/api/v1/me/representations/{role['id']}/accept"), 404)
+    tour.django(noura.post(f"{company}/representatives/{role['id']}/revoke"), 200)
+    tour.django(noura.post(f"{company}/representatives/{role['id']}/revoke"), 409)
 
 
 def casework_tour(tour: Tour, login: Any, demo: dict[str, str]) -> None:

@@ -23,6 +23,7 @@ IDEMPOTENT = {
     ("post", "/api/v1/agency/registers/vehicles/{plate}"),
     ("post", "/api/v1/agency/registers/births"),
     ("post", "/api/v1/agency/registers/marriages"),
+    ("post", "/api/v1/companies/{number}/renewals"),
 }
 
 

@@ -496,7 +496,9 @@ def _request_refund(intent: PaymentIntent) -> None:
 
 def refunded(intent_id: int) -> PaymentIntent:
     """The gateway gave the money back (the outbox's refund went through): record it once."""
-    intent = PaymentIntent.objects.select_for_update(of=("self",)).select_related("application").get(pk=intent_id)
+    intent = (
+        PaymentIntent.objects.select_for_update(of=("self",)).select_related("application").get(pk=intent_id)
+    )
     if intent.state == PaymentIntent.State.REFUNDED:
         return intent
     intent.refunded_at = timezone.now()

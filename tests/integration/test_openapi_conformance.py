@@ -483,6 +483,12 @@ def agency_tour(tour: Tour, login: Any, demo: dict[str, str]) -> None:
     tour.http(moh.post("/registers/marriages", marriage, key="t-15"), 403)
     tour.http(moj.post("/registers/marriages", marriage | {"married_on": "2999-01-01"}, key="t-16"), 400)
 
+    # The companies register's owner (MOCI) cancels a licence; its credentials are refused from then on.
+    moci, cancel = System("moci"), "/registers/companies/CR-100001/licence-cancellation"
+    tour.http(moci.post(cancel, {}, key="t-17"), 200)
+    tour.http(mew.post(cancel, {}, key="t-18"), 403)
+    tour.http(moci.post("/registers/companies/CR-999999/licence-cancellation", {}, key="t-19"), 404)
+
     # The members read their journey and confirm an offer.
     run_tasks()
     father = login(demo["father"], "en")

@@ -24,6 +24,7 @@ IDEMPOTENT = {
     ("post", "/api/v1/agency/registers/births"),
     ("post", "/api/v1/agency/registers/marriages"),
     ("post", "/api/v1/companies/{number}/renewals"),
+    ("post", "/api/v1/agency/registers/companies/{number}/licence-cancellation"),
 }
 
 

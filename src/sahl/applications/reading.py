@@ -42,6 +42,7 @@ from sahl.mandates import services as mandates
 from sahl.mandates.rules import Action
 from sahl.mandates.services import Authority
 from sahl.registry.adapters import Profile, registers
+from sahl.registry.companies import CompanyDetails
 
 # Who is asking: a person for themselves (a User), or a person acting for someone else (the
 # Authority that `mandates.authorize` gave). Every use case answers for the subject.
@@ -205,6 +206,20 @@ def verify_document(code: str) -> IssuedDocument:
     if document is None:
         raise NotFound("document.not_found")
     return document
+
+
+# Documents that certify a company's record, by the answer naming the company: their verification
+# page shows the company as the commercial register has it, never its owners.
+COMPANY_DOCUMENTS = {"commercial_licence": "company"}
+
+
+def certified_company(document: IssuedDocument) -> CompanyDetails | None:
+    """The company a company document certifies (None for any other document)."""
+    answer = COMPANY_DOCUMENTS.get(document.document)
+    if answer is None:
+        return None
+    named = document.application.form_data.get(answer)
+    return registers().company(named if isinstance(named, str) and named else document.holder_civil_id)
 
 
 def open_request(application: Application) -> InfoRequest | None:

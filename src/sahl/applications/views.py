@@ -268,4 +268,9 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "applications/verify.html", {"found": None, "code": code}, status=404)
     # Valid to the end of its last day in Kuwait, as its PDF and its wallet credentials say.
     expired = issued.valid_until is not None and issued.valid_until < timezone.localdate()
-    return render(request, "applications/verify.html", {"found": issued, "code": code, "expired": expired})
+    company = reading.certified_company(issued)
+    return render(
+        request,
+        "applications/verify.html",
+        {"found": issued, "code": code, "expired": expired, "company": company},
+    )

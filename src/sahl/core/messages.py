@@ -229,6 +229,7 @@ MESSAGES.update(
         "agency.nothing_to_change": _("The request names no field that can be changed."),
         "agency.file_required": _("Attach the document as a PDF in the field file."),
         "vehicle.not_found": _("We could not find a vehicle with this plate."),
+        "company.not_found": _("We could not find a company with this number."),
         "idempotency.too_long": _("The Idempotency-Key is longer than {limit} characters."),
     }
 )

@@ -284,6 +284,20 @@ class MarriageRecorded(RegisterFact):
     type = "register.marriage_recorded"
 
 
+@event_type
+@dataclass(frozen=True)
+class CompanyLicenceCancelled(DomainEvent):
+    """The Ministry of Commerce cancelled a company's commercial licence (by an approved cancellation
+    or directly through the agency API): what certified it is revoked (the wallet's credentials)."""
+
+    type = "register.licence_cancelled"
+    company_number: str  # CR-<digits>, the commercial register's number
+
+    @property
+    def subject(self) -> str:
+        return f"company:{self.company_number}"
+
+
 # --- Journeys --------------------------------------------------------------------------------
 # Journeys decide who is told what; notifications (on the same floor, so it reads no journey table)
 # delivers it: these events carry the recipients' account ids and the words that are not personal

@@ -489,3 +489,19 @@ def record_marriage(
     return _written(
         agency, "registers/marriages", _once(agency, key, _fingerprint("registers/marriages", "", body), work)
     )
+
+
+def cancel_licence(agency: Agency, number: str, key: str) -> Answer:
+    """A company's commercial licence cancelled by the agency that owns the companies register
+    (MOCI), from today: what certified it is revoked (the wallet listens). A licence cancelled before
+    answers its first day again and changes nothing."""
+    _check_key(key)
+    if REGISTER_OWNERS["companies"] != agency.code:
+        raise Forbidden("agency.register_not_owner")
+
+    def work() -> tuple[int, dict[str, Any]]:
+        cancelled = register.cancel_licence(number, clock.today())
+        return 200, {"number": cancelled.number, "licence_cancelled_on": cancelled.cancelled_on.isoformat()}
+
+    fingerprint = _fingerprint("registers/companies/licence-cancellation", number, {})
+    return _written(agency, "registers/companies/licence-cancellation", _once(agency, key, fingerprint, work))

@@ -628,3 +628,26 @@ def record_marriage(request: HttpRequest, body: MarriageIn, response: HttpRespon
         body.married_on,
     )
     return _answer(answer, response)
+
+
+class LicenceCancelledOut(Schema):
+    number: str = Field(..., description="the company's commercial registration number")
+    licence_cancelled_on: dt.date = Field(..., description="the licence's first day cancelled")
+
+
+@router.post(
+    "/agency/registers/companies/{number}/licence-cancellation",
+    response={200: LicenceCancelledOut} | errors(403, 404, 409),
+    summary="Cancel a company's commercial licence (only the owner of the companies register: MOCI)",
+    description=IDEMPOTENCY
+    + " The licence is cancelled from today and every credential certifying it is revoked at once: a"
+    " verifier refuses it from then on. A licence cancelled before answers its first day again; an unknown"
+    " company 404; other agencies answer 403.",
+    openapi_extra=_write(200),
+)
+def cancel_licence(
+    request: HttpRequest,
+    number: PathEx[str, P(pattern=r"^CR-[0-9]{1,9}$", description="the commercial registration number")],
+    response: HttpResponse,
+) -> Status[Any]:
+    return _answer(services.cancel_licence(_agency(request), number, _key(request)), response)

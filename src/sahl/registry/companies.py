@@ -17,11 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from sahl.core.bilingual import BilingualText
 from sahl.core.effects import Change
+from sahl.registry import kept
 from sahl.registry import models as m
 
 COMPANY_NUMBER = re.compile(r"^CR-[0-9]{1,9}$")
 WORK_PERMIT_RENEWED = _("Work permit {permit} renewed until {until}")
 LICENCE_RENEWED = _("Commercial licence renewed until {until}")
+LICENCE_CANCELLED = _("Commercial licence cancelled on {day}")
 
 
 def is_company_number(text: str) -> bool:
@@ -234,11 +236,17 @@ def settle_statements(
 
 def cancel_licence(number: str, day: dt.date) -> bool:
     """The Ministry of Commerce cancels the company's licence; False if unknown or already cancelled."""
-    return bool(
+    cancelled = bool(
         m.Company.objects.filter(number=number, licence_cancelled_on__isnull=True).update(
             licence_cancelled_on=day
         )
     )
+    if cancelled:  # an update sends no post_save: the profiles that show the licence forget it here
+        people = m.CompanyRole.objects.filter(company__number=number).values_list(
+            "person__civil_id", flat=True
+        )
+        kept.forget_profiles([number, *people])
+    return cancelled
 
 
 def plus_years(day: dt.date, years: int) -> dt.date:

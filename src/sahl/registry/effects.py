@@ -4,10 +4,13 @@ registers take them through the same `Registers` Protocol."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from sahl.core.effects import Change, Effect, Order, provide
-from sahl.registry.adapters import registers
+from sahl.core.errors import NotFound
+from sahl.registry import services
+from sahl.registry.adapters import RegisterChanged, registers
 
 READS: dict[str, tuple[str, ...]] = {
     "vehicle.renew_registration": ("plate_number",),  # the registration runs one more year
@@ -26,6 +29,7 @@ READS: dict[str, tuple[str, ...]] = {
         "worker_civil_id",
     ),  # a company's worker: the permit runs one more year
     "commercial_licence.renew": ("company",),  # the company's licence runs one more year
+    "commercial_licence.cancel": ("company",),  # the company's licence ends (announced: its credentials end)
 }
 
 # The document that certifies what each effect made or renewed: it is valid as long as the record.
@@ -42,6 +46,7 @@ CERTIFIES: dict[str, str] = {
     "driving_licence.replace": "driving_licence",
     "work_permit.renew": "work_permit",
     "commercial_licence.renew": "commercial_licence",
+    "commercial_licence.cancel": "",  # it ends a record: no document is valid as long as it
 }
 
 # Which agency owns each base register: only the owner may change a record of it directly (the
@@ -63,10 +68,22 @@ def _carry_out(name: str, order: Order) -> Change:
     return registers().apply(name, order.civil_id, dict(order.answers), order.day)
 
 
+def _cancel_licence(order: Order) -> Change:
+    """Announced with the change (registry.services), so it is not a plain `apply`."""
+    try:
+        return services.cancel_licence(str(order.answers["company"]), order.day).change
+    except NotFound:
+        raise RegisterChanged("commercial_licence.cancel") from None
+
+
+# Effects carried out by a use case of the registry rather than by the registers' `apply` alone.
+CARRIED_OUT: dict[str, Callable[[Order], Change]] = {"commercial_licence.cancel": _cancel_licence}
+
+
 def provide_register_effects() -> None:
     provide(
         *(
-            Effect(name, reads, partial(_carry_out, name), certifies=CERTIFIES[name])
+            Effect(name, reads, CARRIED_OUT.get(name, partial(_carry_out, name)), certifies=CERTIFIES[name])
             for name, reads in READS.items()
         )
     )

@@ -1,17 +1,22 @@
 """Use cases of the registers that Sahl itself runs: announcing what the registers hold as events
-(births and marriages entered), for the app that starts journeys. Documents nearing their expiry
+(births and marriages entered), for the app that starts journeys, and a company's licence
+cancelled, for the wallet that revokes what certified it. Documents nearing their expiry
 are not announced one by one: journeys' daily sweep reads them in bulk (journeys.sweep)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.text import format_lazy
 
-from sahl.core.errors import BadInput
+from sahl.core.effects import Change
+from sahl.core.errors import BadInput, NotFound
 from sahl.events.services import announce
-from sahl.events.types import BirthRecorded, MarriageRecorded
+from sahl.events.types import BirthRecorded, CompanyLicenceCancelled, MarriageRecorded
 from sahl.registry.adapters import BirthRecord, MarriageRecord, NewBirth, registers
+from sahl.registry.companies import LICENCE_CANCELLED
 
 
 def record_birth(birth: NewBirth, today: dt.date) -> BirthRecord:
@@ -37,3 +42,26 @@ def record_marriage(
         if recorded.created:
             announce(MarriageRecorded(record=recorded.record))
     return recorded
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    number: str
+    cancelled_on: dt.date
+    change: Change  # as the application's history tells it
+    created: bool = True  # False when the licence was cancelled before (the same answer again)
+
+
+def cancel_licence(number: str, day: dt.date) -> Cancellation:
+    """Cancel a company's commercial licence and announce it, in one transaction (once: a licence
+    cancelled before stays cancelled on its first day, and nothing more is announced)."""
+    with transaction.atomic():
+        created = registers().cancel_licence(number, day)
+        company = registers().company(number)
+        if company is None or company.licence_cancelled_on is None:
+            raise NotFound("company.not_found")
+        if created:
+            announce(CompanyLicenceCancelled(company_number=company.number))
+    cancelled_on = company.licence_cancelled_on
+    said = format_lazy(LICENCE_CANCELLED, day=cancelled_on.isoformat())
+    return Cancellation(company.number, cancelled_on, Change(said), created)

@@ -13,7 +13,7 @@ from ninja.security import django_auth
 from sahl.core.api_schemas import Text, errors
 from sahl.core.bounds import Id
 from sahl.core.languages import in_both, in_language
-from sahl.identity.current import person_of
+from sahl.mandates.current import acting_of
 from sahl.wallet import holding, issuing, verifying
 from sahl.wallet.verdicts import REFUSALS, STATES
 
@@ -85,7 +85,7 @@ def documents(request: HttpRequest) -> list[WalletDocumentOut]:
             state=d.state,
             configurations=list(d.configurations),
         )
-        for d in holding.documents_of(person_of(request))
+        for d in holding.documents_of(holding.holder_of(acting_of(request)))
     ]
 
 
@@ -99,7 +99,7 @@ def documents(request: HttpRequest) -> list[WalletDocumentOut]:
     "that is revoked or expired.",
 )
 def offer(request: HttpRequest, body: OfferIn) -> Status:
-    made = issuing.make_offer(person_of(request), body.document)
+    made = issuing.make_offer(holding.holder_of(acting_of(request)), body.document)
     return Status(
         201,
         OfferOut(

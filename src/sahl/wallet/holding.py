@@ -1,4 +1,5 @@
-"""The holder's side of Hawiyati: the person's own documents and what each is now."""
+"""The holder's side of Hawiyati: the person's own documents (or the company's, acting for it) and
+what each is now."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sahl.applications.models import IssuedDocument
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import NotFound
 from sahl.core.languages import Wording
-from sahl.identity.models import User
+from sahl.mandates.services import Authority
 from sahl.wallet import rules
 from sahl.wallet.models import Credential
 
@@ -34,10 +35,18 @@ def state_of(document: IssuedDocument, suspended: bool, day: dt.date) -> str:
     return "valid"
 
 
-def documents_of(user: User) -> list[WalletDocument]:
-    """The person's own documents, newest first, with what each is now."""
+def holder_of(authority: Authority) -> str:
+    """Whose wallet a request opens: the company's when acting for it (its signatory or its
+    representative), else the person's own; a guardian or an attorney does not hold another
+    person's documents."""
+    return authority.subject if authority.is_company else authority.actor.civil_id
+
+
+def documents_of(holder: str) -> list[WalletDocument]:
+    """The holder's own documents (a civil ID, or a company's number), newest first, with what each
+    is now."""
     found = list(
-        IssuedDocument.objects.filter(holder_civil_id=user.civil_id)
+        IssuedDocument.objects.filter(holder_civil_id=holder)
         .select_related("application__agency")
         .order_by("-issued_on", "-pk")
     )
@@ -58,11 +67,11 @@ def documents_of(user: User) -> list[WalletDocument]:
     ]
 
 
-def own_document(user: User, document_id: int) -> IssuedDocument:
-    """One of the person's documents, or NotFound (someone else's is not theirs to see)."""
+def own_document(holder: str, document_id: int) -> IssuedDocument:
+    """One of the holder's documents, or NotFound (someone else's is not theirs to see)."""
     document = (
         IssuedDocument.objects.select_related("application__agency")
-        .filter(pk=document_id, holder_civil_id=user.civil_id)
+        .filter(pk=document_id, holder_civil_id=holder)
         .first()
     )
     if document is None:

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from sahl.applications.models import IssuedDocument
 from sahl.core.errors import BadInput, NotFound
-from sahl.identity.models import User
 from sahl.registry.adapters import registers
 from sahl.wallet import keys, rules, sdjwt, status
 from sahl.wallet.holding import own_document
@@ -58,9 +57,10 @@ class MadeOffer:
     expires_at: dt.datetime
 
 
-def make_offer(user: User, document_id: int) -> MadeOffer:
-    """A one-time credential offer for one of the person's documents, for any OpenID4VCI wallet."""
-    document = own_document(user, document_id)
+def make_offer(holder: str, document_id: int) -> MadeOffer:
+    """A one-time credential offer for one of the holder's documents (a person's, or a company's
+    for someone acting for it: `holding.holder_of`), for any OpenID4VCI wallet."""
+    document = own_document(holder, document_id)
     if document.revoked_at is not None:
         raise BadInput("wallet.document_revoked")
     if document.valid_until is not None and document.valid_until < timezone.localdate():
@@ -70,7 +70,7 @@ def make_offer(user: User, document_id: int) -> MadeOffer:
     configurations = list(rules.configurations(document.document))
     made = Offer.objects.create(
         document=document,
-        holder_civil_id=user.civil_id,
+        holder_civil_id=holder,
         configurations=configurations,
         code_sha256=_sha256(code),
         tx_code_sha256=_sha256(tx_code),
@@ -206,6 +206,13 @@ def _subject(civil_id: str, day: dt.date) -> rules.Subject:
     return rules.Subject(civil_id, person.name, person.birth_date, str(profile.facts["nationality"]))
 
 
+def _company(number: str) -> rules.Company:
+    company = registers().company(number)
+    if company is None:
+        raise NotFound("company.not_found")
+    return rules.Company(company.number, company.name, company.activities, company.licence_expiry)
+
+
 def issue(document: IssuedDocument, configuration: str, holder_jwk: dict[str, str]) -> str:
     """Sign one credential of `document` for the holder key (within the caller's transaction)."""
     now = timezone.now().replace(microsecond=0)
@@ -218,7 +225,11 @@ def issue(document: IssuedDocument, configuration: str, holder_jwk: dict[str, st
         document.valid_until,
         document.application.form_data,
     )
-    claims = rules.claims(configuration, _subject(document.holder_civil_id, day), facts, day)
+    company = rules.company_of(document.document, facts.answers, document.holder_civil_id)
+    if company:
+        claims = rules.company_claims(_company(company), facts)
+    else:
+        claims = rules.claims(configuration, _subject(document.holder_civil_id, day), facts, day)
     expires = rules.expiry(facts, now)
     key = keys.signing_key()
     suspended = Credential.objects.filter(document=document, status=Credential.Status.SUSPENDED).exists()

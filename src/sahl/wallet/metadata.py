@@ -57,20 +57,29 @@ def credential_types() -> dict[str, CredentialType]:
                 if qr
                 else in_both(name)
             )
-            found[configuration] = CredentialType(configuration, shown, _claim_metadata(qr, kind.fields))
+            if code in rules.COMPANY_DOCUMENTS:
+                claims = _company_claim_metadata()
+            else:
+                claims = _claim_metadata(qr, kind.fields)
+            found[configuration] = CredentialType(configuration, shown, claims)
     return found
 
 
-def _claim_metadata(qr: str, fields: dict[str, BilingualText]) -> list[dict[str, Any]]:
-    def claim(path: list[str], label: Wording, sd: str) -> dict[str, Any]:
-        return {
-            "path": path,
-            "display": [
-                {"locale": language, "label": in_language(label, language)} for language in LANGUAGES
-            ],
-            "sd": sd,
-        }
+def _claim(path: list[str], label: Wording, sd: str) -> dict[str, Any]:
+    return {
+        "path": path,
+        "display": [{"locale": language, "label": in_language(label, language)} for language in LANGUAGES],
+        "sd": sd,
+    }
 
+
+def _company_claim_metadata() -> list[dict[str, Any]]:
+    """A company's credential: the company and its licence, nothing of its people (rules.company_claims)."""
+    return [_claim([n], rules.CLAIM_LABELS[n], "always") for n in rules.COMPANY_CLAIMS]
+
+
+def _claim_metadata(qr: str, fields: dict[str, BilingualText]) -> list[dict[str, Any]]:
+    claim = _claim
     labels = rules.CLAIM_LABELS
     if qr == rules.QR_ID:
         return [claim([n], labels[n], "never") for n in ("name_ar", "name_en", "civil_id")]

@@ -1,12 +1,12 @@
-"""The wallet listens to documents being issued and powers of attorney ending, at once (inside the
-announcing transaction): a replaced document is revoked in the same commit that issues its
-successor, so no verifier ever sees both valid."""
+"""The wallet listens to documents being issued, powers of attorney ending and commercial licences
+being cancelled, at once (inside the announcing transaction): a replaced document is revoked in the
+same commit that issues its successor, so no verifier ever sees both valid."""
 
 from __future__ import annotations
 
 from sahl.applications.models import IssuedDocument
 from sahl.events.registry import listen
-from sahl.events.types import DocumentIssued, MandateRevoked
+from sahl.events.types import CompanyLicenceCancelled, DocumentIssued, MandateRevoked
 from sahl.wallet import revoking
 
 
@@ -19,3 +19,8 @@ def document_issued(event: DocumentIssued) -> None:
 def mandate_revoked(event: MandateRevoked) -> None:
     if event.application_reference:
         revoking.end_power_of_attorney(event.application_reference)
+
+
+@listen(CompanyLicenceCancelled, at_once=True)
+def licence_cancelled(event: CompanyLicenceCancelled) -> None:
+    revoking.end_company_licence(event.company_number)

@@ -1,11 +1,12 @@
 """Ending documents: a new document revokes the ones it replaces or cancels, a revoked power of
-attorney takes its document with it, and an operator suspends, reinstates or revokes one. Every
-credential of the document follows at once on its status list."""
+attorney takes its document with it, a cancelled commercial licence takes the company's, and an
+operator suspends, reinstates or revokes one. Every credential of the document follows at once on
+its status list."""
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sahl.applications.models import IssuedDocument
@@ -48,6 +49,16 @@ def end_power_of_attorney(application_reference: str) -> int:
             application__reference=application_reference, document="power_of_attorney"
         )
     )
+
+
+def end_company_licence(number: str) -> int:
+    """A cancelled licence takes with it every document certifying the company's record, whoever
+    holds it: the company, or an owner who filed the renewal for themselves."""
+    certifying = Q()
+    for document_type, answer in rules.COMPANY_DOCUMENTS.items():
+        names = Q(holder_civil_id=number) | Q(**{f"application__form_data__{answer}": number})
+        certifying |= Q(document=document_type) & names
+    return revoke(IssuedDocument.objects.filter(certifying))
 
 
 def change_status(verification_code: str, action: str) -> IssuedDocument:

@@ -42,6 +42,11 @@ CANCELS = {
     "power_of_attorney_cancellation": ("power_of_attorney",),
 }
 
+# Documents that certify a company's record, by the form answer naming the company: their
+# credentials carry the company as the commercial register has it, and nothing of the people who
+# own it or act for it. A cancelled licence revokes them, whoever holds them.
+COMPANY_DOCUMENTS = {"commercial_licence": "company"}
+
 # Names for the document types people meet most; the rest take the name of the service issuing them.
 DOCUMENT_NAMES = {
     "civil_id_card": pgettext_lazy("document type", "Civil ID card"),
@@ -71,7 +76,24 @@ CLAIM_LABELS = {
     "issue_date": pgettext_lazy("credential claim", "Issued on"),
     "expiry_date": pgettext_lazy("credential claim", "Valid until"),
     "details": pgettext_lazy("credential claim", "Details"),
+    "company_number": pgettext_lazy("credential claim", "Commercial registration number"),
+    "company_name_ar": pgettext_lazy("credential claim", "Company name in Arabic"),
+    "company_name_en": pgettext_lazy("credential claim", "Company name in English"),
+    "activities_ar": pgettext_lazy("credential claim", "Activities in Arabic"),
+    "activities_en": pgettext_lazy("credential claim", "Activities in English"),
 }
+# The claims of a company's credential, in the order they are published.
+COMPANY_CLAIMS = (
+    "company_number",
+    "company_name_ar",
+    "company_name_en",
+    "activities_ar",
+    "activities_en",
+    "document_number",
+    "issuing_authority",
+    "issue_date",
+    "expiry_date",
+)
 AGE_LABELS = {age: format_lazy(_("Over {age}"), age=age) for age in AGES}
 
 
@@ -107,6 +129,46 @@ class Document:
     issued_on: dt.date
     valid_until: dt.date | None
     answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Company:
+    """The company a document certifies, as the commercial register knows it on the day of issue."""
+
+    number: str
+    name: BilingualText
+    activities: tuple[BilingualText, ...]  # the main one first
+    licence_expiry: dt.date
+
+
+def company_of(document_type: str, answers: Mapping[str, Any], holder: str) -> str:
+    """The number of the company a company document certifies ("" for any other document): the
+    answer naming it, else the holder when the company holds it."""
+    if document_type not in COMPANY_DOCUMENTS:
+        return ""
+    named = answers.get(COMPANY_DOCUMENTS[document_type])
+    return str(named) if isinstance(named, str) and named else holder
+
+
+def company_claims(company: Company, document: Document) -> Claims:
+    """A company's credential: the company, its activities and the licence's dates. No owner, no
+    signatory, no civil ID, and none of the form's answers (the register says what is certified)."""
+    until = document.valid_until or company.licence_expiry
+    return Claims(
+        {},
+        {
+            "company_number": company.number,
+            "company_name_ar": company.name.ar,
+            "company_name_en": company.name.en,
+            "activities_ar": [a.ar for a in company.activities],
+            "activities_en": [a.en for a in company.activities],
+            "document_number": document.number,
+            "issuing_authority": document.agency,
+            "issue_date": document.issued_on.isoformat(),
+            "expiry_date": until.isoformat(),
+        },
+        {},
+    )
 
 
 def ages(birth_date: dt.date, day: dt.date) -> dict[str, bool]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sahl.core import untrusted
 from sahl.core.errors import NotFound
 from sahl.core.problems import problem
-from sahl.identity.current import person_of
+from sahl.mandates.current import acting_of
 from sahl.wallet import holding, issuing, metadata, status
 from sahl.wallet.page_words import VERIFIER, WALLET
 from sahl.wallet.verdicts import labels
@@ -139,12 +139,13 @@ def credential(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def wallet(request: HttpRequest) -> HttpResponse:
-    documents = holding.documents_of(person_of(request))
+    holder = holding.holder_of(acting_of(request))
     return render(
         request,
         "wallet/wallet.html",
         {
-            "documents": documents,
+            "holder": holder,
+            "documents": holding.documents_of(holder),
             "labels": labels(),
             "page": WALLET,
             "issuer": metadata.issuer(),

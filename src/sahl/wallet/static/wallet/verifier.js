@@ -161,6 +161,7 @@ function valueText(value) {
   if (value === true) return texts.yes;
   if (value === false) return texts.no;
   if (value === null || value === undefined) return "—";
+  if (Array.isArray(value)) return value.map(valueText).join(lang === "ar" ? "، " : ", "); // a company's activities
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }

@@ -350,6 +350,14 @@ MESSAGES.update(
             "As representative of {name} you may do this only within your role: {scopes}. An owner or "
             "authorised signatory of the company can do it, or widen your role."
         ),
+        "renewal.not_found": _("We could not find this renewal for the company."),
+        "renewal.unknown_worker": _(
+            "One of the chosen people is not, or no longer, a worker of the company. Choose from the list again."
+        ),
+        "renewal.none_chosen": _("Choose at least one worker."),
+        "renewal.too_many": _("Choose at most {limit} workers at a time."),
+        "statement.not_found": _("We could not find this statement for the company."),
+        "statement.none_chosen": _("Choose at least one month to pay."),
         "delegate.signatory_only": _(
             "Only an owner or authorised signatory of the company can give or end a representative's role."
         ),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from sahl.applications.models import Application
 from sahl.business.models import Renewal, RenewalItem
 from sahl.core.civil_id import make_civil_id
+from sahl.mandates.models import Mandate
 from sahl.registry import models as m
 from tests.integration.conftest import CARDS, local, run_tasks
 from tests.integration.test_applications_api import create
@@ -73,6 +74,10 @@ def company_rows(demo: dict[str, str]) -> dict[str, Any]:
     statement and one not yet due."""
     today = timezone.localdate()
     found = m.Company.objects.get(number=COMPANY)
+    # These rows instead of the demo's (its 25 workers, 3 statements and representative).
+    m.WorkPermit.objects.filter(company=found).delete()
+    m.ContributionStatement.objects.filter(company=found).delete()
+    Mandate.objects.filter(kind=Mandate.Kind.COMPANY_DELEGATE, grantor_civil_id=COMPANY).delete()
     found.licence_expiry = today + dt.timedelta(days=200)  # renewable permits need a licence in force
     found.save(update_fields=["licence_expiry"])
     expiring = [worker(found, i, f"Worker {i}", 10 + i) for i in range(1, 4)]

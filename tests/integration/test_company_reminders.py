@@ -47,6 +47,10 @@ def told(event: str) -> dict[str, list[Message]]:
 def company(demo) -> Company:
     """The demo company with an authorised signatory besides its owner (the person with fines)."""
     found = Company.objects.get(number=NUMBER)
+    # Each test's own workers, statements and representatives instead of the demo's.
+    WorkPermit.objects.filter(company=found).delete()
+    ContributionStatement.objects.filter(company=found).delete()
+    Mandate.objects.filter(kind=Mandate.Kind.COMPANY_DELEGATE, grantor_civil_id=NUMBER).delete()
     CompanyRole.objects.create(
         company=found, person=Person.objects.get(civil_id=demo["fines"]), role="signatory"
     )

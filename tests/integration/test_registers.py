@@ -39,6 +39,9 @@ def test_the_population_is_the_same_for_the_same_seed():
                 from sahl.registry import models as m
 
                 for model in (
+                    m.ContributionStatement,
+                    m.CompanyPermit,
+                    m.WorkPermit,
                     m.TrafficFine,
                     m.Vehicle,
                     m.DrivingLicence,
@@ -83,5 +86,57 @@ def test_the_named_demo_persons_have_their_situations(demo):
     assert owner.choices["applicant.companies"][0].label.ar.startswith("شركة الرشيدي")
 
 
+def test_nouras_company_has_workers_permits_statements_and_a_representative(demo):
+    """What Sahl Business shows her (issue 20, point 10): the numbers the stories check."""
+    from sahl.identity.models import User
+    from sahl.mandates import delegates
+    from sahl.mandates.rules import Action, Basis
+    from sahl.mandates.services import authorize
+
+    today = timezone.localdate()
+    company = registers().company("CR-100001")
+    assert len(company.activities) == 3
+    assert {p.agency for p in company.permits} == {"kff", "km"}
+    force = registers().workforce("CR-100001", today, today + dt.timedelta(days=30))
+    assert (force.workers, force.permits_expiring, force.permits_expired) == (25, 3, 0)
+    # The others end 2 to 11 months ahead: a horizon of up to 60 days still finds the same 3.
+    assert registers().workforce("CR-100001", today, today + dt.timedelta(days=60)).permits_expiring == 3
+    workers = registers().workers("CR-100001", size=50).workers
+    assert len({w.civil_id for w in workers}) == 25
+    assert all(120_000 <= w.monthly_salary_fils <= 900_000 for w in workers)
+    assert all(w.nationality != "KW" and w.residency_expiry > w.permit_expiry for w in workers)
+    people = Person.objects.filter(civil_id__in=[w.civil_id for w in workers])
+    assert set(people.values_list("residency", flat=True)) == {"article-18"}
+    for worker in workers:
+        assert CivilId.parse(worker.civil_id).birth_date == people.get(civil_id=worker.civil_id).birth_date
+
+    statements = registers().statements("CR-100001")
+    assert len(statements) == 3
+    overdue = [s for s in statements if s.paid_on is None and s.due_on < today]
+    assert len(overdue) == 1 and overdue[0] is statements[0]  # the newest month
+    assert all(s.paid_fils == s.amount_fils > 0 for s in statements[1:])
+    assert [s.period.day for s in statements] == [1, 1, 1]
+
+    (delegation,) = delegates.of_company("CR-100001")
+    assert delegation.state == "in_force" and delegation.mandate.scope == "labour"
+    assert delegation.mandate.attorney_civil_id == demo["delegate"]
+    assert delegation.mandate.granted_by_civil_id == demo["owner"]
+    assert today + dt.timedelta(days=360) < delegation.mandate.valid_until <= today + dt.timedelta(days=366)
+    khaled = User.objects.get(civil_id=demo["delegate"])
+    assert authorize(khaled, "CR-100001", None, Action.ACT_AS).basis is Basis.DELEGATE
+
+
 def test_an_unknown_civil_id_has_no_profile():
     assert registers().profile("290010100000", dt.date.today()) is None
+
+
+def test_a_company_of_5000_workers_for_the_query_budgets():
+    from sahl.demo.scale.labour import BIG_COMPANY, seed_big_company
+
+    today = timezone.localdate()
+    assert seed_big_company(today) == 5000
+    force = registers().workforce(BIG_COMPANY, today, today + dt.timedelta(days=30))
+    assert force.workers == 5000 and 0 < force.permits_expiring < 5000
+    assert len(registers().statements(BIG_COMPANY)) == 3
+    assert registers().company(BIG_COMPANY).roles[0].role == "owner"
+    assert seed_big_company(today) == 0  # once

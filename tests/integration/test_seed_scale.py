@@ -28,7 +28,15 @@ from sahl.identity.models import StaffMembership, User
 from sahl.journeys import reading
 from sahl.journeys.definition import rebuild_published
 from sahl.journeys.models import Entry, Journey, JourneyVersion, Member, Step
-from sahl.registry.models import Birth, CompanyRole, Marriage, Person
+from sahl.registry.models import (
+    Birth,
+    Company,
+    CompanyRole,
+    ContributionStatement,
+    Marriage,
+    Person,
+    WorkPermit,
+)
 from tests.conftest import DEMO_PASSWORD
 
 POSTGRES = connection.vendor == "postgresql"
@@ -42,6 +50,7 @@ SIZE = {
     "people_batch": 500,
     "applications_batch": 2000,
     "journeys_batch": 10,
+    "big_company": 0,  # test_no_journeys_published_no_journeys makes one
 }
 BIRTHS, MARRIAGES = PEOPLE // 100, PEOPLE // 250  # a year's, in Kuwait's proportions
 LOADED = (
@@ -239,6 +248,32 @@ def test_civil_ids_are_valid_and_families_linked(loaded):
     assert all(people[m.husband_id].sex == "M" and people[m.wife_id].sex == "F" for m in marriages)
     workers = [p for p in people.values() if p.residency == "article-20"]
     assert workers and all(people[w.sponsor_id].nationality == "KW" for w in workers)
+
+
+@postgres
+def test_companies_employ_private_sector_residents_and_have_statements(loaded):
+    alias, first = loaded["alias"], loaded["bases"]
+    companies = Company.objects.using(alias).filter(id__gte=first["registry_company"])
+    permits = WorkPermit.objects.using(alias).filter(company__in=companies).select_related("worker")
+    employed = list(permits)
+    assert employed and all(p.ended_on is None and p.worker.residency == "article-18" for p in employed)
+    assert len({p.worker_id for p in employed}) == len(employed)  # one current employer each
+    assert len({p.permit_number for p in employed}) == len(employed)
+    assert all(p.permit_expiry <= p.worker.residency_expiry for p in employed)
+    residents = Person.objects.using(alias).filter(id__gte=first["registry_person"], residency="article-18")
+    assert len(employed) > 0.9 * residents.count()  # nearly all have an employer
+    sizes = defaultdict(int)
+    for permit in employed:
+        sizes[permit.company_id] += 1
+    assert len(sizes) == companies.count()  # every company has workers
+    # Small companies and a few big ones (at this size only a handful of companies: loosely).
+    assert sum(1 for n in sizes.values() if n <= 20) >= len(sizes) / 3 and max(sizes.values()) > 100
+    statements = ContributionStatement.objects.using(alias).filter(company__in=companies)
+    assert statements.count() == 3 * companies.count()
+    overdue = statements.filter(paid_on__isnull=True).count()
+    assert 0 < overdue < 0.25 * statements.count()
+    assert all(s.insured_count > 0 and s.amount_fils > 0 for s in statements)
+    assert "registry_workpermit" in loaded["output"] and "registry_contributionstatement" in loaded["output"]
 
 
 @postgres
@@ -532,8 +567,13 @@ def test_no_journey_published_no_journeys(copy_database):
     alias = copy_database("scale_c")
     with connections[alias].cursor() as cursor:  # manage.py load_journeys not run
         cursor.execute("DELETE FROM journeys_journeyversion")
-    output = seed_scale(alias, people=500, applications=100)
+    output = seed_scale(alias, people=500, applications=100, big_company=300)
     assert "journeys: skipped, no journey is published (run manage.py load_journeys" in output
+    # The big company, after the load: once, with exactly the workers asked.
+    assert "big company: CR-99000001 with 300 workers" in output
+    assert WorkPermit.objects.using(alias).filter(company__number="CR-99000001").count() == 300
+    again = seed_scale(alias, people=500, applications=100, big_company=300)
+    assert "already loaded" in again and "big company: CR-99000001 is there already" in again
     assert "seed_scale: loaded" in output and "none: no journey was published" in output
     assert Journey.objects.using(alias).count() == Birth.objects.using(alias).count() == 0
     assert not Marriage.objects.using(alias).exclude(contract_number="").exists()

@@ -176,7 +176,7 @@ def demo_persons(today: dt.date) -> list[DemoPerson]:
             dt.date(1983, 9, 9),
             "F",
             "KW",
-            "owns a trading company whose licence expires in a month",
+            "owns a trading company whose licence expires in a month; 25 workers, 3 permits expiring",
             "divorced",
             "self-employed",
             "KW-KU",
@@ -247,6 +247,20 @@ def demo_persons(today: dt.date) -> list[DemoPerson]:
             "KW-JA",
             is_insured=True,
         ),
+        # New named persons go last: a civil ID comes from the position in this list.
+        P(
+            "delegate",
+            "خالد مبارك العنزي",
+            "Khaled Mubarak Al-Enezi",
+            dt.date(1990, 10, 8),
+            "M",
+            "KW",
+            "Noura's company representative for labour services",
+            "married",
+            "private",
+            "KW-AH",
+            is_insured=True,
+        ),
     ]
 
 
@@ -258,33 +272,55 @@ def seed_registers(people: int, today: dt.date, seed: int = 2026) -> SeedReport:
     named = {p.key: civil_id_for(p.birth_date, 1 + i) for i, p in enumerate(demo_persons(today))}
     report.named = named
     if m.Person.objects.filter(civil_id=named["father"]).exists():
+        _top_up(today, named, report)
         return report
     _seed_named(today, named, report)
     _Population(random.Random(seed), today, report).create(max(0, people - len(named)))
     return report
 
 
-def _seed_named(today: dt.date, ids: dict[str, str], report: SeedReport) -> None:
-    area = {a["governorate"]: a for a in reversed(AREAS)}
-    persons: dict[str, m.Person] = {}
+def _top_up(today: dt.date, ids: dict[str, str], report: SeedReport) -> None:
+    """A database seeded before the named persons at the end of the list, or Noura's company's
+    workers and statements, were added gets them (once: the statements are made last)."""
+    from sahl.demo import business
+
+    if m.ContributionStatement.objects.filter(company__number=business.COMPANY).exists():
+        return
+    known = set(m.Person.objects.filter(civil_id__in=ids.values()).values_list("civil_id", flat=True))
     for person in demo_persons(today):
-        expiry = today + dt.timedelta(days=person.residency_days) if person.residency_days else None
-        persons[person.key] = m.Person.objects.create(
-            civil_id=ids[person.key],
-            name_ar=person.name_ar,
-            name_en=person.name_en,
-            birth_date=person.birth_date,
-            sex=person.sex,
-            nationality=person.nationality,
-            governorate=person.governorate,
-            area=area[person.governorate]["code"],
-            marital_status=person.marital_status,
-            employment=person.employment,
-            is_insured=person.is_insured,
-            residency=person.residency,
-            residency_expiry=expiry,
-            civil_id_expiry=expiry or today + dt.timedelta(days=900),
-        )
+        if ids[person.key] not in known:
+            _named_person(today, person, ids)
+            report.people += 1
+    company = m.Company.objects.filter(number=business.COMPANY).first()
+    if company is not None and not m.WorkPermit.objects.filter(company=company).exists():
+        report.people += business.seed_company(today, company)
+
+
+def _named_person(today: dt.date, person: DemoPerson, ids: dict[str, str]) -> m.Person:
+    area = next(a for a in AREAS if a["governorate"] == person.governorate)  # its first area
+    expiry = today + dt.timedelta(days=person.residency_days) if person.residency_days else None
+    return m.Person.objects.create(
+        civil_id=ids[person.key],
+        name_ar=person.name_ar,
+        name_en=person.name_en,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        nationality=person.nationality,
+        governorate=person.governorate,
+        area=area["code"],
+        marital_status=person.marital_status,
+        employment=person.employment,
+        is_insured=person.is_insured,
+        residency=person.residency,
+        residency_expiry=expiry,
+        civil_id_expiry=expiry or today + dt.timedelta(days=900),
+    )
+
+
+def _seed_named(today: dt.date, ids: dict[str, str], report: SeedReport) -> None:
+    from sahl.demo import business
+
+    persons = {person.key: _named_person(today, person, ids) for person in demo_persons(today)}
     father, mother = persons["father"], persons["mother"]
     for child in ("daughter", "newborn"):
         persons[child].father, persons[child].mother = father, mother
@@ -347,6 +383,7 @@ def _seed_named(today: dt.date, ids: dict[str, str], report: SeedReport) -> None
         licence_expiry=today + dt.timedelta(days=30),
     )
     m.CompanyRole.objects.create(company=company, person=persons["owner"], role="owner")
+    report.people += business.seed_company(today, company)  # its workers, permits and statements
     report.companies += 1
     report.people += len(persons)
 

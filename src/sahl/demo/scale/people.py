@@ -1,11 +1,13 @@
 """The population at scale, batch by batch: households (Kuwaiti families with their domestic
 workers, expatriate families, expatriates living alone) with father and mother links, marriages
 and sponsors; their driving licences, vehicles and fines, passports, companies with owners,
-partners and signatories; a login for about a fifth of them; the agencies' staff.
+partners and signatories, their workers and social-insurance statements (`labour`); a login
+for about a fifth of them; the agencies' staff.
 
 Shares follow the country: about a third of the people are Kuwaitis. Civil IDs are valid
 (`registry.seed.civil_id_for`) with serials 100-999, which the demo population never uses (its
-named persons take serials from 1, the others 1000-9999), so both can live in one database in
+named persons take serials from 1, their company's workers 60-99, the others 1000-9999;
+`labour.seed_big_company` 20-59), so both can live in one database in
 either order. Numbers of plates, passports and companies are longer than the demo's for the
 same reason.
 
@@ -32,6 +34,7 @@ from sahl.demo.names import (
     Name,
 )
 from sahl.demo.registry import civil_id_for
+from sahl.demo.scale import labour
 from sahl.demo.scale.text import DAY, NULL, Times, between, flag, from_day_number, pick, plain
 from sahl.demo.scale.writer import Batch
 from sahl.registry.geo import AREAS
@@ -53,12 +56,13 @@ TABLES = {
     "insurance_expiry",
     "registry_trafficfine": "vehicle_id, amount_fils, offence_ar, offence_en, issued_on, paid_on",
     "registry_passport": "number, holder_id, issued_on, expires_on",
-    "registry_company": "id, number, name_ar, name_en, activity_ar, activity_en, licence_expiry",
+    "registry_company": "id, number, name_ar, name_en, activity_ar, activity_en, licence_expiry, more_activities",
     "registry_companyrole": "company_id, person_id, role",
     "identity_user": "id, password, last_login, is_superuser, civil_id, name_ar, name_en, email, "
     "preferred_language, is_active, is_staff, date_joined, notify_by_email, notify_by_sms, phone, "
     "unread_messages",
     "identity_staffmembership": "user_id, agency_id, role, since",
+    **labour.TABLES,
 }
 # The tables whose indexes come off while they load (the staff's is small), each with the columns
 # that grow with the load: indexes starting with those stay (tables.strip).
@@ -72,6 +76,7 @@ STRIPPED = {
     "registry_company": frozenset({"number"}),
     "registry_companyrole": frozenset({"company_id", "person_id"}),
     "identity_user": frozenset(),
+    **labour.STRIPPED,
 }
 RESERVED = {  # table: ids reserved per person (an upper bound)
     "registry_person": 1,
@@ -180,8 +185,18 @@ class Population:
         batch = Batch(PHASE, units=len(people), done=done + len(people), state={"batch": number + 1})
         self._write_people(batch, people)
         self._write_marriages(batch, households)
+        self.companies: list[tuple[int, str]] = []  # (id, number) of this batch's companies
         self._write_belongings(batch, [p for p in people if p.age >= 18])
         self._write_accounts(batch, people)
+        labour.write(  # with a generator of its own: the rows above stay as they were without it
+            batch.rows("registry_workpermit", TABLES["registry_workpermit"]),
+            batch.rows("registry_contributionstatement", TABLES["registry_contributionstatement"]),
+            random.Random(f"{plan.seed}:labour:{number}"),
+            self.times,
+            plan.today,
+            self.companies,
+            [p for p in people if p.residency == "article-18"],
+        )
         return batch
 
     # --- households -----------------------------------------------------------------------
@@ -404,9 +419,10 @@ class Population:
         expiry = self.times.date(self.plan.today + between(rng, -30, 1000))
         companies.append(
             f"{base + number}\tCR-{COMPANY_FROM + number}\tشركة {family_ar} - {activity_ar}\t"
-            f"{family_en} {activity_en} Co.\t{activity_ar}\t{activity_en}\t{expiry}\n"
+            f"{family_en} {activity_en} Co.\t{activity_ar}\t{activity_en}\t{expiry}\t[]\n"
         )
         roles.append(f"{base + number}\t{owner.id}\towner\n")
+        self.companies.append((base + number, f"CR-{COMPANY_FROM + number}"))
         others = {owner.id}
         if owner.spouse is not None and rng.random() < 0.4:
             roles.append(f"{base + number}\t{owner.spouse.id}\tsignatory\n")

@@ -26,6 +26,7 @@ ACCOUNTS = (
     "operator",
     "groom",
     "bride",
+    "delegate",
 )
 OPERATORS = ("operator",)
 # The owner has an authenticator app set up: add this demo secret to any TOTP app to log in as her.
@@ -100,6 +101,13 @@ class Command(BaseCommand):
         if options["power_of_attorney"] and _grant_demo_power(report.named, today):
             self.stdout.write(
                 "mandates: the mother gave the father a power of attorney for government services"
+            )
+        from sahl.demo import business
+
+        if business.grant_delegate(report.named):
+            self.stdout.write(
+                f"mandates: {persons['owner'].name_en} made {persons['delegate'].name_en} her company's "
+                f"representative for labour services ({business.COMPANY}, for a year; accepted)"
             )
         if options["journeys"]:
             from sahl.demo import journeys

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -9,6 +10,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from sahl.demo.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
+from sahl.demo.scale import labour
 from sahl.demo.scale.load import Loader, Options, Refused, Report
 from sahl.demo.scale.meter import clock
 from sahl.events import read_models
@@ -47,6 +49,14 @@ class Command(BaseCommand):
             default=min(4, os.cpu_count() or 1),
             help="processes making applications (default: the CPUs, at most 4; 1: none)",
         )
+        parser.add_argument(
+            "--big-company",
+            type=int,
+            default=labour.BIG_WORKERS,
+            metavar="WORKERS",
+            help=f"after the load, one company ({labour.BIG_COMPANY}) with that many workers, new people "
+            f"(default {labour.BIG_WORKERS:,}; 0: none)",
+        )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -78,6 +88,17 @@ class Command(BaseCommand):
         except Refused as refused:
             raise CommandError(str(refused)) from None
         self._report(report, password)
+        if not report.stopped and options["big_company"] > 0:
+            moment = options["as_of"] or timezone.now()
+            today = timezone.localdate(timezone.make_aware(moment) if timezone.is_naive(moment) else moment)
+            started = time.monotonic()
+            made = labour.seed_big_company(today, options["big_company"], using=options["database"])
+            if made:
+                self.stdout.write(
+                    f"big company: {labour.BIG_COMPANY} with {made:,} workers in {time.monotonic() - started:.1f} s"
+                )
+            else:
+                self.stdout.write(f"big company: {labour.BIG_COMPANY} is there already")
         if not report.stopped and not report.already and options["database"] == DEFAULT_DB_ALIAS:
             # The loader writes rows, not events: the read models (ADR 0042) are made from them.
             for name, count in read_models.rebuild().items():

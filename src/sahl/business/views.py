@@ -136,8 +136,6 @@ def renewal(request: HttpRequest, number: str, reference: str) -> HttpResponse:
     except SahlError as error:
         return for_error(request, error)
     context = {"number": number, "view": found, "may_pay": authority.allows(Action.PAY)}
-    if request.headers.get("HX-Request"):
-        return render(request, "business/_renewal_items.html", context)
     return render(request, "business/renewal.html", context)
 
 

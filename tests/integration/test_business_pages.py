@@ -243,3 +243,27 @@ def test_the_company_home_reads_as_many_rows_with_5000_workers_as_with_5(login, 
     assert small <= 20, small  # the session, the authority, the reads of the home, its access logged
     page = owner.get(f"/business/{COMPANY}").content.decode()
     assert "5,005 workers" in page or "5005 workers" in page
+
+
+@pytest.mark.parametrize(
+    ("words", "language", "shown"),
+    [
+        ("اشتراكات", "ar", "دفع اشتراكات التأمينات الاجتماعية للمنشأة"),
+        ("دفع اشتراكات التأمينات", "ar", "دفع اشتراكات التأمينات الاجتماعية للمنشأة"),
+        ("contributions", "en", "Pay your company&#x27;s social-insurance contributions"),
+        ("مندوب", "ar", "مندوب المنشأة"),
+        ("work permit renewal", "en", "Renew several workers&#x27; work permits at once"),
+    ],
+)
+def test_a_search_for_contributions_finds_where_to_pay_them(client, words, language, shown):
+    """Issue 20: "اشتراكات" found nothing; paying is done in the company's account, not by an
+    application, and the search says where."""
+    client.cookies["sahl_language"] = language
+    page = client.get("/search", {"q": words}).content.decode()
+    assert shown in page
+    assert 'href="/business"' in page
+
+
+def test_a_search_for_a_passport_shows_no_business_shortcut(client):
+    page = client.get("/search", {"q": "تجديد جواز السفر"}).content.decode()
+    assert 'id="shortcuts"' not in page

@@ -18,7 +18,7 @@ from sahl.core.errors import BadInput, SahlError
 from sahl.core.problems import OUTAGE_RETRY_AFTER
 from sahl.identity.current import person_of
 from sahl.journeys import public as journeys
-from sahl.portal import personal, services
+from sahl.portal import personal, services, shortcuts
 from sahl.ui.errors import for_error
 
 
@@ -53,7 +53,9 @@ def search(request: HttpRequest) -> HttpResponse:
     except SahlError as error:
         return for_error(request, error)
     journeys_found = journeys.find(query) if found.page == 1 else []
-    return render(request, "portal/search.html", {"query": query, "found": found, "journeys": journeys_found})
+    done_online = shortcuts.find(query) if found.page == 1 else []
+    context = {"query": query, "found": found, "journeys": journeys_found, "shortcuts": done_online}
+    return render(request, "portal/search.html", context)
 
 
 def _page_number(request: HttpRequest) -> int:

@@ -13,8 +13,8 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 
+from sahl.demo.civil_ids import civil_id_for
 from sahl.demo.names import EXPATRIATES, Name
-from sahl.demo.registry import civil_id_for
 from sahl.registry import models as m
 from sahl.registry.geo import AREAS
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from sahl.core.civil_id import make_civil_id
+from sahl.demo.civil_ids import civil_id_for
 from sahl.demo.names import (
     ACTIVITIES,
     COLOURS,
@@ -58,14 +59,6 @@ class SeedReport:
     passports: int = 0
     companies: int = 0
     named: dict[str, str] = field(default_factory=dict)
-
-
-def civil_id_for(birth_date: dt.date, first_serial: int) -> str:
-    """The first issuable civil ID for that birth date at or after the serial."""
-    serial = first_serial
-    while (civil_id := make_civil_id(birth_date, serial)) is None:
-        serial += 1
-    return civil_id.value
 
 
 def _years_ago(today: dt.date, years: int, days: int = 0) -> dt.date:

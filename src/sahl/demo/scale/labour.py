@@ -145,8 +145,8 @@ def seed_big_company(
     statements and its owner, by bulk inserts in batches. Once, and one such company a database (its
     workers' civil IDs are fixed): a company of that number already there is left as it is. Returns
     the workers added (0 the second time)."""
+    from sahl.demo.civil_ids import civil_id_for
     from sahl.demo.names import EXPATRIATES, KUWAITI_FAMILY, KUWAITI_MALE
-    from sahl.demo.registry import civil_id_for
     from sahl.registry import models as m
     from sahl.registry.geo import AREAS
 

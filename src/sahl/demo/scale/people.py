@@ -22,6 +22,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from sahl.demo.civil_ids import civil_id_for
 from sahl.demo.names import (
     ACTIVITIES,
     COLOURS,
@@ -33,7 +34,6 @@ from sahl.demo.names import (
     VEHICLES,
     Name,
 )
-from sahl.demo.registry import civil_id_for
 from sahl.demo.scale import labour
 from sahl.demo.scale.text import DAY, NULL, Times, between, flag, from_day_number, pick, plain
 from sahl.demo.scale.writer import Batch

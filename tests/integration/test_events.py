@@ -214,5 +214,10 @@ def test_a_document_nearing_its_expiry_is_announced_once_per_person_with_identif
         "days_before": 60,
         "renew": "moi.passport-renewal",
         "for_child": False,
+        # A person's reminder: what a company's names (issue 20) is empty.
+        "company": "",
+        "permits": 0,
+        "residencies": 0,
+        "amount_fils": 0,
     }
     assert demo["father"] not in str(event.payload)

@@ -187,22 +187,30 @@ DELEGATE_SCOPE = "labour"
 
 
 def grant_delegate(named: dict[str, str]) -> bool:
-    """Noura makes Khaled Al-Enezi her company's representative for labour services for a year, and
-    he accepts, through the mandates' own use cases as in Sahl Business. Once."""
-    from sahl.identity.models import User
-    from sahl.mandates import delegates
-    from sahl.mandates.models import Mandate
-    from sahl.mandates.rules import Action
-    from sahl.mandates.services import authorize, today
+    """Noura has made Khaled Al-Enezi her company's representative for labour services for a year,
+    and he accepted. Written as the row Sahl Business keeps (mandates.delegates), without the audit
+    entries and events of the act itself: the demo's log starts empty. Once."""
+    from django.utils import timezone
 
-    delegate = User.objects.get(civil_id=named["delegate"])
+    from sahl.mandates.models import Mandate
+
+    delegate = named["delegate"]
     if Mandate.objects.filter(
-        kind=Mandate.Kind.COMPANY_DELEGATE, grantor_civil_id=COMPANY, attorney_civil_id=delegate.civil_id
+        kind=Mandate.Kind.COMPANY_DELEGATE, grantor_civil_id=COMPANY, attorney_civil_id=delegate
     ).exists():
         return False
-    owner = User.objects.get(civil_id=named["owner"])
-    authority = authorize(owner, COMPANY, None, Action.ACT_AS)
-    until = add_months(today(), 12) - dt.timedelta(days=1)
-    mandate = delegates.grant(authority, delegate.civil_id, DELEGATE_SCOPE, until)
-    delegates.accept(delegate, mandate.pk)
+    now = timezone.now()
+    today = timezone.localdate()
+    Mandate.objects.create(
+        kind=Mandate.Kind.COMPANY_DELEGATE,
+        grantor_civil_id=COMPANY,
+        attorney_civil_id=delegate,
+        scope=DELEGATE_SCOPE,
+        valid_from=today,
+        valid_until=add_months(today, 12) - dt.timedelta(days=1),
+        application_reference="DLG-DEMO000001",
+        granted_at=now,
+        granted_by_civil_id=named["owner"],
+        accepted_at=now,
+    )
     return True

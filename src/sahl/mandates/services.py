@@ -168,14 +168,16 @@ def _as_guardian(actor: User, subject: str, day: dt.date) -> Authority | None:
 
 
 def _in_force(attorney: str, day: dt.date, kind: str = Mandate.Kind.POWER_OF_ATTORNEY) -> Any:
-    return Mandate.objects.filter(
+    found = Mandate.objects.filter(
         kind=kind,
         attorney_civil_id=attorney,
         revoked_at__isnull=True,
-        accepted_at__isnull=False,
         valid_from__lte=day,
         valid_until__gte=day,
     )
+    # A power of attorney was accepted on its application before it was issued; a representative
+    # accepts in Sahl, and the role holds only from then.
+    return found.filter(accepted_at__isnull=False) if kind == Mandate.Kind.COMPANY_DELEGATE else found
 
 
 def _as_attorney(actor: User, subject: str, service: Service | None, day: dt.date) -> Authority | None:

@@ -77,7 +77,17 @@ def file(renewal_id: int) -> int:
     renewal = Renewal.objects.select_related("actor").get(pk=renewal_id)
     actor: User = renewal.actor
     filed = 0
-    for item in renewal.items.filter(outcome=RenewalItem.Outcome.WAITING).order_by("pk"):
+    waiting = list(renewal.items.filter(outcome=RenewalItem.Outcome.WAITING).order_by("pk"))
+    # The salaries from the labour register, read once for all of them (not once per worker).
+    found = (
+        registers()
+        .workers(
+            renewal.company_number, civil_ids=[i.worker_civil_id for i in waiting], size=max(len(waiting), 1)
+        )
+        .workers
+    )
+    salaries = {w.civil_id: w.monthly_salary_fils for w in found}
+    for item in waiting:
         try:
             authority = mandates.authorize(
                 actor, renewal.company_number, get_service(renewal.service_code), Action.APPLY
@@ -85,7 +95,7 @@ def file(renewal_id: int) -> int:
             application = filing.submit(
                 authority,
                 renewal.service_code,
-                _answers(renewal, item),
+                _answers(renewal, item, salaries),
                 {},
                 f"bulk:{renewal.reference}:{item.pk}",
             )
@@ -107,9 +117,8 @@ def file_renewal(renewal_id: int) -> int:
     return file(renewal_id)
 
 
-def _answers(renewal: Renewal, item: RenewalItem) -> dict[str, object]:
-    found = registers().workers(renewal.company_number, civil_ids=[item.worker_civil_id], size=1).workers
-    salary = found[0].monthly_salary_fils / 1000 if found else 0
+def _answers(renewal: Renewal, item: RenewalItem, salaries: dict[str, int]) -> dict[str, object]:
+    salary = salaries.get(item.worker_civil_id, 0) / 1000  # 0 if no longer a worker: filing refuses it
     return {
         "company_number": renewal.company_number,
         "worker_civil_id": item.worker_civil_id,

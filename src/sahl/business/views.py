@@ -24,7 +24,7 @@ from sahl.core.errors import SahlError
 from sahl.identity.current import person_of
 from sahl.mandates import current, delegates
 from sahl.mandates import services as mandates
-from sahl.mandates.rules import DELEGATE_SCOPES, Action
+from sahl.mandates.rules import DELEGATE_SCOPES, Action, parse_date
 from sahl.payments import baskets
 from sahl.registry.adapters import registers
 from sahl.ui.errors import for_error
@@ -198,7 +198,7 @@ def representatives(request: HttpRequest, number: str) -> HttpResponse:
     try:
         authority = company_for(person_of(request), number, address=_address(request))
         if request.method == "POST":
-            until = mandates_date(request.POST.get("valid_until", ""))
+            until = parse_date(request.POST.get("valid_until", ""))
             delegates.grant(
                 authority,
                 request.POST.get("civil_id", ""),
@@ -219,13 +219,6 @@ def representatives(request: HttpRequest, number: str) -> HttpResponse:
         "default_until": (_today() + dt.timedelta(days=365)).isoformat(),
     }
     return render(request, "business/representatives.html", context)
-
-
-def mandates_date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        return None
 
 
 @login_required

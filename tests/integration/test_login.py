@@ -48,11 +48,13 @@ def test_staff_accounts_belong_to_one_agency(client, demo):
     assert login(client, demo["caseworker"]).status_code == 302
 
 
-def test_self_signup_is_closed(client):
-    response = client.get("/accounts/signup/")
-    assert "_auth_user_id" not in client.session
-    assert response.status_code in (200, 403)
-    assert User.objects.filter(civil_id="299999999999").count() == 0
+def test_signing_up_without_proving_who_one_is_is_closed(client):
+    """allauth's sign-up form is gone: joining goes through the civil ID card (test_joining)."""
+    assert client.get("/accounts/signup/")["Location"] == "/accounts/join/"
+    fields = {"username": "279040477779", "password1": "a camel crossing", "password2": "a camel crossing"}
+    response = client.post("/accounts/signup/", fields)
+    assert response.status_code in (302, 405) and "_auth_user_id" not in client.session
+    assert User.objects.filter(civil_id="279040477779").count() == 0
 
 
 def test_logged_in_people_see_whether_they_can_apply(client, demo):

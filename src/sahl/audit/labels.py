@@ -10,6 +10,8 @@ KINDS = {
     "login_failed": _("Failed login attempt"),
     "logout": _("Logged out"),
     "mfa_changed": _("Second factor changed"),
+    "account_opened": _("Account opened with your civil ID card"),
+    "password_reset": _("New password chosen with your civil ID card"),
     "mandate_granted": _("Mandate granted"),
     "mandate_revoked": _("Mandate revoked"),
     "access_refused": _("Access refused"),

@@ -20,6 +20,8 @@ class AuditEntry(AppendOnly):
         LOGIN_FAILED = "login_failed", "login failed"
         LOGOUT = "logout", "logout"
         MFA_CHANGED = "mfa_changed", "second factor changed"
+        ACCOUNT_OPENED = "account_opened", "account opened"
+        PASSWORD_RESET = "password_reset", "password reset"
         MANDATE_GRANTED = "mandate_granted", "mandate granted"
         MANDATE_REVOKED = "mandate_revoked", "mandate revoked"
         ACCESS_REFUSED = "access_refused", "access refused"

@@ -76,3 +76,25 @@ def login_code_refused(sender: object, user: User, outcome: str, address: str, *
     from sahl.audit.services import append
 
     append("login_failed", subject_civil_id=user.civil_id, address=address, detail=f"sms code {outcome}")
+
+
+@receiver(signals.proof_refused, dispatch_uid="audit.proof_refused")
+def proof_refused(sender: object, civil_id: str, reason: str, address: str, **kwargs: Any) -> None:
+    """Someone typed this civil ID to join Sahl or recover its account, and failed: its holder sees it."""
+    from sahl.audit.services import append
+
+    append("login_failed", subject_civil_id=civil_id, address=address, detail=f"join: {reason}")
+
+
+@receiver(signals.account_opened, dispatch_uid="audit.account_opened")
+def account_opened(sender: object, user: User, address: str, **kwargs: Any) -> None:
+    from sahl.audit.services import append
+
+    append("account_opened", actor=user, subject_civil_id=user.civil_id, address=address)
+
+
+@receiver(signals.password_set_by_proof, dispatch_uid="audit.password_set_by_proof")
+def password_set_by_proof(sender: object, user: User, address: str, **kwargs: Any) -> None:
+    from sahl.audit.services import append
+
+    append("password_reset", actor=user, subject_civil_id=user.civil_id, address=address)

@@ -66,6 +66,30 @@ MESSAGES.update(
     }
 )
 
+# Joining Sahl and recovering an account with the civil ID card (identity.joining). The first refusal
+# is the same whether the civil ID is unknown or the serial wrong: it must not tell which.
+MESSAGES.update(
+    {
+        "join.not_matched": _(
+            "These details do not match a civil ID card. Check the civil ID and the serial number printed "
+            "on your card, then try again."
+        ),
+        "join.minor": _(
+            "People under 18 do not have a Sahl account of their own: a parent or guardian acts for them "
+            "from their own account."
+        ),
+        "join.no_mobile": _(
+            "The Public Authority for Civil Information holds no mobile number for you, so we cannot send "
+            "you a code. Add your mobile number at one of its offices or machines, then come back."
+        ),
+        "join.paused": _("Too many attempts from this device or network. You can try again after {time}."),
+        "join.proof_ended": _(
+            "This step has ended: more than 15 minutes passed, or it was already used. Start again."
+        ),
+        "join.passwords_differ": _("The two passwords are not the same. Type the same password twice."),
+    }
+)
+
 
 def message(code: str, language: str, **params: object) -> str:
     """The text of `code` in `language` (an unknown code reads as a bad request), filled."""

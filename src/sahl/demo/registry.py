@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from sahl.core.civil_id import make_civil_id
-from sahl.demo.civil_ids import civil_id_for
+from sahl.demo.civil_ids import card_of, civil_id_for
 from sahl.demo.names import (
     ACTIVITIES,
     COLOURS,
@@ -254,6 +254,19 @@ def demo_persons(today: dt.date) -> list[DemoPerson]:
             "KW-AH",
             is_insured=True,
         ),
+        P(
+            "newcomer",
+            "منيرة سالم الرشيدي",
+            "Munira Salem Al-Rashidi",
+            dt.date(1996, 5, 20),
+            "F",
+            "KW",
+            "has no Sahl account yet: she joins with her civil ID card",
+            "single",
+            "government",
+            "KW-HA",
+            is_insured=True,
+        ),
     ]
 
 
@@ -292,8 +305,11 @@ def _top_up(today: dt.date, ids: dict[str, str], report: SeedReport) -> None:
 def _named_person(today: dt.date, person: DemoPerson, ids: dict[str, str]) -> m.Person:
     area = next(a for a in AREAS if a["governorate"] == person.governorate)  # its first area
     expiry = today + dt.timedelta(days=person.residency_days) if person.residency_days else None
+    serial, mobile = card_of(ids[person.key], adult=_years_ago(today, 18) >= person.birth_date)
     return m.Person.objects.create(
         civil_id=ids[person.key],
+        card_serial=serial,
+        mobile=mobile,
         name_ar=person.name_ar,
         name_en=person.name_en,
         birth_date=person.birth_date,
@@ -411,8 +427,12 @@ class _Population:
     ) -> m.Person:
         area = self.rng.choice(AREAS)
         days = self.rng.randint(-30, 1800)
+        civil_id = self._civil_id(birth)
+        serial, mobile = card_of(civil_id, adult=_years_ago(self.today, 18) >= birth)
         return m.Person(
-            civil_id=self._civil_id(birth),
+            civil_id=civil_id,
+            card_serial=serial,
+            mobile=mobile,
             name_ar=" ".join(part[0] for part in name),
             name_en=" ".join(part[1] for part in name),
             birth_date=birth,

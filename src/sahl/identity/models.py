@@ -126,3 +126,31 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return "rate count"
+
+
+class IdentityProof(models.Model):
+    """One proof of who a person is, without an account or a password (identity.joining): the serial
+    number printed on their civil ID card, then a code by SMS to the mobile number the population
+    register holds for them. Once proven, its browser may open the account (joining) or set a new
+    password (recovery), once, within 15 minutes. Only a keyed hash of the code is kept (as SmsCode),
+    and no phone number: the register is asked again for each code."""
+
+    class Purpose(models.TextChoices):
+        JOIN = "join", "join Sahl"
+        RECOVER = "recover", "recover the account"
+
+    civil_id = models.CharField(max_length=12)
+    purpose = models.CharField(max_length=8, choices=Purpose.choices)
+    salt = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64, help_text="HMAC-SHA256 of the code, keyed with the secret key")
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="wrong tries so far")
+    proven_at = models.DateTimeField(null=True, blank=True, help_text="when the right code was typed")
+    finished_at = models.DateTimeField(null=True, blank=True, help_text="when the password was chosen")
+
+    class Meta:
+        indexes = [models.Index(fields=["civil_id", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"identity proof {self.pk}"

@@ -99,6 +99,23 @@ def masked_phone(phone: str) -> str:
     return f"{phone[:4]} ••••• {phone[-3:]}" if phone.startswith("+965") else f"••••• {phone[-3:]}"
 
 
+# --- Proving who one is with the civil ID card (identity.joining) ---------------------------------
+
+ADULT_AGE = 18  # younger people have no account of their own: their guardians act for them
+PROVEN_FOR = dt.timedelta(minutes=15)  # to choose a password once the code was typed
+
+
+def card_serial(typed: str) -> str:
+    """A card serial as typed (spaces, dashes, Arabic-Indic digits, either case) in the register's form."""
+    return "".join(typed.split()).replace("-", "").translate(_ARABIC_DIGITS).upper()
+
+
+def same_serial(held: str, typed: str) -> bool:
+    """Whether the typed serial is the card's, in constant time (a register entry without a serial
+    matches nothing)."""
+    return bool(held) and hmac.compare_digest(card_serial(held).encode(), card_serial(typed).encode())
+
+
 # --- Throttling failed logins (identity.throttle) ---------------------------------------------------
 
 

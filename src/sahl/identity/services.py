@@ -237,18 +237,25 @@ def _send_code(user: User, purpose: str, phone: str, language: str, previous: in
             expires_at=now + rules.CODE_VALID,
         )
     text = in_language(_TEXTS[SmsCode.Purpose(purpose)], language).format(code=code)
-    try:
-        sms_gateway().send(phone, text, f"sms-code-{row.pk}-{salt[:8]}")
-    except (NotSent, Refused) as error:
+    if not hand_to_gateway(phone, text, f"sms-code-{row.pk}-{salt[:8]}"):
         SmsCode.objects.filter(pk=row.pk).update(expires_at=clock(), attempts=rules.CODE_TRIES)
-        log.warning("sms code not sent", extra={"user": user.pk, "purpose": purpose, "reason": error.reason})
-        raise Conflict("sms.not_sent") from None
-    except MaybeSent as error:  # it may arrive: the code stays valid
-        log.warning(
-            "sms code maybe sent", extra={"user": user.pk, "purpose": purpose, "reason": error.reason}
-        )
+        raise Conflict("sms.not_sent")
     log.info("sms code sent", extra={"user": user.pk, "purpose": purpose, "sms_code": row.pk})
     return SentCode(code_id=row.pk, phone=rules.masked_phone(phone))
+
+
+def hand_to_gateway(phone: str, text: str, reference: str) -> bool:
+    """Give one SMS carrying a code to the gateway, outside any transaction: False if it surely did
+    not go (the caller withdraws the code), True if it went or may have gone (the code stays valid:
+    it may arrive)."""
+    try:
+        sms_gateway().send(phone, text, reference)
+    except (NotSent, Refused) as error:
+        log.warning("sms code not sent", extra={"reason": error.reason})
+        return False
+    except MaybeSent as error:
+        log.warning("sms code maybe sent", extra={"reason": error.reason})
+    return True
 
 
 _REFUSALS = {

@@ -10,3 +10,10 @@ from django.dispatch import Signal
 sms_factor_changed = Signal()
 # user, outcome (identity.rules.Check value), address: a wrong, expired or used code at login
 login_code_refused = Signal()
+# civil_id, reason ("card serial", "sms code wrong"...), address: a failed proof of who one is
+# (identity.joining), for a civil ID of the population register
+proof_refused = Signal()
+# user, address: an account opened by proving who one is
+account_opened = Signal()
+# user, address: a new password set by proving who one is (account recovery)
+password_set_by_proof = Signal()

@@ -65,6 +65,17 @@ class PersonRecord:
 
 
 @dataclass(frozen=True)
+class IdentityCard:
+    """What proves a person holds their civil ID card: the serial number printed on it, and the
+    mobile number the population register holds for them ("" when it holds none)."""
+
+    civil_id: str
+    card_serial: str
+    mobile: str
+    birth_date: dt.date
+
+
+@dataclass(frozen=True)
 class CompanyRecord:
     """A company and the role one person holds in it (owner, partner, signatory)."""
 
@@ -174,6 +185,10 @@ class Registers(Protocol):
 
     def person(self, civil_id: str) -> PersonRecord | None:
         """The population register's entry of one person (with the parents), or None."""
+
+    def identity_card(self, civil_id: str) -> IdentityCard | None:
+        """The person's civil ID card, or None if the population register has no such person."""
+        ...
 
     def names(self, civil_ids: Collection[str]) -> dict[str, BilingualText]:
         """The names of the people the population register knows among these civil IDs (one read
@@ -288,6 +303,14 @@ class DatabaseRegisters:
     def person(self, civil_id: str) -> PersonRecord | None:
         found = m.Person.objects.select_related("father", "mother").filter(civil_id=civil_id).first()
         return _record(found) if found else None
+
+    def identity_card(self, civil_id: str) -> IdentityCard | None:
+        row = (
+            m.Person.objects.filter(civil_id=civil_id)
+            .values_list("card_serial", "mobile", "birth_date")
+            .first()
+        )
+        return IdentityCard(civil_id, row[0], row[1], row[2]) if row else None
 
     def names(self, civil_ids: Collection[str]) -> dict[str, BilingualText]:
         if not civil_ids:

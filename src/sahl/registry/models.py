@@ -51,6 +51,10 @@ class Person(models.Model):
     residency = models.CharField(max_length=12, choices=Residency.choices, default=Residency.NONE)
     residency_expiry = models.DateField(null=True, blank=True)
     civil_id_expiry = models.DateField()
+    # The civil ID card itself: its serial number (printed on the card, new with each card) and the
+    # mobile number PACI holds for the person. Joining Sahl proves both (identity.joining).
+    card_serial = models.CharField(max_length=12, blank=True, default="", db_default="")
+    mobile = models.CharField(max_length=12, blank=True, default="", db_default="", help_text="+965XXXXXXXX")
     employment = models.CharField(max_length=16, choices=Employment.choices)
     is_insured = models.BooleanField(default=False)
     has_disability = models.BooleanField(default=False)

@@ -122,6 +122,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"complaints: {made} demo reports across Kuwait's areas")
         self.stdout.write(f"demo logins (password: {password}):")
         self.stdout.write("\n".join(lines))
+        card = registers().identity_card(report.named["newcomer"])
+        if card is not None and card.card_serial:
+            self.stdout.write(
+                f"join Sahl at /accounts/join/ as {persons['newcomer'].name_en}: civil ID {card.civil_id}, "
+                f"card serial {card.card_serial} (her code by SMS: read it at /dev/sms)"
+            )
 
 
 def _grant_demo_power(named: dict[str, str], today: dt.date) -> bool:

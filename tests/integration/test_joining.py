@@ -68,7 +68,7 @@ def test_a_person_of_the_register_joins_with_the_card_and_the_code_sent_to_the_r
 
     # Audited: the account's opening, then the login, shown to the person
     kinds = list(AuditEntry.objects.filter(subject_civil_id=newcomer).values_list("kind", flat=True))
-    assert kinds[-2:] == ["account_opened", "login"]
+    assert kinds == ["proof_started", "account_opened", "login"]
     assert "Account opened with your civil ID card" in client.get("/account/access-log").content.decode()
 
     # The proof is spent: it opens nothing twice
@@ -86,7 +86,7 @@ def test_an_unknown_civil_id_and_a_wrong_serial_get_the_same_answer(demo):
     assert said in wrong.content.decode() and said in unknown.content.decode()
     assert not SimulatedSms.objects.exists() and not IdentityProof.objects.exists()
     # The father (who has an account) and the unknown number are refused alike; the father sees the try
-    assert AuditEntry.objects.filter(subject_civil_id=demo["father"], detail="join: card serial").exists()
+    assert AuditEntry.objects.filter(subject_civil_id=demo["father"], kind="proof_refused").exists()
 
 
 def test_a_civil_id_with_an_account_recovers_it_without_an_e_mail(demo):
@@ -177,3 +177,14 @@ def test_no_log_line_carries_the_civil_id_the_serial_or_the_code(demo, caplog):
     text = caplog.text + " ".join(str(r.__dict__) for r in caplog.records)
     for secret in (newcomer, card.card_serial, card.mobile, code):
         assert secret not in text
+
+
+def test_every_step_counts_against_the_sources_throttle(demo, settings):
+    """Codes typed from one source, whichever proof they are for, are held by the shared throttle."""
+    newcomer = demo["newcomer"]
+    client = browser(address="10.0.0.11")
+    client.post(JOIN, {"civil_id": newcomer, "serial": card_of(newcomer).card_serial})
+    for _ in range(29):
+        client.post(CODE, {"code": "000000"})
+    paused = client.post(CODE, {"code": newest_sms_code(card_of(newcomer).mobile)})
+    assert paused.status_code == 400 and "Too many attempts" in paused.content.decode()

@@ -10,6 +10,8 @@ KINDS = {
     "login_failed": _("Failed login attempt"),
     "logout": _("Logged out"),
     "mfa_changed": _("Second factor changed"),
+    "proof_started": _("Code sent to your mobile to join Sahl or choose a new password"),
+    "proof_refused": _("Failed attempt to prove who you are with your civil ID card"),
     "account_opened": _("Account opened with your civil ID card"),
     "password_reset": _("New password chosen with your civil ID card"),
     "mandate_granted": _("Mandate granted"),

@@ -20,6 +20,8 @@ class AuditEntry(AppendOnly):
         LOGIN_FAILED = "login_failed", "login failed"
         LOGOUT = "logout", "logout"
         MFA_CHANGED = "mfa_changed", "second factor changed"
+        PROOF_STARTED = "proof_started", "code sent to join or recover"
+        PROOF_REFUSED = "proof_refused", "failed proof with the civil ID card"
         ACCOUNT_OPENED = "account_opened", "account opened"
         PASSWORD_RESET = "password_reset", "password reset"
         MANDATE_GRANTED = "mandate_granted", "mandate granted"

@@ -83,7 +83,15 @@ def proof_refused(sender: object, civil_id: str, reason: str, address: str, **kw
     """Someone typed this civil ID to join Sahl or recover its account, and failed: its holder sees it."""
     from sahl.audit.services import append
 
-    append("login_failed", subject_civil_id=civil_id, address=address, detail=f"join: {reason}")
+    append("proof_refused", subject_civil_id=civil_id, address=address, detail=reason)
+
+
+@receiver(signals.proof_started, dispatch_uid="audit.proof_started")
+def proof_started(sender: object, civil_id: str, purpose: str, address: str, **kwargs: Any) -> None:
+    """A code went to this civil ID's registered mobile: its holder sees when and from which network."""
+    from sahl.audit.services import append
+
+    append("proof_started", subject_civil_id=civil_id, address=address, detail=purpose)
 
 
 @receiver(signals.account_opened, dispatch_uid="audit.account_opened")

@@ -112,7 +112,7 @@ def code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if "send" in request.POST:
-                sent = joining.resend(pending["id"], _language())
+                sent = joining.resend(pending["id"], _language(), address_of(request))
                 request.session[PROOF] = {**pending, "id": sent.proof_id}
                 return redirect("identity:join_code")
             joining.confirm(pending["id"], request.POST.get("code", "")[:20], address_of(request))

@@ -63,16 +63,17 @@ def start(civil_id: str, serial: str, purpose: str, language: str, address: str)
         raise Conflict("join.minor")
     if not card.mobile:
         raise Conflict("join.no_mobile")
-    return _send_code(number, Purpose(purpose), card.mobile, language, previous=None)
+    return _send_code(number, Purpose(purpose), card.mobile, language, address, previous=None)
 
 
-def resend(proof_id: int, language: str) -> Sent:
+def resend(proof_id: int, language: str, address: str) -> Sent:
     """A new code for the same proof (a minute after the last one, five an hour to one civil ID)."""
+    throttle.take("join.source", rules.source_of(address), refusal="join.paused")
     proof = IdentityProof.objects.filter(pk=proof_id, proven_at__isnull=True).first()
     card = registers().identity_card(proof.civil_id) if proof is not None else None
     if proof is None or card is None or not card.mobile:
         raise BadInput("sms.no_code")
-    return _send_code(proof.civil_id, Purpose(proof.purpose), card.mobile, language, previous=proof)
+    return _send_code(proof.civil_id, Purpose(proof.purpose), card.mobile, language, address, previous=proof)
 
 
 def confirm(proof_id: int, typed: str, address: str) -> None:
@@ -80,6 +81,7 @@ def confirm(proof_id: int, typed: str, address: str) -> None:
     cleaned = rules.clean_code(typed)
     if cleaned is None:
         raise BadInput("sms.code_format")
+    throttle.take("join.source", rules.source_of(address), refusal="join.paused")
     with transaction.atomic():
         proof = IdentityProof.objects.select_for_update().filter(pk=proof_id).first()
         if proof is None:
@@ -168,7 +170,12 @@ _SMS = {
 
 
 def _send_code(
-    civil_id: str, purpose: IdentityProof.Purpose, phone: str, language: str, previous: IdentityProof | None
+    civil_id: str,
+    purpose: IdentityProof.Purpose,
+    phone: str,
+    language: str,
+    address: str,
+    previous: IdentityProof | None,
 ) -> Sent:
     code = "".join(secrets.choice("0123456789") for _ in range(rules.CODE_DIGITS))
     salt = secrets.token_hex(16)
@@ -195,6 +202,7 @@ def _send_code(
             sent_at=now,
             expires_at=now + rules.CODE_VALID,
         )
+        signals.proof_started.send(User, civil_id=civil_id, purpose=purpose.value, address=address)
     text = in_language(_SMS[purpose], language).format(code=code)
     if not services.hand_to_gateway(phone, text, f"identity-proof-{row.pk}-{salt[:8]}"):
         IdentityProof.objects.filter(pk=row.pk).update(expires_at=services.clock(), attempts=rules.CODE_TRIES)

@@ -13,6 +13,8 @@ login_code_refused = Signal()
 # civil_id, reason ("card serial", "sms code wrong"...), address: a failed proof of who one is
 # (identity.joining), for a civil ID of the population register
 proof_refused = Signal()
+# civil_id, purpose ("join", "recover"), address: a code went to the register's mobile for a proof
+proof_started = Signal()
 # user, address: an account opened by proving who one is
 account_opened = Signal()
 # user, address: a new password set by proving who one is (account recovery)

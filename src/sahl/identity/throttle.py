@@ -58,10 +58,11 @@ LIMITS: dict[str, tuple[RateLimitItem, ...]] = {
         # source, after a right password. Looser than an SMS code's own 5 tries, so that a new code
         # a minute later can still be typed.
         "second_factor": "10 per 5 minutes; 30 per day",
-        # Joining Sahl or recovering an account (identity.joining): every try from one source, and
-        # the card serials that did not match one civil ID from one source (a serial has a billion
-        # values: a guesser needs more sources than exist). Codes per civil ID follow the SMS rules.
-        "join.source": "20 per 10 minutes; 100 per day",
+        # Joining Sahl or recovering an account (identity.joining): every step from one source (a
+        # card, a code, a new code), and the card serials that did not match one civil ID from one
+        # source (a serial has a billion values: a guesser needs more sources than exist). A code's
+        # own tries and the codes per civil ID follow the SMS rules above.
+        "join.source": "30 per 10 minutes; 300 per day",
         "join.pair": "5 per hour; 10 per day",
         # Failed client logins at the agency token endpoint from one source (docs/agency-api.md).
         "agency.token": "10 per 15 minutes",

@@ -123,6 +123,8 @@ def the_person(clock: Clock) -> User:
         "M",
         father=father,
         mother=mother,
+        card_serial="482615937",
+        mobile="+96550012345",
         is_insured=True,
     )
     spouse = person(SPOUSE, "مريم علي العنزي", "Mariam Ali Al-Enezi", dt.date(1987, 9, 2), "F")

@@ -29,6 +29,8 @@ class PersonRecord(TypedDict):
     residency: str
     residency_expiry: dt.date | None
     civil_id_expiry: dt.date
+    card_serial: str  # of the civil ID card; "" when the register has none
+    mobile: str  # the mobile number PACI holds (joining Sahl sends its code there)
     employment: str
     is_insured: bool
     has_disability: bool
@@ -158,6 +160,8 @@ def registers(person: Person) -> Registers:
             "residency": found.residency,
             "residency_expiry": found.residency_expiry,
             "civil_id_expiry": found.civil_id_expiry,
+            "card_serial": found.card_serial,
+            "mobile": found.mobile,
             "employment": found.employment,
             "is_insured": found.is_insured,
             "has_disability": found.has_disability,

@@ -10,3 +10,10 @@ from django.dispatch import Signal
 sms_factor_changed = Signal()
 # user, outcome (identity.rules.Check value), address: a wrong, expired or used code at login
 login_code_refused = Signal()
+# user, address: every session of the person ended (identity.apps_granted.log_out_everywhere)
+logged_out_everywhere = Signal()
+# user, app (its English name), scopes, address: the person let an app in on the consent page
+app_authorised = Signal()
+# user, apps (their English names), reason (identity.apps_granted: revoked, logout_everywhere,
+# password_changed, password_reset), address: apps' tokens revoked
+apps_revoked = Signal()

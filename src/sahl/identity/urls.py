@@ -10,4 +10,6 @@ urlpatterns = [
     # that logs in on its own; logging in with one keeps where the person was going
     path("accounts/2fa/webauthn/add/", passkeys.add_passkey, name="add_passkey"),
     path("accounts/2fa/webauthn/login/", passkeys.login_passkey, name="login_passkey"),
+    path("account/apps", views.granted_apps, name="apps"),
+    path("account/log-out-everywhere", views.log_out_everywhere, name="log_out_everywhere"),
 ]

@@ -61,6 +61,16 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "in one language. Texts given as `{ar, en}` carry both whatever is asked.",
         "schema": {"type": "string", "examples": ["ar", "en"]},
     },
+    "ActingFor": {
+        "in": "header",
+        "name": "Sahl-Acting-For",
+        "required": False,
+        "description": "With an app's access token only: act for this civil ID (a child, a person who gave "
+        "a power of attorney) or company number, as switching on the pages does. Someone the person may "
+        "not act for answers 403. Without it the call acts for the person. A session acts for whom the "
+        "pages' switch chose instead.",
+        "schema": {"type": "string", "maxLength": 20},
+    },
     "CsrfToken": {
         "in": "header",
         "name": "X-CSRFToken",
@@ -114,9 +124,12 @@ class Document(OpenAPISchema):
         # A copy: ninja merges `openapi_extra` by reference, and the same constants serve many operations.
         details: dict[str, Any] = copy.deepcopy(super().operation_details(operation))
         session = any(isinstance(auth, APIKeyCookie) for auth in operation.auth_callbacks)
+        app = any(getattr(auth, "scope", None) for auth in operation.auth_callbacks)
         writes = bool(UNSAFE_METHODS & {m.upper() for m in operation.methods})
         in_path = any(p.get("in") == "path" for p in details["parameters"])
         details["parameters"].append({"$ref": "#/components/parameters/AcceptLanguage"})
+        if app:
+            details["parameters"].append({"$ref": "#/components/parameters/ActingFor"})
         if session and writes:
             details["parameters"].append({"$ref": "#/components/parameters/CsrfToken"})
         common = {400, 500, 503}  # any request may be malformed (even in what it should not carry)

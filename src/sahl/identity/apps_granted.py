@@ -4,6 +4,7 @@ their password. Each of these is a security event the person sees in their log (
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -37,23 +38,22 @@ class GrantedApp:
     name_ar: str
     name_en: str
     scopes: tuple[str, ...]
-    since: object
+    since: dt.datetime
 
     def display_name(self, language: str) -> str:
         return self.name_en if language.startswith("en") else self.name_ar
 
 
-def _live(user: User) -> Q:
-    return Q(user=user) & (
-        Q(expires__gt=timezone.now()) | Q(refresh_token__revoked__isnull=True, refresh_token__isnull=False)
-    )
+def _live() -> Q:
+    """Access tokens that still work, or whose refresh token can still bring a new one."""
+    return Q(expires__gt=timezone.now()) | Q(refresh_token__isnull=False, refresh_token__revoked__isnull=True)
 
 
 def granted_apps(user: User) -> list[GrantedApp]:
     """The apps with a token of the person that still works (or can still be refreshed)."""
     tokens = (
         get_access_token_model()
-        .objects.filter(_live(user))
+        .objects.filter(_live(), user=user)
         .select_related("application__registered")
         .order_by("created")
     )
@@ -95,7 +95,7 @@ def revoke_app(user: User, app_id: int, address: str = "") -> None:
 def revoke_every_app(user: User, reason: str, address: str = "") -> None:
     """Every app of the person loses its tokens (they log out everywhere, or their password changed)."""
     app_ids = set(
-        get_access_token_model().objects.filter(_live(user)).values_list("application_id", flat=True)
+        get_access_token_model().objects.filter(_live(), user=user).values_list("application_id", flat=True)
     )
     if not _revoke(user, None):
         return
@@ -108,7 +108,7 @@ def _revoke(user: User, app_id: int | None) -> bool:
     """Revoke the person's refresh tokens (kept, marked) and delete their access and ID tokens and
     unused codes, for one app or all. Whether there was anything live."""
     where = Q(user=user) if app_id is None else Q(user=user, application_id=app_id)
-    live = get_access_token_model().objects.filter(where & _live(user)).exists()
+    live = get_access_token_model().objects.filter(where & _live()).exists()
     get_refresh_token_model().objects.filter(where, revoked__isnull=True).update(
         revoked=timezone.now(), access_token=None
     )

@@ -85,7 +85,7 @@ def open_to_apps(router: Router, scope: str) -> Router:
             callbacks = cast(
                 list[Callable[..., Any]], list(auth) if isinstance(auth, list | tuple) else [auth]
             )
-            if django_auth in callbacks:
+            if django_auth in callbacks and not any(isinstance(c, AppToken) for c in callbacks):
                 operation.auth_param = [app, *callbacks]
                 operation.auth_callbacks = [app, *callbacks]
     return router

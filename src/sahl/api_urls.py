@@ -74,12 +74,15 @@ class SahlApp(AppToken):
         )
 
 
-def open_to_apps(router: Router, scope: str) -> Router:
+def open_to_apps(router: Router, scope: str, staff_only: tuple[str, ...] = ()) -> Router:
     """The router's operations for a logged-in person also let in an app's token with `scope`,
     before the session: a call with a token is the app's, whatever cookies come with it. Changed on
-    the router itself, before it is mounted, so operations that name their own login are met too."""
+    the router itself, before it is mounted, so operations that name their own login are met too.
+    The paths in `staff_only` are staff's work: the session only, never an app."""
     app = SahlApp(scope)
-    for view in router.path_operations.values():
+    for path, view in router.path_operations.items():
+        if path in staff_only:
+            continue
         for operation in view.operations:
             auth = router.auth if operation.auth_param is NOT_SET else operation.auth_param
             callbacks = cast(
@@ -103,7 +106,9 @@ api = SahlAPI(
 api.add_router("/", catalogue_router)
 api.add_router("/", open_to_apps(applications_router, "applications"))
 api.add_router("/", backoffice_router)  # caseworkers' work: the session only, never an app
-api.add_router("/", open_to_apps(notifications_router, "notifications"))
+api.add_router(
+    "/", open_to_apps(notifications_router, "notifications", staff_only=("/notices", "/notices/{reference}"))
+)
 api.add_router("/", open_to_apps(payments_router, "payments"))
 api.add_router("/", open_to_apps(audit_router, "audit"))
 api.add_router("/", open_to_apps(privacy_router, "privacy"))

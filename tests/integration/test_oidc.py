@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import secrets
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -301,3 +302,34 @@ def test_the_person_takes_back_one_app_from_its_page(login, demo, client_id):
     again = father.post("/account/apps", {"app": str(app_id)}, follow=True)
     assert again.status_code == 200
     assert father.post("/account/apps", {"app": "x" * 40}).status_code == 302
+
+
+def test_a_tampered_consent_form_is_refused_in_the_persons_language(login, demo, client_id):
+    refused = login(demo["father"], "en").post("/oauth/authorize", {"allow": "on", "client_id": client_id})
+    assert refused.status_code == 400
+    assert "The app's request was refused" in refused.content.decode()
+
+
+def test_the_openapi_document_names_each_operations_scope():
+    document = json.loads((Path(__file__).resolve().parents[2] / "docs/openapi.json").read_text())
+    scheme = document["components"]["securitySchemes"]["SahlApp"]
+    assert scheme["type"] == "oauth2"
+    flow = scheme["flows"]["authorizationCode"]
+    assert flow["authorizationUrl"] == "/oauth/authorize" and flow["tokenUrl"] == "/oauth/token"
+    assert {"openid", "profile", "applications", "wallet"} <= set(flow["scopes"])
+    operations = {
+        (method, path): operation
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    }
+    assert operations["get", "/api/v1/applications"]["security"] == [
+        {"SahlApp": ["applications"]},
+        {"SessionAuth": []},
+    ]
+    assert {"SahlApp": ["wallet"]} in operations["get", "/api/v1/wallet/documents"]["security"]
+    acting = {"$ref": "#/components/parameters/ActingFor"}
+    assert acting in operations["get", "/api/v1/applications"]["parameters"]
+    # The back office, staff's notices and the agencies' API are not for apps.
+    for (_, path), operation in operations.items():
+        if path.startswith(("/api/v1/backoffice", "/api/v1/agency", "/api/v1/notices")):
+            assert all("SahlApp" not in requirement for requirement in operation.get("security", [])), path

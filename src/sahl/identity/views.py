@@ -135,6 +135,10 @@ class ConsentView(AuthorizationView):
             response["Content-Security-Policy"] = _policy_allowing(redirect_uri)
         return response
 
+    def form_invalid(self, form: Any) -> HttpResponse:
+        # Only a tampered form lacks its hidden fields: refused, as an app's bad request is.
+        return self.render_to_response({"error": True}, status=400)
+
     def form_valid(self, form: Any) -> HttpResponse:
         response: HttpResponse = super().form_valid(form)
         if form.cleaned_data.get("allow") and response.status_code in (301, 302):

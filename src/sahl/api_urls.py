@@ -52,11 +52,6 @@ class SahlApp(AppToken):
         "ID or a company's number) acts for a child, a grantor or a company, as switching on the pages does."
     )
 
-    def authenticate(self, request: HttpRequest, token: str) -> AbstractAccessToken:
-        found = super().authenticate(request, token)
-        act_as_asked(request)
-        return found
-
     def __init__(self, scope: str) -> None:
         super().__init__(scope)
         # ninja would describe a bearer scheme; the document declares how to get the token instead.
@@ -72,6 +67,11 @@ class SahlApp(AppToken):
                 }
             },
         )
+
+    def authenticate(self, request: HttpRequest, token: str) -> AbstractAccessToken:
+        found = super().authenticate(request, token)
+        act_as_asked(request)
+        return found
 
 
 def open_to_apps(router: Router, scope: str, staff_only: tuple[str, ...] = ()) -> Router:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Swagger
+from ninja import Router, Swagger
+from ninja.constants import NOT_SET
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import django_auth
+from ninja.security.base import SecuritySchema
+from oauth2_provider.models import AbstractAccessToken
 
 from sahl.applications.api import router as applications_router
 from sahl.applications.rules import FormInvalid
@@ -18,17 +23,76 @@ from sahl.business.api import router as business_router
 from sahl.catalogue.api import router as catalogue_router
 from sahl.core import problems
 from sahl.core.errors import SahlError, http_status, retry_after
-from sahl.core.languages import in_both
+from sahl.core.languages import in_both, in_language
 from sahl.core.openapi import SahlAPI
 from sahl.core.untrusted import JsonParser
+from sahl.identity import oauth_urls
+from sahl.identity.bearer import AppToken, ScopeMissing, TokenInvalid
+from sahl.identity.scopes import SCOPES
 from sahl.integrations.api import TokenRefused
 from sahl.integrations.api import router as agency_router
 from sahl.journeys.api import router as journeys_router
 from sahl.mandates.api import router as mandates_router
+from sahl.mandates.current import ACTING_HEADER, act_as_asked
 from sahl.notifications.api import router as notifications_router
 from sahl.payments.api import router as payments_router
 from sahl.privacy.api import router as privacy_router
 from sahl.wallet.api import router as wallet_router
+
+
+class SahlApp(AppToken):
+    """A person's app calling with its access token (identity.bearer), acting for whom its
+    `Sahl-Acting-For` header names, as the pages' switch decides (mandates.current)."""
+
+    openapi_description = (
+        "An app's access token from Sahl's OpenID provider (authorization code with PKCE S256; "
+        "docs/api.md), sent as `Authorization: Bearer <access_token>`: no CSRF token then. Each "
+        "operation needs its area's scope; a token without it answers 403 (`insufficient_scope`), an "
+        f"unknown, expired or revoked one 401 (`invalid_token`). The `{ACTING_HEADER}` header (a civil "
+        "ID or a company's number) acts for a child, a grantor or a company, as switching on the pages does."
+    )
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(scope)
+        # ninja would describe a bearer scheme; the document declares how to get the token instead.
+        self.openapi_security_schema = SecuritySchema(
+            "oauth2",
+            description=self.openapi_description,
+            flows={
+                "authorizationCode": {
+                    "authorizationUrl": f"/{oauth_urls.AUTHORIZE}",
+                    "tokenUrl": f"/{oauth_urls.TOKEN}",
+                    "refreshUrl": f"/{oauth_urls.TOKEN}",
+                    "scopes": {name: in_language(text, "en") for name, text in SCOPES.items()},
+                }
+            },
+        )
+
+    def authenticate(self, request: HttpRequest, token: str) -> AbstractAccessToken:
+        found = super().authenticate(request, token)
+        act_as_asked(request)
+        return found
+
+
+def open_to_apps(router: Router, scope: str, staff_only: tuple[str, ...] = ()) -> Router:
+    """The router's operations for a logged-in person also let in an app's token with `scope`,
+    before the session: a call with a token is the app's, whatever cookies come with it. Changed on
+    the router itself, before it is mounted, so operations that name their own login are met too.
+    The paths in `staff_only` are staff's work: the session only, never an app."""
+    app = SahlApp(scope)
+    for path, view in router.path_operations.items():
+        if path in staff_only:
+            continue
+        for operation in view.operations:
+            auth = router.auth if operation.auth_param is NOT_SET else operation.auth_param
+            callbacks = cast(
+                list[Callable[..., Any]], list(auth) if isinstance(auth, list | tuple) else [auth]
+            )
+            if django_auth in callbacks and not any(isinstance(c, AppToken) for c in callbacks):
+                operation.auth_param = [app, *callbacks]
+                operation.auth_callbacks = [app, *callbacks]
+    return router
+
 
 api = SahlAPI(
     title="Sahl API",
@@ -40,17 +104,19 @@ api = SahlAPI(
     parser=JsonParser(),  # bounded: no NUL, lone surrogate, endless nesting or number past a column
 )
 api.add_router("/", catalogue_router)
-api.add_router("/", applications_router)
-api.add_router("/", backoffice_router)
-api.add_router("/", notifications_router)
-api.add_router("/", payments_router)
-api.add_router("/", audit_router)
-api.add_router("/", privacy_router)
-api.add_router("/", mandates_router)
+api.add_router("/", open_to_apps(applications_router, "applications"))
+api.add_router("/", backoffice_router)  # caseworkers' work: the session only, never an app
+api.add_router(
+    "/", open_to_apps(notifications_router, "notifications", staff_only=("/notices", "/notices/{reference}"))
+)
+api.add_router("/", open_to_apps(payments_router, "payments"))
+api.add_router("/", open_to_apps(audit_router, "audit"))
+api.add_router("/", open_to_apps(privacy_router, "privacy"))
+api.add_router("/", open_to_apps(mandates_router, "mandates"))
 api.add_router("/", agency_router)
-api.add_router("/", wallet_router)
-api.add_router("/", journeys_router)
-api.add_router("/", business_router)
+api.add_router("/", open_to_apps(wallet_router, "wallet"))
+api.add_router("/", open_to_apps(journeys_router, "journeys"))
+api.add_router("/", open_to_apps(business_router, "business"))
 
 
 def problem(
@@ -131,4 +197,20 @@ def on_token_refused(request: HttpRequest, error: TokenRefused) -> HttpResponse:
     response = problem(request, 401, code)
     challenge = 'Bearer realm="sahl-agency"'
     response["WWW-Authenticate"] = challenge if error.missing else f'{challenge}, error="invalid_token"'
+    return response
+
+
+@api.exception_handler(TokenInvalid)
+def on_app_token_invalid(request: HttpRequest, error: TokenInvalid) -> HttpResponse:
+    """An app's token that is unknown, expired or revoked (RFC 6750 section 3.1)."""
+    response = problem(request, 401, "app.token_invalid")
+    response["WWW-Authenticate"] = 'Bearer realm="sahl", error="invalid_token"'
+    return response
+
+
+@api.exception_handler(ScopeMissing)
+def on_scope_missing(request: HttpRequest, error: ScopeMissing) -> HttpResponse:
+    """A live token the person did not let do this: which scope it lacks (RFC 6750 section 3.1)."""
+    response = problem(request, 403, "app.scope_missing", {"scope": error.scope})
+    response["WWW-Authenticate"] = f'Bearer realm="sahl", error="insufficient_scope", scope="{error.scope}"'
     return response

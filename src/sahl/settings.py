@@ -17,6 +17,9 @@ SAHL_AUDIT_KEY          the audit log's key (MACs its entries, signs its checkpo
                         random one is kept in var/audit_key. Never in the database (ADR 0024)
 SAHL_AUDIT_OLD_KEYS     retired audit keys, comma-separated: what they made still verifies
 SAHL_AUDIT_CHECKPOINTS  the append-only file of signed checkpoints (default var/audit-checkpoints.jsonl)
+SAHL_OIDC_KEY_FILE      the PEM RSA key that signs ID tokens for apps (ADR 0054); without it one is made
+                        once and kept in var/oidc-key.pem. Never in the database or the repository
+SAHL_OIDC_OLD_KEY_FILES retired ID-token keys, comma-separated paths: still published in the JWKS
 """
 
 from __future__ import annotations
@@ -58,6 +61,30 @@ def _kept(variable: str, filename: str) -> str:
     return path.read_text().strip()
 
 
+def _kept_rsa_key(variable: str, filename: str) -> str:
+    """The PEM private key at the path in `variable`; without it, one made once and kept in var/ (for
+    `make run` and the tests), linked into place like `_kept`'s secrets."""
+    path = Path(os.environ.get(variable) or VAR_DIR / filename)
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.parent / f".{path.name}.{os.getpid()}"
+        draft.write_bytes(pem)
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text()
+
+
 def _secret_key() -> str:
     return _kept("SAHL_SECRET_KEY", "secret_key")
 
@@ -83,6 +110,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "oauth2_provider",  # the OpenID provider for apps (identity.oidc, ADR 0054)
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -392,3 +420,43 @@ SAHL_SMS_GATEWAY = os.environ.get(
 SAHL_SMS_URL = os.environ.get("SAHL_SMS_URL", "")
 SAHL_SMS_TOKEN = os.environ.get("SAHL_SMS_TOKEN", "")
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- The OpenID provider for apps (docs/adr/0054-an-openid-provider-for-apps.md): authorization code
+# with PKCE (S256) for public clients an operator registers (`manage.py register_app`), rotating
+# refresh tokens whose reuse revokes their family, scopes per API area (identity.scopes). -----------
+# Named although it is the library's default: migrations that point at it resolve the setting by name.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _kept_rsa_key("SAHL_OIDC_KEY_FILE", "oidc-key.pem"),
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [
+        Path(name.strip()).read_text()
+        for name in os.environ.get("SAHL_OIDC_OLD_KEY_FILES", "").split(",")
+        if name.strip()
+    ],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["none", "client_secret_basic", "client_secret_post"],
+    "OAUTH2_VALIDATOR_CLASS": "sahl.identity.oidc.SahlValidator",
+    "SCOPES_BACKEND_CLASS": "sahl.identity.scopes.SahlScopes",
+    "SCOPES": {},  # the scopes are identity.scopes'; this only satisfies the library's mandatory setting
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 15 * 60,  # short: a refresh token brings the next one
+    "ID_TOKEN_EXPIRE_SECONDS": 15 * 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 60 * 60,  # an app unused for a month logs in again
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,  # a rotated refresh token used again revokes its family
+    "REQUEST_APPROVAL_PROMPT": "auto",  # the consent page once per app and scopes, until revoked
+    # RFC 8252 native apps: a loopback redirect on any port, or the app's own scheme.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http", "kw.gov.sahl"],
+    "ALLOW_LOCALHOST_LOOPBACK": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only, never plain
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("sahl.payments.urls")),
     path("", include("sahl.audit.urls")),
     path("", include("sahl.identity.urls")),  # before allauth's: the SMS second factor under accounts/2fa/
+    path("", include("sahl.identity.oauth_urls")),  # the OpenID provider for apps (ADR 0054)
     path("", include("sahl.privacy.urls")),
     path("", include("sahl.mandates.urls")),
     path("", include("sahl.operators.urls")),

@@ -19,6 +19,9 @@ KINDS = {
     "access_refused": _("Access refused"),
     "data_read": _("Data read"),
     "data_exported": _("Copy of your data downloaded"),
+    "logout_everywhere": _("Logged out on every device"),
+    "app_authorised": _("App allowed to use your account"),
+    "app_revoked": _("App's permission taken back"),
 }
 
 # What was read (`data`).

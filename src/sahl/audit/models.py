@@ -29,6 +29,9 @@ class AuditEntry(AppendOnly):
         ACCESS_REFUSED = "access_refused", "access refused"
         DATA_READ = "data_read", "data read"
         DATA_EXPORTED = "data_exported", "personal data downloaded"
+        LOGOUT_EVERYWHERE = "logout_everywhere", "logged out everywhere"
+        APP_AUTHORISED = "app_authorised", "app allowed"
+        APP_REVOKED = "app_revoked", "app's permission taken back"
         CHAIN_KEYED = "chain_keyed", "chain keyed"  # seals the SHA-256 entries before the key
 
     sequence = models.PositiveBigIntegerField(unique=True, help_text="1, 2, 3... with no gaps")

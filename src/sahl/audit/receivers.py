@@ -1,5 +1,6 @@
 """Logins, failed logins and logouts go to the audit log (django.contrib.auth's signals, which
-allauth sends too). A failed login keeps only the masked identifier, never the password."""
+allauth sends too). A failed login keeps only the masked identifier, never the password. So do
+logging out everywhere and the apps a person lets in or takes back (identity.signals)."""
 
 from __future__ import annotations
 
@@ -106,3 +107,31 @@ def password_set_by_proof(sender: object, user: User, address: str, **kwargs: An
     from sahl.audit.services import append
 
     append("password_reset", actor=user, subject_civil_id=user.civil_id, address=address)
+
+
+@receiver(signals.logged_out_everywhere, dispatch_uid="audit.logout_everywhere")
+def logged_out_everywhere(sender: object, user: User, address: str, **kwargs: Any) -> None:
+    from sahl.audit.services import append
+
+    append("logout_everywhere", actor=user, subject_civil_id=user.civil_id, address=address)
+
+
+@receiver(signals.app_authorised, dispatch_uid="audit.app_authorised")
+def app_authorised(
+    sender: object, user: User, app: str, scopes: list[str], address: str, **kwargs: Any
+) -> None:
+    from sahl.audit.services import append
+
+    detail = f"{app}: {' '.join(scopes)}"
+    append("app_authorised", actor=user, subject_civil_id=user.civil_id, detail=detail, address=address)
+
+
+@receiver(signals.apps_revoked, dispatch_uid="audit.apps_revoked")
+def apps_revoked(
+    sender: object, user: User, apps: list[str], reason: str, address: str, **kwargs: Any
+) -> None:
+    """The detail names the apps and why (the person's own click, a new password, logging out everywhere)."""
+    from sahl.audit.services import append
+
+    detail = f"{reason}: {', '.join(apps)}"
+    append("app_revoked", actor=user, subject_civil_id=user.civil_id, detail=detail, address=address)

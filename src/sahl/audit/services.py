@@ -39,6 +39,9 @@ SECURITY_KINDS = (
     Kind.MANDATE_REVOKED,
     Kind.ACCESS_REFUSED,
     Kind.DATA_EXPORTED,
+    Kind.LOGOUT_EVERYWHERE,
+    Kind.APP_AUTHORISED,
+    Kind.APP_REVOKED,
 )
 SHOWN = 200  # entries per section of the person's page
 

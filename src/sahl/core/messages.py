@@ -322,6 +322,12 @@ MESSAGES.update(
 MESSAGES.update(
     {
         "request.login_required": _("Log in first: this needs the session of a logged-in person."),
+        "app.token_invalid": _(
+            "The app's access token is not valid, has expired or was taken back; the app must refresh it or ask you to log in again."
+        ),
+        "app.scope_missing": _("You did not let this app do this (it needs the permission “{scope}”)."),
+        "app.not_found": _("This app cannot use your account (any more)."),
+        "app.registration_invalid": _("The app cannot be registered so: {reasons}"),
         "request.csrf": _(
             "The request was refused because its security token (CSRF) is missing or out of date. "
             "Reload the page and try again."

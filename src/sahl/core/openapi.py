@@ -10,7 +10,7 @@ docs/openapi.json by `make openapi`) differs from ninja's own in four ways:
   can meet is added here from how it is called (input, login, method, body);
 - the headers every operation reads are declared: Accept-Language everywhere, the CSRF token on
   writes with a session login, Retry-After on 429 and 503;
-- the security schemes say how to get in.
+- the security schemes say how to get in, and each operation an app may call names its scope.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ MEANINGS = {
     400: "The request is malformed or a value is refused (which one: `fields` or `errors`); nothing was changed.",
     401: "No valid login: the session has ended, or the bearer token is missing, unknown or expired.",
     403: "Refused: not allowed for this person or agency (for a session login also: a write without "
-    "the CSRF token, or acting for someone whose mandate has ended); nothing was changed.",
+    "the CSRF token, or acting for someone whose mandate has ended; for an app's token: a token without "
+    "the operation's scope, or acting for someone the person may not act for); nothing was changed.",
     404: "Not found, or not yours to see (the two are not told apart).",
     409: "It clashes with the current state (someone acted first, or the Idempotency-Key was used "
     "for another request); nothing was changed.",
@@ -59,6 +60,16 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "description": "`ar` (the default) or `en`: the language of problems' `title` and of texts given "
         "in one language. Texts given as `{ar, en}` carry both whatever is asked.",
         "schema": {"type": "string", "examples": ["ar", "en"]},
+    },
+    "ActingFor": {
+        "in": "header",
+        "name": "Sahl-Acting-For",
+        "required": False,
+        "description": "With an app's access token only: act for this civil ID (a child, a person who gave "
+        "a power of attorney) or company number, as switching on the pages does. Someone the person may "
+        "not act for answers 403. Without it the call acts for the person. A session acts for whom the "
+        "pages' switch chose instead.",
+        "schema": {"type": "string", "maxLength": 20},
     },
     "CsrfToken": {
         "in": "header",
@@ -113,9 +124,12 @@ class Document(OpenAPISchema):
         # A copy: ninja merges `openapi_extra` by reference, and the same constants serve many operations.
         details: dict[str, Any] = copy.deepcopy(super().operation_details(operation))
         session = any(isinstance(auth, APIKeyCookie) for auth in operation.auth_callbacks)
+        app = any(getattr(auth, "scope", None) for auth in operation.auth_callbacks)
         writes = bool(UNSAFE_METHODS & {m.upper() for m in operation.methods})
         in_path = any(p.get("in") == "path" for p in details["parameters"])
         details["parameters"].append({"$ref": "#/components/parameters/AcceptLanguage"})
+        if app:
+            details["parameters"].append({"$ref": "#/components/parameters/ActingFor"})
         if session and writes:
             details["parameters"].append({"$ref": "#/components/parameters/CsrfToken"})
         common = {400, 500, 503}  # any request may be malformed (even in what it should not carry)
@@ -138,6 +152,20 @@ class Document(OpenAPISchema):
                 response.setdefault("headers", {}).setdefault("Retry-After", RETRY_AFTER)
         details["responses"] = dict(sorted(responses.items()))
         return details
+
+    def operation_security(self, operation: Operation) -> list[dict[str, Any]] | None:
+        """ninja's requirements, each with the scopes of its auth (an app's token needs its area's:
+        `identity.bearer.AppToken.scope`); ninja leaves scopes empty."""
+        if not operation.auth_callbacks:
+            return None
+        result = []
+        for auth in operation.auth_callbacks:
+            if hasattr(auth, "openapi_security_schema"):
+                name = auth.__class__.__name__
+                scope = getattr(auth, "scope", None)
+                result.append({name: [scope] if scope else []})
+                self.securitySchemes[name] = auth.openapi_security_schema
+        return result
 
     def responses(self, operation: Operation) -> dict[int, dict[str, Any]]:
         result = super().responses(operation)

@@ -39,8 +39,20 @@ GENERIC_CODES: dict[int, str] = {
 # those with a body; 422 those that take a service's form answers; 429 those throttled.
 STATUSES: dict[int, tuple[str, ...]] = {
     400: ("request.bad",),
-    401: ("request.login_required", "agency.token_missing", "agency.token_invalid", "oauth.invalid_client"),
-    403: ("request.forbidden", "request.csrf", "login.second_factor_required", "mandate.ended"),
+    401: (
+        "request.login_required",
+        "agency.token_missing",
+        "agency.token_invalid",
+        "oauth.invalid_client",
+        "app.token_invalid",
+    ),
+    403: (
+        "request.forbidden",
+        "request.csrf",
+        "login.second_factor_required",
+        "mandate.ended",
+        "app.scope_missing",
+    ),
     404: ("request.not_found",),
     405: ("request.method_not_allowed",),
     409: ("idempotency.conflict",),

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import pgettext_lazy
 
 from sahl.core.bulk_updates import AnnouncedUpdates
@@ -43,6 +44,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="may open the operators' admin site")
     date_joined = models.DateTimeField(default=timezone.now)
+    sessions_ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the person last logged out everywhere: older sessions end"
+    )
 
     USERNAME_FIELD = "civil_id"
     EMAIL_FIELD = "email"
@@ -55,6 +59,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def display_name(self, language: str) -> str:
         return self.name_en if language.startswith("en") else self.name_ar
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's hash of the password, which every session keeps and checks on each request (a new
+        password ends the other sessions), with the moment the person last logged out everywhere: that
+        ends them too, with no list of sessions to look for. Before that moment is set, the value is
+        Django's own (the salt is Django's), so sessions made before this field live on."""
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password
+        if self.sessions_ended_at is not None:
+            value = f"{value}|{self.sessions_ended_at.isoformat()}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class StaffMembership(models.Model):
@@ -154,3 +169,20 @@ class IdentityProof(models.Model):
 
     def __str__(self) -> str:
         return f"identity proof {self.pk}"
+
+
+class RegisteredApp(models.Model):
+    """An app an operator registered (`manage.py register_app`), named in both languages: the consent
+    page and the list of authorised apps each speak one language (the library's `name` is one text)."""
+
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="registered"
+    )
+    name_ar = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"registered app {self.application_id}"
+
+    def display_name(self, language: str) -> str:
+        return self.name_en if language.startswith("en") else self.name_ar

@@ -1,5 +1,6 @@
 """At login the session's clock starts (identity.sessions) and the pages turn to the person's
-language; switching language in the header makes it their preference (identity.languages). A
+language; switching language in the header makes it their preference (identity.languages). A new or
+reset password takes back every app's tokens (identity.apps_granted). A
 successful login forgets the wrong passwords and codes typed for the account from that address; a
 password reset also forgets the account's count (identity.services, ADR 0014). A change to a person
 or their staff membership forgets the copy their requests read (identity.kept, ADR 0044)."""
@@ -8,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.signals import password_reset
+from allauth.account.signals import password_changed, password_reset
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from sahl.core.bulk_updates import rows_updated
-from sahl.identity import kept, languages, services, sessions
+from sahl.identity import apps_granted, kept, languages, services, sessions
 from sahl.identity.current import address_of
 from sahl.identity.models import StaffMembership, User
 from sahl.ui.languages import language_chosen
@@ -49,6 +50,24 @@ def language_switched(sender: object, request: HttpRequest, language: str, **kwa
 def was_reset(sender: object, user: object, request: HttpRequest | None = None, **kwargs: Any) -> None:
     if isinstance(user, User):
         services.clear_failed_logins(user.civil_id, address_of(request), password_reset=True)
+
+
+@receiver(password_changed, dispatch_uid="identity.revoke_apps_on_change")
+def password_was_changed(
+    sender: object, user: object, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """A new password shuts out whoever knew the old one: their sessions end (Django's session hash),
+    and so do the tokens of every app."""
+    if isinstance(user, User):
+        apps_granted.revoke_every_app(user, apps_granted.PASSWORD_CHANGED, address_of(request))
+
+
+@receiver(password_reset, dispatch_uid="identity.revoke_apps_on_reset")
+def password_was_reset(
+    sender: object, user: object, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    if isinstance(user, User):
+        apps_granted.revoke_every_app(user, apps_granted.PASSWORD_RESET, address_of(request))
 
 
 @receiver(post_save, sender=User, dispatch_uid="identity.forget_kept_user")

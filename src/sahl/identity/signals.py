@@ -19,3 +19,10 @@ proof_started = Signal()
 account_opened = Signal()
 # user, address: a new password set by proving who one is (account recovery)
 password_set_by_proof = Signal()
+# user, address: every session of the person ended (identity.apps_granted.log_out_everywhere)
+logged_out_everywhere = Signal()
+# user, app (its English name), scopes, address: the person let an app in on the consent page
+app_authorised = Signal()
+# user, apps (their English names), reason (identity.apps_granted: revoked, logout_everywhere,
+# password_changed, password_reset), address: apps' tokens revoked
+apps_revoked = Signal()

@@ -20,4 +20,6 @@ urlpatterns = [
     path("accounts/join/welcome/", join_views.welcome, name="join_welcome"),
     path("accounts/signup/", RedirectView.as_view(pattern_name="identity:join"), name="signup"),
     path("accounts/password/reset/", RedirectView.as_view(pattern_name="identity:recover"), name="reset"),
+    path("account/apps", views.granted_apps, name="apps"),
+    path("account/log-out-everywhere", views.log_out_everywhere, name="log_out_everywhere"),
 ]

@@ -1,10 +1,14 @@
 """The second factor by SMS: turning it on (confirming the number) and off from the Security page,
-and typing the code at login."""
+and typing the code at login. Apps: the consent page of Sahl's OpenID provider, the page listing the
+apps a person let in (to take one back), and logging out everywhere."""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlsplit
+
 from allauth.account.decorators import reauthentication_required
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,11 +16,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from oauth2_provider.views import AuthorizationView
 
 from sahl.core.errors import SahlError
 from sahl.core.messages import message
-from sahl.identity import services, stages
+from sahl.identity import apps_granted, services, stages
 from sahl.identity.current import person_of
+from sahl.identity.scopes import SCOPES
+from sahl.ui.middleware import CONTENT_SECURITY_POLICY
 
 
 def _language() -> str:
@@ -106,3 +113,84 @@ def sms_login(request: HttpRequest) -> HttpResponse:
         },
         status=400 if failure and request.method == "POST" else 200,
     )
+
+
+class ConsentView(AuthorizationView):
+    """django-oauth-toolkit's authorization endpoint with Sahl's consent page: which app, what it may
+    do (one line per scope, in the person's language), allow or refuse."""
+
+    template_name = "identity/consent.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        if (application := context.get("application")) is not None:
+            context["app_name"] = apps_granted.app_name(application, _language())
+        context["scope_lines"] = [SCOPES[scope] for scope in context.get("scopes", []) if scope in SCOPES]
+        return context
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().render_to_response(context, **kwargs)
+        if not context.get("error") and (redirect_uri := context.get("redirect_uri")):
+            # The answer (allow or refuse) is a redirect to the app: the form may go there.
+            response["Content-Security-Policy"] = _policy_allowing(redirect_uri)
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        # Only a tampered form lacks its hidden fields: refused, as an app's bad request is.
+        return self.render_to_response({"error": True}, status=400)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_valid(form)
+        if form.cleaned_data.get("allow") and response.status_code in (301, 302):
+            scopes = str(form.cleaned_data.get("scope", "")).split()
+            client_id = str(form.cleaned_data["client_id"])
+            apps_granted.consented(person_of(self.request), client_id, scopes, _address(self.request))
+        return response
+
+
+def _policy_allowing(redirect_uri: str) -> str:
+    parts = urlsplit(redirect_uri)
+    target = f"{parts.scheme}://{parts.netloc}" if parts.netloc else f"{parts.scheme}:"
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {target}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def granted_apps(request: HttpRequest) -> HttpResponse:
+    """The apps the person let in, each with what it may do; taking one back."""
+    user = person_of(request)
+    if request.method == "POST":
+        try:
+            apps_granted.revoke_app(user, _app_id(request.POST.get("app", "")), _address(request))
+        except SahlError as failure:
+            messages.error(request, message(failure.code, _language(), **failure.params))
+        else:
+            messages.success(request, _("The app can no longer use your account."))
+        return redirect("identity:apps")
+    apps = [
+        {
+            "id": app.id,
+            "name": app.display_name(_language()),
+            "since": app.since,
+            "scopes": [SCOPES[scope] for scope in app.scopes if scope in SCOPES],
+        }
+        for app in apps_granted.granted_apps(user)
+    ]
+    return render(request, "identity/apps.html", {"apps": apps})
+
+
+def _app_id(value: str) -> int:
+    return int(value) if value.isdigit() and len(value) < 19 else 0
+
+
+@login_required
+@require_http_methods(["POST"])
+def log_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session of the person (this one too) and every app's tokens."""
+    user = person_of(request)
+    apps_granted.log_out_everywhere(user, _address(request))
+    auth.logout(request)
+    messages.success(
+        request, _("You are logged out on every device, and no app can use your account any more.")
+    )
+    return redirect("account_login")

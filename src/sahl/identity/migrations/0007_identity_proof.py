@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('identity', '0005_role_labels_in_gettext'),
+        ('identity', '0006_apps_and_sessions_ended'),
     ]
 
     operations = [

@@ -346,6 +346,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # fpdf2 lists the characters a font lacks: possibly a person's name (core.logs).
         "fpdf.output": {"filters": ["missing_glyphs"]},
+        # httpx logs every request's URL: a push endpoint is a device's secret address (ADR 0055),
+        # and agencies' URLs may carry tokens. The outbox logs each attempt without it.
+        "httpx": {"level": "WARNING"},
     },
 }
 

@@ -24,7 +24,10 @@ ACCIDENT = {
 }
 READY = "navigator.serviceWorker.ready.then((r) => Boolean(r.active) && navigator.serviceWorker.controller !== null)"
 SAVED = "caches.open('sahl-pages-v1').then((c) => c.match('{path}')).then(Boolean)"
-AS_OF = {"ar": "أنت غير متصل بالإنترنت: تظهر هذه الصفحة كما كانت في", "en": "You are offline: this page is as it was on"}
+AS_OF = {
+    "ar": "أنت غير متصل بالإنترنت: تظهر هذه الصفحة كما كانت في",
+    "en": "You are offline: this page is as it was on",
+}
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +84,10 @@ def test_a_push_is_shown_as_a_notification_in_the_messages_language(browser, ser
         page = context.new_page()
         cdp = context.new_cdp_session(page)
         registrations: list[dict] = []
-        cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+        cdp.on(
+            "ServiceWorker.workerRegistrationUpdated",
+            lambda event: registrations.extend(event["registrations"]),
+        )
         cdp.send("ServiceWorker.enable")
         page.goto("/account/notifications")
         until(page, READY)
@@ -89,7 +95,12 @@ def test_a_push_is_shown_as_a_notification_in_the_messages_language(browser, ser
         while not any(r["scopeURL"] == f"{server}/" for r in registrations) and time.monotonic() < deadline:
             page.wait_for_timeout(100)
         registration = next(r for r in registrations if r["scopeURL"] == f"{server}/")
-        pushed = {"title": "طلبت الجهة معلومات إضافية", "url": f"/applications/{person['reference']}", "lang": "ar", "tag": "message-1"}
+        pushed = {
+            "title": "طلبت الجهة معلومات إضافية",
+            "url": f"/applications/{person['reference']}",
+            "lang": "ar",
+            "tag": "message-1",
+        }
         cdp.send(
             "ServiceWorker.deliverPushMessage",
             {"origin": server, "registrationId": registration["registrationId"], "data": json.dumps(pushed)},
@@ -140,7 +151,9 @@ def test_offline_the_installed_portal_shows_the_persons_applications_as_of_when_
 
         # A page never saved: the offline page, in the language of the person's pages
         page.goto("/agencies")
-        expect(page.locator("h1")).to_have_text("أنت غير متصل بالإنترنت" if language == "ar" else "You are offline")
+        expect(page.locator("h1")).to_have_text(
+            "أنت غير متصل بالإنترنت" if language == "ar" else "You are offline"
+        )
         expect(page.locator("html")).to_have_attribute("lang", language)
 
         # Logging out (online again) forgets the saved pages on this browser

@@ -32,7 +32,9 @@ pytestmark = pytest.mark.django_db
 
 PREFS = "/account/notifications"
 DEVICES = "/account/notifications/devices"
-CHROME_ON_ANDROID = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
+CHROME_ON_ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
+)
 
 
 def b64(data: bytes) -> str:
@@ -54,7 +56,9 @@ class Device:
         return {"endpoint": self.endpoint, "keys": {"p256dh": b64(point), "auth": b64(self.auth)}}
 
     def decrypt(self, body: bytes) -> dict:
-        return json.loads(http_ece.decrypt(body, private_key=self.private, auth_secret=self.auth, version="aes128gcm"))
+        return json.loads(
+            http_ece.decrypt(body, private_key=self.private, auth_secret=self.auth, version="aes128gcm")
+        )
 
 
 class PushService:
@@ -160,7 +164,10 @@ def test_a_device_the_push_service_says_is_gone_is_removed(login, demo, push_ser
 
     assert {path for path, _, _ in push_service.received} == {"/push/gone", "/push/phone"}
     assert [s.endpoint for s in PushSubscription.objects.all()] == [f"{push_service.base}/push/phone"]
-    assert sorted(Delivery.objects.filter(channel="push").values_list("state", flat=True)) == ["failed", "sent"]
+    assert sorted(Delivery.objects.filter(channel="push").values_list("state", flat=True)) == [
+        "failed",
+        "sent",
+    ]
     # A subscription that is gone says nothing about the push service: its breaker stays closed
     assert Destination.objects.get(name="push:127.0.0.1").failures_in_a_row == 0
 
@@ -218,9 +225,7 @@ def test_a_name_that_resolves_inside_is_refused_when_called(login, demo, setting
     """A public-looking name may point inside (or be changed to): the addresses are checked at send."""
     client, token = with_csrf(login(demo["expat"], "en"))
     assert turn_on(client, Device("https://push.example.com/x").subscription(), token).status_code == 201
-    monkeypatch.setattr(
-        "socket.getaddrinfo", lambda *args, **kwargs: [(2, 1, 6, "", ("10.1.2.3", 443))]
-    )
+    monkeypatch.setattr("socket.getaddrinfo", lambda *args, **kwargs: [(2, 1, 6, "", ("10.1.2.3", 443))])
     sell_the_fathers_car(login, demo)
     run_tasks()
     delivery = Delivery.objects.get(channel="push")
@@ -233,7 +238,10 @@ def test_a_name_that_resolves_inside_is_refused_when_called(login, demo, setting
     [
         {"endpoint": "http://127.0.0.1:9/push/x"},  # no keys
         {"endpoint": "http://127.0.0.1:9/push/x", "keys": {"p256dh": "AAAA", "auth": b64(os.urandom(16))}},
-        {"endpoint": "http://127.0.0.1:9/push/x", "keys": {"p256dh": b64(b"\x04" + b"\x01" * 64), "auth": "x"}},
+        {
+            "endpoint": "http://127.0.0.1:9/push/x",
+            "keys": {"p256dh": b64(b"\x04" + b"\x01" * 64), "auth": "x"},
+        },
         ["not", "an", "object"],
     ],
 )
@@ -241,7 +249,9 @@ def test_broken_keys_are_refused_in_the_persons_language(login, demo, sent):
     client, token = with_csrf(login(demo["expat"], "en"))
     answer = turn_on(client, sent, token)
     assert answer.status_code == 400 and "incomplete notification keys" in answer.json()["error"]
-    broken = client.post(DEVICES, b"{not json", content_type="application/json", headers={"X-CSRFToken": token})
+    broken = client.post(
+        DEVICES, b"{not json", content_type="application/json", headers={"X-CSRFToken": token}
+    )
     assert broken.status_code == 400 and PushSubscription.objects.count() == 0
 
 

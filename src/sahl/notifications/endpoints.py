@@ -44,7 +44,11 @@ def check(endpoint: str, *, allow_loopback: bool) -> str:
         raise EndpointRefused("port")
     if _is_address(host):
         raise EndpointRefused("address")
-    if "." not in host or host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".arpa")):
+    if (
+        "." not in host
+        or host == "localhost"
+        or host.endswith((".localhost", ".local", ".internal", ".arpa"))
+    ):
         raise EndpointRefused("private_name")
     return endpoint
 

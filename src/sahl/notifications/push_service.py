@@ -71,8 +71,10 @@ def vapid_key() -> ec.EllipticCurvePrivateKey:
 
 def public_key() -> str:
     """The VAPID public key as browsers take it (applicationServerKey): uncompressed point, base64url."""
-    point = vapid_key().public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    point = (
+        vapid_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     )
     return _b64(point)
 
@@ -82,8 +84,9 @@ def _authorization(endpoint: str) -> str:
     claims = {
         "aud": f"{parts.scheme}://{parts.netloc}",
         "exp": int(time.time()) + 12 * 3600,
-        "sub": settings.SAHL_PUBLIC_URL if settings.SAHL_PUBLIC_URL.startswith("https:") else "mailto:"
-        + settings.DEFAULT_FROM_EMAIL.rstrip(">").rpartition("<")[2],
+        "sub": settings.SAHL_PUBLIC_URL
+        if settings.SAHL_PUBLIC_URL.startswith("https:")
+        else "mailto:" + settings.DEFAULT_FROM_EMAIL.rstrip(">").rpartition("<")[2],
     }
     return str(Vapid02(vapid_key()).sign(claims)["Authorization"])
 
@@ -101,9 +104,9 @@ class WebPushService:
             raise Refused(f"endpoint-{refused.reason}") from None
         except OSError:
             raise NotSent("dns") from None
-        body = WebPusher({"endpoint": push.endpoint, "keys": {"p256dh": push.p256dh, "auth": push.auth}}).encode(
-            json.dumps(push.payload, ensure_ascii=False).encode(), "aes128gcm"
-        )["body"]
+        body = WebPusher(
+            {"endpoint": push.endpoint, "keys": {"p256dh": push.p256dh, "auth": push.auth}}
+        ).encode(json.dumps(push.payload, ensure_ascii=False).encode(), "aes128gcm")["body"]
         headers = {
             "Authorization": _authorization(push.endpoint),
             "Content-Encoding": "aes128gcm",

@@ -207,9 +207,7 @@ def compose(
     User.objects.filter(pk=user.pk).update(unread_messages=F("unread_messages") + 1)
     kept.forget(user.pk)  # the header's counter, on the person's next page
     devices = devices_for(user) if event in rules.ALERT_EVENTS else {}
-    contact = rules.Contact(
-        user.email, user.phone, user.notify_by_email, user.notify_by_sms, tuple(devices)
-    )
+    contact = rules.Contact(user.email, user.phone, user.notify_by_email, user.notify_by_sms, tuple(devices))
     path = message.link or reverse("notifications:message", args=[message.pk])
     url = settings.SAHL_PUBLIC_URL + path
     for channel, address in rules.channels_for(event, contact):

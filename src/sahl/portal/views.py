@@ -9,9 +9,8 @@ from functools import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
-from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from sahl.catalogue import services as catalogue

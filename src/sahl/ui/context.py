@@ -3,8 +3,8 @@ from __future__ import annotations
 from functools import cache
 
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 from django.urls import get_script_prefix, reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, get_language_bidi
 
 # The routes every page's header and footer link to (ui/base.html), reversed once per process

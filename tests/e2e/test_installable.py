@@ -141,7 +141,8 @@ def test_offline_the_installed_portal_shows_the_persons_applications_as_of_when_
         installed(page, "/applications")
 
         context.set_offline(True)
-        page.goto("/applications")
+        served = page.goto("/applications")
+        assert "script-src 'self'" in served.headers["content-security-policy"]  # the page's own policy
         expect(page.locator("html")).to_have_attribute("lang", language)
         expect(page.get_by_role("link", name=person["reference"])).to_be_visible()
         banner = page.locator("#saved-copy")

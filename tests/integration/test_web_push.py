@@ -296,3 +296,19 @@ def test_push_endpoints_and_keys_stay_out_of_the_logs(login, demo, push_service,
     logged = caplog.text + " ".join(str(r.__dict__) for r in caplog.records)
     assert "private-endpoint" not in logged and phone.subscription()["keys"]["auth"] not in logged
     assert urlsplit(phone.endpoint).path not in logged
+
+
+def test_the_vapid_key_comes_from_the_deployment_or_from_its_secret_key(settings):
+    from sahl.notifications import push_service
+
+    scalar = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    try:
+        push_service.vapid_key.cache_clear()
+        derived = public_key()
+        assert len(base64.urlsafe_b64decode(derived + "=")) == 65  # an uncompressed P-256 point
+        settings.SAHL_VAPID_PRIVATE_KEY = b64(scalar.to_bytes(32, "big"))
+        push_service.vapid_key.cache_clear()
+        assert public_key() != derived
+        assert push_service.vapid_key().private_numbers().private_value == scalar
+    finally:
+        push_service.vapid_key.cache_clear()

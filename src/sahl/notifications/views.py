@@ -3,8 +3,6 @@ list of deliveries needing attention, and the dev outbox."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,6 +12,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sahl.applications.rules import FormInvalid
+from sahl.core import untrusted
 from sahl.core.errors import BadInput, SahlError, TooMany
 from sahl.core.languages import language_of
 from sahl.core.messages import message as error_text
@@ -95,8 +94,8 @@ def add_device(request: HttpRequest) -> HttpResponse:
     """This browser's push subscription (PushSubscription.toJSON(), posted by notifications/push.js
     with the CSRF token): 201 with the device's label, or 400 with why, in the page's language."""
     try:
-        sent = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+        sent = untrusted.loads(request.body or b"{}")  # too deep, NUL, lone surrogates: refused
+    except ValueError:
         sent = None
     keys = sent.get("keys") if isinstance(sent, dict) else None
     if not isinstance(sent, dict) or not isinstance(keys, dict):

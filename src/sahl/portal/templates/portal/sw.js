@@ -100,7 +100,11 @@ async function savedCopy(path) {
   if (!saved) return null;
   const at = saved.headers.get("X-Sahl-Fetched-At") || "";
   const html = (await saved.text()).replace(SAVED_AT, `data-saved-at="${at}"`);
-  return new Response(html, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
+  // The page's own headers, its Content-Security-Policy first, but for the length it no longer has.
+  const headers = new Headers(saved.headers);
+  headers.delete("Content-Length");
+  headers.delete("Content-Encoding");
+  return new Response(html, { status: 200, headers });
 }
 
 async function page(request, path) {

@@ -151,6 +151,8 @@ def test_an_alert_reaches_the_device_encrypted_to_its_keys_with_the_inbox_title_
     delivery = Delivery.objects.get(channel="push")
     assert delivery.state == "sent" and delivery.topic == f"message:{message.pk}"
     assert PushSubscription.objects.get().last_success_at is not None
+    # And the message's page lists the push among its deliveries
+    assert "Notification on a device" in buyer.get(f"/inbox/{message.pk}").content.decode()
 
 
 def test_a_device_the_push_service_says_is_gone_is_removed(login, demo, push_service):

@@ -10,6 +10,7 @@ CHANNELS = {
     "inbox": _("Sahl inbox"),
     "email": _("E-mail"),
     "sms": _("SMS"),
+    "push": _("Notification on a device"),
 }
 
 DELIVERY_STATES = {

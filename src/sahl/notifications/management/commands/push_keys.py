@@ -26,5 +26,7 @@ class Command(BaseCommand):
             raw = base64.urlsafe_b64encode(scalar.to_bytes(32, "big")).rstrip(b"=").decode()
             self.stdout.write(f"SAHL_VAPID_PRIVATE_KEY={raw}")
             return
-        source = "SAHL_VAPID_PRIVATE_KEY" if settings.SAHL_VAPID_PRIVATE_KEY else "derived from the secret key"
+        source = (
+            "SAHL_VAPID_PRIVATE_KEY" if settings.SAHL_VAPID_PRIVATE_KEY else "derived from the secret key"
+        )
         self.stdout.write(f"VAPID public key ({source}): {public_key()}")

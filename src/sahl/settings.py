@@ -12,6 +12,7 @@ SAHL_SMTP_USER/PASSWORD/TLS  its login and STARTTLS; SAHL_EMAIL_FROM the sender
 SAHL_SIMULATORS=1       the simulated payment gateway (/sim/knet), agency system and SMS provider
                         (/dev/sms): `make run` and the tests turn them on; never in production
 SAHL_SMS_URL/TOKEN      the SMS provider's API (sahl.sms.gateways.HttpSmsGateway)
+SAHL_VAPID_PRIVATE_KEY  the Web Push (VAPID) key, base64url; without it one derived from the secret key
 SAHL_REPLICA_URL        a PostgreSQL read replica for safe requests (docs/deployment.md)
 SAHL_AUDIT_KEY          the audit log's key (MACs its entries, signs its checkpoints); without it a
                         random one is kept in var/audit_key. Never in the database (ADR 0024)
@@ -373,6 +374,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # fpdf2 lists the characters a font lacks: possibly a person's name (core.logs).
         "fpdf.output": {"filters": ["missing_glyphs"]},
+        # httpx logs every request's URL: a push endpoint is a device's secret address (ADR 0055),
+        # and agencies' URLs may carry tokens. The outbox logs each attempt without it.
+        "httpx": {"level": "WARNING"},
     },
 }
 
@@ -419,6 +423,11 @@ SAHL_SMS_GATEWAY = os.environ.get(
 )
 SAHL_SMS_URL = os.environ.get("SAHL_SMS_URL", "")
 SAHL_SMS_TOKEN = os.environ.get("SAHL_SMS_TOKEN", "")
+# Web Push (ADR 0055): Sahl's VAPID key (the P-256 scalar, base64url); without it, one derived from
+# the secret key. Endpoints are public https addresses; http on the loopback only for the simulators
+# and the tests (their push services run on 127.0.0.1), never in production (SSRF).
+SAHL_VAPID_PRIVATE_KEY = os.environ.get("SAHL_VAPID_PRIVATE_KEY", "")
+SAHL_PUSH_ALLOW_LOOPBACK = SAHL_SIMULATORS
 NINJA_PAGINATION_PER_PAGE = 50
 
 # --- The OpenID provider for apps (docs/adr/0054-an-openid-provider-for-apps.md): authorization code

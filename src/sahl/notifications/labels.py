@@ -10,6 +10,7 @@ CHANNELS = {
     "inbox": _("Sahl inbox"),
     "email": _("E-mail"),
     "sms": _("SMS"),
+    "push": _("Notification on a device"),
 }
 
 DELIVERY_STATES = {
@@ -70,6 +71,11 @@ ERRORS = {
     "email_needed": _("Enter your e-mail address to receive messages by e-mail."),
     "phone_needed": _("Enter your phone number to receive SMS."),
     "language": _("Choose Arabic or English."),
+    "push_endpoint": _(
+        "This browser's notification service is not one Sahl can send to. Try another browser."
+    ),
+    "push_keys": _("This browser sent incomplete notification keys. Reload the page and try again."),
+    "push_too_many": _("Notifications are on for 20 devices already: remove one you no longer use first."),
     "civil_id_unknown": _("This civil ID is not in the civil register."),
     "subject": _("Write the notice's subject (at most 200 characters)."),
     "body": _("Write the notice's text (at most 4000 characters)."),

@@ -141,3 +141,23 @@ class Reading:
     language: str  # what the text is in (the page marks it with lang when it differs)
     subject: str
     body: str
+
+
+class PushSubscription(models.Model):
+    """One device (a browser) that agreed to show Sahl's notifications: where its push service takes
+    them, and the keys they are encrypted to (RFC 8291). Removed by the person, or when the push
+    service says the subscription is gone (404, 410)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.URLField(max_length=1000, unique=True, help_text="the push service's address for it")
+    p256dh = models.CharField(max_length=100, help_text="the browser's public key, base64url")
+    auth = models.CharField(max_length=40, help_text="the browser's authentication secret, base64url")
+    label = models.CharField(max_length=80, help_text="which device, as its browser names itself")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_success_at = models.DateTimeField(null=True, blank=True, help_text="last taken by its push service")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"push subscription {self.pk}"

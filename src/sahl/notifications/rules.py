@@ -173,7 +173,7 @@ ALERT_EVENTS = frozenset(
     }
 )
 
-EMAIL, SMS = "email", "sms"
+EMAIL, SMS, PUSH = "email", "sms", "push"
 
 # --- Language --------------------------------------------------------------------------------------
 
@@ -196,10 +196,12 @@ class Contact:
     phone: str
     by_email: bool
     by_sms: bool
+    devices: tuple[str, ...] = ()  # the push subscriptions (their ids) of the devices they turned on
 
 
 def channels_for(event: str, contact: Contact) -> list[tuple[str, str]]:
-    """The outside channels (channel, address) a message of this event goes through."""
+    """The outside channels (channel, address) a message of this event goes through: push, to each
+    device the person turned notifications on for, carries what e-mail and SMS carry."""
     if event not in ALERT_EVENTS:
         return []
     channels = []
@@ -207,6 +209,7 @@ def channels_for(event: str, contact: Contact) -> list[tuple[str, str]]:
         channels.append((EMAIL, contact.email))
     if contact.by_sms and contact.phone:
         channels.append((SMS, contact.phone))
+    channels += [(PUSH, device) for device in contact.devices]
     return channels
 
 

@@ -1,6 +1,6 @@
 """Who hears about what, and through which channel: the messages for a step of an application, a
 payment or a report, and `compose`, which writes one inbox message in the recipient's language and
-queues its e-mail and SMS alerts.
+queues its e-mail, SMS and push alerts.
 
 Messages are written when an application or a report moves (this app listens to their events, see
 `receivers.py`); each e-mail or SMS alert goes out through the outbox (the `email` and `sms`
@@ -32,6 +32,7 @@ from sahl.identity import kept
 from sahl.identity.models import StaffMembership, User
 from sahl.notifications import message_templates as templates
 from sahl.notifications import rules
+from sahl.notifications.devices import devices_for
 from sahl.notifications.models import Message, NoticeRecipient
 from sahl.outbox import services as outbox
 
@@ -205,9 +206,27 @@ def compose(
     )
     User.objects.filter(pk=user.pk).update(unread_messages=F("unread_messages") + 1)
     kept.forget(user.pk)  # the header's counter, on the person's next page
-    contact = rules.Contact(user.email, user.phone, user.notify_by_email, user.notify_by_sms)
-    url = settings.SAHL_PUBLIC_URL + (message.link or reverse("notifications:message", args=[message.pk]))
+    devices = devices_for(user) if event in rules.ALERT_EVENTS else {}
+    contact = rules.Contact(user.email, user.phone, user.notify_by_email, user.notify_by_sms, tuple(devices))
+    path = message.link or reverse("notifications:message", args=[message.pk])
+    url = settings.SAHL_PUBLIC_URL + path
     for channel, address in rules.channels_for(event, contact):
+        if channel == rules.PUSH:
+            # The inbox's title and a link, no more: the push service and the lock screen see it.
+            outbox.post(
+                channel,
+                destination=f"push:{devices[address]}",
+                topic=f"message:{message.pk}",
+                payload={
+                    "subscription": int(address),
+                    "title": rendered.subject,
+                    "url": path,
+                    "lang": language,
+                    "tag": f"message-{message.pk}",
+                },
+                max_attempts=ALERT_ATTEMPTS,
+            )
+            continue
         if channel == rules.EMAIL:
             subject = rendered.email_subject
             text = "\n\n".join(

@@ -4,7 +4,7 @@ list of deliveries needing attention, and the dev outbox."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,11 +12,12 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sahl.applications.rules import FormInvalid
+from sahl.core import untrusted
 from sahl.core.errors import BadInput, SahlError, TooMany
 from sahl.core.languages import language_of
 from sahl.core.messages import message as error_text
 from sahl.identity.current import address_of, person_of
-from sahl.notifications import labels
+from sahl.notifications import devices, labels
 from sahl.notifications.inbox import Entry, inbox_page, open_message
 from sahl.notifications.notices import (
     Draft,
@@ -27,6 +28,7 @@ from sahl.notifications.notices import (
     send_confirmed_notice,
 )
 from sahl.notifications.preferences import Preferences, preferences_of, save_preferences
+from sahl.notifications.push_service import public_key
 from sahl.ui.errors import for_error
 from sahl.ui.languages import remember
 from sahl.ui.templatetags.sahl import machine_time, tr, with_codes
@@ -74,9 +76,52 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/preferences.html",
-        {"values": values, "errors": errors, "saved": request.GET.get("saved") == "1"},
+        {
+            "values": values,
+            "errors": errors,
+            "saved": request.GET.get("saved") == "1",
+            "removed": request.GET.get("removed") == "1",
+            "devices": devices.devices_of(user),
+            "vapid_key": public_key(),
+        },
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def add_device(request: HttpRequest) -> HttpResponse:
+    """This browser's push subscription (PushSubscription.toJSON(), posted by notifications/push.js
+    with the CSRF token): 201 with the device's label, or 400 with why, in the page's language."""
+    try:
+        sent = untrusted.loads(request.body or b"{}")  # too deep, NUL, lone surrogates: refused
+    except ValueError:
+        sent = None
+    keys = sent.get("keys") if isinstance(sent, dict) else None
+    if not isinstance(sent, dict) or not isinstance(keys, dict):
+        return JsonResponse({"error": str(labels.ERRORS["push_keys"])}, status=400)
+    try:
+        added = devices.subscribe(
+            person_of(request),
+            endpoint=str(sent.get("endpoint", ""))[:2000],
+            p256dh=str(keys.get("p256dh", ""))[:200],
+            auth=str(keys.get("auth", ""))[:200],
+            user_agent=request.headers.get("User-Agent", "")[:500],
+        )
+    except FormInvalid as invalid:
+        reason = next(iter(invalid.errors.values()))
+        return JsonResponse({"error": tr(reason)}, status=400)
+    return JsonResponse({"id": added.pk, "label": added.label}, status=201)
+
+
+@login_required
+@require_http_methods(["POST"])
+def remove_device(request: HttpRequest, device_id: int) -> HttpResponse:
+    try:
+        devices.remove(person_of(request), device_id)
+    except SahlError as error:
+        return for_error(request, error)
+    return redirect(reverse("notifications:preferences") + "?removed=1#devices")
 
 
 @login_required

@@ -28,10 +28,13 @@ class Retry:
 
 @dataclass(frozen=True)
 class Failed:
-    """Refused for good: trying again would not help."""
+    """Refused for good: trying again would not help. `answered`: the destination itself is well and
+    said no about this one delivery (a push service's "this subscription is gone"), so its circuit
+    breaker does not count it as a failure."""
 
     error: str
     status_code: int | None = None
+    answered: bool = False
 
 
 @dataclass(frozen=True)

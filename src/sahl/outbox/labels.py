@@ -19,4 +19,5 @@ CHANNELS = {
     "sms": _("SMS"),
     "agency": _("Agency's system"),
     "refund": _("Refund at the payment gateway"),
+    "push": _("Notification on a device"),
 }

@@ -163,6 +163,9 @@ def _record(claim: Claim, outcome: Outcome, duration_ms: int) -> str:
             delivery.state, delivery.sent_at, delivery.next_attempt_at = State.SENT, moment, None
             delivery.result, delivery.last_error = outcome.result, ""
             destination.failures_in_a_row, destination.open_until = 0, None
+        elif isinstance(outcome, Failed) and outcome.answered:  # the destination is well: no breaker
+            delivery.state, delivery.next_attempt_at, delivery.last_error = State.FAILED, None, error
+            destination.failures_in_a_row, destination.open_until = 0, None
         elif isinstance(outcome, Uncertain):
             delivery.state, delivery.last_error = State.UNCERTAIN, error
         else:

@@ -10,4 +10,7 @@ urlpatterns = [
     path("journeys/<slug:code>", views.journey, name="journey"),
     path("statistics", views.statistics, name="statistics"),
     path("health", views.health, name="health"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline", views.offline, name="offline"),
 ]

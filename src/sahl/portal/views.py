@@ -3,12 +3,13 @@ statistics, and the health check."""
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -18,7 +19,7 @@ from sahl.core.errors import BadInput, SahlError
 from sahl.core.problems import OUTAGE_RETRY_AFTER
 from sahl.identity.current import person_of
 from sahl.journeys import public as journeys
-from sahl.portal import personal, services, shortcuts
+from sahl.portal import installable, personal, services, shortcuts
 from sahl.ui.errors import for_error
 
 
@@ -116,4 +117,43 @@ def health(request: HttpRequest) -> JsonResponse:
     )
     if not health.ok:  # a load balancer or monitor asks again after this long, as any client would
         response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    return response
+
+
+# --- The installable app (ADR 0055) -----------------------------------------------------------------
+
+
+@require_GET
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest, in the page's language (Arabic, right to left, unless chosen)."""
+    response = render(request, "portal/app.webmanifest", content_type="application/manifest+json")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+SHELL_ICON = installable.SHELL_FILES.index("portal/icon-192.png")
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The portal's service worker, served from the root so that its scope is the whole site."""
+    context = {
+        "version": installable.version(),
+        "shell": json.dumps(installable.shell()),
+        "pages": json.dumps(installable.personal_pages()),
+        "icon": installable.shell()[SHELL_ICON],
+    }
+    response = render(request, "portal/sw.js", context, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"  # a new release's worker reaches browsers at once
+    return response
+
+
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the app shows for a page it has not saved when there is no network. The worker saves it in
+    both languages (`?lang=`) and shows the one of the person's last page."""
+    language = request.GET.get("lang", "")
+    with translation.override(language if language in ("ar", "en") else translation.get_language()):
+        response = render(request, "portal/offline.html", {"pages": installable.personal_pages()})
+        response["Content-Language"] = translation.get_language()
     return response

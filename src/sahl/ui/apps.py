@@ -6,3 +6,10 @@ class UiConfig(AppConfig):
 
     name = "sahl.ui"
     label = "ui"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_out
+
+        from sahl.ui.middleware import logged_out
+
+        user_logged_out.connect(logged_out, dispatch_uid="ui.clear_site_data")

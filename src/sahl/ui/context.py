@@ -4,6 +4,7 @@ from functools import cache
 
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, get_language_bidi
 
 # The routes every page's header and footer link to (ui/base.html), reversed once per process
@@ -30,6 +31,8 @@ NAV = (
     "operators:events",
     "payments:reconciliation",
     "portal:home",
+    "portal:manifest",
+    "portal:service_worker",
     "privacy:my_data",
     "ui:set_language",
     "wallet:wallet",
@@ -43,10 +46,20 @@ def _nav(prefix: str) -> dict[str, str]:
 
 def site(request: HttpRequest) -> dict[str, object]:
     language = get_language() or "ar"
+
+    def viewer() -> str:
+        """Who is logged in, as a mark the service worker compares (ADR 0055): it says nothing about
+        the person, and is "" for nobody. A callable: only a page that shows it reads the user."""
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return ""
+        return salted_hmac("sahl.ui.viewer", str(user.pk)).hexdigest()[:20]
+
     return {
         "lang": language,
         "is_english": language.startswith("en"),
         "direction": "rtl" if get_language_bidi() else "ltr",
         "other_language": "ar" if language.startswith("en") else "en",
         "nav": _nav(get_script_prefix()),
+        "viewer": viewer,
     }

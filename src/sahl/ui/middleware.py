@@ -63,6 +63,18 @@ class RequestIdMiddleware:
             request_id.reset(token)
 
 
+# The answer to a logout tells the browser to forget what Sahl kept in it (ADR 0055): the saved pages
+# of the installed app, the wallet's copies, the service workers and with them the device's push
+# subscription. The next person on this browser finds nothing of the last one's.
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+def logged_out(request: HttpRequest, **kwargs: object) -> None:
+    """Receives `user_logged_out` (ui.apps): this request's answer clears the site's data."""
+    if request is not None:
+        request.META["sahl.logged_out"] = True
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -71,6 +83,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.META.get("sahl.logged_out"):
+            response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
 
 

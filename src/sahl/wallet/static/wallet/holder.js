@@ -435,9 +435,13 @@ function wire(store) {
 // A page the service worker did not serve (the first visit, before it took over) keeps itself for
 // offline use: fetched here, it is in the language and for the person this page shows. The pages it
 // serves, it keeps itself (wallet-sw.js). Same cache, same rule: a real answer, never a redirect.
+// The portal's own worker (scope /, ADR 0055) may have served it before this one took over: that
+// copy is not kept by the wallet's worker, so the page keeps it too.
+const loadedBy = navigator.serviceWorker && navigator.serviceWorker.controller ? navigator.serviceWorker.controller.scriptURL : "";
 async function keepPage() {
   const [navigation] = performance.getEntriesByType("navigation");
-  if (!navigation || navigation.workerStart > 0 || !globalThis.caches) return;
+  const servedByWallet = navigation && navigation.workerStart > 0 && new URL(loadedBy || "/", location.href).pathname === root.dataset.worker;
+  if (!navigation || servedByWallet || !globalThis.caches) return;
   const response = await fetch(location.pathname, { credentials: "same-origin" });
   if (response.ok && !response.redirected) await (await caches.open(root.dataset.cache)).put(location.pathname, response);
 }

@@ -11,6 +11,7 @@ const SHELL = [
   PAGE,
   "{% url 'wallet:verifier_manifest' %}",
   "{% static 'ui/sahl.css' %}",
+  "{% static 'ui/app.js' %}",
   "{% static 'ui/favicon.svg' %}",
   "{% static 'wallet/wallet.css' %}",
   "{% static 'wallet/jose.js' %}",

@@ -13,6 +13,7 @@ const STATIC = [
   "{% static 'wallet/vendor/qrcode.js' %}",
   "{% static 'wallet/wallet.css' %}",
   "{% static 'ui/sahl.css' %}",
+  "{% static 'ui/app.js' %}",
   "{% static 'ui/favicon.svg' %}",
 ];
 // The person's own pages: kept only from a real answer (never a redirect to the login page).

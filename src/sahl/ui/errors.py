@@ -92,6 +92,7 @@ def unavailable(request: HttpRequest) -> HttpResponse:
             "status": 503,
             "text": message(code, get_language() or "ar"),
             "user": AnonymousUser(),
+            "viewer": "",
             "messages": (),
             "acting": None,
         }

@@ -19,6 +19,7 @@ WALLET = {
     ),
     "documents": _("My documents"),
     "none": _("You have no documents yet. The documents your completed applications produce appear here."),
+    "from_register": _("From the register: it follows the register and is replaced when it is renewed."),
     "number": _("Document number"),
     "issued_on": _("Issued on"),
     "valid_until": _("Valid until"),

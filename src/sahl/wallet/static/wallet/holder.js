@@ -176,12 +176,15 @@ const say = (text) => {
   statusLine.textContent = text;
 };
 
-const cards = new Map([...root.querySelectorAll(".wallet-card")].map((card) => [Number(card.dataset.document), card]));
+// Cards by the document's key: its id for an application's document, r<id> for a register copy.
+const cards = new Map([...root.querySelectorAll(".wallet-card")].map((card) => [card.dataset.document, card]));
 
 // The documents as the page was rendered: the fallback when the documents API cannot be reached.
 function pageDocuments() {
   return [...cards.values()].map((card) => ({
-    id: Number(card.dataset.document),
+    id: Number(card.dataset.id),
+    key: card.dataset.document,
+    source: card.dataset.source,
     document: card.dataset.type,
     state: card.dataset.state,
     valid_until: card.dataset.validUntil || null,
@@ -224,7 +227,7 @@ function needsCredentials(doc, held) {
 
 // OpenID4VCI, pre-authorized code flow: offer, token, then a nonce and a key proof per configuration.
 async function receive(store, key, doc) {
-  const made = await api("POST", root.dataset.offers, { document: doc.id });
+  const made = await api("POST", root.dataset.offers, { document: doc.id, source: doc.source });
   const offer = made.credential_offer;
   const grant = offer.grants[PRE_AUTHORIZED];
   const token = await oauth(root.dataset.token, {
@@ -241,22 +244,23 @@ async function receive(store, key, doc) {
     const { payload } = parse(split(text).jwt, SD_JWT_TYP);
     const bound = payload.cnf && payload.cnf.jwk;
     if (!bound || bound.x !== key.jwk.x || bound.y !== key.jwk.y) throw new WalletError("not_bound_to_this_key");
-    await store.keep(doc.id, configuration, text, payload.exp);
+    await store.keep(doc.key, configuration, text, payload.exp);
   }
 }
 
+// The documents now, and whether they are the server's answer (else the page's, offline).
 async function documentsNow() {
   try {
-    return await api("GET", root.dataset.documents);
+    return { documents: await api("GET", root.dataset.documents), online: true };
   } catch (error) {
-    return pageDocuments();
+    return { documents: pageDocuments(), online: false };
   }
 }
 
 async function sync(store) {
   say(texts.syncing);
   const key = await store.key();
-  const documents = await documentsNow();
+  const { documents, online } = await documentsNow();
   const byDocument = new Map();
   for (const record of await store.credentials()) {
     if (!byDocument.has(record.document)) byDocument.set(record.document, new Map());
@@ -264,8 +268,8 @@ async function sync(store) {
   }
   let failed = false;
   for (const doc of documents) {
-    const card = cards.get(doc.id);
-    const held = byDocument.get(doc.id) || new Map();
+    const card = cards.get(doc.key);
+    const held = byDocument.get(doc.key) || new Map();
     if (doc.state === "revoked") {
       for (const record of held.values()) await store.forget(record.id); // never to be shown again
     } else if (doc.state === "valid" && navigator.onLine && needsCredentials(doc, held)) {
@@ -273,7 +277,7 @@ async function sync(store) {
         await receive(store, key, doc);
       } catch (error) {
         failed = true;
-        console.warn("Hawiyati: could not receive the credentials of document", doc.id, error);
+        console.warn("Hawiyati: could not receive the credentials of document", doc.key, error);
       }
     }
     if (card) {
@@ -281,16 +285,23 @@ async function sync(store) {
       if (doc.state === "valid") await enable(store, card, doc);
     }
   }
+  if (online) {
+    // A register copy replaced by a newer one leaves the list: its credentials are revoked, never shown again.
+    const listed = new Set(documents.map((doc) => doc.key));
+    for (const [key, held] of byDocument) {
+      if (!listed.has(key)) for (const record of held.values()) await store.forget(record.id);
+    }
+  }
   say(!navigator.onLine ? texts.offline : failed ? texts.syncFailed : texts.synced);
 }
 
 async function enable(store, card, doc) {
-  const main = await store.credential(doc.id, doc.document);
+  const main = await store.credential(doc.key, doc.document);
   const actions = card.querySelector("[data-role=actions]");
   actions.hidden = false;
   for (const kind of [QR_AGE, QR_ID]) {
     const button = actions.querySelector(`[data-action=${kind === QR_AGE ? "age" : "id"}]`);
-    if (button) button.hidden = !(await store.credential(doc.id, doc.document + kind));
+    if (button) button.hidden = !(await store.credential(doc.key, doc.document + kind));
   }
   const offer = actions.querySelector("[data-action=offer]");
   offer.hidden = !navigator.onLine;
@@ -341,7 +352,7 @@ function stopQr() {
 
 async function showQr(store, card, kind) {
   if (shown) stopQr();
-  const doc = Number(card.dataset.document);
+  const doc = card.dataset.document;
   const record = await store.credential(doc, card.dataset.type + kind);
   if (!record) return;
   const key = await store.key();
@@ -382,7 +393,7 @@ async function showOffer(card) {
   error.hidden = true;
   let made;
   try {
-    made = await api("POST", root.dataset.offers, { document: Number(card.dataset.document) });
+    made = await api("POST", root.dataset.offers, { document: Number(card.dataset.id), source: card.dataset.source });
   } catch (e) {
     error.hidden = false;
     return;

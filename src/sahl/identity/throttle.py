@@ -71,6 +71,9 @@ LIMITS: dict[str, tuple[RateLimitItem, ...]] = {
         # Names of notices' addressees one staff member looks up (notifications.notices): enough
         # for a day of notices, too few to list who holds which civil ID.
         "notice.addressee": "30 per 10 minutes; 300 per day",
+        # Logins with the wallet from one source: requests a login page starts and the answers wallets
+        # post (wallet.logins). A QR code lives two minutes, so a person needs a handful.
+        "wallet_login.source": "30 per 10 minutes; 300 per day",
         # Service requests one Open311 client application files for all its users.
         "open311.client": "600 per 10 minutes; 10000 per day",
     }.items()

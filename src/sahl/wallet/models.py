@@ -174,3 +174,39 @@ class Nonce(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+
+class WalletLogin(models.Model):
+    """A login with Hawiyati from another device (OpenID4VP, cross-device, direct_post): the request
+    a waiting browser shows as a QR code, and what the wallet answered. It works once, for two
+    minutes, and only for the browser that asked (its secret is kept as SHA-256, in its session)."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", "waiting for the wallet"
+        ACCEPTED = "accepted", "a genuine civil ID was presented: the browser may log in"
+        USED = "used", "the browser logged in"
+
+    handle = models.CharField(max_length=64, unique=True, help_text="public: the request's URI and state")
+    browser_sha256 = models.CharField(max_length=64)
+    nonce = models.CharField(max_length=64, unique=True)
+    short_code = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.WAITING)
+    reason = models.CharField(max_length=40, blank=True, help_text="why the latest answer was refused")
+    civil_id = models.CharField(max_length=12, blank=True, help_text="whose civil ID was presented")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"wallet login {self.pk}"
+
+
+class SeenPresentation(models.Model):
+    """A key-binding JWT presented to log in, by its SHA-256: a presentation works once, whatever
+    request it is posted to (kept as long as its login request)."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    login = models.ForeignKey(WalletLogin, on_delete=models.CASCADE, related_name="presentations")
+
+    def __str__(self) -> str:
+        return self.sha256[:12]

@@ -443,6 +443,102 @@ function wire(store) {
   });
 }
 
+// --- Logging in elsewhere: answering an OpenID4VP request (wallet.logins, docs/adr/0056) -------
+
+const REQUEST_TYP = "oauth-authz-req+jwt";
+const loginTexts = JSON.parse(document.getElementById("wallet-login-refusals").textContent);
+
+// The request object is unsigned, as OID4VP 1.0 has it under the `redirect_uri` client identifier
+// prefix: what names the site is where the answer goes, which the person sees before approving.
+// This web wallet is Sahl's own: it answers Sahl's requests only (its page may reach no other host).
+function readRequest(text, clientId) {
+  const parts = text.split(".");
+  if (parts.length !== 3 || parts[2] !== "") throw new WalletError("bad_request");
+  const header = unb64json(parts[0]);
+  const request = unb64json(parts[1]);
+  if (header.alg !== "none" || header.typ !== REQUEST_TYP) throw new WalletError("bad_request");
+  const answerTo = new URL(request.response_uri, location.href);
+  if (answerTo.origin !== location.origin || request.client_id !== clientId || clientId !== `redirect_uri:${request.response_uri}`) throw new WalletError("bad_request");
+  if (request.response_type !== "vp_token" || request.response_mode !== "direct_post" || !request.nonce || !request.state) throw new WalletError("bad_request");
+  const query = request.dcql_query && request.dcql_query.credentials && request.dcql_query.credentials[0];
+  if (!query || query.format !== "dc+sd-jwt" || !query.meta || !Array.isArray(query.meta.vct_values)) throw new WalletError("bad_request");
+  return { request, query, origin: answerTo.origin };
+}
+
+// The held credential a DCQL query asks for: of one of its types, bound to this browser, not expired.
+async function heldFor(store, query) {
+  for (const record of await store.credentials()) {
+    const { payload } = parse(split(record.credential).jwt, SD_JWT_TYP);
+    if (query.meta.vct_values.includes(payload.vct) && payload.exp > now()) return record;
+  }
+  return null;
+}
+
+async function answerLogin(store) {
+  const params = new URLSearchParams(location.search);
+  const requestUri = params.get("request_uri");
+  const clientId = params.get("client_id");
+  if (!requestUri || !clientId) return;
+  const panel = document.getElementById("wallet-ask");
+  const actions = panel.querySelector("[data-role=ask-actions]");
+  const status = panel.querySelector("[data-role=ask-status]");
+  const error = panel.querySelector("[data-role=ask-error]");
+  const refuse = (text, reason = "") => {
+    actions.hidden = true;
+    error.hidden = false;
+    error.textContent = text;
+    panel.dataset.outcome = "refused";
+    panel.dataset.reason = reason;
+  };
+  panel.hidden = false;
+  let asked;
+  try {
+    const where = new URL(requestUri, location.href);
+    if (where.origin !== location.origin) throw new WalletError("bad_request");
+    const response = await fetch(where, { credentials: "omit", cache: "no-store" });
+    if (!response.ok) throw new WalletError(`http_${response.status}`);
+    asked = readRequest(await response.text(), clientId);
+  } catch (e) {
+    return refuse(texts.loginBadRequest, "bad_request");
+  }
+  const { request, query, origin } = asked;
+  panel.querySelector("[data-role=ask-site]").textContent = (request.client_metadata && request.client_metadata.client_name) || origin;
+  panel.querySelector("[data-role=ask-origin]").textContent = origin;
+  panel.querySelector("[data-role=ask-code]").textContent = request.sahl_short_code || "";
+  const record = await heldFor(store, query);
+  if (!record) return refuse(texts.loginNoCivilId, "no_credential");
+  panel.dataset.ready = "true";
+  actions.addEventListener("click", async (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    actions.hidden = true;
+    if (button.dataset.action === "decline") {
+      status.textContent = texts.loginDeclined;
+      panel.dataset.outcome = "declined";
+      return;
+    }
+    status.textContent = texts.loginSending;
+    const key = await store.key();
+    const keep = (query.claims || []).map((claim) => claim.path.join("."));
+    const presentation = await present(record.credential, keep, key.privateKey, request.client_id, request.nonce, now());
+    panel.dataset.presentation = presentation; // for tests, as the QR codes keep theirs
+    const body = new URLSearchParams({ vp_token: JSON.stringify({ [query.id]: [presentation] }), state: request.state });
+    let response;
+    let answer = {};
+    try {
+      response = await fetch(request.response_uri, { method: "POST", body, credentials: "omit", cache: "no-store" });
+      answer = await response.json().catch(() => ({}));
+    } catch (e) {
+      status.textContent = "";
+      return refuse(texts.syncFailed, "offline");
+    }
+    status.textContent = "";
+    if (!response.ok) return refuse(loginTexts[answer.reason] || answer.message || answer.title || texts.loginBadRequest, answer.reason || "");
+    status.textContent = texts.loginDone;
+    panel.dataset.outcome = "approved";
+  });
+}
+
 // A page the service worker did not serve (the first visit, before it took over) keeps itself for
 // offline use: fetched here, it is in the language and for the person this page shows. The pages it
 // serves, it keeps itself (wallet-sw.js). Same cache, same rule: a real answer, never a redirect.
@@ -467,6 +563,7 @@ async function main() {
   const store = new Store(await openDatabase(), holder);
   wire(store);
   await sync(store);
+  await answerLogin(store);
 }
 
 main()

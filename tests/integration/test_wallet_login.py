@@ -197,9 +197,11 @@ def test_wallet_logins_are_throttled_per_source(http, monkeypatch):
 
     from sahl.identity import throttle
 
-    monkeypatch.setitem(throttle.LIMITS, "wallet_login.source", tuple(parse_many("1 per 10 minutes")))
+    for name in ("wallet_login.start", "wallet_login.answer"):
+        monkeypatch.setitem(throttle.LIMITS, name, tuple(parse_many("1 per 10 minutes")))
     assert "wallet-login-title" in Client().get("/accounts/login/").content.decode()
     page = Client().get("/accounts/login/", headers={"Accept-Language": "en"})
     assert "Too many wallet logins were started" in page.content.decode()
     assert 'id="login"' in page.content.decode() or "password" in page.content.decode()  # the form stays
+    assert http.post("/wallet/login/response", data={"vp_token": "x", "state": "y"}).status_code == 400
     assert http.post("/wallet/login/response", data={"vp_token": "x", "state": "y"}).status_code == 429

@@ -94,8 +94,8 @@ class Started:
 
 
 def start(address: str) -> Started:
-    """A new login request for a browser on the login page (a few per source: the shared throttle)."""
-    throttle.take("wallet_login.source", source_of(address), refusal="wallet.login_too_many")
+    """A new login request for a browser on the login page (per source: the shared throttle)."""
+    throttle.take("wallet_login.start", source_of(address), refusal="wallet.login_too_many")
     secret = secrets.token_urlsafe(32)
     login = WalletLogin.objects.create(
         handle=secrets.token_urlsafe(24),
@@ -174,7 +174,7 @@ def answer(state: str, vp_token: str, address: str) -> WalletLogin:
     """The response endpoint: check the wallet's presentation for the request named by `state`.
     A refusal is kept as the request's latest reason, for the waiting browser to show, but leaves it
     waiting: whoever read the QR code cannot spoil the person's request with a bad answer."""
-    throttle.take("wallet_login.source", source_of(address), refusal="wallet.login_too_many")
+    throttle.take("wallet_login.answer", source_of(address), refusal="wallet.login_too_many")
     if not state or not vp_token or len(vp_token) > 20_000:
         raise Refused("request_unknown")
     text = _presentation(vp_token)

@@ -173,7 +173,9 @@ def credential(bearer: str, body: Any) -> dict[str, Any]:
         raise OAuthError("invalid_credential_request", "the body must be a JSON object")
     with transaction.atomic():
         token = (
-            AccessToken.objects.select_for_update()
+            # Only the token's row is locked: its offer's document or copy is joined outer (one of
+            # them is null), which PostgreSQL cannot lock.
+            AccessToken.objects.select_for_update(of=("self",))
             .select_related("offer__document__application__agency", "offer__copy")
             .filter(token_sha256=_sha256(bearer or ""), expires_at__gt=timezone.now())
             .first()

@@ -15,8 +15,9 @@ transaction of an application that changed the register (`follow`, heard through
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -67,13 +68,26 @@ def end(copies: Iterable[RegisterCopy]) -> int:
     return len(ids)
 
 
-def keep_in_step(holder: str, issued: Iterable[IssuedDocument] | None = None) -> list[RegisterCopy]:
+def keep_in_step(holder: str, issued: Sequence[IssuedDocument] | None = None) -> list[RegisterCopy]:
     """Bring the holder's copies in line with the registers and give the live ones (civil ID first).
-    `issued`: the holder's application documents, when the caller has read them already."""
+    `issued`: the holder's application documents, when the caller has read them already.
+
+    In a transaction, so that its reads are the primary's (core.replicas), never a lagging replica's
+    that would copy a record twice; two tabs copying at once meet the one-live-copy constraint, and
+    the second reads what the first made."""
     if is_company_number(holder):
         return []  # a company holds what its applications issued; the registers certify no person here
+    try:
+        with transaction.atomic():
+            return _keep_in_step(holder, issued)
+    except IntegrityError:
+        with transaction.atomic():
+            return _keep_in_step(holder, issued)
+
+
+def _keep_in_step(holder: str, issued: Sequence[IssuedDocument] | None) -> list[RegisterCopy]:
     if issued is None:
-        issued = IssuedDocument.objects.filter(holder_civil_id=holder).select_related("application")
+        issued = list(IssuedDocument.objects.filter(holder_civil_id=holder).select_related("application"))
     covered = _covering(holder, issued)
     wanted = {
         r.record: r

@@ -197,8 +197,8 @@ OPERATIONS = operations()
 
 
 # Addresses for other systems that answer in their protocol's JSON (the gateway's callback, OpenID
-# for Verifiable Credential Issuance, the simulated gateway's API).
-MACHINE_ADDRESSES = ("/payments/callback", "/wallet/oid4vci/", "/sim/knet/api/")
+# for Verifiable Credential Issuance and for Verifiable Presentations, the simulated gateway's API).
+MACHINE_ADDRESSES = ("/payments/callback", "/wallet/oid4vci/", "/wallet/login/", "/sim/knet/api/")
 
 
 def wrong_answer(response: Any, path: str, sent_json: bool = False) -> str:

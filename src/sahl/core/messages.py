@@ -311,6 +311,13 @@ MESSAGES.update(
         "wallet.unknown_action": _("Unknown action: suspend, reinstate or revoke."),
         "wallet.unknown_type": _("There is no document type by that name."),
         "wallet.presentation_missing": _("Paste the shown document's text or scan its code."),
+        "wallet.login_too_many": _(
+            "Too many wallet logins were started from this device or network. Try again after {time}, "
+            "or log in with your password."
+        ),
+        "wallet.login_request_unknown": _(
+            "This login request is unknown or has expired. Open the login page again for a new code."
+        ),
         "wallet.no_issuer_key": _(
             "The wallet's signing keys are not available at the moment. Please try again in a minute."
         ),

@@ -77,6 +77,12 @@ LIMITS: dict[str, tuple[RateLimitItem, ...]] = {
         # Names of notices' addressees one staff member looks up (notifications.notices): enough
         # for a day of notices, too few to list who holds which civil ID.
         "notice.addressee": "30 per 10 minutes; 300 per day",
+        # Logins with the wallet (wallet.logins), per source. Every login page a new browser opens
+        # starts a request (a small row, swept an hour after its two minutes): generous, since a
+        # mobile operator's address is shared by many people, yet bounded. The answers wallets post
+        # are what a guesser or a flood would send: a person needs a handful.
+        "wallet_login.start": "600 per 10 minutes; 10000 per day",
+        "wallet_login.answer": "30 per 10 minutes; 300 per day",
         # Service requests one Open311 client application files for all its users.
         "open311.client": "600 per 10 minutes; 10000 per day",
     }.items()

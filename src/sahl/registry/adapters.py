@@ -150,6 +150,22 @@ class HeldDocument:
     variant: str = ""
 
 
+@dataclass(frozen=True)
+class RegisterDocument:
+    """A document a register itself certifies for one person, as the wallet copies it: the civil ID
+    card (population register), a driving licence, a passport, a vehicle's registration. `record`
+    names the row (person:3, driving_licence:7, passport:17, vehicle:12); `details` are the register's
+    words worth carrying (a licence's category, a car's plate and make), Arabic and English apart."""
+
+    kind: str  # civil_id | driving_licence | passport | vehicle_registration
+    record: str
+    number: str
+    agency: str  # the catalogue code of the agency that owns the register
+    issued_on: dt.date | None  # None where the register does not keep it
+    expires_on: dt.date
+    details: dict[str, str | int] = field(default_factory=dict)
+
+
 # The documents people hold in the registers and renew through Sahl: the table, the field of its
 # expiry and the way from a row to its holder ("" when the row is the person). A company's licence
 # is held by its owners and signatories (their roles), unless cancelled; its record is named by the
@@ -229,6 +245,10 @@ class Registers(Protocol):
 
     def signers(self, numbers: Collection[str]) -> dict[str, tuple[str, ...]]:
         """The civil IDs of the owners and authorised signatories of each of these companies."""
+
+    def documents(self, civil_id: str, today: dt.date) -> list[RegisterDocument]:
+        """The documents the registers certify for the person and that are valid on `today`: the
+        civil ID card, then driving licences, passports and vehicle registrations (4 reads)."""
 
     def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Change:
         """Carry out an effect (see registry.effects) for the person; returns what changed, in both
@@ -516,6 +536,61 @@ class DatabaseRegisters:
 
     def signers(self, numbers: Collection[str]) -> dict[str, tuple[str, ...]]:
         return companies.signers(numbers) if numbers else {}
+
+    def documents(self, civil_id: str, today: dt.date) -> list[RegisterDocument]:
+        person = m.Person.objects.filter(civil_id=civil_id).first()
+        if person is None:
+            return []
+        found = [
+            RegisterDocument(
+                "civil_id", f"person:{person.pk}", person.civil_id, "paci", None, person.civil_id_expiry
+            )
+        ]
+        for licence in m.DrivingLicence.objects.filter(holder=person).order_by("number"):
+            found.append(
+                RegisterDocument(
+                    "driving_licence",
+                    f"driving_licence:{licence.pk}",
+                    licence.number,
+                    "moi",
+                    licence.issued_on,
+                    licence.expires_on,
+                    {"category": licence.category},
+                )
+            )
+        for passport in m.Passport.objects.filter(holder=person).order_by("number"):
+            found.append(
+                RegisterDocument(
+                    "passport",
+                    f"passport:{passport.pk}",
+                    passport.number,
+                    "moi",
+                    passport.issued_on,
+                    passport.expires_on,
+                )
+            )
+        for vehicle in m.Vehicle.objects.filter(owner=person).order_by("plate"):
+            details: dict[str, str | int] = {
+                "plate_number": vehicle.plate,
+                "make": vehicle.make,
+                "model": vehicle.model,
+                "year": vehicle.year,
+                "colour_ar": vehicle.colour_ar,
+                "colour_en": vehicle.colour_en,
+            }
+            found.append(
+                RegisterDocument(
+                    "vehicle_registration",
+                    f"vehicle:{vehicle.pk}",
+                    vehicle.plate,
+                    "moi",
+                    None,
+                    vehicle.registration_expiry,
+                    details,
+                )
+            )
+        # A card that has run out (or a newborn's, never issued) certifies nothing today.
+        return [d for d in found if d.expires_on >= today]
 
     def apply(self, effect: str, civil_id: str, answers: dict[str, Any], today: dt.date) -> Change:
         try:

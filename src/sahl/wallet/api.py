@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
@@ -21,13 +21,17 @@ router = Router(tags=["wallet"])
 
 
 class WalletDocumentOut(Schema):
-    """An issued document as Hawiyati holds it: its state now and the credentials it can become."""
+    """A document as Hawiyati holds it: its state now and the credentials it can become. Issued by
+    an application (`source` application), or copied from a register (`source` register: the civil
+    ID, driving licences, passports and vehicle registrations the registers certify)."""
 
-    id: int
+    id: int  # within its source
+    source: Literal["application", "register"]
+    key: str  # unique across sources: the id for an application's document, r<id> for a register copy
     document: str
     name: Text
-    verification_code: str
-    issued_on: dt.date
+    verification_code: str  # an application's document's code; a copy's number in its register
+    issued_on: dt.date | None  # None for a copy whose register does not keep the day
     valid_until: dt.date | None
     state: str  # valid | expired | suspended | revoked
     configurations: list[str]
@@ -35,6 +39,9 @@ class WalletDocumentOut(Schema):
 
 class OfferIn(Schema):
     document: Id = Field(description="the document's `id` in my wallet's documents")
+    source: Literal["application", "register"] = Field(
+        "application", description="the document's `source` in my wallet's documents"
+    )
 
 
 class OfferOut(Schema):
@@ -70,18 +77,21 @@ class VerifyOut(Schema):
     response=list[WalletDocumentOut],
     auth=django_auth,
     summary="My documents in Hawiyati",
-    description="Every document issued to me, with its state now (valid, expired, suspended, revoked) "
+    description="What the registers certify for me (my civil ID, driving licences, passports, vehicle "
+    "registrations) and every document issued to me, with its state now (valid, expired, suspended, revoked) "
     "and the credential configurations a wallet app can receive it as.",
 )
 def documents(request: HttpRequest) -> list[WalletDocumentOut]:
     return [
         WalletDocumentOut(
-            id=d.document.pk,
-            document=d.document.document,
+            id=d.id,
+            source=d.source,
+            key=d.key,
+            document=d.type,
             name=Text(**in_both(d.name)),
-            verification_code=d.document.verification_code,
-            issued_on=d.document.issued_on,
-            valid_until=d.document.valid_until,
+            verification_code=d.number,
+            issued_on=d.issued_on,
+            valid_until=d.valid_until,
             state=d.state,
             configurations=list(d.configurations),
         )
@@ -99,7 +109,7 @@ def documents(request: HttpRequest) -> list[WalletDocumentOut]:
     "that is revoked or expired.",
 )
 def offer(request: HttpRequest, body: OfferIn) -> Status:
-    made = issuing.make_offer(holding.holder_of(acting_of(request)), body.document)
+    made = issuing.make_offer(holding.holder_of(acting_of(request)), body.document, body.source)
     return Status(
         201,
         OfferOut(

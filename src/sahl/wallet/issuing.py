@@ -9,6 +9,7 @@ import hashlib
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -19,11 +20,10 @@ from django.utils import timezone
 from sahl.applications.models import IssuedDocument
 from sahl.core.errors import BadInput, NotFound
 from sahl.registry.adapters import registers
-from sahl.wallet import keys, rules, sdjwt, status
-from sahl.wallet.holding import own_document
+from sahl.wallet import holding, keys, rules, sdjwt, status
 from sahl.wallet.jose import JoseError, key_from_jwk, parse, thumbprint
 from sahl.wallet.metadata import PRE_AUTHORIZED, issuer, vct
-from sahl.wallet.models import AccessToken, Credential, Nonce, Offer
+from sahl.wallet.models import AccessToken, Credential, Nonce, Offer, RegisterCopy
 
 PROOF_TYP = "openid4vci-proof+jwt"
 OFFER_LIFETIME = dt.timedelta(minutes=10)
@@ -57,19 +57,22 @@ class MadeOffer:
     expires_at: dt.datetime
 
 
-def make_offer(holder: str, document_id: int) -> MadeOffer:
+def make_offer(holder: str, document_id: int, source: str = holding.APPLICATION) -> MadeOffer:
     """A one-time credential offer for one of the holder's documents (a person's, or a company's
-    for someone acting for it: `holding.holder_of`), for any OpenID4VCI wallet."""
-    document = own_document(holder, document_id)
-    if document.revoked_at is not None:
-        raise BadInput("wallet.document_revoked")
-    if document.valid_until is not None and document.valid_until < timezone.localdate():
-        raise BadInput("wallet.document_expired")
+    for someone acting for it: `holding.holder_of`), or for one of their register copies, for any
+    OpenID4VCI wallet."""
+    document: IssuedDocument | RegisterCopy
+    if source == holding.REGISTER:
+        document = holding.own_copy(holder, document_id)
+    else:
+        document = holding.own_document(holder, document_id)
+    _check_current(document, BadInput)
     code = secrets.token_urlsafe(32)
     tx_code = f"{secrets.randbelow(10**6):06d}"
     configurations = list(rules.configurations(document.document))
     made = Offer.objects.create(
-        document=document,
+        document=document if isinstance(document, IssuedDocument) else None,
+        copy=document if isinstance(document, RegisterCopy) else None,
         holder_civil_id=holder,
         configurations=configurations,
         code_sha256=_sha256(code),
@@ -92,6 +95,14 @@ def make_offer(holder: str, document_id: int) -> MadeOffer:
     }
     uri = "openid-credential-offer://?credential_offer=" + quote(json.dumps(offer, separators=(",", ":")))
     return MadeOffer(offer, uri, tx_code, made.expires_at)
+
+
+def _check_current(document: IssuedDocument | RegisterCopy, refuse: Callable[[str], Exception]) -> None:
+    """A revoked or expired document gives no more credentials."""
+    if document.revoked_at is not None:
+        raise refuse("wallet.document_revoked")
+    if document.valid_until is not None and document.valid_until < timezone.localdate():
+        raise refuse("wallet.document_expired")
 
 
 def redeem(grant_type: str, code: str, tx_code: str) -> dict[str, Any]:
@@ -162,8 +173,10 @@ def credential(bearer: str, body: Any) -> dict[str, Any]:
         raise OAuthError("invalid_credential_request", "the body must be a JSON object")
     with transaction.atomic():
         token = (
-            AccessToken.objects.select_for_update()
-            .select_related("offer__document__application__agency")
+            # Only the token's row is locked: its offer's document or copy is joined outer (one of
+            # them is null), which PostgreSQL cannot lock.
+            AccessToken.objects.select_for_update(of=("self",))
+            .select_related("offer__document__application__agency", "offer__copy")
             .filter(token_sha256=_sha256(bearer or ""), expires_at__gt=timezone.now())
             .first()
         )
@@ -187,11 +200,13 @@ def credential(bearer: str, body: Any) -> dict[str, Any]:
                 "invalid_credential_request", 'send exactly one key proof: {"proofs": {"jwt": [...]}}'
             )
         holder = _holder_key(proofs["jwt"][0])
-        document = token.offer.document
-        if document.revoked_at is not None:
-            raise OAuthError("invalid_credential_request", "the document has been revoked")
-        if document.valid_until is not None and document.valid_until < timezone.localdate():
-            raise OAuthError("invalid_credential_request", "the document has expired")
+        document = token.offer.document or token.offer.copy
+        assert document is not None  # the database holds every offer to one source
+        refusals = {
+            "wallet.document_revoked": "the document has been revoked",
+            "wallet.document_expired": "the document has expired",
+        }
+        _check_current(document, lambda code: OAuthError("invalid_credential_request", refusals[code]))
         text = issue(document, configuration, holder)
         token.delivered = [*token.delivered, configuration]
         token.save(update_fields=["delivered"])
@@ -213,11 +228,17 @@ def _company(number: str) -> rules.Company:
     return rules.Company(company.number, company.name, company.activities, company.licence_expiry)
 
 
-def issue(document: IssuedDocument, configuration: str, holder_jwk: dict[str, str]) -> str:
-    """Sign one credential of `document` for the holder key (within the caller's transaction)."""
-    now = timezone.now().replace(microsecond=0)
-    day = timezone.localdate()
-    facts = rules.Document(
+def _facts(document: IssuedDocument | RegisterCopy) -> rules.Document:
+    if isinstance(document, RegisterCopy):
+        return rules.Document(
+            document.document,
+            document.number,
+            document.agency,
+            document.issued_on,
+            document.valid_until,
+            document.details,
+        )
+    return rules.Document(
         document.document,
         document.verification_code,
         document.application.agency.code,
@@ -225,17 +246,26 @@ def issue(document: IssuedDocument, configuration: str, holder_jwk: dict[str, st
         document.valid_until,
         document.application.form_data,
     )
+
+
+def issue(document: IssuedDocument | RegisterCopy, configuration: str, holder_jwk: dict[str, str]) -> str:
+    """Sign one credential of `document` (an application's, or a register copy) for the holder key
+    (within the caller's transaction)."""
+    now = timezone.now().replace(microsecond=0)
+    day = timezone.localdate()
+    facts = _facts(document)
     company = rules.company_of(document.document, facts.answers, document.holder_civil_id)
-    if company:
+    if company and isinstance(document, IssuedDocument):
         claims = rules.company_claims(_company(company), facts)
     else:
         claims = rules.claims(configuration, _subject(document.holder_civil_id, day), facts, day)
     expires = rules.expiry(facts, now)
     key = keys.signing_key()
-    suspended = Credential.objects.filter(document=document, status=Credential.Status.SUSPENDED).exists()
+    source = {"copy": document} if isinstance(document, RegisterCopy) else {"document": document}
+    suspended = Credential.objects.filter(**source, status=Credential.Status.SUSPENDED).exists()
     made = status.allocate(
         Credential,
-        document=document,
+        **source,
         holder_civil_id=document.holder_civil_id,
         configuration=configuration,
         holder_thumbprint=thumbprint(holder_jwk),

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from sahl.catalogue import services as catalogue
-from sahl.core.bilingual import LANGUAGES, BilingualText
+from sahl.core.bilingual import LANGUAGES
 from sahl.core.errors import NotFound
 from sahl.core.languages import Wording, in_both, in_language
 from sahl.wallet import keys, rules
@@ -45,8 +45,14 @@ class CredentialType:
 def credential_types() -> dict[str, CredentialType]:
     """Every configuration: each catalogue document type, and the QR ones of identity documents."""
     found: dict[str, CredentialType] = {}
-    for code, kind in sorted(catalogue.document_types().items()):
-        name = rules.DOCUMENT_NAMES.get(code, kind.name)
+    kinds: dict[str, tuple[Wording, dict[str, Wording]]] = {
+        code: (kind.name, dict(kind.fields)) for code, kind in catalogue.document_types().items()
+    }
+    for code, details in rules.REGISTER_DOCUMENTS.items():  # copied from the registers (civil_id)
+        name, fields = kinds.get(code, (rules.DOCUMENT_NAMES[code], {}))
+        kinds[code] = (name, fields | {n: rules.DETAIL_LABELS[n] for n in details if n not in fields})
+    for code, (kind_name, kind_fields) in sorted(kinds.items()):
+        name = rules.DOCUMENT_NAMES.get(code, kind_name)
         for configuration in rules.configurations(code):
             qr = rules.qr_kind(configuration)
             shown = (
@@ -60,7 +66,7 @@ def credential_types() -> dict[str, CredentialType]:
             if code in rules.COMPANY_DOCUMENTS:
                 claims = _company_claim_metadata()
             else:
-                claims = _claim_metadata(qr, kind.fields)
+                claims = _claim_metadata(qr, kind_fields)
             found[configuration] = CredentialType(configuration, shown, claims)
     return found
 
@@ -78,7 +84,7 @@ def _company_claim_metadata() -> list[dict[str, Any]]:
     return [_claim([n], rules.CLAIM_LABELS[n], "always") for n in rules.COMPANY_CLAIMS]
 
 
-def _claim_metadata(qr: str, fields: dict[str, BilingualText]) -> list[dict[str, Any]]:
+def _claim_metadata(qr: str, fields: dict[str, Wording]) -> list[dict[str, Any]]:
     claim = _claim
     labels = rules.CLAIM_LABELS
     if qr == rules.QR_ID:

@@ -1,5 +1,6 @@
-"""Hawiyati's records: the issuer's keys, the status lists, each credential issued, and the
-OpenID4VCI offers, tokens and nonces that lead to one."""
+"""Hawiyati's records: the issuer's keys, the status lists, the documents copied from the registers,
+each credential issued, the OpenID4VCI offers, tokens and nonces that lead to one, and the logins
+by wallet (OpenID4VP requests)."""
 
 from __future__ import annotations
 
@@ -51,15 +52,58 @@ class StatusList(models.Model):
         return f"status list {self.pk}"
 
 
+class RegisterCopy(models.Model):
+    """A document the wallet holds straight from a register, not from an application: the civil ID
+    (population register), a driving licence, a passport, a vehicle's registration. Offered from
+    the person's first visit and kept in step with the record (wallet.registered): when the record
+    changes (renewed, sold, gone) this copy is revoked and a new one made. Revoked copies stay, so
+    that their credentials keep their place on the status lists."""
+
+    holder_civil_id = models.CharField(max_length=12)
+    document = models.CharField(
+        max_length=60, help_text="civil_id, driving_licence, passport, vehicle_registration"
+    )
+    record = models.CharField(max_length=40, help_text="the register's row, e.g. passport:17")
+    number = models.CharField(max_length=20, help_text="the document's number in its register")
+    agency = models.CharField(max_length=10, help_text="the catalogue code of the register's owner")
+    issued_on = models.DateField(null=True, blank=True)
+    valid_until = models.DateField()
+    details = models.JSONField(default=dict, blank=True)
+    copied_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["holder_civil_id"], name="wallet_copy_holder"),
+            models.Index(fields=["record"], name="wallet_copy_record"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holder_civil_id", "record"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="wallet_one_live_copy_per_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} copy {self.pk}"
+
+
 class Credential(models.Model):
-    """One SD-JWT VC as issued: which document, for which holder key, and where its status is."""
+    """One SD-JWT VC as issued: which document (an application's, or a register copy), for which
+    holder key, and where its status is."""
 
     class Status(models.IntegerChoices):
         VALID = 0, "valid"
         REVOKED = 1, "revoked"
         SUSPENDED = 2, "suspended"
 
-    document = models.ForeignKey(IssuedDocument, on_delete=models.CASCADE, related_name="credentials")
+    document = models.ForeignKey(
+        IssuedDocument, on_delete=models.CASCADE, related_name="credentials", null=True, blank=True
+    )
+    copy = models.ForeignKey(
+        RegisterCopy, on_delete=models.CASCADE, related_name="credentials", null=True, blank=True
+    )
     holder_civil_id = models.CharField(max_length=12, db_index=True)
     configuration = models.CharField(max_length=80)
     holder_thumbprint = models.CharField(max_length=64)
@@ -74,7 +118,12 @@ class Credential(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["status_list", "status_index"], name="wallet_one_credential_per_index"
-            )
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(document__isnull=False) & models.Q(copy__isnull=True))
+                | (models.Q(document__isnull=True) & models.Q(copy__isnull=False)),
+                name="wallet_credential_of_one_source",
+            ),
         ]
         indexes = [models.Index(fields=["status_list", "status"], name="wallet_list_status")]
 
@@ -85,7 +134,12 @@ class Credential(models.Model):
 class Offer(models.Model):
     """A credential offer with a pre-authorized code (kept as SHA-256, like the transaction code)."""
 
-    document = models.ForeignKey(IssuedDocument, on_delete=models.CASCADE, related_name="offers")
+    document = models.ForeignKey(
+        IssuedDocument, on_delete=models.CASCADE, related_name="offers", null=True, blank=True
+    )
+    copy = models.ForeignKey(
+        RegisterCopy, on_delete=models.CASCADE, related_name="offers", null=True, blank=True
+    )
     holder_civil_id = models.CharField(max_length=12)
     configurations = models.JSONField()
     code_sha256 = models.CharField(max_length=64, unique=True)
@@ -120,3 +174,39 @@ class Nonce(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+
+class WalletLogin(models.Model):
+    """A login with Hawiyati from another device (OpenID4VP, cross-device, direct_post): the request
+    a waiting browser shows as a QR code, and what the wallet answered. It works once, for two
+    minutes, and only for the browser that asked (its secret is kept as SHA-256, in its session)."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", "waiting for the wallet"
+        ACCEPTED = "accepted", "a genuine civil ID was presented: the browser may log in"
+        USED = "used", "the browser logged in"
+
+    handle = models.CharField(max_length=64, unique=True, help_text="public: the request's URI and state")
+    browser_sha256 = models.CharField(max_length=64)
+    nonce = models.CharField(max_length=64, unique=True)
+    short_code = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.WAITING)
+    reason = models.CharField(max_length=40, blank=True, help_text="why the latest answer was refused")
+    civil_id = models.CharField(max_length=12, blank=True, help_text="whose civil ID was presented")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"wallet login {self.pk}"
+
+
+class SeenPresentation(models.Model):
+    """A key-binding JWT presented to log in, by its SHA-256: a presentation works once, whatever
+    request it is posted to (kept as long as its login request)."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    login = models.ForeignKey(WalletLogin, on_delete=models.CASCADE, related_name="presentations")
+
+    def __str__(self) -> str:
+        return self.sha256[:12]

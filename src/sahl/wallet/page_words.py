@@ -19,6 +19,7 @@ WALLET = {
     ),
     "documents": _("My documents"),
     "none": _("You have no documents yet. The documents your completed applications produce appear here."),
+    "from_register": _("From the register: it follows the register and is replaced when it is renewed."),
     "number": _("Document number"),
     "issued_on": _("Issued on"),
     "valid_until": _("Valid until"),
@@ -96,4 +97,64 @@ VERIFIER = {
     "saved": _("Ready to work offline: keys and status lists saved at {time}."),
     "again": _("Check another code"),
     "noscript": _("Checking needs JavaScript to be turned on in the browser."),
+}
+
+# Logging in with the wallet from another device: the login page's panel and the wallet's question.
+LOGIN = {
+    "title": _("Log in with Hawiyati"),
+    "scan": _(
+        "On your phone, open Hawiyati and scan this code with the camera, or open the link on the phone. "
+        "Check that your phone shows the same code as this page, then approve."
+    ),
+    "qr_alt": _("QR code for logging in with Hawiyati"),
+    "code": _("Code to compare"),
+    "expires": _("The code works once, for two minutes."),
+    "open_link": _("Open in Hawiyati on this device"),
+    "other_app": _("Open in another wallet app"),
+    "refresh": _("Refresh"),
+    "waiting": _("Waiting for your wallet…"),
+    "accepted": _("Your wallet approved: logging you in…"),
+    "continue": _("Continue"),
+    "expired": _("The code has expired."),
+    "new_code": _("Show a new code"),
+    "noscript": _("After approving on your phone, press Refresh."),
+    # On the phone, in the wallet
+    "asks": _("A site asks you to log in with your civil ID"),
+    "site": _("Site"),
+    "address": _("Address"),
+    "compare": _("Is this the code shown on the screen where you are logging in?"),
+    "shares": _("Only your civil ID number is shared. Approve only if you started this login yourself."),
+    "approve": _("Approve and log in"),
+    "decline": _("Decline"),
+    "declined": _("You declined. Nothing was shared."),
+    "sending": _("Sending…"),
+    "done": _("Done: the other screen is logging you in."),
+    "no_civil_id": _(
+        "Your civil ID is not in this browser yet. Open Hawiyati while online, then scan the code again."
+    ),
+    "bad_request": _("This login request cannot be read. Scan the code on the login page again."),
+}
+
+# Why a login with the wallet was refused: shown on the phone and on the waiting browser alike.
+LOGIN_REFUSALS = {
+    "request_unknown": _("This login request is unknown. Open the login page again for a new code."),
+    "request_expired": _("This login code has expired. Open the login page again for a new code."),
+    "request_answered": _("This login request was already answered."),
+    "replayed": _("This answer was already used once, so it cannot log in again."),
+    "foreign_request": _("This answer was made for another login request."),
+    "wrong_nonce": _("This answer does not belong to this login request."),
+    "wrong_audience": _("This answer was made for another site."),
+    "stale_proof": _("The wallet's answer is too old. Scan the code again."),
+    "key_binding_missing": _("The wallet did not prove that the civil ID is its own."),
+    "not_genuine": _("This is not a genuine civil ID issued by Sahl."),
+    "not_civil_id": _("Only a civil ID can be used to log in."),
+    "credential_expired": _(
+        "This civil ID has expired. Open Hawiyati while online to receive the current one."
+    ),
+    "credential_revoked": _(
+        "This civil ID was revoked. Open Hawiyati while online to receive the current one."
+    ),
+    "credential_suspended": _("This civil ID is suspended, so it cannot be used to log in."),
+    "credential_unknown": _("The status of this civil ID cannot be checked, so it cannot be used to log in."),
+    "no_account": _("There is no Sahl account for this civil ID yet."),
 }

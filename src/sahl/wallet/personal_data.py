@@ -19,7 +19,9 @@ class CredentialRow(TypedDict):
     The credential itself stays in your wallet: Sahl keeps only this record of it."""
 
     configuration: str  # the credential configuration, e.g. driving_licence, driving_licence_qr_age
-    verification_code: str  # the verification code of the document it carries
+    verification_code: (
+        str  # the verification code of the document it carries (a register's number for a copy)
+    )
     issued_at: dt.datetime
     expires_at: dt.datetime
     status: str  # valid, revoked, suspended: what the status list says about it
@@ -62,6 +64,7 @@ def wallet(person: Person) -> Wallet:
         .values(
             "configuration",
             "document__verification_code",
+            "copy__number",
             "issued_at",
             "expires_at",
             "status",
@@ -79,7 +82,7 @@ def wallet(person: Person) -> Wallet:
         "credentials": [
             {
                 "configuration": c["configuration"],
-                "verification_code": c["document__verification_code"],
+                "verification_code": c["document__verification_code"] or c["copy__number"],
                 "issued_at": c["issued_at"],
                 "expires_at": c["expires_at"],
                 "status": _CREDENTIAL_STATUS[c["status"]],

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sahl.applications.models import IssuedDocument
 from sahl.core.errors import BadInput, NotFound
-from sahl.wallet import rules, status
+from sahl.wallet import registered, rules, status
 from sahl.wallet.models import Credential
 
 
@@ -26,7 +26,9 @@ def revoke(documents: QuerySet[IssuedDocument]) -> int:
 
 
 def end_replaced(document: IssuedDocument) -> int:
-    """A new document revokes the ones it replaces or cancels (docs/wallet-qr-profile.md)."""
+    """A new document revokes the ones it replaces or cancels (docs/wallet-qr-profile.md), and the
+    register copies follow the registers it changed (a renewal's new expiry, a sale's new owner)."""
+    registered.follow(document)
     earlier = IssuedDocument.objects.exclude(pk=document.pk)
     application = document.application
     if document.document in rules.ONE_PER_ITEM:

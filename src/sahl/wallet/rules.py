@@ -16,7 +16,9 @@ from django.utils.translation import pgettext_lazy
 from sahl.core.bilingual import BilingualText
 
 # Documents that identify their holder: they also give the two QR credentials.
-IDENTITY_DOCUMENTS = frozenset({"civil_id_card", "driving_licence", "passport", "residence_permit"})
+IDENTITY_DOCUMENTS = frozenset(
+    {"civil_id", "civil_id_card", "driving_licence", "passport", "residence_permit"}
+)
 QR_ID, QR_AGE = "_qr_id", "_qr_age"
 AGES = ("18", "21", "65")
 
@@ -47,8 +49,23 @@ CANCELS = {
 # own it or act for it. A cancelled licence revokes them, whoever holds them.
 COMPANY_DOCUMENTS = {"commercial_licence": "company"}
 
+# The documents the wallet copies from the registers (wallet.registered), with the register's details
+# each carries. `civil_id` is the population register's own: the identity every person holds from
+# their first visit (its vct, `{issuer}/vct/civil_id`, is what logging in with the wallet asks for).
+REGISTER_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    "civil_id": (),
+    "driving_licence": ("category",),
+    "passport": (),
+    "vehicle_registration": ("plate_number", "make", "model", "year", "colour_ar", "colour_en"),
+}
+# A register copy steps aside while an application's document of its type (and item) is live: the
+# renewal's own document certifies the same record, and the wallet shows one of them. The civil ID
+# never does: it is the identity, whatever card an application issued.
+COVERED_BY_APPLICATIONS = frozenset({"driving_licence", "passport", "vehicle_registration"})
+
 # Names for the document types people meet most; the rest take the name of the service issuing them.
 DOCUMENT_NAMES = {
+    "civil_id": pgettext_lazy("document type", "Civil ID"),
     "civil_id_card": pgettext_lazy("document type", "Civil ID card"),
     "driving_licence": pgettext_lazy("document type", "Driving licence"),
     "vehicle_registration": pgettext_lazy("document type", "Vehicle registration"),
@@ -81,6 +98,16 @@ CLAIM_LABELS = {
     "company_name_en": pgettext_lazy("credential claim", "Company name in English"),
     "activities_ar": pgettext_lazy("credential claim", "Activities in Arabic"),
     "activities_en": pgettext_lazy("credential claim", "Activities in English"),
+}
+# The register's details a copy carries (REGISTER_DOCUMENTS), as the metadata names them.
+DETAIL_LABELS = {
+    "category": pgettext_lazy("credential claim", "Licence category"),
+    "plate_number": pgettext_lazy("credential claim", "Plate number"),
+    "make": pgettext_lazy("credential claim", "Make"),
+    "model": pgettext_lazy("credential claim", "Model"),
+    "year": pgettext_lazy("credential claim", "Year of manufacture"),
+    "colour_ar": pgettext_lazy("credential claim", "Colour in Arabic"),
+    "colour_en": pgettext_lazy("credential claim", "Colour in English"),
 }
 # The claims of a company's credential, in the order they are published.
 COMPANY_CLAIMS = (
@@ -126,7 +153,7 @@ class Document:
     type: str
     number: str
     agency: str
-    issued_on: dt.date
+    issued_on: dt.date | None  # None: a register copy whose register does not keep the day
     valid_until: dt.date | None
     answers: Mapping[str, Any]
 
@@ -164,7 +191,7 @@ def company_claims(company: Company, document: Document) -> Claims:
             "activities_en": [a.en for a in company.activities],
             "document_number": document.number,
             "issuing_authority": document.agency,
-            "issue_date": document.issued_on.isoformat(),
+            "issue_date": document.issued_on.isoformat() if document.issued_on else "",
             "expiry_date": until.isoformat(),
         },
         {},
@@ -200,8 +227,9 @@ def claims(configuration: str, subject: Subject, document: Document, day: dt.dat
         "nationality": subject.nationality,
         "document_number": document.number,
         "issuing_authority": document.agency,
-        "issue_date": document.issued_on.isoformat(),
     }
+    if document.issued_on:
+        disclosable["issue_date"] = document.issued_on.isoformat()
     if document.valid_until:
         disclosable["expiry_date"] = document.valid_until.isoformat()
     details = {name: value for name, value in document.answers.items() if isinstance(value, str | int | bool)}

@@ -46,7 +46,7 @@ def verify(text: str, audience: str | None = None, nonce: str | None = None) -> 
     configuration = str(checked.payload.get("vct", "")).removeprefix(f"{issuer()}/vct/")
     state = checked.timing
     if state == "valid":
-        state = _status(checked.status_reference)
+        state = status_of(checked.status_reference)
     hidden = {"iss", "iat", "nbf", "exp", "vct", "cnf", "status"}
     claims = {k: v for k, v in checked.claims.items() if k not in hidden and v != {}}
     expires = checked.payload.get("exp")
@@ -59,7 +59,8 @@ def verify(text: str, audience: str | None = None, nonce: str | None = None) -> 
     )
 
 
-def _status(reference: tuple[str, int] | None) -> str:
+def status_of(reference: tuple[str, int] | None) -> str:
+    """What the status list says of a credential's reference now: valid, revoked, suspended or unknown."""
     if reference is None:
         return "unknown"
     uri, index = reference

@@ -6,19 +6,25 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from allauth.account.utils import perform_login
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from sahl.core import untrusted
-from sahl.core.errors import NotFound
+from sahl.core.errors import NotFound, TooMany
+from sahl.core.languages import in_language
 from sahl.core.problems import problem
+from sahl.identity.current import address_of
 from sahl.mandates.current import acting_of
-from sahl.wallet import holding, issuing, metadata, status
-from sahl.wallet.page_words import VERIFIER, WALLET
+from sahl.wallet import holding, issuing, logins, metadata, status
+from sahl.wallet.page_words import LOGIN, LOGIN_REFUSALS, VERIFIER, WALLET
 from sahl.wallet.verdicts import labels
 
 log = logging.getLogger(__name__)
@@ -150,6 +156,8 @@ def wallet(request: HttpRequest) -> HttpResponse:
             "page": WALLET,
             "issuer": metadata.issuer(),
             "cache": WALLET_CACHE,
+            "login": LOGIN,
+            "login_refusals": {code: str(text) for code, text in LOGIN_REFUSALS.items()},
         },
     )
 
@@ -198,3 +206,78 @@ def verifier_manifest(request: HttpRequest) -> HttpResponse:
         {"page": VERIFIER},
         content_type="application/manifest+json",
     )
+
+
+# --- Logging in with the wallet from another device (wallet.logins, docs/adr/0056) -------------
+
+LOGIN_SESSION = "wallet_login"  # the waiting browser's request: {"handle": ..., "secret": ...}
+
+
+def _waiting_secret(request: HttpRequest, handle: str) -> str:
+    kept = request.session.get(LOGIN_SESSION) or {}
+    return str(kept.get("secret", "")) if kept.get("handle") == handle else ""
+
+
+def _refusal_text(code: str) -> str:
+    found = LOGIN_REFUSALS.get(code)
+    return in_language(found, get_language() or "ar") if found else ""
+
+
+@require_GET
+def login_request(request: HttpRequest, handle: str) -> HttpResponse:
+    """The request object a wallet reads from the QR code's `request_uri`."""
+    try:
+        text = logins.request_object(handle)
+    except NotFound:
+        return problem(404, "wallet.login_request_unknown")
+    response = HttpResponse(text, content_type="application/oauth-authz-req+jwt")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@csrf_exempt  # a wallet posts here (direct_post), not a page of Sahl's: nothing rides on cookies
+@require_POST
+def login_response(request: HttpRequest) -> HttpResponse:
+    """The response URI: the wallet's presentation, as a form (`vp_token`, `state`)."""
+    try:
+        logins.answer(request.POST.get("state", ""), request.POST.get("vp_token", ""), address_of(request))
+    except TooMany as e:
+        return problem(429, e.code, e.params)
+    except logins.Refused as e:
+        status = 400 if e.code in ("request_unknown", "not_genuine") else 403
+        body = {"error": "access_denied" if status == 403 else "invalid_request", "error_description": e.code}
+        return _no_store_status(body | {"reason": e.code, "message": _refusal_text(e.code)}, status)
+    return _no_store({})
+
+
+def _no_store_status(data: dict[str, Any], status: int) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def login_progress(request: HttpRequest, handle: str) -> HttpResponse:
+    """What the waiting browser's request is now (its script asks every two seconds)."""
+    try:
+        now = logins.progress(handle, _waiting_secret(request, handle))
+    except NotFound:
+        return problem(404, "wallet.login_request_unknown")
+    return _no_store_status(
+        {"state": now.state, "reason": now.reason, "message": _refusal_text(now.reason)}, 200
+    )
+
+
+@require_GET
+def login_finish(request: HttpRequest, handle: str) -> HttpResponse:
+    """The waiting browser logs in as the presented civil ID's holder, through allauth's login (its
+    stages: a second factor the person set up is still asked; its signals: the audit's login)."""
+    try:
+        user = logins.finish(handle, _waiting_secret(request, handle))
+    except logins.Refused as e:
+        messages.error(request, _refusal_text(e.code))
+        return redirect("account_login")
+    request.session.pop(LOGIN_SESSION, None)
+    target = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return perform_login(request, user, redirect_url=target if safe and target else None)

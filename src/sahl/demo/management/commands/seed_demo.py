@@ -12,6 +12,7 @@ from sahl.catalogue.models import Agency
 from sahl.demo.registry import demo_persons, seed_registers
 from sahl.identity.services import appoint_staff, enable_sms_factor, enable_totp, open_account
 from sahl.registry.adapters import registers
+from sahl.wallet import registered
 
 # Demo accounts only exist in databases filled by this command; set SAHL_DEMO_PASSWORD to change it.
 DEFAULT_DEMO_PASSWORD = "sahl-demo-2026"  # noqa: S105
@@ -87,6 +88,9 @@ class Command(BaseCommand):
                 if agency is None:
                     raise CommandError("load the catalogue first: manage.py load_catalogue")
                 appoint_staff(user, agency, role)
+            # Hawiyati holds what the registers certify from the first visit; copied now, so the demo's
+            # wallets are never empty even before anyone opens them (rows only: no audit entry).
+            registered.keep_in_step(person.civil_id)
             extra = f" (authenticator app, secret {TWO_FACTOR[key]})" if key in TWO_FACTOR else ""
             if key in SMS_FACTOR:
                 extra = f" (code by SMS to {SMS_FACTOR[key]}: read it at /dev/sms)"

@@ -1,5 +1,6 @@
-"""Forget what issuance no longer needs: used or expired nonces, offers and tokens (run it daily,
-or --every N seconds)."""
+"""Forget what issuance and logins no longer need: used or expired nonces, offers and tokens, and
+login requests (with the presentations they saw) an hour past their end (run it daily, or --every N
+seconds)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from sahl.wallet import issuing
+from sahl.wallet import issuing, logins
 
 
 class Command(BaseCommand):
-    help = "Delete expired OpenID4VCI nonces, offers and access tokens (credentials are kept)."
+    help = "Delete expired OpenID4VCI nonces, offers, access tokens and wallet login requests (credentials are kept)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--every", type=float, default=0, help="repeat every N seconds")
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            count = issuing.sweep()
+            count = issuing.sweep() + logins.sweep()
             if count or not options["every"]:
-                self.stdout.write(f"{count} expired issuance records deleted")
+                self.stdout.write(f"{count} expired issuance and login records deleted")
             if not options["every"]:
                 return
             time.sleep(options["every"])

@@ -176,12 +176,15 @@ const say = (text) => {
   statusLine.textContent = text;
 };
 
-const cards = new Map([...root.querySelectorAll(".wallet-card")].map((card) => [Number(card.dataset.document), card]));
+// Cards by the document's key: its id for an application's document, r<id> for a register copy.
+const cards = new Map([...root.querySelectorAll(".wallet-card")].map((card) => [card.dataset.document, card]));
 
 // The documents as the page was rendered: the fallback when the documents API cannot be reached.
 function pageDocuments() {
   return [...cards.values()].map((card) => ({
-    id: Number(card.dataset.document),
+    id: Number(card.dataset.id),
+    key: card.dataset.document,
+    source: card.dataset.source,
     document: card.dataset.type,
     state: card.dataset.state,
     valid_until: card.dataset.validUntil || null,
@@ -224,7 +227,7 @@ function needsCredentials(doc, held) {
 
 // OpenID4VCI, pre-authorized code flow: offer, token, then a nonce and a key proof per configuration.
 async function receive(store, key, doc) {
-  const made = await api("POST", root.dataset.offers, { document: doc.id });
+  const made = await api("POST", root.dataset.offers, { document: doc.id, source: doc.source });
   const offer = made.credential_offer;
   const grant = offer.grants[PRE_AUTHORIZED];
   const token = await oauth(root.dataset.token, {
@@ -241,22 +244,23 @@ async function receive(store, key, doc) {
     const { payload } = parse(split(text).jwt, SD_JWT_TYP);
     const bound = payload.cnf && payload.cnf.jwk;
     if (!bound || bound.x !== key.jwk.x || bound.y !== key.jwk.y) throw new WalletError("not_bound_to_this_key");
-    await store.keep(doc.id, configuration, text, payload.exp);
+    await store.keep(doc.key, configuration, text, payload.exp);
   }
 }
 
+// The documents now, and whether they are the server's answer (else the page's, offline).
 async function documentsNow() {
   try {
-    return await api("GET", root.dataset.documents);
+    return { documents: await api("GET", root.dataset.documents), online: true };
   } catch (error) {
-    return pageDocuments();
+    return { documents: pageDocuments(), online: false };
   }
 }
 
 async function sync(store) {
   say(texts.syncing);
   const key = await store.key();
-  const documents = await documentsNow();
+  const { documents, online } = await documentsNow();
   const byDocument = new Map();
   for (const record of await store.credentials()) {
     if (!byDocument.has(record.document)) byDocument.set(record.document, new Map());
@@ -264,8 +268,8 @@ async function sync(store) {
   }
   let failed = false;
   for (const doc of documents) {
-    const card = cards.get(doc.id);
-    const held = byDocument.get(doc.id) || new Map();
+    const card = cards.get(doc.key);
+    const held = byDocument.get(doc.key) || new Map();
     if (doc.state === "revoked") {
       for (const record of held.values()) await store.forget(record.id); // never to be shown again
     } else if (doc.state === "valid" && navigator.onLine && needsCredentials(doc, held)) {
@@ -273,7 +277,7 @@ async function sync(store) {
         await receive(store, key, doc);
       } catch (error) {
         failed = true;
-        console.warn("Hawiyati: could not receive the credentials of document", doc.id, error);
+        console.warn("Hawiyati: could not receive the credentials of document", doc.key, error);
       }
     }
     if (card) {
@@ -281,16 +285,23 @@ async function sync(store) {
       if (doc.state === "valid") await enable(store, card, doc);
     }
   }
+  if (online) {
+    // A register copy replaced by a newer one leaves the list: its credentials are revoked, never shown again.
+    const listed = new Set(documents.map((doc) => doc.key));
+    for (const [key, held] of byDocument) {
+      if (!listed.has(key)) for (const record of held.values()) await store.forget(record.id);
+    }
+  }
   say(!navigator.onLine ? texts.offline : failed ? texts.syncFailed : texts.synced);
 }
 
 async function enable(store, card, doc) {
-  const main = await store.credential(doc.id, doc.document);
+  const main = await store.credential(doc.key, doc.document);
   const actions = card.querySelector("[data-role=actions]");
   actions.hidden = false;
   for (const kind of [QR_AGE, QR_ID]) {
     const button = actions.querySelector(`[data-action=${kind === QR_AGE ? "age" : "id"}]`);
-    if (button) button.hidden = !(await store.credential(doc.id, doc.document + kind));
+    if (button) button.hidden = !(await store.credential(doc.key, doc.document + kind));
   }
   const offer = actions.querySelector("[data-action=offer]");
   offer.hidden = !navigator.onLine;
@@ -341,7 +352,7 @@ function stopQr() {
 
 async function showQr(store, card, kind) {
   if (shown) stopQr();
-  const doc = Number(card.dataset.document);
+  const doc = card.dataset.document;
   const record = await store.credential(doc, card.dataset.type + kind);
   if (!record) return;
   const key = await store.key();
@@ -382,7 +393,7 @@ async function showOffer(card) {
   error.hidden = true;
   let made;
   try {
-    made = await api("POST", root.dataset.offers, { document: Number(card.dataset.document) });
+    made = await api("POST", root.dataset.offers, { document: Number(card.dataset.id), source: card.dataset.source });
   } catch (e) {
     error.hidden = false;
     return;
@@ -432,6 +443,102 @@ function wire(store) {
   });
 }
 
+// --- Logging in elsewhere: answering an OpenID4VP request (wallet.logins, docs/adr/0056) -------
+
+const REQUEST_TYP = "oauth-authz-req+jwt";
+const loginTexts = JSON.parse(document.getElementById("wallet-login-refusals").textContent);
+
+// The request object is unsigned, as OID4VP 1.0 has it under the `redirect_uri` client identifier
+// prefix: what names the site is where the answer goes, which the person sees before approving.
+// This web wallet is Sahl's own: it answers Sahl's requests only (its page may reach no other host).
+function readRequest(text, clientId) {
+  const parts = text.split(".");
+  if (parts.length !== 3 || parts[2] !== "") throw new WalletError("bad_request");
+  const header = unb64json(parts[0]);
+  const request = unb64json(parts[1]);
+  if (header.alg !== "none" || header.typ !== REQUEST_TYP) throw new WalletError("bad_request");
+  const answerTo = new URL(request.response_uri, location.href);
+  if (answerTo.origin !== location.origin || request.client_id !== clientId || clientId !== `redirect_uri:${request.response_uri}`) throw new WalletError("bad_request");
+  if (request.response_type !== "vp_token" || request.response_mode !== "direct_post" || !request.nonce || !request.state) throw new WalletError("bad_request");
+  const query = request.dcql_query && request.dcql_query.credentials && request.dcql_query.credentials[0];
+  if (!query || query.format !== "dc+sd-jwt" || !query.meta || !Array.isArray(query.meta.vct_values)) throw new WalletError("bad_request");
+  return { request, query, origin: answerTo.origin };
+}
+
+// The held credential a DCQL query asks for: of one of its types, bound to this browser, not expired.
+async function heldFor(store, query) {
+  for (const record of await store.credentials()) {
+    const { payload } = parse(split(record.credential).jwt, SD_JWT_TYP);
+    if (query.meta.vct_values.includes(payload.vct) && payload.exp > now()) return record;
+  }
+  return null;
+}
+
+async function answerLogin(store) {
+  const params = new URLSearchParams(location.search);
+  const requestUri = params.get("request_uri");
+  const clientId = params.get("client_id");
+  if (!requestUri || !clientId) return;
+  const panel = document.getElementById("wallet-ask");
+  const actions = panel.querySelector("[data-role=ask-actions]");
+  const status = panel.querySelector("[data-role=ask-status]");
+  const error = panel.querySelector("[data-role=ask-error]");
+  const refuse = (text, reason = "") => {
+    actions.hidden = true;
+    error.hidden = false;
+    error.textContent = text;
+    panel.dataset.outcome = "refused";
+    panel.dataset.reason = reason;
+  };
+  panel.hidden = false;
+  let asked;
+  try {
+    const where = new URL(requestUri, location.href);
+    if (where.origin !== location.origin) throw new WalletError("bad_request");
+    const response = await fetch(where, { credentials: "omit", cache: "no-store" });
+    if (!response.ok) throw new WalletError(`http_${response.status}`);
+    asked = readRequest(await response.text(), clientId);
+  } catch (e) {
+    return refuse(texts.loginBadRequest, "bad_request");
+  }
+  const { request, query, origin } = asked;
+  panel.querySelector("[data-role=ask-site]").textContent = (request.client_metadata && request.client_metadata.client_name) || origin;
+  panel.querySelector("[data-role=ask-origin]").textContent = origin;
+  panel.querySelector("[data-role=ask-code]").textContent = request.sahl_short_code || "";
+  const record = await heldFor(store, query);
+  if (!record) return refuse(texts.loginNoCivilId, "no_credential");
+  panel.dataset.ready = "true";
+  actions.addEventListener("click", async (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    actions.hidden = true;
+    if (button.dataset.action === "decline") {
+      status.textContent = texts.loginDeclined;
+      panel.dataset.outcome = "declined";
+      return;
+    }
+    status.textContent = texts.loginSending;
+    const key = await store.key();
+    const keep = (query.claims || []).map((claim) => claim.path.join("."));
+    const presentation = await present(record.credential, keep, key.privateKey, request.client_id, request.nonce, now());
+    panel.dataset.presentation = presentation; // for tests, as the QR codes keep theirs
+    const body = new URLSearchParams({ vp_token: JSON.stringify({ [query.id]: [presentation] }), state: request.state });
+    let response;
+    let answer = {};
+    try {
+      response = await fetch(request.response_uri, { method: "POST", body, credentials: "omit", cache: "no-store" });
+      answer = await response.json().catch(() => ({}));
+    } catch (e) {
+      status.textContent = "";
+      return refuse(texts.syncFailed, "offline");
+    }
+    status.textContent = "";
+    if (!response.ok) return refuse(loginTexts[answer.reason] || answer.message || answer.title || texts.loginBadRequest, answer.reason || "");
+    status.textContent = texts.loginDone;
+    panel.dataset.outcome = "approved";
+  });
+}
+
 // A page the service worker did not serve (the first visit, before it took over) keeps itself for
 // offline use: fetched here, it is in the language and for the person this page shows. The pages it
 // serves, it keeps itself (wallet-sw.js). Same cache, same rule: a real answer, never a redirect.
@@ -460,6 +567,7 @@ async function main() {
   const store = new Store(await openDatabase(), holder);
   wire(store);
   await sync(store);
+  await answerLogin(store);
 }
 
 main()

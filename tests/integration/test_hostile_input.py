@@ -197,8 +197,16 @@ OPERATIONS = operations()
 
 
 # Addresses for other systems that answer in their protocol's JSON (the gateway's callback, OpenID
-# for Verifiable Credential Issuance and for Verifiable Presentations, the simulated gateway's API).
-MACHINE_ADDRESSES = ("/payments/callback", "/wallet/oid4vci/", "/wallet/login/", "/sim/knet/api/")
+# for Verifiable Credential Issuance and for Verifiable Presentations, OAuth's token and revocation
+# endpoints, the simulated gateway's API), and the page script that registers a device for push.
+MACHINE_ADDRESSES = (
+    "/payments/callback",
+    "/wallet/oid4vci/",
+    "/wallet/login/",
+    "/oauth/",
+    "/sim/knet/api/",
+    "/account/notifications/devices",
+)
 
 
 def wrong_answer(response: Any, path: str, sent_json: bool = False) -> str:

@@ -4,7 +4,7 @@ same one again on a reload), drawn as a QR code with its short code (wallet.logi
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import segno
 from django import template
@@ -49,6 +49,9 @@ def wallet_login_panel(context: dict[str, Any]) -> dict[str, Any]:
         "qr": qr.svg_data_uri(scale=4, border=4),
         "qr_size": qr.symbol_size(scale=4, border=4)[0],
         "wallet_url": started.wallet_url,
+        # The link on this device stays on this site: the address without its origin (the QR carries
+        # it whole, for the phone).
+        "wallet_link": urlunsplit(urlsplit(started.wallet_url)._replace(scheme="", netloc="")),
         "openid4vp_url": started.openid4vp_url,
         "next": next_url,
         "refusal": LOGIN_REFUSALS.get(now.reason) if now is not None else None,

@@ -9,9 +9,22 @@
   const status = panel.querySelector("[data-role=login-status]");
   const refusal = panel.querySelector("[data-role=login-refusal]");
   const again = panel.querySelector("[data-role=login-again]");
+  panel.querySelector("[data-role=no-script]").hidden = true; // this script asks in its place
   const expires = Number(panel.dataset.expires) * 1000;
   const EVERY = 2000;
   status.textContent = panel.dataset.waiting;
+
+  // Once the page is left (the password form sent, a passkey used), no question may still be on its
+  // way: its answer would carry this browser's old session cookie, which the login just replaced,
+  // and the server, finding that session gone, would delete the new cookie with it.
+  let left = false;
+  let asking = null;
+  const leave = () => {
+    left = true;
+    if (asking) asking.abort();
+  };
+  document.addEventListener("submit", leave, true);
+  window.addEventListener("beforeunload", leave);
 
   const stop = (text) => {
     status.textContent = text;
@@ -20,15 +33,21 @@
   };
 
   async function ask() {
+    if (left) return;
     if (Date.now() > expires + EVERY) return stop(panel.dataset.expired);
     let now;
+    asking = new AbortController();
     try {
-      const response = await fetch(panel.dataset.stateUrl, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } });
+      const response = await fetch(panel.dataset.stateUrl, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" }, signal: asking.signal });
       if (!response.ok) return stop(panel.dataset.expired);
       now = await response.json();
     } catch (e) {
+      if (left) return;
       return setTimeout(ask, EVERY); // offline for a moment: ask again
+    } finally {
+      asking = null;
     }
+    if (left) return;
     if (now.state === "accepted") {
       status.textContent = panel.dataset.accepted;
       location.assign(panel.dataset.finishUrl);

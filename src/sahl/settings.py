@@ -153,7 +153,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "sahl.ui.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "sahl.identity.session_cookie.SessionCookieMiddleware",  # Django's, but a stale cookie is left alone
     "django.middleware.locale.LocaleMiddleware",
     "sahl.identity.languages.LanguageCookieMiddleware",  # login turns the pages to the person's language
     "sahl.ui.errors.ProblemResponsesMiddleware",  # every error under /api/ as problem details

@@ -46,7 +46,9 @@ def log_in(page, key: str, next_path: str = "/", keep_language: bool = True) -> 
     page.locator("input[name=login]").fill(civil_id(key))
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
     page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_url(re.compile(re.escape(next_path.split("?")[0]) + r"(\?.*)?$"))
+    # The login page's own address ends like "/" too: wait until the browser has left it.
+    landed = re.compile(re.escape(next_path.split("?")[0]) + r"(\?.*)?$")
+    page.wait_for_url(lambda url: landed.search(url) is not None and "/accounts/login/" not in url)
     if keep_language:
         now = next((c["value"] for c in page.context.cookies() if c["name"] == LANGUAGE_COOKIE), None)
         if now != before:

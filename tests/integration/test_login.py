@@ -26,6 +26,25 @@ def test_the_session_id_changes_at_login(client, demo):
     assert client.session.session_key != before
 
 
+def test_a_late_request_with_the_cookie_from_before_the_login_leaves_the_new_session_alone(client, demo):
+    """A request the browser sent before logging in (a service worker's update check, the login
+    page's polling) may be answered after the login replaced the session: its answer must not delete
+    the new session's cookie, which logged people out at random."""
+    from django.conf import settings
+    from django.test import Client
+
+    client.get("/accounts/login/")  # the login page keeps its wallet request in an anonymous session
+    old = client.cookies[settings.SESSION_COOKIE_NAME].value
+    login(client, demo["father"])
+    late = Client()
+    late.cookies[settings.SESSION_COOKIE_NAME] = old
+    answer = late.get("/sw.js")
+    assert settings.SESSION_COOKIE_NAME not in answer.cookies  # neither deleted nor replaced
+    assert "أحمد خالد المطيري" in client.get("/").content.decode()  # still logged in
+    logged_out = client.post("/accounts/logout/")
+    assert logged_out.cookies[settings.SESSION_COOKIE_NAME].value == ""  # logging out still deletes it
+
+
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client, demo):
     response = login(client, demo["father"], "not-the-password")
     assert response.status_code == 200

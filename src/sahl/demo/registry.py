@@ -267,6 +267,19 @@ def demo_persons(today: dt.date) -> list[DemoPerson]:
             "KW-HA",
             is_insured=True,
         ),
+        P(
+            "moi-admin",
+            "هيفاء سعد الهاجري",
+            "Haifa Saad Al-Hajri",
+            dt.date(1981, 9, 14),
+            "F",
+            "KW",
+            "agency administrator at the Ministry of Interior: appoints its staff in Sahl",
+            "married",
+            "government",
+            "KW-FA",
+            is_insured=True,
+        ),
     ]
 
 

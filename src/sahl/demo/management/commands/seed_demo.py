@@ -28,6 +28,7 @@ ACCOUNTS = (
     "groom",
     "bride",
     "delegate",
+    "moi-admin",
 )
 OPERATORS = ("operator",)
 # The owner has an authenticator app set up: add this demo secret to any TOTP app to log in as her.
@@ -35,7 +36,11 @@ TWO_FACTOR = {"owner": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}
 # The operator gets a one-time code by SMS at login, on this mobile (read it at /dev/sms).
 SMS_FACTOR = {"operator": "+96590000115"}
 DEMO_POWER = "moj.power-of-attorney"
-STAFF = {"caseworker": ("moi", "caseworker"), "paci-staff": ("paci", "caseworker")}
+STAFF = {
+    "caseworker": ("moi", "caseworker"),
+    "paci-staff": ("paci", "caseworker"),
+    "moi-admin": ("moi", "agency_admin"),
+}
 
 
 class Command(BaseCommand):

@@ -212,3 +212,14 @@ def test_cases_filed_before_the_system_is_connected_are_delivered_to_it_once(
         assert "delivered" in Application.objects.get(reference=reference).history.values_list(
             "kind", flat=True
         )
+
+
+def test_an_application_withdrawn_before_the_listener_hears_of_it_is_not_delivered(
+    mew, file_case, login, demo
+):
+    integrations.connect(mew.agency, "https://mew.example/sahl")
+    reference = file_case(CLEARANCE)
+    withdrawn = login(demo["father"], "en").post(f"/applications/{reference}/withdraw")
+    assert withdrawn.status_code == 302 and Application.objects.get(reference=reference).state == "withdrawn"
+    pending_events()
+    assert agency_deliveries(reference) == []

@@ -177,9 +177,13 @@ def lane_versions(agency: Agency, modes: tuple[str, ...]) -> QuerySet[ServiceVer
 
 def send_to_agency(application: Application) -> Delivery | None:
     """Put the application in the outbox for its agency's system, or None when the agency has no
-    connected system or the application is not in its lane (the back office works it). One that
-    has a delivery on record (handed over when the system was connected, or the conformance kit's
-    own) gives that one. Called in the transaction of a listener."""
+    connected system or the application is not in its lane (the back office works it), or no
+    longer open when the listener hears of it (withdrawn meanwhile: the conformance kit's test
+    application is, when its own delivery failed). One that has a delivery on record (handed over
+    when the system was connected, or the conformance kit's own) gives that one. Called in the
+    transaction of a listener."""
+    if application.state not in WAITING:
+        return None
     connection = connection_for(application.agency_id)
     if connection is None:
         return None

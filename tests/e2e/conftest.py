@@ -302,7 +302,8 @@ def browser(chromium_path: str):  # type: ignore[no-untyped-def]
         if not SERVICE_WORKERS["allowed"]:
             kwargs.setdefault("service_workers", "block")
         context = new_context(self, *args, **kwargs)
-        PAGES.watch(context)
+        if os.environ.get("SAHL_SKIP_PRESENTATION") != "1":  # no HTML check to keep the pages for
+            PAGES.watch(context)
         return context
 
     Browser.new_context = watched  # type: ignore[method-assign]

@@ -280,7 +280,7 @@ def test_the_data_package_describes_every_file_and_the_page_lists_them(demo):
     for language, licence in (("en", "licence"), ("ar", "CC BY 4.0")):
         html = visitor(language).get("/open-data").content.decode()
         assert f'<html lang="{language}"' in html and licence in html
-        for name in paths + ["catalogue.json", "datapackage.json"]:
+        for name in [*paths, "catalogue.json", "datapackage.json"]:
             assert name in html
 
 

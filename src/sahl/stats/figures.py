@@ -103,7 +103,7 @@ def make() -> Figures:
         Counter.objects.values_list("kind", "month").annotate(Sum("count"), Sum("amount_fils")).order_by()
     ):
         monthly[kind][month] = (count or 0, amount or 0)
-    series = {kind: _series(kind, monthly.get(kind, {})) for kind in SERIES}
+    series: dict[str, Series] = {str(kind): _series(kind, monthly.get(kind, {})) for kind in SERIES}
 
     by_subject: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
     histograms: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
@@ -171,8 +171,8 @@ def _agencies(
     # Every agency's count, shown against the total of all (a margin the page publishes).
     agency_cells, _ = rules.protect(dict(per_agency), total)
     rows = []
-    for agency in agencies:
-        code = agency.code
+    for listed in agencies:
+        code = listed.code
         theirs = {service: n for (a, service), n in completed.items() if a == code and service in services}
         # Each agency's services are protected against the agency's own count, whether that is shown
         # or not; when it is hidden, one more service is hidden so the services do not add up to it.

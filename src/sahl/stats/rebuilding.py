@@ -91,11 +91,12 @@ def rebuild() -> int:
 
 def rows() -> list[dict[str, Any]]:
     """Every counter with something counted, in a stable order (the read model's comparison)."""
-    return list(
-        Counter.objects.exclude(count=0, amount_fils=0)
+    return [
+        dict(row)
+        for row in Counter.objects.exclude(count=0, amount_fils=0)
         .order_by("kind", "month", "agency", "subject", "days", "level")
         .values("kind", "month", "agency", "subject", "days", "level", "count", "amount_fils")
-    )
+    ]
 
 
 def _read(query: Any) -> Iterable[Any]:

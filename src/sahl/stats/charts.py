@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sahl.stats.figures import Series
 
 WIDTH = 320
-ROW = 22
-LABEL = 64  # room for "2026-11"
-VALUE = 80  # room for the figure after the bar
+ROW = 26
+LABEL = 72  # room for "2026-11"
+VALUE = 96  # room for the figure after the bar
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,8 @@ def bars(series: Series, rtl: bool, fewer: str, months: int = 24) -> Chart:
         if rtl:  # the label at the right edge, the bar growing leftwards
             out.append(
                 Bar(
-                    y + 4,
-                    y + 15,
+                    y + 5,
+                    y + 18,
                     month.period,
                     WIDTH,
                     WIDTH - LABEL - width,
@@ -56,5 +56,5 @@ def bars(series: Series, rtl: bool, fewer: str, months: int = 24) -> Chart:
                 )
             )
         else:
-            out.append(Bar(y + 4, y + 15, month.period, 0, LABEL, width, value, LABEL + width + 4))
+            out.append(Bar(y + 5, y + 18, month.period, 0, LABEL, width, value, LABEL + width + 4))
     return Chart(max(len(out), 1) * ROW, "end" if rtl else "start", out)

@@ -352,3 +352,24 @@ def test_the_operators_home_is_for_operators_only(login, demo):
         response = login(demo[who], "en").get("/operators/")
         assert response.status_code == 404
         assert "Outbox" not in response.content.decode()
+
+
+def test_an_agency_hidden_to_protect_another_is_not_given_back_by_its_services(demo):
+    Counter.objects.all().delete()
+    for agency, service, n in (
+        ("moi", "moi.passport-renewal", 15),
+        ("moi", "moi.vehicle-registration-renewal", 10),
+        ("moh", "moh.birth-certificate", 12),
+        ("paci", "paci.address-certificate", 3),
+    ):
+        counted(Kind.COMPLETED, "2026-01", n, agency=agency, subject=service)
+    found = {a.code: a for a in figures.make().by_agency}
+    # 3 is hidden; the total (40) is published, so the next smallest agency (12) is hidden too; its
+    # one service would add up to it, so that is hidden as well.
+    assert (found["moi"].completed, found["moh"].completed, found["paci"].completed) == (25, None, None)
+    assert [(s.code, s.completed) for s in found["moi"].services] == [
+        ("moi.passport-renewal", 15),
+        ("moi.vehicle-registration-renewal", 10),
+    ]
+    assert [s.completed for s in found["moh"].services] == [None]
+    assert figures.make().series[Kind.COMPLETED].total == 40

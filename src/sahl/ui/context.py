@@ -29,6 +29,7 @@ NAV = (
     "operators:audit_checkpoints",
     "operators:deliveries",
     "operators:events",
+    "operators:home",
     "payments:reconciliation",
     "portal:home",
     "portal:manifest",

@@ -9,8 +9,11 @@ from sahl.catalogue.models import Agency
 from sahl.core.bilingual import BilingualText
 from sahl.events.types import StaffAppointed, StaffEvent
 from sahl.identity.models import StaffMembership, User
+from sahl.notifications import message_templates as templates
 from sahl.notifications.models import Message
 from sahl.notifications.sending import compose
+
+ROLES = dict(StaffMembership.Role.choices)  # lazy: read in the recipient's language
 
 
 def staff_changed(event: StaffEvent) -> list[Message]:
@@ -19,9 +22,9 @@ def staff_changed(event: StaffEvent) -> list[Message]:
     if person is None or agency is None:
         return []
     appointed = isinstance(event, StaffAppointed)
-    params = {
+    params: dict[str, templates.Param] = {
         "agency": BilingualText(agency.name_ar, agency.name_en),
-        "role": StaffMembership.Role(event.role).label,
+        "role": ROLES[event.role],
     }
     link = reverse("backoffice:queue") if appointed else ""
     return [compose(person, "staff_appointed" if appointed else "staff_removed", params, link=link)]

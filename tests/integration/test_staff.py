@@ -232,3 +232,89 @@ def test_services_refuse_what_the_rules_refuse(demo):
     # An administrator names no other agency: the agency asked for is ignored, their own is used.
     done = staff.appoint(admin, demo["bride"], "caseworker", agency_code="paci")
     assert done.agency == Agency.objects.get(code="moi")
+
+
+# --- The API: the same, for an agency administrator's own tools ---------------------------------
+
+PROBLEM = "application/problem+json"
+
+
+def problem_of(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"] == PROBLEM
+    body = response.json()
+    assert body["code"] == code
+    return body
+
+
+def with_token(client: Client) -> tuple[Client, str]:
+    """A browser's session that checks CSRF, with its token (the page sets the cookie)."""
+    strict = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    strict.cookies = client.cookies
+    strict.get("/")
+    return strict, strict.cookies["csrftoken"].value
+
+
+def test_the_api_lists_appoints_and_removes_staff_of_the_administrators_agency(login, demo):
+    api, token = with_token(login(demo["moi-admin"], "en"))
+    team = api.get("/api/v1/backoffice/staff").json()
+    assert team["agency"] == "moi"
+    roles = {m["name"]["en"]: m["role"] for m in team["members"]}
+    assert roles["Haifa Saad Al-Hajri"] == "agency_admin" and "caseworker" in roles.values()
+    body = {"civil_id": demo["bride"], "role": "supervisor"}
+    refused = api.post("/api/v1/backoffice/staff", body, content_type="application/json")
+    problem_of(refused, 403, "request.csrf")
+    assert not StaffMembership.objects.filter(user__civil_id=demo["bride"]).exists()
+    made = api.post("/api/v1/backoffice/staff", body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert made.status_code == 201, made.content
+    member = made.json()
+    assert member["role"] == "supervisor" and member["role_text"] == {"ar": "مشرف", "en": "Supervisor"}
+    assert member["name"]["en"] == "Dana Fahad Al-Shammari"
+    assert AuditEntry.objects.filter(kind="staff_appointed", subject_civil_id=demo["bride"]).exists()
+    gone = api.delete(f"/api/v1/backoffice/staff/{member['id']}", HTTP_X_CSRFTOKEN=token)
+    assert gone.status_code == 204
+    assert not StaffMembership.objects.filter(user__civil_id=demo["bride"]).exists()
+
+
+def test_the_api_refuses_with_problems_and_changes_nothing(login, demo):
+    api, token = with_token(login(demo["moi-admin"], "en"))
+
+    def appoint(civil_id: str, role: str = "caseworker"):  # type: ignore[no-untyped-def]
+        body = {"civil_id": civil_id, "role": role}
+        return api.post(
+            "/api/v1/backoffice/staff", body, content_type="application/json", HTTP_X_CSRFTOKEN=token
+        )
+
+    before = list(StaffMembership.objects.order_by("pk").values_list("pk", "user_id", "agency_id", "role"))
+    body = problem_of(appoint(demo["newcomer"]), 400, "staff.no_account")
+    assert body["title"].startswith("This person has no Sahl account yet")
+    problem_of(appoint(nobody_in_the_register()), 400, "staff.person_unknown")
+    problem_of(appoint("abc"), 400, "civil_id.format")
+    problem_of(appoint(demo["paci-staff"]), 409, "staff.other_agency")
+    already = problem_of(appoint(demo["caseworker"]), 409, "staff.already")
+    assert already["title"] == "This person already has the role of Caseworker at this agency."
+    problem_of(appoint(demo["bride"], "agency_admin"), 400, "request.bad")  # not a role of the schema
+    problem_of(
+        api.post("/api/v1/backoffice/staff", "{", content_type="application/json", HTTP_X_CSRFTOKEN=token),
+        400,
+        "request.bad",
+    )
+    paci = member_of(demo, "paci-staff")
+    problem_of(
+        api.delete(f"/api/v1/backoffice/staff/{paci.pk}", HTTP_X_CSRFTOKEN=token), 404, "staff.not_found"
+    )
+    problem_of(
+        api.delete("/api/v1/backoffice/staff/99999999", HTTP_X_CSRFTOKEN=token), 404, "staff.not_found"
+    )
+    mine = member_of(demo, "moi-admin")
+    problem_of(
+        api.delete(f"/api/v1/backoffice/staff/{mine.pk}", HTTP_X_CSRFTOKEN=token), 409, "staff.last_admin"
+    )
+    assert (
+        list(StaffMembership.objects.order_by("pk").values_list("pk", "user_id", "agency_id", "role"))
+        == before
+    )
+    caseworker, _ = with_token(login(demo["caseworker"], "en"))
+    problem_of(caseworker.get("/api/v1/backoffice/staff"), 404, "page.not_found")
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="en")
+    problem_of(anonymous.get("/api/v1/backoffice/staff"), 401, "request.login_required")

@@ -434,5 +434,8 @@ MESSAGES.update(
         ),
         "staff.agency_unknown": _("Choose the agency from the list."),
         "staff.not_found": _("We could not find this member of staff."),
+        "case.caseworker_unknown": _(
+            "Choose a caseworker of your agency from the list; nothing was changed."
+        ),
     }
 )

@@ -18,6 +18,7 @@ NAV = (
     "audit:access_log",
     "backoffice:queue",
     "backoffice:staff",
+    "backoffice:team",
     "business:companies",
     "catalogue:agencies",
     "catalogue:categories",

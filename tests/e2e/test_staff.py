@@ -91,6 +91,11 @@ def test_an_operator_appoints_an_administrator_who_appoints_and_removes_a_casewo
     caseworker.locator("form[action$='/approve'] button").click()
     expect(caseworker.locator("#status")).to_have_text(COMPLETED)
 
+    # And Bader's team page shows each caseworker's load (Dana's decided case is no longer open)
+    admin.goto("/backoffice/team")
+    expect(admin.locator("#loads")).to_contain_text("دانة فهد الشمري")
+    fits_the_phone(admin)
+
     # When Bader removes Dana, after a confirmation
     admin.goto("/backoffice/staff")
     admin.locator("#team tr", has_text="دانة فهد الشمري").get_by_role(

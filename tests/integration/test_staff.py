@@ -318,3 +318,14 @@ def test_the_api_refuses_with_problems_and_changes_nothing(login, demo):
     problem_of(caseworker.get("/api/v1/backoffice/staff"), 404, "page.not_found")
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="en")
     problem_of(anonymous.get("/api/v1/backoffice/staff"), 401, "request.login_required")
+
+
+def test_an_operator_makes_a_member_of_the_agency_its_administrator(login, demo):
+    operator = login(demo["operator"], "en")
+    assert (
+        operator.post("/operators/staff", {"agency": "moi", "civil_id": demo["caseworker"]}).status_code
+        == 302
+    )
+    assert member_of(demo, "caseworker").role == "agency_admin"
+    elsewhere = operator.post("/operators/staff", {"agency": "moi", "civil_id": demo["paci-staff"]})
+    assert elsewhere.status_code == 409 and member_of(demo, "paci-staff").agency.code == "paci"

@@ -176,8 +176,11 @@ def may_give(appointer: Appointer, agency_id: int, role: str) -> bool:
 
 def may_change(appointer: Appointer, agency_id: int, role: str, previous_role: str) -> bool:
     """A member's role changed in place: the appointer must be allowed both the role given and the
-    one it replaces (an administrator cannot demote another administrator)."""
-    return may_give(appointer, agency_id, role) and may_give(appointer, agency_id, previous_role)
+    one it replaces (an administrator cannot demote another administrator), except that an operator
+    may make any member of the agency its administrator."""
+    if not may_give(appointer, agency_id, role):
+        return False
+    return may_give(appointer, agency_id, previous_role) or (appointer.operator and role == ADMIN)
 
 
 def may_remove(appointer: Appointer, agency_id: int, role: str, oneself: bool) -> bool:

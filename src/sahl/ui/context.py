@@ -31,6 +31,7 @@ NAV = (
     "operators:audit_checkpoints",
     "operators:deliveries",
     "operators:events",
+    "operators:home",
     "operators:staff",
     "payments:reconciliation",
     "portal:home",

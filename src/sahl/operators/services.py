@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from sahl.audit import services as audit
+from sahl.catalogue.models import Agency
 from sahl.core.errors import NotFound
 from sahl.events import services as backbone
 from sahl.events.models import Handling
-from sahl.catalogue.models import Agency
 from sahl.identity.models import StaffMembership, User
 from sahl.outbox import services as outbox
 from sahl.outbox.models import Delivery

@@ -4,7 +4,7 @@ beside the form in the page's language and changes nothing."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,11 +18,10 @@ from sahl.core.languages import in_language
 from sahl.core.messages import message
 from sahl.identity import staff
 from sahl.identity.current import address_of, person_of
-from sahl.identity.models import StaffMembership
-from sahl.ui.errors import for_error
 
-ROLES = StaffMembership.Role
-TEAM_ROLES = [(value, label) for value, label in ROLES.choices if value != ROLES.AGENCY_ADMIN]
+if TYPE_CHECKING:  # views read models through services only
+    from sahl.identity.models import StaffMembership
+from sahl.ui.errors import for_error
 
 
 def _form(request: HttpRequest) -> dict[str, str]:
@@ -45,7 +44,7 @@ def _appointed(request: HttpRequest, done: StaffMembership) -> None:
         _("%(name)s is now %(role)s at %(agency)s.")
         % {
             "name": done.user.display_name(language),
-            "role": in_language(ROLES(done.role).label, language),
+            "role": in_language(staff.ROLE_NAMES[done.role], language),
             "agency": in_language(done.agency.name, language),
         },
     )
@@ -73,7 +72,8 @@ def team(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/staff.html",
-        {"agency": agency, "members": members, "form": form, "roles": TEAM_ROLES, "me": person.pk} | shown,
+        {"agency": agency, "members": members, "form": form, "roles": staff.TEAM_ROLES, "me": person.pk}
+        | shown,
         status=status,
     )
 

@@ -20,8 +20,8 @@ from sahl.catalogue import services as catalogue
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import SahlError, http_status
 from sahl.core.messages import message
+from sahl.identity import staff
 from sahl.identity.current import person_of
-from sahl.identity.models import StaffMembership
 
 if TYPE_CHECKING:  # views read models through services only
     from sahl.applications.models import Application
@@ -31,7 +31,6 @@ from sahl.ui.links import link
 from sahl.ui.templatetags.sahl import code, tr
 
 TEXTS = {"states": STATES, "events": EVENTS, "consents": CONSENTS}
-ROLES = dict(StaffMembership.Role.choices)
 
 
 def _staff(request: HttpRequest) -> User:
@@ -91,7 +90,7 @@ def team(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "name": tr(BilingualText(load.name_ar, load.name_en)) if load.user_id else "",
-            "role": ROLES.get(load.role, ""),
+            "role": staff.ROLE_NAMES.get(load.role, ""),
             "open": load.open,
             "overdue": load.overdue,
             "href": f"{queue_path}?caseworker={load.user_id}" if load.user_id and load.open else "",

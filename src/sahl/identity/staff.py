@@ -23,6 +23,10 @@ from sahl.identity.models import StaffMembership, User
 from sahl.registry.adapters import registers
 
 Role = StaffMembership.Role
+ROLE_NAMES = dict(Role.choices)  # lazy: read in the page's language
+TEAM_ROLES = [
+    (value, label) for value, label in Role.choices if value != rules.ADMIN
+]  # an administrator's to give
 SYSTEM = rules.Appointer(system=True)  # a deployment script: whoever runs manage.py
 
 

@@ -18,10 +18,8 @@ from sahl.core.languages import in_language
 from sahl.core.messages import message
 from sahl.identity import staff
 from sahl.identity.current import address_of, person_of
-from sahl.identity.models import StaffMembership
+from sahl.identity.rules import ADMIN
 from sahl.ui.errors import for_error
-
-ADMIN = StaffMembership.Role.AGENCY_ADMIN
 
 
 def _refusal(request: HttpRequest, error: SahlError) -> dict[str, Any]:

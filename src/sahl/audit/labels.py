@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from sahl.identity.models import StaffMembership
+
 KINDS = {
     "login": _("Logged in"),
     "login_failed": _("Failed login attempt"),
@@ -22,6 +24,8 @@ KINDS = {
     "logout_everywhere": _("Logged out on every device"),
     "app_authorised": _("App allowed to use your account"),
     "app_revoked": _("App's permission taken back"),
+    "staff_appointed": _("Given a role on an agency's staff"),
+    "staff_removed": _("Role on an agency's staff ended"),
 }
 
 # What was read (`data`).
@@ -43,3 +47,6 @@ BASES = {
     "signatory": _("As an authorised signatory"),
     "delegate": _("As the company's representative"),
 }
+
+# Which role on an agency's staff was given or ended (`detail` of staff_appointed, staff_removed).
+ROLES = dict(StaffMembership.Role.choices)

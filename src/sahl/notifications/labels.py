@@ -60,6 +60,7 @@ KINDS = {
     "notice": pgettext_lazy("message kind", "Official notice"),
     "reminder": pgettext_lazy("message kind", "Reminder"),
     "journey": pgettext_lazy("message kind", "Journey"),
+    "staff": pgettext_lazy("message kind", "Agency staff"),
 }
 
 # Field errors (shown beside the field, in the page's language).

@@ -193,6 +193,8 @@ def compose(
         if event in rules.REMINDER_EVENTS
         else Message.Kind.JOURNEY
         if event in rules.JOURNEY_EVENTS
+        else Message.Kind.STAFF
+        if event in rules.STAFF_EVENTS
         else Message.Kind.APPLICATION,
         event=event,
         language=language,

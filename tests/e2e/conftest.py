@@ -19,7 +19,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -266,10 +266,8 @@ def _serve_on(tmp: Path, env: Mapping[str, str], with_worker: bool = True) -> It
         # A test server's database is thrown away with it: no graceful stop (gunicorn's waits for the
         # browser's keep-alive connections, seconds per server), the whole process group at once.
         for running in (process, worker):
-            try:
+            with suppress(ProcessLookupError):
                 os.killpg(running.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             running.wait()
         log.close()
 

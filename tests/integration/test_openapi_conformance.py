@@ -164,6 +164,7 @@ def test_every_operation_answers_as_the_document_says(login, demo, monkeypatch):
     people_tour(tour, login, demo, anonymous)
     business_tour(tour, login, demo, anonymous)
     casework_tour(tour, login, demo)
+    staff_tour(tour, login, demo, anonymous)
     agency_tour(tour, login, demo)
     missing = tour.unexercised()
     assert not tour.failures and not missing, (
@@ -349,6 +350,27 @@ def business_tour(tour: Tour, login: Any, demo: dict[str, str], anonymous: Clien
     tour.django(stranger.post(f"/api/v1/me/representations/{role['id']}/accept"), 404)
     tour.django(noura.post(f"{company}/representatives/{role['id']}/revoke"), 200)
     tour.django(noura.post(f"{company}/representatives/{role['id']}/revoke"), 409)
+
+
+def staff_tour(tour: Tour, login: Any, demo: dict[str, str], anonymous: Client) -> None:
+    """An agency administrator appoints and removes staff; the public figures."""
+    admin, father = login(demo["moi-admin"], "en"), login(demo["father"], "en")
+    tour.django(admin.get("/api/v1/backoffice/staff"), 200)
+    tour.django(father.get("/api/v1/backoffice/staff"), 404)  # administers nothing
+    appoint = {"civil_id": demo["delegate"], "role": "caseworker"}
+    member = json.loads(tour.django(json_body(admin, "post", "/api/v1/backoffice/staff", appoint), 201).body)
+    tour.django(json_body(admin, "post", "/api/v1/backoffice/staff", appoint), 409)  # has the role
+    tour.django(json_body(admin, "post", "/api/v1/backoffice/staff", appoint | {"civil_id": "123"}), 400)
+    oneself = {
+        "civil_id": demo["moi-admin"],
+        "role": "caseworker",
+    }  # an administrator's role: not hers to give
+    tour.django(json_body(admin, "post", "/api/v1/backoffice/staff", oneself), 403)
+    tour.django(json_body(father, "post", "/api/v1/backoffice/staff", appoint), 404)
+    tour.django(admin.delete(f"/api/v1/backoffice/staff/{member['id']}"), 204)
+    tour.django(admin.delete(f"/api/v1/backoffice/staff/{member['id']}"), 404)  # gone
+    tour.django(anonymous.get("/api/v1/statistics"), 200)
+    tour.django(anonymous.get("/api/v1/statistics", {"month": "\x00"}), 400)  # hostile input
 
 
 def casework_tour(tour: Tour, login: Any, demo: dict[str, str]) -> None:

@@ -22,6 +22,9 @@ KINDS = {
     "logout_everywhere": _("Logged out on every device"),
     "app_authorised": _("App allowed to use your account"),
     "app_revoked": _("App's permission taken back"),
+    "service_submitted": _("Service definition submitted for publishing"),
+    "service_published": _("Service definition published"),
+    "service_returned": _("Service definition returned to the agency"),
 }
 
 # What was read (`data`).

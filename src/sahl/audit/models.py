@@ -33,6 +33,9 @@ class AuditEntry(AppendOnly):
         APP_AUTHORISED = "app_authorised", "app allowed"
         APP_REVOKED = "app_revoked", "app's permission taken back"
         CHAIN_KEYED = "chain_keyed", "chain keyed"  # seals the SHA-256 entries before the key
+        SERVICE_SUBMITTED = "service_submitted", "service definition submitted for publishing"
+        SERVICE_PUBLISHED = "service_published", "service definition published"
+        SERVICE_RETURNED = "service_returned", "service definition returned"
 
     sequence = models.PositiveBigIntegerField(unique=True, help_text="1, 2, 3... with no gaps")
     at = models.DateTimeField(default=timezone.now)

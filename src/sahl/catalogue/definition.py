@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from django.utils import translation
@@ -266,8 +267,13 @@ class ServiceDefinition:
     @property
     def digest(self) -> str:
         """A fingerprint of the content: a new digest means a new published version."""
-        canonical = json.dumps(self.raw, sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return digest_of(self.raw)
+
+
+def digest_of(raw: Any) -> str:
+    """The fingerprint of a definition's content, whatever its layout or comments."""
+    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def check_publishable(definition: ServiceDefinition, source: str) -> None:
@@ -357,7 +363,7 @@ class _Parser:
     def each(self, items: list[Any], check: Callable[[int, Any], T]) -> list[T]:
         """`check` of every item, all items checked even when one is wrong."""
         problems = Problems()
-        checked = [problems.attempt(lambda i=i, item=item: check(i, item)) for i, item in enumerate(items)]  # type: ignore[misc]
+        checked = [problems.attempt(partial(check, i, item)) for i, item in enumerate(items)]
         problems.raise_any()
         return [item for item in checked if item is not None]
 
@@ -398,7 +404,7 @@ class _Parser:
             raise self.error("category", _("unknown category '%(category)s'"), category=category)
         return category
 
-    def audience(self, data: dict[str, Any]) -> list[str]:
+    def audience(self, data: dict[str, Any]) -> tuple[str, ...]:
         audience = self.list(data, "audience", min_items=1)
         for item in audience:
             if item not in AUDIENCES:
@@ -410,7 +416,7 @@ class _Parser:
                 )
         if len(set(audience)) != len(audience):
             raise self.error("audience", _("has a repeated value"))
-        return audience
+        return tuple(audience)
 
     def choice(self, data: dict[str, Any], field: str, allowed: tuple[str, ...]) -> str:
         value = self.string(data, field)
@@ -550,7 +556,7 @@ class _Parser:
             raise self.error("form.properties", _("must be a mapping of field names"))
         problems = Problems()
         for name, prop in properties.items():
-            problems.attempt(lambda name=name, prop=prop: self.form_property(str(name), prop))  # type: ignore[misc]
+            problems.attempt(partial(self.form_property, str(name), prop))
         required = form.get("required", [])
         if not isinstance(required, list) or not all(r in properties for r in required):
             problems.found.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -76,7 +77,8 @@ def read_catalogue(root: Path = DEFINITIONS, only: set[str] | None = None) -> Ca
             )
             continue
         definition = problems.attempt(
-            lambda path=path, source=source: read_definition(  # type: ignore[misc]
+            partial(
+                read_definition,
                 path.read_bytes(),
                 source,
                 agency_codes,
@@ -164,7 +166,7 @@ def _entries(path: Path, name: str, read: Callable[[Any, int], E], problems: Pro
     if not isinstance(data, list):
         problems.found.append(DefinitionError(path.name, "(file)", _("must be a list")))
         return ()
-    found = [problems.attempt(lambda entry=entry, i=i: read(entry, i)) for i, entry in enumerate(data)]  # type: ignore[misc]
+    found = [problems.attempt(partial(read, entry, i)) for i, entry in enumerate(data)]
     return tuple(entry for entry in found if entry is not None)
 
 

@@ -125,6 +125,19 @@ TEMPLATES: dict[str, Template] = {
         ),
         sms=_("Sahl: your report {reference} was resolved. Rate it."),
     ),
+    "service_published": Template(
+        subject=_("Your definition of {service} was published"),
+        body=_(
+            "An operator published your definition of {service} ({code}) as version {number}. New "
+            "applications use it; applications already filed keep the version they were filed under."
+        ),
+        sms=_("Sahl: a service definition you submitted was published."),
+    ),
+    "service_returned": Template(
+        subject=_("Your definition of {service} was returned"),
+        body=_("An operator returned your definition of {service} ({code}) without publishing it: {note}"),
+        sms=_("Sahl: a service definition you submitted was returned."),
+    ),
     "complaint_reopened": Template(
         subject=_("Report {reference} was reopened"),
         body=_("Report {reference} about {topic} was reopened with {agency}: {note}"),

@@ -9,6 +9,8 @@ urlpatterns = [
     path("operators/events", views.events, name="events"),
     path("operators/events/<int:handling_id>/retry", views.retry_event, name="retry_event"),
     path("operators/audit", views.audit_checkpoints, name="audit_checkpoints"),
+    path("operators/publishing", views.publishing_queue, name="publishing"),
+    path("operators/publishing/<int:draft_id>", views.review_draft, name="review_draft"),
     # The two lists this page replaced, kept as addresses operators have bookmarked.
     path("operators/deliveries", views.old_deliveries, name="old_deliveries"),
     path("operators/agency-deliveries", views.old_agency_deliveries, name="old_agency_deliveries"),

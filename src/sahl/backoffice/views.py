@@ -319,6 +319,7 @@ def _preview(request: HttpRequest, user: User, service_code: str, text: str) -> 
             "definition": definition,
             "preview": True,
             "back": link("backoffice:edit_service", service_code),
+            "draft_text": text,
             "fields": form_fields(definition, None, {}, {}),
             "documents": definition.required_documents,
         },

@@ -141,3 +141,15 @@ def test_an_operator_returns_a_draft_with_a_reason_the_agency_reads(login, demo)
     page = admin.get(EDITOR).content.decode()
     assert "Explain the new fee." in page and "12.500" in page  # the returned text, to change again
     assert AuditEntry.objects.filter(kind="service_returned", detail=CODE).exists()
+
+
+def test_hostile_text_is_refused_with_a_message_and_changes_nothing(login, demo):
+    admin = login(demo["moi-admin"], "en")
+    bomb = 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n'
+    found = admin.post(f"{EDITOR}/check", {"definition": bomb}).json()["problems"]
+    assert [p["field"] for p in found] == ["(file)"] and "alias" in found[0]["en"]
+    assert admin.post(EDITOR, {"definition": "code: x\x00", "action": "save"}).status_code == 400
+    assert admin.post(EDITOR, {"definition": "x" * 100_001, "action": "save"}).status_code == 400
+    assert admin.post(EDITOR, {"definition": "- [", "action": "preview"}).status_code == 400
+    assert admin.post(EDITOR, {"definition": "x", "action": "erase"}).status_code == 400
+    assert not ServiceDraft.objects.exists()

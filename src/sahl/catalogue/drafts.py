@@ -110,6 +110,8 @@ def save(service: Service, author_id: int, text: str, *, submit: bool) -> Servic
     text = text.replace("\r\n", "\n")
     if len(text) > MAX_TEXT:
         raise BadInput("publishing.too_long")
+    if "\x00" in text:  # never valid YAML, and PostgreSQL refuses it in text
+        raise BadInput("publishing.invalid")
     if submit:
         if problems_in(service, text):
             raise BadInput("publishing.invalid")

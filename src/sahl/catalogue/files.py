@@ -138,6 +138,12 @@ def next_steps_exist(services: list[ServiceDefinition] | tuple[ServiceDefinition
 
 def _parse_yaml(text: bytes | str, source: str) -> Any:
     try:
+        # An alias repeats a part by reference: a few lines can stand for billions of values once
+        # the content is fingerprinted. Definitions write every value out.
+        if any(isinstance(token, yaml.AliasToken) for token in yaml.scan(text)):
+            raise DefinitionErrors(
+                [DefinitionError(source, "(file)", _("uses an alias (*name): write the value out instead"))]
+            )
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark

@@ -116,7 +116,7 @@ def test_publishing_makes_a_new_version_and_a_filed_application_keeps_the_old_on
     # Its author is told (a listener of the event, run by the worker).
     run_tasks()
     told = Message.objects.get(recipient__civil_id=demo["moi-admin"], event="service_published")
-    assert "version" in told.other_body + told.body and told.kind == "service"
+    assert "new version" in told.other_body + told.body and told.kind == "service"
     # The editor now starts from the published text.
     assert "12.500" in admin.get(EDITOR).content.decode()
 

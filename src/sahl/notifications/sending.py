@@ -327,14 +327,13 @@ def complaint_changed(
 def service_draft_decided(draft_id: int) -> Message | None:
     """Tell the agency administrator who submitted a service's definition that an operator
     published it or returned it (with the reason), linking to the service's editor."""
-    draft = ServiceDraft.objects.select_related("service", "author", "version").filter(pk=draft_id).first()
+    draft = ServiceDraft.objects.select_related("service", "author").filter(pk=draft_id).first()
     if draft is None or draft.state not in (ServiceDraft.State.PUBLISHED, ServiceDraft.State.RETURNED):
         return None
     event = "service_published" if draft.state == ServiceDraft.State.PUBLISHED else "service_returned"
     params: dict[str, templates.Param] = {
         "service": BilingualText(draft.service.name_ar, draft.service.name_en),
-        "code": draft.service.code,
-        "number": str(draft.version.number) if draft.version else "",
+        "reference": draft.service.code,
         "note": draft.reason or "—",
     }
     link = reverse("backoffice:edit_service", args=[draft.service.code])

@@ -28,7 +28,7 @@ READ_ATTRIBUTES = ("aria-label", "alt", "title", "placeholder")
 
 
 # File formats are named by their codes in Arabic too (there is no Arabic "PDF"); isolated, they pass.
-FORMATS = {"PDF", "JPEG", "PNG", "WEBP", "HEIC", "MP3", "M4A", "WAV", "WEBM", "OGG", "JSON"}
+FORMATS = {"PDF", "JPEG", "PNG", "WEBP", "HEIC", "MP3", "M4A", "WAV", "WEBM", "OGG", "JSON", "CSV"}
 
 
 def is_code(text: str) -> bool:

@@ -37,6 +37,7 @@ from sahl.mandates.current import ACTING_HEADER, act_as_asked
 from sahl.notifications.api import router as notifications_router
 from sahl.payments.api import router as payments_router
 from sahl.privacy.api import router as privacy_router
+from sahl.stats.api import router as stats_router
 from sahl.wallet.api import router as wallet_router
 
 
@@ -117,6 +118,7 @@ api.add_router("/", agency_router)
 api.add_router("/", open_to_apps(wallet_router, "wallet"))
 api.add_router("/", open_to_apps(journeys_router, "journeys"))
 api.add_router("/", open_to_apps(business_router, "business"))
+api.add_router("/", stats_router)  # public figures: no session, no token
 
 
 def problem(

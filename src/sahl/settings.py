@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "sahl.portal",
     "sahl.business",
     "sahl.operators",
+    "sahl.stats",  # public statistics and open data (ADR 0060)
     "sahl.demo",  # seed_demo and seed_scale: synthetic data only
 ]
 if SAHL_SIMULATORS:

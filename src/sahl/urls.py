@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("sahl.privacy.urls")),
     path("", include("sahl.mandates.urls")),
     path("", include("sahl.operators.urls")),
+    path("", include("sahl.stats.urls")),
     path("", include("sahl.complaints.urls")),
     path("", include("sahl.wallet.urls")),
     path("", include("sahl.journeys.urls")),

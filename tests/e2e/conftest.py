@@ -11,6 +11,7 @@ import email
 import email.policy
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -44,9 +45,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
     """Browser tests are marked; after every other ordering, the HTML check runs last of all, over
     the pages the tests before it opened."""
     yield
+    once = os.environ.get("SAHL_SKIP_PRESENTATION") == "1"
     for item in items:
         if "e2e" in item.nodeid.split("/"):
             item.add_marker(pytest.mark.browser)
+        if once and item.get_closest_marker("presentation") is not None:
+            item.add_marker(pytest.mark.skip(reason="presentation only: CI checks it on the other database"))
     items.sort(key=lambda item: item.nodeid.startswith(HTML_CHECK))
 
 
@@ -184,6 +188,7 @@ def _seed(tmp: Path, env: Mapping[str, str], manage: list[str]) -> None:
     for command in SETUP:
         subprocess.run(manage + command, env=env, check=True, capture_output=True, cwd=ROOT)
     copy = Path(tempfile.mkdtemp(prefix="sahl-e2e-template-"))
+    atexit.register(shutil.rmtree, copy, True)
     shutil.copytree(tmp, copy, dirs_exist_ok=True)
     if url.startswith("postgres"):
         import psycopg
@@ -256,11 +261,15 @@ def _serve_on(tmp: Path, env: Mapping[str, str], with_worker: bool = True) -> It
             pytest.fail(f"the server did not start; see {tmp / 'server.log'}")
         yield base
     finally:
+        # A test server's database is thrown away: no graceful stop (gunicorn's SIGTERM waits up to
+        # its graceful timeout for the browser's keep-alive connections). SIGQUIT stops gunicorn's
+        # workers at once; the worker's task, if any, dies with its database.
+        process.send_signal(signal.SIGQUIT)
+        worker.kill()
         for running in (process, worker):
-            running.terminate()
             try:
-                running.wait(timeout=10)
-            except subprocess.TimeoutExpired:  # gunicorn waits for keep-alive connections (gthread)
+                running.wait(timeout=5)
+            except subprocess.TimeoutExpired:
                 running.kill()
                 running.wait()
         log.close()
@@ -290,8 +299,11 @@ def browser(chromium_path: str):  # type: ignore[no-untyped-def]
     new_context = Browser.new_context
 
     def watched(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not SERVICE_WORKERS["allowed"]:
+            kwargs.setdefault("service_workers", "block")
         context = new_context(self, *args, **kwargs)
-        PAGES.watch(context)
+        if os.environ.get("SAHL_SKIP_PRESENTATION") != "1":  # no HTML check to keep the pages for
+            PAGES.watch(context)
         return context
 
     Browser.new_context = watched  # type: ignore[method-assign]
@@ -305,6 +317,17 @@ def browser(chromium_path: str):  # type: ignore[no-untyped-def]
 
 
 PAGES = Pages()
+# Service workers only where a module tests them (marked `service_workers`): elsewhere each new
+# context installing the portal's worker (its shell, its offline pages) and routing every
+# navigation through it is work that tests nothing, and CI runs hundreds of contexts.
+SERVICE_WORKERS = {"allowed": False}
+
+
+@pytest.fixture(autouse=True)
+def _service_workers(request: pytest.FixtureRequest) -> Iterator[None]:
+    SERVICE_WORKERS["allowed"] = request.node.get_closest_marker("service_workers") is not None
+    yield
+    SERVICE_WORKERS["allowed"] = False
 
 
 @pytest.fixture(scope="session")

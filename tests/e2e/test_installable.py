@@ -14,6 +14,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import HttpClient, serious, until
 
+pytestmark = pytest.mark.service_workers  # the worker is what these tests are about
+
 PERSON = "bride"  # no other story on the shared server logs her in
 ACCIDENT = {
     "accident_date": "2026-01-15",

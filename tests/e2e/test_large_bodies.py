@@ -26,6 +26,8 @@ import pytest
 
 from tests.e2e.conftest import ROOT, _free_port, _fresh_database
 
+pytestmark = pytest.mark.presentation
+
 MB = 1024 * 1024
 BODY = 2 * 1024 * MB
 HEADROOM = 50 * MB

@@ -63,6 +63,9 @@ def test_a_power_of_attorney_from_filing_to_revocation(page, open_page, server):
     renewal = reference_of(attorney)
     pay_on_gateway(attorney)
     expect(attorney.locator("#status")).to_have_text(COMPLETED_EN)
+    # Off the application page, which asks for its documents while the PDF is prepared: under load
+    # that question could be the request the revocation refuses, before the one this test makes.
+    attorney.goto("/acting-as")
 
     # And the expat sees it in his applications, with who did it, and in "who looked at my data"
     page.goto("/applications")

@@ -14,6 +14,8 @@ from playwright.sync_api import expect
 from tests.e2e.helpers import civil_id, log_in, pay_on_gateway, serious, tiny_png
 from tests.one_language import foreign_words
 
+pytestmark = pytest.mark.presentation
+
 PHONE = {"width": 360, "height": 740}
 SALMIYA = {"latitude": "29.3375", "longitude": "48.0758"}
 # How the walk's answers read in each language, and never in the other.

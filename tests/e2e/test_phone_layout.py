@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import HttpClient, serious
 
+pytestmark = pytest.mark.presentation
+
 PHONE = {"width": 360, "height": 740}
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 WALLET = {"ar": "هويتي", "en": "Hawiyati"}

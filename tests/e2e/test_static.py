@@ -4,6 +4,10 @@ the content, compressed, and cached for a year."""
 import re
 import urllib.request
 
+import pytest
+
+pytestmark = pytest.mark.presentation
+
 
 def test_static_files_are_hashed_compressed_and_cached_for_a_year(server):
     with urllib.request.urlopen(f"{server}/") as response:  # noqa: S310 (the test's own server)

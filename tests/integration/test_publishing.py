@@ -95,6 +95,7 @@ def test_publishing_makes_a_new_version_and_a_filed_application_keeps_the_old_on
     assert admin.post(EDITOR, {"definition": changed_text("13.000"), "action": "save"}).status_code == 400
 
     operator = login(demo["operator"], "en")
+    assert "1 service definition waiting to be published" in operator.get("/operators/").content.decode()
     queue = operator.get("/operators/publishing").content.decode()
     assert f"/operators/publishing/{draft.pk}" in queue
     review = operator.get(f"/operators/publishing/{draft.pk}").content.decode()

@@ -141,6 +141,11 @@ def queue() -> list[ServiceDraft]:
     )
 
 
+def waiting_count() -> int:
+    """How many drafts wait in the queue (the operators' home; read by the (state, ...) index)."""
+    return ServiceDraft.objects.filter(state=ServiceDraft.State.SUBMITTED).count()
+
+
 def waiting(draft_id: int) -> ServiceDraft:
     draft = (
         ServiceDraft.objects.filter(pk=draft_id, state=ServiceDraft.State.SUBMITTED)

@@ -1,5 +1,6 @@
 """The public statistics of complaints: counts by place, topic and agency, and how each agency keeps
-its deadlines. No personal data: only places, topics and agencies."""
+its deadlines. No personal data: only places, topics and agencies; and no count below ten, nor a
+total that gives one back (`core.small_counts`): such a count is None, shown as "fewer than 10"."""
 
 from __future__ import annotations
 
@@ -13,27 +14,24 @@ from sahl.catalogue.models import Agency
 from sahl.complaints import geo
 from sahl.complaints.models import Complaint, Topic
 from sahl.core.bilingual import BilingualText
+from sahl.core.small_counts import SMALLEST_SHOWN, protect, shown
 
 
 @dataclass(frozen=True)
 class AgencyFigures:
     agency: Agency
-    filed: int
-    resolved: int
-    within_deadline: int  # resolved on or before the due date
-    median_days: float | None  # from filing to resolution
-
-    @property
-    def share_within_deadline(self) -> int | None:
-        return round(100 * self.within_deadline / self.resolved) if self.resolved else None
+    filed: int | None
+    resolved: int | None
+    share_within_deadline: int | None  # whole percent resolved by the due date (10 resolved or more)
+    median_days: float | None  # from filing to resolution (10 resolved or more)
 
 
 @dataclass(frozen=True)
 class Statistics:
-    total: int
-    by_governorate: list[tuple[BilingualText, int]]
-    by_area: list[tuple[BilingualText, BilingualText, int]]  # area, its governorate, count
-    by_topic: list[tuple[Topic, int]]
+    total: int | None
+    by_governorate: list[tuple[BilingualText, int | None]]
+    by_area: list[tuple[BilingualText, BilingualText, int | None]]  # area, its governorate, count
+    by_topic: list[tuple[Topic, int | None]]
     by_agency: list[AgencyFigures]
 
 
@@ -68,16 +66,29 @@ def statistics() -> Statistics:
         days = (resolved_at - created).total_seconds() / 86400
         per_agency.setdefault(agency_id, []).append((days, timezone.localdate(resolved_at) <= due))
     filed = dict(rows.values_list("agency").annotate(n=Count("pk")))
+    total = rows.count()
+    # Every list that adds up to the total is protected against it; the areas (the 50 most reported,
+    # reports without an area left out) and the resolved counts add up to no published figure.
+    governorate_cells, shown_total = protect(dict(enumerate(n for _, n in by_governorate)), total)
+    topic_cells, _ = protect(dict(enumerate(n for _, n in by_topic)), total)
+    filed_cells, _ = protect(filed, total)
     figures = []
     for agency in Agency.objects.filter(pk__in=filed).order_by("position"):
         times = per_agency.get(agency.pk, [])
+        enough = len(times) >= SMALLEST_SHOWN
         figures.append(
             AgencyFigures(
                 agency,
-                filed[agency.pk],
-                len(times),
-                sum(1 for _, on_time in times if on_time),
-                round(median(d for d, _ in times), 1) if times else None,
+                filed_cells.get(agency.pk),
+                shown(len(times)),
+                round(100 * sum(1 for _, on_time in times if on_time) / len(times)) if enough else None,
+                round(median(d for d, _ in times), 1) if enough else None,
             )
         )
-    return Statistics(rows.count(), by_governorate, by_area, by_topic, figures)
+    return Statistics(
+        shown_total,
+        [(name, governorate_cells[i]) for i, (name, _) in enumerate(by_governorate)],
+        [(area, governorate, shown(n)) for area, governorate, n in by_area],
+        [(topic, topic_cells[i]) for i, (topic, _) in enumerate(by_topic)],
+        figures,
+    )

@@ -360,6 +360,22 @@ class JourneyStepMoved(JourneyEvent):
 
 @event_type
 @dataclass(frozen=True)
+class JourneyCompleted(DomainEvent):
+    """A journey's last step was done (or left out): it is completed. Nobody is told by this event
+    (the last step's own event tells them); the public statistics count it."""
+
+    type = "journey.completed"
+    journey_id: int
+    reference: str
+    code: str
+
+    @property
+    def subject(self) -> str:
+        return f"journey:{self.reference}"
+
+
+@event_type
+@dataclass(frozen=True)
 class ReminderDue(DomainEvent):
     """One person is to be told that a document (theirs, or a child's in their care) expires soon:
     `document` is its kind (passport, vehicle_registration...), `renew` the catalogue service that

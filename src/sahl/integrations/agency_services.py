@@ -1,6 +1,8 @@
 """Use cases of the inbound agency API (docs/agency-api.md, sections 2 and 3): an agency's system
-logs in with client credentials, reads its own applications (each read goes to the person's
-access log) and reports back what it did.
+logs in with client credentials, lists the references of the applications in its lane
+(`integrations.lane_of`: its `agency_api` services', and its back-office ones if the agency took them
+over; any other answers 404), reads them (each read goes to the access log of every person the
+application names; a list names no one) and reports back what it did.
 
 Every write runs in one transaction that also holds its Idempotency-Key and the answer given
 (`sahl.idempotency`, the one mechanism people's submissions use too; keys are per agency): the same
@@ -179,16 +181,34 @@ class Page:
 
 
 def _own(agency: Agency) -> QuerySet[Application]:
-    return Application.objects.filter(agency=agency).exclude(state=State.DRAFT)
+    """The agency's applications in its system's lane: of its `agency_api` services, and of its
+    `backoffice` services only if it took them over. Any other answers as a missing one does."""
+    versions = integrations.lane_versions(agency, integrations.lane_of(agency)).values("pk")
+    return Application.objects.filter(agency=agency, version__in=versions).exclude(state=State.DRAFT)
 
 
 def _document(application: Application) -> dict[str, Any]:
     return application_document(application) | {"state": application.state}
 
 
+def _reference(application: Application) -> dict[str, Any]:
+    """What a list names of an application: no person and no answer in it."""
+    return {
+        "reference": application.reference,
+        "service": application.service.code,
+        "service_version": application.version.number,
+        "state": application.state,
+        "submitted_at": timezone.localtime(application.submitted_at).isoformat(timespec="seconds")
+        if application.submitted_at
+        else None,
+        "due_on": application.due_on.isoformat() if application.due_on else None,
+    }
+
+
 def list_applications(agency: Agency, state: str = "", after: str = "", limit: int = PAGE_LIMIT) -> Page:
     """The agency's applications, oldest first, a page at a time (keyset: the references after
-    `after`). Each one listed is a read of its subject's data, written to their access log."""
+    `after`). References only: no one's data is read, so nothing is written to access logs (reading
+    an application is, `get_application`)."""
     limit = max(1, min(limit, PAGE_LIMIT))
     found = _own(agency)
     if state:
@@ -198,13 +218,9 @@ def list_applications(agency: Agency, state: str = "", after: str = "", limit: i
         if anchor is None:
             raise NotFound("application.not_found")
         found = found.filter(pk__gt=anchor)
-    rows = list(with_document_relations(found.order_by("pk"))[: limit + 1])
+    rows = list(found.select_related("service", "version").order_by("pk")[: limit + 1])
     more, rows = len(rows) > limit, rows[:limit]
-    with transaction.atomic():  # one commit for the page's audit entries
-        items = [_document(a) for a in rows]
-        for a in rows:
-            _record_read(agency, a, "applications")
-    return Page(items, rows[-1].reference if more else None)
+    return Page([_reference(a) for a in rows], rows[-1].reference if more else None)
 
 
 def _find(agency: Agency, reference: str) -> Application:
@@ -215,28 +231,36 @@ def _find(agency: Agency, reference: str) -> Application:
     return found
 
 
-def _record_read(agency: Agency, application: Application, data: str) -> None:
-    audit.record_system_read(
-        agency,
-        application.subject_civil_id,
-        application_reference=application.reference,
-        data=data,
-        purpose="",
-    )
+def _record_reads(agency: Agency, application: Application, data: str, people: list[str]) -> None:
+    """One entry in each person's access log, however often they appear (subject and applicant are
+    often one person), in one transaction."""
+    with transaction.atomic():
+        for civil_id in dict.fromkeys(p for p in people if p):
+            audit.record_system_read(
+                agency, civil_id, application_reference=application.reference, data=data, purpose=""
+            )
 
 
 def get_application(agency: Agency, reference: str) -> dict[str, Any]:
+    """The application as delivered: it names its subject, its applicant and its parties, so the
+    read is written to each one's access log."""
     application = _find(agency, reference)
-    with transaction.atomic():
-        document = _document(application)
-        _record_read(agency, application, "application")
+    document = _document(application)
+    people = [
+        application.subject_civil_id,
+        application.applicant.civil_id,
+        *(party.civil_id for party in application.parties.all()),
+    ]
+    _record_reads(agency, application, "application", people)
     return document
 
 
 def get_attachment(agency: Agency, reference: str, attachment_id: int) -> Attachment:
+    """A file of the application: a read of the data of its subject and of whoever attached it."""
     application = _find(agency, reference)
     attachment = reading.attachment_for(application, attachment_id)
-    _record_read(agency, application, "attachment")
+    uploader = attachment.uploaded_by.civil_id
+    _record_reads(agency, application, "attachment", [application.subject_civil_id, uploader])
     return attachment
 
 

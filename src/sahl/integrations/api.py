@@ -278,8 +278,20 @@ class AgencyApplicationOut(Schema):
     state: State
 
 
+class ApplicationRefOut(Schema):
+    """An application as a list names it: no person and no answer (read those one application at a
+    time, which is written to the people's access logs)."""
+
+    reference: str
+    service: str
+    service_version: int
+    state: State
+    submitted_at: dt.datetime | None
+    due_on: dt.date | None
+
+
 class ApplicationPage(Schema):
-    items: list[AgencyApplicationOut]
+    items: list[ApplicationRefOut]
     next_after: str | None = Field(description="pass as `after` for the next page; null on the last page")
 
 
@@ -297,10 +309,11 @@ class ListQuery(Schema):
 @router.get(
     "/agency/applications",
     response={200: ApplicationPage} | errors(404),
-    summary="The agency's applications, oldest first, a page at a time",
-    description="Keyset paging: pass the previous page's `next_after` as `after`. Each application "
-    "listed is written to its subject's access log as read by the agency's system. An `after` that is "
-    "not one of the agency's references answers 404.",
+    summary="The references of the agency's applications its system works, oldest first, a page at a time",
+    description="Only applications of the agency's `agency_api` services, and of its `backoffice` services "
+    "if the agency took them over (docs/agency-api.md). References only, with no person's data: listing "
+    "writes nothing to anyone's access log; GET one application to read it. Keyset paging: pass the "
+    "previous page's `next_after` as `after`. An `after` that is not one of these references answers 404.",
 )
 def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
     page = services.list_applications(
@@ -313,8 +326,9 @@ def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str
     "/agency/applications/{reference}",
     response={200: AgencyApplicationOut} | errors(404),
     summary="One of the agency's applications (the delivery's `application`, plus `state`)",
-    description="Another agency's reference answers 404, as a missing one does. The read is written to "
-    "the subject's access log.",
+    description="Another agency's reference, or one of a service its system does not work (a back-office "
+    "service the agency did not take over), answers 404, as a missing one does. The read is written once "
+    "to the access log of each person the application names: its subject, its applicant and its parties.",
 )
 def get_application(request: HttpRequest, reference: PathEx[str, REFERENCE]) -> dict[str, Any]:
     return services.get_application(_agency(request), reference)
@@ -324,7 +338,8 @@ def get_application(request: HttpRequest, reference: PathEx[str, REFERENCE]) -> 
     "/agency/applications/{reference}/attachments/{attachment_id}",
     summary="An attachment's bytes (check them against the `sha256` given with it)",
     description="The file the person attached, as an attachment with its own content type; the read is "
-    "written to the subject's access log. 404 for another agency's application or an unknown id.",
+    "written to the access log of the subject and of whoever attached it. 404 for an application the "
+    "system cannot read (as GET of the application) or an unknown id.",
     response={200: None} | errors(404),
     openapi_extra={
         "responses": {

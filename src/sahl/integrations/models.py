@@ -9,13 +9,21 @@ from django.db import models
 
 class Connection(models.Model):
     """An agency whose system receives its `agency_api` applications. Without one (or while it is
-    not active) those applications stay in the shared back office."""
+    not active) those applications stay in the shared back office.
+
+    Its system's lane: the applications it lists, reads, decides and receives are those of the
+    agency's `agency_api` services, and of its `backoffice` services too once the agency chose to
+    take them over (`takes_over_backoffice`, set by an operator with `connect_agency`)."""
 
     agency = models.OneToOneField("catalogue.Agency", on_delete=models.PROTECT, related_name="connection")
     endpoint = models.URLField(help_text="where deliveries are POSTed")
     active = models.BooleanField(default=True)
     timeout_seconds = models.FloatField(default=10.0, help_text="read timeout of one attempt")
     max_attempts = models.PositiveSmallIntegerField(default=12, help_text="then the delivery is dead")
+    takes_over_backoffice = models.BooleanField(
+        default=False,
+        help_text="the agency's system also works its back-office services' applications (docs/agency-api.md)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -1,10 +1,9 @@
-"""Integrations listen to applications: one that reaches an agency with a connected system is
-delivered to it."""
+"""Integrations listen to applications: one of its lane that reaches an agency with a connected
+system is delivered to it (`services.send_to_agency` decides both)."""
 
 from __future__ import annotations
 
 from sahl.applications.models import Application, HistoryEvent
-from sahl.applications.reading import definition_for
 from sahl.applications.states import State
 from sahl.events.registry import listen
 from sahl.events.types import ApplicationMoved
@@ -16,5 +15,4 @@ def sent_to_agency(event: ApplicationMoved) -> None:
     if event.to_state != State.IN_REVIEW or event.kind != HistoryEvent.Kind.SENT_TO_AGENCY:
         return
     application = Application.objects.select_related("version", "agency").get(pk=event.application_id)
-    if definition_for(application).processing == "agency_api":
-        services.send_to_agency(application)
+    services.send_to_agency(application)

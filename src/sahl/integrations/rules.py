@@ -1,4 +1,5 @@
-"""What an agency's answer to a delivery means (when to try again: outbox.rules)."""
+"""What an agency's answer to a delivery means (when to try again: outbox.rules), and which
+applications are its system's to work (its lane)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sahl.core import untrusted
+
+# A service's `processing` (catalogue.definition): `automatic` applications are decided by their
+# rules at once and reach nobody; `backoffice` ones are the caseworkers'; `agency_api` ones are the
+# agency's system's, delivered to it when one is connected.
+AGENCY_API, BACKOFFICE = "agency_api", "backoffice"
+
+
+def lane(takes_over_backoffice: bool) -> tuple[str, ...]:
+    """The processing modes whose applications an agency's system lists, reads, decides and receives:
+    its `agency_api` services', and its `backoffice` services' only if the agency took them over."""
+    return (AGENCY_API, BACKOFFICE) if takes_over_backoffice else (AGENCY_API,)
+
 
 MAX_BODY = 64 * 1024  # an answer longer than this is cut off and counts as garbage
 RETRYABLE_STATUSES = frozenset({408, 429})

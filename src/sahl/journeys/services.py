@@ -25,7 +25,7 @@ from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, NotFound, SahlError
 from sahl.core.messages import both
 from sahl.events.services import announce
-from sahl.events.types import JourneyStarted, JourneyStepMoved
+from sahl.events.types import JourneyCompleted, JourneyStarted, JourneyStepMoved
 from sahl.identity.models import User
 from sahl.journeys import rules
 from sahl.journeys.definition import BY_ITSELF, OFFER, JourneyDefinition, StepDefinition
@@ -424,6 +424,7 @@ def _finish_if_done(journey: Journey, definition: JourneyDefinition) -> None:
         journey.state, journey.finished_at = Journey.State.COMPLETED, timezone.now()
         journey.save(update_fields=["state", "finished_at"])
         Entry.objects.create(journey=journey, kind="completed")
+        announce(JourneyCompleted(journey_id=journey.pk, reference=journey.reference, code=journey.code))
 
 
 def _accounts(journey: Journey) -> tuple[int, ...]:

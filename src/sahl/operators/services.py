@@ -1,9 +1,15 @@
 """The operators' use cases: only the platform's operators (staff) see the outbox, the event
-backbone's troubles and the audit log's signed checkpoints; for anyone else the pages do not exist."""
+backbone's troubles and the audit log's signed checkpoints, and their home page that counts what
+needs attention on each; for anyone else the pages do not exist."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db.models import Count
+
 from sahl.audit import services as audit
+from sahl.catalogue import drafts
 from sahl.core.errors import NotFound
 from sahl.events import services as backbone
 from sahl.events.models import Handling
@@ -44,3 +50,41 @@ def retry(operator: User, handling_id: int) -> Handling:
 def audit_checkpoints(operator: User) -> audit.CheckpointStatus:
     _operator(operator)
     return audit.checkpoint_status()
+
+
+# What an operator is asked to look at in the outbox: not sent, and not merely waiting its turn.
+_TROUBLED_DELIVERIES = (Delivery.State.RETRYING, Delivery.State.FAILED, Delivery.State.UNCERTAIN)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """The operators' home: how many things wait for an operator on each page. Four reads, by
+    index, whatever the size of the tables (the outbox's (state, ...) index, the handlings' (state,
+    ...) index, the audit log's head row, the drafts' (state, ...) index), plus the tail of the
+    checkpoint file."""
+
+    deliveries: int  # every channel: retrying, failed permanently, uncertain
+    agency_deliveries: int  # the same, to agencies' systems
+    refunds: int  # the same, refunds the gateway has not taken
+    events: int  # subscribers failing or given up
+    audit_since: int  # audit entries written since the last signed checkpoint
+    drafts: int  # service definitions waiting in the publishing queue
+
+
+def attention(operator: User) -> Attention:
+    _operator(operator)
+    by_channel = dict(
+        Delivery.objects.filter(state__in=_TROUBLED_DELIVERIES)
+        .values_list("channel")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    events = Handling.objects.filter(state__in=(Handling.State.FAILING, Handling.State.GAVE_UP)).count()
+    return Attention(
+        deliveries=sum(by_channel.values()),
+        agency_deliveries=by_channel.get("agency", 0),
+        refunds=by_channel.get("refund", 0),
+        events=events,
+        audit_since=audit.checkpoint_status().since,
+        drafts=drafts.waiting_count(),
+    )

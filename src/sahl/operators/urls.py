@@ -4,6 +4,7 @@ from sahl.operators import views
 
 app_name = "operators"
 urlpatterns = [
+    path("operators/", views.home, name="home"),
     path("operators/outbox", views.deliveries, name="deliveries"),
     path("operators/outbox/<int:delivery_id>/send-again", views.send_again, name="send_again"),
     path("operators/events", views.events, name="events"),

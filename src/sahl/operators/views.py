@@ -1,6 +1,6 @@
 """Operators' pages: the one outbox (every e-mail, SMS, agency delivery and refund, with their
 attempts), and the events whose subscribers keep failing, each with its retry; the audit log's
-latest signed checkpoint."""
+latest signed checkpoint; and the operators' home, linking them all."""
 
 from __future__ import annotations
 
@@ -28,6 +28,16 @@ from sahl.ui.errors import for_error
 def _choice(request: HttpRequest, name: str, allowed: Container[str]) -> str:
     value = request.GET.get(name, "")
     return value if value in allowed else ""
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    try:
+        attention = services.attention(person_of(request))
+    except SahlError as error:
+        return for_error(request, error)
+    return render(request, "operators/home.html", {"attention": attention})
 
 
 @login_required

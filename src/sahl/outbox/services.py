@@ -111,6 +111,11 @@ def latest(topic: str, channel: str) -> Delivery | None:
 # --- The sweep ----------------------------------------------------------------------------------
 
 
+def waiting(destination: str) -> int:
+    """How many deliveries to one destination wait to be sent (queued, or to be retried)."""
+    return Delivery.objects.filter(destination=destination, state__in=(State.QUEUED, State.RETRYING)).count()
+
+
 def latest_of_channel(channel: str, limit: int) -> list[Delivery]:
     """The newest deliveries of one channel (the simulators' outbox page shows the e-mails)."""
     return list(Delivery.objects.filter(channel=channel).order_by("-created_at", "-pk")[:limit])

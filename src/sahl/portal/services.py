@@ -12,9 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from sahl.applications.models import Application
 from sahl.applications.states import State
 from sahl.catalogue.models import Agency, Service
-from sahl.core.bilingual import BilingualText
 from sahl.core.cached import cached
-from sahl.journeys import figures, public
 
 log = logging.getLogger(__name__)
 
@@ -69,27 +67,3 @@ def _count() -> Statistics:
         users=get_user_model().objects.filter(is_active=True).count(),
         completed=Application.objects.filter(state=State.COMPLETED).count(),
     )
-
-
-@dataclass(frozen=True)
-class JourneyRow:
-    """One journey's line on the statistics page."""
-
-    code: str
-    name: BilingualText
-    started: int
-    completed: int
-    median_days: float | None  # from the event to the last step; None until one is completed
-
-
-def journey_statistics() -> list[JourneyRow]:
-    """Each journey's figures with its name. Counting millions of journeys takes time, so a process
-    counts at most every ten minutes, like the figures above; the names are the kept journeys'."""
-    counted = cached("portal:journey-figures", figures.figures, 600)
-    names = {card.code: card.name for card in public.journeys()}
-    # A journey published in the last minutes may not be counted yet: it joins next time.
-    return [
-        JourneyRow(f.code, names[f.code], f.started, f.completed, f.median_days)
-        for f in counted
-        if f.code in names
-    ]

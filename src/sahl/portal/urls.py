@@ -8,7 +8,7 @@ urlpatterns = [
     path("search", views.search, name="search"),
     path("journeys", views.journey_list, name="journeys"),
     path("journeys/<slug:code>", views.journey, name="journey"),
-    path("statistics", views.statistics, name="statistics"),
+    # /statistics is the stats app's (ADR 0060).
     path("health", views.health, name="health"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service_worker"),

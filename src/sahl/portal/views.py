@@ -93,16 +93,6 @@ def _start_url(code: str) -> str | None:
         return None
 
 
-@require_GET
-@kept_for_visitors
-def statistics(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "portal/statistics.html",
-        {"stats": services.statistics(), "journeys": services.journey_statistics()},
-    )
-
-
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:

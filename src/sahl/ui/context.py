@@ -30,6 +30,7 @@ NAV = (
     "operators:audit_checkpoints",
     "operators:deliveries",
     "operators:events",
+    "operators:home",
     "operators:publishing",
     "payments:reconciliation",
     "portal:home",

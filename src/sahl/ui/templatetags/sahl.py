@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext, pgettext
 
 from sahl.core.bilingual import FSI, LRI, PDI, BilingualText, isolate
 from sahl.core.money import Money
+from sahl.core.small_counts import SMALLEST_SHOWN
 
 register = template.Library()
 
@@ -98,6 +99,15 @@ def fils(amount: int) -> str:
     if money.is_free:
         return pgettext("price", "Free")
     return gettext("KWD {amount}").format(amount=money.amount)
+
+
+@register.filter
+def published(count: int | None) -> str:
+    """A count as Sahl publishes it: "fewer than 10" below ten, or when hidden (None) so that a
+    total does not give a small one back (core.small_counts)."""
+    if count is None or count < SMALLEST_SHOWN:
+        return gettext("fewer than 10")
+    return str(count)
 
 
 @register.filter

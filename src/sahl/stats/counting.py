@@ -1,0 +1,124 @@
+"""Keeping the counters as things happen: each listener adds one to its row (creating it if
+needed) with one `INSERT ... ON CONFLICT DO UPDATE`, in the transaction of the change, so the
+counters commit or roll back with it. The key of each row is made by the same functions that
+`rebuilding` uses, so kept and rebuilt rows cannot differ in how they count."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from sahl.applications.models import Application, HistoryEvent
+from sahl.applications.states import State
+from sahl.complaints.models import Event as ComplaintStep
+from sahl.journeys.models import Journey
+from sahl.stats import rules
+from sahl.stats.models import Counter, Kind, Level
+
+
+@dataclass(frozen=True)
+class Key:
+    kind: str
+    month: dt.date
+    agency: str = ""
+    subject: str = ""
+    days: int = -1
+    level: int = Level.NONE
+
+
+def add(key: Key, count: int = 1, amount_fils: int = 0) -> None:
+    """One statement: the row's count (and amount) grow by these, the row written if new."""
+    table = connection.ops.quote_name(Counter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (kind, month, agency, subject, days, level, count, amount_fils) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (kind, month, agency, subject, days, level) DO UPDATE SET "
+            f"count = {table}.count + excluded.count, amount_fils = {table}.amount_fils + excluded.amount_fils",
+            [key.kind, key.month, key.agency, key.subject, key.days, int(key.level), count, amount_fils],
+        )
+
+
+# --- The keys: how each thing is counted (shared with the rebuild) -------------------------------
+
+
+def account_key(joined: dt.datetime) -> Key:
+    return Key(Kind.ACCOUNTS, rules.month_of(joined))
+
+
+def completed_key(at: dt.datetime, agency: str, service: str) -> Key:
+    return Key(Kind.COMPLETED, rules.month_of(at), agency, service)
+
+
+def decided_key(
+    at: dt.datetime, agency: str, submitted_at: dt.datetime | None, due_on: dt.date | None
+) -> Key:
+    days = rules.days_between(submitted_at, at) if submitted_at else 0
+    level = Level.NONE
+    if due_on is not None:
+        level = Level.WITHIN if timezone.localdate(at) <= due_on else Level.LATE
+    return Key(Kind.DECIDED, rules.month_of(at), agency, "", days, level)
+
+
+def payment_key(at: dt.datetime, agency: str) -> Key:
+    return Key(Kind.PAYMENTS, rules.month_of(at), agency)
+
+
+def journey_started_key(started_at: dt.datetime, code: str) -> Key:
+    return Key(Kind.JOURNEYS_STARTED, rules.month_of(started_at), "", code)
+
+
+def journey_completed_key(finished_at: dt.datetime, code: str, happened_on: dt.date) -> Key:
+    days = rules.days_between(happened_on, finished_at)
+    return Key(Kind.JOURNEYS_COMPLETED, rules.month_of(finished_at), "", code, days)
+
+
+def complaint_key(kind: str, at: dt.datetime) -> Key:
+    return Key(kind, rules.month_of(at))
+
+
+# --- What the listeners call -----------------------------------------------------------------
+
+
+def application_step(history_id: int, to_state: str) -> None:
+    """An application was decided or completed: count it under its agency (and service)."""
+    at, agency, service, submitted_at, due_on = HistoryEvent.objects.filter(pk=history_id).values_list(
+        "at",
+        "application__agency__code",
+        "application__service__code",
+        "application__submitted_at",
+        "application__due_on",
+    )[0]
+    if to_state == State.COMPLETED:
+        add(completed_key(at, agency, service))
+    elif to_state in (State.APPROVED, State.REJECTED):
+        add(decided_key(at, agency, submitted_at, due_on))
+
+
+def payment_captured(application_id: int, amount_fils: int, at: dt.datetime) -> None:
+    agency = Application.objects.filter(pk=application_id).values_list("agency__code", flat=True)[0]
+    add(payment_key(at, agency), 1, amount_fils)
+
+
+def journey_started(journey_id: int) -> None:
+    started_at, code = Journey.objects.filter(pk=journey_id).values_list("started_at", "code")[0]
+    add(journey_started_key(started_at, code))
+
+
+def journey_completed(journey_id: int) -> None:
+    finished_at, code, happened_on = Journey.objects.filter(pk=journey_id).values_list(
+        "finished_at", "code", "happened_on"
+    )[0]
+    if finished_at is not None:
+        add(journey_completed_key(finished_at, code, happened_on))
+
+
+def complaint_step(step_id: int, kind: str) -> None:
+    """A report was filed or resolved (a report reopened and resolved again counts twice)."""
+    counted = {"filed": Kind.COMPLAINTS_FILED, "resolved": Kind.COMPLAINTS_RESOLVED}.get(kind)
+    if counted is not None:
+        at = ComplaintStep.objects.filter(pk=step_id).values_list("at", flat=True)[0]
+        add(complaint_key(counted, at))

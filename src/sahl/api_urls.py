@@ -19,6 +19,7 @@ from sahl.applications.api import router as applications_router
 from sahl.applications.rules import FormInvalid
 from sahl.audit.api import router as audit_router
 from sahl.backoffice.api import router as backoffice_router
+from sahl.backoffice.staff_api import router as staff_router
 from sahl.business.api import router as business_router
 from sahl.catalogue.api import router as catalogue_router
 from sahl.core import problems
@@ -107,6 +108,7 @@ api = SahlAPI(
 api.add_router("/", catalogue_router)
 api.add_router("/", open_to_apps(applications_router, "applications"))
 api.add_router("/", backoffice_router)  # caseworkers' work: the session only, never an app
+api.add_router("/", staff_router)  # an agency administrator's: the session only too
 api.add_router(
     "/", open_to_apps(notifications_router, "notifications", staff_only=("/notices", "/notices/{reference}"))
 )

@@ -19,7 +19,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -235,6 +235,7 @@ def _serve_on(tmp: Path, env: Mapping[str, str], with_worker: bool = True) -> It
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # a process group, killed whole at the end
     )
     SERVED[base] = dict(env)
     # Threads as well as processes, so that simultaneous requests really run at the same time; more
@@ -248,6 +249,7 @@ def _serve_on(tmp: Path, env: Mapping[str, str], with_worker: bool = True) -> It
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # gunicorn and its workers, killed whole at the end
     )
     try:
         for _ in range(100):
@@ -261,17 +263,12 @@ def _serve_on(tmp: Path, env: Mapping[str, str], with_worker: bool = True) -> It
             pytest.fail(f"the server did not start; see {tmp / 'server.log'}")
         yield base
     finally:
-        # A test server's database is thrown away: no graceful stop (gunicorn's SIGTERM waits up to
-        # its graceful timeout for the browser's keep-alive connections). SIGQUIT stops gunicorn's
-        # workers at once; the worker's task, if any, dies with its database.
-        process.send_signal(signal.SIGQUIT)
-        worker.kill()
+        # A test server's database is thrown away with it: no graceful stop (gunicorn's waits for the
+        # browser's keep-alive connections, seconds per server), the whole process group at once.
         for running in (process, worker):
-            try:
-                running.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                running.kill()
-                running.wait()
+            with suppress(ProcessLookupError):
+                os.killpg(running.pid, signal.SIGKILL)
+            running.wait()
         log.close()
 
 

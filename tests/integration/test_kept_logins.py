@@ -161,9 +161,9 @@ def test_memberships_and_mandates_changed_by_a_bulk_update_are_read_again(login,
 
 
 def test_the_header_links_to_every_route_as_reverse_does(login, demo):
-    """The header's links are reversed once per process (ui.context.NAV): an operator, a
-    caseworker and an agency administrator, who see them all between them, find each route's own
-    path, in both languages."""
+    """The header's links are reversed once per process (ui.context.NAV): an operator, a caseworker
+    and an agency administrator, who see them all between them, find each route's own path, in both
+    languages."""
     from django.urls import reverse
 
     from sahl.ui.context import NAV

@@ -56,6 +56,7 @@ def sample(event: str) -> dict:
         "step": T("شهادة ميلاد", "Birth certificate"),
         "done": T("شهادة ميلاد، الملف الصحي", "Birth certificate, health file"),
         "waiting": "3",
+        "role": T("مشرف", "Supervisor"),
     }
     if event in rules.NOTICE_EVENTS:
         values["reference"] = "N-2026-0000001"
@@ -78,6 +79,8 @@ def test_every_template_has_both_languages_with_the_same_placeholders(event):
         if event in rules.REMINDER_EVENTS
         else templates.JOURNEY_FIELDS
         if event in rules.JOURNEY_EVENTS
+        else templates.STAFF_FIELDS
+        if event in rules.STAFF_EVENTS
         else templates.APPLICATION_FIELDS
     )
     for part in (template.subject, template.body, template.sms, template.email_subject, template.email_body):
@@ -89,7 +92,7 @@ def test_every_template_has_both_languages_with_the_same_placeholders(event):
         assert not ARABIC_LETTERS.search(in_language(part, "en")), (
             f"the English of {event} has Arabic letters"
         )
-    if event in rules.REMINDER_EVENTS:  # about a document, not a case: no reference
+    if event in rules.REMINDER_EVENTS | rules.STAFF_EVENTS:  # about a document or a role: no reference
         return
     assert "reference" in fields_of(in_language(template.subject, "ar")) | fields_of(
         in_language(template.body, "ar")
@@ -101,6 +104,9 @@ def test_sms_texts_carry_nothing_personal(event):
     sms = templates.TEMPLATES[event].sms
     if event in rules.REMINDER_EVENTS:  # which kind of document, whether a child's: no name, no date
         assert fields_of(in_language(sms, "ar")) <= templates.REMINDER_SMS_FIELDS
+        return
+    if event in rules.STAFF_EVENTS:  # never sent as an SMS (no alert): it names nothing at all
+        assert not fields_of(in_language(sms, "ar")) | fields_of(in_language(sms, "en"))
         return
     assert fields_of(in_language(sms, "ar")) <= templates.SMS_FIELDS
     assert "{reference}" in in_language(sms, "ar") and "{reference}" in in_language(sms, "en")

@@ -48,6 +48,9 @@ EVENTS = {
     HistoryEvent.Kind.DELIVERED: pgettext_lazy("application history", "Received by the agency's system"),
     HistoryEvent.Kind.AGENCY_UPDATE: pgettext_lazy("application history", "The agency reported progress"),
     HistoryEvent.Kind.TAKEN: pgettext_lazy("application history", "A caseworker took the application"),
+    HistoryEvent.Kind.REASSIGNED: pgettext_lazy(
+        "application history", "A supervisor gave the application to another caseworker"
+    ),
     HistoryEvent.Kind.INFO_REQUESTED: pgettext_lazy(
         "application history", "The agency asked you for information"
     ),

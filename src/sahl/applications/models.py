@@ -195,6 +195,7 @@ class HistoryEvent(AppendOnly):
         DELIVERED = "delivered", "delivered to the agency's system"
         AGENCY_UPDATE = "agency_update", "progress reported by the agency"
         TAKEN = "taken", "taken"
+        REASSIGNED = "reassigned", "given to another caseworker by a supervisor"
         INFO_REQUESTED = "info_requested", "information requested"
         INFO_PROVIDED = "info_provided", "information provided"
         APPROVED = "approved", "approved"

@@ -295,6 +295,7 @@ _FOLLOWED = {  # lines always followed in their transaction by an event this mod
     HistoryEvent.Kind.REFUNDED,  # payment.refunded
     HistoryEvent.Kind.CONSENT_DECLINED,  # the cancellation
     HistoryEvent.Kind.TAKEN,  # application.assigned
+    HistoryEvent.Kind.REASSIGNED,  # application.assigned
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from sahl.identity.models import StaffMembership
+
 KINDS = {
     "login": _("Logged in"),
     "login_failed": _("Failed login attempt"),
@@ -25,6 +27,8 @@ KINDS = {
     "service_submitted": _("Service definition submitted for publishing"),
     "service_published": _("Service definition published"),
     "service_returned": _("Service definition returned to the agency"),
+    "staff_appointed": _("Given a role on an agency's staff"),
+    "staff_removed": _("Role on an agency's staff ended"),
 }
 
 # What was read (`data`).
@@ -46,3 +50,6 @@ BASES = {
     "signatory": _("As an authorised signatory"),
     "delegate": _("As the company's representative"),
 }
+
+# Which role on an agency's staff was given or ended (`detail` of staff_appointed, staff_removed).
+ROLES = dict(StaffMembership.Role.choices)

@@ -32,6 +32,8 @@ class AuditEntry(AppendOnly):
         LOGOUT_EVERYWHERE = "logout_everywhere", "logged out everywhere"
         APP_AUTHORISED = "app_authorised", "app allowed"
         APP_REVOKED = "app_revoked", "app's permission taken back"
+        STAFF_APPOINTED = "staff_appointed", "staff role given"
+        STAFF_REMOVED = "staff_removed", "staff role ended"
         CHAIN_KEYED = "chain_keyed", "chain keyed"  # seals the SHA-256 entries before the key
         SERVICE_SUBMITTED = "service_submitted", "service definition submitted for publishing"
         SERVICE_PUBLISHED = "service_published", "service definition published"

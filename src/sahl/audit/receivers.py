@@ -135,3 +135,24 @@ def apps_revoked(
 
     detail = f"{reason}: {', '.join(apps)}"
     append("app_revoked", actor=user, subject_civil_id=user.civil_id, detail=detail, address=address)
+
+
+@receiver(signals.staff_appointed, dispatch_uid="audit.staff_appointed")
+@receiver(signals.staff_removed, dispatch_uid="audit.staff_removed")
+def staff_changed(
+    sender: object, user: User, agency: Any, role: str, actor: User | None, address: str, **kwargs: Any
+) -> None:
+    """A role on an agency's staff given, changed or ended: the person sees who did it, at which
+    agency and which role (`detail`: the role given, or the one that ended). A deployment script
+    has no actor."""
+    from sahl.audit.services import append
+
+    appointed = kwargs.get("signal") is signals.staff_appointed
+    append(
+        "staff_appointed" if appointed else "staff_removed",
+        actor=actor,
+        subject_civil_id=user.civil_id,
+        agency_id=agency.pk,
+        detail=role,
+        address=address,
+    )

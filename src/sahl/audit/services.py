@@ -42,6 +42,8 @@ SECURITY_KINDS = (
     Kind.LOGOUT_EVERYWHERE,
     Kind.APP_AUTHORISED,
     Kind.APP_REVOKED,
+    Kind.STAFF_APPOINTED,
+    Kind.STAFF_REMOVED,
 )
 SHOWN = 200  # entries per section of the person's page
 

@@ -18,5 +18,11 @@ def access_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/access_log.html",
-        {"log": found, "kinds": labels.KINDS, "data_labels": labels.DATA, "bases": labels.BASES},
+        {
+            "log": found,
+            "kinds": labels.KINDS,
+            "data_labels": labels.DATA,
+            "bases": labels.BASES,
+            "roles": labels.ROLES,
+        },
     )

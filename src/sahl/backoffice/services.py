@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from sahl.applications import assigning, clock, deciding, moving, reading
 from sahl.applications.models import Application, Attachment, HistoryEvent, InfoRequest
@@ -35,6 +36,7 @@ class QueueFilter:
     state: str = ""
     overdue: bool = False
     mine: bool = False
+    caseworker: int | None = None  # only this caseworker's cases (a user id; the team page links it)
 
 
 def membership_of(user: User) -> StaffMembership:
@@ -56,6 +58,8 @@ def _entries(user: User, wanted: QueueFilter, membership: StaffMembership) -> Qu
         entries = entries.filter(due_sort__lt=clock.today(), state=State.IN_REVIEW)
     if wanted.mine:
         entries = entries.filter(assignee=user)
+    if wanted.caseworker:
+        entries = entries.filter(assignee_id=wanted.caseworker)
     return entries.order_by("due_sort", "submitted_at", "application_id")
 
 
@@ -73,6 +77,8 @@ def _closed_cases(user: User, wanted: QueueFilter, membership: StaffMembership) 
         cases = cases.filter(due_on__lt=clock.today(), state=State.IN_REVIEW)
     if wanted.mine:
         cases = cases.filter(assigned_to=user)
+    if wanted.caseworker:
+        cases = cases.filter(assigned_to_id=wanted.caseworker)
     return cases.order_by(F("due_on").asc(nulls_last=True), "submitted_at", "pk")
 
 
@@ -268,4 +274,102 @@ def reject(user: User, reference: str, reason: str) -> Application:
     with transaction.atomic():
         case = _assigned(user, reference)
         deciding.reject(case, user, reason)
+    return case
+
+
+# --- Supervising the team: each caseworker's load, and giving a case to another --------------------
+
+SUPERVISING = (StaffMembership.Role.SUPERVISOR, StaffMembership.Role.AGENCY_ADMIN)
+WORKING = (StaffMembership.Role.CASEWORKER, StaffMembership.Role.SUPERVISOR)  # who may be given cases
+
+
+def _supervisor(user: User) -> StaffMembership:
+    membership = membership_of(user)
+    if membership.role not in SUPERVISING:
+        raise NotFound("page.not_found")  # a caseworker has no team page
+    return membership
+
+
+@dataclass(frozen=True)
+class Load:
+    """One caseworker's open cases, and how many of them are past their service-level due date."""
+
+    user_id: int | None  # None: the cases nobody took yet
+    name_ar: str
+    name_en: str
+    role: str  # "" for someone no longer on the staff who still holds cases
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class TeamLoad:
+    membership: StaffMembership
+    loads: list[Load]  # the team by name, then anyone else holding cases, then the cases nobody took
+
+
+def team_load(user: User) -> TeamLoad:
+    """The supervisor's team with each member's open and overdue cases. Two queries whatever the
+    team's size: the members, and the queue's rows counted by caseworker (index queue_by_assignee)."""
+    membership = _supervisor(user)
+    members = list(
+        StaffMembership.objects.filter(agency_id=membership.agency_id, role__in=WORKING)
+        .select_related("user")
+        .order_by("user__name_en", "pk")
+    )
+    late = Q(due_sort__lt=clock.today(), state=State.IN_REVIEW)  # as the queue's "overdue only"
+    counted = (
+        QueueEntry.objects.filter(agency_id=membership.agency_id)
+        .values("assignee_id", "assignee_name_ar", "assignee_name_en")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=late))
+        .order_by()
+    )
+    by_worker: dict[int | None, dict[str, Any]] = {row["assignee_id"]: dict(row) for row in counted}
+    loads = [
+        Load(m.user_id, m.user.name_ar, m.user.name_en, m.role, *_counts(by_worker.pop(m.user_id, None)))
+        for m in members
+    ]
+    nobody = by_worker.pop(None, None)
+    loads += [  # removed from the staff, their cases still with them until given to someone else
+        Load(row["assignee_id"], row["assignee_name_ar"], row["assignee_name_en"], "", *_counts(row))
+        for row in sorted(by_worker.values(), key=lambda r: r["assignee_name_en"])
+    ]
+    loads.append(Load(None, "", "", "", *_counts(nobody)))
+    return TeamLoad(membership, loads)
+
+
+def _counts(row: dict[str, Any] | None) -> tuple[int, int]:
+    return (int(row["open"]), int(row["overdue"])) if row else (0, 0)
+
+
+def reassignable(user: User) -> list[StaffMembership]:
+    """Whom a supervisor may give a case to (the agency's caseworkers and supervisors); nobody, and no
+    query, for a caseworker."""
+    membership = kept.membership_of(user)
+    if membership is None or membership.role not in SUPERVISING:
+        return []
+    found = StaffMembership.objects.filter(agency_id=membership.agency_id, role__in=WORKING)
+    return list(found.select_related("user").order_by("user__name_en", "pk"))
+
+
+def reassign(user: User, reference: str, caseworker_id: int) -> Application:
+    """A supervisor (or the agency's administrator) gives an open case to a caseworker of the agency,
+    whoever held it. Another agency's case answers NotFound; someone outside the agency's caseworkers
+    is a bad input and changes nothing."""
+    membership = _supervisor(user)
+    with transaction.atomic():
+        case = _locked(user, reference)
+        if case.state not in WORKABLE:
+            raise BadInput("application.illegal_transition", current=case.state, target="reassigned")
+        target = (
+            StaffMembership.objects.filter(
+                agency_id=membership.agency_id, user_id=caseworker_id, role__in=WORKING
+            )
+            .select_related("user")
+            .first()
+        )
+        if target is None:
+            raise BadInput("case.caseworker_unknown")
+        if case.assigned_to_id != target.user_id:
+            assigning.assign(case, target.user, by=user)
     return case

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +25,7 @@ from sahl.catalogue.definition import DefinitionError
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, Conflict, SahlError, http_status
 from sahl.core.messages import message
+from sahl.identity import staff
 from sahl.identity.current import person_of
 
 if TYPE_CHECKING:  # views read models through services only
@@ -48,6 +50,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         state=request.GET.get("state", "") if request.GET.get("state") in State.values else "",
         overdue=request.GET.get("overdue") == "1",
         mine=request.GET.get("mine") == "1",
+        caseworker=_number(request.GET.get("caseworker", "")) or None,
     )
     try:
         page = services.queue_page(_staff(request), wanted, request.GET.get("after", "")[:120])
@@ -71,6 +74,35 @@ def queue(request: HttpRequest) -> HttpResponse:
         }
         | TEXTS,
     )
+
+
+def _number(text: str) -> int:
+    """A row's number typed in a form or a link, 0 when it is none (never past the database's range)."""
+    text = text.strip()[:18]
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
+@login_required
+@require_GET
+def team(request: HttpRequest) -> HttpResponse:
+    """A supervisor's (or the administrator's) view of the team: each caseworker's open and overdue
+    cases, each linking to the queue of their cases."""
+    try:
+        found = services.team_load(_staff(request))
+    except SahlError as error:
+        return for_error(request, error)
+    queue_path = reverse("backoffice:queue")
+    rows = [
+        {
+            "name": tr(BilingualText(load.name_ar, load.name_en)) if load.user_id else "",
+            "role": staff.ROLE_NAMES.get(load.role, ""),
+            "open": load.open,
+            "overdue": load.overdue,
+            "href": f"{queue_path}?caseworker={load.user_id}" if load.user_id and load.open else "",
+        }
+        for load in found.loads
+    ]
+    return render(request, "backoffice/team.html", {"membership": found.membership, "rows": rows})
 
 
 def _queue_row(case: Any, today: dt.date) -> dict[str, object]:
@@ -149,6 +181,9 @@ def _case_page(
             "documents": list(application.documents.all()),
             "problem": problem,
             "workable": application.state in services.WORKABLE,
+            "team": services.reassignable(person_of(request))
+            if application.state in services.WORKABLE
+            else [],
         }
         | TEXTS,
         status=status,
@@ -172,6 +207,8 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
             services.approve(staff, reference, request.POST.get("note", ""))
         elif action == "reject":
             services.reject(staff, reference, request.POST.get("reason", ""))
+        elif action == "reassign":
+            services.reassign(staff, reference, _number(request.POST.get("caseworker", "")))
         else:
             return for_error(request, SahlError("page.not_found"))
     except SahlError as error:

@@ -424,3 +424,33 @@ MESSAGES.update(
         "publishing.too_long": _("The definition is too long (at most 100,000 characters)."),
     }
 )
+
+# Appointing agency staff (identity.staff): by civil ID, a person of the register with an account.
+MESSAGES.update(
+    {
+        "staff.person_unknown": _("This civil ID is not in the population register; nothing was changed."),
+        "staff.no_account": _(
+            "This person has no Sahl account yet. They must open one (with their civil ID card) before "
+            "they can be appointed; nothing was changed."
+        ),
+        "staff.other_agency": _(
+            "This person already works for another agency in Sahl. That agency must remove them first; "
+            "nothing was changed."
+        ),
+        "staff.already": _("This person already has the role of {role} at this agency."),
+        "staff.role_invalid": _("Choose a role from the list."),
+        "staff.role_not_allowed": _(
+            "You may not give or take back this role: an operator appoints agency administrators, and an "
+            "agency administrator appoints caseworkers and supervisors."
+        ),
+        "staff.last_admin": _(
+            "You are the agency's only administrator. Appoint another administrator first, or ask an "
+            "operator; nothing was changed."
+        ),
+        "staff.agency_unknown": _("Choose the agency from the list."),
+        "staff.not_found": _("We could not find this member of staff."),
+        "case.caseworker_unknown": _(
+            "Choose a caseworker of your agency from the list; nothing was changed."
+        ),
+    }
+)

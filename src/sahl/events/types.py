@@ -400,3 +400,33 @@ class ReminderDue(DomainEvent):
     @property
     def subject(self) -> str:
         return f"reminder:{self.reminder_id}"
+
+
+# --- Staff of agencies -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffEvent(DomainEvent):
+    """A person was given a role at an agency, or their role ended (identity.staff). `role` is the
+    role given or the one that ended; `previous_role` the one it replaced ("" for a first role)."""
+
+    user_id: int
+    agency_id: int
+    role: str
+    previous_role: str = ""
+
+    @property
+    def subject(self) -> str:
+        return f"staff:{self.user_id}"
+
+
+@event_type
+@dataclass(frozen=True)
+class StaffAppointed(StaffEvent):
+    type = "staff.appointed"
+
+
+@event_type
+@dataclass(frozen=True)
+class StaffRemoved(StaffEvent):
+    type = "staff.removed"

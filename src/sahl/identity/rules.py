@@ -141,3 +141,57 @@ def language_at_login(chosen_before: str | None, stored: str) -> str:
     switch before logging in (the newest choice, which becomes their preference), else their stored
     preference, whatever this browser showed before."""
     return chosen_before or stored
+
+
+# --- Who appoints and removes agency staff (identity.staff) ---------------------------------------
+
+ADMIN = "agency_admin"
+TEAM_ROLES = ("caseworker", "supervisor")  # what an agency's administrator appoints
+
+
+@dataclass(frozen=True)
+class Appointer:
+    """Who asks to appoint or remove: a platform operator, and/or the administrator of one agency
+    (`administers`, its id). A deployment script (the appoint_staff command) is `system`."""
+
+    operator: bool = False
+    administers: int | None = None
+    system: bool = False
+
+    @property
+    def appoints_at_all(self) -> bool:
+        return self.system or self.operator or self.administers is not None
+
+
+def may_give(appointer: Appointer, agency_id: int, role: str) -> bool:
+    """Whether the appointer may give (or take back) `role` at the agency: an operator names and
+    removes agencies' administrators, an administrator the caseworkers and supervisors of their own
+    agency; a deployment script anything."""
+    if appointer.system:
+        return True
+    if role == ADMIN:
+        return appointer.operator
+    return role in TEAM_ROLES and appointer.administers == agency_id
+
+
+def may_change(appointer: Appointer, agency_id: int, role: str, previous_role: str) -> bool:
+    """A member's role changed in place: the appointer must be allowed both the role given and the
+    one it replaces (an administrator cannot demote another administrator), except that an operator
+    may make any member of the agency its administrator."""
+    if not may_give(appointer, agency_id, role):
+        return False
+    return may_give(appointer, agency_id, previous_role) or (appointer.operator and role == ADMIN)
+
+
+def may_remove(appointer: Appointer, agency_id: int, role: str, oneself: bool) -> bool:
+    """Whether the appointer may end a member's role: what they may give, and an administrator may
+    also step down from their own role (unless they are the last one: `leaves_no_admin`)."""
+    if oneself and role == ADMIN and appointer.administers == agency_id:
+        return True
+    return may_give(appointer, agency_id, role)
+
+
+def leaves_no_admin(role: str, oneself: bool, admins: int) -> bool:
+    """An administrator removing (or demoting) themselves while no other administrator is left: the
+    agency could no longer appoint anyone without an operator. An operator may still do it to them."""
+    return oneself and role == ADMIN and admins <= 1

@@ -26,3 +26,8 @@ app_authorised = Signal()
 # user, apps (their English names), reason (identity.apps_granted: revoked, logout_everywhere,
 # password_changed, password_reset), address: apps' tokens revoked
 apps_revoked = Signal()
+# user (the person concerned), agency, role, previous_role ("" for a first role), actor (a User, or
+# None for a deployment script), address: a staff role given or changed (identity.staff)
+staff_appointed = Signal()
+# user, agency, role (the one that ended), actor, address: a staff role ended (identity.staff)
+staff_removed = Signal()

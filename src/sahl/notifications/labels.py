@@ -61,6 +61,7 @@ KINDS = {
     "reminder": pgettext_lazy("message kind", "Reminder"),
     "journey": pgettext_lazy("message kind", "Journey"),
     "service": pgettext_lazy("message kind", "Service publishing"),
+    "staff": pgettext_lazy("message kind", "Agency staff"),
 }
 
 # Field errors (shown beside the field, in the page's language).

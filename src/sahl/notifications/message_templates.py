@@ -288,6 +288,28 @@ TEMPLATES.update(
     }
 )
 
+# A role on an agency's staff: inbox only (never an alert), so the SMS text only says to look.
+TEMPLATES.update(
+    {
+        "staff_appointed": Template(
+            subject=_("You are now {role} at {agency} in Sahl"),
+            body=_(
+                "{agency} gave you the role of {role} in Sahl's back office. The agency's cases are under "
+                "Cases in your menu. If you did not expect this, tell the agency."
+            ),
+            sms=_("Sahl: you have a new role at an agency. Open Sahl."),
+        ),
+        "staff_removed": Template(
+            subject=_("Your role of {role} at {agency} has ended"),
+            body=_(
+                "Your role of {role} at {agency} in Sahl's back office has ended: you no longer see the "
+                "agency's cases. Your own account, applications and documents are not affected."
+            ),
+            sms=_("Sahl: your role at an agency has ended. Open Sahl."),
+        ),
+    }
+)
+
 # The fields each kind of template may use (a unit test holds every template to them).
 # delivery: how an approved result reaches the person (applications.handover), "" when nothing to fetch.
 APPLICATION_FIELDS = frozenset({"reference", "service", "agency", "state", "amount", "note", "delivery"})
@@ -297,6 +319,7 @@ REMINDER_FIELDS = frozenset(
     {"document", "expires_on", "days", "company", "permits", "residencies", "amount"}  # a company's: counts
 )
 JOURNEY_FIELDS = frozenset({"reference", "journey", "step", "done", "waiting"})
+STAFF_FIELDS = frozenset({"agency", "role"})
 SMS_FIELDS = frozenset({"reference", "state", "amount"})  # nothing personal
 REMINDER_SMS_FIELDS = frozenset({"document"})  # which kind of document, and whether a child's
 

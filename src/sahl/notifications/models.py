@@ -97,6 +97,7 @@ class Message(models.Model):
         REMINDER = "reminder", "reminder"  # a document nearing its expiry (journeys' reminders)
         JOURNEY = "journey", "journey"  # a life-event journey started, or one of its steps moved
         SERVICE = "service", "service"  # a service definition the person submitted was published or returned
+        STAFF = "staff", "staff"  # a role on an agency's staff given or ended
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -1,6 +1,7 @@
-"""What notifications listen to: steps of applications, payments and reports, and reminders before
-a document expires (events, after commit); and accounts being opened (a notice that waited for the
-person reaches their inbox in the transaction that opens the account)."""
+"""What notifications listen to: steps of applications, payments and reports, reminders before a
+document expires, and roles on agencies' staff given or ended (events, after commit); and accounts
+being opened (a notice that waited for the person reaches their inbox in the transaction that opens
+the account)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,12 @@ from sahl.events.types import (
     PaymentRefunded,
     ReminderDue,
     ServiceDraftDecided,
+    StaffAppointed,
+    StaffEvent,
+    StaffRemoved,
 )
 from sahl.identity.models import User
-from sahl.notifications import journeys, notices, reminders, sending
+from sahl.notifications import journeys, notices, reminders, sending, staff
 
 
 @listen(ApplicationSubmitted, ApplicationMoved, ApplicationDecided, ApplicationCompleted)
@@ -70,6 +74,11 @@ def journey_step_moved(event: JourneyStepMoved) -> None:
 @listen(ReminderDue)
 def reminder_due(event: ReminderDue) -> None:
     reminders.reminder_due(event)
+
+
+@listen(StaffAppointed, StaffRemoved)
+def staff_changed(event: StaffEvent) -> None:
+    staff.staff_changed(event)
 
 
 @receiver(post_save, sender=User, dispatch_uid="notifications.account_opened")

@@ -56,6 +56,8 @@ REMINDER_EVENTS = frozenset(
 JOURNEY_EVENTS = frozenset(
     {"journey_started", "journey_step_done", "journey_step_failed", "journey_step_waiting"}
 )
+# A role on an agency's staff given or ended: the inbox only (the person hears of it from the agency too).
+STAFF_EVENTS = frozenset({"staff_appointed", "staff_removed"})
 COMPLAINT_EVENTS = frozenset(
     {
         "complaint_filed",

@@ -196,6 +196,8 @@ def compose(
         if event in rules.JOURNEY_EVENTS
         else Message.Kind.SERVICE
         if event in rules.SERVICE_EVENTS
+        else Message.Kind.STAFF
+        if event in rules.STAFF_EVENTS
         else Message.Kind.APPLICATION,
         event=event,
         language=language,

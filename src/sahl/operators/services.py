@@ -10,10 +10,11 @@ from django.db.models import Count
 
 from sahl.audit import services as audit
 from sahl.catalogue import drafts
+from sahl.catalogue.models import Agency
 from sahl.core.errors import NotFound
 from sahl.events import services as backbone
 from sahl.events.models import Handling
-from sahl.identity.models import User
+from sahl.identity.models import StaffMembership, User
 from sahl.outbox import services as outbox
 from sahl.outbox.models import Delivery
 
@@ -68,7 +69,8 @@ class Attention:
     refunds: int  # the same, refunds the gateway has not taken
     events: int  # subscribers failing or given up
     audit_since: int  # audit entries written since the last signed checkpoint
-    drafts: int  # service definitions waiting in the publishing queue
+    without_admin: int = 0  # agencies with no administrator to appoint their staff (identity.staff)
+    drafts: int = 0  # service definitions waiting in the publishing queue
 
 
 def attention(operator: User) -> Attention:
@@ -86,5 +88,6 @@ def attention(operator: User) -> Attention:
         refunds=by_channel.get("refund", 0),
         events=events,
         audit_since=audit.checkpoint_status().since,
+        without_admin=Agency.objects.exclude(staff__role=StaffMembership.Role.AGENCY_ADMIN).count(),
         drafts=drafts.waiting_count(),
     )

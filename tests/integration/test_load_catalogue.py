@@ -91,7 +91,8 @@ def test_the_load_command_reports_a_bad_file_with_its_field(tree):
 
     edit(tree, RENEWAL, lambda d: d.update(category="weather"))
     with pytest.raises(
-        CommandError, match=r"moi/vehicle-registration-renewal\.yaml: category: unknown category"
+        CommandError,
+        match=r"moi\.vehicle-registration-renewal: category: unknown category .weather. \(moi/vehicle-registration-renewal\.yaml\)",
     ):
         call_command("load_catalogue", path=tree)
 

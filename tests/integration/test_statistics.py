@@ -329,11 +329,13 @@ def test_the_operators_home_counts_what_needs_attention_in_fixed_queries(login, 
     assert "1 delivery to an agency's system not taken" in html
     assert "1 refund the gateway has not taken" in html
     assert "0 subscribers failing or given up" in html
+    assert "0 service definitions waiting to be published" in html
     for path in (
         "/operators/outbox",
         "/operators/events",
         "/operators/audit",
         "/operators/reconciliation",
+        "/operators/publishing",
         "/statistics",
         "/open-data",
     ):

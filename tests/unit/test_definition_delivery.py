@@ -76,7 +76,7 @@ def broken(data: dict, change) -> dict:
             "delivery.methods.kiosk.working_days",
             "whole",
         ),
-        (lambda d: d["methods"]["kiosk"].pop("place"), "delivery.methods.kiosk.place", "'ar'"),
+        (lambda d: d["methods"]["kiosk"].pop("place"), "delivery.methods.kiosk.place", "Arabic (ar)"),
         (
             lambda d: d["methods"]["kiosk"].update(place={"ar": "kiosk", "en": "a kiosk"}),
             "delivery.methods.kiosk.place.ar",

@@ -79,7 +79,7 @@ def test_an_unknown_service_code_is_refused_naming_the_step():
 @pytest.mark.parametrize(
     ("rule", "says"),
     [
-        ("child.is_kuwaiti &&", "does not compile"),
+        ("child.is_kuwaiti &&", "is not a valid rule"),
         ("child.favourite_colour == 'blue'", "unknown field child.favourite_colour"),
         ("father.no_such_fact", "unknown field father.no_such_fact"),
         ("child.name_en", "not true or false"),

@@ -24,6 +24,9 @@ KINDS = {
     "logout_everywhere": _("Logged out on every device"),
     "app_authorised": _("App allowed to use your account"),
     "app_revoked": _("App's permission taken back"),
+    "service_submitted": _("Service definition submitted for publishing"),
+    "service_published": _("Service definition published"),
+    "service_returned": _("Service definition returned to the agency"),
     "staff_appointed": _("Given a role on an agency's staff"),
     "staff_removed": _("Role on an agency's staff ended"),
 }

@@ -35,6 +35,9 @@ class AuditEntry(AppendOnly):
         STAFF_APPOINTED = "staff_appointed", "staff role given"
         STAFF_REMOVED = "staff_removed", "staff role ended"
         CHAIN_KEYED = "chain_keyed", "chain keyed"  # seals the SHA-256 entries before the key
+        SERVICE_SUBMITTED = "service_submitted", "service definition submitted for publishing"
+        SERVICE_PUBLISHED = "service_published", "service definition published"
+        SERVICE_RETURNED = "service_returned", "service definition returned"
 
     sequence = models.PositiveBigIntegerField(unique=True, help_text="1, 2, 3... with no gaps")
     at = models.DateTimeField(default=timezone.now)

@@ -5,20 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sahl.applications import clock, reading
+from sahl.applications.forms import form_fields
 from sahl.applications.labels import CONSENTS, EVENTS, STATES
 from sahl.applications.states import State
-from sahl.backoffice import services
+from sahl.backoffice import publishing, services
 from sahl.catalogue import services as catalogue
+from sahl.catalogue.definition import DefinitionError
 from sahl.core.bilingual import BilingualText
-from sahl.core.errors import SahlError, http_status
+from sahl.core.errors import BadInput, Conflict, SahlError, http_status
 from sahl.core.messages import message
 from sahl.identity import staff
 from sahl.identity.current import person_of
@@ -234,4 +239,125 @@ def attachment(request: HttpRequest, reference: str, attachment_id: int) -> Http
         as_attachment=True,
         filename=f"{stored.document_code}.{stored.extension}",
         content_type=stored.content_type,
+    )
+
+
+# --- Publishing services through review: the agency administrator's pages (ADR 0061) -------------
+
+
+@login_required
+@require_GET
+def agency_services(request: HttpRequest) -> HttpResponse:
+    try:
+        found = publishing.agency_services(_staff(request))
+    except SahlError as error:
+        return for_error(request, error)
+    rows = [
+        {"href": link("backoffice:edit_service", s.code), "name": tr(s, "name"), "code": code(s.code)}
+        for s in found
+    ]
+    return render(request, "backoffice/services.html", {"rows": rows})
+
+
+EDITOR_ACTIONS = ("check", "save", "submit", "preview")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_service(request: HttpRequest, service_code: str) -> HttpResponse:
+    """The definition as YAML in a text box; Check lists its problems (as the script does while it
+    is typed), Preview shows it as a person would see it, Save keeps it, Submit sends it for review."""
+    user = _staff(request)
+    try:
+        page = publishing.editing(user, service_code)
+        if request.method == "GET":
+            return _editor(request, page, page.text)
+        text = request.POST.get("definition", "")
+        action = request.POST.get("action", "")
+        if action not in EDITOR_ACTIONS:
+            raise BadInput("request.bad")
+        if action == "preview":
+            return _preview(request, user, service_code, text)
+        if action == "check":
+            found = publishing.problems(user, service_code, text)
+            return _editor(request, page, text, found, checked=True)
+        publishing.save(user, service_code, text, submit=action == "submit")
+    except (BadInput, Conflict) as refused:
+        found = publishing.problems(user, service_code, request.POST.get("definition", ""))
+        return _editor(request, page, request.POST.get("definition", ""), found, refusal=refused, status=400)
+    except SahlError as error:
+        return for_error(request, error)
+    done = (
+        _("Submitted for publishing: an operator will review it.")
+        if action == "submit"
+        else _("Draft saved.")
+    )
+    messages.success(request, done)
+    return redirect("backoffice:edit_service", service_code=service_code)
+
+
+def _editor(
+    request: HttpRequest,
+    page: publishing.Editing,
+    text: str,
+    found: list[DefinitionError] | None = None,
+    *,
+    checked: bool = False,
+    refusal: SahlError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    language = get_language() or "ar"
+    return render(
+        request,
+        "backoffice/service_edit.html",
+        {
+            "page": page,
+            "text": text,
+            "problems": [_problem(p, language) for p in found or []],
+            "checked": checked,
+            "refusal": message(refusal.code, language, **refusal.params) if refusal else "",
+            "waiting": bool(page.draft and page.draft.state == "submitted"),
+        },
+        status=status,
+    )
+
+
+def _problem(problem: DefinitionError, language: str) -> dict[str, str]:
+    return {"subject": problem.subject, "field": problem.field, "text": problem.text(language)}
+
+
+@login_required
+@require_POST
+def check_service(request: HttpRequest, service_code: str) -> HttpResponse:
+    """The problems of the text being typed, for the editor's script (JSON): each in both
+    languages, and in the page's."""
+    try:
+        found = publishing.problems(_staff(request), service_code, request.POST.get("definition", ""))
+    except SahlError as error:
+        return JsonResponse({"error": error.code}, status=http_status(error))
+    language = get_language() or "ar"
+    return JsonResponse(
+        {"problems": [_problem(p, language) | {"ar": p.text("ar"), "en": p.text("en")} for p in found]}
+    )
+
+
+def _preview(request: HttpRequest, user: User, service_code: str, text: str) -> HttpResponse:
+    try:
+        shown, definition = publishing.preview(user, service_code, text)
+    except DefinitionError as found:
+        return _editor(
+            request, publishing.editing(user, service_code), text, found.problems, checked=True, status=400
+        )
+    return render(
+        request,
+        "catalogue/service.html",
+        {
+            "service": shown,
+            "definition": definition,
+            "preview": True,
+            "back": link("backoffice:edit_service", service_code),
+            "draft_text": text,
+            "fields": form_fields(definition, None, {}, {}),
+            "documents": definition.required_documents,
+        },
     )

@@ -8,11 +8,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
-from sahl.catalogue.rules import Refusal, Rule, RuleError, check_refusal, check_rule
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _  # marked here, translated where shown
+
+from sahl.catalogue.rules import Refusal, Rule, RuleError, Term, check_refusal, check_rule
 from sahl.core import effects as vocabulary
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput
@@ -75,12 +80,79 @@ _DURATION = re.compile(r"^P(?=\d)(\d+Y)?(\d+M)?(\d+D)?$")
 # a service centre) or brought by courier to the registered address.
 DELIVERY_KINDS = ("collect", "courier")
 DELIVERY_MAX_WORKING_DAYS = 60
+T = TypeVar("T")
 
 
 class DefinitionError(ValueError):
-    def __init__(self, source: str, field: str, reason: str) -> None:
-        super().__init__(f"{source}: {field}: {reason}")
-        self.source, self.field, self.reason = source, field, reason
+    """One problem in a definition: whose it is (`subject`, the service's or agency's code), where
+    (`field`, its path in the file) and why (`reason`), in the integrator's words.
+
+    The reason is an English message with %(name)s fields (`msgid`, `params`): `text(language)`
+    tells it in Arabic or English, the loading command prints it in English."""
+
+    def __init__(self, source: str, field: str, reason: str, subject: str = "", **params: object) -> None:
+        self.source, self.field, self.subject = source, field, subject or source
+        self.msgid, self.params = reason, params
+        super().__init__(str(self))
+
+    @property
+    def reason(self) -> str:
+        return self.msgid % self.params if self.params else self.msgid
+
+    @property
+    def problems(self) -> list[DefinitionError]:
+        return [self]
+
+    def text(self, language: str) -> str:
+        with translation.override(language):
+            told = gettext(self.msgid)
+            if not self.params:
+                return told
+            return told % {k: gettext(v) if isinstance(v, Term) else v for k, v in self.params.items()}
+
+    def __str__(self) -> str:
+        where = f"{self.subject}: {self.field}: {self.reason}"
+        return where if self.subject == self.source else f"{where} ({self.source})"
+
+
+class DefinitionErrors(DefinitionError):
+    """Every problem found in one or more files, reported at once; it reads as its first."""
+
+    def __init__(self, problems: list[DefinitionError]) -> None:
+        self.all = problems
+        first = problems[0]
+        super().__init__(first.source, first.field, first.msgid, first.subject, **first.params)
+
+    @property
+    def problems(self) -> list[DefinitionError]:
+        return self.all
+
+    def __str__(self) -> str:
+        if not hasattr(self, "all"):
+            return super().__str__()
+        lines = [DefinitionError.__str__(p) for p in self.all]
+        if len(lines) == 1:
+            return lines[0]
+        return f"{len(lines)} problems:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+class Problems:
+    """Collects the problems of a check so that one run reports them all (`attempt` keeps going
+    past a problem; `raise_any` raises them together)."""
+
+    def __init__(self) -> None:
+        self.found: list[DefinitionError] = []
+
+    def attempt(self, check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except DefinitionError as problem:
+            self.found.extend(problem.problems)
+            return None
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise DefinitionErrors(self.found)
 
 
 @dataclass(frozen=True)
@@ -195,8 +267,13 @@ class ServiceDefinition:
     @property
     def digest(self) -> str:
         """A fingerprint of the content: a new digest means a new published version."""
-        canonical = json.dumps(self.raw, sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return digest_of(self.raw)
+
+
+def digest_of(raw: Any) -> str:
+    """The fingerprint of a definition's content, whatever its layout or comments."""
+    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def check_publishable(definition: ServiceDefinition, source: str) -> None:
@@ -207,131 +284,201 @@ def check_publishable(definition: ServiceDefinition, source: str) -> None:
     register's new expiry)."""
     known = vocabulary.known()
     certified = {known[name].certifies for name in definition.effects if known[name].certifies}
+    problems = Problems()
     for i, output in enumerate(definition.outputs):
         if output.document in certified and output.valid_for is not None:
-            raise DefinitionError(
-                source,
-                f"outputs[{i}].valid_for",
-                f"remove it: a {output.document} is valid as long as the record the service's effect "
-                "makes or renews",
+            problems.found.append(
+                DefinitionError(
+                    source,
+                    f"outputs[{i}].valid_for",
+                    _(
+                        "remove it: a %(document)s is valid as long as the record the service's "
+                        "effect makes or renews"
+                    ),
+                    definition.code,
+                    document=output.document,
+                )
             )
+    problems.raise_any()
 
 
 def parse_definition(
     data: Any, *, source: str, agencies: set[str], categories: set[str], slug: str | None = None
 ) -> ServiceDefinition:
-    """Validate one definition; raise DefinitionError naming the first problem found."""
-    p = _Parser(source)
+    """Validate one definition; raise DefinitionErrors naming every problem found (each part of
+    the file is checked even when another is wrong)."""
     if not isinstance(data, dict):
-        raise DefinitionError(source, "(file)", "must be a mapping of fields")
-    unknown = set(data) - TOP_LEVEL
-    if unknown:
-        raise p.error(sorted(unknown)[0], "unknown field")
-    code = p.string(data, "code")
-    if not _CODE.match(code):
-        raise p.error("code", "must look like '<agency>.<slug>' in lower case with hyphens")
-    agency = p.string(data, "agency")
-    if agency not in agencies:
-        raise p.error("agency", f"unknown agency '{agency}'")
-    if code.split(".")[0] != agency:
-        raise p.error("code", f"must start with the agency code '{agency}.'")
-    if slug is not None and code.split(".", 1)[1] != slug:
-        raise p.error("code", f"must end with the file name '{slug}'")
-    category = p.string(data, "category")
-    if category not in categories:
-        raise p.error("category", f"unknown category '{category}'")
-    audience = p.list(data, "audience", min_items=1)
-    for item in audience:
-        if item not in AUDIENCES:
-            raise p.error("audience", f"'{item}' is not one of {', '.join(AUDIENCES)}")
-    if len(set(audience)) != len(audience):
-        raise p.error("audience", "has a repeated value")
-    processing = p.string(data, "processing")
-    if processing not in PROCESSING_MODES:
-        raise p.error("processing", f"must be one of {', '.join(PROCESSING_MODES)}")
-    popular = data.get("popular", False)
-    if not isinstance(popular, bool):
-        raise p.error("popular", "must be true or false")
+        raise DefinitionErrors([DefinitionError(source, "(file)", _("must be a mapping of fields"))])
+    raw_code = data.get("code")
+    p = _Parser(source, raw_code.strip() if isinstance(raw_code, str) else "")
+    found = p.problems
+    for name in sorted(set(data) - TOP_LEVEL):
+        found.found.append(p.error(name, _("unknown field")))
+    code = found.attempt(lambda: p.code(data, agencies, slug)) or ""
+    agency = found.attempt(lambda: p.agency(data, agencies)) or ""
+    category = found.attempt(lambda: p.category(data, categories)) or ""
+    audience = found.attempt(lambda: p.audience(data)) or ()
+    processing = found.attempt(lambda: p.choice(data, "processing", PROCESSING_MODES)) or ""
+    popular = found.attempt(lambda: p.flag(data, "popular"))
+    parts = {
+        "name": lambda: p.bilingual(data, "name", max_length=120),
+        "description": lambda: p.bilingual(data, "description", min_length=20, max_length=600),
+        "fee": lambda: p.fee(data),
+        "fee_exemptions": lambda: p.rules(data, "fee_exemptions", required=False),
+        "working_days": lambda: p.working_days(data, processing),
+        "keywords": lambda: p.keywords(data),
+        "eligibility": lambda: p.eligibility(data),
+        "form": lambda: p.form(data),
+        "required_documents": lambda: p.documents(data),
+        "outputs": lambda: p.outputs(data),
+        "parties": lambda: p.parties(data),
+        "effects": lambda: p.effects(data),
+        "delivery": lambda: p.delivery(data),
+    }
+    values: dict[str, Any] = {name: found.attempt(check) for name, check in parts.items()}
+    found.raise_any()
     return ServiceDefinition(
         code=code,
         agency=agency,
-        name=p.bilingual(data, "name", max_length=120),
-        description=p.bilingual(data, "description", min_length=20, max_length=600),
         audience=tuple(audience),
         category=category,
-        fee=p.fee(data),
-        fee_exemptions=p.rules(data, "fee_exemptions", required=False),
-        working_days=p.working_days(data, processing),
         processing=processing,
-        popular=popular,
-        keywords=p.keywords(data),
-        eligibility=p.eligibility(data),
-        form=p.form(data),
-        required_documents=p.documents(data),
-        outputs=p.outputs(data),
-        parties=p.parties(data),
-        effects=p.effects(data),
-        delivery=p.delivery(data),
+        popular=bool(popular),
         raw=data,
+        **values,
     )
 
 
 class _Parser:
-    def __init__(self, source: str) -> None:
-        self.source = source
+    """The checks of one file's parts. A part with several items (rules, form fields, documents)
+    checks each and raises their problems together."""
 
-    def error(self, field: str, reason: str) -> DefinitionError:
-        return DefinitionError(self.source, field, reason)
+    def __init__(self, source: str, subject: str) -> None:
+        self.source, self.subject = source, subject
+        self.problems = Problems()
+
+    def error(self, field: str, reason: str, **params: object) -> DefinitionError:
+        return DefinitionError(self.source, field, reason, self.subject, **params)
+
+    def each(self, items: list[Any], check: Callable[[int, Any], T]) -> list[T]:
+        """`check` of every item, all items checked even when one is wrong."""
+        problems = Problems()
+        checked = [problems.attempt(partial(check, i, item)) for i, item in enumerate(items)]
+        problems.raise_any()
+        return [item for item in checked if item is not None]
 
     def string(self, data: dict[str, Any], field: str, where: str = "") -> str:
         value = data.get(field)
         if not isinstance(value, str) or not value.strip():
-            raise self.error(where + field, "is required and must be text")
+            raise self.error(where + field, _("is required and must be text"))
         return value.strip()
 
     def list(self, data: dict[str, Any], field: str, min_items: int = 0, where: str = "") -> list[Any]:
         value = data.get(field)
         if not isinstance(value, list):
-            raise self.error(where + field, "is required and must be a list")
+            raise self.error(where + field, _("is required and must be a list"))
         if len(value) < min_items:
-            raise self.error(where + field, f"needs at least {min_items} item(s)")
+            raise self.error(where + field, _("needs at least %(count)s item(s)"), count=min_items)
+        return value
+
+    def code(self, data: dict[str, Any], agencies: set[str], slug: str | None) -> str:
+        code = self.string(data, "code")
+        if not _CODE.match(code):
+            raise self.error("code", _("must look like '<agency>.<slug>' in lower case with hyphens"))
+        agency = data.get("agency")
+        if agency in agencies and code.split(".")[0] != agency:
+            raise self.error("code", _("must start with the agency code '%(agency)s.'"), agency=agency)
+        if slug is not None and code.split(".", 1)[1] != slug:
+            raise self.error("code", _("must end with the file name '%(slug)s'"), slug=slug)
+        return code
+
+    def agency(self, data: dict[str, Any], agencies: set[str]) -> str:
+        agency = self.string(data, "agency")
+        if agency not in agencies:
+            raise self.error("agency", _("unknown agency '%(agency)s'"), agency=agency)
+        return agency
+
+    def category(self, data: dict[str, Any], categories: set[str]) -> str:
+        category = self.string(data, "category")
+        if category not in categories:
+            raise self.error("category", _("unknown category '%(category)s'"), category=category)
+        return category
+
+    def audience(self, data: dict[str, Any]) -> tuple[str, ...]:
+        audience = self.list(data, "audience", min_items=1)
+        for item in audience:
+            if item not in AUDIENCES:
+                raise self.error(
+                    "audience",
+                    _("'%(value)s' is not one of %(allowed)s"),
+                    value=item,
+                    allowed=", ".join(AUDIENCES),
+                )
+        if len(set(audience)) != len(audience):
+            raise self.error("audience", _("has a repeated value"))
+        return tuple(audience)
+
+    def choice(self, data: dict[str, Any], field: str, allowed: tuple[str, ...]) -> str:
+        value = self.string(data, field)
+        if value not in allowed:
+            raise self.error(field, _("must be one of %(allowed)s"), allowed=", ".join(allowed))
+        return value
+
+    def flag(self, data: dict[str, Any], field: str) -> bool:
+        value = data.get(field, False)
+        if not isinstance(value, bool):
+            raise self.error(field, _("must be true or false"))
         return value
 
     def bilingual(
         self, data: dict[str, Any], field: str, where: str = "", min_length: int = 1, max_length: int = 2000
     ) -> BilingualText:
-        try:
-            text = BilingualText.from_dict(data.get(field))
-        except ValueError as exc:
-            raise self.error(where + field, str(exc)) from None
+        value = data.get(field)
+        if not isinstance(value, dict):
+            raise self.error(where + field, _("is required, with its text in Arabic (ar) and English (en)"))
+        unknown = sorted(set(value) - {"ar", "en"})
+        if unknown:
+            raise self.error(f"{where}{field}.{unknown[0]}", _("unknown language: only ar and en"))
         for lang in ("ar", "en"):
-            value = getattr(text, lang)
-            if not min_length <= len(value) <= max_length:
-                raise self.error(f"{where}{field}.{lang}", f"must be {min_length} to {max_length} characters")
+            text = value.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                language = Term(_("Arabic")) if lang == "ar" else Term(_("English"))
+                raise self.error(
+                    f"{where}{field}.{lang}", _("the %(language)s text is missing"), language=language
+                )
+        text = BilingualText.from_dict(value)
+        for lang in ("ar", "en"):
+            if not min_length <= len(getattr(text, lang)) <= max_length:
+                raise self.error(
+                    f"{where}{field}.{lang}",
+                    _("must be %(min)s to %(max)s characters"),
+                    min=min_length,
+                    max=max_length,
+                )
         if not re.search("[\u0600-\u06ff]", text.ar):
-            raise self.error(f"{where}{field}.ar", "must be written in Arabic")
+            raise self.error(f"{where}{field}.ar", _("must be written in Arabic"))
         return text
 
     def fee(self, data: dict[str, Any]) -> Money:
         fee = data.get("fee")
         if not isinstance(fee, dict) or set(fee) != {"amount", "currency"}:
-            raise self.error("fee", 'must be {amount: "10.000", currency: KWD}')
+            raise self.error("fee", _('must be {amount: "10.000", currency: KWD}'))
         if not isinstance(fee["amount"], str):
-            raise self.error("fee.amount", 'must be quoted text with three decimals, e.g. "5.000"')
+            raise self.error("fee.amount", _('must be quoted text with three decimals, e.g. "5.000"'))
         try:
             return Money.parse(fee["amount"], str(fee["currency"]))
         except BadInput:
             raise self.error(
-                "fee", "amount must have exactly three decimals and currency must be KWD"
+                "fee", _("amount must have exactly three decimals and currency must be KWD")
             ) from None
 
     def working_days(self, data: dict[str, Any], processing: str) -> int:
         level = data.get("service_level")
         days = level.get("working_days") if isinstance(level, dict) else None
         if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 365:
-            raise self.error("service_level.working_days", "must be a whole number from 0 to 365")
-        if days == 0 and processing != "automatic":
-            raise self.error("service_level.working_days", "can be 0 only for automatic processing")
+            raise self.error("service_level.working_days", _("must be a whole number from 0 to 365"))
+        if days == 0 and processing in PROCESSING_MODES and processing != "automatic":
+            raise self.error("service_level.working_days", _("can be 0 only for automatic processing"))
         return days
 
     def keywords(self, data: dict[str, Any]) -> BilingualText | None:
@@ -339,12 +486,12 @@ class _Parser:
         if value is None:
             return None
         if not isinstance(value, dict) or set(value) - {"ar", "en"}:
-            raise self.error("keywords", "must be {ar: [...], en: [...]}")
+            raise self.error("keywords", _("must be {ar: [...], en: [...]}"))
         words: dict[str, str] = {}
         for lang in ("ar", "en"):
             items = value.get(lang, [])
             if not isinstance(items, list) or not all(isinstance(w, str) and w.strip() for w in items):
-                raise self.error(f"keywords.{lang}", "must be a list of words")
+                raise self.error(f"keywords.{lang}", _("must be a list of words"))
             words[lang] = " ".join(items) or "-"
         return BilingualText(**words)
 
@@ -358,29 +505,35 @@ class _Parser:
         say how its refusal is told with the person's figures (`refusal`, catalogue.rules.Refusal)."""
         if not required and field not in data:
             return ()
-        rules = []
         keys = {"rule", "reason"}
         allowed = keys | {"refusal"} if refusals else keys
-        for i, item in enumerate(self.list(data, field)):
+
+        def one(i: int, item: Any) -> Rule:
             where = f"{field}[{i}]."
             if not isinstance(item, dict) or not keys <= set(item) <= allowed:
-                wanted = "exactly 'rule' and 'reason'" + (" (and optionally 'refusal')" if refusals else "")
-                raise self.error(f"{field}[{i}]", f"must have {wanted}")
+                if refusals:
+                    raise self.error(
+                        f"{field}[{i}]", _("must have exactly 'rule' and 'reason' (and optionally 'refusal')")
+                    )
+                raise self.error(f"{field}[{i}]", _("must have exactly 'rule' and 'reason'"))
             source = self.string(item, "rule", where)
             try:
                 check_rule(source, EXAMPLE)
             except RuleError as exc:
-                raise self.error(where + "rule", str(exc)) from None
+                raise self.error(where + "rule", exc.msgid, **exc.params) from None
             refusal = self.refusal(item["refusal"], where) if "refusal" in item else None
-            rules.append(Rule(source, self.bilingual(item, "reason", where), refusal))
-        return tuple(rules)
+            return Rule(source, self.bilingual(item, "reason", where), refusal)
+
+        return tuple(self.each(self.list(data, field), one))
 
     def refusal(self, value: Any, where: str) -> Refusal:
         """`{kind: unpaid_fines, service: <code>}` or `{kind: too_early, days_left: applicant.<...>,
         window_days: N}`."""
         allowed = {"kind", "service", "days_left", "window_days"}
         if not isinstance(value, dict) or not set(value) <= allowed or "kind" not in value:
-            raise self.error(where + "refusal", f"must be a mapping of {', '.join(sorted(allowed))}")
+            raise self.error(
+                where + "refusal", _("must be a mapping of %(keys)s"), keys=", ".join(sorted(allowed))
+            )
         window = value.get("window_days", 0)
         refusal = Refusal(
             str(value["kind"]),
@@ -391,29 +544,33 @@ class _Parser:
         try:
             check_refusal(refusal, EXAMPLE)
         except RuleError as exc:
-            raise self.error(where + "refusal", str(exc)) from None
+            raise self.error(where + "refusal", exc.msgid, **exc.params) from None
         return refusal
 
     def form(self, data: dict[str, Any]) -> dict[str, Any]:
         form = data.get("form")
         if not isinstance(form, dict) or set(form) - {"properties", "required"}:
-            raise self.error("form", "must have 'properties' and optionally 'required'")
+            raise self.error("form", _("must have 'properties' and optionally 'required'"))
         properties = form.get("properties")
         if not isinstance(properties, dict):
-            raise self.error("form.properties", "must be a mapping of field names")
+            raise self.error("form.properties", _("must be a mapping of field names"))
+        problems = Problems()
         for name, prop in properties.items():
-            self.form_property(str(name), prop)
+            problems.attempt(partial(self.form_property, str(name), prop))
         required = form.get("required", [])
         if not isinstance(required, list) or not all(r in properties for r in required):
-            raise self.error("form.required", "must list names of fields in form.properties")
+            problems.found.append(
+                self.error("form.required", _("must list names of fields in form.properties"))
+            )
+        problems.raise_any()
         return form
 
     def form_property(self, name: str, prop: Any) -> None:
         where = f"form.properties.{name}"
         if not _SNAKE.match(name):
-            raise self.error(where, "field names are snake_case")
+            raise self.error(where, _("field names are snake_case"))
         if not isinstance(prop, dict):
-            raise self.error(where, "must be a mapping")
+            raise self.error(where, _("must be a mapping"))
         allowed = {
             "type",
             "title",
@@ -430,52 +587,58 @@ class _Parser:
         }
         unknown = set(prop) - allowed
         if unknown:
-            raise self.error(f"{where}.{sorted(unknown)[0]}", "unknown keyword")
+            raise self.error(f"{where}.{sorted(unknown)[0]}", _("unknown keyword"))
         kind = prop.get("type")
         if kind not in PROPERTY_TYPES:
-            raise self.error(f"{where}.type", f"must be one of {', '.join(PROPERTY_TYPES)}")
+            raise self.error(
+                f"{where}.type", _("must be one of %(allowed)s"), allowed=", ".join(PROPERTY_TYPES)
+            )
         self.bilingual(prop, "title", where + ".", max_length=120)
         if "description" in prop:
             self.bilingual(prop, "description", where + ".")
         prefill = prop.get("x-prefill")
         if prefill is not None and prefill not in CHOICE_KEYS and prefill not in VALUE_SOURCES:
-            raise self.error(f"{where}.x-prefill", f"unknown source '{prefill}'")
+            raise self.error(f"{where}.x-prefill", _("unknown source '%(prefill)s'"), prefill=prefill)
         if "format" in prop and prop["format"] not in STRING_FORMATS:
-            raise self.error(f"{where}.format", f"must be one of {', '.join(STRING_FORMATS)}")
+            raise self.error(
+                f"{where}.format", _("must be one of %(allowed)s"), allowed=", ".join(STRING_FORMATS)
+            )
         if "pattern" in prop:
             try:
                 re.compile(prop["pattern"])
             except (re.error, TypeError):
-                raise self.error(f"{where}.pattern", "is not a valid regular expression") from None
+                raise self.error(f"{where}.pattern", _("is not a valid regular expression")) from None
         if "enum" in prop:
             values = prop["enum"]
             titles = prop.get("x-enum-titles")
             if not isinstance(values, list) or not values or len(set(map(str, values))) != len(values):
-                raise self.error(f"{where}.enum", "must be a non-empty list of distinct values")
+                raise self.error(f"{where}.enum", _("must be a non-empty list of distinct values"))
             if not isinstance(titles, dict) or {str(v) for v in titles} != {str(v) for v in values}:
-                raise self.error(f"{where}.x-enum-titles", "must give a bilingual title for every enum value")
+                raise self.error(
+                    f"{where}.x-enum-titles", _("must give a bilingual title for every enum value")
+                )
             # Titles are looked up by the value as text: JSON storage turns number keys into text.
             titles_by_text = {str(key): title for key, title in titles.items()}
             for value in values:
                 self.bilingual(titles_by_text, str(value), f"{where}.x-enum-titles.")
         if kind == "string" and not ({"maxLength", "enum", "x-prefill", "format"} & set(prop)):
-            raise self.error(where, "a text field needs maxLength, enum, format or x-prefill")
+            raise self.error(where, _("a text field needs maxLength, enum, format or x-prefill"))
         for bound in ("maxLength", "minLength"):
             if bound in prop and (not isinstance(prop[bound], int) or prop[bound] < 0 or kind != "string"):
-                raise self.error(f"{where}.{bound}", "must be a whole number on a string field")
+                raise self.error(f"{where}.{bound}", _("must be a whole number on a string field"))
         for bound in ("minimum", "maximum"):
             if bound in prop and (
                 kind not in ("integer", "number") or not isinstance(prop[bound], int | float)
             ):
-                raise self.error(f"{where}.{bound}", "must be a number on a numeric field")
+                raise self.error(f"{where}.{bound}", _("must be a number on a numeric field"))
 
     def documents(self, data: dict[str, Any]) -> tuple[RequiredDocument, ...]:
-        docs = []
         seen: set[str] = set()
         items = self.list(data, "required_documents")
         if len(items) > MAX_DOCUMENTS:
-            raise self.error("required_documents", f"has at most {MAX_DOCUMENTS} documents")
-        for i, item in enumerate(items):
+            raise self.error("required_documents", _("has at most %(count)s documents"), count=MAX_DOCUMENTS)
+
+        def one(i: int, item: Any) -> RequiredDocument:
             where = f"required_documents[{i}]."
             if not isinstance(item, dict) or set(item) - {
                 "code",
@@ -485,29 +648,32 @@ class _Parser:
                 "required",
                 "required_when",
             }:
-                raise self.error(f"required_documents[{i}]", "has unknown or missing keys")
+                raise self.error(f"required_documents[{i}]", _("has unknown or missing keys"))
             code = self.string(item, "code", where)
             if not _SNAKE.match(code) or code in seen:
-                raise self.error(where + "code", "must be snake_case and unique")
+                raise self.error(where + "code", _("must be snake_case and unique"))
             seen.add(code)
             formats = self.list(item, "formats", min_items=1, where=where)
             if not all(f in DOCUMENT_FORMATS for f in formats):
-                raise self.error(where + "formats", f"must be among {', '.join(DOCUMENT_FORMATS)}")
+                raise self.error(
+                    where + "formats", _("must be among %(allowed)s"), allowed=", ".join(DOCUMENT_FORMATS)
+                )
             size = item.get("max_size_mb")
             if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= DOCUMENT_MAX_MB:
-                raise self.error(where + "max_size_mb", f"must be a whole number from 1 to {DOCUMENT_MAX_MB}")
+                raise self.error(
+                    where + "max_size_mb", _("must be a whole number from 1 to %(max)s"), max=DOCUMENT_MAX_MB
+                )
             required = item.get("required", True)
             if not isinstance(required, bool):
-                raise self.error(where + "required", "must be true or false")
+                raise self.error(where + "required", _("must be true or false"))
             when = self.required_when(data, item, where)
             if when is not None and required:
-                raise self.error(where + "required", "must be false beside required_when")
-            docs.append(
-                RequiredDocument(
-                    code, self.bilingual(item, "name", where), tuple(formats), size, required, when
-                )
+                raise self.error(where + "required", _("must be false beside required_when"))
+            return RequiredDocument(
+                code, self.bilingual(item, "name", where), tuple(formats), size, required, when
             )
-        return tuple(docs)
+
+        return tuple(self.each(items, one))
 
     def required_when(self, data: dict[str, Any], item: dict[str, Any], where: str) -> RequiredWhen | None:
         """`required_when: {payment_method: [bank_transfer]}`: required when the answer to one choice
@@ -517,12 +683,14 @@ class _Parser:
         where += "required_when"
         value = item["required_when"]
         if not isinstance(value, dict) or len(value) != 1:
-            raise self.error(where, "must name one choice field: {field: [value, ...]}")
+            raise self.error(where, _("must name one choice field: {field: [value, ...]}"))
         [(field, values)] = value.items()
-        properties = data.get("form", {}).get("properties", {})
-        prop = properties.get(field) if isinstance(properties, dict) else None
+        properties = _properties(data)
+        prop = properties.get(field)
         if not isinstance(prop, dict) or not isinstance(prop.get("enum"), list):
-            raise self.error(where, f"'{field}' is not a choice field (with enum) of the form")
+            raise self.error(
+                where, _("'%(choice)s' is not a choice field (with enum) of the form"), choice=field
+            )
         offered = [str(v) for v in prop["enum"]]
         if (
             not isinstance(values, list)
@@ -530,37 +698,52 @@ class _Parser:
             or len(set(map(str, values))) != len(values)
             or not set(map(str, values)) <= set(offered)
         ):
-            raise self.error(f"{where}.{field}", f"must list distinct values among {', '.join(offered)}")
-        titles = {str(k): v for k, v in prop.get("x-enum-titles", {}).items()}
-        return RequiredWhen(
-            str(field),
-            tuple(map(str, values)),
-            BilingualText.from_dict(prop["title"]),
-            tuple((v, BilingualText.from_dict(titles[v])) for v in offered),
-        )
+            raise self.error(
+                f"{where}.{field}",
+                _("must list distinct values among %(allowed)s"),
+                allowed=", ".join(offered),
+            )
+        try:
+            titles = {str(k): v for k, v in prop.get("x-enum-titles", {}).items()}
+            return RequiredWhen(
+                str(field),
+                tuple(map(str, values)),
+                BilingualText.from_dict(prop["title"]),
+                tuple((v, BilingualText.from_dict(titles[v])) for v in offered),
+            )
+        except (AttributeError, KeyError, ValueError):  # told where the form field is checked
+            raise self.error(
+                where, _("'%(choice)s' needs a title and a title for each choice"), choice=field
+            ) from None
 
     def outputs(self, data: dict[str, Any]) -> tuple[Output, ...]:
-        outputs = []
-        for i, item in enumerate(self.list(data, "outputs")):
+        def one(i: int, item: Any) -> Output:
             where = f"outputs[{i}]."
             if not isinstance(item, dict) or set(item) - {"document", "valid_for", "holder"}:
-                raise self.error(f"outputs[{i}]", "must be {document: ..., valid_for: P1Y}")
+                raise self.error(f"outputs[{i}]", _("must be {document: ..., valid_for: P1Y}"))
             document = self.string(item, "document", where)
             if not _SNAKE.match(document):
-                raise self.error(where + "document", "must be snake_case")
+                raise self.error(where + "document", _("must be snake_case"))
             valid_for = item.get("valid_for")
             if valid_for is not None and (not isinstance(valid_for, str) or not _DURATION.match(valid_for)):
-                raise self.error(where + "valid_for", "must be an ISO 8601 duration such as P1Y or P6M")
+                raise self.error(where + "valid_for", _("must be an ISO 8601 duration such as P1Y or P6M"))
             holder = item.get("holder")
-            roles = {p.get("role") for p in data.get("parties", []) if isinstance(p, dict)}
+            parties = data.get("parties")
+            roles = (
+                {p.get("role") for p in parties if isinstance(p, dict)}
+                if isinstance(parties, list)
+                else set()
+            )
             if holder is not None and holder not in roles:
-                raise self.error(where + "holder", "must be the role of one of the parties")
-            outputs.append(Output(document, valid_for, holder))
-        return tuple(outputs)
+                raise self.error(where + "holder", _("must be the role of one of the parties"))
+            return Output(document, valid_for, holder)
+
+        return tuple(self.each(self.list(data, "outputs"), one))
 
     def parties(self, data: dict[str, Any]) -> tuple[Party, ...]:
-        parties = []
-        for i, item in enumerate(self.list(data, "parties")):
+        properties = _properties(data)
+
+        def one(i: int, item: Any) -> Party:
             where = f"parties[{i}]."
             if not isinstance(item, dict) or not {"role", "name", "consent"} <= set(item) <= {
                 "role",
@@ -570,44 +753,56 @@ class _Parser:
                 "is_applicant",
             }:
                 raise self.error(
-                    f"parties[{i}]", "must have role, name, consent and optionally civil_id_field"
+                    f"parties[{i}]", _("must have role, name, consent and optionally civil_id_field")
                 )
             role = self.string(item, "role", where)
             if role not in PARTY_ROLES:
-                raise self.error(where + "role", f"unknown role '{role}'")
+                raise self.error(where + "role", _("unknown role '%(role)s'"), role=role)
             if item["consent"] not in ("required", "none"):
-                raise self.error(where + "consent", "must be 'required' or 'none'")
+                raise self.error(where + "consent", _("must be 'required' or 'none'"))
             field = item.get("civil_id_field")
             is_applicant = item.get("is_applicant", False)
-            properties = data.get("form", {}).get("properties", {})
-            if field is not None and (field not in properties or properties[field].get("type") != "string"):
-                raise self.error(where + "civil_id_field", "must name a text field of the form")
+            if field is not None and (
+                not isinstance(properties.get(field), dict) or properties[field].get("type") != "string"
+            ):
+                raise self.error(where + "civil_id_field", _("must name a text field of the form"))
             if not isinstance(is_applicant, bool) or (is_applicant and field is not None):
                 raise self.error(
-                    where + "is_applicant", "must be true or false, and not beside civil_id_field"
+                    where + "is_applicant", _("must be true or false, and not beside civil_id_field")
                 )
             consent = item["consent"] == "required"
             if consent and field is None and not is_applicant:
                 raise self.error(
-                    where + "consent", "a required consent needs civil_id_field (who must agree)"
+                    where + "consent", _("a required consent needs civil_id_field (who must agree)")
                 )
             name = self.bilingual(item, "name", where)
-            parties.append(Party(role, name, consent, field, is_applicant))
-        return tuple(parties)
+            return Party(role, name, consent, field, is_applicant)
+
+        return tuple(self.each(self.list(data, "parties"), one))
 
     def effects(self, data: dict[str, Any]) -> tuple[str, ...]:
         effects = data.get("effects", [])
         if not isinstance(effects, list):
-            raise self.error("effects", "must be a list of effect names")
-        properties = data.get("form", {}).get("properties", {})
-        for i, effect in enumerate(effects):
-            known = vocabulary.known()
+            raise self.error("effects", _("must be a list of effect names"))
+        properties = _properties(data)
+        known = vocabulary.known()
+
+        def one(i: int, effect: Any) -> str:
             if effect not in known:
-                raise self.error(f"effects[{i}]", f"unknown effect '{effect}'; known: {', '.join(known)}")
+                raise self.error(
+                    f"effects[{i}]",
+                    _("unknown effect '%(effect)s'; known: %(known)s"),
+                    effect=effect,
+                    known=", ".join(known),
+                )
             missing = [f for f in known[effect].reads if f not in properties]
             if missing:
-                raise self.error(f"effects[{i}]", f"needs the form field(s) {', '.join(missing)}")
-        return tuple(effects)
+                raise self.error(
+                    f"effects[{i}]", _("needs the form field(s) %(fields)s"), fields=", ".join(missing)
+                )
+            return str(effect)
+
+        return tuple(self.each(effects, one))
 
     def delivery(self, data: dict[str, Any]) -> Delivery | None:
         """`delivery: {field: delivery, methods: {kiosk: {kind: collect, ...}, courier: {...}}}`:
@@ -616,20 +811,23 @@ class _Parser:
         if value is None:
             return None
         if not isinstance(value, dict) or set(value) != {"field", "methods"}:
-            raise self.error("delivery", "must have exactly 'field' and 'methods'")
-        properties = data.get("form", {}).get("properties", {})
+            raise self.error("delivery", _("must have exactly 'field' and 'methods'"))
+        properties = _properties(data)
         field = self.string(value, "field", "delivery.")
         choices = properties.get(field, {}).get("enum") if isinstance(properties.get(field), dict) else None
         if not isinstance(choices, list):
-            raise self.error("delivery.field", "must name a choice field (with enum) of the form")
+            raise self.error("delivery.field", _("must name a choice field (with enum) of the form"))
         methods = value["methods"]
         if not isinstance(methods, dict) or not methods:
-            raise self.error("delivery.methods", "must map values of the choice to a method each")
+            raise self.error("delivery.methods", _("must map values of the choice to a method each"))
+        named = list(methods.items())
         return Delivery(
             field,
             tuple(
-                self.delivery_method(str(name), item, tuple(choices), properties)
-                for name, item in methods.items()
+                self.each(
+                    named,
+                    lambda i, pair: self.delivery_method(str(pair[0]), pair[1], tuple(choices), properties),
+                )
             ),
         )
 
@@ -638,25 +836,31 @@ class _Parser:
     ) -> DeliveryMethod:
         where = f"delivery.methods.{name}"
         if name not in map(str, choices):
-            raise self.error(where, "is not one of the choice field's enum values")
+            raise self.error(where, _("is not one of the choice field's enum values"))
         if not isinstance(item, dict) or not {"kind", "working_days"} <= set(item) <= {
             "kind",
             "working_days",
             "place",
             "governorate_field",
         }:
-            raise self.error(where, "must have kind, working_days and, to collect, place")
+            raise self.error(where, _("must have kind, working_days and, to collect, place"))
         kind = item["kind"]
         if kind not in DELIVERY_KINDS:
-            raise self.error(f"{where}.kind", f"must be one of {', '.join(DELIVERY_KINDS)}")
+            raise self.error(
+                f"{where}.kind", _("must be one of %(allowed)s"), allowed=", ".join(DELIVERY_KINDS)
+            )
         days = item["working_days"]
         if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= DELIVERY_MAX_WORKING_DAYS:
             raise self.error(
-                f"{where}.working_days", f"must be a whole number from 0 to {DELIVERY_MAX_WORKING_DAYS}"
+                f"{where}.working_days",
+                _("must be a whole number from 0 to %(max)s"),
+                max=DELIVERY_MAX_WORKING_DAYS,
             )
         if kind == "courier":
             if set(item) - {"kind", "working_days"}:
-                raise self.error(where, "a courier goes to the registered address: no place or governorate")
+                raise self.error(
+                    where, _("a courier goes to the registered address: no place or governorate")
+                )
             return DeliveryMethod(name, kind, days)
         place = self.bilingual(item, "place", where + ".", max_length=120)
         governorate = item.get("governorate_field")
@@ -664,5 +868,12 @@ class _Parser:
             not isinstance(properties.get(governorate), dict)
             or properties[governorate].get("type") != "string"
         ):
-            raise self.error(f"{where}.governorate_field", "must name a text field of the form")
+            raise self.error(f"{where}.governorate_field", _("must name a text field of the form"))
         return DeliveryMethod(name, kind, days, place, governorate)
+
+
+def _properties(data: dict[str, Any]) -> dict[str, Any]:
+    """The form's fields, or none when the form itself is wrong (told where the form is checked)."""
+    form = data.get("form")
+    properties = form.get("properties") if isinstance(form, dict) else None
+    return properties if isinstance(properties, dict) else {}

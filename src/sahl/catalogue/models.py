@@ -3,7 +3,9 @@ versions; the `Service` row carries the current version's searchable summary."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from sahl.core.bilingual import BilingualText
 from sahl.core.money import Money
@@ -110,3 +112,46 @@ class ServiceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} v{self.number}"
+
+
+class ServiceDraft(models.Model):
+    """A new definition of a service, written in the browser by the agency's administrator and
+    published by an operator after review (ADR 0061). Its text is the YAML as typed."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "draft"  # being written; only its author's agency sees it
+        SUBMITTED = "submitted", "submitted"  # waiting in the operators' publishing queue
+        PUBLISHED = "published", "published"  # became the service's current version (`version`)
+        RETURNED = "returned", "returned"  # sent back to the agency with the operator's reason
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="drafts")
+    text = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    based_on = models.ForeignKey(
+        ServiceVersion, on_delete=models.PROTECT, related_name="+", help_text="the version it was edited from"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="why it was returned")
+    version = models.OneToOneField(
+        ServiceVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "submitted_at"])]
+        constraints = [
+            # One open draft a service: the queue never holds two rival texts of it.
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=models.Q(state__in=["draft", "submitted"]),
+                name="one_open_draft",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk} of {self.service_id} ({self.state})"

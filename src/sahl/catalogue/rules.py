@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import celpy
 from celpy import celtypes
+from django.utils.translation import gettext_noop as _  # marked here, translated where shown
 
 from sahl.core.bilingual import BilingualText
 from sahl.core.money import Money
@@ -23,8 +24,56 @@ _ENV = celpy.Environment()
 _APPLICANT_FIELD = re.compile(r"\bapplicant\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
+class Term(str):
+    """A word inside a message that is translated with it ("a number", "text")."""
+
+
 class RuleError(ValueError):
-    """A rule that does not compile, names an unknown field, or does not give true or false."""
+    """A rule that does not compile, names an unknown field, or does not give true or false.
+
+    Told in the integrator's words, never the rule engine's: `msgid` is an English message with
+    %(name)s fields (translated where it is shown), `params` its values."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        english = msgid % params if params else msgid
+        super().__init__(english)
+        self.msgid, self.params = msgid, params
+
+
+# What a CEL value is, as an integrator would say it: a mismatch reads "compares a number with text".
+_KINDS = {
+    "IntType": Term(_("a number")),
+    "UintType": Term(_("a number")),
+    "DoubleType": Term(_("a number")),
+    "StringType": Term(_("text")),
+    "BoolType": Term(_("true or false")),
+    "ListType": Term(_("a list")),
+    "MapType": Term(_("a record")),
+    "NullType": Term(_("nothing (null)")),
+    "TimestampType": Term(_("a date")),
+    "DurationType": Term(_("a duration")),
+}
+_MISMATCH = re.compile(r"applied to '\(<class 'celpy\.celtypes\.(\w+)'>, <class 'celpy\.celtypes\.(\w+)'>\)'")
+
+
+def _unworkable(exc: Exception) -> RuleError:
+    """The engine's evaluation error, told as what is wrong with the rule."""
+    found = _MISMATCH.search(str(exc))
+    if found:
+        left, right = (_KINDS.get(name, Term(_("a value"))) for name in found.groups())
+        if left != right:
+            return RuleError(
+                _(
+                    "compares %(left)s with %(right)s: both sides must be of the same kind (numbers "
+                    "without quotes, text in quotes)"
+                ),
+                left=left,
+                right=right,
+            )
+        return RuleError(_("uses an operator that does not apply to %(kind)s"), kind=left)
+    return RuleError(
+        _("cannot be worked out for an example applicant: check the fields and functions it uses")
+    )
 
 
 # What a refusal can say beyond its rule's fixed reason, from the person's own records (a rule's
@@ -80,8 +129,10 @@ class Eligibility:
 def compile_rule(source: str) -> Any:
     try:
         return _ENV.program(_ENV.compile(source))
-    except Exception as exc:  # celpy raises several parse error types
-        raise RuleError(f"does not compile: {exc}") from None
+    except Exception:  # celpy raises several parse error types, in its own words
+        raise RuleError(
+            _("is not a valid rule: check its brackets, quotes and operators (see the rules guide)")
+        ) from None
 
 
 def activation_of(facts: ApplicantFacts) -> dict[str, Any]:
@@ -95,9 +146,10 @@ def evaluate(source: str, facts: ApplicantFacts, activation: dict[str, Any] | No
     try:
         result = program.evaluate(activation)
     except Exception as exc:  # celpy wraps evaluation errors in its own types
-        raise RuleError(f"cannot be evaluated: {exc}") from None
+        raise _unworkable(exc) from None
     if not isinstance(result, celtypes.BoolType):
-        raise RuleError(f"gives {type(result).__name__}, not true or false")
+        kind = _KINDS.get(type(result).__name__, Term(_("a value")))
+        raise RuleError(_("must give true or false, but gives %(kind)s"), kind=kind)
     return bool(result)
 
 
@@ -106,7 +158,7 @@ def check_rule(source: str, example: ApplicantFacts) -> None:
     compile_rule(source)
     for name in _APPLICANT_FIELD.findall(source):
         if name not in example:
-            raise RuleError(f"unknown field applicant.{name}")
+            raise RuleError(_("names applicant.%(name)s, which is not a known fact"), name=name)
     evaluate(source, example)
 
 
@@ -157,15 +209,15 @@ def days_left(path: str, facts: ApplicantFacts) -> int | None:
 def check_refusal(refusal: Refusal, example: ApplicantFacts) -> None:
     """Raise RuleError unless the refusal is one Sahl can tell."""
     if refusal.kind not in REFUSAL_KINDS:
-        raise RuleError(f"kind must be one of {', '.join(REFUSAL_KINDS)}")
+        raise RuleError(_("kind must be one of %(kinds)s"), kinds=", ".join(REFUSAL_KINDS))
     if refusal.kind == UNPAID_FINES:
         if not _SERVICE_CODE.match(refusal.service):
-            raise RuleError("service must be the code of the service that pays the fines")
+            raise RuleError(_("service must be the code of the service that pays the fines"))
         return
     if not 0 < refusal.window_days <= 3650:
-        raise RuleError("window_days must be a whole number of days from 1 to 3650")
+        raise RuleError(_("window_days must be a whole number of days from 1 to 3650"))
     if not refusal.days_left.startswith("applicant.") or days_left(refusal.days_left, example) is None:
-        raise RuleError("days_left must name a whole-number fact, e.g. applicant.passports.days_left")
+        raise RuleError(_("days_left must name a whole-number fact, e.g. applicant.passports.days_left"))
 
 
 _SERVICE_CODE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+(-[a-z0-9]+)*$")

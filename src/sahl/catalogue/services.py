@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -122,29 +123,67 @@ def _publish(files: CatalogueFiles) -> LoadReport:
         ):
             unchanged += 1
             continue
-        summary = _summary(definition, agencies[definition.agency], categories[definition.category])
-        if service is None:
-            service = Service.objects.create(code=definition.code, **summary)
-            number = 1
-        else:
-            for name, value in summary.items():
-                setattr(service, name, value)
-            number = (service.current_version.number if service.current_version else 0) + 1
-        version = ServiceVersion.objects.create(
-            service=service,
-            number=number,
-            digest=definition.digest,
-            definition=definition.raw,
-            source=f"{definition.agency}/{definition.code.split('.', 1)[1]}.yaml",
-            published_at=now,
+        publish_version(
+            definition, service, agencies[definition.agency], categories[definition.category], now
         )
-        service.current_version = version
-        service.is_active = True
-        service.save()
         published += 1
     codes = {d.code for d in files.services}
     withdrawn = Service.objects.filter(is_active=True).exclude(code__in=codes).update(is_active=False)
-    # Read rows beside the applications copy a service's names: they are written again (a task).
+    announce_renamed(shown_before)
+    return LoadReport(published, unchanged, withdrawn)
+
+
+def publish_version(
+    definition: ServiceDefinition,
+    service: Service | None,
+    agency: Agency,
+    category: Category,
+    now: datetime,
+) -> ServiceVersion:
+    """Write a checked definition as the service's next version and make it current: the one way a
+    version is made, from the files (load_catalogue) or from a reviewed draft (catalogue.drafts).
+    Earlier versions stay as they are: applications filed under them keep them."""
+    summary = _summary(definition, agency, category)
+    if service is None:
+        service = Service.objects.create(code=definition.code, **summary)
+        number = 1
+    else:
+        for name, value in summary.items():
+            setattr(service, name, value)
+        number = (service.current_version.number if service.current_version else 0) + 1
+    version = ServiceVersion.objects.create(
+        service=service,
+        number=number,
+        digest=definition.digest,
+        definition=definition.raw,
+        source=source_of(definition.code),
+        published_at=now,
+    )
+    service.current_version = version
+    service.is_active = True
+    service.save()
+    return version
+
+
+def summary_of(definition: ServiceDefinition) -> dict[str, object]:
+    """The service row's fields for a definition (a preview of a draft shows them unsaved)."""
+    return _summary(
+        definition, Agency.objects.get(code=definition.agency), Category.objects.get(code=definition.category)
+    )
+
+
+def source_of(code: str) -> str:
+    """The definition's file, relative to the definitions folder ("moi/passport-renewal.yaml")."""
+    agency, slug = code.split(".", 1)
+    return f"{agency}/{slug}.yaml"
+
+
+def shown_now() -> dict[int, tuple[str, ...]]:
+    return _shown()
+
+
+def announce_renamed(shown_before: dict[int, tuple[str, ...]]) -> None:
+    """Read rows beside the applications copy a service's names: they are written again (a task)."""
     renamed: list[DomainEvent] = [
         ServiceRenamed(service_id=pk, code=code)
         for pk, (code, *shown) in sorted(_shown().items())
@@ -152,7 +191,6 @@ def _publish(files: CatalogueFiles) -> LoadReport:
     ]
     if renamed:
         announce_all(renamed)
-    return LoadReport(published, unchanged, withdrawn)
 
 
 def _shown() -> dict[int, tuple[str, ...]]:

@@ -410,6 +410,21 @@ MESSAGES.update(
     }
 )
 
+
+# Publishing a service through review (catalogue.drafts): the agency's administrator and the operator.
+MESSAGES.update(
+    {
+        "publishing.invalid": _("The definition has problems: correct those listed and try again."),
+        "publishing.unchanged": _("The definition is the same as the published one: change something first."),
+        "publishing.waiting": _(
+            "A definition of this service is already waiting to be published: wait for the operator's decision."
+        ),
+        "publishing.not_waiting": _("This definition is no longer waiting to be published."),
+        "publishing.reason_required": _("Say why it is returned (at most 1,000 characters)."),
+        "publishing.too_long": _("The definition is too long (at most 100,000 characters)."),
+    }
+)
+
 # Appointing agency staff (identity.staff): by civil ID, a person of the register with an account.
 MESSAGES.update(
     {

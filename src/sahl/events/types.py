@@ -239,6 +239,22 @@ class ServiceRenamed(DomainEvent):
 
 @event_type
 @dataclass(frozen=True)
+class ServiceDraftDecided(DomainEvent):
+    """An operator published or returned a service definition an agency's administrator submitted
+    (`outcome`: published or returned); its author is told."""
+
+    type = "catalogue.draft_decided"
+    draft_id: int
+    code: str
+    outcome: str
+
+    @property
+    def subject(self) -> str:
+        return f"service:{self.code}"
+
+
+@event_type
+@dataclass(frozen=True)
 class ComplaintMoved(DomainEvent):
     """A step in a report's handling (acknowledged, question, forwarded, resolved, escalated...)."""
 

@@ -60,6 +60,7 @@ KINDS = {
     "notice": pgettext_lazy("message kind", "Official notice"),
     "reminder": pgettext_lazy("message kind", "Reminder"),
     "journey": pgettext_lazy("message kind", "Journey"),
+    "service": pgettext_lazy("message kind", "Service publishing"),
     "staff": pgettext_lazy("message kind", "Agency staff"),
 }
 

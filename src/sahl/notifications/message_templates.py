@@ -125,6 +125,24 @@ TEMPLATES: dict[str, Template] = {
         ),
         sms=_("Sahl: your report {reference} was resolved. Rate it."),
     ),
+    # To an agency's administrator about a service definition they submitted; {reference} is the
+    # service's code.
+    "service_published": Template(
+        subject=_("Your definition of {service} was published"),
+        body=_(
+            "An operator published your definition of {service} ({reference}) as the service's new "
+            "version. New applications use it; applications already filed keep the version they were "
+            "filed under."
+        ),
+        sms=_("Sahl: your definition of service {reference} was published."),
+    ),
+    "service_returned": Template(
+        subject=_("Your definition of {service} was returned"),
+        body=_(
+            "An operator returned your definition of {service} ({reference}) without publishing it: {note}"
+        ),
+        sms=_("Sahl: your definition of service {reference} was returned."),
+    ),
     "complaint_reopened": Template(
         subject=_("Report {reference} was reopened"),
         body=_("Report {reference} about {topic} was reopened with {agency}: {note}"),

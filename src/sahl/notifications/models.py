@@ -96,6 +96,7 @@ class Message(models.Model):
         COMPLAINT = "complaint", "complaint"  # a step in the handling of a report (Ballegh)
         REMINDER = "reminder", "reminder"  # a document nearing its expiry (journeys' reminders)
         JOURNEY = "journey", "journey"  # a life-event journey started, or one of its steps moved
+        SERVICE = "service", "service"  # a service definition the person submitted was published or returned
         STAFF = "staff", "staff"  # a role on an agency's staff given or ended
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")

@@ -25,6 +25,7 @@ from sahl.events.types import (
     PaymentEvent,
     PaymentRefunded,
     ReminderDue,
+    ServiceDraftDecided,
     StaffAppointed,
     StaffEvent,
     StaffRemoved,
@@ -53,6 +54,11 @@ def payment_moved(event: PaymentEvent) -> None:
 @listen(ComplaintMoved)
 def complaint_moved(event: ComplaintMoved) -> None:
     sending.complaint_moved(event.complaint_id, event.step_id, event.kind, event.actor_id)
+
+
+@listen(ServiceDraftDecided)
+def service_draft_decided(event: ServiceDraftDecided) -> None:
+    sending.service_draft_decided(event.draft_id)
 
 
 @listen(JourneyStarted)

@@ -44,6 +44,7 @@ APPLICATION_EVENTS = frozenset(
 )
 PAYMENT_EVENTS = frozenset({"payment_due", "payment_received", "payment_refunded"})
 NOTICE_EVENTS = frozenset({"notice", "notice_guardian"})
+SERVICE_EVENTS = frozenset({"service_published", "service_returned"})  # to an agency's administrator
 REMINDER_EVENTS = frozenset(
     {
         "document_expiring",

@@ -22,6 +22,7 @@ from django_tasks import task
 from sahl.applications.handover import handover_for
 from sahl.applications.labels import STATES
 from sahl.applications.models import Application, HistoryEvent, Party
+from sahl.catalogue.models import ServiceDraft
 from sahl.catalogue.services import definition_of
 from sahl.complaints.models import Event as ComplaintStep
 from sahl.core import queue
@@ -193,6 +194,8 @@ def compose(
         if event in rules.REMINDER_EVENTS
         else Message.Kind.JOURNEY
         if event in rules.JOURNEY_EVENTS
+        else Message.Kind.SERVICE
+        if event in rules.SERVICE_EVENTS
         else Message.Kind.STAFF
         if event in rules.STAFF_EVENTS
         else Message.Kind.APPLICATION,
@@ -321,3 +324,19 @@ def complaint_changed(
         "note": note.strip() or "—",
     }
     return [compose(user, event, params, link=link) for user in recipients]
+
+
+def service_draft_decided(draft_id: int) -> Message | None:
+    """Tell the agency administrator who submitted a service's definition that an operator
+    published it or returned it (with the reason), linking to the service's editor."""
+    draft = ServiceDraft.objects.select_related("service", "author").filter(pk=draft_id).first()
+    if draft is None or draft.state not in (ServiceDraft.State.PUBLISHED, ServiceDraft.State.RETURNED):
+        return None
+    event = "service_published" if draft.state == ServiceDraft.State.PUBLISHED else "service_returned"
+    params: dict[str, templates.Param] = {
+        "service": BilingualText(draft.service.name_ar, draft.service.name_en),
+        "reference": draft.service.code,
+        "note": draft.reason or "—",
+    }
+    link = reverse("backoffice:edit_service", args=[draft.service.code])
+    return compose(draft.author, event, params, link=link)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from sahl.audit import services as audit
+from sahl.catalogue import drafts
 from sahl.catalogue.models import Agency
 from sahl.core.errors import NotFound
 from sahl.events import services as backbone
@@ -58,9 +59,10 @@ _TROUBLED_DELIVERIES = (Delivery.State.RETRYING, Delivery.State.FAILED, Delivery
 
 @dataclass(frozen=True)
 class Attention:
-    """The operators' home: how many things wait for an operator on each page. Three reads, by
+    """The operators' home: how many things wait for an operator on each page. Four reads, by
     index, whatever the size of the tables (the outbox's (state, ...) index, the handlings' (state,
-    ...) index, the audit log's head row), plus the tail of the checkpoint file."""
+    ...) index, the audit log's head row, the drafts' (state, ...) index), plus the tail of the
+    checkpoint file."""
 
     deliveries: int  # every channel: retrying, failed permanently, uncertain
     agency_deliveries: int  # the same, to agencies' systems
@@ -68,6 +70,7 @@ class Attention:
     events: int  # subscribers failing or given up
     audit_since: int  # audit entries written since the last signed checkpoint
     without_admin: int = 0  # agencies with no administrator to appoint their staff (identity.staff)
+    drafts: int = 0  # service definitions waiting in the publishing queue
 
 
 def attention(operator: User) -> Attention:
@@ -86,4 +89,5 @@ def attention(operator: User) -> Attention:
         events=events,
         audit_since=audit.checkpoint_status().since,
         without_admin=Agency.objects.exclude(staff__role=StaffMembership.Role.AGENCY_ADMIN).count(),
+        drafts=drafts.waiting_count(),
     )

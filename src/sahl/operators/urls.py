@@ -10,6 +10,8 @@ urlpatterns = [
     path("operators/events", views.events, name="events"),
     path("operators/events/<int:handling_id>/retry", views.retry_event, name="retry_event"),
     path("operators/audit", views.audit_checkpoints, name="audit_checkpoints"),
+    path("operators/publishing", views.publishing_queue, name="publishing"),
+    path("operators/publishing/<int:draft_id>", views.review_draft, name="review_draft"),
     path("operators/staff", staff_views.administrators, name="staff"),
     path("operators/staff/<int:membership_id>/remove", staff_views.remove_administrator, name="staff_remove"),
     # The two lists this page replaced, kept as addresses operators have bookmarked.

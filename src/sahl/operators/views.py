@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sahl.core.errors import SahlError
+from sahl.core.errors import BadInput, SahlError
+from sahl.core.messages import message
 from sahl.identity.current import person_of
-from sahl.operators import labels, services
+from sahl.operators import labels, publishing, services
 from sahl.outbox import channels
 from sahl.outbox import labels as outbox_labels
 from sahl.outbox.services import Filters
@@ -120,3 +122,47 @@ def audit_checkpoints(request: HttpRequest) -> HttpResponse:
     except SahlError as error:
         return for_error(request, error)
     return render(request, "operators/audit.html", {"status": status})
+
+
+@login_required
+@require_GET
+def publishing_queue(request: HttpRequest) -> HttpResponse:
+    try:
+        found = publishing.waiting(person_of(request))
+    except SahlError as error:
+        return for_error(request, error)
+    return render(request, "operators/publishing.html", {"drafts": found})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_draft(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """One submitted definition against the published one, with Publish and Return (with a reason)."""
+    operator = person_of(request)
+    status = 200
+    refusal = ""
+    try:
+        if request.method == "POST":
+            if request.POST.get("action") == "publish":
+                version = publishing.publish(operator, draft_id)
+                messages.success(
+                    request,
+                    _("Published: version %(number)s is now the service's.") % {"number": version.number},
+                )
+                return redirect("operators:publishing")
+            if request.POST.get("action") == "return":
+                publishing.send_back(operator, draft_id, request.POST.get("reason", ""))
+                messages.success(request, _("Returned to the agency with your reason."))
+                return redirect("operators:publishing")
+            raise BadInput("request.bad")
+    except BadInput as refused:
+        refusal, status = message(refused.code, get_language() or "ar", **refused.params), 400
+    except SahlError as error:
+        return for_error(request, error)
+    try:
+        found = publishing.review(operator, draft_id)
+    except SahlError as error:
+        return for_error(request, error)
+    return render(
+        request, "operators/review_draft.html", {"review": found, "refusal": refusal}, status=status
+    )

@@ -194,7 +194,9 @@ def publish(draft_id: int, operator_id: int) -> ServiceVersion:
             raise BadInput("publishing.invalid") from None
         shown_before = services.shown_now()
         category = Category.objects.get(code=definition.category)
-        version = services.publish_version(definition, service, service.agency, category, timezone.now())
+        version = services.publish_version(
+            definition, service, service.agency, category, timezone.now(), reviewed=True
+        )
         _decide(draft, operator_id, ServiceDraft.State.PUBLISHED, version=version)
         services.announce_renamed(shown_before)
     services.forget_cached_catalogue()

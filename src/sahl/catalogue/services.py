@@ -119,7 +119,7 @@ def _publish(files: CatalogueFiles) -> LoadReport:
             service
             and service.is_active
             and service.current_version
-            and (service.current_version.digest == definition.digest)
+            and definition.digest in (service.current_version.digest, _kept_over_file(service))
         ):
             unchanged += 1
             continue
@@ -133,12 +133,32 @@ def _publish(files: CatalogueFiles) -> LoadReport:
     return LoadReport(published, unchanged, withdrawn)
 
 
+REVIEWED = "review:"  # a version's source when it was published through review, not from its file
+
+
+def _kept_over_file(service: Service) -> str | None:
+    """The digest of the file a version published through review replaced: while the file is still
+    that one, loading the files keeps the reviewed version (a deployment does not undo what an
+    operator published); a changed file is published over it."""
+    current = service.current_version
+    if current is None or not current.source.startswith(REVIEWED):
+        return None
+    return (
+        ServiceVersion.objects.filter(service=service, number__lt=current.number)
+        .exclude(source__startswith=REVIEWED)
+        .order_by("-number")
+        .values_list("digest", flat=True)
+        .first()
+    )
+
+
 def publish_version(
     definition: ServiceDefinition,
     service: Service | None,
     agency: Agency,
     category: Category,
     now: datetime,
+    reviewed: bool = False,
 ) -> ServiceVersion:
     """Write a checked definition as the service's next version and make it current: the one way a
     version is made, from the files (load_catalogue) or from a reviewed draft (catalogue.drafts).
@@ -156,7 +176,7 @@ def publish_version(
         number=number,
         digest=definition.digest,
         definition=definition.raw,
-        source=source_of(definition.code),
+        source=(REVIEWED if reviewed else "") + source_of(definition.code),
         published_at=now,
     )
     service.current_version = version

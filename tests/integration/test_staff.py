@@ -329,3 +329,14 @@ def test_an_operator_makes_a_member_of_the_agency_its_administrator(login, demo)
     assert member_of(demo, "caseworker").role == "agency_admin"
     elsewhere = operator.post("/operators/staff", {"agency": "moi", "civil_id": demo["paci-staff"]})
     assert elsewhere.status_code == 409 and member_of(demo, "paci-staff").agency.code == "paci"
+
+
+def test_an_operator_removes_an_administrator_after_a_confirmation(login, demo):
+    operator = login(demo["operator"], "en")
+    admin = member_of(demo, "moi-admin")
+    confirm = operator.get(f"/operators/staff/{admin.pk}/remove")
+    assert confirm.status_code == 200 and "Confirm the removal" in confirm.content.decode()
+    done = operator.post(f"/operators/staff/{admin.pk}/remove")
+    assert done.status_code == 302 and done["Location"] == "/operators/staff"
+    assert not StaffMembership.objects.filter(pk=admin.pk).exists()
+    assert operator.post(f"/operators/staff/{admin.pk}/remove").status_code == 404  # gone

@@ -4,7 +4,7 @@ beside the form in the page's language and changes nothing."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from sahl.core.errors import NotFound, SahlError, http_status
 from sahl.core.languages import in_language
-from sahl.core.messages import message
-from sahl.identity import staff
+from sahl.identity import staff, staff_pages
 from sahl.identity.current import address_of, person_of
 
 if TYPE_CHECKING:  # views read models through services only
@@ -29,12 +28,6 @@ def _form(request: HttpRequest) -> dict[str, str]:
         "civil_id": request.POST.get("civil_id", "")[:20],
         "role": request.POST.get("role", "")[:20],
     }
-
-
-def _refusal(request: HttpRequest, error: SahlError) -> dict[str, Any]:
-    text = message(error.code, request.LANGUAGE_CODE, **error.params)
-    field = staff.field_of(error.code)
-    return {"errors": {field: text}} if field else {"refusal": text}
 
 
 def _appointed(request: HttpRequest, done: StaffMembership) -> None:
@@ -61,7 +54,7 @@ def team(request: HttpRequest) -> HttpResponse:
         except NotFound as error:
             return for_error(request, error)
         except SahlError as error:
-            shown, status = _refusal(request, error), http_status(error)
+            shown, status = staff_pages.refusal(request, error), http_status(error)
         else:
             _appointed(request, done)
             return redirect("backoffice:staff")
@@ -82,37 +75,10 @@ def team(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     """GET: what removing this member means, with Confirm; POST: removed."""
-    person = person_of(request)
-    try:
-        found = staff.member(person, membership_id)
-    except SahlError as error:
-        return for_error(request, error)
-    refusal, status = "", 200
-    if request.method == "POST":
-        try:
-            staff.remove(person, membership_id, address=address_of(request))
-        except SahlError as error:
-            refusal, status = message(error.code, request.LANGUAGE_CODE, **error.params), http_status(error)
-        else:
-            language = request.LANGUAGE_CODE
-            messages.success(
-                request,
-                _("%(name)s is no longer on the staff of %(agency)s.")
-                % {
-                    "name": found.user.display_name(language),
-                    "agency": in_language(found.agency.name, language),
-                },
-            )
-            # An administrator who stepped down no longer has the staff page.
-            return redirect("portal:home" if found.user_id == person.pk else "backoffice:staff")
-    return render(
+    return staff_pages.removal(
         request,
+        membership_id,
         "backoffice/staff_remove.html",
-        {
-            "member": found,
-            "refusal": refusal,
-            "back": "backoffice:staff",
-            "oneself": found.user_id == person.pk,
-        },
-        status=status,
+        # An administrator who stepped down no longer has the staff page.
+        done=lambda found, person: "portal:home" if found.user_id == person.pk else "backoffice:staff",
     )

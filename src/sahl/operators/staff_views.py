@@ -15,17 +15,10 @@ from django.views.decorators.http import require_http_methods
 
 from sahl.core.errors import NotFound, SahlError, http_status
 from sahl.core.languages import in_language
-from sahl.core.messages import message
-from sahl.identity import staff
+from sahl.identity import staff, staff_pages
 from sahl.identity.current import address_of, person_of
 from sahl.identity.rules import ADMIN
 from sahl.ui.errors import for_error
-
-
-def _refusal(request: HttpRequest, error: SahlError) -> dict[str, Any]:
-    text = message(error.code, request.LANGUAGE_CODE, **error.params)
-    field = staff.field_of(error.code)
-    return {"errors": {field: text}} if field else {"refusal": text}
 
 
 @login_required
@@ -41,7 +34,7 @@ def administrators(request: HttpRequest) -> HttpResponse:
         except NotFound as error:
             return for_error(request, error)
         except SahlError as error:
-            shown, status = _refusal(request, error), http_status(error)
+            shown, status = staff_pages.refusal(request, error), http_status(error)
         else:
             language = request.LANGUAGE_CODE
             messages.success(
@@ -69,33 +62,10 @@ def administrators(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def remove_administrator(request: HttpRequest, membership_id: int) -> HttpResponse:
     """GET: what removing this administrator means, with Confirm; POST: removed."""
-    person = person_of(request)
-    try:
-        if not person.is_staff:
-            raise NotFound("page.not_found")
-        found = staff.member(person, membership_id)
-    except SahlError as error:
-        return for_error(request, error)
-    refusal, status = "", 200
-    if request.method == "POST":
-        try:
-            staff.remove(person, membership_id, address=address_of(request))
-        except SahlError as error:
-            refusal, status = message(error.code, request.LANGUAGE_CODE, **error.params), http_status(error)
-        else:
-            language = request.LANGUAGE_CODE
-            messages.success(
-                request,
-                _("%(name)s is no longer on the staff of %(agency)s.")
-                % {
-                    "name": found.user.display_name(language),
-                    "agency": in_language(found.agency.name, language),
-                },
-            )
-            return redirect("operators:staff")
-    return render(
+    return staff_pages.removal(
         request,
+        membership_id,
         "operators/staff_remove.html",
-        {"member": found, "refusal": refusal},
-        status=status,
+        done=lambda found, person: "operators:staff",
+        may_open=lambda person: person.is_staff,
     )

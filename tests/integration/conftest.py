@@ -223,3 +223,15 @@ def documents_rendered() -> list[str]:
 
     pending = Handling.objects.filter(subscriber=RENDERER, state=Handling.State.PENDING).order_by("pk")
     return [tasks.run(pk) for pk in pending.values_list("pk", flat=True)]
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A copy of the real service definitions that a test may change."""
+    import shutil
+
+    from sahl.catalogue.files import DEFINITIONS
+
+    root = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, root)
+    return root

@@ -1,33 +1,16 @@
 """One validator for the loading command and the editor: every error at once, each with the
 agency's or service's code, the field's path and a reason in the integrator's words (issue 22)."""
 
-import shutil
-
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
 from sahl.catalogue.definition import DefinitionError
-from sahl.catalogue.files import DEFINITIONS, read_catalogue
+from sahl.catalogue.files import read_catalogue
 from sahl.catalogue.models import ServiceVersion
+from tests.integration.test_load_catalogue import RENEWAL, edit
 
 pytestmark = pytest.mark.django_db
-
-RENEWAL = "moi/vehicle-registration-renewal.yaml"
-
-
-@pytest.fixture
-def tree(tmp_path):
-    root = tmp_path / "definitions"
-    shutil.copytree(DEFINITIONS, root)
-    return root
-
-
-def edit(root, relative, change):
-    path = root / relative
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 
 def three_errors(data):

@@ -1,26 +1,15 @@
 """Publishing the catalogue: all or nothing, idempotent, versioned."""
 
-import shutil
-
 import pytest
 import yaml
 
 from sahl.catalogue import services
 from sahl.catalogue.definition import DefinitionError
-from sahl.catalogue.files import DEFINITIONS
 from sahl.catalogue.models import Agency, Service, ServiceVersion
 
 pytestmark = pytest.mark.django_db
 
 RENEWAL = "moi/vehicle-registration-renewal.yaml"
-
-
-@pytest.fixture
-def tree(tmp_path):
-    """A copy of the real definitions that a test may change."""
-    root = tmp_path / "definitions"
-    shutil.copytree(DEFINITIONS, root)
-    return root
 
 
 def edit(root, relative, change):

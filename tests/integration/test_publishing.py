@@ -156,14 +156,10 @@ def test_hostile_text_is_refused_with_a_message_and_changes_nothing(login, demo)
     assert not ServiceDraft.objects.exists()
 
 
-def test_loading_the_files_keeps_a_reviewed_version_until_its_file_changes(login, demo, tmp_path):
+def test_loading_the_files_keeps_a_reviewed_version_until_its_file_changes(login, demo, tree):
     """A deployment's `load_catalogue` does not undo what an operator published through review; a
     changed file (a deliberate change of the deployment) is published over it."""
-    import shutil
-
     from django.core.management import call_command
-
-    from sahl.catalogue.files import DEFINITIONS
 
     admin, operator = login(demo["moi-admin"], "en"), login(demo["operator"], "en")
     assert admin.post(EDITOR, {"definition": changed_text(), "action": "submit"}).status_code == 302
@@ -176,11 +172,9 @@ def test_loading_the_files_keeps_a_reviewed_version_until_its_file_changes(login
     service = Service.objects.select_related("current_version").get(code=CODE)
     assert service.current_version_id == reviewed.pk and service.fee_fils == 12_500
 
-    files = tmp_path / "definitions"
-    shutil.copytree(DEFINITIONS, files)
-    path = files / "moi" / "vehicle-registration-renewal.yaml"
+    path = tree / "moi" / "vehicle-registration-renewal.yaml"
     path.write_text(path.read_text().replace('amount: "10.000"', 'amount: "11.000"'))
-    call_command("load_catalogue", path=files, verbosity=0)
+    call_command("load_catalogue", path=tree, verbosity=0)
     service = Service.objects.select_related("current_version").get(code=CODE)
     assert service.current_version.number == reviewed.number + 1 and service.fee_fils == 11_000
     assert not service.current_version.source.startswith("review:")

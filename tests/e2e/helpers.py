@@ -60,6 +60,26 @@ def log_in(page, key: str, next_path: str = "/", keep_language: bool = True) -> 
             page.reload()
 
 
+def operator_logs_in(page) -> None:  # type: ignore[no-untyped-def]
+    """The demo operator logs in with his password and the code sent by SMS to his phone (read at
+    /dev/sms), and lands on the home page."""
+    from playwright.sync_api import expect
+
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(civil_id("operator"))
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/sms/login/$"))
+    sms = page.context.new_page()
+    sms.goto("/dev/sms")
+    match = re.search(r"\b(\d{6})\b", sms.locator("#sms tbody tr", has_text="0115").first.inner_text())
+    assert match, "no code reached the operator's phone"
+    sms.close()
+    page.locator("input[name=code]").fill(match.group(1))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
 _AXE = None
 
 

@@ -5,13 +5,10 @@ publishes it; a person then sees the new fee while the application filed before 
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import DEMO_PASSWORD
-from tests.e2e.helpers import HttpClient, civil_id, log_in, serious
+from tests.e2e.helpers import HttpClient, log_in, operator_logs_in, serious
 
 CODE = "moi.vehicle-registration-renewal"
 NEW_RULE = """  - rule: applicant.age >= 18
@@ -25,22 +22,10 @@ def server(own_server: str) -> str:
     return own_server
 
 
-def operator_logs_in(browser, server: str):  # type: ignore[no-untyped-def]
+def operator_logs_in_english(browser, server: str):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=server, locale="en-GB")
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(civil_id("operator"))
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/sms/login/$"))
-    sms = context.new_page()
-    sms.goto("/dev/sms")
-    match = re.search(r"\b(\d{6})\b", sms.locator("#sms tbody tr", has_text="0115").first.inner_text())
-    assert match, "no code reached the operator's phone"
-    sms.close()
-    page.locator("input[name=code]").fill(match.group(1))
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/$"))
+    operator_logs_in(page)
     context.add_cookies([{"name": "sahl_language", "value": "en", "url": server}])
     return context, page
 
@@ -91,7 +76,7 @@ def test_an_administrator_changes_a_fee_an_operator_publishes_it_and_old_applica
     expect(phone.locator("#definition")).to_have_attribute("readonly", "")
 
     # Then the operator finds it in the publishing queue, in English, with the change shown
-    context, operator = operator_logs_in(browser, server)
+    context, operator = operator_logs_in_english(browser, server)
     operator.goto("/operators/publishing")
     expect(operator.locator("html")).to_have_attribute("lang", "en")
     operator.locator("#publishing-queue a", has_text="Vehicle registration renewal").click()

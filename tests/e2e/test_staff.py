@@ -9,8 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import DEMO_PASSWORD
-from tests.e2e.helpers import HttpClient, civil_id, log_in, open_until, serious
+from tests.e2e.helpers import HttpClient, civil_id, log_in, open_until, operator_logs_in, serious
 
 COMPLETED = "منجزة"
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "locale": "ar-KW"}
@@ -27,23 +26,6 @@ def fits_the_phone(page) -> None:  # type: ignore[no-untyped-def]
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     assert serious(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-
-
-def operator_logs_in(page) -> None:  # type: ignore[no-untyped-def]
-    """The operator logs in with his password and the code sent by SMS (read at /dev/sms)."""
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(civil_id("operator"))
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/sms/login/$"))
-    sms = page.context.new_page()
-    sms.goto("/dev/sms")
-    match = re.search(r"\b(\d{6})\b", sms.locator("#sms tbody tr", has_text="0115").first.inner_text())
-    assert match, "no code reached the operator's phone"
-    sms.close()
-    page.locator("input[name=code]").fill(match.group(1))
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_an_operator_appoints_an_administrator_who_appoints_and_removes_a_caseworker(phone, browser, server):

@@ -124,6 +124,7 @@ def test_the_newborn_journey_in_arabic_on_a_phone(browser, server):
     father = phone_in(browser, server, "ar")
     log_in(father, "father", "/inbox")
     father.get_by_role("link", name=re.compile(NEWBORN_AR)).first.click()
+    father.wait_for_url(re.compile(r"/inbox/.+"))  # the message itself, loaded, before it is measured
     clean(father)
     father.get_by_role("link", name="افتح الرحلة").click()
     father.wait_for_url(re.compile(r"/my-journeys/J-[A-Z0-9]{10}$"))

@@ -539,18 +539,21 @@ async function answerLogin(store) {
   });
 }
 
-// A page the service worker did not serve (the first visit, before it took over) keeps itself for
-// offline use: fetched here, it is in the language and for the person this page shows. The pages it
-// serves, it keeps itself (wallet-sw.js). Same cache, same rule: a real answer, never a redirect.
-// The portal's own worker (scope /, ADR 0055) may have served it before this one took over: that
-// copy is not kept by the wallet's worker, so the page keeps it too.
+// A page the service worker did not serve (the first visit, before it took over) keeps itself and
+// its list of documents for offline use: fetched here, they are in the language and for the person
+// this page shows. What the worker serves, it keeps itself (wallet-sw.js). Same cache, same rule: a
+// real answer, never a redirect. The portal's own worker (scope /, ADR 0055) may have served it
+// before this one took over, or this one may not have installed yet: the page does not wait for it.
 const loadedBy = navigator.serviceWorker && navigator.serviceWorker.controller ? navigator.serviceWorker.controller.scriptURL : "";
 async function keepPage() {
   const [navigation] = performance.getEntriesByType("navigation");
   const servedByWallet = navigation && navigation.workerStart > 0 && new URL(loadedBy || "/", location.href).pathname === root.dataset.worker;
   if (!navigation || servedByWallet || !globalThis.caches) return;
-  const response = await fetch(location.pathname, { credentials: "same-origin" });
-  if (response.ok && !response.redirected) await (await caches.open(root.dataset.cache)).put(location.pathname, response);
+  const cache = await caches.open(root.dataset.cache);
+  for (const path of [location.pathname, root.dataset.documents]) {
+    const response = await fetch(path, { credentials: "same-origin" });
+    if (response.ok && !response.redirected) await cache.put(path, response);
+  }
 }
 
 async function main() {

@@ -12,6 +12,7 @@ TARGETS: dict[str, tuple[int | None, int | None, float | None]] = {
     "home": (1500, None, 0.15),
     "search": (1500, None, 0.15),
     "api_services": (1500, None, 0.25),
+    "personal": (800, 100, 0.15),
     "service": (1500, None, 0.15),
     "mine": (800, 100, 0.15),
     "detail": (800, 100, 0.15),

@@ -36,6 +36,7 @@ SAHL = [
     Scenario("search", "Search in Arabic (anonymous)", "/search?q={1}", "searches", cookie=""),
     Scenario("api_services", "API: catalogue /api/v1/services", "/api/v1/services", "anonymous", cookie=""),
     # A logged-in person: eligibility is worked out from the registers for each request.
+    Scenario("personal", "Personal home (logged in: needs action, coming up)", "/", "people"),
     Scenario("service", "Service page with eligibility", f"/services/{RENEWAL}", "people"),
     Scenario("mine", "My applications", "/applications", "people"),
     Scenario("detail", "Application detail (HTML)", "/applications/{2}", "details"),

@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import CharField, Count, Q, Sum, Value
+from django.db.models import CharField, Count, Q, QuerySet, Subquery, Sum, Value
 from django.utils.module_loading import import_string
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -341,10 +341,16 @@ class DatabaseRegisters:
         return {civil_id: BilingualText(ar, en) for civil_id, ar, en in found}
 
     def children(self, civil_id: str) -> list[PersonRecord]:
+        return [_record(child) for child in self.children_query(civil_id)]
+
+    def children_query(self, civil_id: str) -> QuerySet[m.Person]:
+        # The parent's row id first: an OR over the two joined parents' civil IDs cannot use an
+        # index and read the whole register (75 ms at 65,000 people, seconds for the country).
+        parent = Subquery(m.Person.objects.filter(civil_id=civil_id).values("pk")[:1])
         found = m.Person.objects.select_related("father", "mother").filter(
-            Q(father__civil_id=civil_id) | Q(mother__civil_id=civil_id)
+            Q(father=parent) | Q(mother=parent)
         )
-        return [_record(child) for child in found.order_by("birth_date", "civil_id")]
+        return found.order_by("birth_date", "civil_id")
 
     def companies(self, civil_id: str) -> list[CompanyRecord]:
         roles = m.CompanyRole.objects.select_related("company").filter(person__civil_id=civil_id)
@@ -617,7 +623,10 @@ class DatabaseRegisters:
         # (no index: a daily sweep reads each table once, which is cheaper than keeping one).
         reads = [self._expiring(kind, first, last, holders) for kind in (kinds or EXPIRING)]
         rows = reads[0].union(*reads[1:], all=True) if len(reads) > 1 else reads[0]
-        for kind, pk, expires_on, civil_id, birth_date, residency in rows.iterator(chunk_size=2000):
+        # The sweep streams the country through a server-side cursor; a few holders' rows (the
+        # personal home) are one plain read, without the cursor's extra round trips.
+        found = rows if holders else rows.iterator(chunk_size=2000)
+        for kind, pk, expires_on, civil_id, birth_date, residency in found:
             variant = residency if kind == "residency" else ""
             yield HeldDocument(f"{kind}:{pk}", kind, expires_on, civil_id, birth_date, variant)
 

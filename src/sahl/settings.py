@@ -222,7 +222,7 @@ SAHL_CACHE_URL = os.environ.get("SAHL_CACHE_URL", "")
 if SAHL_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sahl.core.redis_cache.RedisCache",  # one Redis client per process, not per call
             "LOCATION": SAHL_CACHE_URL,
             "KEY_PREFIX": "sahl",
         }

@@ -7,14 +7,18 @@ details of every error (built by `core.problems`), with the helper an operation 
 from __future__ import annotations
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 
-class Text(Schema):
+# A plain pydantic model, not ninja's `Schema`: answers build it from their own values, and `Schema`'s
+# hook for reading Django objects, run on every nested value, cost more than the rest of an answer
+# (ADR 0062). The docstring is the OpenAPI description, as the personal-data export's Text has it.
+class Text(BaseModel):
     """Text in Arabic and English."""
 
-    # Exactly these two keys, as the personal-data export's Text (one component for both).
-    model_config = ConfigDict(extra="forbid")
+    # Exactly these two keys, as the personal-data export's Text (one component for both). From
+    # attributes too, as `Schema` took them: a BilingualText reads as its two languages.
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
 
     ar: str
     en: str

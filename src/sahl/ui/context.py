@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
@@ -59,7 +59,16 @@ def site(request: HttpRequest) -> dict[str, object]:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return ""
-        return salted_hmac("sahl.ui.viewer", str(user.pk)).hexdigest()[:20]
+        return _viewer_mark(user.pk)
+
+    def frame() -> str:
+        """The key of the menu's kept part (ADR 0062): the links a person sees beyond everyone's
+        depend only on their staff role and on whether they run the platform."""
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return ""
+        membership = getattr(user, "membership", None)  # a missing one raises an AttributeError
+        return f"{getattr(membership, 'role', '')}|{'operator' if user.is_staff else ''}"
 
     return {
         "lang": language,
@@ -68,4 +77,10 @@ def site(request: HttpRequest) -> dict[str, object]:
         "other_language": "ar" if language.startswith("en") else "en",
         "nav": _nav(get_script_prefix()),
         "viewer": viewer,
+        "frame": frame,
     }
+
+
+@lru_cache(maxsize=4096)
+def _viewer_mark(pk: object) -> str:
+    return salted_hmac("sahl.ui.viewer", str(pk)).hexdigest()[:20]

@@ -143,3 +143,28 @@ def machine_time(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return ""
+
+
+@register.tag
+def kept_once(parser: template.base.Parser, token: template.base.Token) -> KeptOnceNode:
+    """`{% kept_once lang user.is_staff %}…{% endkept_once %}`: the block's HTML is rendered once per
+    process for each value of its arguments, then kept. For the frame every page shares (ADR 0062):
+    what is inside may depend only on those arguments and on what every request of the process
+    shares (routes, the static files' names, the translations of the language argument)."""
+    keys = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endkept_once",))
+    parser.delete_first_token()
+    return KeptOnceNode(nodelist, keys)
+
+
+class KeptOnceNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, keys: list[template.base.FilterExpression]) -> None:
+        self.nodelist, self.keys = nodelist, keys
+        self.kept: dict[tuple[str, ...], SafeString] = {}
+
+    def render(self, context: template.Context) -> SafeString:
+        key = tuple(str(k.resolve(context)) for k in self.keys)
+        html = self.kept.get(key)
+        if html is None:
+            html = self.kept[key] = mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered by the engine, escaped there)
+        return html

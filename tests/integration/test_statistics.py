@@ -375,3 +375,62 @@ def test_an_agency_hidden_to_protect_another_is_not_given_back_by_its_services(d
     ]
     assert [s.completed for s in found["moh"].services] == [None]
     assert figures.make().series[Kind.COMPLETED].total == 40
+
+
+def test_a_key_is_spread_over_slots_and_read_as_one_sum(demo):
+    from sahl.stats import counting
+
+    rebuilding.rebuild()
+    key = counting.completed_key(timezone.now(), "pifss", "pifss.social-security-certificate")
+    before = {(r["kind"], r["subject"]): r["count"] for r in rebuilding.rows()}.get(
+        (key.kind, key.subject), 0
+    )
+    for spread in range(101, 113):  # twelve certificates completed one after the other
+        counting.add(key, spread=spread)
+    assert Counter.objects.filter(kind=key.kind, subject=key.subject, month=key.month).count() >= 8
+    summed = {(r["kind"], r["subject"]): r["count"] for r in rebuilding.rows()}
+    assert summed[(key.kind, key.subject)] == before + 12  # no count below ten is shown: twelve
+    assert figures.make().series[Kind.COMPLETED].total == sum(
+        Counter.objects.filter(kind=Kind.COMPLETED).values_list("count", flat=True)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: SQLite locks the whole file")
+def test_changes_committing_at_the_same_moment_do_not_wait_on_one_counter(demo):
+    """Every automatic certificate of a month adds to the same key: one row would make their
+    transactions wait on its lock, one after the other (issue 18's certificate scenario lost a
+    third of its throughput so)."""
+    import threading
+
+    from django.db import OperationalError
+    from django.db import connections as all_connections
+
+    from sahl.stats import counting
+
+    key = counting.completed_key(timezone.now(), "pifss", "pifss.social-security-certificate")
+    holding, release = threading.Event(), threading.Event()
+
+    def first_transaction() -> None:
+        try:
+            with transaction.atomic():
+                counting.add(key, spread=200)  # an application's step, not committed yet
+                holding.set()
+                release.wait(10)
+        finally:
+            all_connections.close_all()
+
+    other = threading.Thread(target=first_transaction)
+    other.start()
+    try:
+        assert holding.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            try:
+                counting.add(key, spread=201)  # the next application, at the same moment
+            except OperationalError as waited:
+                pytest.fail(f"the second change waited on the first one's counter: {waited}")
+    finally:
+        release.set()
+        other.join()

@@ -16,7 +16,7 @@ from sahl.applications.states import State
 from sahl.complaints.models import Event as ComplaintStep
 from sahl.journeys.models import Journey
 from sahl.stats import rules
-from sahl.stats.models import Counter, Kind, Level
+from sahl.stats.models import SLOTS, Counter, Kind, Level
 
 
 @dataclass(frozen=True)
@@ -29,17 +29,22 @@ class Key:
     level: int = Level.NONE
 
 
-def add(key: Key, count: int = 1, amount_fils: int = 0) -> None:
-    """One statement: the row's count (and amount) grow by these, the row written if new."""
+def add(key: Key, count: int = 1, amount_fils: int = 0, *, spread: int = 0) -> None:
+    """One statement: the row's count (and amount) grow by these, the row written if new. `spread`
+    (the id of what is counted) picks the key's row: consecutive ids, as changes made at the same
+    moment have, fall in different rows and do not wait on each other's lock."""
     table = connection.ops.quote_name(Counter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (kind, month, agency, subject, days, level, count, amount_fils) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (kind, month, agency, subject, days, level) DO UPDATE SET "
+            f"INSERT INTO {table} (kind, month, agency, subject, days, level, slot, count, amount_fils) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (kind, month, agency, subject, days, level, slot) DO UPDATE SET "
             f"count = {table}.count + excluded.count, amount_fils = {table}.amount_fils + excluded.amount_fils",
-            [key.kind, key.month, key.agency, key.subject, key.days, int(key.level), count, amount_fils],
-        )
+            [
+                key.kind, key.month, key.agency, key.subject, key.days, int(key.level), spread % SLOTS,
+                count, amount_fils,
+            ],
+        )  # fmt: skip
 
 
 # --- The keys: how each thing is counted (shared with the rebuild) -------------------------------
@@ -93,19 +98,19 @@ def application_step(history_id: int, to_state: str) -> None:
         "application__due_on",
     )[0]
     if to_state == State.COMPLETED:
-        add(completed_key(at, agency, service))
+        add(completed_key(at, agency, service), spread=history_id)
     elif to_state in (State.APPROVED, State.REJECTED):
-        add(decided_key(at, agency, submitted_at, due_on))
+        add(decided_key(at, agency, submitted_at, due_on), spread=history_id)
 
 
 def payment_captured(application_id: int, amount_fils: int, at: dt.datetime) -> None:
     agency = Application.objects.filter(pk=application_id).values_list("agency__code", flat=True)[0]
-    add(payment_key(at, agency), 1, amount_fils)
+    add(payment_key(at, agency), 1, amount_fils, spread=application_id)
 
 
 def journey_started(journey_id: int) -> None:
     started_at, code = Journey.objects.filter(pk=journey_id).values_list("started_at", "code")[0]
-    add(journey_started_key(started_at, code))
+    add(journey_started_key(started_at, code), spread=journey_id)
 
 
 def journey_completed(journey_id: int) -> None:
@@ -113,7 +118,7 @@ def journey_completed(journey_id: int) -> None:
         "finished_at", "code", "happened_on"
     )[0]
     if finished_at is not None:
-        add(journey_completed_key(finished_at, code, happened_on))
+        add(journey_completed_key(finished_at, code, happened_on), spread=journey_id)
 
 
 def complaint_step(step_id: int, kind: str) -> None:
@@ -121,4 +126,4 @@ def complaint_step(step_id: int, kind: str) -> None:
     counted = {"filed": Kind.COMPLAINTS_FILED, "resolved": Kind.COMPLAINTS_RESOLVED}.get(kind)
     if counted is not None:
         at = ComplaintStep.objects.filter(pk=step_id).values_list("at", flat=True)[0]
-        add(complaint_key(counted, at))
+        add(complaint_key(counted, at), spread=step_id)

@@ -28,6 +28,9 @@ class Level(models.IntegerChoices):
     WITHIN = 1, "on or before the due date"
 
 
+SLOTS = 8
+
+
 class Counter(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     month = models.DateField(help_text="the first day of the month, on Kuwait's calendar")
@@ -37,13 +40,18 @@ class Counter(models.Model):
     )
     days = models.SmallIntegerField(default=-1, help_text="a duration in whole days (capped); -1: none")
     level = models.SmallIntegerField(choices=Level.choices, default=Level.NONE)
+    # A key's count is spread over a few rows, so that changes committing at the same moment (every
+    # automatic certificate of a month adds to the same key) do not wait on one row's lock. Readers
+    # add the slots up.
+    slot = models.SmallIntegerField(default=0, help_text="which of the key's rows (0 to SLOTS - 1)")
     count = models.BigIntegerField(default=0)
     amount_fils = models.BigIntegerField(default=0, help_text="payments: the amount, in fils")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "month", "agency", "subject", "days", "level"], name="one_counter_per_key"
+                fields=["kind", "month", "agency", "subject", "days", "level", "slot"],
+                name="one_counter_per_key_and_slot",
             )
         ]
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 
 from sahl.applications.models import Application, HistoryEvent
 from sahl.applications.states import State
@@ -90,13 +90,15 @@ def rebuild() -> int:
 
 
 def rows() -> list[dict[str, Any]]:
-    """Every counter with something counted, in a stable order (the read model's comparison)."""
-    return [
-        dict(row)
-        for row in Counter.objects.exclude(count=0, amount_fils=0)
-        .order_by("kind", "month", "agency", "subject", "days", "level")
-        .values("kind", "month", "agency", "subject", "days", "level", "count", "amount_fils")
-    ]
+    """Every key with something counted, its slots added up, in a stable order (the read model's
+    comparison: the kept counters spread a key over slots, the rebuild writes slot 0)."""
+    key = ("kind", "month", "agency", "subject", "days", "level")
+    summed = (
+        Counter.objects.values(*key)
+        .annotate(count=Sum("count"), amount_fils=Sum("amount_fils"))
+        .order_by(*key)
+    )
+    return [dict(row) for row in summed if row["count"] or row["amount_fils"]]
 
 
 def _read(query: Any) -> Iterable[Any]:

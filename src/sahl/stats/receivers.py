@@ -52,9 +52,9 @@ def count_complaint(event: ComplaintMoved) -> None:
 @receiver(post_save, sender=User, dispatch_uid="stats.count_account")
 def count_account(sender: type[User], instance: User, created: bool, raw: bool = False, **_: Any) -> None:
     if created and not raw:
-        counting.add(counting.account_key(instance.date_joined))
+        counting.add(counting.account_key(instance.date_joined), spread=instance.pk)
 
 
 @receiver(post_delete, sender=User, dispatch_uid="stats.uncount_account")
 def uncount_account(sender: type[User], instance: User, **_: Any) -> None:
-    counting.add(counting.account_key(instance.date_joined), -1)
+    counting.add(counting.account_key(instance.date_joined), -1, spread=instance.pk or 0)

@@ -1,8 +1,8 @@
 """Django's Redis cache, keeping one Redis client per server for the process.
 
 Django builds a new `redis.Redis` for every cache call (`RedisCacheClient.get_client`). Building
-one registers its ~160 response callbacks, some 80 µs, and a logged-in request makes about four
-calls (its session, the kept user, whom they act for, the unread counter). A client is safe to
+one registers its ~160 response callbacks, some 80 µs, and every logged-in request makes at least
+two calls (its session, then the kept login; whom they act for when acting). A client is safe to
 share between threads: it takes a connection from its pool for each command, and the pool starts
 afresh in a forked worker.
 """

@@ -35,6 +35,7 @@ from sahl.catalogue.definition import ServiceDefinition
 from sahl.catalogue.models import Agency, Service, ServiceVersion
 from sahl.catalogue.services import definition_of, get_service
 from sahl.core.bilingual import BilingualText, as_typed, isolate
+from sahl.core.compiled import CompiledRead
 from sahl.core.errors import BadInput, Forbidden, NotFound
 from sahl.core.languages import Wording
 from sahl.identity.models import User
@@ -301,13 +302,24 @@ def application_detail(who: Who, reference: str) -> ApplicationDetail:
     authority = asking
     if not asking.is_self:
         authority = mandates.authorize(asking.actor, asking.subject, None, Action.VIEW)
-    row = ApplicationPage.objects.filter(reference=reference).first()
-    if row is None:
+    found = _PAGE.rows(reference)
+    if not found:
         return _detail_from_rows(who, reference)
-    if authority.subject not in row.viewers or not authority.reaches(row.category):
+    application_id, viewers, category, content = found[0]
+    if authority.subject not in viewers or not authority.reaches(category):
         raise NotFound("application.not_found")
-    mandates.record_use(asking, "application", reference=row.reference, agency_id=row.content["agency"]["id"])
-    return prepared_detail(row.application_id, row.content, authority.subject)
+    mandates.record_use(asking, "application", reference=reference, agency_id=content["agency"]["id"])
+    return prepared_detail(application_id, content, authority.subject)
+
+
+# The prepared page by its unique reference, the read of every application page and API answer.
+_PAGE = CompiledRead(
+    ApplicationPage,
+    lambda reference: ApplicationPage.objects.filter(reference=reference).values_list(
+        "application_id", "viewers", "category", "content"
+    ),
+    slots=1,
+)
 
 
 _DEFINITIONS: dict[int, ServiceDefinition] = {}

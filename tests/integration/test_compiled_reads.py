@@ -1,0 +1,65 @@
+"""core.compiled: a hot read compiled once answers what the ORM answers, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sahl.applications.models import ApplicationPage
+from sahl.core.compiled import CompiledRead
+from sahl.registry.models import Person
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = ("civil_id", "name_ar", "birth_date", "civil_id_expiry", "is_insured", "father__civil_id")
+
+
+def by_civil_id() -> CompiledRead:
+    return CompiledRead(
+        Person, lambda civil_id: Person.objects.filter(civil_id=civil_id).values_list(*FIELDS), 1
+    )
+
+
+def test_it_answers_what_the_orm_answers_for_each_call_s_values(demo):
+    read = by_civil_id()
+    for who in ("father", "mother", "expat", "caseworker"):
+        civil_id = demo[who]
+        assert read.rows(civil_id) == list(Person.objects.filter(civil_id=civil_id).values_list(*FIELDS))
+    assert read.rows("000000000000") == []
+
+
+def test_json_columns_come_back_decoded_as_the_orm_gives_them(login, demo):
+    from tests.integration.conftest import apply
+
+    apply(login(demo["father"]), "pifss.social-security-certificate", {"certificate_type": "registration"})
+    page = ApplicationPage.objects.order_by("-pk").first()
+    assert page is not None
+    read = CompiledRead(
+        ApplicationPage,
+        lambda reference: ApplicationPage.objects.filter(reference=reference).values_list(
+            "viewers", "content"
+        ),
+        1,
+    )
+    assert read.rows(page.reference) == [(page.viewers, page.content)]
+
+
+def test_it_is_one_query_and_compiles_once(demo):
+    read = by_civil_id()
+    read.rows(demo["father"])
+    compiled = read._local.default
+    with CaptureQueriesContext(connection) as queries:
+        read.rows(demo["mother"])
+    assert len(queries) == 1
+    assert read._local.default is compiled
+
+
+def test_a_marker_inside_a_pattern_or_a_wrong_count_is_refused(demo):
+    inside = CompiledRead(
+        Person, lambda name: Person.objects.filter(name_en__contains=name).values_list("pk"), 1
+    )
+    with pytest.raises(ValueError, match="exactly one parameter"):
+        inside.rows("Ahmad")
+    with pytest.raises(TypeError):
+        by_civil_id().rows()

@@ -31,7 +31,7 @@ from sahl.mandates.current import acting_of
 from sahl.ui.body_limits import body_limit
 
 if TYPE_CHECKING:
-    from sahl.applications.models import Application, ApplicationCard
+    from sahl.applications.models import Application
     from sahl.mandates.services import Authority
 
 router = Router(tags=["applications"], auth=django_auth)
@@ -159,7 +159,7 @@ def summary(application: "Application") -> ApplicationOut:
     )
 
 
-def card_summary(card: "ApplicationCard") -> ApplicationOut:
+def card_summary(card: reading.Card) -> ApplicationOut:
     """A line of the list, from the application's card (ADR 0042): the same fields as `summary`."""
     return ApplicationOut(
         reference=card.reference,

@@ -31,7 +31,6 @@ from sahl.ui.links import link
 from sahl.ui.templatetags.sahl import code, tr
 
 if TYPE_CHECKING:
-    from sahl.applications.models import ApplicationCard
     from sahl.mandates.services import Authority
 
 
@@ -142,7 +141,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/mine.html", context)
 
 
-def _mine_row(card: ApplicationCard) -> dict[str, object]:
+def _mine_row(card: reading.Card) -> dict[str, object]:
     """One line of "my applications", made here so the template's loop runs no url, filter or
     translation (ADR 0048)."""
     filed = timezone.localtime(card.submitted_at).strftime("%Y-%m-%d") if card.submitted_at else "—"

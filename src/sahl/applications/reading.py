@@ -124,10 +124,15 @@ def _listing(who: Who) -> Authority:
 
 
 def _cards(authority: Authority) -> QuerySet[ApplicationCard]:
-    found = ApplicationCard.objects.filter(civil_id=authority.subject)
+    found = _cards_of(authority.subject)
     if authority.limited:
         found = found.filter(mandates.reach(authority, "service_category"))
-    return found.order_by("-created_at", "-application_id")
+    return found
+
+
+def _cards_of(civil_id: str) -> QuerySet[ApplicationCard]:
+    """Every card of a civil ID, newest first (the index `cards_of_viewer`, in its order)."""
+    return ApplicationCard.objects.filter(civil_id=civil_id).order_by("-created_at", "-application_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,11 +194,7 @@ def _first_cards(count: int) -> CompiledRead:
     if found is None:
         found = _FIRST_CARDS[count] = CompiledRead(
             ApplicationCard,
-            lambda civil_id: (
-                ApplicationCard.objects.filter(civil_id=civil_id)
-                .order_by("-created_at", "-application_id")
-                .values_list(*CARD_FIELDS)[:count]
-            ),
+            lambda civil_id: _cards_of(civil_id).values_list(*CARD_FIELDS)[:count],
             slots=1,
         )
     return found

@@ -161,6 +161,25 @@ def bring_up_to_date(url: str) -> None:
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
+def analyze_stale(url: str) -> None:
+    """ANALYZE the tables autovacuum would have analysed by now (never, or 10 % of their rows
+    changed since): this machine's PostgreSQL runs without it, and a read model rebuilt after the
+    loader's ANALYZE had no statistics (the queue's read then sorted the agency's every row)."""
+    with psycopg.connect(url, autocommit=True) as db:
+        stale = [
+            name
+            for (name,) in db.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE n_live_tup + n_mod_since_analyze > 0 "
+                "AND (coalesce(last_analyze, last_autoanalyze) IS NULL "
+                "OR n_mod_since_analyze > 50 + 0.1 * n_live_tup) ORDER BY relname"
+            )
+        ]
+        for name in stale:
+            db.execute(f'ANALYZE "{name}"')
+    if stale:
+        print(f"bench: analysed {len(stale)} tables autovacuum would have: {', '.join(stale)}", flush=True)
+
+
 def documents_ready(url: str, service: str, since: dt.datetime, wait: float) -> dict[str, Any]:
     """The documents of `service` filed since `since`: how many, how many were ready within 5 s of
     the submission, and the delays (s). Waits up to `wait` seconds for the worker to catch up."""

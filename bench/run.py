@@ -312,6 +312,7 @@ def main() -> None:
         log.unlink()
     url = database.resolve(args.database_url, args.small_people)
     database.bring_up_to_date(url)
+    database.analyze_stale(url)
     database.remove_floor_rows(url)  # left by an interrupted run
     load_start = [round(x, 2) for x in os.getloadavg()]
     classes = ["sync", "gthread"] if args.worker_class == "both" else args.worker_class.split(",")

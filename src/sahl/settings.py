@@ -208,8 +208,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The hot reads compiled once (core.compiled) run as prepared statements on PostgreSQL, planned once
+# per connection; the ORM's own queries are bound on the client and never prepared. Behind a pooler
+# in transaction mode without prepared-statement support, set SAHL_PREPARED_READS=0.
+PREPARED_READS = {"prepare_threshold": 5 if os.environ.get("SAHL_PREPARED_READS", "1") == "1" else None}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(PREPARED_READS)
 if replica := os.environ.get("SAHL_REPLICA_URL"):  # a PostgreSQL read replica (docs/deployment.md)
     DATABASES["replica"] = dj_database_url.parse(replica, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(PREPARED_READS)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["sahl.core.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -59,7 +61,43 @@ def test_a_marker_inside_a_pattern_or_a_wrong_count_is_refused(demo):
     inside = CompiledRead(
         Person, lambda name: Person.objects.filter(name_en__contains=name).values_list("pk"), 1
     )
-    with pytest.raises(ValueError, match="exactly one parameter"):
+    with pytest.raises(ValueError, match="whole parameters"):
         inside.rows("Ahmad")
     with pytest.raises(TypeError):
         by_civil_id().rows()
+
+
+def test_a_marker_may_stand_in_several_places_and_take_dates(demo):
+    """The same civil IDs and days in each part of a UNION: a call's values go in every place, and a
+    date slot is given as the database's adapter gives dates (text on SQLite, a date on PostgreSQL)."""
+
+    def born(first, last, *civil_ids):
+        within = Person.objects.filter(birth_date__range=(first, last), civil_id__in=civil_ids)
+        fathers = within.filter(sex="M").values_list("civil_id", "birth_date")
+        mothers = within.filter(sex="F").values_list("civil_id", "birth_date")
+        return fathers.union(mothers, all=True)
+
+    read = CompiledRead(Person, born, 4, dates=(0, 1))
+    people = [demo["father"], demo["mother"]]
+    for first, last in [
+        (dt.date(1900, 1, 1), dt.date(2100, 1, 1)),
+        (dt.date(1900, 1, 1), dt.date(1901, 1, 1)),
+    ]:
+        assert sorted(read.rows(first, last, *people)) == sorted(born(first, last, *people))
+    assert len(read.rows(dt.date(1900, 1, 1), dt.date(2100, 1, 1), *people)) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_the_read_is_prepared_once_per_connection(demo):
+    read = by_civil_id()
+    read.rows(demo["father"])
+    read.rows(demo["mother"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement = %s",
+            [read._local.default.sql.replace("%s", "$1")],
+        )
+        assert cursor.fetchone() == (1,)
+    with CaptureQueriesContext(connection) as queries:
+        read.rows(demo["father"])  # run prepared: still in the query log, with its SQL
+    assert len(queries) == 1 and '"registry_person"' in queries[0]["sql"]

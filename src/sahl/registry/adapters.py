@@ -5,7 +5,7 @@ behind the same Protocol (setting SAHL_REGISTERS)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Protocol
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sahl.core.bilingual import BilingualText
 from sahl.core.civil_id import make_civil_id, make_prefix
+from sahl.core.compiled import CompiledRead
 from sahl.core.effects import Change
 from sahl.core.errors import Conflict
 from sahl.core.languages import Wording
@@ -343,10 +344,11 @@ class DatabaseRegisters:
     def children(self, civil_id: str) -> list[PersonRecord]:
         return [
             PersonRecord(child, BilingualText(ar, en), born, father or "", mother or "")
-            for child, ar, en, born, father, mother in self.children_query(civil_id)
+            for child, ar, en, born, father, mother in _CHILDREN.rows(civil_id)
         ]
 
-    def children_query(self, civil_id: str) -> QuerySet[m.Person, tuple[Any, ...]]:
+    @staticmethod
+    def children_query(civil_id: str) -> QuerySet[m.Person, tuple[Any, ...]]:
         # The parent's row id first: an OR over the two joined parents' civil IDs cannot use an
         # index and read the whole register (75 ms at 65,000 people, seconds for the country).
         # The columns a record needs, not three whole rows of the register for each child.
@@ -625,30 +627,18 @@ class DatabaseRegisters:
         kinds: Collection[str] = (),
         holders: Collection[str] = (),
     ) -> Iterator[HeldDocument]:
-        # One SELECT: the kinds' tables side by side (UNION ALL), each filtered on its expiry alone
-        # (no index: a daily sweep reads each table once, which is cheaper than keeping one).
-        reads = [self._expiring(kind, first, last, holders) for kind in (kinds or EXPIRING)]
-        rows = reads[0].union(*reads[1:], all=True) if len(reads) > 1 else reads[0]
-        # The sweep streams the country through a server-side cursor; a few holders' rows (the
-        # personal home) are one plain read, without the cursor's extra round trips.
-        found = rows if holders else rows.iterator(chunk_size=2000)
+        kinds = tuple(kinds or EXPIRING)
+        found: Iterable[tuple[Any, ...]]
+        if holders:
+            # A few holders' rows (the personal home, on every visit): one plain read, compiled once
+            # per kinds and number of holders, without the cursor's extra round trips.
+            found = _expiring_of(kinds, len(holders)).rows(first, last, *holders)
+        else:
+            # The sweep streams the country through a server-side cursor.
+            found = _expiring_union(kinds, first, last, ()).iterator(chunk_size=2000)
         for kind, pk, expires_on, civil_id, birth_date, residency in found:
             variant = residency if kind == "residency" else ""
             yield HeldDocument(f"{kind}:{pk}", kind, expires_on, civil_id, birth_date, variant)
-
-    def _expiring(self, kind: str, first: dt.date, last: dt.date, holders: Collection[str]) -> Any:
-        model, expiry, holder = EXPIRING[kind]
-        person = f"{holder}__" if holder else ""
-        rows = model.objects.filter(**{f"{expiry}__range": (first, last)})
-        if holders:
-            rows = rows.filter(**{f"{person}civil_id__in": list(holders)})
-        if model is m.CompanyRole:  # who signs for a company whose licence stands
-            signs = [m.CompanyRole.Role.OWNER, m.CompanyRole.Role.SIGNATORY]
-            rows = rows.filter(role__in=signs, company__licence_cancelled_on__isnull=True)
-        record = "company_id" if model is m.CompanyRole else "pk"
-        return rows.annotate(kind=Value(kind, output_field=CharField())).values_list(
-            "kind", record, expiry, f"{person}civil_id", f"{person}birth_date", f"{person}residency"
-        )
 
     def parents(self, civil_ids: Collection[str]) -> dict[str, tuple[str, ...]]:
         if not civil_ids:
@@ -851,6 +841,48 @@ class DatabaseRegisters:
         else:
             raise ValueError(f"unknown effect {effect}")
         return Change(format_lazy(REPLACED, until=until.isoformat()), until)
+
+
+def _expiring(kind: str, first: dt.date, last: dt.date, holders: Collection[str]) -> Any:
+    model, expiry, holder = EXPIRING[kind]
+    person = f"{holder}__" if holder else ""
+    rows = model.objects.filter(**{f"{expiry}__range": (first, last)})
+    if holders:
+        rows = rows.filter(**{f"{person}civil_id__in": list(holders)})
+    if model is m.CompanyRole:  # who signs for a company whose licence stands
+        signs = [m.CompanyRole.Role.OWNER, m.CompanyRole.Role.SIGNATORY]
+        rows = rows.filter(role__in=signs, company__licence_cancelled_on__isnull=True)
+    record = "company_id" if model is m.CompanyRole else "pk"
+    return rows.annotate(kind=Value(kind, output_field=CharField())).values_list(
+        "kind", record, expiry, f"{person}civil_id", f"{person}birth_date", f"{person}residency"
+    )
+
+
+def _expiring_union(kinds: Collection[str], first: Any, last: Any, holders: Collection[Any]) -> Any:
+    # One SELECT: the kinds' tables side by side (UNION ALL), each filtered on its expiry alone
+    # (no index: a daily sweep reads each table once, which is cheaper than keeping one).
+    reads = [_expiring(kind, first, last, holders) for kind in kinds]
+    return reads[0].union(*reads[1:], all=True) if len(reads) > 1 else reads[0]
+
+
+_EXPIRING_OF: dict[tuple[tuple[str, ...], int], CompiledRead] = {}
+
+
+def _expiring_of(kinds: tuple[str, ...], holders: int) -> CompiledRead:
+    """The read of `holders` people's documents of these kinds, compiled once (slots: the first and
+    last day, then each holder's civil ID)."""
+    found = _EXPIRING_OF.get((kinds, holders))
+    if found is None:
+        found = _EXPIRING_OF[(kinds, holders)] = CompiledRead(
+            m.Person,
+            lambda first, last, *civil_ids: _expiring_union(kinds, first, last, civil_ids),
+            2 + holders,
+            dates=(0, 1),
+        )
+    return found
+
+
+_CHILDREN = CompiledRead(m.Person, DatabaseRegisters.children_query, 1)
 
 
 def _plus_years(day: dt.date, years: int) -> dt.date:

@@ -126,3 +126,26 @@ def test_an_undated_case_sorts_last_and_the_next_page_is_one_query(login, demo):
     assert [c["reference"] for c in following.json()] == [undated.reference]
     assert "Link" not in following
     assert sum("backoffice_queueentry" in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_the_first_page_compiled_once_reads_what_the_orm_reads(login, demo):
+    """The unfiltered first page is a compiled read (core.compiled): the same rows, in the same
+    order, with the same cursor, as the ORM's query behind every other page."""
+    from sahl.backoffice import services
+    from sahl.identity.models import StaffMembership
+
+    _, reference = _file_passport(login, demo)
+    second = Application.objects.get(reference=reference)
+    second.pk, second.reference = None, "2026-0999999"  # a second case, due the same day
+    second.save()
+    read_models.rebuild(["backoffice_queue"])
+    membership = StaffMembership.objects.select_related("user").get(user__civil_id=demo["caseworker"])
+    for size in (1, 2, 50):
+        page = services._first_page(membership, size)
+        orm = list(services._entries(membership.user, services.QueueFilter(), membership)[: size + 1])
+        fields = services.QUEUE_FIELDS
+        assert [[getattr(e, f) for f in fields] for e in page.cases] == [
+            [getattr(e, f) for f in fields] for e in orm[:size]
+        ]
+        assert bool(page.after) == (len(orm) > size)
+    assert QueueEntry.objects.filter(agency_id=membership.agency_id).count() >= 2, "a page of one has a next"

@@ -87,6 +87,7 @@ def test_publishing_makes_a_new_version_and_a_filed_application_keeps_the_old_on
     assert filed.status_code == 302
     application = Application.objects.get(reference=filed["Location"].rsplit("/", 1)[1])
     old = Service.objects.get(code=CODE).current_version
+    assert "10.000" in owner.get(f"/services/{CODE}").content.decode()  # kept for the generation
 
     admin = login(demo["moi-admin"], "en")
     assert admin.post(EDITOR, {"definition": changed_text(), "action": "submit"}).status_code == 302
@@ -178,3 +179,17 @@ def test_loading_the_files_keeps_a_reviewed_version_until_its_file_changes(login
     service = Service.objects.select_related("current_version").get(code=CODE)
     assert service.current_version.number == reviewed.number + 1 and service.fee_fils == 11_000
     assert not service.current_version.source.startswith("review:")
+
+
+def test_the_service_page_keeps_only_services_that_exist_and_none_withdrawn(login, demo):
+    from sahl.catalogue import services as catalogue
+
+    person = login(demo["father"], "en")
+    assert person.get(f"/services/{CODE}").status_code == 200
+    assert person.get("/services/moi.no-such-service").status_code == 404
+    kept = [code for codes in catalogue._SHOWN.values() for code in codes]
+    assert CODE in kept and "moi.no-such-service" not in kept
+    # A service withdrawn by a load of the files is gone from its page at once.
+    Service.objects.filter(code=CODE).update(is_active=False)
+    catalogue.forget_cached_catalogue()
+    assert person.get(f"/services/{CODE}").status_code == 404

@@ -23,7 +23,7 @@ from sahl.applications import clock
 from sahl.catalogue.definition import ServiceDefinition
 from sahl.catalogue.models import Service
 from sahl.catalogue.rules import assess
-from sahl.catalogue.services import definition_of, get_service
+from sahl.catalogue.services import definition_of, shown_service
 from sahl.core.errors import BadInput, Forbidden, NotFound, SahlError
 from sahl.core.messages import message
 from sahl.core.money import Money
@@ -131,7 +131,7 @@ class ServicePage:
 
 
 def service_page(authority: Authority | None, code: str) -> ServicePage:
-    service = get_service(code)
+    service = shown_service(code)
     assert service.current_version is not None  # every active service has one
     definition = definition_of(service.current_version)
     found = verdict(authority, service, definition, clock.today()) if authority else None

@@ -331,6 +331,27 @@ def get_service(code: str) -> Service:
     return service
 
 
+# The active services the service page showed, kept in this process for the catalogue's generation:
+# a publication starts a new generation (forget_cached_catalogue), and the services of the old one
+# are dropped at the next read. Only codes that exist are kept, so made-up codes cannot fill it.
+_SHOWN: dict[str, dict[str, Service]] = {}
+
+
+def shown_service(code: str) -> Service:
+    """`get_service` for a page that only shows it (the service page, on every visit): no query
+    while the catalogue is unchanged, only the generation's one cache read. A submission reads the
+    service itself (`get_service`), so it is filed under the version current when it is filed."""
+    generation = _in_this_catalogue("shown-services")
+    services = _SHOWN.get(generation)
+    if services is None:
+        _SHOWN.clear()
+        services = _SHOWN[generation] = {}
+    found = services.get(code)
+    if found is None:
+        found = services[code] = get_service(code)
+    return found
+
+
 def get_agency(code: str) -> Agency:
     agency = Agency.objects.filter(code=code).first()
     if agency is None:

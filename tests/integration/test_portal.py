@@ -136,8 +136,9 @@ def test_pages_make_no_request_to_another_host(client):
         ("/agencies", 1),
         ("/categories/traffic", 2),
         ("/services/moi.passport-renewal", 1),
-        # The services' index, and the published journeys, read once and kept (ADR 0051; warm: 1).
-        ("/search?q=passport", 2),
+        # The services' index and their cards, and the published journeys, read once and kept for
+        # the catalogue's generation (ADRs 0051, 0063; warm: none).
+        ("/search?q=passport", 3),
     ],
 )
 def test_each_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, path, queries):

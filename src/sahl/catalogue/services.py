@@ -295,9 +295,9 @@ class Found:
 
 def search(query: str, page: int = 1, per_page: int | None = None) -> Found:
     """Services matching the query's words in their names, keywords, agency or description, best
-    first (see search_index); `per_page` None is every one. One query: this page's services, or,
-    the first time a process searches this catalogue generation, every active service, which its
-    index is made of."""
+    first (see search_index); `per_page` None is every one. No query while the catalogue is
+    unchanged: the first search of a catalogue generation in a process reads the active services
+    once, for the index and for the cards, and keeps both until a publication starts a new one."""
     limit = settings.SAHL_SEARCH_MAX_LENGTH
     if len(query) > limit:
         raise BadInput("search.too_long", limit=limit)
@@ -305,23 +305,23 @@ def search(query: str, page: int = 1, per_page: int | None = None) -> Found:
         raise BadInput("search.empty")
     generation = _in_this_catalogue("search-index")
     index = search_index.built(generation)
-    every: list[Service] | None = None
-    if index is None:
-        every = list(_active_services().defer(None).select_related("agency", "category"))
-        index = search_index.keep(
-            generation, Index.of((s.pk, s.popular, s.name_en, s.search_terms) for s in every)
-        )
+    cards = _SEARCHED.get(generation)
+    if index is None or cards is None:
+        terms = _active_services().values_list("pk", "popular", "name_en", "search_terms")
+        index = search_index.keep(generation, Index.of(terms))
+        _SEARCHED.clear()  # an older generation is never asked for again
+        cards = _SEARCHED[generation] = {s.pk: s for s in _active_services()}
     ids = index.find(query)
     size = per_page or max(len(ids), 1)
     pages = max(1, -(-len(ids) // size))
     if not 1 <= page <= pages:
         raise BadInput("page.invalid")
     shown = ids[(page - 1) * size : page * size]
-    # Only this page's rows are read: a page of ten cards costs the same for "تجديد" (dozens found)
-    # as for a word that finds two.
-    rows = every if every is not None else _active_services().filter(pk__in=shown)
-    found = {s.pk: s for s in rows}
-    return Found(len(ids), [found[pk] for pk in shown if pk in found], page, pages)
+    return Found(len(ids), [cards[pk] for pk in shown if pk in cards], page, pages)
+
+
+# The cards of the active services, with their agency and category, for the search's generation.
+_SEARCHED: dict[str, dict[int, Service]] = {}
 
 
 def get_service(code: str) -> Service:

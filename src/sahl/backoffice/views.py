@@ -71,10 +71,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "membership": page.membership,
             "labels": labels,
-            "rows": QUEUE_ROW.render(
-                (_queue_row(case, words) for case in page.cases),
-                **{f"{name}_label": text for name, text in labels.items()},
-            ),
+            "rows": QUEUE_ROW.render((_queue_row(case, words) for case in page.cases), labels),
             "next_page": f"?{following.urlencode()}" if page.after else "",
             "wanted": wanted,
             "services": SERVICE_OPTION.render(

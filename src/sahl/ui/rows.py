@@ -19,8 +19,13 @@ class RowHtml:
     def __init__(self, html: str) -> None:
         self.html = html
 
-    def render(self, rows: Iterable[Mapping[str, object]], **same: object) -> SafeString:
-        shared = {name: escaped(value) for name, value in same.items()}
+    def render(
+        self, rows: Iterable[Mapping[str, object]], labels: Mapping[str, object] | None = None, **same: object
+    ) -> SafeString:
+        """Every row, in order. `labels` are the columns' names, each put in as `{name_label}` (a
+        narrow screen shows them beside each cell); `same` are other values every row shares."""
+        shared = {f"{name}_label": escaped(text) for name, text in (labels or {}).items()}
+        shared |= {name: escaped(value) for name, value in same.items()}
         markup = self.html
         return mark_safe(  # noqa: S308 - every value is escaped above or below
             "".join(

@@ -101,3 +101,18 @@ def test_on_postgresql_the_read_is_prepared_once_per_connection(demo):
     with CaptureQueriesContext(connection) as queries:
         read.rows(demo["father"])  # run prepared: still in the query log, with its SQL
     assert len(queries) == 1 and '"registry_person"' in queries[0]["sql"]
+
+
+def test_instances_are_the_models_the_orm_loads(demo):
+    from sahl.core.compiled import all_columns
+
+    read = CompiledRead(
+        Person, lambda civil_id: Person.objects.filter(civil_id=civil_id).values_list(*all_columns(Person)), 1
+    )
+    (found,) = read.instances(demo["father"])
+    orm = Person.objects.get(civil_id=demo["father"])
+    assert isinstance(found, Person) and found.pk == orm.pk
+    assert [getattr(found, name) for name in all_columns(Person)] == [
+        getattr(orm, name) for name in all_columns(Person)
+    ]
+    assert found._state.adding is False

@@ -140,7 +140,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         return for_error(request, error)
     labels = {name: str(text) for name, text in MINE_LABELS.items()}
     language = "en" if (get_language() or "ar").startswith("en") else "ar"
-    statuses = {category: tr(word) for category, word in CATEGORIES.items()}
+    statuses = {str(category): tr(word) for category, word in CATEGORIES.items()}
     rows = MINE_ROW.render((_mine_row(card, language, statuses) for card in page.applications), labels)
     context = {"rows": rows, "labels": labels, "older": page.older, "paged": "before" in request.GET}
     return render(request, "applications/mine.html", context)

@@ -18,7 +18,7 @@ from sahl.audit import services as audit
 from sahl.backoffice import queue
 from sahl.backoffice.models import NO_DUE_DATE, QueueEntry
 from sahl.backoffice.queue import WORKABLE
-from sahl.core.compiled import CompiledRead
+from sahl.core.compiled import CompiledRead, all_columns
 from sahl.core.errors import BadInput, Conflict, NotFound
 from sahl.identity import kept
 from sahl.identity.models import StaffMembership, User
@@ -118,7 +118,7 @@ def queue_page(user: User, wanted: QueueFilter, after: str = "", size: int = 50)
     return QueuePage(membership, rows[:size], cursor)
 
 
-QUEUE_FIELDS = tuple(f.attname for f in QueueEntry._meta.concrete_fields)
+QUEUE_FIELDS = all_columns(QueueEntry)
 _FIRST_PAGES: dict[int, CompiledRead] = {}
 
 
@@ -133,7 +133,7 @@ def _first_page(membership: StaffMembership, size: int) -> QueuePage:
             1,
             numbers=(0,),
         )
-    rows = [QueueEntry.from_db(None, QUEUE_FIELDS, row) for row in read.rows(membership.agency_id)]
+    rows = read.instances(membership.agency_id)
     last = rows[size - 1] if len(rows) > size else None
     cursor = _queue_cursor_of(last.due_on, last.submitted_at, last.pk) if last else ""
     return QueuePage(membership, rows[:size], cursor)

@@ -43,6 +43,15 @@ class CompiledRead:
         self._local = threading.local()  # a compiler belongs to its thread's connection
 
     def rows(self, *values: object) -> list[tuple[Any, ...]]:
+        return self._compiled(values).run(values)
+
+    def instances(self, *values: object) -> list[Any]:
+        """The rows as instances of the model, as the ORM loads them, for a read whose `values_list`
+        names the model's own columns by their attnames (`all_columns` gives them all)."""
+        compiled = self._compiled(values)
+        return [self.model.from_db(compiled.alias, compiled.names, row) for row in compiled.run(values)]
+
+    def _compiled(self, values: Sequence[object]) -> _Compiled:
         if len(values) != self.slots:
             raise TypeError(f"{self.slots} values expected, {len(values)} given")
         alias = router.db_for_read(self.model)
@@ -50,7 +59,12 @@ class CompiledRead:
         if compiled is None:
             compiled = _Compiled(self.build, self.slots, self.kinds, alias)
             setattr(self._local, alias, compiled)
-        return compiled.run(values)
+        return compiled
+
+
+def all_columns(model: type[Model]) -> tuple[str, ...]:
+    """A model's columns by attname (`service_id`, not `service`): what `instances` loads."""
+    return tuple(f.attname for f in model._meta.concrete_fields)
 
 
 class _Compiled:
@@ -61,6 +75,7 @@ class _Compiled:
         # (PostgreSQL) or as its ISO text (SQLite): a call's date is then given in the same form.
         markers = [_marker(i, kinds.get(i, str)) for i in range(slots)]
         query = build(*markers).query
+        self.names = list(query.values_select)
         self.compiler = query.get_compiler(alias)
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from sahl.core import queue
+from sahl.core.compiled import CompiledRead, all_columns
 from sahl.core.errors import Conflict, NotFound
 from sahl.outbox import channels, rules, tasks
 from sahl.outbox.models import Attempt, Delivery
@@ -105,7 +106,19 @@ def for_topics(topics: list[str]) -> dict[str, list[Delivery]]:
 
 
 def latest(topic: str, channel: str) -> Delivery | None:
-    return Delivery.objects.filter(topic=topic, channel=channel).order_by("-created_at", "-pk").first()
+    found = _LATEST.instances(topic, channel)  # on every application page sent to an agency
+    return found[0] if found else None
+
+
+_LATEST = CompiledRead(
+    Delivery,
+    lambda topic, channel: (
+        Delivery.objects.filter(topic=topic, channel=channel)
+        .order_by("-created_at", "-pk")
+        .values_list(*all_columns(Delivery))[:1]
+    ),
+    2,
+)
 
 
 # --- The sweep ----------------------------------------------------------------------------------

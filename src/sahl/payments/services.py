@@ -20,6 +20,7 @@ from sahl.applications import deciding, moving, reading
 from sahl.applications.models import Application, HistoryEvent
 from sahl.applications.states import State
 from sahl.catalogue.models import Agency, Service
+from sahl.core.compiled import CompiledRead, all_columns
 from sahl.core.errors import BadInput, Conflict, NotFound, Unavailable
 from sahl.core.money import Money
 from sahl.events.services import announce
@@ -62,11 +63,21 @@ def _event(intent: PaymentIntent | None, kind: str, detail: str = "") -> None:
 
 
 def for_application(application: Application) -> list[PaymentIntent]:
-    """The application's attempts: its own, and the baskets it was in."""
-    in_baskets = PaymentItem.objects.filter(application=application).values("intent_id")
-    return list(
-        PaymentIntent.objects.filter(Q(application=application) | Q(pk__in=in_baskets)).order_by("created_at")
+    """The application's attempts: its own, and the baskets it was in (the application's page reads
+    them on every visit: compiled once, core.compiled)."""
+    return _OF_APPLICATION.instances(application.pk)
+
+
+def _of_application(application_id: int) -> Any:
+    in_baskets = PaymentItem.objects.filter(application_id=application_id).values("intent_id")
+    return (
+        PaymentIntent.objects.filter(Q(application_id=application_id) | Q(pk__in=in_baskets))
+        .order_by("created_at")
+        .values_list(*all_columns(PaymentIntent))
     )
+
+
+_OF_APPLICATION = CompiledRead(PaymentIntent, _of_application, 1, numbers=(0,))
 
 
 def _set_state(intent: PaymentIntent, state: str, *fields: str) -> None:

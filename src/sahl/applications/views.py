@@ -21,6 +21,7 @@ from sahl.applications.labels import CATEGORIES, CONSENTS, DELIVERY, EVENTS, STA
 from sahl.applications.rules import ANSWER_MAX_BODY, MAX_BODY, FormInvalid
 from sahl.catalogue.visitors import kept_for_visitors
 from sahl.core.errors import SahlError
+from sahl.core.languages import language_of
 from sahl.identity import throttle
 from sahl.identity.current import address_of
 from sahl.mandates import services as mandates
@@ -139,7 +140,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     except SahlError as error:
         return for_error(request, error)
     labels = {name: str(text) for name, text in MINE_LABELS.items()}
-    language = "en" if (get_language() or "ar").startswith("en") else "ar"
+    language = language_of(get_language())
     statuses = {str(category): tr(word) for category, word in CATEGORIES.items()}
     rows = MINE_ROW.render((_mine_row(card, language, statuses) for card in page.applications), labels)
     context = {"rows": rows, "labels": labels, "older": page.older, "paged": "before" in request.GET}

@@ -27,6 +27,7 @@ from sahl.catalogue import services as catalogue
 from sahl.catalogue.definition import DefinitionError
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput, Conflict, SahlError, http_status
+from sahl.core.languages import language_of
 from sahl.core.messages import message
 from sahl.identity import staff
 from sahl.identity.current import person_of
@@ -154,7 +155,7 @@ class _RowWords:
 
 
 def _row_words(today: dt.date) -> _RowWords:
-    language = "en" if (get_language() or "ar").startswith("en") else "ar"
+    language = language_of(get_language())
     states = {str(state): tr(word) for state, word in STATES.items()}
     return _RowWords(today, language, states, format_html(" <strong>{}</strong>", _("overdue")))
 

@@ -197,7 +197,7 @@ def test_searching_costs_no_query_more_once_the_journeys_are_kept():
     client.get("/search", {"q": "مولود"})  # the catalogue's index and the journeys are kept
     with CaptureQueriesContext(connection) as queries:
         assert journey_links(page(client, "/search", q="زواج")) == ["married"]
-    assert len(queries) == 1  # the page's services, as before journeys were searched
+    assert len(queries) == 0  # the services' cards are kept with the index too (ADR 0063)
 
 
 # --- Statistics --------------------------------------------------------------------------------------

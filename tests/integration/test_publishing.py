@@ -187,7 +187,7 @@ def test_the_service_page_keeps_only_services_that_exist_and_none_withdrawn(logi
     person = login(demo["father"], "en")
     assert person.get(f"/services/{CODE}").status_code == 200
     assert person.get("/services/moi.no-such-service").status_code == 404
-    kept = [code for codes in catalogue._SHOWN.values() for code in codes]
+    kept = list(catalogue._KEPT_IN_PROCESS["shown-services"][1])
     assert CODE in kept and "moi.no-such-service" not in kept
     # A service withdrawn by a load of the files is gone from its page at once.
     Service.objects.filter(code=CODE).update(is_active=False)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -305,12 +305,11 @@ def search(query: str, page: int = 1, per_page: int | None = None) -> Found:
         raise BadInput("search.empty")
     generation = _in_this_catalogue("search-index")
     index = search_index.built(generation)
-    cards = _SEARCHED.get(generation)
-    if index is None or cards is None:
+    cards = _kept_in_process("search-cards", generation)
+    if index is None or not cards:
         terms = _active_services().values_list("pk", "popular", "name_en", "search_terms")
         index = search_index.keep(generation, Index.of(terms))
-        _SEARCHED.clear()  # an older generation is never asked for again
-        cards = _SEARCHED[generation] = {s.pk: s for s in _active_services()}
+        cards.update((s.pk, s) for s in _active_services())
     ids = index.find(query)
     size = per_page or max(len(ids), 1)
     pages = max(1, -(-len(ids) // size))
@@ -320,8 +319,17 @@ def search(query: str, page: int = 1, per_page: int | None = None) -> Found:
     return Found(len(ids), [cards[pk] for pk in shown if pk in cards], page, pages)
 
 
-# The cards of the active services, with their agency and category, for the search's generation.
-_SEARCHED: dict[str, dict[int, Service]] = {}
+# What this process keeps for the catalogue's current generation, by name: a publication starts a
+# new generation (forget_cached_catalogue), and what was kept for the old one is dropped at the next
+# read (the search's cards, the services the service page showed).
+_KEPT_IN_PROCESS: dict[str, tuple[str, dict[Any, Any]]] = {}
+
+
+def _kept_in_process(name: str, generation: str) -> dict[Any, Any]:
+    kept = _KEPT_IN_PROCESS.get(name)
+    if kept is None or kept[0] != generation:
+        kept = _KEPT_IN_PROCESS[name] = (generation, {})
+    return kept[1]
 
 
 def get_service(code: str) -> Service:
@@ -331,21 +339,12 @@ def get_service(code: str) -> Service:
     return service
 
 
-# The active services the service page showed, kept in this process for the catalogue's generation:
-# a publication starts a new generation (forget_cached_catalogue), and the services of the old one
-# are dropped at the next read. Only codes that exist are kept, so made-up codes cannot fill it.
-_SHOWN: dict[str, dict[str, Service]] = {}
-
-
 def shown_service(code: str) -> Service:
     """`get_service` for a page that only shows it (the service page, on every visit): no query
     while the catalogue is unchanged, only the generation's one cache read. A submission reads the
-    service itself (`get_service`), so it is filed under the version current when it is filed."""
-    generation = _in_this_catalogue("shown-services")
-    services = _SHOWN.get(generation)
-    if services is None:
-        _SHOWN.clear()
-        services = _SHOWN[generation] = {}
+    service itself (`get_service`), so it is filed under the version current when it is filed. Only
+    codes that exist are kept, so made-up codes cannot fill it."""
+    services = _kept_in_process("shown-services", _in_this_catalogue("shown-services"))
     found = services.get(code)
     if found is None:
         found = services[code] = get_service(code)

@@ -70,7 +70,7 @@ def test_a_worker_killed_mid_delivery_is_recorded_and_the_agency_takes_the_appli
             }
         )
         manage = [sys.executable, str(ROOT / "manage.py")]
-        _seed(tmp_path, env, manage)
+        _seed(tmp_path, env)
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         log = tmp_path / "processes.log"

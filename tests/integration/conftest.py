@@ -172,7 +172,7 @@ def run_tasks() -> None:
 
     # The worker closes "old" connections between tasks; here that would close the test's own.
     with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
 def paid(client: Client, response) -> str:

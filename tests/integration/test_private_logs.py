@@ -116,7 +116,7 @@ def test_a_failed_task_keeps_and_logs_no_database_text(demo, log_lines):
     result = failing_task.enqueue(civil_id)
     # The worker closes "old" connections between tasks; here that would close the test's own.
     with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=1)
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=1)
     kept = DBTaskResult.objects.get(id=result.id)
     assert kept.status == "FAILED"
     assert "IntegrityError" in kept.traceback and civil_id not in kept.traceback

@@ -17,6 +17,7 @@ from sahl.catalogue import services
 from sahl.catalogue.definition import DefinitionError, DefinitionErrors, ServiceDefinition, digest_of
 from sahl.catalogue.files import DEFINITIONS, next_steps_exist, read_definition
 from sahl.catalogue.models import Agency, Category, Service, ServiceDraft, ServiceVersion
+from sahl.core import yaml_text
 from sahl.core.errors import BadInput, Conflict, NotFound
 from sahl.events.services import announce
 from sahl.events.types import ServiceDraftDecided
@@ -38,7 +39,7 @@ def published_text(service: Service) -> str:
     if path.is_file() and path.resolve().is_relative_to(DEFINITIONS):
         text = path.read_text(encoding="utf-8")
         try:
-            if digest_of(yaml.safe_load(text)) == version.digest:
+            if digest_of(yaml_text.load(text)) == version.digest:
                 return text
         except (yaml.YAMLError, TypeError, ValueError):
             pass

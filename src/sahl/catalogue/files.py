@@ -21,6 +21,7 @@ from sahl.catalogue.definition import (
     check_publishable,
     parse_definition,
 )
+from sahl.core import yaml_text
 from sahl.core.bilingual import BilingualText
 
 DEFINITIONS = Path(__file__).resolve().parent / "definitions"
@@ -140,11 +141,11 @@ def _parse_yaml(text: bytes | str, source: str) -> Any:
     try:
         # An alias repeats a part by reference: a few lines can stand for billions of values once
         # the content is fingerprinted. Definitions write every value out.
-        if any(isinstance(token, yaml.AliasToken) for token in yaml.scan(text)):
+        if any(isinstance(token, yaml.AliasToken) for token in yaml_text.tokens(text)):
             raise DefinitionErrors(
                 [DefinitionError(source, "(file)", _("uses an alias (*name): write the value out instead"))]
             )
-        return yaml.safe_load(text)
+        return yaml_text.load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else 0
@@ -178,7 +179,7 @@ def _entries(path: Path, name: str, read: Callable[[Any, int], E], problems: Pro
 
 def _codes(path: Path) -> set[str]:
     try:
-        data = yaml.safe_load(path.read_bytes())
+        data = yaml_text.load(path.read_bytes())
     except (OSError, yaml.YAMLError):
         return set()
     entries = data if isinstance(data, list) else []

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 
 from sahl.catalogue.models import Agency
 from sahl.complaints import rules
 from sahl.complaints.models import RoutingRule, Topic
+from sahl.core import yaml_text
 from sahl.core.bilingual import BilingualText
 from sahl.core.errors import BadInput
 
@@ -33,7 +33,7 @@ def load(directory: Path = DEFINITIONS) -> Loaded:
     agencies = {a.code: a for a in Agency.objects.all()}
     if not agencies:
         raise BadInput("complaint.no_catalogue")
-    tree = yaml.safe_load((directory / "topics.yaml").read_text(encoding="utf-8"))
+    tree = yaml_text.load((directory / "topics.yaml").read_text(encoding="utf-8"))
     position = 0
     for group in tree:
         position += 1
@@ -54,7 +54,7 @@ def load(directory: Path = DEFINITIONS) -> Loaded:
         name = {"ar": f"جودة الخدمة في {agency.name_ar}", "en": f"Quality of service: {agency.name_en}"}
         _topic(f"service-quality-{agency.code}", name, services, agency, position, {"working_days": 10})
     _topic(UNKNOWN, {"ar": "لا أعرف الجهة المختصة", "en": "I do not know which agency"}, None, None, 9999)
-    rows = yaml.safe_load((directory / "routing.yaml").read_text(encoding="utf-8"))
+    rows = yaml_text.load((directory / "routing.yaml").read_text(encoding="utf-8"))
     RoutingRule.objects.all().delete()
     topics = {t.code: t for t in Topic.objects.all()}
     for row in rows:

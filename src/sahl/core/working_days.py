@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from sahl.core import yaml_text
 
 HOLIDAYS_FILE = Path(__file__).resolve().parent / "data" / "holidays.yaml"
 WEEKEND = frozenset({4, 5})  # date.weekday(): Monday is 0, so Friday is 4 and Saturday 5
@@ -61,7 +61,7 @@ def working_days_between(start: dt.date, end: dt.date, holidays: frozenset[dt.da
 
 @cache
 def _load_holidays(path: Path) -> tuple[Holiday, ...]:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = yaml_text.load(path.read_text(encoding="utf-8")) or []
     if not isinstance(entries, list):
         raise ValueError(f"{path.name}: expected a list of holidays")
     holidays = []

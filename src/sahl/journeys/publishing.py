@@ -13,6 +13,7 @@ from django.db import transaction
 
 from sahl.catalogue.models import Service
 from sahl.catalogue.services import definition_of
+from sahl.core import yaml_text
 from sahl.core.errors import NotFound
 from sahl.journeys import public
 from sahl.journeys.definition import (
@@ -44,7 +45,7 @@ def load_journeys(root: Path = DEFINITIONS) -> list[Published]:
     parsed: list[JourneyDefinition] = []
     for path in sorted(root.glob("*.yaml")):
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = yaml_text.load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise JourneyDefinitionError(f"{path.name}: not valid YAML: {exc}") from None
         definition = parse_journey(raw, path.name, forms)

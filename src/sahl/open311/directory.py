@@ -9,12 +9,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 
 from sahl.catalogue.models import Agency
 from sahl.complaints import topics
 from sahl.complaints.models import RoutingRule, Topic
+from sahl.core import yaml_text
 from sahl.core.bilingual import BilingualText
 from sahl.core.languages import in_language
 from sahl.open311 import descriptions, rules
@@ -37,7 +37,7 @@ class Definitions:
 @cache
 def definitions(directory: Path = DEFINITIONS) -> Definitions:
     """definitions/attributes.yaml, checked once per process."""
-    data = yaml.safe_load((directory / "attributes.yaml").read_text(encoding="utf-8"))
+    data = yaml_text.load((directory / "attributes.yaml").read_text(encoding="utf-8"))
     common = tuple(rules.attribute_from(a) for a in data.get("all", ()) or ())
     by_topic = {
         str(code): tuple(rules.attribute_from(a) for a in attributes or ())

@@ -21,8 +21,20 @@ os.environ.setdefault("SAHL_SIMULATORS", "1")
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last, after pytest-django's own ordering: Playwright's sync API keeps an event
     loop running in the main thread for the session, and Django refuses ORM calls under a running
-    loop, so a database test placed after the first browser test would fail."""
+    loop, so a database test placed after the first browser test would fail.
+
+    Where CI checks presentation on the other database (SAHL_SKIP_PRESENTATION=1), what gives the
+    same result on every database is skipped too: the unit tests, which use none, and tests marked
+    `same_on_every_database`, which make their own."""
     items.sort(key=lambda item: "e2e" in item.nodeid.split("/"))
+    if os.environ.get("SAHL_SKIP_PRESENTATION") == "1":
+        for item in items:
+            if item.get_closest_marker("same_on_every_database") is not None or item.nodeid.startswith(
+                "tests/unit/"
+            ):
+                item.add_marker(
+                    pytest.mark.skip(reason="the same on every database: CI runs it on the other one")
+                )
 
 
 @pytest.fixture(scope="session")

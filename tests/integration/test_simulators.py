@@ -46,6 +46,7 @@ def _settings_without_simulators(tmp_path: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.same_on_every_database  # a SQLite database of its own, migrated
 def test_without_the_setting_the_simulators_are_not_there(tmp_path):
     found = _settings_without_simulators(tmp_path)
     assert found["apps"] == []

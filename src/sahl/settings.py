@@ -300,6 +300,9 @@ ACCOUNT_RATE_LIMITS = {"login_failed": False}
 MFA_SUPPORTED_TYPES = ["webauthn", "totp", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Sahl"
+# A code typed as its 30 seconds end reaches Sahl in the next step: the step before and after count
+# too (RFC 6238, 5.2). A code used once stays used for all three steps (allauth keeps it that long).
+MFA_TOTP_TOLERANCE = 1
 # Passkeys always log in on their own (no "Passwordless" box), named "Passkey 1"..., and every
 # second-factor page and refusal in Sahl's words (identity.passkeys, templates in ui/templates/mfa).
 MFA_ADAPTER = "sahl.identity.passkeys.MfaAdapter"

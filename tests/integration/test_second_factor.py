@@ -1,6 +1,7 @@
 """A second factor: the authenticator app (TOTP), with one-time codes that cannot be replayed."""
 
 import time
+from unittest import mock
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
@@ -27,6 +28,16 @@ def test_a_person_with_an_authenticator_app_needs_its_code_to_log_in(demo):
     assert wrong.status_code == 200 and "_auth_user_id" not in client.session
 
     client.post(response["Location"], {"code": code_now(TWO_FACTOR["owner"])})
+    assert "_auth_user_id" in client.session
+
+
+def test_a_code_typed_as_its_30_seconds_end_still_counts(demo):
+    now = (int(time.time()) // 30) * 30 + 1  # a second into a step; the code shown was the step before's
+    late = format_hotp_value(hotp_value(TWO_FACTOR["owner"], now // 30 - 1))
+    client = Client()
+    step = client.post("/accounts/login/", {"login": demo["owner"], "password": DEMO_PASSWORD})["Location"]
+    with mock.patch("time.time", return_value=float(now)):
+        client.post(step, {"code": late})
     assert "_auth_user_id" in client.session
 
 

@@ -29,6 +29,10 @@ import pytest
 from tests.e2e.nu_checker import Pages
 
 CHROMIUM = os.environ.get("SAHL_CHROMIUM", "/usr/bin/chromium")
+# How long an `expect` waits for the page to come right. Playwright's 5 s is plenty on a laptop; CI
+# runs two suites side by side on two cores, and a page's script (the verifier reading a QR code,
+# say) has been seen to need more there. It costs nothing when the page is right sooner.
+EXPECT_TIMEOUT_MS = 15_000
 ROOT = Path(__file__).resolve().parents[2]
 FLAGS = [
     "--headless",
@@ -175,6 +179,9 @@ SETUP = (
     ["load_complaints"],
     ["seed_demo", "--people", "200", "--no-journeys"],
     ["collectstatic", "--noinput", "-v0"],  # as make run: hashed, compressed, cached for a year
+    # The seed's events (600 or so) handled once here, so the template holds what they change:
+    # otherwise every server's worker would handle them again, servers by the dozen a run.
+    ["db_worker", "--batch", "--no-startup-delay"],
 )
 _SETUP_SCRIPT = (
     "import json, sys, django; django.setup(); from django.core.management import call_command; "
@@ -310,7 +317,9 @@ def own_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 @pytest.fixture(scope="session")
 def browser(chromium_path: str):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import Browser, sync_playwright
+    from playwright.sync_api import Browser, expect, sync_playwright
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
     # Every context of every browser the tests launch keeps the pages it opens for the HTML check.
     new_context = Browser.new_context

@@ -124,7 +124,7 @@ def run_tasks(base: str) -> None:
     """What the task worker of the server at `base` would do: every queued task, once, now."""
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run(
-        [*manage, "db_worker", "--batch", "--no-reload", "--no-startup-delay"],
+        [*manage, "db_worker", "--batch", "--no-reload", "--no-startup-delay", "--skip-checks"],
         env=SERVED[base],
         cwd=ROOT,
         check=True,
@@ -256,8 +256,11 @@ def _serve_on(tmp: Path, env: Mapping[str, str], with_worker: bool = True) -> It
     _seed(tmp, env)
     log = (tmp / "server.log").open("w")
     # The background worker, as `make run` starts it: gateway callbacks, refunds, messages, PDFs.
+    # Without the system checks (a second and more of each start): test_system_checks runs them once.
     worker = subprocess.Popen(
-        [*manage, "db_worker", "--interval", "0.2", "--no-reload"] if with_worker else ["true"],
+        [*manage, "db_worker", "--interval", "0.2", "--no-reload", "--skip-checks"]
+        if with_worker
+        else ["true"],
         env=env,
         cwd=ROOT,
         stdout=log,

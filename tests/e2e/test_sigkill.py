@@ -77,7 +77,7 @@ def work(manage: list[str], env: dict[str, str]) -> None:
     """The background worker, once through what is queued (events, then the deliveries they make:
     the agency's address answers nothing, so they wait to be retried)."""
     subprocess.run(
-        [*manage, "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+        [*manage, "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--skip-checks"],
         env=env,
         check=True,
         capture_output=True,

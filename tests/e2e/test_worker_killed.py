@@ -49,7 +49,7 @@ def until(condition, seconds: float, what: str):  # type: ignore[no-untyped-def]
 def worker(manage: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     with log.open("a") as out:
         return subprocess.Popen(
-            [*manage, "db_worker", "--interval", "0.2", "--no-reload"],
+            [*manage, "db_worker", "--interval", "0.2", "--no-reload", "--skip-checks"],
             env=env,
             cwd=ROOT,
             stdout=out,

@@ -62,7 +62,15 @@ def test_two_workers_run_every_task_once(queue_database):
 
     env = queue_database
     subprocess.run([sys.executable, "-c", ENQUEUE], env=env, cwd=ROOT, check=True)
-    worker = [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"]
+    worker = [
+        sys.executable,
+        "manage.py",
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--no-reload",
+        "--skip-checks",
+    ]
     workers = [subprocess.Popen([*worker, "--worker-id", f"w{i}"], env=env, cwd=ROOT) for i in range(2)]
     for process in workers:
         assert process.wait(timeout=120) == 0

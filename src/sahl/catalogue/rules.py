@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import celpy
@@ -20,7 +20,6 @@ from sahl.registry.facts import ApplicantFacts
 if TYPE_CHECKING:
     from sahl.catalogue.definition import ServiceDefinition
 
-_ENV = celpy.Environment()
 _APPLICANT_FIELD = re.compile(r"\bapplicant\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -125,10 +124,19 @@ class Eligibility:
     rule: Rule | None = None  # the rule that does not hold
 
 
+@cache
+def environment() -> celpy.Environment:
+    """CEL's environment, made on first use: making it builds its parser, half a second that every
+    process would otherwise pay at start, the task worker and each command included. The web
+    application makes it before its workers fork (sahl.wsgi)."""
+    return celpy.Environment()
+
+
 @lru_cache(maxsize=4096)
 def compile_rule(source: str) -> Any:
+    env = environment()
     try:
-        return _ENV.program(_ENV.compile(source))
+        return env.program(env.compile(source))
     except Exception:  # celpy raises several parse error types, in its own words
         raise RuleError(
             _("is not a valid rule: check its brackets, quotes and operators (see the rules guide)")

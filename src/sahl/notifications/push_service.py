@@ -25,7 +25,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from py_vapid import Vapid02
-from pywebpush import WebPusher
 
 from sahl.core import outside
 from sahl.core.handover import NotSent, Refused
@@ -104,6 +103,10 @@ class WebPushService:
             raise Refused(f"endpoint-{refused.reason}") from None
         except OSError:
             raise NotSent("dns") from None
+        # Imported here: pywebpush brings aiohttp, half a second at the start of every process, and
+        # only the worker sending a push needs it.
+        from pywebpush import WebPusher
+
         body = WebPusher(
             {"endpoint": push.endpoint, "keys": {"p256dh": push.p256dh, "auth": push.auth}}
         ).encode(json.dumps(push.payload, ensure_ascii=False).encode(), "aes128gcm")["body"]

@@ -30,6 +30,7 @@ def browse_as(page, server: str, client: HttpClient, language: str) -> None:
     page.context.add_cookies([*cookies, {"name": "sahl_language", "value": language, "url": server}])
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 @pytest.mark.parametrize("language", ["ar", "en"])
 def test_the_access_log_has_no_serious_accessibility_problems(page, server, scene, language):
     browse_as(page, server, scene["father"], language)

@@ -256,6 +256,7 @@ PAGES = {
 }
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 @pytest.mark.parametrize("language", ["ar", "en"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_application_pages_have_no_serious_accessibility_problems(page, server, scene, language, name):
@@ -267,6 +268,7 @@ def test_application_pages_have_no_serious_accessibility_problems(page, server, 
     assert serious(page) == []
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 @pytest.mark.parametrize("language", ["ar", "en"])
 def test_a_form_with_mistakes_has_no_serious_accessibility_problems(page, server, scene, language):
     browse_as(page, server, scene["mother"], language)

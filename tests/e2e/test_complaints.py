@@ -101,6 +101,7 @@ def test_a_report_with_location_photo_and_voice_is_resolved_and_rated(media_brow
     staff_context.close()
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 @pytest.mark.parametrize("language", ["ar", "en"])
 def test_the_report_pages_are_accessible_on_a_phone(phone, server, language):
     phone.context.add_cookies([{"name": "sahl_language", "value": language, "url": server}])

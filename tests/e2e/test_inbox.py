@@ -54,6 +54,7 @@ PAGES = {
 }
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 @pytest.mark.parametrize("language", ["ar", "en"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_inbox_pages_have_no_serious_accessibility_problems(page, server, scene, language, name):
@@ -65,6 +66,7 @@ def test_inbox_pages_have_no_serious_accessibility_problems(page, server, scene,
     assert serious(page) == []
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 @pytest.mark.parametrize("language", ["ar", "en"])
 def test_a_settings_form_with_mistakes_has_no_serious_accessibility_problems(page, server, scene, language):
     browse_as(page, server, scene["mother"], language)

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from playwright.sync_api import expect
 
 from sahl.demo.civil_ids import card_of
@@ -115,6 +116,7 @@ def test_a_newcomer_joins_with_her_civil_id_card_and_logs_in(page, open_page, se
     expect(page.locator("header")).to_contain_text("منيرة")
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 def test_recovery_fits_a_phone_and_reads_in_english(phone, server):
     phone.context.add_cookies([{"name": "sahl_language", "value": "en", "url": server}])
     phone.goto("/accounts/login/")

@@ -113,6 +113,7 @@ def test_a_parent_applies_for_their_child(page):
     assert serious(page) == []
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 @pytest.mark.parametrize("language", ["ar", "en"])
 def test_the_acting_pages_are_accessible_on_a_phone(phone, server, language):
     phone.context.add_cookies([{"name": "sahl_language", "value": language, "url": server}])

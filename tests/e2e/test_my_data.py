@@ -60,6 +60,7 @@ def test_the_buyer_downloads_his_data_and_sees_his_consent(page, sale):
     expect(page.locator("#security")).to_contain_text("تنزيل نسخة من بياناتك")
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 @pytest.mark.parametrize("language", ["ar", "en"])
 def test_my_data_has_no_serious_accessibility_problems(page, server, sale, language):
     log_in(page, "expat", "/")
@@ -75,6 +76,7 @@ def test_my_data_has_no_serious_accessibility_problems(page, server, sale, langu
     assert serious(page) == []
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 def test_my_data_fits_a_phone(phone, sale):
     log_in(phone, "expat", "/account/my-data")
     expect(phone.locator("#download")).to_be_visible()

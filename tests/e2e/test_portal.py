@@ -61,6 +61,7 @@ def test_a_malformed_civil_id_is_explained_in_arabic(page):
         "/agencies",
     ],
 )
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 def test_pages_have_no_serious_accessibility_problems(page, server, language, path):
     page.context.add_cookies([{"name": "sahl_language", "value": language, "url": server}])
     page.goto(path)

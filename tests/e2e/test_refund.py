@@ -89,6 +89,7 @@ def test_a_rejected_paid_passport_renewal_is_refunded_once_and_the_person_sees_i
     assert refunds == [("sent",)]
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 @pytest.mark.parametrize("language", ["ar", "en"])
 def test_the_operators_outbox_and_events_pages_are_accessible_on_a_phone(browser, served, language):
     """After the story above, the operator sees the refund in the outbox, on a 360-pixel phone."""

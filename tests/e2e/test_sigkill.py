@@ -1,6 +1,7 @@
-"""The web server is killed with SIGKILL while 500 submissions are in flight: every submission that
-got a success answer exists afterwards with its delivery to the agency on record, and none is
-duplicated, even when every client sends its submission again with the same key.
+"""The web server is killed with SIGKILL while 200 submissions are on their way, forty of them in
+flight: every submission that got a success answer exists afterwards with its delivery to the agency
+on record, and none is duplicated, even when every client sends its submission again with the same
+key.
 
 Real gunicorn processes on a fresh PostgreSQL database (SQLite has one writer and no server
 process to kill mid-transaction in the same way; CI runs this on PostgreSQL)."""
@@ -26,7 +27,9 @@ from tests.e2e.conftest import ROOT, _free_port, _fresh_database, _seed
 from tests.e2e.helpers import HttpClient, Response, reference_in
 
 SERVICE = "mew.clearance-certificate"  # agency_api, free, no conditions: a delivery per application
-SUBMISSIONS = 500
+# Forty are in flight when the kill lands whatever the total (the clients' threads); more only adds
+# refused connections, and work for the worker afterwards (500 took CI over four minutes).
+SUBMISSIONS = 200
 PEOPLE = ("father", "mother", "expat", "fines", "caseworker")  # password-only logins
 
 pytestmark = pytest.mark.skipif(
@@ -86,10 +89,10 @@ def work(manage: list[str], env: dict[str, str]) -> None:
     )
 
 
-def test_sigkill_during_500_submissions_loses_and_duplicates_nothing(tmp_path):
+def test_sigkill_during_200_submissions_loses_and_duplicates_nothing(tmp_path):
     with _fresh_database(tmp_path, "sigkill") as database:
         env = os.environ | database | {"SAHL_LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "sahl.settings"}
-        env["SAHL_FILING_RATE"] = "10000 per minute"  # 500 filings by five people, on purpose
+        env["SAHL_FILING_RATE"] = "10000 per minute"  # 200 filings by five people, on purpose
         env["SAHL_FILING_SOURCE_RATE"] = "10000 per minute"  # ...all from this machine's address
         manage = [sys.executable, str(ROOT / "manage.py")]
         _seed(tmp_path, env)  # the demo data every browser test starts from
@@ -119,8 +122,8 @@ def test_sigkill_during_500_submissions_loses_and_duplicates_nothing(tmp_path):
 
             with ThreadPoolExecutor(max_workers=40) as pool:
                 futures = [pool.submit(one, i) for i in range(SUBMISSIONS)]
-                assert done.wait(timeout=120), "the first hundred submissions did not come back"
-                os.killpg(server.pid, signal.SIGKILL)  # mid-flight: hundreds still queued or running
+                assert done.wait(timeout=120), "the first fifth of the submissions did not come back"
+                os.killpg(server.pid, signal.SIGKILL)  # mid-flight: forty running, the rest still to send
                 for future in futures:
                     future.result(timeout=120)
 

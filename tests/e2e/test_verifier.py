@@ -356,6 +356,7 @@ CASES = [
 ]
 
 
+@pytest.mark.presentation  # the page's own verifier on crafted codes: no database in it
 @pytest.mark.parametrize("case", CASES)
 def test_a_crafted_code_is_not_genuine_and_the_page_says_why(browser, server, held, case):
     presentation, reason = crafted(held)[case]
@@ -370,6 +371,7 @@ def test_a_crafted_code_is_not_genuine_and_the_page_says_why(browser, server, he
         context.close()
 
 
+@pytest.mark.presentation  # the page's own verifier on crafted codes: no database in it
 def test_a_crafted_code_read_from_a_picture_is_refused_in_arabic(browser, server, held, tmp_path):
     presentation, reason = crafted(held)["modified_disclosure"]
     context, page = open_verifier(browser, server)
@@ -381,6 +383,7 @@ def test_a_crafted_code_read_from_a_picture_is_refused_in_arabic(browser, server
         context.close()
 
 
+@pytest.mark.presentation  # the page's own verifier on crafted codes: no database in it
 def test_a_picture_without_a_code_says_so(browser, server, tmp_path):
     from tests.e2e.helpers import tiny_png
 
@@ -424,6 +427,7 @@ def go_offline(context) -> None:  # type: ignore[no-untyped-def]
     context.set_offline(True)
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 @pytest.mark.parametrize(("locale", "genuine"), [("ar-KW", "موثوق"), ("en-US", "Genuine")])
 def test_the_page_fits_a_phone_and_axe_finds_nothing_serious(browser, server, held, locale, genuine):
     phone = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
@@ -442,6 +446,7 @@ def test_the_page_fits_a_phone_and_axe_finds_nothing_serious(browser, server, he
         context.close()
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 def test_the_page_is_installable(browser, server):
     context, page = open_verifier(browser, server, "en-US")
     try:
@@ -502,6 +507,7 @@ def compare(
     return python
 
 
+@pytest.mark.presentation  # the page's own verifier on crafted codes: no database in it
 def test_verify_js_gives_the_python_verifiers_answers_on_real_and_crafted_codes(page, server, held):
     page.goto("/verifier/")
     jwks, keys = issuer_keys(server)
@@ -521,6 +527,7 @@ def test_verify_js_gives_the_python_verifiers_answers_on_real_and_crafted_codes(
     assert answers["kb_signature_respelled"]["reason"] == "key_binding_invalid"
 
 
+@pytest.mark.presentation  # the page's own verifier on crafted codes: no database in it
 def test_verify_js_gives_the_python_verifiers_answers_on_the_shared_wallet_cases(page, server):
     """The cases the unit tests hold the Python verifier to (tests/wallet_fixtures.py), on a fixed clock."""
     wallet_fixtures = pytest.importorskip("tests.wallet_fixtures")

@@ -50,6 +50,7 @@ def test_a_malformed_civil_id_is_explained_in_arabic(page):
     expect(page.locator(".error")).to_contain_text("الرقم المدني يتكون من 12 رقماً")
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 @pytest.mark.parametrize("language", ["ar", "en"])
 @pytest.mark.parametrize(
     "path",
@@ -61,7 +62,6 @@ def test_a_malformed_civil_id_is_explained_in_arabic(page):
         "/agencies",
     ],
 )
-@pytest.mark.presentation  # accessibility and layout: the same on every database
 def test_pages_have_no_serious_accessibility_problems(page, server, language, path):
     page.context.add_cookies([{"name": "sahl_language", "value": language, "url": server}])
     page.goto(path)

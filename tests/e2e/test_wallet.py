@@ -359,10 +359,10 @@ def test_a_document_can_be_added_to_another_wallet_by_an_offer(page, server, lic
         assert json.loads(answer.read())["token_type"] == "Bearer"
 
 
+@pytest.mark.presentation  # accessibility and layout: the same on every database
 @pytest.mark.parametrize(
     ("locale", "title", "show_age"), [("ar-KW", "هويتي", SHOW_AGE), ("en-GB", "Hawiyati", "Show age by QR")]
 )
-@pytest.mark.presentation  # accessibility and layout: the same on every database
 def test_the_wallet_on_a_phone_has_no_serious_accessibility_problem(
     browser, server, licence_for, locale, title, show_age
 ):

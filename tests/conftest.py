@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sahl.demo.registry import demo_persons, seed_registers
+from tests import ci_sides
 
 DEMO_PASSWORD = "sahl-demo-2026"
 # Servers and commands the tests start hash passwords with Argon2id at its smallest cost too.
@@ -23,18 +24,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     loop running in the main thread for the session, and Django refuses ORM calls under a running
     loop, so a database test placed after the first browser test would fail.
 
-    Where CI checks presentation on the other database (SAHL_SKIP_PRESENTATION=1), what gives the
-    same result on every database is skipped too: the unit tests, which use none, and tests marked
-    `same_on_every_database`, which make their own."""
+    On one side of CI (SAHL_CI_SIDE), what the other side runs is skipped (tests/ci_sides.py)."""
     items.sort(key=lambda item: "e2e" in item.nodeid.split("/"))
-    if os.environ.get("SAHL_SKIP_PRESENTATION") == "1":
-        for item in items:
-            if item.get_closest_marker("same_on_every_database") is not None or item.nodeid.startswith(
-                "tests/unit/"
-            ):
-                item.add_marker(
-                    pytest.mark.skip(reason="the same on every database: CI runs it on the other one")
-                )
+    here = ci_sides.side()
+    if here is None:
+        return
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        language = callspec.params.get("language") if callspec is not None else None
+        if here not in ci_sides.runs_on(item.nodeid, (m.name for m in item.iter_markers()), language):
+            item.add_marker(pytest.mark.skip(reason=ci_sides.reason(here)))
 
 
 @pytest.fixture(scope="session")

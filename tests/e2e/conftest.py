@@ -50,25 +50,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
     """Browser tests are marked; after every other ordering, the HTML check runs last of all, over
     the pages the tests before it opened."""
     yield
-    once = os.environ.get("SAHL_SKIP_PRESENTATION") == "1"
     for item in items:
         if "e2e" in item.nodeid.split("/"):
             item.add_marker(pytest.mark.browser)
-        if once and item.get_closest_marker("presentation") is not None:
-            item.add_marker(pytest.mark.skip(reason="presentation only: CI checks it on the other database"))
-        elif once and _told_in_english(item):
-            item.add_marker(pytest.mark.skip(reason="the English telling: CI tells it on the other database"))
     items.sort(key=lambda item: item.nodeid.startswith(HTML_CHECK))
 
 
 HTML_CHECK = "tests/e2e/test_valid_html.py::"
-
-
-def _told_in_english(item: pytest.Item) -> bool:
-    """A story told once in Arabic and once in English: the database sees the same steps in both,
-    so where presentation is checked on the other database, the Arabic telling is enough here."""
-    callspec = getattr(item, "callspec", None)
-    return callspec is not None and callspec.params.get("language") == "en"
 
 
 @pytest.fixture(scope="session")
@@ -331,8 +319,7 @@ def browser(chromium_path: str):  # type: ignore[no-untyped-def]
         if not SERVICE_WORKERS["allowed"]:
             kwargs.setdefault("service_workers", "block")
         context = new_context(self, *args, **kwargs)
-        if os.environ.get("SAHL_SKIP_PRESENTATION") != "1":  # no HTML check to keep the pages for
-            PAGES.watch(context)
+        PAGES.watch(context)
         return context
 
     Browser.new_context = watched  # type: ignore[method-assign]

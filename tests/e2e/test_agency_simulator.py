@@ -20,6 +20,9 @@ from tests.agency import Simulator, running_simulator
 from tests.e2e.conftest import ROOT, _fresh_database, _serve_on
 from tests.e2e.helpers import HttpClient
 
+# CI: SQLite; a simulator make run serves (the agency's system) (tests/ci_sides.py).
+pytestmark = pytest.mark.told_on_sqlite
+
 SERVICE = "mew.clearance-certificate"
 
 

@@ -12,6 +12,9 @@ from playwright.sync_api import expect
 from sahl.complaints import geo, maps
 from tests.e2e.helpers import log_in, serious
 
+# CI: SQLite; the browser does the work (the map) (tests/ci_sides.py).
+pytestmark = pytest.mark.told_on_sqlite
+
 # Each language's walk is in an area of its own, with a topic of its own: neither is offered the
 # other's report to join.
 WALKS = {

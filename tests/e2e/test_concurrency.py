@@ -11,6 +11,9 @@ import pytest
 
 from tests.e2e.helpers import HttpClient, Response, hidden_input, reference_in
 
+# CI: both databases; racing clicks: how the database serialises them is the story (tests/ci_sides.py).
+pytestmark = pytest.mark.every_database
+
 SERVICE = "moi.lost-document-report"  # no conditions, no documents: the mother can always file it
 CLICKS = 20
 

@@ -14,7 +14,10 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import HttpClient, serious, until
 
-pytestmark = pytest.mark.service_workers  # the worker is what these tests are about
+pytestmark = [
+    pytest.mark.service_workers,  # the worker is what these tests are about
+    pytest.mark.told_on_sqlite,  # CI: SQLite; the browser does the work (installing the app, its service worker)
+]
 
 PERSON = "bride"  # no other story on the shared server logs her in
 ACCIDENT = {

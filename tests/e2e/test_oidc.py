@@ -13,10 +13,14 @@ import sys
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, SERVED
 from tests.e2e.helpers import log_in, serious
+
+# CI: SQLite; a simulator make run serves, and the browser follows the redirects (tests/ci_sides.py).
+pytestmark = pytest.mark.told_on_sqlite
 
 PORT = 53682  # the app's loopback listener; any port is accepted for a registered loopback address
 

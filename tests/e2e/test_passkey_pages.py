@@ -14,6 +14,9 @@ from playwright.sync_api import expect
 from tests.conftest import DEMO_PASSWORD
 from tests.e2e.helpers import add_platform_authenticator, civil_id, serious
 
+# CI: SQLite; the browser does the work (WebAuthn) (tests/ci_sides.py).
+pytestmark = pytest.mark.told_on_sqlite
+
 PHONE = {"width": 360, "height": 740}
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 # The person of each language: a server of this module's own, so other modules' passkey tests

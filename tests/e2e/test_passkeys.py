@@ -10,6 +10,9 @@ from playwright.sync_api import expect
 from tests.conftest import DEMO_PASSWORD
 from tests.e2e.helpers import add_platform_authenticator, civil_id, log_in
 
+# CI: SQLite; the browser does the work (WebAuthn) (tests/ci_sides.py).
+pytestmark = pytest.mark.told_on_sqlite
+
 
 def from_address(server: str, address: str) -> httpx.Client:
     """A client whose requests leave from `address` (any of 127.0.0.0/8 reaches the server)."""

@@ -8,6 +8,9 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import log_in, pay_on_gateway, serious
 
+# CI: both databases; a payment with no answer: the inquiry races the person's return (tests/ci_sides.py).
+pytestmark = pytest.mark.every_database
+
 NO_ANSWER = "4000000000000119"  # the simulated bank does not answer this card
 TOLD = {
     "ar": "لم يُكمل البنك دفعتك الأخيرة، وأكّدت بوابة الدفع أنه لم يُخصم منك أي مبلغ. يمكنك الدفع مرة أخرى الآن.",

@@ -13,7 +13,8 @@ from tests.conftest import DEMO_PASSWORD
 from tests.e2e.helpers import civil_id
 from tests.e2e.nu_checker import Page, check, checker_missing, report
 
-pytestmark = pytest.mark.presentation
+# Each side of CI checks the pages it opened (tests/ci_sides.py).
+pytestmark = pytest.mark.every_database
 
 # Known-bad markup checked with the pages: the check must see its error, or it sees nothing at all.
 CANARY = Page(

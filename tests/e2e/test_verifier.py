@@ -38,7 +38,10 @@ from sahl.wallet.verdicts import REFUSALS, STATES
 from tests.e2e.helpers import civil_id, log_in, pay_on_gateway, serious
 from tests.wallet_fixtures import qr_nonce
 
-pytestmark = pytest.mark.service_workers  # the worker is what these tests are about
+pytestmark = [
+    pytest.mark.service_workers,  # the worker is what these tests are about
+    pytest.mark.told_on_sqlite,  # CI: SQLite; the browser does the work (the verifier page reads the code)
+]
 
 BIRTH_DATE = "1988-03-14"  # the demo father (Ahmad), who holds a driving licence
 HIDDEN = {"iss", "iat", "nbf", "exp", "vct", "cnf", "status"}  # what services.verify never shows

@@ -25,7 +25,10 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import HttpClient, civil_id, log_in, pay_on_gateway, serious, until
 
-pytestmark = pytest.mark.service_workers  # the worker is what these tests are about
+pytestmark = [
+    pytest.mark.service_workers,  # the worker is what these tests are about
+    pytest.mark.told_on_sqlite,  # CI: SQLite; the browser does the work (the holder's wallet, its service worker)
+]
 
 REPLACEMENT = "moi.driving-licence-replacement"
 APPLICATION_URL = re.compile(r"/applications/\d{4}-\d{7}$")

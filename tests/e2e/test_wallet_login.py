@@ -23,6 +23,9 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import ROOT, SERVED
 from tests.e2e.helpers import civil_id, log_in, serious
 
+# CI: SQLite; the browser does the work (a wallet presents its credential) (tests/ci_sides.py).
+pytestmark = pytest.mark.told_on_sqlite
+
 WHO = "delegate"
 APPROVE = "الموافقة والدخول"
 QR_NAME = "رمز الاستجابة السريعة للدخول بهويتي"

@@ -15,10 +15,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.agency import running_simulator
 from tests.e2e.conftest import ROOT, _free_port, _fresh_database, _seed
 from tests.e2e.helpers import HttpClient
 from tests.e2e.test_sigkill import gunicorn
+
+# CI: both databases; a killed worker: what the database kept is the story (tests/ci_sides.py).
+pytestmark = pytest.mark.every_database
 
 SERVICE = "mew.clearance-certificate"
 TIMEOUT = 8.0  # the connection's read timeout: longer than the simulator's slow answer

@@ -15,6 +15,10 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import _fresh_database, _serve_on
 from tests.e2e.helpers import civil_id, log_in, open_until, operator_logs_in, pay_on_gateway, serious
 
+# CI: SQLite; the operator's pages are checked after the story, on the same server, and the gateway
+# is the simulator `make run` serves (tests/ci_sides.py).
+pytestmark = pytest.mark.told_on_sqlite
+
 REFUNDED = "Refunded to you"
 
 

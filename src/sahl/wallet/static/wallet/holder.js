@@ -544,12 +544,16 @@ async function answerLogin(store) {
 // this page shows. What the worker serves, it keeps itself (wallet-sw.js). Same cache, same rule: a
 // real answer, never a redirect. The portal's own worker (scope /, ADR 0055) may have served it
 // before this one took over, or this one may not have installed yet: the page does not wait for it.
+// The controller read here may already be the wallet's worker although the portal's served the
+// page (the wallet's claimed it in between, seen under load): so the wallet's is trusted only where
+// the cache holds a copy, and a first visit never ends without one.
 const loadedBy = navigator.serviceWorker && navigator.serviceWorker.controller ? navigator.serviceWorker.controller.scriptURL : "";
 async function keepPage() {
   const [navigation] = performance.getEntriesByType("navigation");
-  const servedByWallet = navigation && navigation.workerStart > 0 && new URL(loadedBy || "/", location.href).pathname === root.dataset.worker;
-  if (!navigation || servedByWallet || !globalThis.caches) return;
+  if (!navigation || !globalThis.caches) return;
   const cache = await caches.open(root.dataset.cache);
+  const servedByWallet = navigation.workerStart > 0 && new URL(loadedBy || "/", location.href).pathname === root.dataset.worker;
+  if (servedByWallet && (await cache.match(location.pathname))) return;
   for (const path of [location.pathname, root.dataset.documents]) {
     const response = await fetch(path, { credentials: "same-origin" });
     if (response.ok && !response.redirected) await cache.put(path, response);

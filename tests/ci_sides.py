@@ -17,6 +17,9 @@ SAHL_CI_SIDE, as `make test` on a laptop, everything runs.
 
 A story told on one side alone still has its pages checked there: axe-core and the HTML checker
 run on both sides, over what each side opened.
+
+A test that reads what an earlier story of its module left (test_refund's operator pages) runs
+where that story runs: mark such a module whole, not test by test.
 """
 
 from __future__ import annotations

@@ -1,7 +1,11 @@
-"""The rebuild of the applications' prepared pages (ADR 0043) by PostgreSQL itself: one
-INSERT ... SELECT per range of applications builds each row's JSON where the rows are, instead of
-loading every application, its parties, history, requests, attachments and documents into Python
-(about 600 rows a second in Python; the country has 20 million).
+"""The applications' prepared pages (ADR 0043) written by PostgreSQL itself: one INSERT ... SELECT
+builds each row's JSON where the rows are, instead of loading the application, its parties,
+history, requests, attachments and documents into Python.
+
+- `rebuild`: one statement per range of applications (about 600 rows a second in Python; the
+  country has 20 million).
+- `keep`: the rows of a change, in its transaction: one statement instead of six reads and an
+  upsert (a renewal's filing, a certificate's approval: ADR 0066).
 
 What the SQL writes is what `pages.content` writes, key for key and character for character
 (moments as Python's `isoformat` writes them); the property test of the read models compares the
@@ -11,6 +15,7 @@ applications that have one."""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -29,8 +34,9 @@ from sahl.applications.models import (
     Party,
 )
 from sahl.catalogue.models import Agency, Category, Service, ServiceVersion
-from sahl.catalogue.services import definition_of
+from sahl.catalogue.services import definition_of, definition_parsed
 from sahl.core.bilingual import BilingualText
+from sahl.core.compiled import prepared_cursor
 from sahl.identity.models import User
 
 RANGE = 50_000  # applications per statement: one short transaction each, at any size of table
@@ -163,6 +169,7 @@ WHERE p.application_id = h.application_id
 
 
 IN_RANGE = "a.id > %s AND a.id <= %s"
+KEPT = "a.id = ANY(%s)"
 OF_SERVICE = "a.service_id = %s AND a.id > %s AND a.id <= %s"
 
 
@@ -170,6 +177,39 @@ def rebuild() -> int:
     """Every row anew, by ranges of the applications' ids, each range in one transaction."""
     versions = Versions()
     return id_ranges.rebuild(ApplicationPage, RANGE, lambda low, high: write(IN_RANGE, [low, high], versions))
+
+
+def keep(application_ids: list[int]) -> None:
+    """Write these applications' pages as they are now, in the caller's transaction: one
+    statement, and for an approval two more (its handover, from the definition's delivery)."""
+    # Prepared: PostgreSQL plans the statement once per connection (1.6 ms a time; it runs in 0.5).
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(_kept(), [application_ids])
+        approved = [pk for pk, state, outcome in cursor.fetchall() if _approved(state, outcome)]
+        if approved:
+            cursor.execute(_APPROVED, [approved])
+            found = cursor.fetchall()
+            definitions = {row[1]: definition_parsed(row[5], row[6], json.loads(row[7])) for row in found}
+            _fill(cursor, [row[:5] for row in found], definitions)
+
+
+def _approved(state: str, outcome: str | None) -> bool:
+    """A page with a handover to show (as `handover.handover_with` decides)."""
+    return state in ("approved", "completed") and outcome == "approved"
+
+
+@functools.cache
+def _kept() -> str:
+    # What the row now says of its state and decision: whether a handover may have to be filled.
+    return _statement(KEPT) + "RETURNING application_id, content ->> 'state', content -> 'decision' ->> 'outcome'"
+
+
+_APPROVED = f"""
+SELECT a.id, a.version_id, a.decided_at, a.form_data, a.register_facts -> 'address',
+       v.digest, v.source, v.definition
+FROM {Application._meta.db_table} a JOIN {ServiceVersion._meta.db_table} v ON v.id = a.version_id
+WHERE a.id = ANY(%s)
+"""  # noqa: S608
 
 
 def write(where: str, params: list[Any], versions: Versions) -> int:

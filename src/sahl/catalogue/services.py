@@ -367,10 +367,11 @@ def get_category(code: str) -> Category:
 
 def definition_of(version: ServiceVersion) -> ServiceDefinition:
     """The typed definition of a published version (parsed once per version and kept)."""
-    return _parsed(version.digest, version.source, version.definition)
+    return definition_parsed(version.digest, version.source, version.definition)
 
 
-def _parsed(digest: str, source: str, raw: dict[str, object]) -> ServiceDefinition:
+def definition_parsed(digest: str, source: str, raw: dict[str, object]) -> ServiceDefinition:
+    """The typed definition of a version read as its columns (kept by its digest)."""
     cached = _PARSED.get(digest)
     if cached is None:
         # It was validated against the whole catalogue when published; its own codes suffice now.

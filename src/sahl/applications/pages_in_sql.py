@@ -201,7 +201,10 @@ def _approved(state: str, outcome: str | None) -> bool:
 @functools.cache
 def _kept() -> str:
     # What the row now says of its state and decision: whether a handover may have to be filled.
-    return _statement(KEPT) + "RETURNING application_id, content ->> 'state', content -> 'decision' ->> 'outcome'"
+    return (
+        _statement(KEPT)
+        + "RETURNING application_id, content ->> 'state', content -> 'decision' ->> 'outcome'"
+    )
 
 
 _APPROVED = f"""

@@ -94,7 +94,11 @@ class _Compiled:
             for place, as_text in places:
                 params[place] = value.isoformat() if as_text and isinstance(value, dt.date) else value
         connection = connections[self.alias]
-        with prepared_cursor(connection) if connection.vendor == "postgresql" else connection.cursor() as cursor:
+        with (
+            prepared_cursor(connection)
+            if connection.vendor == "postgresql"
+            else connection.cursor() as cursor
+        ):
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
         return list(self.compiler.results_iter(results=[fetched], tuple_expected=True))

@@ -9,13 +9,16 @@ import time
 
 import httpx
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from sahl.applications.models import Application
 from sahl.registry import models as m
 from sahl.wallet import sdjwt
 from sahl.wallet.jose import parse
 from sahl.wallet.models import Credential, RegisterCopy
-from tests.integration.conftest import DjangoTransport, apply, paid
+from tests.integration.conftest import DjangoTransport, apply, paid, reference_of
 from tests.integration.test_wallet import csrf
 from tests.oid4vci_client import Wallet
 
@@ -176,3 +179,17 @@ def test_a_company_holds_no_register_copies_and_a_stranger_cannot_have_an_offer(
         **csrf(expat),
     )
     assert refused.status_code == 404
+
+
+def test_a_certificate_read_from_a_register_leaves_the_copies_to_the_next_look(login, demo):
+    """Only effects change a register from Sahl: a certificate (no effect, no document that stands
+    for a copy) does not bring its holder's copies in step inside its transaction. A renewal does
+    (above); a change outside Sahl is caught when the wallet is next read (above)."""
+    father = login(demo["father"], "en")
+    answers = {"certificate_type": "registration", "addressed_to": ""}
+    with CaptureQueriesContext(connection) as queries:
+        reference = reference_of(apply(father, "pifss.social-security-certificate", answers))
+    assert Application.objects.get(reference=reference).state == "completed"
+    written = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "applications_issueddocument" in written  # the certificate was issued in this request
+    assert RegisterCopy._meta.db_table not in written

@@ -12,7 +12,8 @@ from sahl.wallet import revoking
 
 @listen(DocumentIssued, at_once=True)
 def document_issued(event: DocumentIssued) -> None:
-    revoking.end_replaced(IssuedDocument.objects.select_related("application").get(pk=event.document_id))
+    found = IssuedDocument.objects.select_related("application__version")
+    revoking.end_replaced(found.get(pk=event.document_id))
 
 
 @listen(MandateRevoked, at_once=True)

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sahl.applications.models import IssuedDocument
+from sahl.catalogue.services import definition_of
 from sahl.core.errors import BadInput, NotFound
 from sahl.wallet import registered, rules, status
 from sahl.wallet.models import Credential
@@ -27,10 +28,12 @@ def revoke(documents: QuerySet[IssuedDocument]) -> int:
 
 def end_replaced(document: IssuedDocument) -> int:
     """A new document revokes the ones it replaces or cancels (docs/wallet-qr-profile.md), and the
-    register copies follow the registers it changed (a renewal's new expiry, a sale's new owner)."""
-    registered.follow(document)
-    earlier = IssuedDocument.objects.exclude(pk=document.pk)
+    register copies follow the registers it changed (a renewal's new expiry, a sale's new owner).
+    `document` comes with its application and the application's version."""
     application = document.application
+    if rules.moves_register_copies(document.document, definition_of(application.version).effects):
+        registered.follow(document)
+    earlier = IssuedDocument.objects.exclude(pk=document.pk)
     if document.document in rules.ONE_PER_ITEM:
         field_name = rules.ONE_PER_ITEM[document.document]
         item = application.form_data.get(field_name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,6 +62,15 @@ REGISTER_DOCUMENTS: dict[str, tuple[str, ...]] = {
 # renewal's own document certifies the same record, and the wallet shows one of them. The civil ID
 # never does: it is the identity, whatever card an application issued.
 COVERED_BY_APPLICATIONS = frozenset({"driving_licence", "passport", "vehicle_registration"})
+
+
+def moves_register_copies(document_type: str, effects: Sequence[str]) -> bool:
+    """Whether issuing this document can change what the holder's register copies should be: its
+    application changed a register (only effects change one from Sahl), or the document stands for
+    a copy while it is live. A certificate read from a register changes nothing: its holder's
+    copies are brought in step at the next read of the wallet, as for any change made outside."""
+    return bool(effects) or document_type in COVERED_BY_APPLICATIONS
+
 
 # Names for the document types people meet most; the rest take the name of the service issuing them.
 DOCUMENT_NAMES = {

@@ -108,3 +108,36 @@ def test_the_same_key_twice_files_once_and_answers_the_same(login, demo):
     counts = (Application.objects.count(), HistoryEvent.objects.count(), Event.objects.count())
     assert reference_of(file_renewal(expat, key)) == first
     assert (Application.objects.count(), HistoryEvent.objects.count(), Event.objects.count()) == counts
+
+
+CERTIFICATE = "pifss.social-security-certificate"
+
+
+def test_an_automatic_certificate_is_filed_decided_and_issued_in_a_fixed_number_of_statements(login, demo):
+    father = login(demo["father"])
+    answers = {"certificate_type": "registration", "addressed_to": "", "idempotency_key": uuid.uuid4().hex}
+    with CaptureQueriesContext(connection) as queries:
+        reference = reference_of(father.post(f"/services/{CERTIFICATE}/apply", answers))
+    assert Application.objects.get(reference=reference).state == "completed"
+    kinds = [kind_of(q["sql"]) for q in queries.captured_queries]
+    assert len(kinds) == CERTIFICATE_STATEMENTS[connection.vendor], "\n".join(kinds)
+
+
+# As counted inside a test, without the shared cache (the register profile and the filing throttle
+# are in Redis in production and cost no statement there):
+#  1  the session;  1  the service;  8  the subject's register profile, for the verdict
+#  1  a draft to resume;  2  the filing throttle;  1  the registers' names, before the transaction
+#  2  savepoint and release (BEGIN and COMMIT outside a test)
+# 25  the filing, approved and completed at once, in the transaction:
+#       the idempotency key and its answer; the application's insert and its one update; the
+#       decision; the document (8: its holder's register profile, read again, and its insert);
+#       the history's and the events' inserts; the handlings, and two tasks' inserts (the PDF's
+#       goes first in the queue)
+#       the wallet: the document read with its application and version, and nothing of the
+#         holder's register copies (no effect changed a register: ADR 0066)
+#       the cards: one upsert; the page: on PostgreSQL one statement, and one read of what an
+#         approval's handover needs (7 elsewhere, as for the renewal)
+#       the statistics: one read of both history lines and one upsert of both counters (`together`)
+# Before (ADR 0066): 56 on PostgreSQL, with the counters in four, the page in seven and the
+# holder's register copies brought in step (nine).
+CERTIFICATE_STATEMENTS = {"postgresql": 41, "sqlite": 46}

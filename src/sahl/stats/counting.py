@@ -33,17 +33,28 @@ def add(key: Key, count: int = 1, amount_fils: int = 0, *, spread: int = 0) -> N
     """One statement: the row's count (and amount) grow by these, the row written if new. `spread`
     (the id of what is counted) picks the key's row: consecutive ids, as changes made at the same
     moment have, fall in different rows and do not wait on each other's lock."""
+    add_all([(key, count, amount_fils, spread)])
+
+
+def add_all(additions: list[tuple[Key, int, int, int]]) -> None:
+    """`add` for several (key, count, amount, spread) in one statement. Additions to the same row
+    are summed first: one statement may not update a row twice."""
+    rows: dict[tuple[object, ...], list[int]] = {}
+    for key, count, amount_fils, spread in additions:
+        row = (key.kind, key.month, key.agency, key.subject, key.days, int(key.level), spread % SLOTS)
+        found = rows.setdefault(row, [0, 0])
+        found[0], found[1] = found[0] + count, found[1] + amount_fils
+    if not rows:
+        return
     table = connection.ops.quote_name(Counter._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (kind, month, agency, subject, days, level, slot, count, amount_fils) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            f"VALUES {values} "
             "ON CONFLICT (kind, month, agency, subject, days, level, slot) DO UPDATE SET "
             f"count = {table}.count + excluded.count, amount_fils = {table}.amount_fils + excluded.amount_fils",
-            [
-                key.kind, key.month, key.agency, key.subject, key.days, int(key.level), spread % SLOTS,
-                count, amount_fils,
-            ],
+            [value for row, (count, amount) in rows.items() for value in (*row, count, amount)],
         )  # fmt: skip
 
 
@@ -88,19 +99,29 @@ def complaint_key(kind: str, at: dt.datetime) -> Key:
 # --- What the listeners call -----------------------------------------------------------------
 
 
-def application_step(history_id: int, to_state: str) -> None:
-    """An application was decided or completed: count it under its agency (and service)."""
-    at, agency, service, submitted_at, due_on = HistoryEvent.objects.filter(pk=history_id).values_list(
-        "at",
-        "application__agency__code",
-        "application__service__code",
-        "application__submitted_at",
-        "application__due_on",
-    )[0]
-    if to_state == State.COMPLETED:
-        add(completed_key(at, agency, service), spread=history_id)
-    elif to_state in (State.APPROVED, State.REJECTED):
-        add(decided_key(at, agency, submitted_at, due_on), spread=history_id)
+def application_steps(steps: list[tuple[int, str]]) -> None:
+    """Applications were decided or completed (history line, state reached): each counted under
+    its agency (and service), in one read and one statement however many (an automatic service is
+    decided and completed in one request)."""
+    lines = {
+        pk: rest
+        for pk, *rest in HistoryEvent.objects.filter(pk__in=[pk for pk, _ in steps]).values_list(
+            "pk",
+            "at",
+            "application__agency__code",
+            "application__service__code",
+            "application__submitted_at",
+            "application__due_on",
+        )
+    }
+    additions = []
+    for history_id, to_state in steps:
+        at, agency, service, submitted_at, due_on = lines[history_id]
+        if to_state == State.COMPLETED:
+            additions.append((completed_key(at, agency, service), 1, 0, history_id))
+        elif to_state in (State.APPROVED, State.REJECTED):
+            additions.append((decided_key(at, agency, submitted_at, due_on), 1, 0, history_id))
+    add_all(additions)
 
 
 def payment_captured(application_id: int, amount_fils: int, at: dt.datetime) -> None:

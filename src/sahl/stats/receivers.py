@@ -21,9 +21,9 @@ from sahl.identity.models import User
 from sahl.stats import counting
 
 
-@listen(ApplicationDecided, ApplicationCompleted, at_once=True)
-def count_application(event: ApplicationDecided | ApplicationCompleted) -> None:
-    counting.application_step(event.history_id, event.to_state)
+@listen(ApplicationDecided, ApplicationCompleted, at_once=True, together=True)
+def count_applications(events: list[ApplicationDecided | ApplicationCompleted]) -> None:
+    counting.application_steps([(e.history_id, e.to_state) for e in events])
 
 
 @listen(PaymentCaptured, at_once=True)

@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import CharField, Count, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import CharField, Q, QuerySet, Subquery, Value
 from django.utils.module_loading import import_string
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from sahl.core.errors import Conflict
 from sahl.core.languages import Wording
 from sahl.registry import companies, labels
 from sahl.registry import models as m
+from sahl.registry import profile_reads as reads
 from sahl.registry.companies import CompanyDetails, CompanyDue, StatementRecord, WorkersPage, Workforce
 from sahl.registry.facts import ApplicantFacts
 from sahl.registry.geo import AREAS
@@ -373,95 +374,77 @@ class DatabaseRegisters:
     def _profile(self, civil_id: str, today: dt.date) -> Profile | None:
         if companies.is_company_number(civil_id):
             return self._company_profile(civil_id, today)
-        person = m.Person.objects.filter(civil_id=civil_id).first()
-        if person is None:
+        found = reads.PERSON.rows(civil_id)
+        if not found:
             return None
-        vehicles = list(
-            person.vehicles.annotate(
-                unpaid=Count("fines", filter=Q(fines__paid_on__isnull=True)),
-                unpaid_fils=Sum("fines__amount_fils", filter=Q(fines__paid_on__isnull=True)),
-            ).order_by("plate")
-        )
-        licences = list(person.driving_licences.order_by("number"))
-        passports = list(person.passports.order_by("-expires_on"))
-        roles = list(person.company_roles.select_related("company").order_by("company__number"))
-        children = list(m.Person.objects.filter(Q(father=person) | Q(mother=person)).order_by("birth_date"))
-        marriages = m.Marriage.objects.filter(Q(husband=person) | Q(wife=person), ended_on__isnull=True)
-        spouses = [
-            mar.wife if mar.husband_id == person.pk else mar.husband
-            for mar in marriages.select_related("husband", "wife")
-        ]
-        workers = list(person.sponsored.filter(residency=m.Residency.ARTICLE_20).order_by("civil_id"))
+        person = dict(zip(reads.PERSON_COLUMNS, found[0], strict=True))
+        pk = person["id"]
+        vehicles = reads.VEHICLES.rows(pk)
+        licences = reads.LICENCES.rows(pk)
+        passports = reads.PASSPORTS.rows(pk)
+        roles = reads.ROLES.rows(pk)
+        children = reads.CHILDREN.rows(pk)
+        spouses = [row[5:] if row[0] == pk else row[1:5] for row in reads.MARRIAGES.rows(pk)]
+        workers = reads.DOMESTIC_WORKERS.rows(pk)
 
         facts: ApplicantFacts = {
-            "civil_id": person.civil_id,
-            "age": age_on(person.birth_date, today),
-            "sex": person.sex,
-            "nationality": person.nationality,
-            "is_kuwaiti": person.nationality == "KW",
-            "marital_status": person.marital_status,
-            "governorate": person.governorate,
-            "residency": person.residency,
-            "residency_days_left": _days(person.residency_expiry, today),
-            "civil_id_days_left": _days(person.civil_id_expiry, today),
-            "employment": person.employment,
-            "is_insured": person.is_insured,
-            "has_disability": person.has_disability,
-            "spouses": [{"civil_id": s.civil_id, "nationality": s.nationality} for s in spouses],
+            "civil_id": person["civil_id"],
+            "age": age_on(person["birth_date"], today),
+            "sex": person["sex"],
+            "nationality": person["nationality"],
+            "is_kuwaiti": person["nationality"] == "KW",
+            "marital_status": person["marital_status"],
+            "governorate": person["governorate"],
+            "residency": person["residency"],
+            "residency_days_left": _days(person["residency_expiry"], today),
+            "civil_id_days_left": _days(person["civil_id_expiry"], today),
+            "employment": person["employment"],
+            "is_insured": person["is_insured"],
+            "has_disability": person["has_disability"],
+            "spouses": [{"civil_id": cid, "nationality": nationality} for cid, nationality, _, _ in spouses],
             "children": [
-                {"civil_id": c.civil_id, "age": age_on(c.birth_date, today), "sex": c.sex} for c in children
+                {"civil_id": cid, "age": age_on(born, today), "sex": sex} for cid, _, _, born, sex in children
             ],
             "domestic_workers": [
-                {"civil_id": w.civil_id, "residency_days_left": _days(w.residency_expiry, today)}
-                for w in workers
+                {"civil_id": cid, "residency_days_left": _days(until, today)} for cid, _, _, until in workers
             ],
             "vehicles": [
                 {
-                    "plate": v.plate,
-                    "make": v.make,
-                    "model": v.model,
-                    "year": v.year,
-                    "registration_days_left": _days(v.registration_expiry, today),
-                    "insurance_days_left": _days(v.insurance_expiry, today),
-                    "unpaid_fines": v.unpaid,
-                    "unpaid_fines_fils": v.unpaid_fils or 0,
+                    "plate": plate,
+                    "make": make,
+                    "model": model,
+                    "year": year,
+                    "registration_days_left": _days(registered_until, today),
+                    "insurance_days_left": _days(insured_until, today),
+                    "unpaid_fines": unpaid,
+                    "unpaid_fines_fils": unpaid_fils or 0,
                 }
-                for v in vehicles
+                for plate, make, model, year, _, _, registered_until, insured_until, unpaid, unpaid_fils in vehicles
             ],
             "driving_licences": [
-                {"number": d.number, "category": d.category, "days_left": _days(d.expires_on, today)}
-                for d in licences
+                {"number": number, "category": category, "days_left": _days(until, today)}
+                for number, category, until in licences
             ],
-            "passports": [{"number": p.number, "days_left": _days(p.expires_on, today)} for p in passports],
+            "passports": [
+                {"number": number, "days_left": _days(until, today)} for number, until in passports
+            ],
             "companies": [
-                {
-                    "number": r.company.number,
-                    "role": r.role,
-                    "licence_days_left": _days(r.company.licence_expiry, today),
-                }
-                for r in roles
+                {"number": number, "role": role, "licence_days_left": _days(licensed_until, today)}
+                for number, _, _, licensed_until, role in roles
             ],
             "workers": [],
         }
         choices = {
-            "applicant.vehicles": tuple(Choice(v.plate, labels.vehicle(v)) for v in vehicles),
-            "applicant.children": tuple(
-                Choice(c.civil_id, BilingualText(c.name_ar, c.name_en)) for c in children
-            ),
-            "applicant.spouses": tuple(
-                Choice(s.civil_id, BilingualText(s.name_ar, s.name_en)) for s in spouses
-            ),
-            "applicant.domestic_workers": tuple(
-                Choice(w.civil_id, BilingualText(w.name_ar, w.name_en)) for w in workers
-            ),
-            "applicant.passports": tuple(Choice(p.number, labels.passport(p.number)) for p in passports),
-            "applicant.driving_licences": tuple(Choice(d.number, labels.licence(d.number)) for d in licences),
-            "applicant.companies": tuple(
-                Choice(r.company.number, BilingualText(r.company.name_ar, r.company.name_en)) for r in roles
-            ),
+            "applicant.vehicles": tuple(Choice(v[0], labels.vehicle(*v[:6])) for v in vehicles),
+            "applicant.children": tuple(Choice(c[0], BilingualText(c[1], c[2])) for c in children),
+            "applicant.spouses": tuple(Choice(s[0], BilingualText(s[2], s[3])) for s in spouses),
+            "applicant.domestic_workers": tuple(Choice(w[0], BilingualText(w[1], w[2])) for w in workers),
+            "applicant.passports": tuple(Choice(p[0], labels.passport(p[0])) for p in passports),
+            "applicant.driving_licences": tuple(Choice(d[0], labels.licence(d[0])) for d in licences),
+            "applicant.companies": tuple(Choice(r[0], BilingualText(r[1], r[2])) for r in roles),
         }
-        name = BilingualText(person.name_ar, person.name_en)
-        return Profile(person.civil_id, name, facts, choices, person.area)
+        name = BilingualText(person["name_ar"], person["name_en"])
+        return Profile(person["civil_id"], name, facts, choices, person["area"])
 
     def _company_profile(self, number: str, today: dt.date) -> Profile | None:
         """A company applying in its own name (someone who signs for it, or its delegate, acts

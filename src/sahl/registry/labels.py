@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from sahl.core.bilingual import BilingualText, isolate
 from sahl.core.languages import Wording
-from sahl.registry import models as m
 
 PASSPORT = _("Passport {number}")
 LICENCE = _("Licence {number}")
@@ -49,12 +48,12 @@ def _arabic(name: str, names: dict[str, str]) -> str:
     return names.get(name) or isolate(name)
 
 
-def vehicle(v: m.Vehicle) -> BilingualText:
+def vehicle(plate: str, make: str, model: str, year: int, colour_ar: str, colour_en: str) -> BilingualText:
     """A car as its owner knows it: "تويوتا لاند كروزر 2021 (أبيض) — 12-10001"."""
-    plate = isolate(v.plate)
+    shown = isolate(plate)
     return BilingualText(
-        f"{_arabic(v.make, MAKES)} {_arabic(v.model, MODELS)} {v.year} ({v.colour_ar}) — {plate}",
-        f"{v.make} {v.model} {v.year} ({v.colour_en}) — {plate}",
+        f"{_arabic(make, MAKES)} {_arabic(model, MODELS)} {year} ({colour_ar}) — {shown}",
+        f"{make} {model} {year} ({colour_en}) — {shown}",
     )
 
 

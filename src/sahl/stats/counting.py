@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -39,7 +40,7 @@ def add(key: Key, count: int = 1, amount_fils: int = 0, *, spread: int = 0) -> N
 def add_all(additions: list[tuple[Key, int, int, int]]) -> None:
     """`add` for several (key, count, amount, spread) in one statement. Additions to the same row
     are summed first: one statement may not update a row twice."""
-    rows: dict[tuple[object, ...], list[int]] = {}
+    rows: dict[tuple[Any, ...], list[int]] = {}
     for key, count, amount_fils, spread in additions:
         row = (key.kind, key.month, key.agency, key.subject, key.days, int(key.level), spread % SLOTS)
         found = rows.setdefault(row, [0, 0])
@@ -103,8 +104,8 @@ def application_steps(steps: list[tuple[int, str]]) -> None:
     """Applications were decided or completed (history line, state reached): each counted under
     its agency (and service), in one read and one statement however many (an automatic service is
     decided and completed in one request)."""
-    lines = {
-        pk: rest
+    lines: dict[int, tuple[Any, ...]] = {
+        pk: tuple(rest)
         for pk, *rest in HistoryEvent.objects.filter(pk__in=[pk for pk, _ in steps]).values_list(
             "pk",
             "at",

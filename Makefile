@@ -58,7 +58,7 @@ browser: $(VENV)/.test
 	$(BIN)/pytest tests/e2e
 
 messages: $(VENV)/.base
-	cd src/sahl && ../../$(MANAGE) makemessages -l ar --no-obsolete -i "*/definitions/*" && ../../$(MANAGE) compilemessages
+	cd src/sahl && $(CURDIR)/$(BIN)/python $(CURDIR)/manage.py makemessages -l ar --no-obsolete -i "*/definitions/*" && $(CURDIR)/$(BIN)/python $(CURDIR)/manage.py compilemessages
 
 # The committed OpenAPI document, written from the code (a test fails when it differs from the served one).
 openapi: $(VENV)/.base

@@ -381,8 +381,10 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # Queries with their parameters (civil IDs, form answers): never, not even with SAHL_DEBUG.
         "django.db.backends": {"level": "INFO"},
-        # cel-python's debug lines print the whole activation of a rule: civil IDs and register facts.
-        "celpy": {"level": "WARNING"},
+        # cel-python's debug lines print the whole activation of a rule: civil IDs and register facts;
+        # its transpiled rules log their errors with the values compared (a person's age). Sahl tells
+        # a rule's error itself (catalogue.rules), without the values.
+        "celpy": {"level": "CRITICAL"},
         # fpdf2's font subsetting writes some 60 INFO lines per PDF.
         "fontTools": {"level": "WARNING"},
         # fpdf2 lists the characters a font lacks: possibly a person's name (core.logs).

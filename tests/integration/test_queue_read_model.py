@@ -149,3 +149,9 @@ def test_the_first_page_compiled_once_reads_what_the_orm_reads(login, demo):
         ]
         assert bool(page.after) == (len(orm) > size)
     assert QueueEntry.objects.filter(agency_id=membership.agency_id).count() >= 2, "a page of one has a next"
+
+
+def test_a_queue_line_has_the_entrys_columns_in_order():
+    from sahl.backoffice import services
+
+    assert services.QueueLine._fields == services.QUEUE_FIELDS

@@ -5,8 +5,9 @@ A caseworker sees only their agency's applications; another agency's case answer
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
@@ -90,10 +91,33 @@ def _closed_cases(user: User, wanted: QueueFilter, membership: StaffMembership) 
     return cases.order_by(F("due_on").asc(nulls_last=True), "submitted_at", "pk")
 
 
+class QueueLine(NamedTuple):
+    """A line of the queue's first page as read: the entry's columns, without a model object (making
+    51 of them was a sixth of the page). Reads as a `QueueEntry` does, `pk` included."""
+
+    application_id: int
+    reference: str
+    agency_id: int
+    service_code: str
+    service_name_ar: str
+    service_name_en: str
+    state: str
+    due_on: dt.date | None
+    due_sort: dt.date
+    submitted_at: dt.datetime
+    assignee_id: int | None
+    assignee_name_ar: str
+    assignee_name_en: str
+
+    @property
+    def pk(self) -> int:
+        return self.application_id
+
+
 @dataclass(frozen=True)
 class QueuePage:
     membership: StaffMembership
-    cases: list[QueueEntry]
+    cases: Sequence[QueueEntry | QueueLine]
     after: str  # the cursor of the next page ("" on the last one)
 
 
@@ -118,7 +142,7 @@ def queue_page(user: User, wanted: QueueFilter, after: str = "", size: int = 50)
     return QueuePage(membership, rows[:size], cursor)
 
 
-QUEUE_FIELDS = all_columns(QueueEntry)
+QUEUE_FIELDS = all_columns(QueueEntry)  # a QueueLine's fields, in order (tested)
 _FIRST_PAGES: dict[int, CompiledRead] = {}
 
 
@@ -133,7 +157,7 @@ def _first_page(membership: StaffMembership, size: int) -> QueuePage:
             1,
             numbers=(0,),
         )
-    rows = read.instances(membership.agency_id)
+    rows = [QueueLine(*row) for row in read.rows(membership.agency_id)]
     last = rows[size - 1] if len(rows) > size else None
     cursor = _queue_cursor_of(last.due_on, last.submitted_at, last.pk) if last else ""
     return QueuePage(membership, rows[:size], cursor)

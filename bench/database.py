@@ -257,6 +257,18 @@ def renewable(url: str, limit: int) -> dict[Person, list[str]]:
     return found
 
 
+def served(url: str, nonce: str) -> tuple[int, float]:
+    """How many submissions of one wrk run Sahl took, and the seconds from the first to the last (by
+    their idempotency keys, bench-<nonce>-..., and the moments Sahl wrote them)."""
+    with psycopg.connect(url) as db:
+        count, first, last = db.execute(
+            "SELECT count(*), min(created_at), max(created_at) FROM idempotency_idempotentrequest"
+            " WHERE key LIKE %s",
+            (f"bench-{nonce}-%",),
+        ).fetchone()  # type: ignore[misc]
+    return int(count), (last - first).total_seconds() if count > 1 else 0.0
+
+
 def with_applications(url: str, limit: int, skip: set[str]) -> list[Person]:
     """Other people with at least one application of their own (for the detail pages)."""
     query = f"""

@@ -54,8 +54,9 @@ def run(
         _wrk(wrk, scenario, server, warmup_data, settings, settings.warmup, out)
     load_before = os.getloadavg()
     with MemoryWatch(server) as memory:
-        _wrk(wrk, scenario, server, data, settings, settings.duration, out)
+        nonce = _wrk(wrk, scenario, server, data, settings, settings.duration, out)
     result: dict[str, object] = json.loads(out.read_text())
+    result["nonce"] = nonce  # the measured run's idempotency keys are bench-<nonce>-...
     result["peak_rss_bytes"] = memory.peak
     result["load_before"] = [round(x, 2) for x in load_before]
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
@@ -64,8 +65,10 @@ def run(
 
 def _wrk(
     wrk: str, scenario: Scenario, server: Server, data: Path, settings: Settings, seconds: int, out: Path
-) -> None:
+) -> str:
+    """One run of wrk; the nonce its idempotency keys carry."""
     out.unlink(missing_ok=True)
+    nonce = f"{int(time.time() * 1000):x}"
     env = os.environ | {
         "BENCH_DATA": str(data),
         "BENCH_METHOD": scenario.method,
@@ -75,7 +78,7 @@ def _wrk(
         "BENCH_EXPECT": scenario.expect,
         "BENCH_ONCE": "1" if scenario.once else "0",
         "BENCH_THREADS": str(settings.threads),
-        "BENCH_NONCE": f"{int(time.time() * 1000):x}",
+        "BENCH_NONCE": nonce,
         "BENCH_OUT": str(out),
     }
     command = [
@@ -92,3 +95,4 @@ def _wrk(
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 30)  # noqa: S603
     if done.returncode != 0 or not out.exists():
         sys.exit(f"bench: wrk failed for {scenario.name}:\n{done.stdout}\n{done.stderr}")
+    return nonce

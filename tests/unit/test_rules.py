@@ -84,3 +84,36 @@ def test_too_early_gives_the_soonest_expiry_and_the_first_day_to_renew():
 def test_a_refusal_sahl_cannot_tell_does_not_load(refusal):
     with pytest.raises(RuleError):
         check_refusal(refusal, EXAMPLE)
+
+
+# --- Rules run as transpiled Python (ADR 0066) -----------------------------------------------------
+
+
+def test_rules_evaluated_at_once_in_threads_each_read_their_own_facts():
+    """celpy's transpiled code reads its facts from a module global: a threaded server (gthread,
+    runserver) would otherwise answer one person's rule with another's facts."""
+    import sys
+    import threading
+
+    from sahl.catalogue.rules import evaluate
+
+    rule = "applicant.age >= 18"
+    wrong: list[int] = []
+
+    def ask(age: int) -> None:
+        facts = copy.deepcopy(EXAMPLE) | {"age": age}
+        for _ in range(300):
+            if evaluate(rule, facts) != (age >= 18):
+                wrong.append(age)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter allows
+    try:
+        threads = [threading.Thread(target=ask, args=(age,)) for age in (10, 30) * 4]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert wrong == []

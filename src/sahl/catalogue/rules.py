@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -172,11 +173,22 @@ def activation_of(facts: ApplicantFacts) -> dict[str, Any]:
     return {"applicant": celpy.json_to_cel(dict(facts))}
 
 
-def evaluate(source: str, facts: ApplicantFacts, activation: dict[str, Any] | None = None) -> bool:
+# celpy's transpiled code takes its facts from a global of celpy's module, set by each evaluation:
+# one at a time per process, or a threaded server would answer with another request's facts.
+_EVALUATING = threading.Lock()
+
+
+def run_rule(source: str, activation: Mapping[str, Any]) -> Any:
+    """The rule's value over these facts (CEL values), one evaluation at a time in the process."""
     program = compile_rule(source)
+    with _EVALUATING:
+        return program.evaluate(activation)
+
+
+def evaluate(source: str, facts: ApplicantFacts, activation: dict[str, Any] | None = None) -> bool:
     activation = activation if activation is not None else activation_of(facts)
     try:
-        result = program.evaluate(activation)
+        result = run_rule(source, activation)
     except Exception as exc:  # celpy wraps evaluation errors in its own types
         raise _unworkable(_why(source, activation, exc)) from None
     if not isinstance(result, celtypes.BoolType):

@@ -22,7 +22,7 @@ from typing import Any
 import celpy
 from celpy import celtypes
 
-from sahl.catalogue.rules import RuleError, compile_rule
+from sahl.catalogue.rules import RuleError, run_rule
 from sahl.core.bilingual import BilingualText
 from sahl.registry.facts import EXAMPLE
 
@@ -129,9 +129,8 @@ def example_activation(definition: JourneyDefinition) -> dict[str, Any]:
 
 def holds(source: str, facts: Mapping[str, Any]) -> bool:
     """Whether a step's condition holds over these facts (RuleError when it cannot be evaluated)."""
-    program = compile_rule(source)
     try:
-        result = program.evaluate({name: celpy.json_to_cel(value) for name, value in facts.items()})
+        result = run_rule(source, {name: celpy.json_to_cel(value) for name, value in facts.items()})
     except Exception as exc:  # celpy wraps evaluation errors in its own types
         raise RuleError(f"cannot be evaluated: {exc}") from None
     if not isinstance(result, celtypes.BoolType):

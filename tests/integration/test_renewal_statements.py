@@ -59,7 +59,8 @@ def test_a_renewal_is_filed_in_a_fixed_number_of_statements(login, demo):
 #  1  a draft to resume
 #  2  the filing throttle (two limits of two rates): one read of the four counts, one upsert of
 #     them all, outside the transaction so that a refused request still counts; Redis in production
-#  1  the registers' names of the people on it, read before the transaction (ADR 0043)
+#  0  the registers' names of the people on it (ADR 0043): the subject is the only one, and their
+#     profile names them (before ADR 0066's day: one read before the transaction)
 #  2  savepoint and release (BEGIN and COMMIT outside a test: not statements the log shows)
 #  9  the submission itself, in the transaction:
 #       the idempotency key, taken by INSERT ... ON CONFLICT DO NOTHING (no savepoint, no read)
@@ -74,7 +75,7 @@ def test_a_renewal_is_filed_in_a_fixed_number_of_statements(login, demo):
 #       1  on PostgreSQL, which builds the row itself (INSERT ... SELECT, ADR 0066)
 #       7  elsewhere: 6 reads of the application and its rows, and one upsert of its row
 # Before (issue 18): 55, of which 26 in the transaction, with no read model.
-STATEMENTS = {"postgresql": 27, "sqlite": 33}
+STATEMENTS = {"postgresql": 26, "sqlite": 32}
 
 
 def test_tasks_written_together_are_those_enqueue_writes_and_the_worker_runs_them(login, demo):
@@ -126,7 +127,8 @@ def test_an_automatic_certificate_is_filed_decided_and_issued_in_a_fixed_number_
 # As counted inside a test, without the shared cache (the register profile and the filing throttle
 # are in Redis in production and cost no statement there):
 #  1  the session;  1  the service;  8  the subject's register profile, for the verdict
-#  1  a draft to resume;  2  the filing throttle;  1  the registers' names, before the transaction
+#  1  a draft to resume;  2  the filing throttle;  0  the registers' names (the profile names the
+#     subject, the only person on it)
 #  2  savepoint and release (BEGIN and COMMIT outside a test)
 # 25  the filing, approved and completed at once, in the transaction:
 #       the idempotency key and its answer; the application's insert and its one update; the
@@ -138,6 +140,6 @@ def test_an_automatic_certificate_is_filed_decided_and_issued_in_a_fixed_number_
 #       the cards: one upsert; the page: on PostgreSQL one statement, and one read of what an
 #         approval's handover needs (7 elsewhere, as for the renewal)
 #       the statistics: one read of both history lines and one upsert of both counters (`together`)
-# Before (ADR 0066): 56 on PostgreSQL, with the counters in four, the page in seven and the
-# holder's register copies brought in step (nine).
-CERTIFICATE_STATEMENTS = {"postgresql": 41, "sqlite": 46}
+# Before (ADR 0066): 56 on PostgreSQL, with the counters in four, the page in seven, the
+# holder's register copies brought in step (eight) and the subject's name read apart.
+CERTIFICATE_STATEMENTS = {"postgresql": 40, "sqlite": 45}

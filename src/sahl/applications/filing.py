@@ -88,7 +88,7 @@ def submit(
     request_hash = _fingerprint(f"{code} for {subject}", page.definition, answers, files)
     filed: list[Application] = []
     # The registers' names of the people on it, read before the transaction (ADR 0043).
-    names = pages.names_on(page.definition, answers, subject) if page.verdict.eligible else {}
+    names = pages.names_on(page.definition, answers, subject, page.profile) if page.verdict.eligible else {}
 
     def work() -> tuple[int, dict[str, Any]]:
         if not page.verdict.eligible:  # the answer the service page gave (applications.eligibility)

@@ -45,6 +45,7 @@ from sahl.events.types import (
     PaymentRefunded,
 )
 from sahl.registry.adapters import Profile, registers
+from sahl.registry.companies import is_company_number
 
 BATCH = 2_000  # applications per rebuild batch: one short transaction each, at any size of table
 _UPDATED = ["reference", "viewers", "category", "content"]
@@ -53,15 +54,24 @@ _UPDATED = ["reference", "viewers", "category", "content"]
 # --- What the registers said, when filed ---------------------------------------------------------
 
 
-def names_on(definition: ServiceDefinition, answers: Mapping[str, Any], subject: str) -> dict[str, Any]:
+def names_on(
+    definition: ServiceDefinition, answers: Mapping[str, Any], subject: str, profile: Profile | None = None
+) -> dict[str, Any]:
     """The registers' names of the subject and of the people the answers name as parties, read
-    before the filing's transaction (one call of the registers)."""
+    before the filing's transaction: at most one call of the registers, none when the subject is
+    the only person on it and their profile (read for the verdict) names them."""
     people = {subject} | {
         str(answers.get(p.civil_id_field, ""))
         for p in definition.parties
         if p.civil_id_field and answers.get(p.civil_id_field)
     }
-    return {cid: {"ar": n.ar, "en": n.en} for cid, n in registers().names(people).items()}
+    known = {}
+    # A company's profile names the company, which the registers' names (people's) never held.
+    if profile is not None and profile.civil_id == subject and not is_company_number(subject):
+        known[subject] = profile.name
+        people.discard(subject)
+    found = registers().names(people) if people else {}
+    return {cid: {"ar": n.ar, "en": n.en} for cid, n in (known | found).items()}
 
 
 def facts(

@@ -26,41 +26,48 @@ def test_the_seeded_population_has_families_vehicles_and_workers():
     assert Person.objects.exclude(nationality="KW").count() > 50
 
 
+class Rollback(Exception):
+    pass
+
+
+def _seeded_afresh(people: int, today: dt.date, seed: int) -> list[str]:
+    """Seed registers emptied first (in a transaction rolled back after): the passports' numbers."""
+    try:
+        with transaction.atomic():
+            Person.objects.all().update(civil_id_expiry=today)  # keep the originals untouched
+            from sahl.registry import models as m
+
+            for model in (
+                m.ContributionStatement,
+                m.CompanyPermit,
+                m.WorkPermit,
+                m.TrafficFine,
+                m.Vehicle,
+                m.DrivingLicence,
+                m.Passport,
+                m.CompanyRole,
+                m.Company,
+                m.Marriage,
+            ):
+                model.objects.all().delete()
+            from sahl.identity.models import User
+
+            User.objects.all().delete()
+            Person.objects.update(father=None, mother=None, sponsor=None)
+            Person.objects.all().delete()
+            seed_registers(people, today, seed=seed)
+            made = sorted(Person.objects.values_list("civil_id", flat=True))
+            passports = list(m.Passport.objects.values_list("number", flat=True))
+            raise Rollback
+    except Rollback:
+        return [*made, *passports]
+
+
 def test_the_population_is_the_same_for_the_same_seed():
     today = timezone.localdate()
 
     def population() -> list[str]:
-        class Rollback(Exception):
-            pass
-
-        try:
-            with transaction.atomic():
-                Person.objects.all().update(civil_id_expiry=today)  # keep the originals untouched
-                from sahl.registry import models as m
-
-                for model in (
-                    m.ContributionStatement,
-                    m.CompanyPermit,
-                    m.WorkPermit,
-                    m.TrafficFine,
-                    m.Vehicle,
-                    m.DrivingLicence,
-                    m.Passport,
-                    m.CompanyRole,
-                    m.Company,
-                    m.Marriage,
-                ):
-                    model.objects.all().delete()
-                from sahl.identity.models import User
-
-                User.objects.all().delete()
-                Person.objects.update(father=None, mother=None, sponsor=None)
-                Person.objects.all().delete()
-                seed_registers(150, today, seed=7)
-                made = sorted(Person.objects.values_list("civil_id", flat=True))
-                raise Rollback
-        except Rollback:
-            return made
+        return _seeded_afresh(150, today, 7)
 
     assert population() == population()
 
@@ -140,3 +147,11 @@ def test_a_company_of_5000_workers_for_the_query_budgets():
     assert len(registers().statements(BIG_COMPANY)) == 3
     assert registers().company(BIG_COMPANY).roles[0].role == "owner"
     assert seed_big_company(today) == 0  # once
+
+
+def test_the_demo_population_of_make_run_is_seeded_on_a_day_its_passports_would_clash():
+    """`make run` seeds 3,000 people. On 2026-12-07 two of them had civil IDs ending in the same
+    eight digits, so the same passport number, and seeding failed: a fresh machine could not start."""
+    numbers = [n for n in _seeded_afresh(3000, dt.date(2026, 12, 7), 2026) if n.startswith("K")]
+    assert len(numbers) > 1000
+    assert len(numbers) == len(set(numbers)) and all(len(n) == 9 for n in numbers)

@@ -64,7 +64,7 @@ messages: $(VENV)/.base
 openapi: $(VENV)/.base
 	$(MANAGE) export_openapi_schema --api sahl.api_urls.api --indent 2 --sorted --output docs/openapi.json
 
-# Sahl under load as in production (gunicorn, PostgreSQL BENCH_DATABASE_URL, default sahl_bench, or a
+# Sahl under load as in production (uWSGI, PostgreSQL BENCH_DATABASE_URL, default sahl_bench, or a
 # small one it prepares), driven by wrk, beside a bare asyncpg floor: bench/results/<date>.{json,md}.
 $(VENV)/.bench: $(VENV)/.base requirements/bench.txt
 	$(BIN)/pip install --quiet -r requirements/bench.txt

@@ -81,7 +81,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"Database `{result['database']['name']}`: {result['database']['summary']}. "
         f"wrk {conf['threads']} threads, {conf['connections']} connections, {conf['warmup']} s warm-up then "
         f"{conf['duration']} s per scenario, 127.0.0.1 only. Sahl: {conf.get('workers', 2)} worker processes "
-        f"(gunicorn `sync`, gunicorn `gthread` with {conf['gthreads']} threads, or granian's WSGI, as the "
+        f"(uWSGI's HTTP socket as deploy/uwsgi.ini sets it, gunicorn `sync`, gunicorn `gthread` with "
+        f"{conf['gthreads']} threads, or granian's WSGI, as the "
         f"server column says); the floor is uvicorn {conf.get('workers', 2)} workers "
         "(uvloop, httptools) on asyncpg.",
         f"Machine: {machine['cpus']} CPUs, shared; load average {machine['load_start']} at the start, "

@@ -1,9 +1,9 @@
-"""`make bench`: Sahl as in production (gunicorn, 2 workers, DEBUG off, PostgreSQL) driven by wrk,
+"""`make bench`: Sahl as in production (uWSGI, 2 workers, DEBUG off, PostgreSQL) driven by wrk,
 with a framework-free asyncpg floor measured the same way in the same run.
 
-    .venv/bin/python -m bench.run [--database-url URL] [--worker-class both|sync|gthread] ...
+    .venv/bin/python -m bench.run [--database-url URL] [--worker-class uwsgi|sync|gthread|granian,...] ...
 
-Steps: find or prepare the database (bench.database); start gunicorn; log synthetic people and
+Steps: find or prepare the database (bench.database); start the server; log synthetic people and
 caseworkers in over HTTP and collect one application reference per person (bench.sessions);
 for each scenario (bench.scenarios) a warm-up then a measured wrk run, sampling the server's
 memory; the same for each worker class; then the floor (bench.floor) under uvicorn; finally
@@ -45,8 +45,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", database.DEFAULT_URL))
     parser.add_argument(
         "--worker-class",
-        default="both",
-        help="comma-separated: sync, gthread (gunicorn's), granian (its WSGI server); both: sync,gthread",
+        default="uwsgi",
+        help="comma-separated: uwsgi (production's, ADR 0067), sync, gthread (gunicorn's), granian",
     )
     parser.add_argument(
         "--workers",
@@ -121,7 +121,7 @@ def check_static(base: str) -> str:
     )
 
 
-SERVERS = ("sync", "gthread", "granian")
+SERVERS = ("sync", "gthread", "granian", "uwsgi")
 
 
 def start_sahl(worker_class: str, url: str, port: int, cache: str, workers: int) -> Server:
@@ -129,6 +129,10 @@ def start_sahl(worker_class: str, url: str, port: int, cache: str, workers: int)
         command = [str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)]
         command += ["--workers", str(workers), "--no-ws", "sahl.wsgi:application"]
         return servers.start("sahl-granian", command, port, sahl_env(url, port, cache), "/health", workers)
+    if worker_class == "uwsgi":  # production's server (ADR 0067): deploy/uwsgi.ini, as operators start it
+        command = [str(BIN / "uwsgi"), "--ini", str(ROOT / "deploy" / "uwsgi.ini")]
+        command += ["--http-socket", f"127.0.0.1:{port}", "--processes", str(workers)]
+        return servers.start("sahl-uwsgi", command, port, sahl_env(url, port, cache), "/health", workers)
     command = [str(BIN / "gunicorn"), "sahl.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     command += ["--worker-class", worker_class]
     if worker_class == "gthread":
@@ -336,7 +340,7 @@ def main() -> None:
     database.analyze_stale(url)
     database.remove_floor_rows(url)  # left by an interrupted run
     load_start = [round(x, 2) for x in os.getloadavg()]
-    classes = ["sync", "gthread"] if args.worker_class == "both" else args.worker_class.split(",")
+    classes = args.worker_class.split(",")
     if unknown := set(classes) - set(SERVERS):
         raise SystemExit(
             f"bench: unknown --worker-class {', '.join(sorted(unknown))} (one of {', '.join(SERVERS)})"

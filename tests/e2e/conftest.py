@@ -98,11 +98,11 @@ def _fresh_database(tmp: Path, suffix: str) -> Iterator[dict[str, str]]:
 
 
 @contextmanager
-def _serve(tmp: Path, suffix: str = "e2e", worker: bool = True) -> Iterator[str]:
-    """gunicorn on a fresh, seeded database; yields its base URL. Without `worker`, queued tasks
-    wait until the test runs them (`run_tasks(base)`)."""
+def _serve(tmp: Path, suffix: str = "e2e", worker: bool = True, web: str = "gunicorn") -> Iterator[str]:
+    """gunicorn (or `web="uwsgi"`, production's server) on a fresh, seeded database; yields its base
+    URL. Without `worker`, queued tasks wait until the test runs them (`run_tasks(base)`)."""
     with _fresh_database(tmp, suffix) as database:
-        yield from _serve_on(tmp, os.environ | database, worker)
+        yield from _serve_on(tmp, os.environ | database, worker, web)
 
 
 SERVED: dict[str, dict[str, str]] = {}  # each running server's environment, by its base URL
@@ -226,7 +226,9 @@ def _drop(admin: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _serve_on(tmp: Path, env: Mapping[str, str], with_worker: bool = True) -> Iterator[str]:
+def _serve_on(
+    tmp: Path, env: Mapping[str, str], with_worker: bool = True, web: str = "gunicorn"
+) -> Iterator[str]:
     port = _free_port()
     base = f"http://localhost:{port}"
     env = {
@@ -261,8 +263,12 @@ def _serve_on(tmp: Path, env: Mapping[str, str], with_worker: bool = True) -> It
     # The application is loaded once, before the workers fork (--preload): each server of the
     # session starts in about a third of the time, and CI starts many.
     command = [sys.executable, "-m", "gunicorn", "sahl.wsgi", "--bind", f"localhost:{port}", "--preload"]
+    command += ["--workers", "3", "--threads", "16"]
+    if web == "uwsgi":  # as production starts it (deploy/uwsgi.ini), with a process for the gateway's calls
+        uwsgi = [str(Path(sys.executable).parent / "uwsgi"), "--ini", str(ROOT / "deploy" / "uwsgi.ini")]
+        command = [*uwsgi, "--http-socket", f"localhost:{port}", "--processes", "3"]
     process = subprocess.Popen(
-        [*command, "--workers", "3", "--threads", "16"],
+        command,
         env=env,
         cwd=ROOT,
         stdout=log,

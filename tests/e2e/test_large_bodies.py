@@ -1,7 +1,7 @@
-"""A 2 GB body sent to a real gunicorn worker is refused at once, and the worker's memory stays
+"""A 2 GB body sent to a real server's worker is refused at once, and the worker's memory stays
 within 50 MB of what it was: to the login page (anonymous, with only the CSRF cookie of a GET) and
-to the API's filing of an application, with a Content-Length and chunked without one, under both
-worker classes `make run` and the bench use (gthread, sync).
+to the API's filing of an application, with a Content-Length and chunked without one, under
+production's uWSGI (deploy/uwsgi.ini) and gunicorn's two worker classes (gthread, sync).
 
 The body is generated while it is sent, never held: a file part whose 2 GB hold no newline byte
 (before the fix, Django drained it line by line and gunicorn held the one line whole: 5 GB at the
@@ -52,9 +52,10 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
 
 
 class Server:
-    def __init__(self, port: int, master: subprocess.Popen[bytes]) -> None:
+    def __init__(self, port: int, master: subprocess.Popen[bytes], kind: str) -> None:
         self.port = port
         self.master = master
+        self.kind = kind
 
     @property
     def worker(self) -> int:
@@ -73,15 +74,19 @@ class Server:
         return self.memory()["VmHWM"]
 
 
-@pytest.fixture(scope="module", params=["gthread", "sync"])
+@pytest.fixture(scope="module", params=["uwsgi", "gthread", "sync"])
 def server(request: pytest.FixtureRequest, database: dict[str, str], tmp_path_factory) -> Iterator[Server]:
     port = _free_port()
     workers = ["--threads", "8"] if request.param == "gthread" else ["--worker-class", "sync"]
-    log = tmp_path_factory.mktemp("gunicorn") / "server.log"
+    log = tmp_path_factory.mktemp(request.param) / "server.log"
     command = [sys.executable, "-m", "gunicorn", "sahl.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    command += [*workers, "--no-control-socket"]
+    if request.param == "uwsgi":
+        command = [str(Path(sys.executable).parent / "uwsgi"), "--ini", str(ROOT / "deploy" / "uwsgi.ini")]
+        command += ["--http-socket", f"127.0.0.1:{port}", "--processes", "1"]
     with log.open("w") as out:
         master = subprocess.Popen(
-            [*command, *workers, "--no-control-socket"],
+            command,
             env=database,
             cwd=ROOT,
             stdout=out,
@@ -96,8 +101,8 @@ def server(request: pytest.FixtureRequest, database: dict[str, str], tmp_path_fa
                 except OSError:
                     time.sleep(0.2)
             else:
-                pytest.fail(f"gunicorn did not start; see {log}")
-            yield Server(port, master)
+                pytest.fail(f"{request.param} did not start; see {log}")
+            yield Server(port, master, request.param)
         finally:
             os.killpg(master.pid, signal.SIGTERM)
             try:
@@ -177,6 +182,12 @@ def test_a_2_gb_body_is_refused_at_once_and_the_worker_keeps_its_memory(server, 
     assert sent.peak - start <= HEADROOM, f"the worker's peak grew by {(sent.peak - start) // MB} MB"
     assert server.memory()["VmRSS"] - start <= HEADROOM
     status = sent.answer.split(b"\r\n", 1)[0]
+    if server.kind == "uwsgi" and chunked:
+        # uWSGI's HTTP socket reads a body by its length only: one without is left unread and Sahl
+        # sees none (the proxy in front gives it a length, docs/deployment.md, ADR 0067).
+        assert sent.bytes < 64 * MB, f"{sent.bytes // MB} MB were taken"
+        assert status in (b"HTTP/1.1 200 OK", b"HTTP/1.1 401 Unauthorized"), sent.answer[:300]
+        return
     assert status == b"HTTP/1.1 413 Request Entity Too Large", sent.answer[:300]
     if path.startswith("/api/"):
         assert b"\r\nContent-Type: application/problem+json" in sent.answer

@@ -19,7 +19,7 @@ from sahl.core.errors import BadInput, SahlError
 from sahl.core.problems import OUTAGE_RETRY_AFTER
 from sahl.identity.current import person_of
 from sahl.journeys import public as journeys
-from sahl.portal import installable, personal, services, shortcuts
+from sahl.portal import home_rows, installable, personal, services, shortcuts
 from sahl.ui.errors import for_error
 
 
@@ -29,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """A person who is logged in sees their own home; visitors the public one (kept rendered)."""
     if request.user.is_authenticated:
         page = personal.personal_home(person_of(request), timezone.localdate())
-        return render(request, "portal/my_home.html", {"home": page})
+        return render(request, "portal/my_home.html", {"home": page} | home_rows.rows(page))
     return render(
         request,
         "portal/home.html",

@@ -26,18 +26,31 @@ class RowHtml:
         narrow screen shows them beside each cell); `same` are other values every row shares."""
         shared = {f"{name}_label": escaped(text) for name, text in (labels or {}).items()}
         shared |= {name: escaped(value) for name, value in same.items()}
-        markup = self.html
+        put_in = self._with(shared).format_map
         return mark_safe(  # noqa: S308 - every value is escaped above or below
-            "".join(
-                markup.format_map(shared | {name: escaped(value) for name, value in row.items()})
-                for row in rows
-            )
+            "".join(put_in({name: escaped(value) for name, value in row.items()}) for row in rows)
         )
+
+    def _with(self, shared: Mapping[str, str]) -> str:
+        """The markup with the values every row shares put in once, the rows' holes left open."""
+        if not shared or "{{" in self.html or "}}" in self.html:
+            return self.html
+        doubled = {name: value.replace("{", "{{").replace("}", "}}") for name, value in shared.items()}
+        return self.html.format_map(_LeftOpen(doubled))
+
+
+class _LeftOpen(dict[str, str]):
+    """A format's values where a missing name gives its hole back, to be filled by the next format."""
+
+    def __missing__(self, name: str) -> str:
+        return "{" + name + "}"
 
 
 def escaped(value: object) -> str:
     """Django's `conditional_escape` without its wrappers (it is called for every value of every
     row): what is marked safe stays as it is, anything else is escaped as Django escapes it."""
+    if type(value) is str:
+        return html.escape(value)
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return html.escape(str(value))

@@ -236,7 +236,7 @@ if SAHL_CACHE_URL:
             "KEY_PREFIX": "sahl",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "sahl.identity.session_store"  # cached_db, read with the kept login (ADR 0068)
 # How long a person's register profile is kept; 0 keeps none (a memory cache is not shared between
 # processes, so a change made through one would not reach another's copy).
 SAHL_REGISTER_PROFILE_SECONDS = int(

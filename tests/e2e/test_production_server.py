@@ -1,6 +1,6 @@
 """Production's web server (deploy/uwsgi.ini, ADR 0067) serves Sahl whole, as gunicorn does for the
-other browser tests: a person logs in, files a passport renewal and pays its fee on the simulated
-gateway, which this same server serves. A body over its route's limit is refused before it is read,
+other browser tests, with the shared cache (Redis) as production has it: a person logs in, files a
+passport renewal and pays its fee on the simulated gateway, which this same server serves. A body over its route's limit is refused before it is read,
 and SIGTERM stops the server with its workers."""
 
 from __future__ import annotations
@@ -27,10 +27,23 @@ from tests.e2e.helpers import civil_id, hidden_input, log_in, pay_on_gateway
 UWSGI = [str(Path(sys.executable).parent / "uwsgi"), "--ini", str(ROOT / "deploy" / "uwsgi.ini")]
 
 
+REDIS = os.environ.get("SAHL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15").rsplit("/", 1)[0] + "/14"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with _serve(tmp_path_factory.mktemp("uwsgi"), "e2e_uwsgi", web="uwsgi") as base:
-        yield base
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS, socket_connect_timeout=1).flushdb()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("SAHL_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis is required here but does not answer at {REDIS}")
+        pytest.skip(f"no Redis at {REDIS}: production's server is tested with its shared cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SAHL_CACHE_URL", REDIS)  # sessions and kept logins in Redis, as in production
+        with _serve(tmp_path_factory.mktemp("uwsgi"), "e2e_uwsgi", web="uwsgi") as base:
+            yield base
 
 
 def test_a_person_files_and_pays_through_the_production_server(page, server):
@@ -41,6 +54,9 @@ def test_a_person_files_and_pays_through_the_production_server(page, server):
     page.wait_for_url(re.compile(r"/applications/[\w-]+$"))
     pay_on_gateway(page)
     expect(page.locator("#payment-1")).to_have_text("مدفوعة")
+    # The session's key names its person: read with the kept login in one round trip (ADR 0068).
+    session = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    assert re.fullmatch(r"\d+-[a-z0-9]{30,}", session) and len(session) == 40
 
 
 def test_answers_carry_the_security_headers_and_close_the_connection(server):

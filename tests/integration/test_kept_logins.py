@@ -31,7 +31,7 @@ def tables_read(client: Client, path: str, status: int = 200) -> list[str]:
 @pytest.fixture
 def cached_sessions(settings):
     """Sessions as in production: read from the cache (Redis there, the test's memory cache here)."""
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "sahl.identity.session_store"
 
 
 def test_a_warm_request_reads_nothing_about_the_login(cached_sessions, login, demo):

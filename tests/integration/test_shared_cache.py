@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from sahl.identity.models import User
 from sahl.registry import models as m
 from sahl.registry.adapters import registers
 
@@ -35,7 +36,7 @@ def shared(settings):
             "KEY_PREFIX": prefix,
         }
     }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "sahl.identity.session_store"
     settings.SAHL_REGISTER_PROFILE_SECONDS = 60
     yield redis.Redis.from_url(URL)  # a connection of its own, as another process has
     other = redis.Redis.from_url(URL)
@@ -83,3 +84,45 @@ def settings_prefix() -> str:
     from django.conf import settings
 
     return settings.CACHES["default"]["KEY_PREFIX"]
+
+
+def test_a_warm_request_reads_its_session_and_its_person_in_one_round_trip(shared, login, demo, monkeypatch):
+    """The session's key starts with the person's id from the login on (identity.session_store), so
+    the session, the kept person and its version come in one MGET; the person is still the one the
+    session's own data names."""
+    father = login(demo["father"])
+    key = father.cookies["sessionid"].value
+    assert key.split("-", 1)[0] == str(User.objects.get(civil_id=demo["father"]).pk) and len(key) == 40
+    father.get("/inbox")
+    sent: list[tuple[str, ...]] = []
+    real = redis.Redis.execute_command
+
+    def counted(self, *args, **options):  # type: ignore[no-untyped-def]
+        sent.append(tuple(str(a) for a in args))
+        return real(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    assert father.get("/inbox").status_code == 200
+    about_the_login = [c for c in sent if any("session" in a or "identity:login" in a for a in c)]
+    assert len(about_the_login) == 1 and about_the_login[0][0] == "MGET", sent
+
+
+def test_a_session_key_naming_another_person_gives_no_one_else_s_login(shared, login, demo):
+    """A key's leading id is only where to look: a session whose key names another id (forged, or
+    left over) is read for the person its data names."""
+    from sahl.identity.session_store import SessionStore
+
+    father = login(demo["father"])
+    father.get("/inbox")
+    mother_id = User.objects.get(civil_id=demo["mother"]).pk
+    store = SessionStore(father.cookies["sessionid"].value)
+    data = store.load()
+    forged = SessionStore()
+    forged._session_key = f"{mother_id}-{'a' * (39 - len(str(mother_id)))}"
+    forged._session_cache = data
+    forged.save(must_create=True)
+    other = Client()
+    other.cookies["sessionid"] = forged.session_key
+    page = other.get("/inbox")
+    assert page.status_code == 200
+    assert page.wsgi_request.user.civil_id == demo["father"]

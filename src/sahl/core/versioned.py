@@ -18,11 +18,15 @@ from django.db import transaction
 def read(key: str, version_key: str) -> tuple[Any, str]:
     """The entry kept under `key` if it is of the current version (else None), and that version."""
     found = cache.get_many([key, version_key])
-    token = found.get(version_key)
+    return current(found.get(key), found.get(version_key), version_key)
+
+
+def current(entry: Any, token: Any, version_key: str) -> tuple[Any, str]:
+    """`read`'s answer from what was read already (the entry and the version's token, in one round
+    trip with something else): the entry if it is of that version, and the version."""
     if token is None:
         cache.add(version_key, uuid.uuid4().hex, None)
         token = cache.get(version_key) or ""
-    entry = found.get(key)
     if isinstance(entry, tuple) and len(entry) == 2 and token and entry[0] == token:
         return entry[1], token
     return None, token

@@ -37,6 +37,12 @@ def _version(user_id: object) -> str:
     return f"identity:login-version:{user_id}"
 
 
+def keys(user_id: object) -> tuple[str, str]:
+    """The cache's keys of a person's kept copy and of its version (for reading them along with the
+    session, identity.session_store)."""
+    return _key(user_id), _version(user_id)
+
+
 def forget(user_id: object) -> None:
     """The person changed (or their membership did): their next request reads them again."""
     if user_id is not None:
@@ -48,7 +54,11 @@ def user_of(request: HttpRequest) -> Any:
     user_id = request.session.get(auth.SESSION_KEY)
     if not keeping() or user_id is None:
         return auth.get_user(request)
-    entry, token = versioned.read(_key(user_id), _version(user_id))
+    read_along = getattr(request.session, "kept_login", None)
+    if read_along is not None and read_along[0] == str(user_id):  # in the session's round trip
+        entry, token = versioned.current(read_along[1], read_along[2], _version(user_id))
+    else:
+        entry, token = versioned.read(_key(user_id), _version(user_id))
     if entry is not None:
         backend, auth_hash, names, values, membership = entry
         session_hash = request.session.get(auth.HASH_SESSION_KEY)

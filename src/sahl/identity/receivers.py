@@ -16,7 +16,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from sahl.core.bulk_updates import rows_updated
-from sahl.identity import apps_granted, kept, languages, services, sessions
+from sahl.identity import apps_granted, kept, languages, services, session_store, sessions
 from sahl.identity.current import address_of
 from sahl.identity.models import StaffMembership, User
 from sahl.ui.languages import language_chosen
@@ -99,4 +99,5 @@ def membership_changed(sender: object, instance: StaffMembership, **kwargs: Any)
 @receiver(user_logged_in, dispatch_uid="identity.keep_logged_in")
 def keep_logged_in(sender: object, user: object, request: HttpRequest | None = None, **kwargs: Any) -> None:
     if isinstance(user, User) and request is not None and hasattr(request, "session"):
+        session_store.name_the_user(request.session)  # read with the kept copy from now on (ADR 0068)
         kept.remember(request, user)

@@ -22,6 +22,7 @@ import httpx
 
 PER_ADDRESS = 25  # logins per source address, under allauth's 30 a minute
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+NAMED_KEY = re.compile(r"sessionid=\d+-")  # a session key that starts with its user's id (ADR 0068)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ def load_cached(path: Path, base: str) -> dict[str, tuple[Session, str]]:
     if not path.exists():
         return {}
     kept = [Session(**fields) for fields in json.loads(path.read_text())]
+    # Sessions from before ADR 0068 still work but are read the slow way, as no live one is.
+    kept = [s for s in kept if NAMED_KEY.search(s.cookie)]
     references = _parallel(lambda s: first_reference(base, s), kept, 4)
     return {s.civil_id: (s, ref) for s, ref in zip(kept, references, strict=True) if ref}
 

@@ -19,7 +19,8 @@ def home(**lists: object) -> PersonalHome:
 
 
 def test_a_name_is_escaped_in_the_action_it_is_put_in():
-    found = rows(home(actions=[Action("payment", "2026-0000001", HOSTILE, HOSTILE)]))["actions"]
+    with translation.override("ar"):
+        found = rows(home(actions=[Action("payment", "2026-0000001", HOSTILE, HOSTILE)]))["actions"]
     with translation.override("en"):
         english = rows(home(actions=[Action("payment", "2026-0000001", HOSTILE, HOSTILE)]))["actions"]
     assert "<script>" not in found and "&lt;script&gt;x&lt;/script&gt; &amp; خدمة" in found

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -31,6 +32,7 @@ from sahl.mandates.current import acting_of
 from sahl.outbox import services as outbox
 from sahl.ui.body_limits import body_limit
 from sahl.ui.errors import for_error
+from sahl.ui.kept_html import KeptHtml
 from sahl.ui.links import link
 from sahl.ui.rows import RowHtml
 from sahl.ui.templatetags.sahl import code, isolated, machine_time, tr
@@ -73,7 +75,17 @@ def service(request: HttpRequest, code: str) -> HttpResponse:
         return for_error(request, error)
     version = page.service.current_version
     context = {"service": page.service, "definition": page.definition, "version": version}
-    return render(request, "catalogue/service.html", context | {"verdict": page.verdict})
+    about = _ABOUT_SERVICES.get(
+        page.service,
+        get_language(),
+        lambda: mark_safe(render_to_string("catalogue/_service_about.html", context)),  # noqa: S308 - rendered by the engine
+    )
+    return render(request, "catalogue/service.html", context | {"verdict": page.verdict, "about": about})
+
+
+# What a service is (its part of the page that is the same for every reader of a language), kept with
+# the catalogue's copy of the service: the template's most costly part of the page (ADR 0063).
+_ABOUT_SERVICES = KeptHtml(limit=2000)
 
 
 @body_limit(MAX_BODY)

@@ -354,6 +354,7 @@ def main() -> None:
     static = check_static(base)
     print(f"bench: {static}", flush=True)
     records = log_everyone(base, url, args)  # sessions live in the database: both servers use them
+    rows += measure_floor(wrk, url, args, records, wanted, settings, "before")
     for scenario in SAHL:
         if scenario.name not in wanted:
             continue
@@ -376,13 +377,7 @@ def main() -> None:
             servers.stop(worker)
     for server in running.values():
         servers.stop(server)
-    floor = start_floor(url, args.port + 1, args.workers)
-    for scenario in FLOOR:
-        if scenario.name in wanted:
-            row = measure(wrk, scenario, floor, records[scenario.records], settings, False)
-            rows.append(row | {"floor_of": scenario.floor})
-            database.remove_floor_rows(url)
-    servers.stop(floor)
+    rows += measure_floor(wrk, url, args, records, wanted, settings, "after")
     report.add_ratios(rows)
     result = {
         "date": dt.date.today().isoformat(),
@@ -414,7 +409,33 @@ def main() -> None:
     print(f"\nbench: wrote {json_path} and {md_path}")
 
 
+def measure_floor(
+    wrk: str,
+    url: str,
+    args: argparse.Namespace,
+    records: dict[str, Any],
+    wanted: set[str],
+    settings: load.Settings,
+    when: str,
+) -> list[dict[str, Any]]:
+    """The floor's scenarios, before Sahl's (its servers idle) or after them (stopped): the machine is
+    shared, and its speed has moved by a third within an hour."""
+    if not any(scenario.name in wanted for scenario in FLOOR):
+        return []
+    floor = start_floor(url, args.port + 1, args.workers)
+    rows = []
+    for scenario in FLOOR:
+        if scenario.name in wanted:
+            row = measure(wrk, scenario, floor, records[scenario.records], settings, False)
+            rows.append(row | {"floor_of": scenario.floor, "server": f"floor, {when} Sahl's"})
+            database.remove_floor_rows(url)
+    servers.stop(floor)
+    return rows
+
+
 NOTES = [
+    "The floor is measured before Sahl's scenarios and again after them; each ratio is to the higher "
+    "of the two (the machine is shared: its speed moved by a third within an hour on 2026-12-07).",
     "Requests rotate through the logged-in people: each request carries another person's session.",
     "renewal: POST of the renewal form (client-made idempotency key, CSRF token of the session); the "
     "10 KWD fee leaves it awaiting payment (payment is a separate step at the gateway, not measured). "

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # views read models through services only
     from sahl.applications.models import Application
     from sahl.identity.models import User
 from sahl.ui.errors import for_error
+from sahl.ui.kept_html import KeptHtml
 from sahl.ui.links import link
 from sahl.ui.rows import RowHtml
 from sahl.ui.templatetags.sahl import code, tr
@@ -66,6 +67,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     words = _row_words(clock.today())
     labels = {name: str(text) for name, text in QUEUE_LABELS.items()}
     services_ = catalogue.service_names_of_agency(page.membership.agency_id)
+    chosen = wanted.service if any(code_ == wanted.service for code_, _ar, _en in services_) else ""
     return render(
         request,
         "backoffice/queue.html",
@@ -75,13 +77,17 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": QUEUE_ROW.render((_queue_row(case, words) for case in page.cases), labels),
             "next_page": f"?{following.urlencode()}" if page.after else "",
             "wanted": wanted,
-            "services": SERVICE_OPTION.render(
-                {
-                    "code": code_,
-                    "name": tr(BilingualText(ar, en)),
-                    "selected": _selected(code_ == wanted.service),
-                }
-                for code_, ar, en in services_
+            "services": _OPTIONS.get(
+                services_,
+                (get_language(), chosen),
+                lambda: SERVICE_OPTION.render(
+                    {
+                        "code": code_,
+                        "name": tr(BilingualText(ar, en)),
+                        "selected": _selected(code_ == chosen),
+                    }
+                    for code_, ar, en in services_
+                ),
             ),
         }
         | TEXTS,
@@ -108,6 +114,10 @@ QUEUE_ROW = RowHtml(
   </tr>"""
 )
 SERVICE_OPTION = RowHtml('<option value="{code}"{selected}>{name}</option>')
+# The options of an agency's services, by language and the one chosen: kept with the catalogue's
+# tuple of the agency's services (a new one at each publication). A filter naming no service of the
+# agency shows none chosen, and is kept as that.
+_OPTIONS = KeptHtml(limit=2000)
 _OVERDUE_CLASS = mark_safe(' class="overdue"')
 
 

@@ -448,19 +448,21 @@ def services_of_agency(agency: Agency) -> list[Service]:
     )
 
 
-def service_names_of_agency(agency_id: int) -> list[tuple[str, str, str]]:
+def service_names_of_agency(agency_id: int) -> tuple[tuple[str, str, str], ...]:
     """The agency's active services as (code, Arabic name, English name), in the order of its page:
-    for a choice of service on every page of its staff (plain tuples: cheap to read back)."""
-    return cached(
-        _in_this_catalogue(f"agency-service-names:{agency_id}"),
-        lambda: list(
+    for a choice of service on every page of its staff. Kept in the process for the catalogue's
+    generation, like the service page's services: the same tuple on every call until a publication
+    (so a page may keep what it renders from it with it, ui.kept_html)."""
+    names = _kept_in_process("agency-service-names", _in_this_catalogue("agency-service-names"))
+    found = names.get(agency_id)
+    if found is None:
+        found = names[agency_id] = tuple(
             _active_services()
             .filter(agency_id=agency_id)
             .order_by("category__position", "name_en")
             .values_list("code", "name_ar", "name_en")
-        ),
-        CACHED_FOR,
-    )
+        )
+    return found
 
 
 def services_in_category(category: Category) -> list[Service]:

@@ -266,6 +266,18 @@ def pay_on_gateway(page, card: str = TEST_CARD) -> None:  # type: ignore[no-unty
     page.wait_for_url(re.compile(r"/applications/[\w-]+$"))
 
 
+def file_and_pay_passport_renewal(page, key: str = "father") -> str:  # type: ignore[no-untyped-def]
+    """Log in, file a passport renewal collected at a kiosk, pay its fee on the gateway's page; the
+    browser is left on the application's page, whose reference is returned."""
+    log_in(page, key, "/services/moi.passport-renewal/apply")
+    page.locator("select[name=passport_number]").select_option(f"K{civil_id(key)[-8:]}")
+    page.locator("select[name=delivery]").select_option("kiosk")
+    page.locator("button[name=submit]").click()
+    page.wait_for_url(re.compile(r"/applications/\d{4}-\d{7}$"))
+    pay_on_gateway(page)
+    return str(page.url.rsplit("/", 1)[-1])
+
+
 def hidden_input(html: str, name: str) -> str:
     match = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html)
     assert match is not None, f"no {name} field on the page"

@@ -22,24 +22,18 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, SERVED, _free_port, _serve
-from tests.e2e.helpers import civil_id, hidden_input, log_in, pay_on_gateway
+from tests.e2e.helpers import file_and_pay_passport_renewal, hidden_input
+from tests.redis_here import URL, redis_or_skip
 
 UWSGI = [str(Path(sys.executable).parent / "uwsgi"), "--ini", str(ROOT / "deploy" / "uwsgi.ini")]
 
 
-REDIS = os.environ.get("SAHL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15").rsplit("/", 1)[0] + "/14"
+REDIS = URL.rsplit("/", 1)[0] + "/14"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS, socket_connect_timeout=1).flushdb()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("SAHL_REQUIRE_REDIS") == "1":
-            pytest.fail(f"Redis is required here but does not answer at {REDIS}")
-        pytest.skip(f"no Redis at {REDIS}: production's server is tested with its shared cache")
+    redis_or_skip(REDIS).flushdb()  # production's server is tested with its shared cache
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SAHL_CACHE_URL", REDIS)  # sessions and kept logins in Redis, as in production
         with _serve(tmp_path_factory.mktemp("uwsgi"), "e2e_uwsgi", web="uwsgi") as base:
@@ -47,12 +41,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_a_person_files_and_pays_through_the_production_server(page, server):
-    log_in(page, "father", "/services/moi.passport-renewal/apply")
-    page.locator("select[name=passport_number]").select_option(f"K{civil_id('father')[-8:]}")
-    page.locator("select[name=delivery]").select_option("kiosk")
-    page.locator("button[name=submit]").click()
-    page.wait_for_url(re.compile(r"/applications/[\w-]+$"))
-    pay_on_gateway(page)
+    file_and_pay_passport_renewal(page)
     expect(page.locator("#payment-1")).to_have_text("مدفوعة")
     # The session's key names its person: read with the kept login in one round trip (ADR 0068).
     session = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")

@@ -4,7 +4,6 @@ which day."""
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
@@ -12,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sahl.core.working_days import add_working_days, kuwait_holidays
-from tests.e2e.helpers import civil_id, log_in, open_until, pay_on_gateway, serious
+from tests.e2e.helpers import file_and_pay_passport_renewal, log_in, open_until, serious
 
 WHERE = {
     "ar": "يمكنك الاستلام من أحد أجهزة الخدمة الذاتية في مراكز الهوية الوطنية ابتداءً من {day}.",
@@ -32,13 +31,8 @@ def test_a_kiosk_renewal_approved_says_where_and_from_when(browser, server, open
         base_url=server, viewport={"width": 360, "height": 740}, is_mobile=True
     ).new_page()
     phone.context.add_cookies([{"name": "sahl_language", "value": "ar", "url": server}])
-    log_in(phone, "father", "/services/moi.passport-renewal/apply")
-    phone.locator("select[name=passport_number]").select_option(f"K{civil_id('father')[-8:]}")
-    phone.locator("select[name=delivery]").select_option("kiosk")
-    phone.locator("button[name=submit]").click()
-    phone.wait_for_url(re.compile(r"/applications/\d{4}-\d{7}$"))
-    pay_on_gateway(phone)
-    application, reference = phone.url, phone.url.rsplit("/", 1)[-1]
+    reference = file_and_pay_passport_renewal(phone)
+    application = phone.url
     expect(phone.locator("#handover")).to_have_count(0)  # nothing promised before the decision
 
     staff = open_page()

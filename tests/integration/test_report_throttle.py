@@ -7,12 +7,10 @@ test would otherwise send hundreds of requests."""
 
 import html
 import io
-import os
 import re
 import uuid
 
 import pytest
-import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from limits import parse_many
@@ -23,6 +21,7 @@ from sahl.identity.models import RateCount, User
 from sahl.open311 import clients
 from tests.integration.test_throttle import REDIS_URL
 from tests.photo_files import solid_png, watching_decodes
+from tests.redis_here import redis_or_skip
 
 pytestmark = pytest.mark.django_db
 PLACES = [("29.3375", "48.0758"), ("29.2700", "47.9700"), ("29.0900", "48.0800"), ("29.3600", "47.9900")]
@@ -56,14 +55,9 @@ def small_limit(monkeypatch, name: str, rate: str) -> None:
 @pytest.fixture
 def shared_cache(settings):
     """Redis as the throttle's storage, as with SAHL_CACHE_URL (test_throttle's fixture)."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("SAHL_REQUIRE_REDIS") == "1":
-            pytest.fail(f"Redis is required here but does not answer at {REDIS_URL}")
-        pytest.skip(f"no Redis at {REDIS_URL} (set SAHL_TEST_REDIS_URL to run these)")
+    client = redis_or_skip(REDIS_URL)
     settings.SAHL_CACHE_URL = REDIS_URL
-    return redis.Redis.from_url(REDIS_URL)
+    return client
 
 
 def test_twenty_reports_in_ten_minutes_then_429_in_the_persons_language_before_any_photo_is_read(

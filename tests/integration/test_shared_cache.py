@@ -15,6 +15,7 @@ from django.utils import timezone
 from sahl.identity.models import User
 from sahl.registry import models as m
 from sahl.registry.adapters import registers
+from tests.redis_here import redis_or_skip
 
 pytestmark = pytest.mark.django_db
 URL = os.environ.get("SAHL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -22,12 +23,7 @@ URL = os.environ.get("SAHL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 @pytest.fixture
 def shared(settings):
-    try:
-        redis.Redis.from_url(URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("SAHL_REQUIRE_REDIS") == "1":
-            pytest.fail(f"Redis is required here but does not answer at {URL}")
-        pytest.skip(f"no Redis at {URL} (set SAHL_TEST_REDIS_URL to run these)")
+    redis_or_skip(URL)
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {
         "default": {

@@ -5,10 +5,10 @@ import os
 import uuid
 
 import pytest
-import redis
 
 from sahl.identity import throttle
 from sahl.identity.models import RateCount
+from tests.redis_here import redis_or_skip
 
 pytestmark = pytest.mark.django_db
 REDIS_URL = os.environ.get("SAHL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -59,14 +59,9 @@ def test_an_unknown_limit_is_a_programming_error():
 
 @pytest.fixture
 def shared_cache(settings):
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("SAHL_REQUIRE_REDIS") == "1":
-            pytest.fail(f"Redis is required here but does not answer at {REDIS_URL}")
-        pytest.skip(f"no Redis at {REDIS_URL} (set SAHL_TEST_REDIS_URL to run these)")
+    client = redis_or_skip(REDIS_URL)
     settings.SAHL_CACHE_URL = REDIS_URL
-    return redis.Redis.from_url(REDIS_URL)
+    return client
 
 
 def test_with_a_shared_cache_the_counters_are_in_redis(shared_cache):

@@ -2,19 +2,21 @@
 
 A logged-in request needs its session and then the person it names (identity.kept): two round trips
 to the shared cache, about 150 µs each on this machine, a tenth of an API answer. A logged-in
-session's key therefore starts with its user's id (`123-<30 random characters>`), given to it at
-login: the session, the kept person and its version are then read in one round trip. The id is only
-a hint: the person is taken from the session's own data, and a key without one (an anonymous
-session, or one from before) is read as Django reads it. The key keeps its 30 random characters
-(about 155 bits) and fits Django's 40."""
+session's key therefore starts with its user's id (`123-` and 36 random characters for user 123),
+given to it at login: the session, the kept person and its version are then read in one round trip.
+The id is only a hint: the person is taken from the session's own data, and a key without one (an
+anonymous session, or one from before) is read as Django reads it. The key keeps at least 30 random
+characters (over 155 bits) and fits Django's 40."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+from django.core.cache import DEFAULT_CACHE_ALIAS
 from django.utils.crypto import get_random_string
 
 from sahl.identity import kept
@@ -34,7 +36,8 @@ class SessionStore(cached_db.SessionStore):
 
     def load(self) -> dict[str, Any]:
         user_id = user_hint(self.session_key)
-        if user_id is None or not kept.keeping():
+        # The kept login lives in the default cache: read along only when sessions do too.
+        if user_id is None or not kept.keeping() or settings.SESSION_CACHE_ALIAS != DEFAULT_CACHE_ALIAS:
             return super().load()
         entry_key, version_key = kept.keys(user_id)
         try:

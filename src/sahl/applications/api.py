@@ -256,7 +256,7 @@ def list_applications(
 )
 def get_application(request: HttpRequest, reference: PathEx[str, REFERENCE]) -> HttpResponse:
     # Built as the declared shape and serialised by pydantic at once: ninja would validate the
-    # answer again and write it through Django's JSON encoder (a tenth of the request; ADR 0067).
+    # answer again and write it through Django's JSON encoder (a tenth of the request: docs/performance.md).
     answer = detail(_person(request), reference)
     return HttpResponse(answer.model_dump_json(), content_type="application/json; charset=utf-8")
 

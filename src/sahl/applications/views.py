@@ -84,7 +84,7 @@ def service(request: HttpRequest, code: str) -> HttpResponse:
 
 
 # What a service is (its part of the page that is the same for every reader of a language), kept with
-# the catalogue's copy of the service: the template's most costly part of the page (ADR 0063).
+# the catalogue's copy of the service: the template's most costly part of the page (ui.kept_html).
 _ABOUT_SERVICES = KeptHtml(limit=2000)
 
 

@@ -34,6 +34,8 @@ CHROMIUM = os.environ.get("SAHL_CHROMIUM", "/usr/bin/chromium")
 # say) has been seen to need more there. It costs nothing when the page is right sooner.
 EXPECT_TIMEOUT_MS = 15_000
 ROOT = Path(__file__).resolve().parents[2]
+# Production's web server as operators start it (ADR 0067); the address and processes are added.
+UWSGI = [str(Path(sys.executable).parent / "uwsgi"), "--ini", str(ROOT / "deploy" / "uwsgi.ini")]
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -265,8 +267,7 @@ def _serve_on(
     command = [sys.executable, "-m", "gunicorn", "sahl.wsgi", "--bind", f"localhost:{port}", "--preload"]
     command += ["--workers", "3", "--threads", "16"]
     if web == "uwsgi":  # as production starts it (deploy/uwsgi.ini), with a process for the gateway's calls
-        uwsgi = [str(Path(sys.executable).parent / "uwsgi"), "--ini", str(ROOT / "deploy" / "uwsgi.ini")]
-        command = [*uwsgi, "--http-socket", f"localhost:{port}", "--processes", "3"]
+        command = [*UWSGI, "--http-socket", f"localhost:{port}", "--processes", "3"]
     process = subprocess.Popen(
         command,
         env=env,

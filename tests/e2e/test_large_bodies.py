@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ROOT, _free_port, _fresh_database, _seed
+from tests.e2e.conftest import ROOT, UWSGI, _free_port, _fresh_database, _seed
 
 pytestmark = pytest.mark.presentation
 
@@ -82,8 +82,7 @@ def server(request: pytest.FixtureRequest, database: dict[str, str], tmp_path_fa
     command = [sys.executable, "-m", "gunicorn", "sahl.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
     command += [*workers, "--no-control-socket"]
     if request.param == "uwsgi":
-        command = [str(Path(sys.executable).parent / "uwsgi"), "--ini", str(ROOT / "deploy" / "uwsgi.ini")]
-        command += ["--http-socket", f"127.0.0.1:{port}", "--processes", "1"]
+        command = [*UWSGI, "--http-socket", f"127.0.0.1:{port}", "--processes", "1"]
     with log.open("w") as out:
         master = subprocess.Popen(
             command,

@@ -10,23 +10,18 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import suppress
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, SERVED, _free_port, _serve
+from tests.e2e.conftest import ROOT, SERVED, UWSGI, _free_port, _serve
 from tests.e2e.helpers import file_and_pay_passport_renewal, hidden_input
 from tests.redis_here import URL, redis_or_skip
-
-UWSGI = [str(Path(sys.executable).parent / "uwsgi"), "--ini", str(ROOT / "deploy" / "uwsgi.ini")]
-
 
 REDIS = URL.rsplit("/", 1)[0] + "/14"
 

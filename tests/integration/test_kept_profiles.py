@@ -2,6 +2,7 @@
 at once: by the person, their family, the buyer and the seller of a car."""
 
 import datetime as dt
+import pickle
 
 import pytest
 from django.db import connection
@@ -43,6 +44,16 @@ def test_a_kept_profile_costs_no_query_and_the_service_page_8_fewer(login, demo)
         with override_settings(SAHL_REGISTER_PROFILE_SECONDS=0):
             assert father.get(path).status_code == 200
     assert len(fresh) - len(kept) == 8
+
+
+def test_a_kept_profile_holds_no_lazy_text_and_its_labels_read_in_each_language(demo):
+    """Unpickling a lazy text builds its proxy class anew: a profile with a passport and a licence
+    took 268 µs to read back from the cache, 11 µs with their labels in both languages."""
+    kept = profile(demo["father"])
+    passport = kept.choices["applicant.passports"][0]
+    assert b"_lazy_proxy_unpickle" not in pickle.dumps(kept, pickle.HIGHEST_PROTOCOL)
+    assert passport.label.ar == f"جواز رقم \u2066{passport.value}\u2069"
+    assert passport.label.en == f"Passport \u2066{passport.value}\u2069"
 
 
 def test_a_changed_passport_shows_at_once(demo):

@@ -1,13 +1,17 @@
 """How a person's records are named when offered in a form or shown among their answers: in each
-language wholly, numbers and plates isolated so they keep their order inside Arabic text."""
+language wholly, numbers and plates isolated so they keep their order inside Arabic text.
+
+Every label is a BilingualText, never a lazy text: labels travel in the register profile that the
+shared cache keeps, and unpickling a lazy text builds its proxy class anew (about 125 µs each; a
+profile with a passport and a licence took 268 µs to read back, 11 µs without them)."""
 
 from __future__ import annotations
 
-from django.utils.text import format_lazy
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sahl.core.bilingual import BilingualText, isolate
-from sahl.core.languages import Wording
+from sahl.core.bilingual import LANGUAGES, BilingualText, isolate
+from sahl.core.languages import in_language
 
 PASSPORT = _("Passport {number}")
 LICENCE = _("Licence {number}")
@@ -57,12 +61,17 @@ def vehicle(plate: str, make: str, model: str, year: int, colour_ar: str, colour
     )
 
 
-def passport(number: str) -> Wording:
-    return format_lazy(PASSPORT, number=isolate(number))
+def passport(number: str) -> BilingualText:
+    return _in_both(PASSPORT, number=isolate(number))
 
 
-def licence(number: str) -> Wording:
-    return format_lazy(LICENCE, number=isolate(number))
+def licence(number: str) -> BilingualText:
+    return _in_both(LICENCE, number=isolate(number))
+
+
+def _in_both(text: Promise, **values: str) -> BilingualText:
+    ar, en = (in_language(text, language).format(**values) for language in LANGUAGES)
+    return BilingualText(ar, en)
 
 
 def worker(name_ar: str, name_en: str, permit: str) -> BilingualText:

@@ -1,11 +1,13 @@
 """A person's register profile is kept in the shared cache, and any change to what it shows is seen
 at once: by the person, their family, the buyer and the seller of a car."""
 
+import contextlib
 import datetime as dt
 import pickle
 
 import pytest
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -54,6 +56,25 @@ def test_a_kept_profile_holds_no_lazy_text_and_its_labels_read_in_each_language(
     assert b"_lazy_proxy_unpickle" not in pickle.dumps(kept, pickle.HIGHEST_PROTOCOL)
     assert passport.label.ar == f"جواز رقم \u2066{passport.value}\u2069"
     assert passport.label.en == f"Passport \u2066{passport.value}\u2069"
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def test_a_change_rolled_back_is_not_left_in_the_kept_profile(demo):
+    """A profile read inside the transaction that changed it shows the change, and is not kept:
+    the transaction may roll back (an approval failing after its effect), and the cache would then
+    show for a minute what never happened."""
+    before = profile(demo["father"]).facts["passports"]
+    with contextlib.suppress(_RolledBack), transaction.atomic():
+        passport = m.Passport.objects.get(holder__civil_id=demo["father"])
+        passport.expires_on = timezone.localdate() + dt.timedelta(days=5)
+        passport.save(update_fields=["expires_on"])
+        assert profile(demo["father"]).facts["passports"][0]["days_left"] == 5
+        raise _RolledBack
+    assert profile(demo["father"]).facts["passports"] == before
+    assert queries_for(demo["father"]) == 0  # read after the rollback: kept again
 
 
 def test_a_changed_passport_shows_at_once(demo):
@@ -116,11 +137,15 @@ def test_a_new_day_makes_a_new_profile(demo):
 
 
 def test_the_change_is_forgotten_again_when_it_commits(demo, django_capture_on_commit_callbacks):
+    """Another process may keep what it read between a change and its commit; the commit forgets
+    it again. (What the changing transaction reads itself is not kept: see the rollback above.)"""
     passport = m.Passport.objects.get(holder__civil_id=demo["father"])
+    as_it_was = profile(demo["father"])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         passport.expires_on = timezone.localdate() + dt.timedelta(days=9)
         passport.save(update_fields=["expires_on"])
-        profile(demo["father"])  # a reader before the commit keeps what it read...
+    # A reader in another process, before the commit, keeps the profile it read.
+    cache.set(f"registry:profile:{demo['father']}", (timezone.localdate(), as_it_was), 60)
     assert queries_for(demo["father"]) == 0
     for callback in callbacks:  # ...until the commit forgets it
         callback()

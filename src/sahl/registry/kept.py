@@ -3,9 +3,10 @@
 Every service page, application page and submission reads it, and it takes 8 queries to put
 together. A change to any register row it is made of forgets the profiles that row shows in (see
 registry.receivers), at once and again at commit, so that a reader in between cannot keep the old
-one. What remains is the usual window of a cache without locks: a reader that began before the
-commit may store what it read just after it; the lifetime bounds that (and changes made to the
-registers outside Sahl)."""
+one. A profile read inside the transaction that changed it is not kept: that transaction may still
+roll back, and the cache would then show for a minute what never happened. What remains is the
+usual window of a cache without locks: a reader that began before the commit may store what it
+read just after it; the lifetime bounds that (and changes made to the registers outside Sahl)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def kept_profile(civil_id: str, today: dt.date, make: Callable[[], Profile | Non
     if found is not None and found[0] == today:
         return cast("Profile", found[1])
     profile = make()
-    if profile is not None:
+    if profile is not None and not _changed_in_this_transaction(_key(civil_id)):
         cache.set(_key(civil_id), (today, profile), settings.SAHL_REGISTER_PROFILE_SECONDS)
     return profile
 
@@ -47,4 +48,27 @@ def forget_profiles(civil_ids: Iterable[str]) -> None:
     if not keys or not keeping():
         return
     cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    transaction.on_commit(_Forget(frozenset(keys)))
+
+
+class _Forget:
+    """What a change does again at commit: forget the profiles it changed. Waiting in the
+    transaction's commit callbacks, it also says which profiles the transaction has changed so far:
+    Django drops the callbacks of a transaction or savepoint that rolls back, and with them the
+    mark."""
+
+    def __init__(self, keys: frozenset[str]) -> None:
+        self.keys = keys
+
+    def __call__(self) -> None:
+        cache.delete_many(list(self.keys))
+
+
+def _changed_in_this_transaction(key: str) -> bool:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    # Django keeps (savepoint ids, callback, robust) for each on_commit callback not yet run.
+    return any(
+        isinstance(waiting[1], _Forget) and key in waiting[1].keys for waiting in connection.run_on_commit
+    )

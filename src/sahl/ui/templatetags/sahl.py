@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django import template
+from django.template.loader_tags import BlockNode
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import escape, format_html
@@ -154,10 +155,17 @@ def kept_once(parser: template.base.Parser, token: template.base.Token) -> KeptO
     keys = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
     nodelist = parser.parse(("endkept_once",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("a {% block %} cannot be kept: put {% kept_once %} inside it")
     return KeptOnceNode(nodelist, keys)
 
 
 class KeptOnceNode(template.Node):
+    # Its inside is not searched by node type: `{% extends %}` looks for the blocks of the whole
+    # base template on every render (most of the frame is kept, and was walked each time), and a
+    # kept part holds no block (refused above).
+    child_nodelists = ()
+
     def __init__(self, nodelist: template.NodeList, keys: list[template.base.FilterExpression]) -> None:
         self.nodelist, self.keys = nodelist, keys
         self.kept: dict[tuple[str, ...], SafeString] = {}

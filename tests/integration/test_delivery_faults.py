@@ -229,3 +229,28 @@ def test_a_hanging_agency_times_out_and_does_not_hold_up_another(login, demo, ag
     assert {d.state for d in deliveries_of(quick_ones)} == {"sent"}
     assert working.stats()["accepted"] == 2
     assert Destination.objects.get(name="agency:moc").failures_in_a_row == 0
+
+
+def test_the_persons_page_says_where_the_delivery_is_read_with_its_own_row(login, demo, agency, clock):
+    """The application's page shows its delivery to the agency's system (waiting, then received with
+    the agency's reference) without reading the outbox apart: it comes with the page's row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agency("mew")
+    (reference,) = file_applications(login, demo, MEW, 1)
+    father = login(demo["father"], "en")
+
+    def page() -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            html = father.get(f"/applications/{reference}").content.decode()
+        return html, [q["sql"] for q in queries if "outbox_delivery" in q["sql"]]
+
+    waiting, outbox_reads = page()
+    assert "being sent to the agency&#x27;s system" in waiting
+    assert len(outbox_reads) == 1 and "applications_applicationpage" in outbox_reads[0]
+    run_due()
+    sent = deliveries_of([reference])[0]
+    assert sent.state == "sent" and sent.result["reference"]
+    received, _ = page()
+    assert "its system received it" in received and sent.result["reference"] in received

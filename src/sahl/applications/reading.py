@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from sahl.applications import clock, eligibility
@@ -42,6 +43,7 @@ from sahl.identity.models import User
 from sahl.mandates import services as mandates
 from sahl.mandates.rules import Action
 from sahl.mandates.services import Authority
+from sahl.outbox import services as outbox
 from sahl.registry.adapters import Profile, registers
 from sahl.registry.companies import CompanyDetails
 
@@ -343,6 +345,8 @@ class ApplicationDetail:
     view: Viewpoint  # the asker's own point of view: the others by name, whose turn, what next
     names: Mapping[str, BilingualText]  # the register's names of the others on it, by civil ID
     handover: Handover | None  # how the approved result reaches the asker (kiosk or courier)
+    # Its delivery to the agency's system ({"state", "reference"}), when asked for and sent there.
+    delivery: Mapping[str, Any] | None = None
 
     @property
     def sent_to_agency(self) -> bool:
@@ -350,22 +354,23 @@ class ApplicationDetail:
         return any(e.kind == HistoryEvent.Kind.SENT_TO_AGENCY for e in self.history)
 
 
-def application_detail(who: Who, reference: str) -> ApplicationDetail:
+def application_detail(who: Who, reference: str, *, with_delivery: bool = False) -> ApplicationDetail:
     """One application as the asker may see it (NotFound as `application_for`): one read of its
-    prepared page (ADR 0043), by its reference, with who may see it in the row. An application
-    whose page was never prepared (loaded in bulk, not yet rebuilt) is read from its rows."""
+    prepared page (ADR 0043), by its reference, with who may see it in the row, and with its
+    delivery to the agency's system if asked (the person's page shows it). An application whose page
+    was never prepared (loaded in bulk, not yet rebuilt) is read from its rows."""
     asking = acting(who)
     authority = asking
     if not asking.is_self:
         authority = mandates.authorize(asking.actor, asking.subject, None, Action.VIEW)
-    found = _PAGE.rows(reference)
+    found = (_PAGE_AND_DELIVERY if with_delivery else _PAGE).rows(reference)
     if not found:
-        return _detail_from_rows(who, reference)
-    application_id, viewers, category, content = found[0]
+        return _detail_from_rows(who, reference, with_delivery)
+    application_id, viewers, category, content, *delivery = found[0]
     if authority.subject not in viewers or not authority.reaches(category):
         raise NotFound("application.not_found")
     mandates.record_use(asking, "application", reference=reference, agency_id=content["agency"]["id"])
-    return prepared_detail(application_id, content, authority.subject)
+    return prepared_detail(application_id, content, authority.subject, delivery[0] if delivery else None)
 
 
 # The prepared page by its unique reference, the read of every application page and API answer.
@@ -373,6 +378,18 @@ _PAGE = CompiledRead(
     ApplicationPage,
     lambda reference: ApplicationPage.objects.filter(reference=reference).values_list(
         "application_id", "viewers", "category", "content"
+    ),
+    slots=1,
+)
+# The same with the newest delivery to the agency's system (outbox), read in the same round trip.
+_PAGE_AND_DELIVERY = CompiledRead(
+    ApplicationPage,
+    lambda reference: (
+        ApplicationPage.objects.filter(reference=reference)
+        .annotate(
+            delivery=outbox.latest_answer(Concat(Value("application:"), OuterRef("reference")), "agency")
+        )
+        .values_list("application_id", "viewers", "category", "content", "delivery")
     ),
     slots=1,
 )
@@ -401,7 +418,9 @@ def _both(found: Mapping[str, str] | None) -> BilingualText | None:
     return BilingualText(found["ar"], found["en"]) if found else None
 
 
-def prepared_detail(application_id: int, c: Mapping[str, Any], subject: str) -> ApplicationDetail:
+def prepared_detail(
+    application_id: int, c: Mapping[str, Any], subject: str, delivery: Mapping[str, Any] | None = None
+) -> ApplicationDetail:
     """The detail as `subject` sees it, from the prepared page's content (no query, but for the
     names of the others on an application filed before names were kept): the rows come back as
     unsaved model objects, so the page, the API and the viewpoint read them as before."""
@@ -501,6 +520,7 @@ def prepared_detail(application_id: int, c: Mapping[str, Any], subject: str) -> 
         )
         if handover and is_applicant
         else None,
+        delivery=delivery,
     )
 
 
@@ -508,7 +528,7 @@ def _named(part: Mapping[str, Any]) -> dict[str, str]:
     return {"name_ar": part["name"]["ar"], "name_en": part["name"]["en"]}
 
 
-def _detail_from_rows(who: Who, reference: str) -> ApplicationDetail:
+def _detail_from_rows(who: Who, reference: str, with_delivery: bool = False) -> ApplicationDetail:
     """The detail read from the application's own rows and the registers (the path before ADR 0043)."""
     application = application_for(who, reference)
     subject = acting(who).subject
@@ -543,4 +563,7 @@ def _detail_from_rows(who: Who, reference: str) -> ApplicationDetail:
         view=viewpoint(application, definition, parties, names, subject, is_applicant, history),
         names=names,
         handover=handover_for(application, definition, profile) if is_applicant else None,
+        delivery=outbox.answered(outbox.latest(f"application:{reference}", "agency"))
+        if with_delivery
+        else None,
     )

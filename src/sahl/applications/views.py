@@ -29,7 +29,6 @@ from sahl.identity import throttle
 from sahl.identity.current import address_of
 from sahl.mandates import services as mandates
 from sahl.mandates.current import acting_of
-from sahl.outbox import services as outbox
 from sahl.ui.body_limits import body_limit
 from sahl.ui.errors import for_error
 from sahl.ui.kept_html import KeptHtml
@@ -204,7 +203,7 @@ def _mine_row(card: reading.Card, language: str, statuses: dict[str, str]) -> di
 @require_GET
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     try:
-        page = reading.application_detail(_person(request), reference)
+        page = reading.application_detail(_person(request), reference, with_delivery=True)
     except SahlError as error:
         return for_error(request, error)
     return render(request, "applications/detail.html", _detail(page))
@@ -213,9 +212,8 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _detail(page: reading.ApplicationDetail) -> dict[str, object]:
     """The page's context: the application as the person may see it, the parts other apps
     contribute (the fee and its payments), and the delivery to the agency's system."""
-    reference = page.application.reference
-    # Only an application sent to the agency can have been delivered to its system (no read else).
-    delivery = outbox.latest(f"application:{reference}", "agency") if page.sent_to_agency else None
+    # Only an application sent to the agency can have been delivered to its system.
+    delivery = page.delivery if page.sent_to_agency else None
     return (
         {"page": page, "history": _history(page), "answers": _answers(page)}
         | TEXTS
@@ -269,7 +267,9 @@ def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
             upload = _files(request).get("document")
             responding.respond(user, reference, request.POST.get("answer", ""), upload)
     except FormInvalid as invalid:
-        context = _detail(reading.application_detail(user, reference)) | {"errors": invalid.errors}
+        context = _detail(reading.application_detail(user, reference, with_delivery=True)) | {
+            "errors": invalid.errors
+        }
         return render(request, "applications/detail.html", context, status=400)
     except SahlError as error:
         return for_error(request, error)

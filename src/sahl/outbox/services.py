@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import JSONField, Prefetch, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import JSONObject
 
 from sahl.core import queue
 from sahl.core.compiled import CompiledRead, all_columns
@@ -108,6 +110,20 @@ def for_topics(topics: list[str]) -> dict[str, list[Delivery]]:
 def latest(topic: str, channel: str) -> Delivery | None:
     found = _LATEST.instances(topic, channel)  # on every application page sent to an agency
     return found[0] if found else None
+
+
+def latest_answer(topic: Any, channel: str) -> Subquery:
+    """The newest delivery's state and the reference the other side answered with, as JSON (or
+    NULL), as part of another read: `topic` is an expression of that read (the application page
+    reads its agency's delivery with its own row, one round trip instead of two)."""
+    newest = Delivery.objects.filter(topic=topic, channel=channel).order_by("-created_at", "-pk")
+    answer = JSONObject(state="state", reference=KeyTextTransform("reference", "result"))
+    return Subquery(newest.values_list(answer)[:1], output_field=JSONField())
+
+
+def answered(delivery: Delivery | None) -> dict[str, Any] | None:
+    """`latest`'s delivery as `latest_answer` gives it."""
+    return {"state": delivery.state, "reference": delivery.result.get("reference")} if delivery else None
 
 
 _LATEST = CompiledRead(

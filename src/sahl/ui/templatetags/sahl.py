@@ -9,13 +9,14 @@ from django import template
 from django.template.loader_tags import BlockNode
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, pgettext
 
 from sahl.core.bilingual import FSI, LRI, PDI, BilingualText, isolate
 from sahl.core.money import Money
 from sahl.core.small_counts import SMALLEST_SHOWN
+from sahl.ui.rows import escaped
 
 register = template.Library()
 
@@ -44,8 +45,9 @@ def tr(obj: object, field: str = "name") -> str:
 def code(value: object) -> SafeString:
     """`{{ application.reference|code }}`: a code (reference, plate, civil ID, payment or document
     number) as one unbroken left-to-right unit, whatever the text around it; sahl.css keeps it on
-    one line (`.code`)."""
-    return format_html('<bdi dir="ltr" class="code">{}</bdi>', value)
+    one line (`.code`). Written out rather than by `format_html`: a queue page puts in 50 (2.5 µs
+    each by format_html, 0.9 µs so)."""
+    return mark_safe(f'<bdi dir="ltr" class="code">{escaped(value)}</bdi>')  # noqa: S308 - escaped
 
 
 @register.filter(name="isolate")

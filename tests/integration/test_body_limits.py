@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.utils.html import escape
 
 from sahl.applications.rules import ANSWER_MAX_BODY, MAX_BODY
 from sahl.complaints.media import PHOTO_MAX_BYTES
@@ -142,18 +143,33 @@ def test_a_body_without_a_length_under_the_limit_reaches_the_view(login, demo):
     assert response.status_code == 302 and "_auth_user_id" in client.session
 
 
-def test_a_body_without_a_length_the_server_does_not_end_is_left_unread(db):
-    """A server that does not end the body itself (Django's runserver) would block a reader."""
-    body = Counted(b"x" * (5 * MB))
-    client = Client()
-    client.generic(
-        "POST",
-        "/accounts/login/",
-        CONTENT_TYPE=MULTIPART,
-        HTTP_TRANSFER_ENCODING="chunked",
-        **{"wsgi.input": body},
+def unended(client: Client, path: str, body: Counted, content_type: str) -> HttpResponse:
+    """A POST without Content-Length that the server does not end (uWSGI's HTTP socket, runserver)."""
+    return client.generic(
+        "POST", path, CONTENT_TYPE=content_type, HTTP_TRANSFER_ENCODING="chunked", **{"wsgi.input": body}
     )
+
+
+def test_a_body_without_a_length_the_server_does_not_end_is_left_unread_and_answered_411(db):
+    """Read, it would block; left alone, Django would take it for none (a login form answered as
+    if empty, an API call as if it sent nothing). It is refused, unread, in the person's language."""
+    body = Counted(b"x" * (5 * MB))
+    page = unended(Client(HTTP_ACCEPT_LANGUAGE="en"), "/accounts/login/", body, MULTIPART)
     assert getattr(body, "taken", 0) == 0
+    assert page.status_code == 411
+    assert escape(message("request.length_required", "en")) in page.content.decode()
+    arabic = unended(Client(), "/accounts/login/", Counted(b"x"), MULTIPART).content.decode()
+    assert escape(message("request.length_required", "ar")) in arabic and "Content-Length" in arabic
+
+    api = unended(
+        Client(HTTP_ACCEPT_LANGUAGE="en"), "/api/v1/me/acting-as", Counted(b"{}"), "application/json"
+    )
+    problem = api.json()
+    assert api.status_code == 411 and api["Content-Type"] == "application/problem+json"
+    assert problem["code"] == "request.length_required" and problem["type"] == type_of(
+        "request.length_required"
+    )
+    assert problem["messages"]["ar"] == message("request.length_required", "ar")
 
 
 def test_a_body_hands_out_a_line_without_newlines_64_kb_at_a_time():

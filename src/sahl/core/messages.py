@@ -344,6 +344,9 @@ MESSAGES.update(
             "This address does not accept this kind of request; the Allow header lists those it accepts."
         ),
         "request.too_large": _("The request is larger than the limit ({limit} MB); nothing was changed."),
+        "request.length_required": _(
+            "The request's body was sent without its length (Content-Length); send it with one. Nothing was changed."
+        ),
         "request.too_many": _(
             "There have been many requests in a short time, so this one was refused. Try again after a little while."
         ),

@@ -40,6 +40,8 @@ MEANINGS = {
     404: "Not found, or not yours to see (the two are not told apart).",
     409: "It clashes with the current state (someone acted first, or the Idempotency-Key was used "
     "for another request); nothing was changed.",
+    411: "The body was sent in chunks, without a Content-Length, to a server that reads a body by its "
+    "length; it was not read and nothing was changed. Send the body with its length.",
     413: "The request body is larger than the limit; it was not read and nothing was changed.",
     422: "Understood but not acceptable in its content; nothing was changed.",
     429: "Too many requests of this kind for now; nothing was done. Try again after `Retry-After` seconds.",
@@ -136,7 +138,7 @@ class Document(OpenAPISchema):
         if in_path:
             common |= {404}  # nothing at an address whose parameter is not one
         if "requestBody" in details:
-            common |= {413}
+            common |= {411, 413}
         if operation.auth_callbacks:
             common |= {401}
         if session:

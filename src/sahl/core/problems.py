@@ -25,6 +25,7 @@ GENERIC_CODES: dict[int, str] = {
     403: "request.forbidden",
     404: "request.not_found",
     405: "request.method_not_allowed",
+    411: "request.length_required",
     413: "request.too_large",
     429: "request.too_many",
     500: "server.error",
@@ -35,8 +36,8 @@ GENERIC_CODES: dict[int, str] = {
 # handlers give it; domain errors add their own codes (core.errors.http_status picks their status:
 # NotFound 404, Conflict 409, Forbidden 403, TooMany 429, any other 400). Which operations can meet
 # which: 400, 404 (an unknown address), 405, 500 and 503 any; 401 those that need a login or a token;
-# 403 `request.csrf` the unsafe ones of a logged-in session; 409 writes with an Idempotency-Key; 413
-# those with a body; 422 those that take a service's form answers; 429 those throttled.
+# 403 `request.csrf` the unsafe ones of a logged-in session; 409 writes with an Idempotency-Key; 411
+# and 413 those with a body; 422 those that take a service's form answers; 429 those throttled.
 STATUSES: dict[int, tuple[str, ...]] = {
     400: ("request.bad",),
     401: (
@@ -56,6 +57,7 @@ STATUSES: dict[int, tuple[str, ...]] = {
     404: ("request.not_found",),
     405: ("request.method_not_allowed",),
     409: ("idempotency.conflict",),
+    411: ("request.length_required",),
     413: ("request.too_large",),
     422: ("application.form_invalid",),
     429: ("request.too_many",),

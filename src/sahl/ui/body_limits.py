@@ -7,7 +7,9 @@ function). `BodyLimitMiddleware`, above every middleware and view that reads a b
 own refusal) as soon as the declared `Content-Length` is over the limit. A body without a length
 (`Transfer-Encoding: chunked`) is read up to the limit into a spooled file (memory up to
 FILE_UPLOAD_MAX_MEMORY_SIZE, disk after) and refused at the limit; under it, Django reads it from
-there, which it would not do otherwise (it takes a body without a length for an empty one).
+there, which it would not do otherwise (it takes a body without a length for an empty one). A
+server that does not end such a body itself (uWSGI's HTTP socket, production's: ADR 0067) leaves it
+unread: the request is answered 411 Length Required, not served as if it had no body.
 
 The rest of a refused body is never read by the application. gunicorn drops an application's
 `Connection` header, but it closes a connection whose body it could not drain in 64 KB (both the
@@ -40,6 +42,7 @@ MB = 1024 * 1024
 LINE = 64 * 1024  # the longest piece of a line a body hands out at once
 CHUNK = 64 * 1024  # what a body without a length is read by
 CODE = "request.too_large"
+NO_LENGTH = "request.length_required"
 
 View = TypeVar("View", bound=Callable[..., Any])
 # The route's own answer (e.g. Open311's error format): request, the route's kwargs, the limit.
@@ -106,10 +109,14 @@ def _declared_length(request: HttpRequest) -> int | None:
     return length if length >= 0 else None
 
 
-def _streamed(request: HttpRequest) -> bool:
-    """A body without a length that the server ends itself (gunicorn, chunked): servers that do
-    not say so leave it unread, and Django takes it for an empty one."""
-    return "HTTP_TRANSFER_ENCODING" in request.META and bool(request.META.get("wsgi.input_terminated"))
+def _sent_without_length(request: HttpRequest) -> bool:
+    return "HTTP_TRANSFER_ENCODING" in request.META
+
+
+def _ended_by_the_server(request: HttpRequest) -> bool:
+    """Whether the server ends a body without a length itself (gunicorn says so); one that does
+    not leaves it unread, and Django would take it for an empty one."""
+    return bool(request.META.get("wsgi.input_terminated"))
 
 
 class _Lines:
@@ -156,6 +163,13 @@ def refusal(request: HttpRequest, limit: BodyLimit, kwargs: Mapping[str, Any]) -
     return error_page(request, 413, CODE, **params)
 
 
+def _length_required(request: HttpRequest) -> HttpResponse:
+    log.warning("request body without a length, left unread", extra={"path": request.path})
+    if problems.wants_problem(request):
+        return problems.problem(411, NO_LENGTH)
+    return error_page(request, 411, NO_LENGTH)
+
+
 class BodyLimitMiddleware:
     """Refuses a body over its route's limit before it is read (see the module's docstring).
 
@@ -168,7 +182,9 @@ class BodyLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         length = _declared_length(request)
-        if length is None and _streamed(request):
+        if length is None and _sent_without_length(request):
+            if not _ended_by_the_server(request):
+                return _length_required(request)
             return self._streamed(request)
         if length:
             if length > default_limit():  # only then is the route's own limit looked up

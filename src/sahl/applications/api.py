@@ -183,7 +183,7 @@ def detail(user: "Authority", reference: str) -> ApplicationDetail:
     page = reading.application_detail(user, reference)
     application, request, decision, turn = page.application, page.open_request, page.decision, page.view.turn
     return ApplicationDetail(
-        **summary(application).model_dump(),
+        **dict(summary(application)),  # its fields as they are (a dump would be validated again)
         version=application.version.number,
         fee=f"{application.fee_fils // 1000}.{application.fee_fils % 1000:03d}",
         answers=application.form_data if page.is_applicant else {},

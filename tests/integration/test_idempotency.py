@@ -103,6 +103,26 @@ def test_the_apply_form_replays_its_key_and_refuses_it_for_other_answers(login, 
     assert counts() == before
 
 
+def test_the_apply_form_replays_its_key_after_the_person_stopped_being_eligible(login, demo):
+    """A free renewal completes at once and its car is then too early to renew: the same form sent
+    again (a lost answer, a double click) still leads to the application it filed, not to a refusal."""
+    expat = login(demo["expat"], "en")
+    renewal, answers = "moi.vehicle-registration-renewal", {"plate_number": "45-20002"}
+    reference = reference_of(apply(expat, renewal, answers, key="renew-key-1"))
+    car = Vehicle.objects.get(plate="45-20002")
+    car.registration_expiry += dt.timedelta(days=365)  # as the renewal's approval leaves it
+    car.save(update_fields=["registration_expiry"])
+    before = counts()
+    again = apply(expat, renewal, answers, key="renew-key-1")
+    assert again.status_code == 302 and again["Location"].endswith(f"/applications/{reference}")
+    assert counts() == before
+    refused = apply(expat, renewal, answers, key="renew-key-2")  # a new submission is refused, as before
+    assert refused.status_code == 400 and 'data-verdict="application.too_early"' in refused.content.decode()
+    other = apply(expat, renewal, {"plate_number": "45-20002 "}, key="renew-key-1")
+    assert other.status_code == 409  # the key with other answers, as for an eligible person
+    assert counts() == before
+
+
 def test_a_too_long_key_is_refused_before_anything_is_done(login, demo, passport):
     father = login(demo["father"], "en")
     before = counts()

@@ -142,6 +142,24 @@ def submit(
     return filed[0] if filed else _replay(answer)
 
 
+def filed_before(
+    code: str,
+    answers: Mapping[str, Any],
+    files: Mapping[str, Upload],
+    idempotency_key: str,
+    *,
+    page: ApplyPage,
+) -> Application | None:
+    """The application this very request filed before, under its key, when the person may no longer
+    file it (a free renewal completes at once, and its car is then too early to renew): a repeated
+    submission is answered as the first was, whatever changed since. None when the key is new."""
+    if not idempotency_key or len(idempotency_key) > idempotency.KEY_LENGTH:
+        return None
+    request_hash = _fingerprint(f"{code} for {page.acting.subject}", page.definition, answers, files)
+    answer = idempotency.answered(idempotency.person(page.acting.actor.pk), idempotency_key, request_hash)
+    return _replay(answer) if answer is not None else None
+
+
 def _check_effects(definition: ServiceDefinition, answers: dict[str, Any]) -> None:
     """Answers that an effect could not carry out are refused at filing, not at approval."""
     for name in definition.effects:

@@ -103,6 +103,14 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         # Said as the service page said it; a refused mandate or a refused submission is an error.
         if request.method == "POST" or page.verdict.status == 403:
             status = page.verdict.status
+        if request.method == "POST" and page.verdict.status != 403:
+            try:  # unless it repeats a submission that filed one (the verdict may have changed since)
+                key = request.POST.get("idempotency_key", "")
+                filed = filing.filed_before(code, request.POST, _files(request), key, page=page)
+            except SahlError as error:
+                return for_error(request, error)
+            if filed is not None:
+                return redirect("applications:detail", reference=filed.reference)
     elif request.method == "POST":
         try:
             if "save_draft" in request.POST:

@@ -76,6 +76,18 @@ def once(caller: str, key: str, request_hash: str, work: Callable[[], tuple[int,
     return Answer(status, body, replayed=False)
 
 
+def answered(caller: str, key: str, request_hash: str) -> Answer | None:
+    """What the caller's earlier request with this key was answered, if this is that request again
+    and it was answered; None for a key not used (or still being worked on), without taking it.
+    For a caller who could not do the work now (no longer eligible) but may be asking again."""
+    earlier = IdempotentRequest.objects.filter(caller=caller, key=key).first()
+    if earlier is None or not earlier.status_code:
+        return None
+    if earlier.request_hash != request_hash:
+        raise IdempotencyConflict()
+    return Answer(earlier.status_code, earlier.response, replayed=True)
+
+
 _TAKE = """
 INSERT INTO "idempotency_idempotentrequest" ("caller", "key", "request_hash", "status_code", "response", "created_at")
 VALUES (%s, %s, %s, 0, '{}', %s)

@@ -67,10 +67,7 @@ def once(caller: str, key: str, request_hash: str, work: Callable[[], tuple[int,
     with transaction.atomic():
         taken = _take(caller, key, request_hash)
         if taken is None:  # used before (a concurrent twin waited for it on PostgreSQL)
-            earlier = IdempotentRequest.objects.get(caller=caller, key=key)
-            if earlier.request_hash != request_hash:
-                raise IdempotencyConflict()
-            return Answer(earlier.status_code, earlier.response, replayed=True)
+            return _replay(IdempotentRequest.objects.get(caller=caller, key=key), request_hash)
         status, body = work()
         IdempotentRequest.objects.filter(pk=taken).update(status_code=status, response=body)
     return Answer(status, body, replayed=False)
@@ -83,6 +80,11 @@ def answered(caller: str, key: str, request_hash: str) -> Answer | None:
     earlier = IdempotentRequest.objects.filter(caller=caller, key=key).first()
     if earlier is None or not earlier.status_code:
         return None
+    return _replay(earlier, request_hash)
+
+
+def _replay(earlier: IdempotentRequest, request_hash: str) -> Answer:
+    """The answer kept for the key, for the same request; another request under it is a conflict."""
     if earlier.request_hash != request_hash:
         raise IdempotencyConflict()
     return Answer(earlier.status_code, earlier.response, replayed=True)

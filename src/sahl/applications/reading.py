@@ -564,6 +564,6 @@ def _detail_from_rows(who: Who, reference: str, with_delivery: bool = False) -> 
         names=names,
         handover=handover_for(application, definition, profile) if is_applicant else None,
         delivery=outbox.answered(outbox.latest(f"application:{reference}", "agency"))
-        if with_delivery
-        else None,
+        if with_delivery and any(e.kind == HistoryEvent.Kind.SENT_TO_AGENCY for e in history)
+        else None,  # only an application sent to the agency can have been delivered to its system
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -351,7 +351,11 @@ class ApplicationDetail:
     @property
     def sent_to_agency(self) -> bool:
         """Whether it went to the agency (only then may its system have been sent it)."""
-        return any(e.kind == HistoryEvent.Kind.SENT_TO_AGENCY for e in self.history)
+        return went_to_agency(self.history)
+
+
+def went_to_agency(history: Iterable[HistoryEvent]) -> bool:
+    return any(e.kind == HistoryEvent.Kind.SENT_TO_AGENCY for e in history)
 
 
 def application_detail(who: Who, reference: str, *, with_delivery: bool = False) -> ApplicationDetail:
@@ -564,6 +568,6 @@ def _detail_from_rows(who: Who, reference: str, with_delivery: bool = False) -> 
         names=names,
         handover=handover_for(application, definition, profile) if is_applicant else None,
         delivery=outbox.answered(outbox.latest(f"application:{reference}", "agency"))
-        if with_delivery and any(e.kind == HistoryEvent.Kind.SENT_TO_AGENCY for e in history)
+        if with_delivery and went_to_agency(history)
         else None,  # only an application sent to the agency can have been delivered to its system
     )

@@ -170,7 +170,8 @@ def test_the_sweep_queues_a_handling_whose_task_was_lost_once():
     waiting = [
         r
         for r in DBTaskResult.objects.filter(status=TaskResultStatus.READY)
-        if r.task_path.endswith("events.tasks.handle") and r.args_kwargs["args"] == [lost.pk]
+        if r.task_path.endswith("events.tasks.handle_event")
+        and r.args_kwargs["args"] == [str(lost.event_id), lost.subscriber]
     ]
     assert len(waiting) == 1
     run_tasks()
@@ -221,3 +222,19 @@ def test_a_document_nearing_its_expiry_is_announced_once_per_person_with_identif
         "amount_fils": 0,
     }
     assert demo["father"] not in str(event.payload)
+
+
+def test_a_task_queued_by_its_handlings_id_before_adr_0070_still_runs_it_once():
+    """Tasks name their handling by the event and the subscriber now; one queued by the handling's
+    id by the version before may still wait in the queue when the new version starts."""
+    event = announce(8)
+    old = handling(event, steady)
+    DBTaskResult.objects.filter(id=old.task_id).delete()
+    with transaction.atomic():
+        old.task_id = str(tasks.handle.enqueue(old.pk).id)
+        old.save(update_fields=["task_id"])
+    run_tasks()
+    assert CALLS["steady"] == [8]
+    assert handling(event, steady).state == "done"
+    assert tasks.run(old.pk) == "done"  # and never twice
+    assert CALLS["steady"] == [8]

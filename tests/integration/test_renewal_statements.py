@@ -16,7 +16,11 @@ from django_tasks_db.models import DBTaskResult
 from sahl.applications.models import Application, HistoryEvent
 from sahl.events import tasks
 from sahl.events.models import Event, Handling
+from sahl.identity import throttle
+from sahl.identity.models import User
 from tests.integration.conftest import reference_of, run_tasks
+from tests.redis_here import URL as REDIS_URL
+from tests.redis_here import redis_or_skip
 
 pytestmark = pytest.mark.django_db
 RENEWAL = "moi.vehicle-registration-renewal"
@@ -62,20 +66,44 @@ def test_a_renewal_is_filed_in_a_fixed_number_of_statements(login, demo):
 #  0  the registers' names of the people on it (ADR 0043): the subject is the only one, and their
 #     profile names them (before ADR 0066's day: one read before the transaction)
 #  2  savepoint and release (BEGIN and COMMIT outside a test: not statements the log shows)
-#  9  the submission itself, in the transaction:
-#       the idempotency key, taken by INSERT ... ON CONFLICT DO NOTHING (no savepoint, no read)
-#       the check that no other renewal of this car is open
-#       the application's insert, and one update (its reference, state, dates, together)
-#       the history: one insert of both steps
-#       the events: one insert of both; their handlings: one insert; their tasks: one insert
-#       the key's answer (the reference)
-#  read models kept at once, in the same transaction:
-#     1  the cards of "my applications" (ADR 0042): one upsert for both steps (`together`)
-#     the application's page (ADR 0043), once for both steps (`together`):
-#       1  on PostgreSQL, which builds the row itself (INSERT ... SELECT, ADR 0066)
-#       7  elsewhere: 6 reads of the application and its rows, and one upsert of its row
-# Before (issue 18): 55, of which 26 in the transaction, with no read model.
-STATEMENTS = {"postgresql": 26, "sqlite": 32}
+#  the submission itself, in the transaction:
+#     1  the idempotency key, taken by INSERT ... ON CONFLICT DO NOTHING (no savepoint, no read)
+#     1  the check that no other renewal of this car is open
+#     2  the application's insert, and one update (its reference, state, dates, together)
+#     1  the history: one insert of both steps (the events name their lines' ids)
+#     the events with what keeps them, on PostgreSQL in one statement (ADR 0070): their insert
+#       (both), their handlings', their tasks', and the read models kept at once: the cards of
+#       "my applications" (ADR 0042, one upsert for both steps) and the application's page (ADR
+#       0043, built by PostgreSQL: INSERT ... SELECT, ADR 0066). Elsewhere 3 inserts, the cards'
+#       upsert, and for the page 6 reads of the application and its rows and one upsert: 11
+#     1  the key's answer (the reference)
+# Before (issue 18): 55, of which 26 in the transaction, with no read model. Before ADR 0070: 26.
+STATEMENTS = {"postgresql": 22, "sqlite": 32}
+
+
+def test_as_production_files_it_a_renewal_is_ten_statements_at_most(settings, login, demo):
+    """Issue 18, point 6: the person opened the form (their register profile and login are then
+    kept in the shared cache), the filing throttle counts in Redis, sessions are read from the
+    cache: what is left is the filing's own statements (the list above, less the cache's)."""
+    settings.SAHL_CACHE_URL = REDIS_URL  # the filing throttle's counters (the cache stays in memory)
+    redis_or_skip(REDIS_URL)
+    settings.SESSION_ENGINE = "sahl.identity.session_store"
+    settings.SAHL_REGISTER_PROFILE_SECONDS = 60
+    settings.SAHL_KEEP_LOGIN_SECONDS = 300
+    expat = login(demo["expat"])
+    throttle.clear("filing", str(User.objects.get(civil_id=demo["expat"]).pk))  # a shared Redis
+    assert expat.get(f"/services/{RENEWAL}/apply").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        reference_of(file_renewal(expat, uuid.uuid4().hex))
+    # BEGIN and COMMIT: a savepoint inside the test, and no statement of the log outside it.
+    kinds = [kind for q in queries.captured_queries if (kind := kind_of(q["sql"])) != "savepoint"]
+    assert len(kinds) == AS_PRODUCTION[connection.vendor], "\n".join(kinds)
+
+
+# the service; a draft to resume; the filing's 7 on PostgreSQL (the key, the check, the insert and
+# the update, the history, the events with their handlings, tasks and read models, the answer),
+# 17 elsewhere. Before ADR 0070: 13 on PostgreSQL.
+AS_PRODUCTION = {"postgresql": 9, "sqlite": 19}
 
 
 def test_tasks_written_together_are_those_enqueue_writes_and_the_worker_runs_them(login, demo):
@@ -92,7 +120,7 @@ def test_tasks_written_together_are_those_enqueue_writes_and_the_worker_runs_the
     columns = ("status", "priority", "task_path", "queue_name", "backend_name", "run_after", "worker_ids")
     for handling in handlings:
         row = queued[handling.task_id]
-        assert row.args_kwargs == {"args": [handling.pk], "kwargs": {}}
+        assert row.args_kwargs == {"args": [str(handling.event_id), handling.subscriber], "kwargs": {}}
         assert [getattr(row, c) for c in columns] == [getattr(alone, c) for c in columns]
     run_tasks()
     assert set(Handling.objects.filter(pk__in=[h.pk for h in handlings]).values_list("state", flat=True)) == {
@@ -130,16 +158,18 @@ def test_an_automatic_certificate_is_filed_decided_and_issued_in_a_fixed_number_
 #  1  a draft to resume;  2  the filing throttle;  0  the registers' names (the profile names the
 #     subject, the only person on it)
 #  2  savepoint and release (BEGIN and COMMIT outside a test)
-# 25  the filing, approved and completed at once, in the transaction:
+# 20  the filing, approved and completed at once, in the transaction (on PostgreSQL):
 #       the idempotency key and its answer; the application's insert and its one update; the
 #       decision; the document (8: its holder's register profile, read again, and its insert);
-#       the history's and the events' inserts; the handlings, and two tasks' inserts (the PDF's
-#       goes first in the queue)
+#       the history's insert
 #       the wallet: the document read with its application and version, and nothing of the
 #         holder's register copies (no effect changed a register: ADR 0066)
-#       the cards: one upsert; the page: on PostgreSQL one statement, and one read of what an
-#         approval's handover needs (7 elsewhere, as for the renewal)
 #       the statistics: one read of both history lines and one upsert of both counters (`together`)
+#       one statement (ADR 0070): the events, their handlings, their tasks (two inserts: the PDF's
+#         goes first in the queue), the cards' upsert and the page's (built by PostgreSQL)
+#       the page: one read of what an approval's handover needs
+#     elsewhere 30: the events, handlings, tasks and cards one statement each, the page 7
 # Before (ADR 0066): 56 on PostgreSQL, with the counters in four, the page in seven, the
-# holder's register copies brought in step (eight) and the subject's name read apart.
-CERTIFICATE_STATEMENTS = {"postgresql": 40, "sqlite": 45}
+# holder's register copies brought in step (eight) and the subject's name read apart. Before ADR
+# 0070: 40.
+CERTIFICATE_STATEMENTS = {"postgresql": 35, "sqlite": 45}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from sahl.applications import id_ranges
 from sahl.applications.models import Application, ApplicationCard, Party
 from sahl.catalogue.models import Agency, Category, Service
+from sahl.core import one_statement
 
 SUBJECT = "subject"  # the role of the subject's own card
 BATCH = 20_000  # applications per rebuild batch: one short transaction each, at any size of table
@@ -76,9 +77,9 @@ def _now() -> Any:
 
 
 def keep(application_id: int) -> None:
-    """Write the application's cards as it is now: one statement, in the caller's transaction."""
-    with connection.cursor() as cursor:
-        cursor.execute(_statement("a.id = %s"), [_now(), application_id, application_id])
+    """Write the application's cards as it is now: one statement, in the caller's transaction (with
+    the events announced, when a step's listener keeps them: ADR 0070)."""
+    one_statement.run_or_join(_statement("a.id = %s"), [_now(), application_id, application_id])
 
 
 def rebuild() -> int:

@@ -35,6 +35,7 @@ from sahl.applications.models import (
 )
 from sahl.catalogue.models import Agency, Category, Service, ServiceVersion
 from sahl.catalogue.services import definition_of, definition_parsed
+from sahl.core import one_statement
 from sahl.core.bilingual import BilingualText
 from sahl.core.compiled import prepared_cursor
 from sahl.identity.models import User
@@ -181,16 +182,20 @@ def rebuild() -> int:
 
 def keep(application_ids: list[int]) -> None:
     """Write these applications' pages as they are now, in the caller's transaction: one
-    statement, and for an approval two more (its handover, from the definition's delivery)."""
-    # Prepared: PostgreSQL plans the statement once per connection (1.6 ms a time; it runs in 0.5).
+    statement (with the events announced, when a step's listener keeps them: ADR 0070), and for
+    an approval two more (its handover, from the definition's delivery)."""
+    one_statement.run_or_join(_kept(), [application_ids], then=_hand_over)
+
+
+def _hand_over(kept: list[tuple[Any, ...]]) -> None:
+    approved = [pk for pk, state, outcome in kept if _approved(state, outcome)]
+    if not approved:
+        return
     with prepared_cursor(connection) as cursor:
-        cursor.execute(_kept(), [application_ids])
-        approved = [pk for pk, state, outcome in cursor.fetchall() if _approved(state, outcome)]
-        if approved:
-            cursor.execute(_APPROVED, [approved])
-            found = cursor.fetchall()
-            definitions = {row[1]: definition_parsed(row[5], row[6], json.loads(row[7])) for row in found}
-            _fill(cursor, [row[:5] for row in found], definitions)
+        cursor.execute(_APPROVED, [approved])
+        found = cursor.fetchall()
+        definitions = {row[1]: definition_parsed(row[5], row[6], json.loads(row[7])) for row in found}
+        _fill(cursor, [row[:5] for row in found], definitions)
 
 
 def _approved(state: str, outcome: str | None) -> bool:

@@ -31,24 +31,22 @@ def new_ids(count: int) -> list[str]:
     return [str(make()) for _ in range(count)]
 
 
-def enqueue_many(task: Any, args: list[tuple[Any, ...]], ids: list[str]) -> None:
-    """Queue `task(*a)` for each `a` in `args` under the given `ids` (from `new_ids`), in one
-    statement: the rows `enqueue` would write one by one (same columns, priority, queue and run
-    time, and the `task_enqueued` signal for each), for the database backend the worker reads."""
+def rows_for(task: Any, args: list[tuple[Any, ...]], ids: list[str]) -> list[Any]:
+    """The rows `enqueue` would write for `task(*a)`, each `a` in `args`, under the given `ids`
+    (from `new_ids`): same columns, priority, queue and run time, for the database backend the
+    worker reads. The caller writes them with its change (`core.inserts`), then calls `enqueued`."""
     from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.compat import normalize_json, task_enqueued
+    from django_tasks_db.compat import normalize_json
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     backend = task.get_backend()
-    if not isinstance(backend, DatabaseBackend):  # another backend: its own enqueue, one by one
-        for one in args:
-            task.enqueue(*one)
-        return
+    if not isinstance(backend, DatabaseBackend):  # the outbox: a task commits with its change
+        raise TypeError(f"tasks are queued in the database, not with {type(backend).__name__}")
     backend.validate_task(task)
-    rows: list[Any] = [
+    return [
         DBTaskResult(
             id=task_id,
-            args_kwargs=normalize_json({"args": one, "kwargs": {}}),
+            args_kwargs=normalize_json({"args": list(one), "kwargs": {}}),
             priority=task.priority,
             task_path=task.module_path,
             queue_name=task.queue_name,
@@ -57,9 +55,15 @@ def enqueue_many(task: Any, args: list[tuple[Any, ...]], ids: list[str]) -> None
         )
         for one, task_id in zip(args, ids, strict=True)
     ]
-    DBTaskResult.objects.bulk_create(rows)
+
+
+def enqueued(rows: list[Any]) -> None:
+    """The `task_enqueued` signal `enqueue` sends, for rows from `rows_for` once written."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.compat import task_enqueued
+
     for row in rows:
-        task_enqueued.send(type(backend), task_result=row.task_result)
+        task_enqueued.send(DatabaseBackend, task_result=row.task_result)
 
 
 def waiting(task_ids: Iterable[str]) -> set[str]:

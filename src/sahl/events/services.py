@@ -3,8 +3,8 @@ cares listen, without the announcing app knowing who does.
 
 - `announce(event)` writes the event, one handling row per subscriber, and each handling's task, in
   the caller's transaction (the outbox: they commit or roll back with the change).
-  `announce_all(events)` does it for several at once in three statements whatever their number
-  (events, handlings, tasks): a submission's steps are announced together (ADR 0047).
+  `announce_all(events)` does it for several at once, whatever their number, in one statement on
+  PostgreSQL (ADR 0070; three elsewhere): a submission's steps are announced together (ADR 0047).
 - `@listen(EventClass)` in a listening app's `receivers.py`, imported by its `AppConfig.ready`,
   subscribes a function. It runs after commit from the task queue, once per event: the handling
   row is locked, the function runs, and the row is marked done in the same transaction, so what
@@ -22,7 +22,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from sahl.core import outside, queue
+from sahl.core import one_statement, outside, queue
 from sahl.core.errors import NotFound
 from sahl.events import tasks
 from sahl.events.models import Event, Handling
@@ -39,28 +39,30 @@ def announce(event: DomainEvent) -> Event:
 
 
 def announce_all(events: list[DomainEvent]) -> list[Event]:
-    """Write these events, in order, with their handlings and tasks: one insert each, whatever the
-    number. At-once subscribers run after the events are written: once per event, or once with the
-    list of their events (`together`). Call it inside the transaction of the change."""
+    """Write these events with their handlings and tasks, in one statement on PostgreSQL whatever
+    their number (`tasks.write`). At-once subscribers run first, in the events' order: once per
+    event, or once with the list of their events (`together`); they are given the events, not
+    their rows. Call it inside the transaction of the change."""
     if not outside.in_transaction():
         raise RuntimeError("announce() belongs inside the transaction of the change it announces")
     rows = [
         Event(type=e.type, version=e.version, subject=e.subject[:80], payload=e.payload()) for e in events
     ]
-    Event.objects.bulk_create(rows)
     handlings: list[Handling] = []
     together: dict[str, tuple[Subscriber, list[DomainEvent]]] = {}
-    for event, row in zip(events, rows, strict=True):
-        for subscriber in subscribers(event.type):
-            if subscriber.together:
-                together.setdefault(subscriber.name, (subscriber, []))[1].append(event)
-            elif subscriber.at_once:
-                subscriber.handler(event)
-            else:
-                handlings.append(Handling(event=row, subscriber=subscriber.name))
-    for subscriber, theirs in together.values():
-        subscriber.handler(theirs)
-    tasks.enqueue_new(handlings)
+    # The read models' upserts the at-once listeners make are written with the events (ADR 0070).
+    with one_statement.joining() as joined:
+        for event, row in zip(events, rows, strict=True):
+            for subscriber in subscribers(event.type):
+                if subscriber.together:
+                    together.setdefault(subscriber.name, (subscriber, []))[1].append(event)
+                elif subscriber.at_once:
+                    subscriber.handler(event)
+                else:
+                    handlings.append(Handling(event=row, subscriber=subscriber.name))
+        for subscriber, theirs in together.values():
+            subscriber.handler(theirs)
+    tasks.write(rows, handlings, joined)
     return rows
 
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
 from sahl.core import queue
+from sahl.core.one_statement import Joined, insert_together
 from sahl.events import rules
-from sahl.events.models import Handling
+from sahl.events.models import Event, Handling
 from sahl.events.registry import priority_of, subscribers
 from sahl.events.types import rebuild
 
@@ -21,25 +24,37 @@ State = Handling.State
 
 
 def enqueue(handling: Handling, at: dt.datetime | None = None) -> None:
-    handling.task_id = queue.enqueue(_handle_for(handling), handling.pk, at=at)
+    """Queue one handling's task again (a retry, a task lost) and name it on the row."""
+    handling.task_id = queue.enqueue(_handle_for(handling), *_arguments(handling), at=at)
     Handling.objects.filter(pk=handling.pk).update(task_id=handling.task_id)
 
 
-def enqueue_new(handlings: list[Handling]) -> None:
-    """Write new handlings with their tasks: one insert of the handlings, each naming its task,
-    and one of the tasks per priority (as `enqueue` would queue them, without a row updated after)."""
-    if not handlings:
-        return
+def write(events: list[Event], handlings: list[Handling], joined: Sequence[Joined] = ()) -> None:
+    """Write new events with their handlings, each naming its task, the tasks, and the statements
+    the at-once listeners joined (`core.one_statement`): one statement on PostgreSQL, one per table
+    and listener elsewhere, whatever their number. A task names its handling by the event's id and
+    the subscriber, both known before anything is written."""
     ids = queue.new_ids(len(handlings))
     for handling, task_id in zip(handlings, ids, strict=True):
         handling.task_id = task_id
-    Handling.objects.bulk_create(handlings)  # their ids come back (RETURNING): the tasks' arguments
     by_priority: dict[int, list[Handling]] = {}
     for handling in handlings:
         by_priority.setdefault(_priority(handling), []).append(handling)
-    for priority, theirs in by_priority.items():
-        task = handle.using(priority=priority) if priority else handle
-        queue.enqueue_many(task, [(h.pk,) for h in theirs], [h.task_id for h in theirs])
+    queued = [
+        queue.rows_for(
+            handle_event.using(priority=priority) if priority else handle_event,
+            [_arguments(h) for h in theirs],
+            [h.task_id for h in theirs],
+        )
+        for priority, theirs in by_priority.items()
+    ]
+    insert_together(events, handlings, *queued, joined=joined)
+    for rows in queued:
+        queue.enqueued(rows)
+
+
+def _arguments(handling: Handling) -> tuple[str, str]:
+    return str(handling.event_id), handling.subscriber
 
 
 def _priority(handling: Handling) -> int:
@@ -48,19 +63,30 @@ def _priority(handling: Handling) -> int:
 
 def _handle_for(handling: Handling) -> Any:
     priority = _priority(handling)
-    return handle.using(priority=priority) if priority else handle
+    return handle_event.using(priority=priority) if priority else handle_event
+
+
+@task()
+def handle_event(event_id: str, subscriber: str) -> str:
+    """Run one subscriber on one event, once. Returns what happened (for logs and tests)."""
+    return _run(Handling.objects.filter(event_id=event_id, subscriber=subscriber))
 
 
 @task()
 def handle(handling_id: int) -> str:
-    """Run one subscriber on one event, once. Returns what happened (for logs and tests)."""
+    """The same, for a task queued by its handling's id (before ADR 0070): such tasks may still
+    wait in a queue when a new version starts."""
     return run(handling_id)
 
 
 def run(handling_id: int) -> str:
+    return _run(Handling.objects.filter(pk=handling_id))
+
+
+def _run(found: QuerySet[Handling]) -> str:
     now = timezone.now()
     with transaction.atomic():
-        handling = Handling.objects.select_for_update().select_related("event").filter(pk=handling_id).first()
+        handling = found.select_for_update().select_related("event").first()
         if handling is None:
             return "missing"
         if handling.state in (State.DONE, State.GAVE_UP):

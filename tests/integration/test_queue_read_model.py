@@ -155,3 +155,31 @@ def test_a_queue_line_has_the_entrys_columns_in_order():
     from sahl.backoffice import services
 
     assert services.QueueLine._fields == services.QUEUE_FIELDS
+
+
+def test_a_line_kept_from_an_earlier_page_shows_every_change_to_its_case(login, demo, monkeypatch):
+    """Lines are kept by what they show (ui.rows.KeptRows): the same case taken, in the other
+    language, or past its due date is another line, never the one kept before."""
+    import re
+
+    from sahl.backoffice import views
+
+    caseworker = login(demo["caseworker"], "en")
+    _, reference = _file_passport(login, demo)
+
+    def line(page: str) -> str:
+        found = re.search(rf"<tr[^>]*>\s*<td[^>]*><a [^>]*><bdi[^>]*>{reference}</bdi>.*?</tr>", page, re.S)
+        assert found, page
+        return found.group(0)
+
+    before = line(_queue(caseworker))
+    assert line(_queue(caseworker)) == before and "overdue" not in before
+    name = caseworker.get("/backoffice/").wsgi_request.user.name_en
+    assert name not in before
+    assert caseworker.post(f"/backoffice/cases/{reference}/take").status_code == 302
+    assert name in line(_queue(caseworker))
+    arabic = login(demo["caseworker"], "ar")
+    assert "جواز" in line(_queue(arabic)) and "Passport" not in line(_queue(arabic))
+    due = Application.objects.get(reference=reference).due_on
+    monkeypatch.setattr(views.clock, "today", lambda: due + dt.timedelta(days=1))
+    assert 'class="overdue"' in line(_queue(caseworker))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
-from sahl.ui.rows import RowHtml, escaped
+from sahl.ui.rows import KeptRows, RowHtml, escaped
 
 
 def test_values_are_escaped_and_safe_markup_is_kept():
@@ -30,3 +30,28 @@ def test_each_row_is_rendered_in_order_and_an_empty_list_is_empty():
     row = RowHtml("<li>{n}</li>")
     assert row.render({"n": n} for n in range(3)) == "<li>0</li><li>1</li><li>2</li>"
     assert row.render([]) == ""
+
+
+def test_a_kept_row_is_made_once_for_its_key_and_a_new_key_makes_it_anew():
+    made: list[str] = []
+
+    def values(name: str):
+        def make():
+            made.append(name)
+            return {"name": name}
+
+        return make
+
+    kept = KeptRows(RowHtml('<li title="{name_label}">{name}</li>'), limit=3)
+    first = kept.render([(("a",), values("<a>")), (("b",), values("b"))], {"name": "Name"})
+    assert first == '<li title="Name">&lt;a&gt;</li><li title="Name">b</li>' and isinstance(first, SafeString)
+    again = kept.render(
+        [(("b",), values("changed, but under the same key")), (("a",), values("x"))], {"name": "Name"}
+    )
+    assert again == '<li title="Name">b</li><li title="Name">&lt;a&gt;</li>' and made == ["<a>", "b"]
+    # Other labels (another language) are another row; a full store is emptied, never wrong.
+    assert kept.render([(("a",), values("a"))], {"name": "الاسم"}) == '<li title="الاسم">a</li>'
+    assert kept.render([(("c",), values("c")), (("d",), values("d"))], {"name": "Name"}) == (
+        '<li title="Name">c</li><li title="Name">d</li>'
+    )
+    assert len(kept._kept) <= 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
@@ -38,7 +39,7 @@ if TYPE_CHECKING:  # views read models through services only
 from sahl.ui.errors import for_error
 from sahl.ui.kept_html import KeptHtml
 from sahl.ui.links import link
-from sahl.ui.rows import RowHtml
+from sahl.ui.rows import KeptRows, RowHtml
 from sahl.ui.templatetags.sahl import code, tr
 
 TEXTS = {"states": STATES, "events": EVENTS, "consents": CONSENTS}
@@ -74,7 +75,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "membership": page.membership,
             "labels": labels,
-            "rows": QUEUE_ROW.render((_queue_row(case, words) for case in page.cases), labels),
+            "rows": QUEUE_ROWS.render(
+                ((_row_key(case, words), partial(_queue_row, case, words)) for case in page.cases), labels
+            ),
             "next_page": f"?{following.urlencode()}" if page.after else "",
             "wanted": wanted,
             "services": _OPTIONS.get(
@@ -113,6 +116,9 @@ QUEUE_ROW = RowHtml(
     <td data-label="{caseworker_label}">{caseworker}</td>
   </tr>"""
 )
+# Each line as it was made, by what it shows (ui.rows.KeptRows): every caseworker of an agency opens
+# the same first page, and a line changes only when its case does.
+QUEUE_ROWS = KeptRows(QUEUE_ROW, limit=20_000)
 SERVICE_OPTION = RowHtml('<option value="{code}"{selected}>{name}</option>')
 # The options of an agency's services, by language and the one chosen: kept with the catalogue's
 # tuple of the agency's services (a new one at each publication). A filter naming no service of the
@@ -168,6 +174,22 @@ def _row_words(today: dt.date) -> _RowWords:
     language = language_of(get_language())
     states = {str(state): tr(word) for state, word in STATES.items()}
     return _RowWords(today, language, states, format_html(" <strong>{}</strong>", _("overdue")))
+
+
+def _row_key(case: Any, words: _RowWords) -> tuple[object, ...]:
+    """Every value a line of the queue is made of (see `_queue_row`), with the page's own."""
+    language = words.language
+    return (
+        language,
+        words.today,
+        get_script_prefix(),
+        case.reference,
+        case.state,
+        case.due_on,
+        case.assignee_id,
+        getattr(case, f"service_name_{language}"),
+        getattr(case, f"assignee_name_{language}"),
+    )
 
 
 def _queue_row(case: Any, words: _RowWords) -> dict[str, object]:

@@ -39,6 +39,7 @@ from sahl.core.bilingual import BilingualText, as_typed, isolate
 from sahl.core.compiled import CompiledRead
 from sahl.core.errors import BadInput, Forbidden, NotFound
 from sahl.core.languages import Wording
+from sahl.core.unsaved import unsaved
 from sahl.identity.models import User
 from sahl.mandates import services as mandates
 from sahl.mandates.rules import Action
@@ -428,12 +429,13 @@ def prepared_detail(
     """The detail as `subject` sees it, from the prepared page's content (no query, but for the
     names of the others on an application filed before names were kept): the rows come back as
     unsaved model objects, so the page, the API and the viewpoint read them as before."""
-    application = Application(
+    application = unsaved(
+        Application,
         pk=application_id,
         reference=c["reference"],
-        service=Service(pk=c["service"]["id"], code=c["service"]["code"], **_named(c["service"])),
-        version=ServiceVersion(pk=c["version"]["id"], number=c["version"]["number"]),
-        agency=Agency(pk=c["agency"]["id"], **_named(c["agency"])),
+        service=unsaved(Service, pk=c["service"]["id"], code=c["service"]["code"], **_named(c["service"])),
+        version=unsaved(ServiceVersion, pk=c["version"]["id"], number=c["version"]["number"]),
+        agency=unsaved(Agency, pk=c["agency"]["id"], **_named(c["agency"])),
         applicant_id=c["applicant_id"],
         subject_civil_id=c["subject"],
         state=c["state"],
@@ -446,15 +448,18 @@ def prepared_detail(
         paused_since=_date(c["paused_since"]),
     )
     definition = _definition(c["version"]["id"])
-    parties = [Party(role=p["role"], civil_id=p["civil_id"], consent=p["consent"]) for p in c["parties"]]
+    parties = [
+        unsaved(Party, role=p["role"], civil_id=p["civil_id"], consent=p["consent"]) for p in c["parties"]
+    ]
     is_applicant = application.subject_civil_id == subject
     history = [
-        HistoryEvent(
+        unsaved(
+            HistoryEvent,
             at=dt.datetime.fromisoformat(e["at"]),
             kind=e["kind"],
             note=e["note"],
             on_behalf_of=e["on_behalf_of"],
-            actor=User(name_ar=e["actor"]["ar"], name_en=e["actor"]["en"]) if e["actor"] else None,
+            actor=unsaved(User, name_ar=e["actor"]["ar"], name_en=e["actor"]["en"]) if e["actor"] else None,
         )
         for e in c["history"]
     ]
@@ -475,7 +480,8 @@ def prepared_detail(
         )
         if application.state == State.SUBMITTED
         else None,
-        open_request=InfoRequest(
+        open_request=unsaved(
+            InfoRequest,
             message=request["message"],
             document_code=request["document_code"],
             requested_at=dt.datetime.fromisoformat(request["requested_at"]),
@@ -483,7 +489,8 @@ def prepared_detail(
         if request and is_applicant
         else None,
         documents=[
-            IssuedDocument(
+            unsaved(
+                IssuedDocument,
                 pk=d["id"],
                 document=d["document"],
                 title_ar=d["title"]["ar"],
@@ -498,12 +505,13 @@ def prepared_detail(
             if d["holder"] == subject
         ],
         attachments=[
-            Attachment(pk=a["id"], document_code=a["document_code"], extension=a["extension"])
+            unsaved(Attachment, pk=a["id"], document_code=a["document_code"], extension=a["extension"])
             for a in c["attachments"]
         ]
         if is_applicant
         else [],
-        decision=Decision(
+        decision=unsaved(
+            Decision,
             outcome=decision["outcome"],
             reason=decision["reason"],
             decided_at=dt.datetime.fromisoformat(decision["decided_at"]),

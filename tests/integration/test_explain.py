@@ -67,6 +67,7 @@ def hot_queries(demo) -> dict[str, Callable[[], QuerySet]]:
     from sahl.backoffice import services as backoffice
     from sahl.identity.models import User
     from sahl.notifications.models import Message
+    from sahl.payments import services as payments
     from sahl.registry.adapters import DatabaseRegisters
     from sahl.registry.models import DrivingLicence, Person, Vehicle
     from sahl.wallet.models import Credential
@@ -89,6 +90,9 @@ def hot_queries(demo) -> dict[str, Callable[[], QuerySet]]:
         ),
         "application detail": lambda: reading._visible(father).filter(reference=reference),
         "application page": lambda: ApplicationPage.objects.filter(reference=reference),
+        "payments of an application": lambda: payments._of_application(
+            any_application.pk if any_application else 1
+        ),
         "history": lambda: HistoryEvent.objects.filter(application__reference=reference).order_by("at", "pk"),
         "applications where I am a party": lambda: Party.objects.filter(
             civil_id=demo["father"], consent="pending"

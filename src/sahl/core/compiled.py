@@ -87,6 +87,11 @@ class _Compiled:
                 raise ValueError(f"a marker must stand for whole parameters: {self.sql}")
             self.places.append(found)
         self.alias = alias
+        # What turns each column's value into Python's (JSON, SQLite's dates): worked out once, not
+        # by `results_iter` on every call (5 % of the personal home's three reads).
+        self.converters = self.compiler.get_converters(
+            [column[0] for column in self.compiler.select[: self.compiler.col_count]]
+        )
 
     def run(self, values: Sequence[object]) -> list[tuple[Any, ...]]:
         params = list(self.params)
@@ -101,7 +106,9 @@ class _Compiled:
         ):
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
-        return list(self.compiler.results_iter(results=[fetched], tuple_expected=True))
+        if not self.converters:
+            return fetched
+        return [tuple(row) for row in self.compiler.apply_converters(fetched, self.converters)]
 
 
 def _marker(slot: int, kind: type) -> object:

@@ -238,3 +238,50 @@ def test_a_task_queued_by_its_handlings_id_before_adr_0070_still_runs_it_once():
     assert handling(event, steady).state == "done"
     assert tasks.run(old.pk) == "done"  # and never twice
     assert CALLS["steady"] == [8]
+
+
+@event_type
+@dataclass(frozen=True)
+class Counted(DomainEvent):
+    """An event of the tests' own whose subscriber acts on even numbers only (`when`)."""
+
+    type = "test.counted"
+    number: int
+
+    @property
+    def subject(self) -> str:
+        return f"counted:{self.number}"
+
+
+EVEN: list[int] = []
+
+
+@listen(Counted, when=lambda event: event.number % 2 == 0)
+def even_only(event: Counted) -> None:
+    EVEN.append(event.number)
+
+
+def test_a_subscriber_is_queued_only_for_the_events_it_takes():
+    EVEN.clear()
+    with transaction.atomic():
+        odd, even = events.announce_all([Counted(number=1), Counted(number=2)])
+    assert not Handling.objects.filter(event=odd).exists()  # no handling, no task, no run
+    assert Handling.objects.filter(event=even).count() == 1
+    run_tasks()
+    assert EVEN == [2]
+
+
+def test_a_handling_queued_before_its_subscriber_had_when_is_done_without_running_it():
+    EVEN.clear()
+    with transaction.atomic():
+        odd = events.announce(Counted(number=3))
+        queued = Handling.objects.create(
+            event=odd, subscriber=f"{even_only.__module__}.{even_only.__qualname__}"
+        )
+    assert tasks.run(queued.pk) == "done"
+    assert EVEN == []
+
+
+def test_when_is_for_task_subscribers():
+    with pytest.raises(ValueError, match="task subscribers"):
+        listen(Counted, at_once=True, when=lambda event: True)

@@ -58,7 +58,7 @@ def announce_all(events: list[DomainEvent]) -> list[Event]:
                     together.setdefault(subscriber.name, (subscriber, []))[1].append(event)
                 elif subscriber.at_once:
                     subscriber.handler(event)
-                else:
+                elif subscriber.takes(event):
                     handlings.append(Handling(event=row, subscriber=subscriber.name))
         for subscriber, theirs in together.values():
             subscriber.handler(theirs)

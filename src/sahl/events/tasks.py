@@ -101,7 +101,9 @@ def _run(found: QuerySet[Handling]) -> str:
         handling.attempts += 1
         try:
             with transaction.atomic():
-                subscriber.handler(rebuild(handling.event.type, handling.event.payload))
+                event = rebuild(handling.event.type, handling.event.payload)
+                if subscriber.takes(event):  # one queued before its `when` was given is not run
+                    subscriber.handler(event)
         except Exception as error:
             return _failed(handling, error, now)
         handling.state, handling.handled_at, handling.last_error = State.DONE, now, ""

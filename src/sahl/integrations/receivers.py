@@ -10,9 +10,11 @@ from sahl.events.types import ApplicationMoved
 from sahl.integrations import services
 
 
-@listen(ApplicationMoved)
+def _went_to_the_agency(event: ApplicationMoved) -> bool:
+    return event.to_state == State.IN_REVIEW and event.kind == HistoryEvent.Kind.SENT_TO_AGENCY
+
+
+@listen(ApplicationMoved, when=_went_to_the_agency)
 def sent_to_agency(event: ApplicationMoved) -> None:
-    if event.to_state != State.IN_REVIEW or event.kind != HistoryEvent.Kind.SENT_TO_AGENCY:
-        return
     application = Application.objects.select_related("version", "agency").get(pk=event.application_id)
     services.send_to_agency(application)

@@ -8,7 +8,6 @@ from sahl.events.types import ApplicationDecided, ApplicationEvent, ApplicationM
 from sahl.payments import services
 
 
-@listen(ApplicationDecided, ApplicationMoved)
+@listen(ApplicationDecided, ApplicationMoved, when=lambda event: event.to_state in ENDED_WITHOUT_SERVICE)
 def refund_when_ended(event: ApplicationEvent) -> None:
-    if event.to_state in ENDED_WITHOUT_SERVICE:
-        services.refund_if_paid(event.application_id)
+    services.refund_if_paid(event.application_id)

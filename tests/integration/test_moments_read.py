@@ -11,7 +11,10 @@ from django.db.backends.postgresql.psycopg_any import BaseTzLoader
 
 from sahl.core.moments_read import UtcMomentLoader
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's loader of timestamptz"),
+]
 
 MOMENTS = [
     "2026-12-07 14:40:08.548431+00",
@@ -24,8 +27,6 @@ MOMENTS = [
 
 
 def test_moments_come_back_in_utc_as_djangos_loader_gives_them():
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's loader")
     with connection.cursor() as cursor:
         loader = cursor.cursor.adapters.get_loader(1184, 0)
         assert loader is UtcMomentLoader  # not Django's Python one

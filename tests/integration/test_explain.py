@@ -93,6 +93,16 @@ def hot_queries(demo) -> dict[str, Callable[[], QuerySet]]:
         "payments of an application": lambda: payments._of_application(
             any_application.pk if any_application else 1
         ),
+        # As wallet.revoking reads them when a company's licence is cancelled (in that transaction).
+        "documents filed for a company": lambda: IssuedDocument.objects.filter(
+            document="commercial_licence",
+            application__in=Application.objects.filter(
+                form_data__has_key="company", form_data__company="CR-100001"
+            ).values("pk"),
+        ),
+        "documents a company holds": lambda: IssuedDocument.objects.filter(
+            document="commercial_licence", holder_civil_id="CR-100001"
+        ),
         "history": lambda: HistoryEvent.objects.filter(application__reference=reference).order_by("at", "pk"),
         "applications where I am a party": lambda: Party.objects.filter(
             civil_id=demo["father"], consent="pending"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTransform
 
 from sahl.applications.states import CATEGORY, Category, State
 from sahl.core.append_only import AppendOnly
@@ -56,6 +57,14 @@ class Application(models.Model):
                 name="open_cases_by_due",
             ),
             models.Index(fields=["subject_civil_id", "-created_at"]),  # "my applications", acting or not
+            # The applications filed for a company (their answers name it): the documents certifying
+            # it are found through them when its licence is cancelled (wallet.revoking). Partial:
+            # only the applications whose answers have a company.
+            models.Index(
+                KeyTransform("company", "form_data"),
+                condition=models.Q(form_data__has_key="company"),
+                name="application_of_company",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -355,6 +355,7 @@ def main() -> None:
     print(f"bench: {static}", flush=True)
     records = log_everyone(base, url, args)  # sessions live in the database: both servers use them
     rows += measure_floor(wrk, url, args, records, wanted, settings, "before")
+    skipped: list[str] = []
     for scenario in SAHL:
         if scenario.name not in wanted:
             continue
@@ -373,6 +374,13 @@ def main() -> None:
                 print(f"  {scenario.name:<13} documents: {row['documents']}", flush=True)
             if row:
                 rows.append(row | {"compared_with": scenario.floor, "worker_class": worker_class})
+            else:  # said in the report, not only on the console: a missing row reads as forgotten
+                skipped.append(
+                    f"{scenario.title} on {worker_class}: not run, {len(pool)} records left (a car is "
+                    "renewed once: drop the bench database to prepare it afresh with new cars)"
+                    if scenario.once
+                    else f"{scenario.title} on {worker_class}: not run, {len(pool)} records"
+                )
         if worker is not None:
             servers.stop(worker)
     for server in running.values():
@@ -401,7 +409,7 @@ def main() -> None:
             "cache": cache or "each process's memory",
             "logins_seconds": records.get("logins_seconds"),
         },
-        "notes": [*NOTES, static.capitalize()],
+        "notes": [*skipped, *NOTES, static.capitalize()],
         "rows": rows,
     }
     json_path, md_path = report.write(result, args.results)

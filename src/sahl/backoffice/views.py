@@ -177,18 +177,13 @@ def _row_words(today: dt.date) -> _RowWords:
 
 
 def _row_key(case: Any, words: _RowWords) -> tuple[object, ...]:
-    """Every value a line of the queue is made of (see `_queue_row`), with the page's own."""
-    language = words.language
+    """The page's own values and every column of the case: whatever `_queue_row` reads of it is in
+    the key, without listing it a second time."""
     return (
-        language,
+        words.language,
         words.today,
         get_script_prefix(),
-        case.reference,
-        case.state,
-        case.due_on,
-        case.assignee_id,
-        getattr(case, f"service_name_{language}"),
-        getattr(case, f"assignee_name_{language}"),
+        *(getattr(case, c) for c in services.QUEUE_FIELDS),
     )
 
 

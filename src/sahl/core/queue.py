@@ -34,7 +34,8 @@ def new_ids(count: int) -> list[str]:
 def rows_for(task: Any, args: list[tuple[Any, ...]], ids: list[str]) -> list[Any]:
     """The rows `enqueue` would write for `task(*a)`, each `a` in `args`, under the given `ids`
     (from `new_ids`): same columns, priority, queue and run time, for the database backend the
-    worker reads. The caller writes them with its change (`core.inserts`), then calls `enqueued`."""
+    worker reads. The caller writes them with its change (`core.one_statement`), then calls
+    `enqueued`."""
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.compat import normalize_json
     from django_tasks_db.models import DBTaskResult, get_date_max

@@ -46,7 +46,9 @@ CANCELS = {
 
 # Documents that certify a company's record, by the form answer naming the company: their
 # credentials carry the company as the commercial register has it, and nothing of the people who
-# own it or act for it. A cancelled licence revokes them, whoever holds them.
+# own it or act for it. A cancelled licence revokes them, whoever holds them. Each answer needs its
+# index on the applications (`application_of_company` reads "company"), or the cancellation reads
+# every document of the kind (wallet.revoking).
 COMPANY_DOCUMENTS = {"commercial_licence": "company"}
 
 # The documents the wallet copies from the registers (wallet.registered), with the register's details

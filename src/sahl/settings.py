@@ -368,7 +368,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "sahl.core.logs.RequestIdFilter"},
-        "missing_glyphs": {"()": "sahl.core.logs.MissingGlyphsFilter"},
     },
     "formatters": {"json": {"()": "sahl.core.logs.JsonFormatter"}},
     "handlers": {
@@ -385,10 +384,8 @@ LOGGING = {
         # its transpiled rules log their errors with the values compared (a person's age). Sahl tells
         # a rule's error itself (catalogue.rules), without the values.
         "celpy": {"level": "CRITICAL"},
-        # fpdf2's font subsetting writes some 60 INFO lines per PDF.
+        # fontTools reads the documents' font once a process, with INFO lines for its tables.
         "fontTools": {"level": "WARNING"},
-        # fpdf2 lists the characters a font lacks: possibly a person's name (core.logs).
-        "fpdf.output": {"filters": ["missing_glyphs"]},
         # httpx logs every request's URL: a push endpoint is a device's secret address (ADR 0055),
         # and agencies' URLs may carry tokens. The outbox logs each attempt without it.
         "httpx": {"level": "WARNING"},

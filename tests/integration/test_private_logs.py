@@ -122,24 +122,3 @@ def test_a_failed_task_keeps_and_logs_no_database_text(demo, log_lines):
     assert "IntegrityError" in kept.traceback and civil_id not in kept.traceback
     written = log_lines.getvalue()
     assert "IntegrityError" in written and civil_id not in written
-
-
-def test_characters_a_font_lacks_are_not_named_in_the_log():
-    """fpdf2 lists the characters a font lacks (fpdf/output.py), which may be those of a person's
-    name: core.logs.MissingGlyphsFilter, set on its logger in settings.LOGGING, keeps only that some
-    are missing. (With shaping on, as Sahl renders, fpdf2 does not reach that warning today.)"""
-    out = io.StringIO()
-    handler = logging.StreamHandler(out)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RequestIdFilter())
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        logging.getLogger("fpdf.output").warning(
-            "Font %s is missing the following glyphs: %s", "amiri-regular", "'趙' (\\u8d99), '麗' (\\u9e97)"
-        )
-    finally:
-        root.removeHandler(handler)
-    written = out.getvalue()
-    assert "amiri-regular" in written and "missing glyphs" in written  # operators still learn of it
-    assert "趙" not in written and "8d99" not in written.lower()

@@ -145,10 +145,9 @@ def test_fonts_ship_with_the_module():
 
 def test_the_font_is_read_once_per_process_not_per_document(monkeypatch):
     """Parsing Amiri's ~6,800 glyphs, metrics and names was most of a document's CPU time."""
-    from fontTools.ttLib.tables import _g_l_y_f, _h_m_t_x, _p_o_s_t
-    from fpdf.fonts import TTFFont
+    from fontTools import ttLib
 
-    render_pdf(make_document())  # the process's first document prepares the font
+    render_pdf(make_document())  # the process's first document reads the font
     reads: list[str] = []
 
     def counting(name, original):
@@ -158,9 +157,8 @@ def test_the_font_is_read_once_per_process_not_per_document(monkeypatch):
 
         return wrapper
 
-    monkeypatch.setattr(TTFFont, "__init__", counting("font file", TTFFont.__init__))
-    for table in (_g_l_y_f.table__g_l_y_f, _h_m_t_x.table__h_m_t_x, _p_o_s_t.table__p_o_s_t):
-        monkeypatch.setattr(table, "decompile", counting(table.__name__, table.decompile))
+    monkeypatch.setattr(ttLib.TTFont, "__init__", counting("font file", ttLib.TTFont.__init__))
+    monkeypatch.setattr(pdf_fonts.Face, "__init__", counting("face", pdf_fonts.Face.__init__))
 
     first = render_pdf(make_document(reference="SAHL-2026-000200"))
     second = render_pdf(make_document(holder_name=BilingualText(ar="سارة علي", en="Sara Ali")))
@@ -168,3 +166,79 @@ def test_the_font_is_read_once_per_process_not_per_document(monkeypatch):
     assert reads == []
     assert "سارة علي" in text_of(second)
     assert "SAHL-2026-000200" in text_of(first)
+
+
+def test_texts_shaped_for_one_document_serve_the_next(monkeypatch):
+    """The labels, the instructions and the agency are shaped once a process; a document shapes
+    only what is its own (here the name, the reference and the verification address)."""
+    render_pdf(make_document())
+    shaped: list[str] = []
+    original = pdf_fonts.Face._shape
+
+    def counting(self, text, rtl):
+        shaped.append(text)
+        return original(self, text, rtl)
+
+    monkeypatch.setattr(pdf_fonts.Face, "_shape", counting)
+    render_pdf(
+        make_document(
+            reference="SAHL-2026-000777",
+            holder_name=BilingualText(ar="نورة", en="Noura"),
+            verify_url="https://sahl.example.gov/verify/ZZZZ-YYYY-XXXX",
+        )
+    )
+    assert shaped
+    assert all(
+        any(part in text for part in ("000777", "نورة", "Noura", "ZZZZ", "1/1")) or text == "·"
+        for text in shaped
+    ), shaped
+
+
+def test_the_file_is_well_formed_and_its_font_a_valid_subset(rendered):
+    """pypdf in strict mode reads the cross-reference table at its offsets; fontTools checks every
+    table's checksum of the embedded program, which keeps the file's glyph numbers and holds only
+    the outlines drawn."""
+    from fontTools import ttLib
+
+    reader = PdfReader(io.BytesIO(rendered), strict=True)
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    assert len(fonts) == 2  # regular and bold
+    for font in fonts.values():
+        font = font.get_object()
+        assert font["/Subtype"] == "/Type0" and font["/Encoding"] == "/Identity-H"
+        assert re.fullmatch(r"/[A-Z]{6}\+Amiri-(Regular|Bold)", font["/BaseFont"])
+        cid_font = font["/DescendantFonts"][0].get_object()
+        program = cid_font["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+        parsed = ttLib.TTFont(io.BytesIO(program), checkChecksums=2)
+        full = ttLib.TTFont(pdf_fonts.FONTS / pdf_fonts.STYLES["B" if "Bold" in font["/BaseFont"] else ""])
+        names, full_names = parsed.getGlyphOrder(), full.getGlyphOrder()
+        assert len(names) == len(full_names)  # the same numbers: CIDToGIDMap /Identity
+        drawn = [gid for gid, name in enumerate(names) if parsed["glyf"][name].numberOfContours]
+        assert 10 < len(drawn) < 300
+        for gid in drawn:  # each outline is the font's own at that number
+            ours, theirs = parsed["glyf"][names[gid]], full["glyf"][full_names[gid]]
+            assert ours.getCoordinates(parsed["glyf"])[0] == theirs.getCoordinates(full["glyf"])[0]
+    assert len(rendered) < 60_000
+
+
+def test_many_rows_flow_onto_a_second_page_each_with_the_reference():
+    label = BilingualText(ar="بند", en="Item")
+    fields = tuple((label, f"value-{n:02d}") for n in range(40))
+    data = render_pdf(make_document(fields=fields))
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert len(pages) == 2
+    texts = [_BIDI_CONTROLS.sub("", page.extract_text()) for page in pages]
+    assert "SAHL-2026-000123" in texts[0] and "1/2" in texts[0]
+    assert "SAHL-2026-000123" in texts[1] and "2/2" in texts[1]
+    joined = "\n".join(texts)
+    assert all(f"value-{n:02d}" in joined for n in range(40))
+    assert "7KQ2-M9XD-4TPA" in texts[1]  # the verification block follows the table
+
+
+def test_an_arabic_name_with_its_marks_keeps_every_letter():
+    name = "مُحَمَّد عَلِيّ"
+    text = text_of(render_pdf(make_document(holder_name=BilingualText(ar=name, en="Muhammad Ali"))))
+    letters = {c for c in name if not unicodedata.combining(c) and c != " "}
+    line = next(line for line in text.splitlines() if "Muhammad Ali" in line)
+    assert letters <= set(line)
+    assert not re.search("[\u0900-\u1fff]", line)  # nothing made up from a glyph's number

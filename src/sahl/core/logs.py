@@ -34,17 +34,6 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class MissingGlyphsFilter(logging.Filter):
-    """fpdf2 names the characters a font lacks, which may be letters of a person's name: the log
-    keeps the font and that some are missing, never which."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and record.msg.startswith("Font %s is missing the following glyphs"):
-            font = record.args[0] if isinstance(record.args, tuple) and record.args else "?"
-            record.msg, record.args = "Font %s is missing glyphs for some characters of a document", (font,)
-        return True
-
-
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {

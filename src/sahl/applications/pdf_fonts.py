@@ -12,8 +12,11 @@ composite glyph is rewritten, and the subset is a few table copies and one join.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import struct
+import sys
 import threading
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +88,11 @@ class Face:
         reader = font.reader
         glyf = reader["glyf"]
         offsets = font["loca"].locations
-        self._outlines = tuple(glyf[offsets[i] : offsets[i + 1]] for i in range(self._count))
+        # Each outline padded to four bytes, as the subset's glyph table lays them end to end.
+        self._outlines = tuple(
+            glyf[offsets[i] : offsets[i + 1]] + b"\0" * (-(offsets[i + 1] - offsets[i]) % 4)
+            for i in range(self._count)
+        )
         self._tables = {tag: reader[tag] for tag in ("head", "hhea", "maxp", *_KEPT_TABLES) if tag in reader}
         self._parts: dict[int, tuple[int, ...]] = {}
         self._shaped: dict[tuple[str, bool], Shaped] = {}
@@ -138,18 +145,14 @@ class Face:
         kept = {0}
         for gid in used:
             kept.update(self.parts(gid))
-        glyf = bytearray()
-        loca = bytearray()
-        hmtx = bytearray()
-        for gid in range(self._count):
-            loca += struct.pack(">I", len(glyf))
-            if gid in kept:
-                outline = self._outlines[gid]
-                glyf += outline + b"\0" * (-len(outline) % 4)
-                hmtx += struct.pack(">Hh", self.advances[gid], self._lsb[gid])
-            else:
-                hmtx += b"\0\0\0\0"
-        loca += struct.pack(">I", len(glyf))
+        kept_in_order = sorted(kept)
+        sizes = [0] * self._count
+        hmtx = bytearray(4 * self._count)  # every glyph not kept: no advance, no bearing
+        for gid in kept_in_order:
+            sizes[gid] = len(self._outlines[gid])
+            struct.pack_into(">Hh", hmtx, 4 * gid, self.advances[gid], self._lsb[gid])
+        glyf = b"".join(self._outlines[gid] for gid in kept_in_order)
+        loca = _big_endian(array("I", itertools.accumulate(sizes, initial=0)))
         head = bytearray(self._tables["head"])
         head[8:12] = b"\0\0\0\0"  # checkSumAdjustment, set once the whole file is known
         head[50:52] = struct.pack(">h", 1)  # long offsets in loca
@@ -157,11 +160,11 @@ class Face:
         hhea[34:36] = struct.pack(">H", self._count)  # every glyph has its own metrics here
         tables = {
             **{tag: data for tag, data in self._tables.items() if tag in _KEPT_TABLES},
-            "glyf": bytes(glyf),
+            "glyf": glyf,
             "head": bytes(head),
             "hhea": bytes(hhea),
             "hmtx": bytes(hmtx),
-            "loca": bytes(loca),
+            "loca": loca,
             "maxp": self._tables["maxp"],
         }
         return _font_file(tables)
@@ -185,9 +188,17 @@ def _components(outline: bytes) -> list[int]:
             return found
 
 
+def _big_endian(numbers: array[int]) -> bytes:
+    if sys.byteorder == "little":
+        numbers.byteswap()
+    return numbers.tobytes()
+
+
 def _checksum(data: bytes) -> int:
-    padded = data + b"\0" * (-len(data) % 4)
-    return sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
+    numbers = array("I", data + b"\0" * (-len(data) % 4))
+    if sys.byteorder == "little":
+        numbers.byteswap()
+    return sum(numbers) & 0xFFFFFFFF
 
 
 def _font_file(tables: dict[str, bytes]) -> bytes:

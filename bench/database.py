@@ -180,6 +180,22 @@ def analyze_stale(url: str) -> None:
         print(f"bench: analysed {len(stale)} tables autovacuum would have: {', '.join(stale)}", flush=True)
 
 
+def tasks_drained(url: str, wait: float) -> tuple[int, float]:
+    """Waits (up to `wait` seconds) until no task is left waiting for the worker; how many were
+    waiting at first, and how long it took."""
+    query = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
+    started = time.monotonic()
+    with psycopg.connect(url, autocommit=True) as db:
+        row = db.execute(query).fetchone()
+        first = row[0] if row else 0
+        waiting = first
+        while waiting and time.monotonic() - started < wait:
+            time.sleep(0.5)
+            row = db.execute(query).fetchone()
+            waiting = row[0] if row else 0
+    return first, time.monotonic() - started
+
+
 def documents_ready(url: str, service: str, since: dt.datetime, wait: float) -> dict[str, Any]:
     """The documents of `service` filed since `since`: how many, how many were ready within 5 s of
     the submission, and the delays (s). Waits up to `wait` seconds for the worker to catch up."""

@@ -9,7 +9,10 @@ import uuid
 
 import pytest
 from django.db import connection, transaction
+from django.db.models.functions import Now
+from django.db.models.sql import InsertQuery
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from sahl.core import one_statement
 from sahl.events.models import Event, Handling
@@ -72,3 +75,70 @@ def test_a_batch_mixing_rows_with_and_without_their_keys_or_two_models_is_refuse
         mixed = [Handling(pk=10**9, event_id=uuid.uuid4(), subscriber="a"), Handling(subscriber="b")]
         with pytest.raises(ValueError, match="every row or none"):
             one_statement.insert_together(mixed)
+
+
+def _events(tag: str, count: int) -> list[Event]:
+    moment = timezone.now()
+    return [
+        Event(type="test.shaped", subject=f"{tag}:{n}", payload={"n": n, "tag": tag}, occurred_at=moment)
+        for n in range(count)
+    ]
+
+
+# The gathered statement, and so its kept shapes, are PostgreSQL's: elsewhere bulk_create writes.
+only_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the one statement is PostgreSQL's (bulk_create elsewhere)"
+)
+
+
+@only_postgresql
+@pytest.mark.parametrize("count", [1, 3], ids=["one row", "several rows"])
+def test_an_insert_of_a_known_shape_is_written_as_django_writes_it_without_compiling_it(count, monkeypatch):
+    """The first batch of a model and columns is compiled by Django and its text kept; a later
+    batch of that shape gets the same text and its values prepared as Django prepares them."""
+    one_statement._SHAPES.clear()
+    first = _events("first", count)
+    learned_sql, learned_params = one_statement._compiled(first)
+    compiled: list[object] = []
+    original = InsertQuery.get_compiler
+    monkeypatch.setattr(
+        InsertQuery, "get_compiler", lambda self, *a, **k: compiled.append(self) or original(self, *a, **k)
+    )
+    again = [Event(**{f.attname: getattr(e, f.attname) for f in Event._meta.concrete_fields}) for e in first]
+    kept_sql, kept_params = one_statement._compiled(again)
+    assert compiled == []  # no compiler this time
+    assert kept_sql == learned_sql
+    assert [_plain(p) for p in kept_params] == [_plain(p) for p in learned_params]
+
+    second = _events("second", count)
+    with transaction.atomic():
+        one_statement.insert_together(second)
+    assert compiled == []
+    written = Event.objects.filter(type="test.shaped", subject__startswith="second:").order_by("subject")
+    assert [(e.pk, e.payload, e.occurred_at) for e in written] == [
+        (e.pk, e.payload, e.occurred_at) for e in second
+    ]
+
+
+@only_postgresql
+def test_a_value_that_is_an_expression_is_left_to_django(monkeypatch):
+    one_statement._SHAPES.clear()
+    one_statement._compiled(_events("learn", 1))
+    compiled: list[object] = []
+    original = InsertQuery.get_compiler
+    monkeypatch.setattr(
+        InsertQuery, "get_compiler", lambda self, *a, **k: compiled.append(self) or original(self, *a, **k)
+    )
+    [event] = _events("expression", 1)
+    event.occurred_at = Now()
+    with transaction.atomic():
+        one_statement.insert_together([event])
+    assert len(compiled) == 1
+    assert Event.objects.get(subject="expression:0").occurred_at is not None
+
+
+def _plain(param: object) -> object:
+    """A parameter as compared: psycopg's JSON wrapper by the object it holds."""
+    if isinstance(param, list):
+        return [_plain(p) for p in param]
+    return getattr(param, "obj", param)

@@ -181,9 +181,13 @@ def analyze_stale(url: str) -> None:
 
 
 def tasks_drained(url: str, wait: float) -> tuple[int, float]:
-    """Waits (up to `wait` seconds) until no task is left waiting for the worker; how many were
+    """Waits (up to `wait` seconds) until no task due now is left for the worker; how many were
     waiting at first, and how long it took."""
-    query = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
+    # Not those due later (a reminder to pay, days after a renewal): the worker leaves them be.
+    query = (
+        "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+        "WHERE status = 'READY' AND (run_after IS NULL OR run_after <= now())"
+    )
     started = time.monotonic()
     with psycopg.connect(url, autocommit=True) as db:
         row = db.execute(query).fetchone()

@@ -434,3 +434,21 @@ def test_changes_committing_at_the_same_moment_do_not_wait_on_one_counter(demo):
     finally:
         release.set()
         other.join()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="WITH HOLD is PostgreSQL's")
+def test_the_rebuild_reads_the_history_in_one_transaction(monkeypatch):
+    """Outside a transaction Django declares its streaming cursor WITH HOLD, and PostgreSQL copies the
+    whole result to temporary files first: the country's 108 million history rows filled the disk.
+    Every read of the rebuild is made inside one."""
+    inside: list[bool] = []
+    original = rebuilding._read
+
+    def reading(query):
+        inside.append(transaction.get_connection().in_atomic_block)
+        return original(query)
+
+    monkeypatch.setattr(rebuilding, "_read", reading)
+    rebuilding.rebuild()
+    assert inside and all(inside)

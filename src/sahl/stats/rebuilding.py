@@ -74,7 +74,12 @@ def counted() -> tuple[Tally[Key], Tally[Key]]:
 
 def rebuild() -> int:
     """Replace every counter with what the truth says; returns the rows written."""
-    counts, amounts = counted()
+    # Read in one transaction: outside one, Django's streaming cursor is declared WITH HOLD, and
+    # PostgreSQL then copies the whole result to temporary files before the first row (the
+    # country's 108 million history rows filled the disk). Inside, it streams, and every table is
+    # read as of one moment.
+    with transaction.atomic():
+        counts, amounts = counted()
     rows = [
         Counter(
             kind=k.kind, month=k.month, agency=k.agency, subject=k.subject, days=k.days, level=int(k.level),

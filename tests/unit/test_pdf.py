@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from sahl.applications import pdf_fonts
 from sahl.applications.pdf import PdfDocument, render_pdf
-from sahl.applications.pdf_content import bidi_safe
+from sahl.applications.pdf_text import lines
 from sahl.core.bilingual import BilingualText
 
 # Direction marks, embeddings/overrides and isolates: invisible, and extractors add or keep them.
@@ -129,10 +129,18 @@ def test_qr_code_decodes_to_the_verify_url(rendered, tmp_path):
     assert result.stdout.strip() == "https://sahl.example.gov/verify/7KQ2-M9XD-4TPA"
 
 
-def test_latin_runs_inside_arabic_are_isolated():
-    assert bidi_safe("رقم الطلب SAHL-2026-000123.") == "رقم الطلب \u2066SAHL-2026-000123\u2069."
-    assert bidi_safe("منزل 7B، شارع 12") == "منزل \u20667B\u2069، شارع \u206612\u2069"
-    assert bidi_safe("SAHL-2026-000123") == "SAHL-2026-000123"  # no Arabic: left alone
+def test_latin_runs_inside_arabic_read_left_to_right():
+    """A reference or a house number inside Arabic is a run of its own, shaped left to right, and
+    the runs follow each other from the right; a text without Arabic is one run."""
+    face = pdf_fonts.face("")
+
+    def runs(text: str) -> list[str]:
+        [line] = lines(face, text, 100_000)
+        return ["".join(g.text for g in run.glyphs) for run in line.runs]
+
+    assert runs("رقم الطلب SAHL-2026-000123.") == [".", "SAHL-2026-000123", "رقم الطلب "[::-1]]
+    assert runs("منزل 7B، شارع 12") == ["12", "، شارع "[::-1], "7B", "منزل "[::-1]]
+    assert runs("SAHL-2026-000123 A") == ["SAHL-2026-000123 A"]
 
 
 def test_fonts_ship_with_the_module():

@@ -1,5 +1,5 @@
 """What an issued document's PDF holds (see pdf.py): the document's data, the fixed texts in
-both languages, the colours, and the bidi helpers the layout (pdf_layout.py) uses.
+both languages, the colours, and `is_arabic`, which decides how a text reads.
 
 Every text is shown in both languages on one page, whatever the request's language: data
 (BilingualText) and code text (gettext) alike are read with `in_language`.
@@ -24,10 +24,6 @@ RULE = (200, 205, 210)
 LABEL_FILL = (241, 244, 246)
 
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
-# A run of Latin letters/digits, possibly holding inner punctuation or spaces, that starts and ends
-# on a letter or digit (so sentence punctuation stays with the Arabic around it).
-_LATIN_RUN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z\-/.:_+@#%&=?~ ]*[0-9A-Za-z])?")
-_LRI, _PDI = "\u2066", "\u2069"
 
 NO_EXPIRY = _("Does not expire")
 VERIFY_HEADING = _("Verify this document")
@@ -60,13 +56,3 @@ class PdfDocument:
 
 def is_arabic(text: str) -> bool:
     return _ARABIC.search(text) is not None
-
-
-def bidi_safe(text: str) -> str:
-    """Isolate Latin runs inside Arabic text so the bidi algorithm keeps their own order.
-
-    Without this, "SAHL-2026-000123" inside an Arabic sentence is shown as "000123-2026-SAHL".
-    """
-    if not is_arabic(text):
-        return text
-    return _LATIN_RUN.sub(lambda m: f"{_LRI}{m.group(0)}{_PDI}", text)

@@ -1,8 +1,8 @@
 """A paragraph of a document, broken into lines that fit a width, each line's runs in visual order.
 
 A paragraph holding Arabic reads right to left; the Latin letters and the digits in it (a plate
-number, a house number, a reference) are runs of their own that read left to right, as the
-isolates of `bidi_safe` make them in a browser. A paragraph without Arabic is one left-to-right run.
+number, a house number, a reference) are runs of their own that read left to right, as Unicode
+isolates (U+2066, U+2069) around them make them read in a browser. A paragraph without Arabic is one left-to-right run.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from sahl.applications.pdf_content import is_arabic
 from sahl.applications.pdf_fonts import Face, Shaped
 
-# What reads left to right inside Arabic: as `pdf_content._LATIN_RUN`, and Arabic-Indic digits.
+# What reads left to right inside Arabic: a run of Latin letters or digits (Western or Arabic-Indic),
+# possibly holding inner punctuation or spaces, that starts and ends on one (so sentence punctuation
+# stays with the Arabic around it).
 _LEFT_TO_RIGHT = re.compile(
     r"[0-9A-Za-z\u0660-\u0669\u06f0-\u06f9]"
     r"(?:[0-9A-Za-z\u0660-\u0669\u06f0-\u06f9\-/.:_+@#%&=?~ ]*[0-9A-Za-z\u0660-\u0669\u06f0-\u06f9])?"

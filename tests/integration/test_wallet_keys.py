@@ -135,6 +135,9 @@ def test_a_rotated_key_is_published_before_it_signs_and_until_what_the_old_one_s
 def test_a_key_rotated_at_once_stays_published_while_a_status_list_token_it_signed_lives(
     login, demo, http, monkeypatch
 ):
+    # Noon tomorrow, so "ten minutes before tonight's expiry" is after the issuance at any hour.
+    noon = timezone.localtime() + dt.timedelta(days=1)
+    travel(monkeypatch, noon.replace(hour=12, minute=0, second=0, microsecond=0))
     father = login(demo["father"], "en")
     licence = new_licence(father, demo["father"])
     licence.valid_until = timezone.localdate()  # its credentials expire tonight

@@ -185,7 +185,7 @@ def test_an_application_announces_its_steps_with_identifiers_only(login, demo):
     assert [e.type for e in found] == ["application.submitted", "application.moved"]  # then: payment due
     for event in found:
         assert set(event.payload) == {
-            "application_id", "reference", "history_id", "kind", "from_state", "to_state"
+            "application_id", "reference", "history_id", "kind", "from_state", "to_state", "service_id"
         }  # fmt: skip
         assert demo["expat"] not in str(event.payload)
 

@@ -456,3 +456,36 @@ def test_a_members_consent_given_earlier_in_the_journey_is_not_asked_again(demo,
     assert Entry.objects.filter(journey=journey, kind="consent_reused", step="fostering").count() == 1
     # A journey's consent is its own: outside it, she is asked as anyone would be.
     assert not Entry.objects.filter(kind="consent_reused", step="housing").exists()
+
+
+JOURNEYS_LISTENER = "sahl.journeys.receivers.application_moved"
+
+
+def test_only_applications_of_a_service_a_step_files_are_queued_for_journeys(demo, login, tmp_path):
+    """The journeys' listener is not queued for the steps of a service no journey files (ADR 0073);
+    a version that adds a step of that service is heard from its publication on."""
+    from sahl.catalogue.models import Service
+    from sahl.events.models import Handling
+    from sahl.journeys import followed
+    from tests.integration.conftest import reference_of
+
+    renewal = Service.objects.get(code="moi.vehicle-registration-renewal")
+    assert followed.follows(Service.objects.get(code="pahw.housing-application").pk)
+    assert not followed.follows(renewal.pk)  # read once, and kept
+    expat = login(demo["expat"])
+    filed = expat.post(
+        f"/services/{renewal.code}/apply", {"plate_number": "45-20002", "idempotency_key": "r-1"}
+    )
+    listeners = Handling.objects.filter(event__subject=f"application:{reference_of(filed)}")
+    assert listeners.exists()
+    assert not listeners.filter(subscriber=JOURNEYS_LISTENER).exists()
+
+    text = (publishing.DEFINITIONS / "married.yaml").read_text(encoding="utf-8")
+    text += """  - key: car
+    service: moi.vehicle-registration-renewal
+    runs: form
+    applicant: [husband]
+"""
+    (tmp_path / "married.yaml").write_text(text, encoding="utf-8")
+    publishing.load_journeys(tmp_path)
+    assert followed.follows(renewal.pk)

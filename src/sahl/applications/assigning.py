@@ -27,5 +27,6 @@ def assign(application: Application, caseworker: User, by: User | None = None) -
             kind=kind,
             from_state=state,
             to_state=state,
+            service_id=application.service_id,
         )
     )

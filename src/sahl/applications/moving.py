@@ -162,6 +162,7 @@ def transition(
             kind=kind,
             from_state=str(current),
             to_state=str(target),
+            service_id=application.service_id,
         )
 
     announce_in_turn(event)

@@ -58,6 +58,9 @@ class ApplicationEvent(DomainEvent):
     kind: str  # the history entry's kind (e.g. sent_to_agency, info_requested)
     from_state: str
     to_state: str
+    # The application's service, so a listener that follows only some services is not even queued
+    # for the others (journeys: ADR 0073). None in events written before it was added.
+    service_id: int | None = None
 
     @property
     def subject(self) -> str:

@@ -15,7 +15,7 @@ from sahl.catalogue.models import Service
 from sahl.catalogue.services import definition_of
 from sahl.core import yaml_text
 from sahl.core.errors import NotFound
-from sahl.journeys import public
+from sahl.journeys import followed, public
 from sahl.journeys.definition import (
     JourneyDefinition,
     JourneyDefinitionError,
@@ -66,6 +66,7 @@ def load_journeys(root: Path = DEFINITIONS) -> list[Published]:
             published.append(Published(definition.code, number, True))
     if any(p.new for p in published):
         public.forget_kept()  # /journeys shows the new version at once
+        followed.forget()  # and its steps follow their services' applications
     return published
 
 

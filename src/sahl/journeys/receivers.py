@@ -13,7 +13,7 @@ from sahl.events.types import (
     BirthRecorded,
     MarriageRecorded,
 )
-from sahl.journeys import services
+from sahl.journeys import followed, services
 
 
 @listen(BirthRecorded)
@@ -26,6 +26,12 @@ def marriage_recorded(event: MarriageRecorded) -> None:
     services.start_from_marriage(event.record)
 
 
-@listen(ApplicationSubmitted, ApplicationMoved, ApplicationDecided, ApplicationCompleted)
+@listen(
+    ApplicationSubmitted,
+    ApplicationMoved,
+    ApplicationDecided,
+    ApplicationCompleted,
+    when=lambda event: followed.follows(event.service_id),
+)
 def application_moved(event: ApplicationEvent) -> None:
     services.application_moved(event.application_id)

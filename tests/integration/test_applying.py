@@ -111,6 +111,18 @@ def test_a_double_click_creates_one_application(login, demo):
     assert Application.objects.filter(applicant__civil_id=demo["expat"]).count() == 1
 
 
+def test_a_second_renewal_of_a_car_while_one_is_open_is_refused_naming_it(login, demo):
+    expat = login(demo["expat"], "en")
+    first = reference_of(apply(expat, RENEWAL, {"plate_number": "45-20002"}))
+    again = apply(expat, RENEWAL, {"plate_number": "45-20002"})
+    assert again.status_code == 409
+    assert f"open application for the same thing, number {first}" in again.content.decode()
+    assert Application.objects.filter(applicant__civil_id=demo["expat"]).count() == 1
+    # Once it is no longer open, the car can be renewed again.
+    assert expat.post(f"/applications/{first}/withdraw", {"reason": "wrong"}).status_code == 302
+    assert reference_of(apply(expat, RENEWAL, {"plate_number": "45-20002"})) != first
+
+
 def test_a_draft_is_saved_and_resumed(login, demo):
     father = login(demo["father"], "en")
     passport = Passport.objects.get(holder__civil_id=demo["father"]).number

@@ -351,10 +351,12 @@ def get_service(code: str) -> Service:
 
 
 def shown_service(code: str) -> Service:
-    """`get_service` for a page that only shows it (the service page, on every visit): no query
-    while the catalogue is unchanged, only the generation's one cache read. A submission reads the
-    service itself (`get_service`), so it is filed under the version current when it is filed. Only
-    codes that exist are kept, so made-up codes cannot fill it."""
+    """`get_service` without a query while the catalogue is unchanged, only the generation's one
+    cache read a second: for the service page on every visit, and for the form and its submission.
+    A publication reaches every process within that second (`GENERATION_READ_EVERY`): a submission
+    filed in it is filed under the version its form showed, as one filed a second earlier would be
+    (ADR 0073; before, a submission read the service itself, 1.3 ms of a renewal's 12). Only codes
+    that exist are kept, so made-up codes cannot fill it."""
     services = _kept_in_process("shown-services", _in_this_catalogue("shown-services"))
     found = services.get(code)
     if found is None:

@@ -111,26 +111,25 @@ def test_as_production_files_it_a_renewal_is_ten_statements_at_most(settings, lo
 AS_PRODUCTION = {"postgresql": 8, "sqlite": 18}
 
 
-def test_tasks_written_together_are_those_enqueue_writes_and_the_worker_runs_them(login, demo):
+def test_a_submissions_handlings_share_one_task_as_enqueue_writes_it_and_the_worker_runs_them(login, demo):
     expat = login(demo["expat"])
     reference = reference_of(file_renewal(expat, uuid.uuid4().hex))
     handlings = list(Handling.objects.filter(event__subject=f"application:{reference}").order_by("pk"))
-    assert handlings and all(h.task_id for h in handlings)
-    queued = {str(r.id): r for r in DBTaskResult.objects.filter(id__in=[h.task_id for h in handlings])}
-    assert set(queued) == {h.task_id for h in handlings}  # each handling names its own task
-    # The same row as enqueue() writes for one handling, but for the id and the argument.
-    again = Handling.objects.get(pk=handlings[0].pk)
-    tasks.enqueue(again)
-    alone = DBTaskResult.objects.get(id=again.task_id)
+    assert len(handlings) == 2  # the notifications' listener, on each step
+    (task_id,) = {h.task_id for h in handlings}  # one task runs both (ADR 0073)
+    row = DBTaskResult.objects.get(id=task_id)
+    pairs = [[str(h.event_id), h.subscriber] for h in handlings]
+    assert row.args_kwargs == {"args": [pairs], "kwargs": {}}
+    # The same row as enqueue() writes for that task, but for the id.
+    alone = DBTaskResult.objects.get(id=tasks.handle_events.enqueue(pairs).id)
     columns = ("status", "priority", "task_path", "queue_name", "backend_name", "run_after", "worker_ids")
-    for handling in handlings:
-        row = queued[handling.task_id]
-        assert row.args_kwargs == {"args": [str(handling.event_id), handling.subscriber], "kwargs": {}}
-        assert [getattr(row, c) for c in columns] == [getattr(alone, c) for c in columns]
+    assert [getattr(row, c) for c in columns] == [getattr(alone, c) for c in columns]
+    alone.delete()
     run_tasks()
     assert set(Handling.objects.filter(pk__in=[h.pk for h in handlings]).values_list("state", flat=True)) == {
         "done"
     }
+    assert DBTaskResult.objects.get(id=task_id).return_value == "done done"
     # What follows for the person: the listeners ran, and the reminder to pay is queued by them.
     assert DBTaskResult.objects.filter(task_path="sahl.notifications.sending.remind_to_pay").exists()
 

@@ -1,4 +1,5 @@
-"""Running one subscriber on one event, once: one task per handling, queued with the event."""
+"""Running one subscriber on one event, once: the handlings an announcement writes are run by one
+task for each priority, queued with the events; a retry runs one handling by a task of its own."""
 
 from __future__ import annotations
 
@@ -30,27 +31,34 @@ def enqueue(handling: Handling, at: dt.datetime | None = None) -> None:
 
 
 def write(events: list[Event], handlings: list[Handling], joined: Sequence[Joined] = ()) -> None:
-    """Write new events with their handlings, each naming its task, the tasks, and the statements
-    the at-once listeners joined (`core.one_statement`): one statement on PostgreSQL, one per table
-    and listener elsewhere, whatever their number. A task names its handling by the event's id and
-    the subscriber, both known before anything is written."""
-    ids = queue.new_ids(len(handlings))
-    for handling, task_id in zip(handlings, ids, strict=True):
-        handling.task_id = task_id
+    """Write new events with their handlings, the tasks that run them, and the statements the
+    at-once listeners joined (`core.one_statement`): one statement on PostgreSQL, one per table and
+    listener elsewhere, whatever their number. The handlings of one priority share one task
+    (`handle_events`, up to `TOGETHER` each): the worker claims one task for a submission's
+    listeners, not one each (ADR 0073). A task names its handlings by their event's id and their
+    subscriber, both known before anything is written."""
     by_priority: dict[int, list[Handling]] = {}
     for handling in handlings:
         by_priority.setdefault(_priority(handling), []).append(handling)
-    queued = [
-        queue.rows_for(
-            handle_event.using(priority=priority) if priority else handle_event,
-            [_arguments(h) for h in theirs],
-            [h.task_id for h in theirs],
-        )
+    batches = [
+        (priority, theirs[start : start + TOGETHER])
         for priority, theirs in by_priority.items()
+        for start in range(0, len(theirs), TOGETHER)
     ]
+    queued = []
+    for (priority, batch), task_id in zip(batches, queue.new_ids(len(batches)), strict=True):
+        for handling in batch:
+            handling.task_id = task_id
+        task = handle_events.using(priority=priority) if priority else handle_events
+        queued.append(queue.rows_for(task, [([list(_arguments(h)) for h in batch],)], [task_id]))
     insert_together(events, handlings, *queued, joined=joined)
     for rows in queued:
         queue.enqueued(rows)
+
+
+# Handlings run by one task at most: a large announcement (a company's hundreds of renewals) is
+# still shared among the workers there are.
+TOGETHER = 50
 
 
 def _arguments(handling: Handling) -> tuple[str, str]:
@@ -70,6 +78,14 @@ def _handle_for(handling: Handling) -> Any:
 def handle_event(event_id: str, subscriber: str) -> str:
     """Run one subscriber on one event, once. Returns what happened (for logs and tests)."""
     return _run(Handling.objects.filter(event_id=event_id, subscriber=subscriber))
+
+
+@task()
+def handle_events(handlings: list[list[str]]) -> str:
+    """Run the handlings one announcement queued together (`write`), one after the other, each in a
+    transaction of its own as `handle_event` runs one: one that fails is retried alone, by a task of
+    its own, and the others go on. Returns what happened to each (for logs and tests)."""
+    return " ".join(_run(Handling.objects.filter(event_id=e, subscriber=s)) for e, s in handlings)
 
 
 @task()

@@ -31,14 +31,20 @@ from sahl.events.types import (
     StaffRemoved,
 )
 from sahl.identity.models import User
-from sahl.notifications import journeys, notices, reminders, sending, staff
+from sahl.notifications import journeys, notices, reminders, rules, sending, staff
 
 
-@listen(ApplicationSubmitted, ApplicationMoved, ApplicationDecided, ApplicationCompleted)
+@listen(
+    ApplicationSubmitted,
+    ApplicationMoved,
+    ApplicationDecided,
+    ApplicationCompleted,
+    when=lambda event: event.kind in rules.EVENT_FOR_KIND,  # the steps a message is worded for
+)
 def application_moved(event: ApplicationEvent) -> None:
-    history = HistoryEvent.objects.select_related("application__service", "application__agency").get(
-        pk=event.history_id
-    )
+    history = HistoryEvent.objects.select_related(
+        "application__service", "application__agency", "application__applicant", "application__version"
+    ).get(pk=event.history_id)
     sending.application_changed(history.application, history)
 
 

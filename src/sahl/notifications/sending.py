@@ -111,24 +111,28 @@ def _notify(
         and Message.objects.filter(application=application, event=event).exists()
     ):
         return []
-    params = _application_params(application, note, amount_fils) | {"delivery": _handover(application, event)}
     applicant = application.applicant
-    messages = []
+    told: list[tuple[User, str]] = []  # who hears, and what
     if to_applicant:
-        messages.append(compose(applicant, event, params, application=application))
+        told.append((applicant, event))
         if application.subject_civil_id != applicant.civil_id:  # filed for them by an attorney or a parent
-            subject = _accounts({application.subject_civil_id}, but_not=applicant.civil_id)
-            messages += [compose(user, event, params, application=application) for user in subject]
+            told += [
+                (user, event)
+                for user in _accounts({application.subject_civil_id}, but_not=applicant.civil_id)
+            ]
     # The other parties hear about their own part, whatever the applicant hears.
     if event == "submitted":
         others = _accounts(_asked_for_consent(application), but_not=applicant.civil_id)
-        messages += [compose(user, "consent_requested", params, application=application) for user in others]
+        told += [(user, "consent_requested") for user in others]
     elif event in rules.PARTY_EVENTS:
         parties = set(application.parties.values_list("civil_id", flat=True))
         # The party who made the change (e.g. the buyer who declined) is not told about it.
         others = [u for u in _accounts(parties, but_not=applicant.civil_id) if u.pk != actor_id]
-        messages += [compose(user, "party_update", params, application=application) for user in others]
-    return messages
+        told += [(user, "party_update") for user in others]
+    if not told:  # a step's other lines (an approval the completion speaks for): nothing to word
+        return []
+    params = _application_params(application, note, amount_fils) | {"delivery": _handover(application, event)}
+    return [compose(user, what, params, application=application) for user, what in told]
 
 
 def _application_params(
@@ -156,8 +160,11 @@ def _handover(application: Application, event: str) -> templates.Param:
 def _asked_for_consent(application: Application) -> set[str]:
     """Civil IDs of the parties whose consent the application waits for. At the `submitted` event
     the Party rows may not be written yet, so the pinned definition and the answers say who."""
+    parties = definition_of(application.version).parties
+    if not any(party.consent_required for party in parties):
+        return set()  # nobody's consent is asked for by this service (most): no query
     asked = set(application.parties.filter(consent=Party.Consent.PENDING).values_list("civil_id", flat=True))
-    for party in definition_of(application.version).parties:
+    for party in parties:
         if party.consent_required and party.civil_id_field and not party.is_applicant:
             civil_id = str(application.form_data.get(party.civil_id_field, "")).strip()
             if civil_id:

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from sahl.applications.models import Application, HistoryEvent
+from sahl.applications.models import Application
 from sahl.events.registry import listen
 from sahl.events.types import (
     ApplicationCompleted,
@@ -42,10 +42,7 @@ from sahl.notifications import journeys, notices, reminders, rules, sending, sta
     when=lambda event: event.kind in rules.EVENT_FOR_KIND,  # the steps a message is worded for
 )
 def application_moved(event: ApplicationEvent) -> None:
-    history = HistoryEvent.objects.select_related(
-        "application__service", "application__agency", "application__applicant", "application__version"
-    ).get(pk=event.history_id)
-    sending.application_changed(history.application, history)
+    sending.application_changed(event.application_id, event.history_id)
 
 
 @listen(PaymentCaptured, PaymentRefunded)

@@ -44,22 +44,30 @@ ALERT_ATTEMPTS = 120
 # --- Messages about applications -----------------------------------------------------------------
 
 
-def application_changed(application: Application, event: HistoryEvent) -> list[Message]:
+def application_changed(application_id: int, history_id: int) -> list[Message]:
     """The messages (and their alerts in the outbox) for a step of an application a person should
     know about; nothing for the rest. The applicant (and the person it is for) hear one message per
-    step (rules.speaks_for_its_step); a "please pay" waits to see whether they paid at once."""
-    key = rules.EVENT_FOR_KIND.get(event.kind)
+    step (rules.speaks_for_its_step); a "please pay" waits to see whether they paid at once. A line
+    nobody hears of (an approval its completion speaks for) reads the history alone."""
+    history = _history(application_id)
+    line = next((m for m in history if m.id == history_id), None)
+    key = rules.EVENT_FOR_KIND.get(line.kind) if line is not None else None
     if key is None:
         return []
-    speaks = rules.speaks_for_its_step(_history(application), event.pk)
+    speaks = rules.speaks_for_its_step(history, history_id)
     if speaks and key == "payment_due":
         queue.enqueue(
             remind_to_pay,
-            application.pk,
+            application_id,
             at=timezone.now() + dt.timedelta(minutes=rules.REMIND_TO_PAY_AFTER_MINUTES),
         )
         speaks = False
-    return _notify(application, key, note=event.note, actor_id=event.actor_id, to_applicant=speaks)
+    if not speaks and key != "submitted" and key not in rules.PARTY_EVENTS:
+        return []  # the other parties hear only of a filing and of an outcome
+    step = HistoryEvent.objects.select_related(
+        "application__service", "application__agency", "application__applicant", "application__version"
+    ).get(pk=history_id)
+    return _notify(step.application, key, note=step.note, actor_id=step.actor_id, to_applicant=speaks)
 
 
 def payment_changed(application: Application, event: str, amount_fils: int) -> list[Message]:
@@ -67,7 +75,7 @@ def payment_changed(application: Application, event: str, amount_fils: int) -> l
     unless the step it was part of has a message of its own (paid, approved and completed: done)."""
     if event not in rules.PAYMENT_EVENTS:
         raise ValueError(f"not a payment event: {event}")
-    history = _history(application)
+    history = _history(application.pk)
     kind = "paid" if event == "payment_received" else "refunded"
     row = next((m for m in reversed(history) if m.kind == kind), None)
     if row is not None and not rules.speaks_for_its_step(history, row.id):
@@ -90,8 +98,8 @@ def remind_to_pay(application_id: int) -> int:
         return len(_notify(application, "payment_due"))
 
 
-def _history(application: Application) -> list[rules.Moment]:
-    rows = HistoryEvent.objects.filter(application=application).order_by("pk")
+def _history(application_id: int) -> list[rules.Moment]:
+    rows = HistoryEvent.objects.filter(application_id=application_id).order_by("pk")
     return [
         rules.Moment(pk, kind, to_state) for pk, kind, to_state in rows.values_list("pk", "kind", "to_state")
     ]

@@ -64,13 +64,16 @@ def demo_names() -> dict[str, str]:
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """allauth counts login attempts in the cache; every test starts with none, and with no
-    catalogue generation remembered by the process (the database rolled back under it)."""
+    catalogue generation or followed services remembered by the process (the database rolled back
+    under it)."""
     from django.core.cache import cache
 
     from sahl.catalogue.services import forget_cached_catalogue
+    from sahl.journeys import followed
 
     cache.clear()
     forget_cached_catalogue()
+    followed.forget_here()
 
 
 @pytest.fixture(autouse=True)

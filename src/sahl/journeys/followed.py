@@ -2,10 +2,13 @@
 An application of any other service never moves a journey, so the journeys' listener is not queued
 for its steps at all (a renewal or a certificate costs the task worker nothing here: ADR 0073).
 
-The set is kept in the shared cache and forgotten when a version is published (`load_journeys`),
-so a step added by a new version follows its service's applications from that commit on."""
+The set is kept in the shared cache and forgotten when a version is published (`load_journeys`):
+a step added by a new version follows its service's applications from that commit on in the
+process that published it, within a second in the others."""
 
 from __future__ import annotations
+
+import time
 
 from sahl.catalogue.models import Service
 from sahl.core import versioned
@@ -24,15 +27,33 @@ def follows(service_id: int | None) -> bool:
 
 
 def service_ids() -> frozenset[int]:
+    """Read from the shared cache at most once a second in each process (it is asked for each step
+    a submission announces): a version published reaches the other processes within that second.
+    No journey can have started under it by then, let alone filed for its new step."""
+    now = time.monotonic()
+    if _here and now - _here[0][1] < READ_EVERY:
+        return _here[0][0]
     found, token = versioned.read(_KEY, _VERSION)
     if found is None:
         found = _read()
         versioned.keep(_KEY, token, found, KEPT_FOR)
-    return frozenset(found)
+    ids = frozenset(found)
+    _here[:] = [(ids, now)]
+    return ids
+
+
+READ_EVERY = 1.0  # seconds
+_here: list[tuple[frozenset[int], float]] = []  # (the set, when it was read), or empty
 
 
 def forget() -> None:
     versioned.forget(_VERSION)
+    forget_here()
+
+
+def forget_here() -> None:
+    """This process's copy (the shared one stays): for tests, whose database rolls back under it."""
+    _here.clear()
 
 
 def _read() -> frozenset[int]:

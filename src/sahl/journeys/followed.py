@@ -12,7 +12,6 @@ import time
 
 from sahl.catalogue.models import Service
 from sahl.core import versioned
-from sahl.journeys.definition import rebuild_published
 from sahl.journeys.models import JourneyVersion
 
 _KEY = "journeys:followed-services"
@@ -57,9 +56,11 @@ def forget_here() -> None:
 
 
 def _read() -> frozenset[int]:
+    # The stored definitions were checked when published: their steps' codes are read as written
+    # (rebuilding every version's definition took 100 ms).
     codes = {
-        step.service
-        for code, number, raw in JourneyVersion.objects.values_list("code", "number", "definition")
-        for step in rebuild_published(raw, f"{code} v{number}").steps
+        str(step["service"])
+        for raw in JourneyVersion.objects.values_list("definition", flat=True)
+        for step in raw.get("steps", ())
     }
     return frozenset(Service.objects.filter(code__in=codes).values_list("pk", flat=True))

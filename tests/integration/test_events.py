@@ -91,6 +91,23 @@ def test_an_event_is_written_with_a_handling_for_each_subscriber_and_a_task_for_
     assert {h.state for h in Handling.objects.filter(event=event)} == {"done"}
 
 
+def test_a_large_announcement_is_shared_among_tasks_of_at_most_fifty_handlings():
+    """A company's hundreds of steps at once are not one long task no second worker could share."""
+    with transaction.atomic():
+        events.announce_all([Probed(number=n) for n in range(100, 160)])  # 120 handlings
+    rows = Handling.objects.filter(event__type="test.probed")
+    sizes = sorted(
+        len(DBTaskResult.objects.get(id=task_id).args_kwargs["args"][0])
+        for task_id in set(rows.values_list("task_id", flat=True))
+    )
+    assert sizes == [20, 50, 50] and tasks.TOGETHER == 50
+    run_tasks()
+    assert sorted(CALLS["steady"]) == list(range(100, 160)) and sorted(CALLS["flaky"]) == list(
+        range(100, 160)
+    )
+    assert set(rows.values_list("state", flat=True)) == {"done"}
+
+
 def announce_then_fail() -> None:
     with transaction.atomic():
         events.announce(Probed(number=2))

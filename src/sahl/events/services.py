@@ -1,8 +1,9 @@
 """The event backbone: announce an event in the transaction of the change, and let every app that
 cares listen, without the announcing app knowing who does.
 
-- `announce(event)` writes the event, one handling row per subscriber, and each handling's task, in
-  the caller's transaction (the outbox: they commit or roll back with the change).
+- `announce(event)` writes the event, one handling row per subscriber, and the task that runs them
+  (one per priority, ADR 0073), in the caller's transaction (the outbox: they commit or roll back
+  with the change).
   `announce_all(events)` does it for several at once, whatever their number, in one statement on
   PostgreSQL (ADR 0070; three elsewhere): a submission's steps are announced together (ADR 0047).
 - `@listen(EventClass)` in a listening app's `receivers.py`, imported by its `AppConfig.ready`,

@@ -34,7 +34,7 @@ from sahl.applications.states import CATEGORY, TRANSITIONS, Category, State
 from sahl.applications.viewpoint import Viewpoint, viewpoint
 from sahl.catalogue.definition import ServiceDefinition
 from sahl.catalogue.models import Agency, Service, ServiceVersion
-from sahl.catalogue.services import definition_of, shown_service
+from sahl.catalogue.services import definition_of, service_to_file
 from sahl.core.bilingual import BilingualText, as_typed, isolate
 from sahl.core.compiled import CompiledRead, all_columns
 from sahl.core.errors import BadInput, Forbidden, NotFound
@@ -70,7 +70,7 @@ class ApplyPage:
 def apply_page(who: Who, code: str) -> ApplyPage:
     """The form, with the verdict. A mandate that does not reach the service is refused through
     `authorize` (the attempt is recorded) with the reason the service page gave before."""
-    service = shown_service(code)
+    service = service_to_file(code)
     assert service.current_version is not None
     asking = acting(who)
     definition = definition_of(service.current_version)

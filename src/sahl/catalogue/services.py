@@ -351,17 +351,24 @@ def get_service(code: str) -> Service:
 
 
 def shown_service(code: str) -> Service:
-    """`get_service` without a query while the catalogue is unchanged, only the generation's one
-    cache read a second: for the service page on every visit, and for the form and its submission.
-    A publication reaches every process within that second (`GENERATION_READ_EVERY`): a submission
-    filed in it is filed under the version its form showed, as one filed a second earlier would be
-    (ADR 0073; before, a submission read the service itself, 1.3 ms of a renewal's 12). Only codes
+    """`get_service` for a page that only shows it (the service page, on every visit): no query
+    while the catalogue is unchanged, only the generation's one cache read a second. Only codes
     that exist are kept, so made-up codes cannot fill it."""
     services = _kept_in_process("shown-services", _in_this_catalogue("shown-services"))
     found = services.get(code)
     if found is None:
         found = services[code] = get_service(code)
     return found
+
+
+def service_to_file(code: str) -> Service:
+    """The service a form is shown and a submission filed under. With a shared cache, the one kept
+    for the catalogue's generation (`shown_service`): a publication reaches every process within a
+    second (`GENERATION_READ_EVERY`), and a submission filed in it is filed under the version its
+    form showed, as one filed a second earlier would be (ADR 0073; the read was 1.3 ms of a
+    renewal's 12). With each process's own memory cache, a publication would reach the others only
+    when their copies expire: the service is read from the database."""
+    return shown_service(code) if settings.SAHL_CACHE_URL else get_service(code)
 
 
 def get_agency(code: str) -> Agency:

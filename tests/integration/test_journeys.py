@@ -461,9 +461,18 @@ def test_a_members_consent_given_earlier_in_the_journey_is_not_asked_again(demo,
 JOURNEYS_LISTENER = "sahl.journeys.receivers.application_moved"
 
 
-def test_only_applications_of_a_service_a_step_files_are_queued_for_journeys(demo, login, tmp_path):
+@pytest.mark.parametrize("shared_cache", [True, False])
+def test_only_applications_of_a_service_a_step_files_are_queued_for_journeys(
+    demo, login, tmp_path, settings, shared_cache
+):
     """The journeys' listener is not queued for the steps of a service no journey files (ADR 0073);
-    a version that adds a step of that service is heard from its publication on."""
+    a version that adds a step of that service is heard from its publication on, whether the set is
+    kept in a shared cache (production) or read from the database (each process its own cache)."""
+    if shared_cache:  # the filing throttle then counts in Redis (the cache stays in memory)
+        from tests.redis_here import URL, redis_or_skip
+
+        redis_or_skip(URL)
+        settings.SAHL_CACHE_URL = URL
     from sahl.catalogue.models import Service
     from sahl.events.models import Handling
     from sahl.journeys import followed
@@ -473,6 +482,11 @@ def test_only_applications_of_a_service_a_step_files_are_queued_for_journeys(dem
     assert followed.follows(Service.objects.get(code="pahw.housing-application").pk)
     assert not followed.follows(renewal.pk)  # read once, and kept
     expat = login(demo["expat"])
+    if shared_cache:  # the tests' Redis is shared by the test runs side by side
+        from sahl.identity import throttle
+        from sahl.identity.models import User
+
+        throttle.clear("filing", str(User.objects.get(civil_id=demo["expat"]).pk))
     filed = expat.post(
         f"/services/{renewal.code}/apply", {"plate_number": "45-20002", "idempotency_key": "r-1"}
     )

@@ -2,13 +2,16 @@
 An application of any other service never moves a journey, so the journeys' listener is not queued
 for its steps at all (a renewal or a certificate costs the task worker nothing here: ADR 0073).
 
-The set is kept in the shared cache and forgotten when a version is published (`load_journeys`):
-a step added by a new version follows its service's applications from that commit on in the
-process that published it, within a second in the others."""
+The set is kept in the shared cache and forgotten when a version is published (`load_journeys`),
+and each process reads it at most once a second: a step added by a new version follows its
+service's applications within a second of the commit. Without a shared cache it is read from the
+database, at most once a second."""
 
 from __future__ import annotations
 
 import time
+
+from django.conf import settings
 
 from sahl.catalogue.models import Service
 from sahl.core import versioned
@@ -32,10 +35,13 @@ def service_ids() -> frozenset[int]:
     now = time.monotonic()
     if _here and now - _here[0][1] < READ_EVERY:
         return _here[0][0]
-    found, token = versioned.read(_KEY, _VERSION)
-    if found is None:
+    if settings.SAHL_CACHE_URL:
+        found, token = versioned.read(_KEY, _VERSION)
+        if found is None:
+            found = _read()
+            versioned.keep(_KEY, token, found, KEPT_FOR)
+    else:  # each process's own memory cache: `load_journeys`, another process, could not forget it
         found = _read()
-        versioned.keep(_KEY, token, found, KEPT_FOR)
     ids = frozenset(found)
     _here[:] = [(ids, now)]
     return ids
